@@ -1,0 +1,109 @@
+/**
+ * The result bus: typed, asynchronous, with backpressure. Every subscriber has
+ * its own bounded queue; `publish` waits until every queue has room, so a slow
+ * consumer slows admission of new targets. Nothing is dropped, and memory is
+ * bounded by the sum of the queues' high-water marks.
+ */
+export type BusHandler<T> = (item: T) => void | Promise<void>;
+
+export interface SubscribeOptions {
+  /** Items a subscriber may have queued before publishers wait (default: the bus's). */
+  highWaterMark?: number;
+}
+
+interface Subscriber<T> {
+  name: string;
+  handler: BusHandler<T>;
+  queue: T[];
+  highWaterMark: number;
+  running: boolean;
+  /** Publishers waiting for room in this queue. */
+  roomWaiters: Array<() => void>;
+  idleWaiters: Array<() => void>;
+  delivered: number;
+}
+
+export interface BusStats {
+  published: number;
+  subscribers: Array<{ name: string; queued: number; delivered: number }>;
+}
+
+export class ResultBus<T> {
+  private readonly subs: Subscriber<T>[] = [];
+  private published = 0;
+  private closed = false;
+  private failure: { name: string; error: unknown } | undefined;
+
+  constructor(private readonly defaultHighWaterMark = 256) {}
+
+  subscribe(name: string, handler: BusHandler<T>, options: SubscribeOptions = {}): void {
+    if (this.closed) throw new Error('result bus: cannot subscribe after close');
+    this.subs.push({
+      name,
+      handler,
+      queue: [],
+      highWaterMark: Math.max(1, options.highWaterMark ?? this.defaultHighWaterMark),
+      running: false,
+      roomWaiters: [],
+      idleWaiters: [],
+      delivered: 0,
+    });
+  }
+
+  /** Deliver to every subscriber; resolves once every queue has accepted the item. */
+  async publish(item: T): Promise<void> {
+    if (this.closed) throw new Error('result bus: publish after close');
+    this.throwIfFailed();
+    for (const s of this.subs) {
+      while (s.queue.length >= s.highWaterMark) {
+        await new Promise<void>((resolve) => s.roomWaiters.push(resolve));
+        this.throwIfFailed();
+      }
+      s.queue.push(item);
+      if (!s.running) void this.drain(s);
+    }
+    this.published++;
+  }
+
+  /** Wait until every subscriber has handled every item, then refuse new ones. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      this.subs.map((s) => (s.queue.length === 0 && !s.running ? undefined : new Promise<void>((r) => s.idleWaiters.push(r)))),
+    );
+    this.throwIfFailed();
+  }
+
+  stats(): BusStats {
+    return {
+      published: this.published,
+      subscribers: this.subs.map((s) => ({ name: s.name, queued: s.queue.length, delivered: s.delivered })),
+    };
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) {
+      const e = this.failure.error;
+      throw new Error(`result bus: subscriber "${this.failure.name}" failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  private async drain(s: Subscriber<T>): Promise<void> {
+    s.running = true;
+    while (s.queue.length > 0) {
+      const item = s.queue.shift() as T;
+      try {
+        if (!this.failure) await s.handler(item);
+      } catch (error) {
+        this.failure ??= { name: s.name, error };
+      }
+      s.delivered++;
+      const waiter = s.roomWaiters.shift();
+      waiter?.();
+    }
+    s.running = false;
+    // Wake any publisher still waiting (after a failure the queue drains without handling).
+    for (const w of s.roomWaiters.splice(0)) w();
+    for (const w of s.idleWaiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,87 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Cidr = Type.String({ description: 'An address or CIDR range, IPv4 or IPv6.' });
+
+/** The scan section: what to scan, how fast, with which deadlines. */
+export const ScanSettingsSchema = Type.Object(
+  {
+    protocols: Type.Array(Type.String(), { default: [], description: 'Services to probe (smtp, imaps, xmpp-client, tls, ...).' }),
+    ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { default: [], description: "Ports to probe instead of each service's default port." }),
+    targets: Type.Array(Type.String(), { default: [], description: 'Addresses, CIDR ranges or host names.' }),
+    input: Type.Optional(Type.String({ description: 'File with more targets, one per line ("-" for stdin).' })),
+    allow: Type.Array(Cidr, { default: [], description: 'Ranges to allow although the default blocklist excludes them (loopback runs need 127.0.0.0/8).' }),
+    blocklist: Type.Array(Type.String(), { default: [], description: 'Blocklist files: one CIDR per line, # comments.' }),
+    allowlist: Type.Optional(Type.String({ description: 'Allowlist file: restrict the scan to these ranges.' })),
+    seed: Type.Optional(Type.Integer({ description: 'Seed of the target permutation; the same seed gives the same order.' })),
+    shards: Type.Integer({ minimum: 1, default: 1 }),
+    shard: Type.Integer({ minimum: 0, default: 0 }),
+    rate: Type.Number({ minimum: 0, default: 100, description: 'New connections per second (0 = unlimited).' }),
+    concurrency: Type.Integer({ minimum: 1, default: 100, description: 'Connections in flight at once.' }),
+    perNetworkConcurrency: Type.Integer({ minimum: 1, default: 16, description: 'Connections in flight per network (see networkPrefix).' }),
+    networkPrefix: Type.Object({ v4: Type.Integer({ minimum: 0, maximum: 32, default: 24 }), v6: Type.Integer({ minimum: 0, maximum: 128, default: 48 }) }, { default: {} }),
+    timeout: Type.Object(
+      {
+        connect: Type.Integer({ minimum: 1, default: 5000, description: 'ms' }),
+        read: Type.Integer({ minimum: 1, default: 10000, description: 'ms, for each read' }),
+        probe: Type.Integer({ minimum: 1, default: 30000, description: 'ms, for the whole probe' }),
+      },
+      { default: {} },
+    ),
+    connectRetries: Type.Integer({ minimum: 0, maximum: 5, default: 1 }),
+    maxLineBytes: Type.Integer({ minimum: 64, default: 8192 }),
+    maxBytes: Type.Integer({ minimum: 1024, default: 1048576, description: 'Cap on bytes received per probe.' }),
+    checkpoint: Type.Optional(Type.String({ description: 'Checkpoint file for --resume.' })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const TlsSettingsSchema = Type.Object(
+  {
+    engine: Type.Union([Type.Literal('raw'), Type.Literal('node')], { default: 'raw', description: 'raw: the wildtls engine; node: stock node:tls (reference only).' }),
+    profile: Type.String({ default: 'modern', description: 'ClientHello profile (modern, compat, ssl3 or one defined under profiles).' }),
+    fallback: Type.Array(Type.String(), { default: [], description: 'Profiles tried in order after `profile` is refused.' }),
+    observeOnly: Type.Boolean({ default: false, description: "Stop after the server's first flight (census mode)." }),
+    sni: Type.Boolean({ default: true, description: 'Send SNI when the target has a host name.' }),
+    profiles: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), { default: {}, description: 'User-defined ClientHello profiles.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const SinkEntrySchema = Type.Object(
+  { use: Type.String({ description: 'Sink id (jsonl or a sink plugin id).' }) },
+  { additionalProperties: true },
+);
+
+export const OutputSettingsSchema = Type.Object(
+  {
+    path: Type.String({ default: '-', description: 'JSONL output file ("-" = stdout).' }),
+    gzip: Type.Optional(Type.Boolean()),
+    sinks: Type.Array(SinkEntrySchema, { default: [], description: 'More sinks, each fed every record.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const LogSettingsSchema = Type.Object(
+  {
+    level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+    file: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const CoreConfigSchema = Type.Object(
+  {
+    plugins: Type.Optional(Type.Array(Type.String(), { description: 'Plugins to load: npm package names or paths. Default: the built-in list.' })),
+    analyses: Type.Array(Type.String(), { default: [], description: 'Analysis ids to run live during a scan.' }),
+    scan: ScanSettingsSchema,
+    tls: TlsSettingsSchema,
+    output: OutputSettingsSchema,
+    log: LogSettingsSchema,
+    options: Type.Object({}, { additionalProperties: true, default: {}, description: "Each plugin's own section, keyed by plugin id." }),
+  },
+  { additionalProperties: false },
+);
+
+export type ScanSettings = Static<typeof ScanSettingsSchema>;
+export type TlsSettings = Static<typeof TlsSettingsSchema>;
+export type WildtlsConfig = Static<typeof CoreConfigSchema>;

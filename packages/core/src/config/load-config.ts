@@ -1,0 +1,89 @@
+import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
+import { WildtlsError } from '../errors.js';
+
+export const CONFIG_SEARCH_PLACES = [
+  'wildtls.config.yaml',
+  'wildtls.config.yml',
+  '.wildtlsrc.yaml',
+  '.wildtlsrc.yml',
+  '.wildtlsrc',
+  '.wildtlsrc.json',
+  'wildtls.config.json',
+  'package.json',
+];
+
+export interface LoadedConfig {
+  /** The raw (unvalidated) object, {} when no file was found. */
+  raw: Record<string, unknown>;
+  /** Absolute path of the file read, if any. */
+  filepath?: string;
+  /** Where a key path is written in the file, for error messages. */
+  locate(path: string[]): string | undefined;
+}
+
+const documents = new WeakMap<object, { doc: Document; lines: LineCounter }>();
+
+const yamlLoader: Loader = (filepath, content) => {
+  const lines = new LineCounter();
+  const doc = parseDocument(content, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0];
+    throw new WildtlsError('WILDTLS_ERR_CONFIG_PARSE', `${filepath}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const value = doc.toJS() ?? {};
+  if (typeof value === 'object' && value !== null) documents.set(value, { doc, lines });
+  return value;
+};
+
+const explorer = () =>
+  cosmiconfig('wildtls', {
+    searchPlaces: CONFIG_SEARCH_PLACES,
+    loaders: { '.yaml': yamlLoader, '.yml': yamlLoader, noExt: yamlLoader },
+    searchStrategy: 'none',
+  });
+
+/** Find and read the config: the given file, or the first of the search places in `cwd`. */
+export async function loadConfigFile(options: { file?: string; cwd?: string }): Promise<LoadedConfig> {
+  let result;
+  try {
+    result = options.file ? await explorer().load(options.file) : await explorer().search(options.cwd ?? process.cwd());
+  } catch (err) {
+    if (err instanceof WildtlsError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new WildtlsError('WILDTLS_ERR_CONFIG_NOT_FOUND', `config file not found: ${options.file}`);
+    throw new WildtlsError('WILDTLS_ERR_CONFIG_PARSE', `${options.file ?? 'config'}: ${e.message}`, { cause: err });
+  }
+  if (!result || result.isEmpty) return { raw: {}, filepath: result?.filepath, locate: () => undefined };
+  const raw = result.config as unknown;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `${result.filepath}: the top level must be a mapping of keys (plugins, scan, tls, output, log, options)`);
+  }
+  const located = documents.get(raw);
+  return {
+    raw: raw as Record<string, unknown>,
+    filepath: result.filepath,
+    locate: (path) => {
+      if (!located) return undefined;
+      let node: unknown = located.doc.contents;
+      let found: unknown = node;
+      for (const key of path) {
+        if (isMap(node)) {
+          const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
+          if (!pair) break;
+          found = pair.key;
+          node = pair.value;
+          found = node ?? found;
+        } else if (isSeq(node)) {
+          node = node.items[Number(key)];
+          found = node ?? found;
+        } else break;
+      }
+      const range = (found as { range?: [number, number, number] } | undefined)?.range;
+      if (!range) return undefined;
+      const pos = located.lines.linePos(range[0]);
+      return `line ${pos.line}`;
+    },
+  };
+}

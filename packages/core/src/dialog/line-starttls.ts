@@ -1,0 +1,84 @@
+import type { Connection } from '../net/connection.js';
+import type { DialogContext } from '../probe/dialog-context.js';
+import { ProbeError, type ProbeStatus } from '../record/status.js';
+import { sanitize } from './read-reply.js';
+
+export interface CapabilityView {
+  /** Raw capability entries, in the server's order. */
+  capabilities: string[];
+  /** SASL mechanisms, in the server's order, upper-cased, de-duplicated. */
+  sasl: string[];
+  /** Whether the STARTTLS command is offered. */
+  startTls: boolean;
+}
+
+/**
+ * The data-driven STARTTLS line dialog shared by the line protocols (in the
+ * manner of sslyze's generic helper): a protocol supplies how to read the
+ * greeting, ask for capabilities, parse them, ask for STARTTLS and say goodbye.
+ */
+export interface LineStartTlsSpec {
+  /** Read the greeting; return its lines. Throw ProbeError for a refusal. */
+  readGreeting(conn: Connection): Promise<string[]>;
+  /** Send the capability command and read its reply. */
+  requestCapabilities(conn: Connection, phase: 'beforeTls' | 'afterTls'): Promise<string[]>;
+  parseCapabilities(lines: string[]): CapabilityView;
+  /** Send the STARTTLS command and read the reply. */
+  requestStartTls(conn: Connection): Promise<string[]>;
+  startTlsAccepted(lines: string[]): boolean;
+  /** Say goodbye (QUIT, LOGOUT...). Errors are ignored. */
+  quit(conn: Connection): Promise<void>;
+}
+
+/**
+ * Run greeting, capabilities, STARTTLS (only when offered), handshake and
+ * capabilities again on the same connection, filling ctx.record as it goes.
+ * On implicit-TLS services the capabilities are the after-TLS ones.
+ */
+export async function runLineStartTls(ctx: DialogContext, spec: LineStartTlsSpec): Promise<ProbeStatus> {
+  const { conn, record } = ctx;
+  const greeting = await spec.readGreeting(conn);
+  record.banner = sanitize(greeting.join('\n'));
+  const phase = ctx.implicitTls ? 'afterTls' : 'beforeTls';
+  const first = spec.parseCapabilities(await spec.requestCapabilities(conn, phase));
+  record.capabilities = { [phase]: first.capabilities.map((c) => sanitize(c, 512)) };
+  record.sasl = { [phase]: first.sasl };
+  if (ctx.implicitTls) {
+    await quietly(spec.quit(conn));
+    return 'success';
+  }
+  if (!first.startTls) {
+    record.starttls = { offered: false, upgraded: false };
+    await quietly(spec.quit(conn));
+    return 'no-starttls';
+  }
+  const reply = await spec.requestStartTls(conn);
+  const replyText = sanitize(reply.join('\n'));
+  if (!spec.startTlsAccepted(reply)) {
+    record.starttls = { offered: true, upgraded: false, reply: replyText };
+    await quietly(spec.quit(conn));
+    return 'starttls-refused';
+  }
+  if (conn.hasBuffered()) {
+    // Bytes after the go-ahead and before our ClientHello: a STARTTLS injection hazard.
+    record.starttls = { offered: true, upgraded: false, reply: replyText };
+    throw new ProbeError('protocol-error', 'unexpected-reply', 'server sent data after accepting STARTTLS, before the TLS handshake');
+  }
+  record.starttls = { offered: true, upgraded: false, reply: replyText };
+  const outcome = await ctx.startTls();
+  record.starttls.upgraded = true;
+  if (!outcome.completed) return 'success';
+  const after = spec.parseCapabilities(await spec.requestCapabilities(conn, 'afterTls'));
+  record.capabilities.afterTls = after.capabilities.map((c) => sanitize(c, 512));
+  record.sasl.afterTls = after.sasl;
+  await quietly(spec.quit(conn));
+  return 'success';
+}
+
+async function quietly(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch {
+    /* a server that hangs up on QUIT is fine */
+  }
+}

@@ -1,0 +1,31 @@
+import type { Connection, ReadLimits } from '../net/connection.js';
+import { ProbeError } from '../record/status.js';
+
+export interface ReplyLimits extends ReadLimits {
+  /** Cap on the number of lines of one reply (a never-ending multi-line reply is an error). */
+  maxLines?: number;
+}
+
+/**
+ * Read lines until `isLast(line)` says the reply is complete. Each line has its
+ * own deadline and byte cap; the reply has a line cap.
+ */
+export async function readReply(conn: Connection, isLast: (line: string, index: number) => boolean, limits: ReplyLimits = {}): Promise<string[]> {
+  const maxLines = limits.maxLines ?? 256;
+  const lines: string[] = [];
+  for (;;) {
+    const line = await conn.readLine(limits);
+    lines.push(line);
+    if (isLast(line, lines.length - 1)) return lines;
+    if (lines.length >= maxLines) {
+      throw new ProbeError('protocol-error', 'reply-too-large', `reply longer than ${maxLines} lines`);
+    }
+  }
+}
+
+/** Printable form of untrusted text for a record: control bytes escaped, bounded. */
+export function sanitize(text: string, maxLength = 2048): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return clean.length > maxLength ? clean.slice(0, maxLength) + '…' : clean;
+}

@@ -1,0 +1,30 @@
+/**
+ * Coded errors, in the manner of fastify's FST_ERR_*: every error a user can
+ * meet carries a stable code and a message that says what to do.
+ */
+export type WildtlsErrorCode =
+  | 'WILDTLS_ERR_CONFIG_NOT_FOUND'
+  | 'WILDTLS_ERR_CONFIG_PARSE'
+  | 'WILDTLS_ERR_CONFIG_INVALID'
+  | 'WILDTLS_ERR_PLUGIN_NOT_FOUND'
+  | 'WILDTLS_ERR_PLUGIN_INVALID'
+  | 'WILDTLS_ERR_PLUGIN_API'
+  | 'WILDTLS_ERR_PLUGIN_DUPLICATE'
+  | 'WILDTLS_ERR_UNKNOWN_SERVICE'
+  | 'WILDTLS_ERR_TARGET'
+  | 'WILDTLS_ERR_RESULTS_CORRUPT'
+  | 'WILDTLS_ERR_USAGE';
+
+export class WildtlsError extends Error {
+  readonly code: WildtlsErrorCode;
+  constructor(code: WildtlsErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WildtlsError';
+    this.code = code;
+  }
+}
+
+export function isWildtlsError(err: unknown): err is WildtlsError {
+  return err instanceof Error && typeof (err as unknown as { code?: unknown }).code === 'string' &&
+    String((err as unknown as { code: string }).code).startsWith('WILDTLS_ERR_');
+}

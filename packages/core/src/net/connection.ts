@@ -1,0 +1,175 @@
+import type { Duplex } from 'node:stream';
+import { ProbeError } from '../record/status.js';
+
+export interface ReadLimits {
+  /** Deadline for this read, in ms. */
+  timeoutMs?: number;
+  /** Byte cap for this read (a line, a chunk, a reply). */
+  maxBytes?: number;
+}
+
+export interface ConnectionLimits {
+  readTimeoutMs: number;
+  maxLineBytes: number;
+  /** Cap on every byte received over the connection's life. */
+  maxTotalBytes: number;
+}
+
+/**
+ * A byte stream with the reads a dialog needs, each with a deadline and a byte
+ * cap. Every failure is a ProbeError with a classified status.
+ */
+export class Connection {
+  private buf: Buffer = Buffer.alloc(0);
+  private ended = false;
+  private failure: Error | undefined;
+  private waiter: (() => void) | undefined;
+  private received = 0;
+  private readonly onData = (chunk: Buffer) => {
+    this.received += chunk.length;
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (this.received > this.limits.maxTotalBytes) {
+      this.failure = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.limits.maxTotalBytes} bytes`);
+      this.stream.pause();
+    }
+    this.wake();
+  };
+  private readonly onEnd = () => {
+    this.ended = true;
+    this.wake();
+  };
+  private readonly onError = (err: Error) => {
+    this.failure ??= err;
+    this.wake();
+  };
+
+  constructor(private stream: Duplex, readonly limits: ConnectionLimits) {
+    this.listen();
+  }
+
+  /** Bytes received so far (for byte caps and statistics). */
+  get bytesReceived(): number {
+    return this.received;
+  }
+
+  private listen(): void {
+    this.stream.on('data', this.onData);
+    this.stream.on('end', this.onEnd);
+    this.stream.on('close', this.onEnd);
+    this.stream.on('error', this.onError);
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  /**
+   * Stop reading from the current stream and hand it over (for a TLS upgrade).
+   * Returns any bytes already buffered but not consumed.
+   */
+  detach(): { stream: Duplex; leftover: Buffer } {
+    this.stream.off('data', this.onData);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onEnd);
+    this.stream.off('error', this.onError);
+    this.stream.pause();
+    const leftover = this.buf;
+    this.buf = Buffer.alloc(0);
+    return { stream: this.stream, leftover };
+  }
+
+  /** Continue on a new stream (the decrypted TLS stream after an upgrade). */
+  attach(stream: Duplex): void {
+    this.stream = stream;
+    this.ended = false;
+    this.failure = undefined;
+    this.listen();
+    stream.resume();
+  }
+
+  async write(data: string | Buffer): Promise<void> {
+    if (this.failure) throw this.classify(this.failure);
+    await new Promise<void>((resolve, reject) => {
+      this.stream.write(data, (err) => (err ? reject(this.classify(err)) : resolve()));
+    });
+  }
+
+  /** Read one line (LF-terminated; CR stripped). Fails on a line over the cap. */
+  async readLine(limits: ReadLimits = {}): Promise<string> {
+    const max = limits.maxBytes ?? this.limits.maxLineBytes;
+    const idx = await this.waitFor(() => {
+      const i = this.buf.indexOf(0x0a);
+      if (i >= 0 && i <= max) return i;
+      if (i > max || (i < 0 && this.buf.length > max)) {
+        throw new ProbeError('protocol-error', 'line-too-long', `line longer than ${max} bytes`);
+      }
+      return undefined;
+    }, limits);
+    const line = this.buf.subarray(0, idx);
+    this.buf = this.buf.subarray(idx + 1);
+    const text = line.toString('latin1');
+    return text.endsWith('\r') ? text.slice(0, -1) : text;
+  }
+
+  /** Read whatever is available (at least one byte, at most maxBytes). */
+  async readChunk(limits: ReadLimits = {}): Promise<Buffer> {
+    const max = limits.maxBytes ?? 16384;
+    await this.waitFor(() => (this.buf.length > 0 ? true : undefined), limits);
+    const n = Math.min(max, this.buf.length);
+    const out = this.buf.subarray(0, n);
+    this.buf = this.buf.subarray(n);
+    return out;
+  }
+
+  /** True when unread bytes are waiting (pipelined or injected data). */
+  hasBuffered(): boolean {
+    return this.buf.length > 0;
+  }
+
+  private async waitFor<T>(ready: () => T | undefined, limits: ReadLimits): Promise<T> {
+    const timeoutMs = limits.timeoutMs ?? this.limits.readTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = ready();
+      if (v !== undefined) return v;
+      if (this.failure) throw this.classify(this.failure);
+      if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.waiter = undefined;
+          resolve();
+        }, left);
+        this.waiter = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private classify(err: Error): Error {
+    if (err instanceof ProbeError) return err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ECONNRESET' || code === 'EPIPE') {
+      return new ProbeError('protocol-error', 'connection-reset', 'connection reset by peer', { cause: err });
+    }
+    return new ProbeError('protocol-error', 'internal', err.message, { cause: err });
+  }
+
+  /** End our side politely; never throws. */
+  end(): void {
+    try {
+      this.stream.end();
+    } catch {
+      /* already gone */
+    }
+  }
+
+  destroy(): void {
+    this.stream.destroy();
+  }
+}

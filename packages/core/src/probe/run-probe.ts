@@ -1,0 +1,191 @@
+import { connect, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { ServiceSpec } from '../plugin/api.js';
+import { Connection } from '../net/connection.js';
+import type { ProbeRecord } from '../record/record-schema.js';
+import { ProbeError, errorToStatus, type ProbeStatus } from '../record/status.js';
+import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
+import type { DialogContext, DialogRecord, ProbeTarget, StartTlsOutcome } from './dialog-context.js';
+
+export interface ProbeTimeouts {
+  connectMs: number;
+  readMs: number;
+  /** Deadline for the whole probe, dialog and handshake included. */
+  probeMs: number;
+}
+
+export interface ProbeSettings {
+  timeouts: ProbeTimeouts;
+  maxLineBytes: number;
+  maxTotalBytes: number;
+  /** The fallback ladder: profiles tried in order until one handshakes. */
+  ladder: TlsProfileRef[];
+  observeOnly: boolean;
+  sni: boolean;
+  /** Retries for connect failures only. */
+  connectRetries: number;
+}
+
+export interface ProbeJob {
+  target: ProbeTarget;
+  protocolId: string;
+  spec: ServiceSpec;
+  options: unknown;
+}
+
+/** Run one probe, falling back along the ladder; always resolves to exactly one record. */
+export async function runProbe(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, logger: Logger): Promise<ProbeRecord> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let record: ProbeRecord | undefined;
+  for (let step = 0; step < Math.max(1, settings.ladder.length); step++) {
+    record = await probeOnce(job, engine, settings, step, logger);
+    // Only a handshake the server refused warrants another step down the ladder.
+    if (record.status !== 'tls-failed' || record.tls?.error?.kind !== 'alert' && record.tls?.error?.kind !== 'closed' && record.tls?.error?.kind !== 'reset') break;
+  }
+  const r = record!;
+  r.startedAt = startedAt.toISOString();
+  r.durationMs = Math.round((performance.now() - t0) * 100) / 100;
+  return r;
+}
+
+async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, step: number, logger: Logger): Promise<ProbeRecord> {
+  const { target, spec } = job;
+  const dialogRecord: DialogRecord = {};
+  const abort = new AbortController();
+  let socket: Socket | undefined;
+  let conn: Connection | undefined;
+  let status: ProbeStatus = 'success';
+  let error: ProbeRecord['error'];
+  const probeTimer = setTimeout(() => abort.abort(), settings.timeouts.probeMs);
+  try {
+    socket = await connectWithRetries(target, settings, abort.signal);
+    // A late error on a half-closed socket must never crash the scanner.
+    socket.on('error', () => {});
+    conn = new Connection(socket, {
+      readTimeoutMs: settings.timeouts.readMs,
+      maxLineBytes: settings.maxLineBytes,
+      maxTotalBytes: settings.maxTotalBytes,
+    });
+    const c = conn;
+    const profile = settings.ladder[step] ?? { name: 'default' };
+    const startTls = async (): Promise<StartTlsOutcome> => {
+      const { stream, leftover } = c.detach();
+      const { info, stream: tlsStream } = await engine.handshake(stream as Socket, {
+        serverName: settings.sni ? target.domain : undefined,
+        profile,
+        observeOnly: settings.observeOnly,
+        readTimeoutMs: settings.timeouts.readMs,
+        maxBytes: settings.maxTotalBytes,
+        signal: abort.signal,
+        initialData: leftover.length ? leftover : undefined,
+      });
+      info.profile ??= profile.name;
+      info.fallbackStep = step;
+      dialogRecord.tls = info;
+      if (info.error) throw new ProbeError('tls-failed', info.error.kind === 'timeout' ? 'tls-timeout' : info.error.kind === 'alert' ? 'tls-alert' : 'tls-protocol', info.error.message);
+      if (!tlsStream) return { completed: false, info };
+      c.attach(tlsStream);
+      return { completed: true, info };
+    };
+    const ctx: DialogContext = {
+      target,
+      options: job.options,
+      conn: c,
+      record: dialogRecord,
+      startTls,
+      implicitTls: spec.mode === 'implicit',
+      logger,
+      signal: abort.signal,
+    };
+    const run = async (): Promise<ProbeStatus> => {
+      if (spec.mode === 'implicit') {
+        const outcome = await startTls();
+        if (!outcome.completed) return 'success';
+      }
+      return (await spec.dialog(ctx)) ?? 'success';
+    };
+    status = await withAbort(run(), abort.signal, settings.timeouts.probeMs);
+  } catch (err) {
+    const mapped = errorToStatus(err);
+    status = mapped.status;
+    error = { reason: mapped.reason, message: mapped.message };
+  } finally {
+    clearTimeout(probeTimer);
+    conn?.end();
+    // Give the polite close a moment, then make sure the socket is gone.
+    if (socket) setTimeout(() => socket?.destroy(), 200).unref();
+  }
+  return {
+    ip: target.ip,
+    port: target.port,
+    ...(target.domain ? { domain: target.domain } : {}),
+    service: target.service,
+    protocol: job.protocolId,
+    mode: spec.mode,
+    status,
+    ...(error ? { error } : {}),
+    startedAt: '',
+    durationMs: 0,
+    ...dialogRecord,
+  } as ProbeRecord;
+}
+
+function withAbort<T>(p: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, signal: AbortSignal): Promise<Socket> {
+  let lastErr: unknown;
+  for (let attempt = 0; attempt <= settings.connectRetries; attempt++) {
+    try {
+      return await connectOnce(target, settings.timeouts.connectMs, signal);
+    } catch (err) {
+      lastErr = err;
+      if (signal.aborted) break;
+    }
+  }
+  throw lastErr;
+}
+
+function connectOnce(target: ProbeTarget, timeoutMs: number, signal: AbortSignal): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const socket = connect({ host: target.ip, port: target.port, noDelay: true });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onAbort = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(err);
+    });
+  });
+}

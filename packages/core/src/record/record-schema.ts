@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PROBE_STATUSES } from './status.js';
+import { TlsInfoSchema } from './tls-schema.js';
+
+const StatusSchema = Type.Union(PROBE_STATUSES.map((s) => Type.Literal(s)));
+
+/**
+ * One record per (target, port, service) probe. Field names are stable: they
+ * are the contract between scans, analyses and users' scripts.
+ */
+export const ProbeRecordSchema = Type.Object(
+  {
+    ip: Type.String({ description: 'Address probed (IPv4 or IPv6).' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    domain: Type.Optional(Type.String({ description: 'Host name the target came from, used for SNI and hostname checks.' })),
+    service: Type.String({ description: 'Service name, e.g. smtp, imaps, xmpp-client, tls.' }),
+    protocol: Type.String({ description: 'Id of the protocol plugin that ran the dialog.' }),
+    mode: Type.Union([Type.Literal('starttls'), Type.Literal('implicit')]),
+    status: StatusSchema,
+    error: Type.Optional(Type.Object({ reason: Type.String(), message: Type.String() }, { additionalProperties: false })),
+    startedAt: Type.String({ format: 'date-time' }),
+    durationMs: Type.Number(),
+    banner: Type.Optional(Type.String({ description: 'Greeting or banner, as received (bounded).' })),
+    starttls: Type.Optional(Type.Object({
+      offered: Type.Boolean(),
+      upgraded: Type.Boolean(),
+      reply: Type.Optional(Type.String({ description: "Server's exact reply to the STARTTLS command." })),
+    }, { additionalProperties: false })),
+    capabilities: Type.Optional(Type.Object({
+      beforeTls: Type.Optional(Type.Array(Type.String())),
+      afterTls: Type.Optional(Type.Array(Type.String())),
+    }, { additionalProperties: false })),
+    sasl: Type.Optional(Type.Object({
+      beforeTls: Type.Optional(Type.Array(Type.String())),
+      afterTls: Type.Optional(Type.Array(Type.String())),
+    }, { additionalProperties: false })),
+    tls: Type.Optional(TlsInfoSchema),
+  },
+  {
+    $id: 'https://wildtls.dev/schema/record.json',
+    title: 'wildtls probe record',
+    description: 'One JSON object per line of a wildtls JSONL result file. Plugins may add top-level keys named after themselves.',
+    additionalProperties: true,
+  },
+);
+
+type CoreRecord = Static<typeof ProbeRecordSchema>;
+
+/**
+ * Plugins add typed fields by module augmentation, as fastify does:
+ *
+ *   declare module '@wildtls/core' {
+ *     interface ProbeRecordExtensions { http?: { server?: string } }
+ *   }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ProbeRecordExtensions {}
+
+export interface ProbeRecord extends CoreRecord, ProbeRecordExtensions {}

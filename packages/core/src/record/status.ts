@@ -1,0 +1,73 @@
+/**
+ * The one closed status union for every probe. No plugin invents its own
+ * status words; errors are mapped onto these by {@link errorToStatus}.
+ */
+export const PROBE_STATUSES = [
+  'success',
+  'no-starttls',
+  'starttls-refused',
+  'connect-failed',
+  'timeout',
+  'tls-failed',
+  'protocol-error',
+] as const;
+
+export type ProbeStatus = (typeof PROBE_STATUSES)[number];
+
+/** Why a probe did not succeed, finer than the status. */
+export type ProbeErrorReason =
+  | 'connect-refused'
+  | 'connect-unreachable'
+  | 'connect-timeout'
+  | 'read-timeout'
+  | 'probe-timeout'
+  | 'connection-reset'
+  | 'connection-closed'
+  | 'line-too-long'
+  | 'reply-too-large'
+  | 'unexpected-reply'
+  | 'malformed-reply'
+  | 'tls-alert'
+  | 'tls-protocol'
+  | 'tls-timeout'
+  | 'tls-unsupported'
+  | 'internal';
+
+/** An error a dialog or the kernel throws to end a probe with a given status. */
+export class ProbeError extends Error {
+  readonly status: ProbeStatus;
+  readonly reason: ProbeErrorReason;
+  constructor(status: ProbeStatus, reason: ProbeErrorReason, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProbeError';
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export function isProbeError(err: unknown): err is ProbeError {
+  return err instanceof Error && (err as ProbeError).name === 'ProbeError' &&
+    typeof (err as ProbeError).status === 'string';
+}
+
+/** Map anything thrown during a probe onto the closed status union. */
+export function errorToStatus(err: unknown): { status: ProbeStatus; reason: ProbeErrorReason; message: string } {
+  if (isProbeError(err)) return { status: err.status, reason: err.reason, message: err.message };
+  const e = err as NodeJS.ErrnoException | undefined;
+  const message = e?.message ?? String(err);
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return { status: 'connect-failed', reason: 'connect-refused', message };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EADDRNOTAVAIL':
+      return { status: 'connect-failed', reason: 'connect-unreachable', message };
+    case 'ETIMEDOUT':
+      return { status: 'timeout', reason: 'read-timeout', message };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { status: 'protocol-error', reason: 'connection-reset', message };
+    default:
+      return { status: 'protocol-error', reason: 'internal', message };
+  }
+}

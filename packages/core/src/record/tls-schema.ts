@@ -1,0 +1,52 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** The engine's view of one TLS handshake: the record's `tls` part. */
+export const TlsVersionSchema = Type.Union(
+  [Type.Literal('SSLv2'), Type.Literal('SSLv3'), Type.Literal('TLSv1.0'), Type.Literal('TLSv1.1'), Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')],
+  { description: 'Negotiated protocol version (from supported_versions for TLS 1.3).' },
+);
+export type TlsVersion = Static<typeof TlsVersionSchema>;
+
+export const TlsErrorSchema = Type.Object(
+  {
+    kind: Type.Union([
+      Type.Literal('alert'),
+      Type.Literal('protocol'),
+      Type.Literal('timeout'),
+      Type.Literal('reset'),
+      Type.Literal('closed'),
+      Type.Literal('unsupported'),
+    ], { description: 'alert: the server sent a fatal alert; protocol: malformed or unexpected bytes; timeout: a read deadline passed; reset/closed: the peer ended the connection; unsupported: negotiated something the engine cannot complete.' }),
+    message: Type.String(),
+    messageType: Type.Optional(Type.String({ description: 'Handshake or record type being parsed when the error happened.' })),
+    offset: Type.Optional(Type.Integer({ description: 'Byte offset in the server stream where parsing failed.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const TlsInfoSchema = Type.Object(
+  {
+    version: Type.Optional(TlsVersionSchema),
+    cipherSuite: Type.Optional(Type.Object({ id: Type.Integer(), name: Type.String() }, { additionalProperties: false })),
+    keyExchange: Type.Optional(Type.Object({
+      kind: Type.Union([Type.Literal('RSA'), Type.Literal('DHE'), Type.Literal('ECDHE'), Type.Literal('TLS13'), Type.Literal('other')]),
+      group: Type.Optional(Type.String({ description: 'Named group (x25519, secp256r1, ffdhe2048, ...) when known.' })),
+      bits: Type.Optional(Type.Integer({ description: 'DHE prime size or ECDHE curve size in bits.' })),
+    }, { additionalProperties: false })),
+    chain: Type.Array(Type.String({ contentEncoding: 'base64' }), { description: 'Certificates as the server sent them: base64 DER, in wire order, duplicates kept.' }),
+    ocspStapled: Type.Boolean(),
+    ocspResponse: Type.Optional(Type.String({ contentEncoding: 'base64' })),
+    alpn: Type.Optional(Type.String()),
+    serverExtensions: Type.Optional(Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }, { additionalProperties: false }))),
+    alert: Type.Optional(Type.Object({ level: Type.String(), description: Type.String(), code: Type.Integer() }, { additionalProperties: false })),
+    profile: Type.Optional(Type.String({ description: 'ClientHello profile that produced this handshake.' })),
+    fallbackStep: Type.Optional(Type.Integer({ minimum: 0, description: 'Index in the fallback ladder of the step that produced this result (0 = first).' })),
+    completed: Type.Boolean({ description: 'True when both Finished messages were exchanged and application data can flow.' }),
+    notCompletedReason: Type.Optional(Type.String()),
+    handshakeMs: Type.Optional(Type.Number()),
+    sslv2Reply: Type.Optional(Type.Boolean({ description: 'The server answered in the SSLv2 record format.' })),
+    error: Type.Optional(TlsErrorSchema),
+  },
+  { additionalProperties: true },
+);
+export type TlsInfo = Static<typeof TlsInfoSchema>;

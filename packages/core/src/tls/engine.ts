@@ -1,0 +1,45 @@
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TlsInfo } from '../record/tls-schema.js';
+
+/**
+ * A ClientHello profile. Profiles are data (a user may define one in YAML);
+ * the raw engine documents the full shape in docs/tls-engine.md.
+ */
+export interface TlsProfileRef {
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface TlsHandshakeOptions {
+  /** SNI; omitted when undefined (bare-IP scans). */
+  serverName?: string;
+  profile: TlsProfileRef;
+  /** ALPN protocols to offer, overriding the profile's. */
+  alpn?: string[];
+  /** Stop after the server's first flight (no key-exchange cost). */
+  observeOnly: boolean;
+  /** Deadline for each read from the server. */
+  readTimeoutMs: number;
+  /** Cap on bytes accepted from the server during the handshake. */
+  maxBytes: number;
+  signal?: AbortSignal;
+  /** Bytes already read from the socket before the handshake began. */
+  initialData?: Buffer;
+}
+
+export interface TlsHandshakeResult {
+  /** Everything observed; `info.error` classifies a failure. */
+  info: TlsInfo;
+  /** The decrypted application-data stream, present iff `info.completed`. */
+  stream?: Duplex;
+}
+
+/**
+ * A TLS client engine. `handshake` never rejects for anything the server does:
+ * server misbehaviour ends in `info.error`; only programming errors throw.
+ */
+export interface TlsEngine {
+  readonly name: string;
+  handshake(socket: Socket, options: TlsHandshakeOptions): Promise<TlsHandshakeResult>;
+}

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Start and stop real server software on loopback for tests. Every daemon runs
+ * from a config in a temporary directory, bound to one loopback address, and is
+ * stopped by its pid (never by name), so a test stops exactly what it started.
+ */
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `wildtls-${prefix}-`));
+}
+
+/** True when a Debian binary is installed (tests skip with a reason otherwise, never silently pass). */
+export function haveBinary(path: string): boolean {
+  return existsSync(path);
+}
+
+/** Wait until host:port accepts a TCP connection. */
+export async function waitForPort(host: string, port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Daemon {
+  pid: number;
+  stop(): Promise<void>;
+  /** Output collected so far (for failure messages). */
+  output(): string;
+}
+
+/** Run a foreground daemon; stop() sends SIGTERM then SIGKILL to its pid. */
+export function startForeground(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Daemon {
+  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return {
+    pid: child.pid ?? -1,
+    output: () => out,
+    stop: () => stopPid(child.pid ?? -1),
+  };
+}
+
+/** Stop a daemon that forked into the background, by the pid in its pid file. */
+export function daemonFromPidFile(pidFile: string, output = () => ''): Daemon {
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return { pid, output, stop: () => stopPid(pid) };
+}
+
+export async function stopPid(pid: number, graceMs = 3000): Promise<void> {
+  if (pid <= 0) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
