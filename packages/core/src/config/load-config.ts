@@ -26,7 +26,7 @@ const documents = new WeakMap<object, { doc: Document; lines: LineCounter }>();
 
 const yamlLoader: Loader = (filepath, content) => {
   const lines = new LineCounter();
-  const doc = parseDocument(content, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(content, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];

@@ -1,0 +1,47 @@
+import { Flags } from '@oclif/core';
+
+/**
+ * Flags shared by `scan` and `targets`. Every scan setting has a config key;
+ * a flag, when given, overrides it (see scanOverrides).
+ */
+export const targetFlags = {
+  protocol: Flags.string({ char: 'p', multiple: true, description: 'Service to probe (repeatable): smtp, submission, smtps, imap, imaps, pop3, pop3s, xmpp-client, xmpp-server, xmpps-client, xmpps-server, irc, ircs, https, tls.' }),
+  port: Flags.integer({ multiple: true, min: 1, max: 65535, description: "Port to probe instead of each service's default (repeatable)." }),
+  input: Flags.string({ char: 'i', description: 'Read more targets from this file, one per line ("-" for stdin).' }),
+  allow: Flags.string({ multiple: true, description: 'Allow a range the default blocklist excludes (repeatable; loopback runs need 127.0.0.0/8).' }),
+};
+
+export const tlsFlags = {
+  profile: Flags.string({ description: 'ClientHello profile: modern, compat, ssl3, or one defined in the config.' }),
+  fallback: Flags.string({ multiple: true, description: 'Profile to fall back to when the server refuses (repeatable, in order).' }),
+  'observe-only': Flags.boolean({ description: "Stop after the server's first flight (census mode, no key exchange).", allowNo: true }),
+  sni: Flags.boolean({ description: 'Send SNI when the target has a host name.', allowNo: true }),
+  engine: Flags.string({ description: 'TLS engine: raw (wildtls) or node (stock node:tls, for comparison).', options: ['raw', 'node'] }),
+};
+
+type Parsed = Record<string, unknown>;
+
+/** Turn parsed flags and positional targets into a config overlay. */
+export function scanOverrides(flags: Parsed, targets: string[]): Record<string, unknown> {
+  const scan: Parsed = {};
+  if (targets.length) scan.targets = targets;
+  if (flags.protocol) scan.protocols = flags.protocol;
+  if (flags.port) scan.ports = flags.port;
+  if (flags.input) scan.input = flags.input;
+  if (flags.allow) scan.allow = flags.allow;
+  const tls: Parsed = {};
+  if (flags.profile) tls.profile = flags.profile;
+  if (flags.fallback) tls.fallback = flags.fallback;
+  if (flags['observe-only'] !== undefined) tls.observeOnly = flags['observe-only'];
+  if (flags.sni !== undefined) tls.sni = flags.sni;
+  if (flags.engine) tls.engine = flags.engine;
+  const output: Parsed = {};
+  if (flags.output) output.path = flags.output;
+  if (flags.gzip !== undefined) output.gzip = flags.gzip;
+  const out: Parsed = {};
+  if (Object.keys(scan).length) out.scan = scan;
+  if (Object.keys(tls).length) out.tls = tls;
+  if (Object.keys(output).length) out.output = output;
+  if (flags.analysis) out.analyses = flags.analysis;
+  return out;
+}

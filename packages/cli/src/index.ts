@@ -1,0 +1,2 @@
+export { BUILTIN_PLUGINS } from './builtins.js';
+export { loadRun, mergeOverrides, type RunSetup } from './load-run.js';

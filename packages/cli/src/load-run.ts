@@ -1,0 +1,55 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  PluginRegistry,
+  createLogger,
+  loadConfigFile,
+  loadPlugins,
+  validateConfig,
+  type LoadedPlugin,
+  type LogSettings,
+  type WildtlsConfig,
+} from '@wildtls/core';
+import type { Logger } from 'pino';
+import { BUILTIN_PLUGINS } from './builtins.js';
+
+/** The CLI package's folder: its node_modules holds the built-in plugins. */
+export const CLI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface RunSetup {
+  config: WildtlsConfig;
+  configFile?: string;
+  registry: PluginRegistry;
+  loaded: LoadedPlugin[];
+  logger: Logger;
+}
+
+/** Deep-merge CLI overrides onto the file's config (objects merge, everything else replaces). */
+export function mergeOverrides(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b)
+      ? mergeOverrides(b as Record<string, unknown>, v as Record<string, unknown>)
+      : v;
+  }
+  return out;
+}
+
+/**
+ * Find the config, load the plugins it names (or the built-in list), validate
+ * the config against core's and the plugins' schemas, and make the logger.
+ */
+export async function loadRun(opts: { configFile?: string; overrides?: Record<string, unknown>; logLevel?: string; cwd?: string; ignoreConfigFiles?: boolean }): Promise<RunSetup> {
+  const cwd = opts.cwd ?? process.cwd();
+  const file = opts.ignoreConfigFiles ? { raw: {}, filepath: undefined, locate: () => undefined } : await loadConfigFile({ file: opts.configFile, cwd });
+  const raw = mergeOverrides(file.raw, opts.overrides ?? {});
+  const specs = (Array.isArray(raw.plugins) ? (raw.plugins as unknown[]) : BUILTIN_PLUGINS).map(String);
+  const configDir = file.filepath ? dirname(file.filepath) : cwd;
+  const loaded = await loadPlugins(specs, { dirs: [configDir, cwd], builtinDir: CLI_DIR, builtins: BUILTIN_PLUGINS });
+  const config = validateConfig(raw, loaded.map((l) => l.plugin), { filepath: file.filepath, locate: file.locate });
+  if (opts.logLevel) config.log.level = opts.logLevel as WildtlsConfig['log']['level'];
+  const logger = createLogger({ level: config.log.level as LogSettings['level'], file: config.log.file });
+  return { config, configFile: file.filepath, registry: new PluginRegistry(loaded), loaded, logger };
+}

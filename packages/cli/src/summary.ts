@@ -1,0 +1,14 @@
+import type { ScanSummary } from '@wildtls/core';
+
+/** The one-paragraph summary printed after a scan (counting rule: per probe). */
+export function formatSummary(s: ScanSummary): string {
+  const statuses = Object.entries(s.byStatus)
+    .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    `wildtls: ${s.probes} probes of ${s.targets} targets in ${(s.elapsedMs / 1000).toFixed(1)} s${s.stopped ? ' (stopped early)' : ''}`,
+    `  by status (per probe): ${statuses || 'none'}`,
+    `  excluded by blocklist: ${s.excluded}${s.invalid ? `, invalid inputs: ${s.invalid}` : ''}`,
+  ].join('\n');
+}

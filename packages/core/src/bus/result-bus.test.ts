@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ResultBus } from './result-bus.js';
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('ResultBus', () => {
+  it('delivers every item to every subscriber, in order', async () => {
+    const bus = new ResultBus<number>(4);
+    const a: number[] = [];
+    const b: number[] = [];
+    bus.subscribe('a', (n) => void a.push(n));
+    bus.subscribe('b', async (n) => {
+      await tick(0);
+      b.push(n);
+    });
+    for (let i = 0; i < 100; i++) await bus.publish(i);
+    await bus.close();
+    expect(a).toEqual([...Array(100).keys()]);
+    expect(b).toEqual([...Array(100).keys()]);
+  });
+
+  it('applies backpressure: a slow subscriber bounds what is queued and loses nothing', async () => {
+    const hwm = 8;
+    const bus = new ResultBus<number>(hwm);
+    const seen: number[] = [];
+    let maxQueued = 0;
+    bus.subscribe('slow', async (n) => {
+      await tick(1);
+      seen.push(n);
+    });
+    const t0 = Date.now();
+    for (let i = 0; i < 200; i++) {
+      await bus.publish(i);
+      maxQueued = Math.max(maxQueued, bus.stats().subscribers[0]!.queued);
+    }
+    const publishMs = Date.now() - t0;
+    await bus.close();
+    expect(maxQueued).toBeLessThanOrEqual(hwm);
+    expect(seen).toHaveLength(200);
+    expect(new Set(seen).size).toBe(200);
+    // The publisher was held back by the consumer (200 items at >= 1 ms each, minus the queue).
+    expect(publishMs).toBeGreaterThanOrEqual(150);
+  });
+
+  it('surfaces a failing subscriber to the publisher and to close()', async () => {
+    const bus = new ResultBus<number>(2);
+    bus.subscribe('broken', (n) => {
+      if (n === 3) throw new Error('disk full');
+    });
+    await expect(async () => {
+      for (let i = 0; i < 50; i++) await bus.publish(i);
+    }).rejects.toThrow(/subscriber "broken" failed: disk full/);
+    await expect(bus.close()).rejects.toThrow(/disk full/);
+  });
+
+  it('refuses to publish after close', async () => {
+    const bus = new ResultBus<number>();
+    await bus.close();
+    await expect(bus.publish(1)).rejects.toThrow(/after close/);
+  });
+});

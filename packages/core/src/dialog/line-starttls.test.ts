@@ -1,0 +1,114 @@
+import { describe, expect, it, afterEach, vi } from 'vitest';
+import type { Connection } from '../net/connection.js';
+import type { ServiceSpec } from '../plugin/api.js';
+import { selfSignedCertificate } from '../testing/certificates.js';
+import { runDialogAgainst } from '../testing/run-dialog.js';
+import { startScriptedServer, type ScriptedServer } from '../testing/scripted-server.js';
+import { readReply } from './read-reply.js';
+import { runLineStartTls, type LineStartTlsSpec } from './line-starttls.js';
+
+const spec: LineStartTlsSpec = {
+  readGreeting: (c: Connection) => readReply(c, () => true),
+  requestCapabilities: async (c) => {
+    await c.write('CAPS\r\n');
+    return readReply(c, (l) => l === '.', { maxLines: 20 });
+  },
+  parseCapabilities: (lines) => {
+    const caps = lines.filter((l) => l !== '.');
+    return { capabilities: caps, sasl: caps.filter((c) => c.startsWith('AUTH ')).flatMap((c) => c.slice(5).split(' ')), startTls: caps.includes('STARTTLS') };
+  },
+  requestStartTls: async (c) => {
+    await c.write('STARTTLS\r\n');
+    return readReply(c, () => true);
+  },
+  startTlsAccepted: (lines) => lines[0]!.startsWith('+GO'),
+  quit: (c) => c.write('BYE\r\n'),
+};
+const service: ServiceSpec = { name: 'hello', defaultPort: 7777, mode: 'starttls', dialog: (ctx) => runLineStartTls(ctx, spec) };
+
+let server: ScriptedServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('runLineStartTls', () => {
+  it('asks for capabilities, upgrades, and asks again on the same connection', async () => {
+    const cert = await selfSignedCertificate({ keyType: 'ec' });
+    server = await startScriptedServer({
+      tls: cert,
+      script: [
+        { send: '+HELLO test server\r\n' },
+        { expect: 'CAPS' },
+        { send: 'STARTTLS\r\nAUTH PLAIN\r\n.\r\n' },
+        { expect: 'STARTTLS' },
+        { send: '+GO ahead\r\n' },
+        { startTls: true },
+        { expect: 'CAPS' },
+        { send: 'AUTH PLAIN SCRAM-SHA-256\r\n.\r\n' },
+        { expect: 'BYE' },
+      ],
+    });
+    const r = await runDialogAgainst({ port: server.port, spec: service });
+    expect(r.status).toBe('success');
+    expect(r.banner).toBe('+HELLO test server');
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: '+GO ahead' });
+    expect(r.capabilities).toEqual({ beforeTls: ['STARTTLS', 'AUTH PLAIN'], afterTls: ['AUTH PLAIN SCRAM-SHA-256'] });
+    expect(r.sasl).toEqual({ beforeTls: ['PLAIN'], afterTls: ['PLAIN', 'SCRAM-SHA-256'] });
+    expect(r.tls?.completed).toBe(true);
+    expect(Buffer.from(r.tls!.chain[0]!, 'base64').equals(cert.der)).toBe(true);
+    await vi.waitFor(() => expect(server!.received[0]).toEqual(['CAPS', 'STARTTLS', 'CAPS', 'BYE']));
+  });
+
+  it('never sends STARTTLS when it is not offered', async () => {
+    server = await startScriptedServer({ script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'AUTH PLAIN\r\n.\r\n' }, { expect: 'BYE' }] });
+    const r = await runDialogAgainst({ port: server.port, spec: service });
+    expect(r.status).toBe('no-starttls');
+    expect(r.starttls).toEqual({ offered: false, upgraded: false });
+    expect(server.received[0]).not.toContain('STARTTLS');
+  });
+
+  it('records the exact refusal', async () => {
+    server = await startScriptedServer({
+      script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'STARTTLS\r\n.\r\n' }, { expect: 'STARTTLS' }, { send: '-NO TLS not available now\r\n' }, { expect: 'BYE' }],
+    });
+    const r = await runDialogAgainst({ port: server.port, spec: service });
+    expect(r.status).toBe('starttls-refused');
+    expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: '-NO TLS not available now' });
+  });
+
+  it('classifies plaintext garbage after the go-ahead as a TLS failure and keeps what it learnt', async () => {
+    server = await startScriptedServer({
+      script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'STARTTLS\r\n.\r\n' }, { expect: 'STARTTLS' }, { send: '+GO\r\n' }, { expect: /.*/ }, { send: 'this is not TLS at all\r\n'.repeat(4) }],
+    });
+    const r = await runDialogAgainst({ port: server.port, spec: service, readTimeoutMs: 1000 });
+    expect(r.status).toBe('tls-failed');
+    expect(r.capabilities?.beforeTls).toEqual(['STARTTLS']);
+    expect(r.starttls?.offered).toBe(true);
+    expect(r.tls?.error).toBeDefined();
+  });
+
+  it('gives a classified status for a never-ending capability reply', async () => {
+    server = await startScriptedServer({ script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'X\r\n'.repeat(100) }] });
+    const r = await runDialogAgainst({ port: server.port, spec: service });
+    expect(r.status).toBe('protocol-error');
+    expect(r.error?.reason).toBe('reply-too-large');
+    expect(r.banner).toBe('+HELLO');
+  });
+
+  it('gives timeout for a silent server', async () => {
+    server = await startScriptedServer({ script: [] });
+    const r = await runDialogAgainst({ port: server.port, spec: service, readTimeoutMs: 150 });
+    expect(r.status).toBe('timeout');
+  });
+
+  it('gives connect-failed for a closed port', async () => {
+    server = await startScriptedServer({ script: [] });
+    const port = server.port;
+    await server.close();
+    server = undefined;
+    const r = await runDialogAgainst({ port, spec: service });
+    expect(r.status).toBe('connect-failed');
+    expect(r.error?.reason).toBe('connect-refused');
+  });
+});

@@ -1,0 +1,59 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { Connection } from './connection.js';
+
+function pair(limits: Partial<ConstructorParameters<typeof Connection>[1]> = {}) {
+  const stream = new PassThrough();
+  const conn = new Connection(stream, { readTimeoutMs: 200, maxLineBytes: 64, maxTotalBytes: 1024, ...limits });
+  return { stream, conn };
+}
+
+describe('Connection', () => {
+  it('reads CRLF and LF lines across chunk boundaries', async () => {
+    const { stream, conn } = pair();
+    stream.write('220 hel');
+    stream.write('lo\r\n250 ok\n');
+    expect(await conn.readLine()).toBe('220 hello');
+    expect(await conn.readLine()).toBe('250 ok');
+  });
+
+  it('classifies an overlong line', async () => {
+    const { stream, conn } = pair();
+    stream.write('x'.repeat(100));
+    await expect(conn.readLine()).rejects.toMatchObject({ status: 'protocol-error', reason: 'line-too-long' });
+  });
+
+  it('classifies a read that passes its deadline (slow drip)', async () => {
+    const { stream, conn } = pair({ readTimeoutMs: 100 });
+    const drip = setInterval(() => stream.write('.'), 30);
+    await expect(conn.readLine()).rejects.toMatchObject({ status: 'timeout', reason: 'read-timeout' });
+    clearInterval(drip);
+  });
+
+  it('caps the bytes of a whole connection', async () => {
+    const { stream, conn } = pair({ maxTotalBytes: 100 });
+    for (let i = 0; i < 10; i++) stream.write('0123456789abcdef\n');
+    const read = async () => {
+      for (;;) await conn.readLine();
+    };
+    await expect(read()).rejects.toMatchObject({ reason: 'reply-too-large' });
+  });
+
+  it('reports a closed connection', async () => {
+    const { stream, conn } = pair();
+    stream.end('partial');
+    await expect(conn.readLine()).rejects.toMatchObject({ reason: 'connection-closed' });
+  });
+
+  it('hands over buffered bytes on detach and continues on a new stream', async () => {
+    const { stream, conn } = pair();
+    stream.write('220 go\r\nEXTRA');
+    expect(await conn.readLine()).toBe('220 go');
+    const { leftover } = conn.detach();
+    expect(leftover.toString()).toBe('EXTRA');
+    const next = new PassThrough();
+    conn.attach(next);
+    next.write('after\n');
+    expect(await conn.readLine()).toBe('after');
+  });
+});
