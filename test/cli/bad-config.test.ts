@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './run-cli.js';
+
+const plugin = resolve(ROOT, 'test/fixtures/third-party-plugin');
+
+function configDir(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wildtls-bad-'));
+  writeFileSync(join(dir, 'wildtls.config.yaml'), yaml);
+  return dir;
+}
+
+describe('bad configuration gives a clear error and a non-zero exit', () => {
+  it('unknown key', async () => {
+    const dir = configDir(`plugins: [${plugin}]\nscan:\n  protocols: [hello]\n  speed: 9\n`);
+    const r = await runCli(['scan', '127.0.0.1'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(join(dir, 'wildtls.config.yaml'));
+    expect(r.stderr).toMatch(/scan\.speed \(line 4\): unknown key "speed"/);
+  });
+
+  it('wrong type', async () => {
+    const dir = configDir(`plugins: [${plugin}]\nscan:\n  concurrency: lots\noptions:\n  hello:\n    greeting: 5\n`);
+    const r = await runCli(['scan', '127.0.0.1'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/scan\.concurrency \(line 3\): expected integer/);
+    expect(r.stderr).toMatch(/options\.hello\.greeting \(line 6\): expected string/);
+  });
+
+  it('unknown plugin', async () => {
+    const dir = configDir('plugins:\n  - "@someone/wildtls-protocol-gopher"\n');
+    const r = await runCli(['plugins'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/plugin "@someone\/wildtls-protocol-gopher" not found.*npm install @someone\/wildtls-protocol-gopher/);
+    expect(r.stderr).toContain('WILDTLS_ERR_PLUGIN_NOT_FOUND');
+  });
+
+  it('incompatible plugin API', async () => {
+    const dir = configDir(`plugins:\n  - ${resolve(ROOT, 'test/fixtures/old-api-plugin')}\n`);
+    const r = await runCli(['plugins'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/plugin "old" 0\.9\.0 .* was built for plugin API \^0\.3\.0, but this wildtls provides plugin API 1\.0\.0/);
+    expect(r.stderr).toContain('WILDTLS_ERR_PLUGIN_API');
+  });
+
+  it('unknown service is a usage error (exit 2) that lists the known ones', async () => {
+    const dir = configDir(`plugins: [${plugin}]\n`);
+    const r = await runCli(['scan', '127.0.0.1', '--protocol', 'gopher', '--allow', '127.0.0.0/8'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown service "gopher"\. Loaded protocol plugins provide: hello, hellos/);
+  });
+
+  it('an unreadable YAML file names the position', async () => {
+    const dir = configDir('scan:\n  protocols: [smtp\n');
+    const r = await runCli(['plugins'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/wildtls\.config\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('corrupt result files name the file and line', async () => {
+    // No config file here: the built-in plugins (and their analyses) load.
+    const dir = mkdtempSync(join(tmpdir(), 'wildtls-corrupt-'));
+    const results = join(dir, 'results.jsonl');
+    writeFileSync(results, '{"ip":"127.0.0.1","port":25,"service":"smtp","protocol":"smtp","mode":"starttls","status":"no-starttls","startedAt":"2026-01-01T00:00:00Z","durationMs":1}\n{"ip": truncated\n');
+    const r = await runCli(['analyze', results, '--analysis', 'starttls'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${results}:2: not a JSON record`);
+    const gz = join(dir, 'results.jsonl.gz');
+    writeFileSync(gz, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
+    const r2 = await runCli(['analyze', gz, '--analysis', 'starttls'], { cwd: dir });
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain(gz);
+  });
+});
