@@ -29,6 +29,14 @@ describe('bad configuration gives a clear error and a non-zero exit', () => {
     expect(r.stderr).toMatch(/options\.hello\.greeting \(line 6\): expected string/);
   });
 
+  it('a --set override is validated like the file', async () => {
+    const dir = configDir(`plugins: [${plugin}]\n`);
+    const r = await runCli(['scan', '127.0.0.1', '--protocol', 'hello', '--set', 'scan.maxBytes=lots', '--set', 'options.hello.greeting=yo'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/scan\.maxBytes: expected integer/);
+    expect(r.stderr).not.toMatch(/greeting/);
+  });
+
   it('unknown plugin', async () => {
     const dir = configDir('plugins:\n  - "@someone/wildtls-protocol-gopher"\n');
     const r = await runCli(['plugins'], { cwd: dir });

@@ -1,4 +1,6 @@
 import { Flags } from '@oclif/core';
+import { parse as parseYaml } from 'yaml';
+import { WildtlsError } from '@wildtls/core';
 
 /**
  * Flags shared by `scan` and `targets`. Every scan setting has a config key;
@@ -9,6 +11,11 @@ export const targetFlags = {
   port: Flags.integer({ multiple: true, min: 1, max: 65535, description: "Port to probe instead of each service's default (repeatable)." }),
   input: Flags.string({ char: 'i', description: 'Read more targets from this file, one per line ("-" for stdin).' }),
   allow: Flags.string({ multiple: true, description: 'Allow a range the default blocklist excludes (repeatable; loopback runs need 127.0.0.0/8).' }),
+};
+
+/** `--set key.path=value` reaches every config key that has no flag of its own. */
+export const setFlag = {
+  set: Flags.string({ multiple: true, description: 'Override any config key: --set scan.maxBytes=65536 (value parsed as YAML; repeatable).' }),
 };
 
 export const tlsFlags = {
@@ -43,5 +50,25 @@ export function scanOverrides(flags: Parsed, targets: string[]): Record<string, 
   if (Object.keys(tls).length) out.tls = tls;
   if (Object.keys(output).length) out.output = output;
   if (flags.analysis) out.analyses = flags.analysis;
+  for (const assignment of (flags.set as string[] | undefined) ?? []) applySet(out, assignment);
   return out;
+}
+
+/** Apply one `key.path=value` assignment onto an overlay object. */
+export function applySet(overlay: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new WildtlsError('WILDTLS_ERR_USAGE', `--set ${assignment}: expected key.path=value`);
+  const path = assignment.slice(0, eq).split('.');
+  let value: unknown;
+  try {
+    value = parseYaml(assignment.slice(eq + 1));
+  } catch {
+    value = assignment.slice(eq + 1);
+  }
+  let node = overlay;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node = (node[key] = next && typeof next === 'object' && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
 }

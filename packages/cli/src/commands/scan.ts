@@ -3,7 +3,7 @@ import { renderReports, scanFromConfig, type ReportFormat } from '@wildtls/core'
 import { writeFileSync } from 'node:fs';
 import { WildtlsCommand } from '../base-command.js';
 import { availableEngines, profileResolver } from '../engines.js';
-import { scanOverrides, targetFlags, tlsFlags } from '../flags.js';
+import { scanOverrides, setFlag, targetFlags, tlsFlags } from '../flags.js';
 import { loadRun } from '../load-run.js';
 import { formatSummary } from '../summary.js';
 
@@ -26,6 +26,7 @@ export default class Scan extends WildtlsCommand {
   static override flags = {
     ...targetFlags,
     ...tlsFlags,
+    ...setFlag,
     output: Flags.string({ char: 'o', description: 'JSONL output file ("-" = stdout, the default; .gz = gzip).' }),
     gzip: Flags.boolean({ description: 'Gzip the output.', allowNo: true }),
     analysis: Flags.string({ char: 'a', multiple: true, description: 'Run this analysis live during the scan (repeatable).' }),
