@@ -67,18 +67,18 @@ export async function loadConfigFile(options: { file?: string; cwd?: string }): 
     locate: (path) => {
       if (!located) return undefined;
       let node: unknown = located.doc.contents;
-      let found: unknown = node;
+      let found: unknown;
       for (const key of path) {
         if (isMap(node)) {
           const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
-          if (!pair) break;
-          found = pair.key;
+          if (!pair) return undefined;
+          found = pair.value ?? pair.key;
           node = pair.value;
-          found = node ?? found;
         } else if (isSeq(node)) {
           node = node.items[Number(key)];
-          found = node ?? found;
-        } else break;
+          if (!node) return undefined;
+          found = node;
+        } else return undefined;
       }
       const range = (found as { range?: [number, number, number] } | undefined)?.range;
       if (!range) return undefined;
