@@ -5,7 +5,7 @@
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
 export DEBIAN_FRONTEND=noninteractive
-packages=(openssl postfix dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
+packages=(openssl postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -16,3 +16,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "test dependencies present: ${packages[*]}"
+# Exim conflicts with Postfix: unpacked beside it for the SMTP second-implementation tests.
+[ -x /opt/wildtls-exim/usr/sbin/exim4 ] || sh test/real-servers/smtp/install-exim.sh /opt/wildtls-exim >/dev/null

@@ -42,7 +42,7 @@ export async function runLineStartTls(ctx: DialogContext, spec: LineStartTlsSpec
   const phase = ctx.implicitTls ? 'afterTls' : 'beforeTls';
   const first = spec.parseCapabilities(await spec.requestCapabilities(conn, phase));
   record.capabilities = { [phase]: first.capabilities.map((c) => sanitize(c, 512)) };
-  record.sasl = { [phase]: first.sasl };
+  record.sasl = { [phase]: first.sasl.map((m) => sanitize(m, 64)) };
   if (ctx.implicitTls) {
     await quietly(spec.quit(conn));
     return 'success';
@@ -70,7 +70,7 @@ export async function runLineStartTls(ctx: DialogContext, spec: LineStartTlsSpec
   if (!outcome.completed) return 'success';
   const after = spec.parseCapabilities(await spec.requestCapabilities(conn, 'afterTls'));
   record.capabilities.afterTls = after.capabilities.map((c) => sanitize(c, 512));
-  record.sasl.afterTls = after.sasl;
+  record.sasl.afterTls = after.sasl.map((m) => sanitize(m, 64));
   await quietly(spec.quit(conn));
   return 'success';
 }

@@ -20,7 +20,7 @@ const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Ui
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 function pemKey(der: ArrayBuffer): string {
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n';
 }
 
 async function issue(opts: {
@@ -56,7 +56,8 @@ async function issue(opts: {
     extensions: exts,
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { certPem: cert.toString('pem'), keyPem: pemKey(pkcs8), der: Buffer.from(cert.rawData), key: keys.privateKey };
+  // Trailing newlines so PEMs can be concatenated into bundle files (OpenSSL needs them).
+  return { certPem: cert.toString('pem') + '\n', keyPem: pemKey(pkcs8), der: Buffer.from(cert.rawData), key: keys.privateKey };
 }
 
 /** A self-signed server certificate for loopback tests and the demo. */

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export type ScriptStep =
   | { send: string | Buffer; delayMs?: number }
   | { expect: RegExp | string }
+  /** Wait for data matching, line ends or not (stream protocols such as XMPP send no newlines). */
+  | { expectData: RegExp | string }
   | { startTls: true }
   | { close: true };
 
@@ -26,6 +28,8 @@ export interface ScriptedServer {
   port: number;
   /** Lines the client sent, per connection. */
   received: string[][];
+  /** Client lines that did not match the script's `expect` step (the server then closed). */
+  mismatches: Array<{ expected: string; got: string }>;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,7 @@ export interface ScriptedServer {
  */
 export async function startScriptedServer(opts: ScriptedServerOptions): Promise<ScriptedServer> {
   const received: string[][] = [];
+  const mismatches: Array<{ expected: string; got: string }> = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((raw) => {
     sockets.add(raw);
@@ -42,7 +47,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
     raw.on('error', () => {});
     const log: string[] = [];
     received.push(log);
-    void run(raw, opts, log).catch(() => raw.destroy());
+    void run(raw, opts, log, mismatches).catch(() => raw.destroy());
   });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -51,6 +56,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
     host,
     port,
     received,
+    mismatches,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -59,7 +65,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions): Promise<
   };
 }
 
-async function run(raw: Socket, opts: ScriptedServerOptions, log: string[]): Promise<void> {
+async function run(raw: Socket, opts: ScriptedServerOptions, log: string[], mismatches: Array<{ expected: string; got: string }>): Promise<void> {
   let sock: Socket = raw;
   if (opts.implicitTls) sock = await upgrade(raw, opts);
   let reader = lineReader(sock, log);
@@ -73,6 +79,12 @@ async function run(raw: Socket, opts: ScriptedServerOptions, log: string[]): Pro
       if (line === undefined) return;
       const ok = typeof step.expect === 'string' ? line === step.expect : step.expect.test(line);
       if (!ok) {
+        mismatches.push({ expected: String(step.expect), got: line });
+        sock.end();
+        return;
+      }
+    } else if ('expectData' in step) {
+      if (!(await reader.nextData(step.expectData))) {
         sock.end();
         return;
       }
@@ -102,7 +114,12 @@ function lineReader(sock: Socket, log: string[]) {
   const lines: string[] = [];
   let waiter: ((l: string | undefined) => void) | undefined;
   let ended = false;
+  // Everything received and not yet consumed by an expectData step.
+  let raw = '';
+  let dataWaiter: (() => void) | undefined;
   const onData = (d: Buffer) => {
+    raw += d.toString('latin1');
+    dataWaiter?.();
     buf += d.toString('latin1');
     let i;
     while ((i = buf.indexOf('\n')) >= 0) {
@@ -119,12 +136,29 @@ function lineReader(sock: Socket, log: string[]) {
   const onEnd = () => {
     ended = true;
     waiter?.(undefined);
+    dataWaiter?.();
   };
   sock.on('data', onData);
   sock.on('end', onEnd);
   sock.on('close', onEnd);
   return {
     next: () => new Promise<string | undefined>((resolve) => (lines.length ? resolve(lines.shift()) : ended ? resolve(undefined) : (waiter = resolve))),
+    nextData: (pattern: RegExp | string) =>
+      new Promise<boolean>((resolve) => {
+        const check = () => {
+          const at = typeof pattern === 'string' ? raw.indexOf(pattern) : raw.search(pattern);
+          if (at >= 0) {
+            const len = typeof pattern === 'string' ? pattern.length : (raw.slice(at).match(pattern)?.[0].length ?? 0);
+            raw = raw.slice(at + len);
+            dataWaiter = undefined;
+            resolve(true);
+          } else if (ended) {
+            dataWaiter = undefined;
+            resolve(false);
+          } else dataWaiter = check;
+        };
+        check();
+      }),
     stop: () => {
       sock.off('data', onData);
       sock.off('end', onEnd);

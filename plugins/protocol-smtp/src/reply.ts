@@ -1,0 +1,90 @@
+import { ProbeError, sanitize, type CapabilityView } from '@wildtls/core';
+
+/**
+ * SMTP replies (RFC 5321 section 4.2): every line starts with a three-digit
+ * code; `250-text` continues a multi-line reply, `250 text` (or a bare `250`)
+ * ends it, and all lines of one reply carry the same code.
+ */
+export interface SmtpReply {
+  code: number;
+  /** Text after the code and separator, one entry per line. */
+  texts: string[];
+  /** The lines as received (CR/LF stripped). */
+  lines: string[];
+}
+
+const LINE = /^([2-5][0-9][0-9])([ -]|$)/;
+
+function malformed(message: string): ProbeError {
+  return new ProbeError('protocol-error', 'malformed-reply', message);
+}
+
+/**
+ * The `isLast` predicate for core's readReply: true on the final line of a
+ * reply. Throws on a line that is not an SMTP reply line, or whose code differs
+ * from the first line's (we cannot tell where such a reply ends).
+ */
+export function smtpReplyEnd(): (line: string, index: number) => boolean {
+  let first: string | undefined;
+  return (line, index) => {
+    const m = LINE.exec(line);
+    if (!m) throw malformed(`not an SMTP reply line: "${sanitize(line, 80)}"`);
+    if (index === 0) first = m[1];
+    else if (m[1] !== first) throw malformed(`reply code changed from ${first} to ${m[1]} inside one multi-line reply`);
+    return m[2] !== '-';
+  };
+}
+
+/** Parse the complete lines of one reply (as read with smtpReplyEnd). */
+export function parseReply(lines: readonly string[]): SmtpReply {
+  if (lines.length === 0) throw malformed('empty reply');
+  const end = smtpReplyEnd();
+  lines.forEach((l, i) => {
+    if (end(l, i) !== (i === lines.length - 1)) throw malformed('reply ends before its last line');
+  });
+  return { code: Number(lines[0]!.slice(0, 3)), texts: lines.map((l) => l.slice(4)), lines: [...lines] };
+}
+
+/** One EHLO extension line: its keyword (upper-cased) and parameters. */
+export interface EhloKeyword {
+  keyword: string;
+  params: string[];
+}
+
+/** EHLO keywords are `keyword *(SP param)`; `AUTH=PLAIN LOGIN` is the pre-RFC 2554 form of AUTH. */
+export function parseKeyword(text: string): EhloKeyword {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const head = words[0] ?? '';
+  if (/^AUTH=/i.test(head)) return { keyword: 'AUTH', params: [head.slice(5), ...words.slice(1)].filter(Boolean) };
+  return { keyword: head.toUpperCase(), params: words.slice(1) };
+}
+
+/** What an EHLO (or HELO) reply says: extension lines, SASL mechanisms, STARTTLS. */
+export interface EhloView extends CapabilityView {
+  /** The first line's text: the server's name and greeting. */
+  greeting: string;
+}
+
+/**
+ * Read an EHLO reply. The first line names the server; each further line is
+ * one extension. SASL mechanisms come from every AUTH line (both `AUTH PLAIN
+ * LOGIN` and `AUTH=PLAIN LOGIN`), merged in server order without duplicates.
+ * A HELO reply is a single line, so it offers no extensions.
+ */
+export function parseEhlo(lines: readonly string[]): EhloView {
+  const reply = parseReply(lines);
+  const capabilities = reply.texts.slice(1);
+  const sasl: string[] = [];
+  let startTls = false;
+  for (const text of capabilities) {
+    const { keyword, params } = parseKeyword(text);
+    if (keyword === 'STARTTLS') startTls = true;
+    if (keyword !== 'AUTH') continue;
+    for (const mech of params) {
+      // Mechanism names are short ASCII tokens (RFC 4422); anything else is kept, but escaped and bounded.
+      const m = sanitize(mech.toUpperCase(), 64);
+      if (!sasl.includes(m)) sasl.push(m);
+    }
+  }
+  return { greeting: reply.texts[0] ?? '', capabilities, sasl, startTls };
+}
