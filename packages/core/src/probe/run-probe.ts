@@ -127,7 +127,8 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     ...(error ? { error } : {}),
     startedAt: '',
     durationMs: 0,
-    ...dialogRecord,
+    // A copy: a dialog still running after the probe deadline must not change an emitted record.
+    ...structuredClone(dialogRecord),
   } as ProbeRecord;
 }
 
