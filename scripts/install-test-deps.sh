@@ -18,3 +18,5 @@ fi
 echo "test dependencies present: ${packages[*]}"
 # Exim conflicts with Postfix: unpacked beside it for the SMTP second-implementation tests.
 [ -x /opt/wildtls-exim/usr/sbin/exim4 ] || sh test/real-servers/smtp/install-exim.sh /opt/wildtls-exim >/dev/null
+# Courier-IMAP conflicts with Dovecot: unpacked beside it for the IMAP second-implementation tests.
+sh test/real-servers/courier/install-courier.sh /opt/wildtls/courier-imap >/dev/null
