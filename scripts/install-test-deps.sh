@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests start on loopback (real mail, chat and
-# web servers). Their init scripts are kept from starting them: the tests run
-# each daemon themselves, bound to a 127.x address, and stop it by pid.
+# Installs what the tests start on loopback: real mail, chat, FTP and web
+# servers from Debian's packages. Their init scripts are kept from starting
+# them: the tests run each daemon themselves, bound to a 127.x address, and
+# stop it by pid. Exim and Courier conflict with Postfix and Dovecot, so they
+# are downloaded and unpacked beside them under /opt.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
+cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 packages=(openssl postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+need_exim=0; [ -x /opt/wildtls-exim/usr/sbin/exim4 ] || need_exim=1
+need_courier=0; [ -x /opt/wildtls/courier-imap/usr/bin/imapd ] || need_courier=1
+if [ ${#missing[@]} -gt 0 ] || [ $need_exim = 1 ] || [ $need_courier = 1 ]; then
+  apt-get update -qq
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-  apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "test dependencies present: ${packages[*]}"
-# Exim conflicts with Postfix: unpacked beside it for the SMTP second-implementation tests.
-[ -x /opt/wildtls-exim/usr/sbin/exim4 ] || sh test/real-servers/smtp/install-exim.sh /opt/wildtls-exim >/dev/null
-# Courier-IMAP conflicts with Dovecot: unpacked beside it for the IMAP second-implementation tests.
+[ $need_exim = 0 ] || sh test/real-servers/smtp/install-exim.sh /opt/wildtls-exim >/dev/null
 sh test/real-servers/courier/install-courier.sh /opt/wildtls/courier-imap >/dev/null
+echo "test dependencies present: ${packages[*]}, exim (unpacked), courier-imap (unpacked)"
