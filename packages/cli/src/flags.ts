@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { parse as parseYaml } from 'yaml';
 import { WildtlsError } from '@wildtls/core';
+import { scheduleOverrides, selectionFlags } from './schedule-flags.js';
 
 /**
  * Flags shared by `scan` and `targets`. Every scan setting has a config key;
@@ -11,6 +12,7 @@ export const targetFlags = {
   port: Flags.integer({ multiple: true, min: 1, max: 65535, description: "Port to probe instead of each service's default (repeatable)." }),
   input: Flags.string({ char: 'i', description: 'Read more targets from this file, one per line ("-" for stdin).' }),
   allow: Flags.string({ multiple: true, description: 'Allow a range the default blocklist excludes (repeatable; loopback runs need 127.0.0.0/8).' }),
+  ...selectionFlags,
 };
 
 /** `--set key.path=value` reaches every config key that has no flag of its own. */
@@ -36,6 +38,7 @@ export function scanOverrides(flags: Parsed, targets: string[]): Record<string, 
   if (flags.port) scan.ports = flags.port;
   if (flags.input) scan.input = flags.input;
   if (flags.allow) scan.allow = flags.allow;
+  Object.assign(scan, scheduleOverrides(flags));
   const tls: Parsed = {};
   if (flags.profile) tls.profile = flags.profile;
   if (flags.fallback) tls.fallback = flags.fallback;

@@ -32,12 +32,31 @@ export { runLineStartTls, type LineStartTlsSpec, type CapabilityView } from './d
 
 export type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult, TlsProfileRef } from './tls/engine.js';
 export { NodeTlsEngine } from './tls/node-tls-engine.js';
+// TLS engine
+export { RawTlsEngine } from './tls/raw-tls-engine.js';
+export { resolveProfile, validateProfile, BUILTIN_PROFILES, TlsProfileSchema, type TlsProfile } from './tls/profiles.js';
+export { cipherSuiteById, cipherSuiteName, cipherSuiteId, whyNotCompletable, type CipherSuite } from './tls/cipher-suites.js';
+export { alertName, extensionName, groupName, versionName } from './tls/names.js';
 
-export type { TargetInput, TargetSource, TargetSourceStats } from './targets/target-source.js';
+export type { TargetInput, TargetSource, TargetSourceStats, TargetStreamOptions } from './targets/target-source.js';
 export { Exclusions, readCidrFile, type ExclusionSettings } from './targets/blocklist.js';
 export { AddressSet, parseCidr } from './targets/address-set.js';
+export { IntervalSet } from './targets/interval-set.js';
+export { ipv4ToInt, intToIpv4 } from './targets/ipv4.js';
 export { IANA_SPECIAL_PURPOSE_V4, IANA_SPECIAL_PURPOSE_V6 } from './targets/iana-special.js';
-export { InlineTargetSource } from './targets/inline-target-source.js';
+export { cyclicGroup, primeAbove, type CyclicGroup } from './targets/cyclic-group.js';
+export { ShardWalk } from './targets/shard-walk.js';
+export { RangeSpace } from './targets/range-space.js';
+export { TARGET_TOKENS } from './targets/source-context.js';
+export { DnsClient, DEFAULT_DNS, type DnsSettings, type MxHost } from './targets/dns/dns-client.js';
+export { RangeTargetSource, type RangeSourceOptions } from './targets/sources/range-source.js';
+export { ZmapTargetSource, type ZmapSourceOptions } from './targets/sources/zmap-source.js';
+export { DomainTargetSource, parseDomainLine, type DomainSourceOptions } from './targets/sources/domain-source.js';
+export { BUILTIN_TARGET_SOURCES, rangeSource, ipv4AllSource, zmapSource, domainSource } from './targets/builtin-sources.js';
+
+export { TokenBucket } from './rate/token-bucket.js';
+export { NetworkLimiter } from './rate/network-limiter.js';
+export { createAdmission, type Admit, type AdmissionSettings } from './rate/admission.js';
 
 export type { Sink } from './sinks/sink.js';
 export { JsonlSink, type JsonlSinkSettings } from './sinks/jsonl-sink.js';
@@ -48,5 +67,10 @@ export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { readRecords } from './analysis/read-records.js';
 
 export { runScan, type ScanSummary, type ScanService, type RunScanOptions } from './scan/run-scan.js';
+export { expandTarget } from './scan/expand-target.js';
 export { scanFromConfig, createRunContainer, type RunEnvironment, type ScanOutcome } from './scan/prepare-run.js';
+export { planTargets, buildServices, type TargetPlan, type TargetEnvironment } from './scan/target-plan.js';
+export { PositionTracker, probeKey, type TrackerSnapshot, type StreamCounters } from './scan/position-tracker.js';
+export { readCheckpoint, writeCheckpoint, type Checkpoint } from './scan/checkpoint.js';
+export { ScanProgress, formatStatuses, type ProgressStats, type ProgressMode } from './scan/progress.js';
 export { Semaphore } from './scan/semaphore.js';

@@ -6,6 +6,7 @@ import { availableEngines, profileResolver } from '../engines.js';
 import { scanOverrides, setFlag, targetFlags, tlsFlags } from '../flags.js';
 import { loadRun } from '../load-run.js';
 import { formatSummary } from '../summary.js';
+import { pacingFlags } from '../schedule-flags.js';
 
 export default class Scan extends WildtlsCommand {
   static override description = 'Probe targets with protocol plugins and write one JSONL record per (target, port, service).';
@@ -15,18 +16,22 @@ export default class Scan extends WildtlsCommand {
     '<%= config.bin %> scan 127.0.0.0/28 -p imaps -p pop3s --allow 127.0.0.0/8 --output results.jsonl.gz',
     'zmap -p 25 198.51.100.0/24 | <%= config.bin %> scan --input - --protocol smtp',
     '<%= config.bin %> scan --config wildtls.config.yaml --analysis sasl --analysis crypto',
+    '<%= config.bin %> scan --source ipv4-all -p smtp --rate 10000 --shards 4 --shard 0 --seed 7 --blocklist optout.txt -o s0.jsonl --checkpoint s0.ckpt',
+    '<%= config.bin %> scan --source ipv4-all -p smtp --shards 4 --shard 0 -o s0.jsonl --checkpoint s0.ckpt --resume',
+    '<%= config.bin %> scan --source domains -i top-1m.csv -p smtp -p imaps --dns-server 192.0.2.53',
   ];
 
   static override strict = false;
 
   static override args = {
-    targets: Args.string({ description: 'Addresses, CIDR ranges or host names (more with --input).' }),
+    targets: Args.string({ description: 'Addresses, CIDR ranges or host names (more with --input).', ignoreStdin: true }), // stdin is for --input - (zmap pipes)
   };
 
   static override flags = {
     ...targetFlags,
     ...tlsFlags,
     ...setFlag,
+    ...pacingFlags,
     output: Flags.string({ char: 'o', description: 'JSONL output file ("-" = stdout, the default; .gz = gzip).' }),
     gzip: Flags.boolean({ description: 'Gzip the output.', allowNo: true }),
     analysis: Flags.string({ char: 'a', multiple: true, description: 'Run this analysis live during the scan (repeatable).' }),
@@ -39,7 +44,14 @@ export default class Scan extends WildtlsCommand {
     const { flags, argv } = await this.parse(Scan);
     const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), logLevel: flags['log-level'] });
     const abort = new AbortController();
-    const stop = () => abort.abort();
+    // First signal: stop admission, let in-flight probes finish (scan.shutdownGrace), flush, checkpoint.
+    // A second one exits at once (the last checkpoint still allows --resume).
+    const stop = () => {
+      if (abort.signal.aborted) process.exit(130);
+      abort.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
@@ -48,6 +60,7 @@ export default class Scan extends WildtlsCommand {
         engines: availableEngines(),
         resolveProfile: profileResolver(),
         signal: abort.signal,
+        reloadOnSighup: true,
       });
       if (reports.length) {
         const text = renderReports(reports, flags.format as ReportFormat);
@@ -55,6 +68,8 @@ export default class Scan extends WildtlsCommand {
         else process.stderr.write(text);
       }
       if (!flags.quiet) process.stderr.write(formatSummary(summary) + '\n');
+      // Probes abandoned after the grace may still hold timers: leave now (sinks and checkpoint are flushed).
+      if (summary.stopped) process.exit(130);
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);

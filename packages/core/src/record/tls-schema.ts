@@ -44,6 +44,11 @@ export const TlsInfoSchema = Type.Object(
     completed: Type.Boolean({ description: 'True when both Finished messages were exchanged and application data can flow.' }),
     notCompletedReason: Type.Optional(Type.String()),
     handshakeMs: Type.Optional(Type.Number()),
+    helloRetry: Type.Optional(Type.Object({
+      group: Type.Optional(Type.String()),
+      cookie: Type.Boolean(),
+    }, { additionalProperties: false, description: 'The server answered the first ClientHello with a HelloRetryRequest (TLS 1.3).' })),
+    certificateRequested: Type.Optional(Type.Boolean({ description: 'The server sent a CertificateRequest (the engine answers with no certificate).' })),
     sslv2Reply: Type.Optional(Type.Boolean({ description: 'The server answered in the SSLv2 record format.' })),
     error: Type.Optional(TlsErrorSchema),
   },

@@ -12,17 +12,26 @@ import type { Analyzer } from '../analysis/analyzer.js';
 import type { Report } from '../analysis/report.js';
 import { JsonlSink } from '../sinks/jsonl-sink.js';
 import type { Sink } from '../sinks/sink.js';
-import { Exclusions } from '../targets/blocklist.js';
-import { InlineTargetSource } from '../targets/inline-target-source.js';
-import type { TargetSource } from '../targets/target-source.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
-import { runScan, type ScanService, type ScanSummary } from './run-scan.js';
+import { createAdmission } from '../rate/admission.js';
+import { readCheckpoint, type Checkpoint } from './checkpoint.js';
+import { PositionTracker } from './position-tracker.js';
+import { ScanProgress } from './progress.js';
+import { prepareOutput } from './resume-output.js';
+import { runScan, type ScanSummary } from './run-scan.js';
+import { SinkWriter } from './sink-writer.js';
+import { buildServices, createTargetSource, registerTargetServices, settleSeed } from './target-plan.js';
 
 export interface RunEnvironment {
   logger: Logger;
   stdout?: Writable;
   stdin?: Readable;
+  /** Aborting stops admission; in-flight probes get `scan.shutdownGrace` ms, then sinks and checkpoint are flushed. */
   signal?: AbortSignal;
+  /** Re-read the blocklist/allowlist files on SIGHUP while the scan runs (the CLI sets this). */
+  reloadOnSighup?: boolean;
+  /** Where the progress bar is drawn (default stderr). */
+  progressStream?: NodeJS.WriteStream;
   /** Engines by name (`tls.engine`); the CLI registers the raw engine and node's. */
   engines: Record<string, TlsEngine>;
   /** Resolve a profile name (or user profile) to a ClientHello profile. */
@@ -46,32 +55,40 @@ export async function createRunContainer(config: WildtlsConfig, registry: Plugin
   return c;
 }
 
-/** Run a whole scan as configured: targets, probes, bus, sinks and live analyses. */
+/** Run a whole scan as configured: targets, probes, bus, sinks and live analyses; checkpoints and resume. */
 export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegistry, env: RunEnvironment): Promise<ScanOutcome> {
   const { logger } = env;
   const scan = config.scan;
-  if (scan.protocols.length === 0) {
-    throw new WildtlsError('WILDTLS_ERR_USAGE', `no protocol to scan: give --protocol (one of ${registry.serviceNames().sort().join(', ')}) or scan.protocols in the config`);
-  }
-  const services: ScanService[] = scan.protocols.map((name) => {
-    const service = registry.service(name);
-    return {
-      service,
-      ports: scan.ports.length ? scan.ports : [service.spec.defaultPort],
-      options: (config.options as Record<string, unknown>)[service.plugin.id] ?? {},
-    };
-  });
+  const services = buildServices(config, registry);
   const engine = env.engines[config.tls.engine];
   if (!engine) throw new WildtlsError('WILDTLS_ERR_USAGE', `unknown TLS engine "${config.tls.engine}"`);
   const resolve = env.resolveProfile ?? ((name: string) => ({ name }));
   const ladder = [config.tls.profile, ...config.tls.fallback].map((n) => resolve(n, config));
 
+  let resumeFrom: Checkpoint | undefined;
+  if (scan.resume) {
+    if (!scan.checkpoint) throw new WildtlsError('WILDTLS_ERR_USAGE', '--resume needs the checkpoint file of the interrupted scan (--checkpoint or scan.checkpoint)');
+    resumeFrom = readCheckpoint(scan.checkpoint);
+    if (resumeFrom.shards !== scan.shards || resumeFrom.shard !== scan.shard) {
+      throw new WildtlsError('WILDTLS_ERR_USAGE', `the checkpoint is for shard ${resumeFrom.shard} of ${resumeFrom.shards}; resume with --shards ${resumeFrom.shards} --shard ${resumeFrom.shard}`);
+    }
+  }
+  const seed = settleSeed(config, resumeFrom?.seed);
+
   const container = await createRunContainer(config, registry, logger);
   const bus = new ResultBus<ProbeRecord>(256);
   container.register(TOKENS.ResultBus, { useValue: bus });
   container.register(TOKENS.TlsEngine, { useValue: engine });
+  const exclusions = registerTargetServices(config, container, env);
+  const source = await createTargetSource(config, registry, container, logger);
+  const identity = { source: scan.source, fingerprint: source.fingerprint?.() ?? scan.source, seed, shards: scan.shards, shard: scan.shard };
+  if (resumeFrom && (resumeFrom.source !== identity.source || resumeFrom.fingerprint !== identity.fingerprint)) {
+    throw new WildtlsError('WILDTLS_ERR_USAGE', `the checkpoint ${scan.checkpoint} was written by a scan of other targets (source ${resumeFrom.source}); resume with the same targets, input and options`);
+  }
 
-  const sinks: Sink[] = [new JsonlSink({ path: config.output.path, gzip: config.output.gzip }, env.stdout)];
+  // The primary JSONL output: on resume, cut back to its length at the checkpoint and append.
+  const primary = prepareOutput(config, resumeFrom);
+  const sinks: Sink[] = [new JsonlSink({ path: config.output.path, gzip: config.output.gzip, append: primary.append }, env.stdout)];
   for (const entry of config.output.sinks) {
     const { use, ...settings } = entry;
     if (use === 'jsonl') {
@@ -82,7 +99,17 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     if (!plugin) throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `output.sinks: no sink plugin with id "${use}" is loaded`);
     sinks.push(await plugin.create({ settings, options: (config.options as Record<string, unknown>)[plugin.id], logger: logger.child({ sink: use }), container }));
   }
-  sinks.forEach((s, i) => bus.subscribe(`sink-${i}`, (r) => s.write(r)));
+
+  const tracker = new PositionTracker(resumeFrom?.position ?? 0, resumeFrom?.counters);
+  const writer = new SinkWriter({
+    sinks,
+    tracker,
+    source,
+    logger,
+    prior: resumeFrom?.counters,
+    checkpoint: scan.checkpoint ? { path: scan.checkpoint, intervalMs: scan.checkpointInterval, identity, outputPath: primary.file } : undefined,
+  });
+  bus.subscribe('sinks', writer.handle);
 
   const analyzers: Array<{ id: string; analyzer: Analyzer }> = [];
   for (const id of config.analyses) {
@@ -93,10 +120,29 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     bus.subscribe(`analysis-${id}`, (r) => analyzer.consume(r));
   }
 
-  const exclusions = new Exclusions({ allow: scan.allow, blocklistFiles: scan.blocklist, allowlistFile: scan.allowlist });
-  const source: TargetSource = new InlineTargetSource({ targets: scan.targets, input: scan.input, stdin: env.stdin, exclusions, logger });
+  const onHangup = () => {
+    try {
+      exclusions.reload();
+      logger.info({ generation: exclusions.generation }, 'SIGHUP: blocklist and allowlist reloaded');
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'SIGHUP: reload failed; the previous lists stay in force');
+    }
+  };
+  if (env.reloadOnSighup) process.on('SIGHUP', onHangup);
+  const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
+  logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency }, 'scan starting');
+  const progress = new ScanProgress({
+    mode: scan.progress,
+    intervalMs: scan.progressInterval,
+    logger: logger.child({ component: 'progress' }),
+    stream: env.progressStream,
+    stats: () => ({ done: tracker.watermark, total: source.total?.(), probes: writer.probes, byStatus: writer.byStatus, excluded: (resumeFrom?.counters.excluded ?? 0) + source.stats().excluded }),
+  });
+
   let summary: ScanSummary;
   try {
+    // A checkpoint exists from the start, so a scan killed at once can be resumed too.
+    await writer.checkpoint();
     summary = await runScan({
       source,
       services,
@@ -105,6 +151,12 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
       concurrency: scan.concurrency,
       logger,
       signal: env.signal,
+      graceMs: scan.shutdownGrace,
+      admit,
+      excludes: (ip) => exclusions.excludes(ip),
+      from: resumeFrom?.position,
+      skip: resumeFrom ? countKeys(resumeFrom.written) : undefined,
+      tracker,
       probe: {
         timeouts: { connectMs: scan.timeout.connect, readMs: scan.timeout.read, probeMs: scan.timeout.probe },
         maxLineBytes: scan.maxLineBytes,
@@ -116,10 +168,27 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
       },
     });
   } finally {
-    await bus.close().finally(() => Promise.all(sinks.map((s) => s.close())));
+    progress.stop();
+    if (env.reloadOnSighup) process.off('SIGHUP', onHangup);
+    try {
+      await bus.close();
+      await writer.checkpoint();
+    } finally {
+      await Promise.all(sinks.map((s) => s.close()));
+    }
   }
+  if (resumeFrom) {
+    summary = { ...summary, targets: summary.targets + resumeFrom.counters.targets, excluded: summary.excluded + resumeFrom.counters.excluded, invalid: summary.invalid + resumeFrom.counters.invalid };
+  }
+  summary = { ...summary, probes: writer.probes, byStatus: { ...writer.byStatus } };
   const reports: Report[] = [];
   for (const a of analyzers) reports.push(await a.analyzer.finish());
-  logger.info({ summary }, 'scan finished');
+  logger.info({ summary }, summary.stopped ? 'scan stopped' : 'scan finished');
   return { summary, reports };
+}
+
+function countKeys(keys: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
 }

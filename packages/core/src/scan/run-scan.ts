@@ -1,29 +1,32 @@
 import type { Logger } from 'pino';
 import type { ResultBus } from '../bus/result-bus.js';
-import type { ResolvedService } from '../plugin/registry.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { ProbeStatus } from '../record/status.js';
 import type { TlsEngine } from '../tls/engine.js';
 import type { TargetSource } from '../targets/target-source.js';
 import { runProbe, type ProbeSettings } from '../probe/run-probe.js';
+import { expandTarget, type ScanService } from './expand-target.js';
+import { PositionTracker, probeKey } from './position-tracker.js';
 import { Semaphore } from './semaphore.js';
 
-export interface ScanService {
-  service: ResolvedService;
-  /** Ports to probe for this service. */
-  ports: number[];
-  /** The plugin's options section. */
-  options: unknown;
-}
+export type { ScanService } from './expand-target.js';
 
 export interface ScanSummary {
+  /** Target inputs taken from the source (per address, or per address and host name). */
   targets: number;
+  /** Probes run, one record each (per target, port and service). */
   probes: number;
+  /** Addresses removed by the blocklist or outside the allowlist (never connected to). */
   excluded: number;
   invalid: number;
   byStatus: Partial<Record<ProbeStatus, number>>;
   elapsedMs: number;
+  /** Admission stopped early (SIGINT/SIGTERM or an error). */
   stopped: boolean;
+  /** Probes still running when the shutdown grace ran out (their targets are scanned again on resume). */
+  abandoned?: number;
+  /** Probes not run because a previous run already wrote their record (resume). */
+  skipped?: number;
 }
 
 export interface RunScanOptions {
@@ -34,47 +37,104 @@ export interface RunScanOptions {
   probe: ProbeSettings;
   concurrency: number;
   logger: Logger;
-  /** Admission stops when this aborts; in-flight probes finish. */
+  /** Admission stops when this aborts; in-flight probes finish (within `graceMs`). */
   signal?: AbortSignal;
-  /** Called when a probe starts; resolves when the rate limiter admits it. */
+  /** How long in-flight probes may run after the signal (default: unbounded, i.e. the probe deadline). */
+  graceMs?: number;
+  /** Called when a probe starts; resolves when the rate limiter admits it, to a function called when it ends. */
   admit?: (ip: string) => Promise<void | (() => void)>;
+  /** A last check right before connecting (the blocklist may have been reloaded since the source yielded). */
+  excludes?: (ip: string) => boolean;
+  /** Resume: start the source here. */
+  from?: number;
+  /** Resume: records already in the output (key -> count); their probes are not run again. */
+  skip?: Map<string, number>;
+  /** Follows positions for checkpoints; records are tagged with their position before publishing. */
+  tracker?: PositionTracker;
 }
 
 /**
  * The scan loop: targets in, one record per (target, port, service) out through
- * the bus. Admission waits for a concurrency slot and for the bus (backpressure),
- * so memory stays bounded whatever the number of targets.
+ * the bus. Admission waits for a concurrency slot, the rate limiter and the
+ * bus (backpressure), so memory stays bounded whatever the number of targets.
  */
 export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
   const t0 = performance.now();
   const slots = new Semaphore(opts.concurrency);
   const byStatus: Partial<Record<ProbeStatus, number>> = {};
+  const tracker = opts.tracker ?? new PositionTracker(opts.from ?? 0);
   let targets = 0;
   let probes = 0;
+  let lateExcluded = 0;
+  let skipped = 0;
+  let closed = false;
   let publishing: Promise<void> = Promise.resolve();
   let failure: unknown;
+  let position = opts.from ?? 0;
+  let unnumbered = 0;
   const log = opts.logger.child({ component: 'scan' });
 
-  outer: for await (const input of opts.source.targets()) {
-    targets++;
-    for (const s of opts.services) {
-      if (input.service && input.service !== s.service.spec.name) continue;
-      const ports = input.port ? [input.port] : s.ports;
-      for (const port of ports) {
-        if (opts.signal?.aborted || failure) break outer;
+  const iterator = opts.source.targets({ from: opts.from })[Symbol.asyncIterator]();
+  try {
+    outer: for (;;) {
+      if (opts.signal?.aborted || failure) break;
+      const next = await iterator.next();
+      if (next.done) {
+        tracker.end();
+        break;
+      }
+      const input = next.value;
+      if (input.position === undefined) {
+        // A source without positions: number its targets, and skip what a resumed scan already passed.
+        if (unnumbered++ < (opts.from ?? 0)) continue;
+        position = unnumbered - 1;
+      } else {
+        position = Math.max(position, input.position);
+      }
+      tracker.input(position, opts.source.stats());
+      targets++;
+      for (const { target, scan } of expandTarget(input, opts.services)) {
+        const key = probeKey(target);
+        const already = opts.skip?.get(key);
+        if (already) {
+          opts.skip!.set(key, already - 1);
+          skipped++;
+          continue;
+        }
         await slots.acquire();
-        const release = await opts.admit?.(input.ip);
+        if (opts.signal?.aborted || failure) {
+          slots.release();
+          break outer;
+        }
+        let release: void | (() => void);
+        try {
+          release = await opts.admit?.(target.ip);
+        } catch (err) {
+          slots.release();
+          throw err;
+        }
+        if (opts.signal?.aborted) {
+          release?.();
+          slots.release();
+          break outer;
+        }
+        // Checked last, right before connecting: a SIGHUP reload may have blocked it while it waited.
+        if (opts.excludes?.(target.ip)) {
+          release?.();
+          slots.release();
+          lateExcluded++;
+          continue;
+        }
         probes++;
-        const job = {
-          target: { ip: input.ip, port, service: s.service.spec.name, ...(input.domain ? { domain: input.domain } : {}) },
-          protocolId: s.service.plugin.id,
-          spec: s.service.spec,
-          options: s.options,
-        };
+        tracker.started(position);
+        const at = position;
+        const job = { target, protocolId: scan.service.plugin.id, spec: scan.service.spec, options: scan.options };
         void runProbe(job, opts.engine, opts.probe, log)
           .then((record) => {
             release?.();
+            if (closed) return; // abandoned at shutdown: its target stays unfinished and is scanned again on resume
             byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
+            tracker.tag(record, at);
             // Publishing is chained so the bus sees records one at a time; the
             // slot is released only once the bus has accepted the record.
             publishing = publishing.then(() => opts.bus.publish(record)).catch((err) => {
@@ -82,21 +142,46 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
             });
             return publishing;
           })
+          .catch((err) => {
+            failure ??= err;
+          })
           .finally(() => slots.release());
       }
     }
+  } finally {
+    if (opts.signal?.aborted || failure) await iterator.return?.();
   }
-  await slots.idle();
+
+  const abandoned = await settle(slots, opts.signal?.aborted ? opts.graceMs : undefined);
+  closed = true;
   await publishing;
   if (failure) throw failure;
+  if (abandoned) log.warn({ abandoned }, 'probes still running after the shutdown grace were abandoned; their targets are scanned again on resume');
   const stats = opts.source.stats();
   return {
     targets,
-    probes,
-    excluded: stats.excluded,
+    probes: probes - abandoned,
+    excluded: stats.excluded + lateExcluded,
     invalid: stats.invalid,
     byStatus,
     elapsedMs: Math.round(performance.now() - t0),
     stopped: Boolean(opts.signal?.aborted),
+    ...(abandoned ? { abandoned } : {}),
+    ...(skipped ? { skipped } : {}),
   };
+}
+
+/** Wait for in-flight probes; with a grace, give up after it and return how many were still running. */
+async function settle(slots: Semaphore, graceMs: number | undefined): Promise<number> {
+  if (graceMs === undefined) {
+    await slots.idle();
+    return 0;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    slots.idle().then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+  ]);
+  clearTimeout(timer);
+  return timedOut ? slots.inUse : 0;
 }

@@ -7,18 +7,32 @@ export interface TargetInput {
   domain?: string;
   /** Restrict to one service; otherwise every service of the scan. */
   service?: string;
+  /**
+   * Where the target sits in the source's stream (a step of the permutation,
+   * a line of the input). Several targets may share one position (a domain's
+   * addresses); positions never decrease. Resume restarts at a position.
+   */
+  position?: number;
 }
 
 export interface TargetSourceStats {
   /** Targets removed by the blocklist (or outside the allowlist). */
   excluded: number;
-  /** Inputs that could not be understood. */
+  /** Inputs that could not be understood (or host names that did not resolve). */
   invalid: number;
 }
 
+export interface TargetStreamOptions {
+  /** Start at this position (resume): everything before it is skipped without being counted. */
+  from?: number;
+}
+
 export interface TargetSource {
-  targets(): AsyncIterable<TargetInput>;
+  targets(options?: TargetStreamOptions): AsyncIterable<TargetInput>;
+  /** Counters since the stream started (a resumed stream counts from its start position). */
   stats(): TargetSourceStats;
-  /** Best-effort total, when knowable up front (for progress). */
+  /** Total number of positions, when knowable up front (for progress and ETA). */
   total?(): number | undefined;
+  /** What identifies this stream's order (seed, shard, inputs): a resume must match it. */
+  fingerprint?(): string;
 }

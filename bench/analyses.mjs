@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Benchmark: the analyses over a large synthetic result file (issue 6, "Proof").
+//
+//   node bench/analyses.mjs [--file /tmp/wildtls-bench.jsonl.gz] [--chains 100000] [--records 1000000]
+//                           [--analyses ca-practice,reuse,sasl,crypto,starttls] [--mode both|single|workers]
+//
+// Generates the file (and its truth and trust anchor) with test/synthetic when
+// it is missing, then runs each mode in a fresh process and prints wall time
+// and peak RSS:
+//   single   one thread reads the file and feeds every analysis, as `wildtls analyze` does;
+//   workers  two worker threads, each reading the file and running half of the
+//            analyses (ca-practice and reuse, which share the chain validator, together).
+// Build first: npx tsc -b packages/core plugins/analysis-*
+import 'reflect-metadata';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+
+const PLUGINS = {
+  'ca-practice': '@wildtls/analysis-ca-practice',
+  reuse: '@wildtls/analysis-reuse',
+  sasl: '@wildtls/analysis-sasl',
+  crypto: '@wildtls/analysis-crypto',
+  starttls: '@wildtls/analysis-starttls',
+};
+const self = fileURLToPath(import.meta.url);
+
+/** Create the analyzers in one DI container (plugins' register hooks run first, as in a scan). */
+async function createAnalyzers(ids, file) {
+  const { silentLogger } = await import('@wildtls/core');
+  const { container } = await import('tsyringe');
+  const c = container.createChildContainer();
+  const plugins = [];
+  for (const id of ids) plugins.push((await import(PLUGINS[id])).default);
+  for (const p of plugins) await p.register?.({ container: c, logger: silentLogger, options: undefined });
+  const params = { rootsFile: `${file}.roots.pem` };
+  return Promise.all(plugins.map((p) => p.create({ options: undefined, logger: silentLogger, container: c, params })));
+}
+
+/** Read the file once, feed the analyzers, return their reports. */
+async function runAnalyses(ids, file) {
+  const { readRecords } = await import('@wildtls/core');
+  const analyzers = await createAnalyzers(ids, file);
+  let n = 0;
+  for await (const r of readRecords(file)) {
+    n++;
+    for (const a of analyzers) {
+      const p = a.consume(r);
+      if (p) await p;
+    }
+  }
+  const reports = [];
+  for (const a of analyzers) reports.push(await a.finish());
+  return { records: n, reports };
+}
+
+function summarize(reports) {
+  return reports.map((r) => `${r.analysis.id}: ${r.totals.records} records, ${r.totals.servers} servers${r.totals.certificates !== undefined ? `, ${r.totals.certificates} certificates, ${r.totals.keys} keys` : ''}`);
+}
+
+async function child(mode, ids, file) {
+  const t0 = performance.now();
+  let lines;
+  if (mode === 'single') {
+    lines = summarize((await runAnalyses(ids, file)).reports);
+  } else {
+    // Two halves; the validator's users stay together so they share its cache.
+    const a = ids.filter((id) => id === 'ca-practice' || id === 'reuse');
+    const b = ids.filter((id) => !a.includes(id));
+    const halves = [a, b].filter((h) => h.length);
+    const results = await Promise.all(halves.map((h) => new Promise((resolve, reject) => {
+      const w = new Worker(self, { workerData: { ids: h, file } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })));
+    lines = results.flat();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const rssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ mode, seconds, rssMiB, lines }));
+}
+
+if (!isMainThread) {
+  const { ids, file } = workerData;
+  const { reports } = await runAnalyses(ids, file);
+  parentPort.postMessage(summarize(reports));
+} else {
+  const { values } = parseArgs({
+    options: {
+      file: { type: 'string', default: '/tmp/wildtls-bench.jsonl.gz' },
+      chains: { type: 'string', default: '100000' },
+      records: { type: 'string', default: '1000000' },
+      analyses: { type: 'string' },
+      mode: { type: 'string', default: 'both' },
+      child: { type: 'boolean', default: false },
+    },
+  });
+  const file = values.file;
+  let ids = values.analyses ? values.analyses.split(',') : Object.keys(PLUGINS);
+  if (values.child) {
+    await child(values.mode, ids, file);
+  } else {
+    if (!existsSync(file)) {
+      console.error(`generating ${file}: ${values.chains} chains, ${values.records} records`);
+      const g = spawnSync(process.execPath, [fileURLToPath(new URL('../test/synthetic/cli.mjs', import.meta.url)), '--out', file, '--chains', values.chains, '--fill-to', values.records, '--failures', '0', '--unique-key-certs', '500', '--keys-per-class', '50'], { stdio: 'inherit' });
+      if (g.status !== 0) process.exit(1);
+    }
+    // An analysis whose package does not load (not built yet) is left out, and said so.
+    const missing = [];
+    for (const id of ids) {
+      try {
+        const m = await import(PLUGINS[id]);
+        if (!m.default?.create) throw new Error('no plugin export');
+      } catch (err) {
+        missing.push(`${id} (${err.message.split('\n')[0]})`);
+      }
+    }
+    ids = ids.filter((id) => !missing.some((m) => m.startsWith(`${id} `)));
+    if (missing.length) console.error(`left out: ${missing.join('; ')}`);
+    const truth = JSON.parse(readFileSync(`${file}.truth.json`, 'utf8'));
+    console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
+    console.log(`input: ${file}: ${truth.records} records, ${truth.reuse.certificates} distinct leaf certificates (one chain each), ${truth.reuse.keys} keys`);
+    console.log(`analyses: ${ids.join(', ')}`);
+    const modes = values.mode === 'both' ? ['single', 'workers'] : [values.mode];
+    for (const mode of modes) {
+      const r = spawnSync(process.execPath, [self, '--child', '--mode', mode, '--file', file, '--analyses', ids.join(',')], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (r.status !== 0) {
+        console.error(r.stderr);
+        process.exit(1);
+      }
+      const out = JSON.parse(r.stdout.trim().split('\n').pop());
+      console.log(`${mode}: ${out.seconds.toFixed(1)} s wall, peak RSS ${out.rssMiB.toFixed(0)} MiB`);
+      for (const l of out.lines) console.log(`  ${l}`);
+    }
+  }
+}

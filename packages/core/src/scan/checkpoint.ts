@@ -1,0 +1,49 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { WildtlsError } from '../errors.js';
+import type { ProbeStatus } from '../record/status.js';
+import type { StreamCounters } from './position-tracker.js';
+
+/**
+ * What `--resume` needs: which stream (source, seed, shard), how far it got,
+ * the keys of records already written past that point, and how long the
+ * output file was when the checkpoint was taken (later bytes are cut off and
+ * scanned again, so nothing is written twice).
+ */
+export interface Checkpoint {
+  version: 1;
+  source: string;
+  fingerprint: string;
+  seed: number;
+  shards: number;
+  shard: number;
+  /** Every target before this position has all its records in the output. */
+  position: number;
+  /** Keys (ip|port|service|domain) of records in the output for targets at or after `position`. */
+  written: string[];
+  counters: StreamCounters & { probes: number; byStatus: Partial<Record<ProbeStatus, number>> };
+  /** The JSONL output file and its length at the checkpoint. */
+  output?: { path: string; bytes: number };
+  /** The scan reached the end of its targets. */
+  complete: boolean;
+  updatedAt: string;
+}
+
+/** Write atomically (temporary file, then rename), so a crash never leaves half a checkpoint. */
+export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, JSON.stringify(checkpoint) + '\n');
+  renameSync(tmp, path);
+}
+
+export function readCheckpoint(path: string): Checkpoint {
+  let data: Checkpoint;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+  } catch (err) {
+    throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot read checkpoint ${path}: ${(err as Error).message}`);
+  }
+  const ok = data && data.version === 1 && typeof data.position === 'number' && Array.isArray(data.written) &&
+    typeof data.seed === 'number' && typeof data.fingerprint === 'string' && data.counters && typeof data.counters.probes === 'number';
+  if (!ok) throw new WildtlsError('WILDTLS_ERR_USAGE', `${path} is not a wildtls checkpoint (version 1)`);
+  return data;
+}

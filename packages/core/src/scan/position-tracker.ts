@@ -1,0 +1,132 @@
+import type { TargetSourceStats } from '../targets/target-source.js';
+
+/** Counters the checkpoint carries so a resumed scan's totals continue where the first run stopped. */
+export interface StreamCounters {
+  /** Targets (source inputs) yielded before the position. */
+  targets: number;
+  excluded: number;
+  invalid: number;
+}
+
+export interface TrackerSnapshot {
+  /** Every target before this position has all its records in the sinks. */
+  position: number;
+  /** Keys of records already written for targets at or after `position` (skipped on resume). */
+  written: string[];
+  counters: StreamCounters;
+}
+
+interface Unit {
+  pending: number;
+  keys: string[];
+  before: StreamCounters;
+}
+
+/** The identity of a record for exactly-once accounting. */
+export function probeKey(r: { ip: string; port: number; service: string; domain?: string }): string {
+  return `${r.ip}|${r.port}|${r.service}|${r.domain ?? ''}`;
+}
+
+/**
+ * Knows which source positions are finished: a position is finished when the
+ * source has moved past it and every record of its probes has been written
+ * by the sinks. The checkpoint position is the first unfinished one, so a
+ * crash at any moment loses nothing and, with the `written` keys, repeats
+ * nothing. Memory: one entry per position still in flight.
+ */
+export class PositionTracker {
+  private readonly units = new Map<number, Unit>();
+  private open: number | undefined;
+  private last: number;
+  private ended = false;
+  private readonly positions = new WeakMap<object, number>();
+  private yielded: number;
+  private base: StreamCounters;
+
+  /** `start`: the resume position; `prior`: the counters up to it. */
+  constructor(start = 0, prior: StreamCounters = { targets: 0, excluded: 0, invalid: 0 }) {
+    this.last = start - 1;
+    this.base = prior;
+    this.yielded = prior.targets;
+  }
+
+  /** The source yielded a target at `position`; `stats` are the source's counters at that moment. */
+  input(position: number, stats: TargetSourceStats): void {
+    if (position !== this.open) {
+      if (position < this.last) throw new Error(`target source went backwards: position ${position} after ${this.last}`);
+      this.open = position;
+      this.last = position;
+      if (!this.units.has(position)) {
+        this.units.set(position, { pending: 0, keys: [], before: { targets: this.yielded, excluded: this.base.excluded + stats.excluded, invalid: this.base.invalid + stats.invalid } });
+      }
+      this.prune();
+    }
+    this.yielded++;
+  }
+
+  /** A probe was started for the target at `position`; tag its record when it exists. */
+  started(position: number): void {
+    this.units.get(position)!.pending++;
+  }
+
+  tag(record: object, position: number): void {
+    this.positions.set(record, position);
+  }
+
+  /** The sinks have written this record. */
+  written(record: object, key: string): void {
+    const position = this.positions.get(record);
+    if (position === undefined) return;
+    const unit = this.units.get(position);
+    if (!unit) return;
+    unit.pending--;
+    unit.keys.push(key);
+  }
+
+  /** The source has nothing more. */
+  end(): void {
+    this.ended = true;
+    this.open = undefined;
+    this.prune();
+  }
+
+  get sourceEnded(): boolean {
+    return this.ended;
+  }
+
+  /** True when the source ended and every record was written. */
+  get complete(): boolean {
+    this.prune();
+    return this.ended && this.units.size === 0;
+  }
+
+  snapshot(current: TargetSourceStats): TrackerSnapshot {
+    this.prune();
+    const first = this.units.entries().next();
+    if (first.done) {
+      return {
+        position: this.last + 1,
+        written: [],
+        counters: { targets: this.yielded, excluded: this.base.excluded + current.excluded, invalid: this.base.invalid + current.invalid },
+      };
+    }
+    const [position, unit] = first.value;
+    const written: string[] = [];
+    for (const u of this.units.values()) written.push(...u.keys);
+    return { position, written, counters: unit.before };
+  }
+
+  /** The first position not yet finished (for progress). */
+  get watermark(): number {
+    this.prune();
+    const first = this.units.keys().next();
+    return first.done ? this.last + 1 : first.value;
+  }
+
+  private prune(): void {
+    for (const [position, unit] of this.units) {
+      if (unit.pending > 0 || position === this.open) return;
+      this.units.delete(position);
+    }
+  }
+}

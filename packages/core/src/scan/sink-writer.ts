@@ -1,0 +1,75 @@
+import { statSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ProbeRecord } from '../record/record-schema.js';
+import type { ProbeStatus } from '../record/status.js';
+import type { Sink } from '../sinks/sink.js';
+import type { TargetSource } from '../targets/target-source.js';
+import { writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { probeKey, type PositionTracker } from './position-tracker.js';
+
+export interface SinkWriterOptions {
+  sinks: Sink[];
+  tracker: PositionTracker;
+  source: TargetSource;
+  logger: Logger;
+  /** Counters carried over from the checkpoint a resumed scan started from. */
+  prior?: { probes: number; byStatus: Partial<Record<ProbeStatus, number>> };
+  checkpoint?: {
+    path: string;
+    intervalMs: number;
+    /** The stream's identity, copied into every checkpoint. */
+    identity: Pick<Checkpoint, 'source' | 'fingerprint' | 'seed' | 'shards' | 'shard'>;
+    /** The JSONL output file whose length is recorded. */
+    outputPath?: string;
+  };
+}
+
+/**
+ * The one bus subscriber that feeds the sinks. Records are written to every
+ * sink in turn, so between two records the sinks are consistent; that is where
+ * checkpoints are taken: snapshot the positions, flush the sinks, note the
+ * output's length, write the checkpoint.
+ */
+export class SinkWriter {
+  probes: number;
+  readonly byStatus: Partial<Record<ProbeStatus, number>>;
+  private lastCheckpoint = performance.now();
+
+  constructor(private readonly opts: SinkWriterOptions) {
+    this.probes = opts.prior?.probes ?? 0;
+    this.byStatus = { ...(opts.prior?.byStatus ?? {}) };
+  }
+
+  readonly handle = async (record: ProbeRecord): Promise<void> => {
+    for (const s of this.opts.sinks) await s.write(record);
+    this.opts.tracker.written(record, probeKey(record));
+    this.probes++;
+    this.byStatus[record.status] = (this.byStatus[record.status] ?? 0) + 1;
+    const cp = this.opts.checkpoint;
+    if (cp && performance.now() - this.lastCheckpoint >= cp.intervalMs) await this.checkpoint();
+  };
+
+  /** Take a checkpoint now (also the final one, after the bus has drained). */
+  async checkpoint(): Promise<Checkpoint | undefined> {
+    const cp = this.opts.checkpoint;
+    if (!cp) return undefined;
+    this.lastCheckpoint = performance.now();
+    const snap = this.opts.tracker.snapshot(this.opts.source.stats());
+    const complete = this.opts.tracker.complete;
+    const counters = { ...snap.counters, probes: this.probes, byStatus: { ...this.byStatus } };
+    await Promise.all(this.opts.sinks.map((s) => s.flush?.()));
+    const data: Checkpoint = {
+      version: 1,
+      ...cp.identity,
+      position: snap.position,
+      written: snap.written,
+      counters,
+      ...(cp.outputPath ? { output: { path: cp.outputPath, bytes: statSync(cp.outputPath).size } } : {}),
+      complete,
+      updatedAt: new Date().toISOString(),
+    };
+    writeCheckpoint(cp.path, data);
+    this.opts.logger.debug({ position: data.position, pendingKeys: data.written.length, complete }, 'checkpoint written');
+    return data;
+  }
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { InjectionToken } from 'tsyringe';
+import type { Exclusions } from './blocklist.js';
+import type { DnsClient } from './dns/dns-client.js';
+
+/**
+ * What the kernel registers in a scan's container for target sources: the
+ * blocklist, the cached DNS client and the input stream. Third-party
+ * target-source plugins resolve them the same way the built-ins do.
+ */
+export const TARGET_TOKENS = {
+  Exclusions: Symbol.for('wildtls.Exclusions') as InjectionToken<Exclusions>,
+  Dns: Symbol.for('wildtls.Dns') as InjectionToken<DnsClient>,
+  Stdin: Symbol.for('wildtls.Stdin') as InjectionToken<Readable>,
+} as const;
+
+export const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
+
+export function normalizeHost(name: string): string {
+  return name.replace(/\.$/, '').toLowerCase();
+}
+
+/** Lines of a file ("-" = the given stdin), without comments and blanks. */
+export async function* readLines(input: string, stdin: Readable | undefined): AsyncGenerator<string> {
+  const stream = input === '-' ? stdin ?? process.stdin : createReadStream(input);
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  for await (const line of lines) {
+    const t = line.replace(/#.*/, '').trim();
+    if (t) yield t;
+  }
+}
+
+/** A short stable hash of what defines a stream's order (checked on resume). */
+export function fingerprintOf(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}

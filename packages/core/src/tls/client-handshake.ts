@@ -1,0 +1,396 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { TlsInfo } from '../record/tls-schema.js';
+import { cipherSuiteById, cipherSuiteName, whyNotCompletable, type CipherSuite } from './cipher-suites.js';
+import { buildClientHello, compileProfile, plaintextRecords, type CompiledProfile } from './client-hello.js';
+import { canShare, generateKeyShare, type KeyShare } from './key-exchange.js';
+import { type Hash13, hashLen } from './key-schedule13.js';
+import { alertName, extensionName, groupName, GROUP_BITS, handshakeTypeName, versionName } from './names.js';
+import type { TlsProfile } from './profiles.js';
+import type { RecordProtection } from './record-protection.js';
+import { RecordReader, type RawRecord } from './record-reader.js';
+import { findExtension, parseCertificate, parseCertificateStatus, parseExtensions, parseServerHello, parseServerKeyExchange, bitLength, type ServerKeyExchange } from './server-messages.js';
+import { ByteReader, TlsFailure, handshakeMessage } from './tls-failure.js';
+import { Tls12Flow } from './tls12-flow.js';
+import { Tls13Flow } from './tls13-flow.js';
+
+export interface ClientHandshakeOptions {
+  serverName?: string;
+  alpn?: string[];
+  observeOnly: boolean;
+  /** Cap on one handshake message (defaults to 256 KiB). */
+  maxMessageBytes?: number;
+  /** Fixed randomness, only for replaying recorded flights in tests. */
+  replay?: { clientRandom: Buffer; sessionId: Buffer; share: (group: string) => KeyShare };
+}
+
+export type HandshakeState = 'running' | 'done' | 'failed';
+
+/** Largest handshake message accepted (a long certificate chain fits comfortably). */
+const DEFAULT_MAX_MESSAGE = 256 * 1024;
+
+/**
+ * The client side of one handshake as a pure byte-in/bytes-out state machine:
+ * `start()` queues the ClientHello, `feed()` takes server bytes, `out` holds
+ * bytes to send. It never throws: failures end in `info.error`. After `done`
+ * the same object protects application data (see tls-stream.ts).
+ */
+export class ClientHandshake {
+  readonly info: TlsInfo = { chain: [], ocspStapled: false, completed: false };
+  state: HandshakeState = 'running';
+  out: Buffer[] = [];
+  /** Decrypted application data not yet taken by a stream. */
+  appData: Buffer[] = [];
+  /** Set when the server closed the TLS session after completion (close_notify). */
+  peerClosed = false;
+  onAppData?: (data: Buffer) => void;
+  onPeerClose?: () => void;
+
+  readonly cp: CompiledProfile;
+  readonly reader = new RecordReader();
+  readonly transcript: Buffer[] = [];
+  readonly clientRandom: Buffer;
+  serverRandom: Buffer = Buffer.alloc(0);
+  suite: CipherSuite | undefined;
+  version = 0;
+  readProt: RecordProtection | undefined;
+  writeProt: RecordProtection | undefined;
+  /** Record version our records carry after the ServerHello. */
+  recordVersion: number;
+  shares: KeyShare[] = [];
+  serverExts: number[] = [];
+  chainDer: Buffer[] = [];
+  ske: ServerKeyExchange | undefined;
+  certRequest: Buffer | undefined;
+  private hsBuf: Buffer = Buffer.alloc(0);
+  private hsOffset = 0;
+  private sessionId: Buffer;
+  private helloRetried = false;
+  private flow: Tls12Flow | Tls13Flow | undefined;
+  private readonly maxMessage: number;
+
+  constructor(profile: TlsProfile, readonly options: ClientHandshakeOptions) {
+    this.cp = compileProfile(profile);
+    this.recordVersion = this.cp.recordVersion;
+    this.clientRandom = options.replay?.clientRandom ?? randomBytes(32);
+    this.sessionId = options.replay?.sessionId ?? randomBytes(profile.sessionIdLength);
+    this.maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
+  }
+
+  get alpnOffer(): string[] {
+    return this.options.alpn ?? this.cp.profile.alpn;
+  }
+
+  start(): void {
+    const p = this.cp.profile;
+    if (p.extensions.includes('key_share')) {
+      this.shares = p.keyShares.filter(canShare).map((g) => this.newShare(g));
+    }
+    this.sendClientHello();
+  }
+
+  private sendClientHello(cookie?: Buffer): void {
+    const ch = buildClientHello(this.cp, {
+      random: this.clientRandom,
+      sessionId: this.sessionId,
+      serverName: this.options.serverName,
+      alpn: this.alpnOffer,
+      keyShares: this.shares,
+      ...(cookie ? { cookie } : {}),
+    });
+    this.transcript.push(ch);
+    this.out.push(plaintextRecords(22, this.cp.recordVersion, ch));
+  }
+
+  /** Take the bytes queued for the server. */
+  drain(): Buffer | undefined {
+    if (this.out.length === 0) return undefined;
+    const b = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out);
+    this.out = [];
+    return b;
+  }
+
+  feed(chunk: Buffer): void {
+    // After a failure or an observe-only stop, later bytes are not ours to interpret.
+    if (this.state === 'failed' || this.observedOnly) return;
+    this.reader.push(chunk);
+    try {
+      if (this.reader.looksLikeSslv2()) {
+        this.info.sslv2Reply = true;
+        this.info.version = 'SSLv2';
+        throw new TlsFailure('unsupported', 'server answered in the SSLv2 record format', 'SSLv2 SERVER-HELLO', 0);
+      }
+      for (;;) {
+        if ((this.state as HandshakeState) === 'failed' || this.observedOnly) return;
+        const rec = this.reader.next();
+        if (!rec) return;
+        this.onRecord(rec);
+      }
+    } catch (e) {
+      this.failWith(e);
+    }
+  }
+
+  /** Record a failure as `info.error` (unexpected exceptions become protocol errors). */
+  failWith(e: unknown): void {
+    if (this.state === 'failed') return;
+    const f = e instanceof TlsFailure ? e : new TlsFailure('protocol', `malformed input: ${(e as Error)?.message ?? String(e)}`, undefined, this.reader.offset);
+    this.info.error = { kind: f.kind, message: f.message, ...(f.messageType ? { messageType: f.messageType } : {}), ...(f.offset !== undefined ? { offset: f.offset } : {}) };
+    if (f.kind === 'unsupported' && !this.info.notCompletedReason) this.info.notCompletedReason = f.message;
+    this.state = 'failed';
+  }
+
+  private onRecord(rec: RawRecord): void {
+    let type = rec.type;
+    let data = rec.fragment;
+    if (this.readProt && !(type === 20 && this.version === 0x0304)) {
+      try {
+        ({ type, data } = this.readProt.open(rec.header, rec.fragment));
+      } catch (e) {
+        if (e instanceof TlsFailure) e.offset ??= rec.offset;
+        throw e;
+      }
+    }
+    switch (type) {
+      case 21:
+        return this.onAlert(data, rec.offset);
+      case 20:
+        if (this.version === 0x0304 && !this.readProtIsApp) return; // middlebox-compatibility CCS
+        if (!this.flow || !(this.flow instanceof Tls12Flow)) throw new TlsFailure('protocol', 'unexpected ChangeCipherSpec', 'ChangeCipherSpec', rec.offset);
+        if (this.hsBuf.length) throw new TlsFailure('protocol', 'ChangeCipherSpec inside a handshake message', 'ChangeCipherSpec', rec.offset);
+        return this.flow.onChangeCipherSpec(data, rec.offset);
+      case 22:
+        return this.onHandshakeBytes(data, rec.offset);
+      case 23:
+        if (this.state !== 'done') throw new TlsFailure('protocol', 'application data before the handshake completed', 'ApplicationData', rec.offset);
+        if (data.length) (this.onAppData ?? ((d: Buffer) => this.appData.push(d)))(data);
+        return;
+      default:
+        throw new TlsFailure('protocol', `unexpected record type ${type}`, 'record', rec.offset);
+    }
+  }
+
+  /** True once 1.3 application keys are in use (a CCS then is a protocol error). */
+  readProtIsApp = false;
+
+  private onAlert(data: Buffer, offset: number): void {
+    if (data.length !== 2) throw new TlsFailure('protocol', `alert record of ${data.length} bytes`, 'Alert', offset);
+    const level = data[0] === 1 ? 'warning' : data[0] === 2 ? 'fatal' : `level_${data[0]}`;
+    const code = data[1]!;
+    if (this.state === 'done') {
+      if (code === 0 || level === 'fatal' || this.version === 0x0304) {
+        this.peerClosed = true;
+        this.onPeerClose?.();
+      }
+      return;
+    }
+    this.info.alert = { level, description: alertName(code), code };
+    // Warnings other than close_notify (unrecognized_name, no_renegotiation) do not end a TLS 1.2 handshake.
+    if (level === 'warning' && code !== 0 && this.version !== 0x0304) return;
+    throw new TlsFailure('alert', `server sent ${level} alert ${alertName(code)} (${code})`, 'Alert', offset);
+  }
+
+  private onHandshakeBytes(data: Buffer, offset: number): void {
+    if (this.hsBuf.length === 0) this.hsOffset = offset + 5;
+    this.hsBuf = this.hsBuf.length ? Buffer.concat([this.hsBuf, data]) : data;
+    while (this.hsBuf.length >= 4 && this.state !== 'failed') {
+      const len = (this.hsBuf[1]! << 16) | (this.hsBuf[2]! << 8) | this.hsBuf[3]!;
+      const type = this.hsBuf[0]!;
+      if (len > this.maxMessage) throw new TlsFailure('protocol', `${handshakeTypeName(type)} of ${len} bytes exceeds the ${this.maxMessage}-byte cap`, handshakeTypeName(type), this.hsOffset);
+      if (this.hsBuf.length < 4 + len) return;
+      const raw = this.hsBuf.subarray(0, 4 + len);
+      this.hsBuf = this.hsBuf.subarray(4 + len);
+      const at = this.hsOffset;
+      this.hsOffset += 4 + len;
+      try {
+        this.onMessage(type, raw.subarray(4), raw);
+      } catch (e) {
+        if (e instanceof TlsFailure) {
+          const inner = e.offset ?? 0;
+          e.offset = e.messageType === 'record' ? e.offset : at + 4 + inner;
+          if (!e.messageType) Object.assign(e, { messageType: handshakeTypeName(type) });
+        }
+        throw e;
+      }
+    }
+  }
+
+  private onMessage(type: number, body: Buffer, raw: Buffer): void {
+    if (this.state === 'done') {
+      // Post-handshake: session tickets are ignored; KeyUpdate is handled by the 1.3 flow.
+      if (this.flow instanceof Tls13Flow) this.flow.onPostHandshake(type, body);
+      else if (type !== 0 && type !== 4) throw new TlsFailure('protocol', `unexpected ${handshakeTypeName(type)} after the handshake`);
+      return;
+    }
+    if (!this.flow) {
+      if (type !== 2) throw new TlsFailure('protocol', `expected ServerHello, got ${handshakeTypeName(type)}`, handshakeTypeName(type), 0);
+      this.onServerHello(body, raw);
+      return;
+    }
+    if (type === 0) return; // HelloRequest: ignored, not in the transcript
+    this.flow.onMessage(type, body, raw);
+  }
+
+  private onServerHello(body: Buffer, raw: Buffer): void {
+    const sh = parseServerHello(body);
+    const sv = findExtension(sh.extensions, 43);
+    let version = sh.legacyVersion;
+    if (sv) {
+      if (sv.length !== 2) throw new TlsFailure('protocol', 'ServerHello: malformed supported_versions', 'ServerHello');
+      version = sv.readUInt16BE(0);
+    }
+    const offered = this.cp.supportedVersions.length && this.cp.profile.extensions.includes('supported_versions')
+      ? this.cp.supportedVersions
+      : [0x0300, 0x0301, 0x0302, 0x0303].filter((v) => v <= this.cp.clientVersion);
+    const vname = versionName(version);
+    if (vname) this.info.version = vname;
+    this.suite = cipherSuiteById(sh.cipherSuite);
+    this.info.cipherSuite = { id: sh.cipherSuite, name: cipherSuiteName(sh.cipherSuite) };
+    this.info.serverExtensions = sh.extensions.map((e) => ({ id: e.id, name: extensionName(e.id) }));
+    this.serverExts = sh.extensions.map((e) => e.id);
+    if (!offered.includes(version)) throw new TlsFailure('protocol', `server chose version 0x${version.toString(16)} that was not offered`, 'ServerHello');
+    if (!this.cp.suites.includes(sh.cipherSuite)) throw new TlsFailure('protocol', `server chose cipher suite ${this.info.cipherSuite.name} that was not offered`, 'ServerHello');
+    if (sh.compression !== 0) throw new TlsFailure('unsupported', `server chose compression method ${sh.compression}`, 'ServerHello');
+    this.version = version;
+    this.serverRandom = sh.random;
+    if (version === 0x0304) {
+      if (sh.isHelloRetry) return this.onHelloRetry(sh, raw);
+      this.recordVersion = 0x0303;
+      this.transcript.push(raw);
+      const flow = new Tls13Flow(this);
+      this.flow = flow;
+      flow.onServerHello(sh);
+      return;
+    }
+    if (sh.isHelloRetry) throw new TlsFailure('protocol', 'HelloRetryRequest below TLS 1.3', 'ServerHello');
+    this.recordVersion = version;
+    const alpn = findExtension(sh.extensions, 16);
+    if (alpn) this.info.alpn = parseAlpn(alpn);
+    this.transcript.push(raw);
+    this.flow = new Tls12Flow(this);
+  }
+
+  private onHelloRetry(sh: ReturnType<typeof parseServerHello>, raw: Buffer): void {
+    if (this.helloRetried) throw new TlsFailure('protocol', 'second HelloRetryRequest', 'ServerHello');
+    this.helloRetried = true;
+    const ks = findExtension(sh.extensions, 51);
+    const cookie = findExtension(sh.extensions, 44);
+    const hash: Hash13 = this.suite?.prf ?? 'sha256';
+    let group: string | undefined;
+    if (ks) {
+      if (ks.length !== 2) throw new TlsFailure('protocol', 'HelloRetryRequest: malformed key_share', 'ServerHello');
+      group = groupName(ks.readUInt16BE(0));
+      if (!this.cp.profile.groups.includes(group) || this.shares.some((s) => s.group === group)) {
+        throw new TlsFailure('protocol', `HelloRetryRequest asks for group ${group}, not offered or already shared`, 'ServerHello');
+      }
+      if (!canShare(group)) throw new TlsFailure('unsupported', `HelloRetryRequest asks for group ${group}, which the engine cannot share`, 'ServerHello');
+      this.shares = [this.newShare(group)];
+    }
+    this.info.helloRetry = { ...(group ? { group } : {}), cookie: !!cookie };
+    // Transcript: message_hash(Hash(ClientHello1)) replaces the first ClientHello (RFC 8446 4.4.1).
+    const ch1 = createHash(hash).update(this.transcript[0]!).digest();
+    this.transcript.length = 0;
+    this.transcript.push(handshakeMessage(254, ch1), raw);
+    if (ch1.length !== hashLen(hash)) throw new TlsFailure('protocol', 'hash length mismatch');
+    this.sendClientHello(cookie ? new ByteReader(cookie, 'cookie').vec16() : undefined);
+  }
+
+  newShare(group: string): KeyShare {
+    return this.options.replay ? this.options.replay.share(group) : generateKeyShare(group);
+  }
+
+  /** Observations common to both flows. */
+  recordChain(chain: Buffer[], ocsp?: Buffer): void {
+    this.chainDer = chain;
+    this.info.chain = chain.map((c) => c.toString('base64'));
+    if (ocsp) this.recordOcsp(ocsp);
+  }
+
+  recordOcsp(ocsp: Buffer): void {
+    this.info.ocspStapled = ocsp.length > 0;
+    if (ocsp.length) this.info.ocspResponse = ocsp.toString('base64');
+  }
+
+  recordKeyExchange(ske: ServerKeyExchange): void {
+    if (ske.kind === 'DHE') this.info.keyExchange = { kind: 'DHE', bits: bitLength(ske.p) };
+    else if (ske.curveType !== 3) this.info.keyExchange = { kind: 'ECDHE', group: `curve_type_${ske.curveType}` };
+    else {
+      const g = groupName(ske.group);
+      this.info.keyExchange = { kind: 'ECDHE', group: g, ...(GROUP_BITS[g] ? { bits: GROUP_BITS[g] } : {}) };
+    }
+  }
+
+  parseCertificateStatus(body: Buffer): void {
+    this.recordOcsp(parseCertificateStatus(body));
+  }
+
+  parseCertificate(body: Buffer, tls13: boolean): void {
+    const { chain, ocsp } = parseCertificate(body, tls13);
+    this.recordChain(chain, ocsp);
+  }
+
+  parseServerKeyExchange(body: Buffer): ServerKeyExchange {
+    const kex = this.suite?.kex;
+    if (kex !== 'DHE' && kex !== 'ECDHE') throw new TlsFailure('protocol', `ServerKeyExchange with ${kex ?? 'unknown'} key exchange`, 'ServerKeyExchange');
+    const ske = parseServerKeyExchange(body, kex);
+    this.ske = ske;
+    this.recordKeyExchange(ske);
+    return ske;
+  }
+
+  parseEncryptedExtensions(body: Buffer): void {
+    const r = new ByteReader(body, 'EncryptedExtensions');
+    const exts = parseExtensions(r);
+    r.end();
+    this.info.serverExtensions = [...(this.info.serverExtensions ?? []), ...exts.map((e) => ({ id: e.id, name: extensionName(e.id) }))];
+    const alpn = findExtension(exts, 16);
+    if (alpn) this.info.alpn = parseAlpn(alpn);
+  }
+
+  /** Stop after the server's first flight: observe-only, or a suite the engine cannot complete. */
+  stopObserving(reason: string, unsupported: boolean): void {
+    this.info.notCompletedReason = reason;
+    if (unsupported) throw new TlsFailure('unsupported', `not completed: ${reason}`, undefined);
+    this.state = 'done';
+    this.observedOnly = true;
+  }
+
+  observedOnly = false;
+
+  /** Why this handshake cannot be completed, or undefined. */
+  completionBlocker(): string | undefined {
+    if (this.version === 0x0300) return 'SSL 3.0 completion is not implemented';
+    if (this.serverExts.includes(22) && this.suite?.mac !== 'aead') return 'encrypt_then_mac is not implemented';
+    return whyNotCompletable(this.suite);
+  }
+
+  sendHandshake(msg: Buffer): void {
+    this.transcript.push(msg);
+    this.out.push(this.writeProt ? this.writeProt.seal(22, msg) : plaintextRecords(22, this.recordVersion, msg));
+  }
+
+  complete(read: RecordProtection, write: RecordProtection): void {
+    this.readProt = read;
+    this.writeProt = write;
+    this.info.completed = true;
+    this.state = 'done';
+  }
+
+  /** Protect application data for the server (records of at most 16 KiB). */
+  sealApplicationData(data: Buffer): Buffer {
+    const prot = this.writeProt!;
+    const out: Buffer[] = [];
+    for (let i = 0; i < data.length; i += 16384) out.push(prot.seal(23, data.subarray(i, i + 16384)));
+    return Buffer.concat(out);
+  }
+
+  closeNotify(): Buffer | undefined {
+    return this.writeProt?.seal(21, Buffer.from([1, 0]));
+  }
+}
+
+function parseAlpn(data: Buffer): string {
+  const r = new ByteReader(data, 'alpn');
+  const list = new ByteReader(r.vec16(), 'alpn');
+  const proto = list.vec8();
+  return proto.toString('utf8');
+}

@@ -1,0 +1,117 @@
+import { cipherSuiteId } from './cipher-suites.js';
+import type { KeyShare } from './key-exchange.js';
+import { EXTENSIONS, GROUPS, SIGNATURE_ALGORITHMS, VERSION_CODES } from './names.js';
+import type { TlsProfile } from './profiles.js';
+import { handshakeMessage, u16, vec16, vec8 } from './tls-failure.js';
+
+/** A profile turned into numbers once (cached per profile object). */
+export interface CompiledProfile {
+  profile: TlsProfile;
+  recordVersion: number;
+  clientVersion: number;
+  supportedVersions: number[];
+  suites: number[];
+  groups: number[];
+  sigalgs: number[];
+}
+
+const cache = new WeakMap<TlsProfile, CompiledProfile>();
+
+export function compileProfile(p: TlsProfile): CompiledProfile {
+  let c = cache.get(p);
+  if (c) return c;
+  c = {
+    profile: p,
+    recordVersion: VERSION_CODES[p.recordVersion],
+    clientVersion: VERSION_CODES[p.clientVersion],
+    supportedVersions: p.supportedVersions.map((v) => VERSION_CODES[v]),
+    suites: p.cipherSuites.map((s) => cipherSuiteId(s)).filter((n): n is number => n !== undefined),
+    groups: p.groups.map((g) => GROUPS[g]).filter((n): n is number => n !== undefined),
+    sigalgs: p.signatureAlgorithms.map((s) => SIGNATURE_ALGORITHMS[s] ?? parseInt(s, 16)),
+  };
+  cache.set(p, c);
+  return c;
+}
+
+export interface ClientHelloInput {
+  random: Buffer;
+  sessionId: Buffer;
+  serverName?: string;
+  alpn: string[];
+  keyShares: KeyShare[];
+  /** Cookie from a HelloRetryRequest, echoed in the second ClientHello. */
+  cookie?: Buffer;
+}
+
+function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput): Buffer | undefined {
+  const p = c.profile;
+  switch (name) {
+    case 'server_name':
+      if (!input.serverName) return undefined;
+      return vec16(Buffer.concat([Buffer.from([0]), vec16(Buffer.from(input.serverName, 'ascii'))]));
+    case 'extended_master_secret':
+    case 'session_ticket':
+    case 'signed_certificate_timestamp':
+    case 'encrypt_then_mac':
+      return Buffer.alloc(0);
+    case 'renegotiation_info':
+      return Buffer.from([0]);
+    case 'supported_groups':
+      return vec16(Buffer.concat(c.groups.map(u16)));
+    case 'ec_point_formats':
+      return vec8(Buffer.from(p.pointFormats));
+    case 'alpn':
+      if (input.alpn.length === 0) return undefined;
+      return vec16(Buffer.concat(input.alpn.map((a) => vec8(Buffer.from(a, 'utf8')))));
+    case 'status_request':
+      return Buffer.from([1, 0, 0, 0, 0]);
+    case 'signature_algorithms':
+    case 'signature_algorithms_cert':
+      return vec16(Buffer.concat(c.sigalgs.map(u16)));
+    case 'key_share':
+      return vec16(Buffer.concat(input.keyShares.map((k) => Buffer.concat([u16(GROUPS[k.group]!), vec16(k.publicKey)]))));
+    case 'psk_key_exchange_modes':
+      return vec8(Buffer.from([1]));
+    case 'supported_versions':
+      return vec8(Buffer.concat(c.supportedVersions.map(u16)));
+    case 'heartbeat':
+      return Buffer.from([1]);
+    case 'padding':
+      return Buffer.alloc(0);
+    case 'max_fragment_length':
+      return Buffer.from([4]);
+    default:
+      return undefined;
+  }
+}
+
+/** The ClientHello handshake message (type, length, body). */
+export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
+  const exts: Buffer[] = [];
+  for (const name of c.profile.extensions) {
+    const body = extensionBody(name, c, input);
+    if (body) exts.push(u16(EXTENSIONS[name]!), vec16(body));
+  }
+  if (input.cookie) exts.push(u16(EXTENSIONS.cookie!), vec16(vec16(input.cookie)));
+  const parts = [
+    u16(c.clientVersion),
+    input.random,
+    vec8(input.sessionId),
+    vec16(Buffer.concat(c.suites.map(u16))),
+    vec8(Buffer.from(c.profile.compressionMethods)),
+  ];
+  // SSL 3.0 style hellos carry no extensions block at all.
+  if (exts.length > 0) parts.push(vec16(Buffer.concat(exts)));
+  return handshakeMessage(1, Buffer.concat(parts));
+}
+
+/** Wrap handshake bytes into plaintext records of at most 16384 bytes. */
+export function plaintextRecords(type: number, version: number, data: Buffer): Buffer {
+  const out: Buffer[] = [];
+  for (let i = 0; i < data.length || i === 0; i += 16384) {
+    const frag = data.subarray(i, i + 16384);
+    out.push(Buffer.from([type, version >> 8, version & 255, frag.length >> 8, frag.length & 255]), frag);
+    if (data.length === 0) break;
+  }
+  return Buffer.concat(out);
+}

@@ -1,0 +1,155 @@
+import { createDiffieHellman, createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, publicEncrypt, constants, X509Certificate, type KeyObject } from 'node:crypto';
+import { TlsFailure } from './tls-failure.js';
+
+/** One ephemeral (EC)DH key pair: the public bytes to send and the shared-secret step. */
+export interface KeyShare {
+  group: string;
+  publicKey: Buffer;
+  compute(peer: Buffer): Buffer;
+}
+
+const ECDH_CURVES: Record<string, string> = { secp256r1: 'prime256v1', secp384r1: 'secp384r1', secp521r1: 'secp521r1' };
+
+export function canShare(group: string): boolean {
+  return group === 'x25519' || group in ECDH_CURVES;
+}
+
+/** X25519 through JWK export/import: about three times cheaper in Node 20 than SPKI DER. */
+export function generateKeyShare(group: string): KeyShare {
+  if (group === 'x25519') {
+    const { privateKey, publicKey } = generateKeyPairSync('x25519');
+    const x = publicKey.export({ format: 'jwk' }).x!;
+    return {
+      group,
+      publicKey: Buffer.from(x, 'base64url'),
+      compute(peer: Buffer): Buffer {
+        if (peer.length !== 32) throw new TlsFailure('protocol', `x25519 key share of ${peer.length} bytes`, 'key_share');
+        let pub: KeyObject;
+        try {
+          pub = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: peer.toString('base64url') }, format: 'jwk' });
+          return diffieHellman({ privateKey, publicKey: pub });
+        } catch (e) {
+          throw new TlsFailure('protocol', `bad x25519 key share: ${(e as Error).message}`, 'key_share');
+        }
+      },
+    };
+  }
+  const curve = ECDH_CURVES[group];
+  if (!curve) throw new TlsFailure('unsupported', `no key exchange for group ${group}`, 'key_share');
+  const ecdh = createECDH(curve);
+  const publicKey = ecdh.generateKeys();
+  return {
+    group,
+    publicKey,
+    compute(peer: Buffer): Buffer {
+      try {
+        return ecdh.computeSecret(peer);
+      } catch (e) {
+        throw new TlsFailure('protocol', `bad ${group} point: ${(e as Error).message}`, 'key_share');
+      }
+    },
+  };
+}
+
+function derLen(n: number): Buffer {
+  if (n < 128) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 255);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+function der(tag: number, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([tag]), derLen(body.length), body]);
+}
+function derInt(v: Buffer): Buffer {
+  let i = 0;
+  while (i < v.length - 1 && v[i] === 0) i++;
+  const t = v.subarray(i);
+  return der(2, t[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), t]) : t);
+}
+const DH_OID = Buffer.from('06092a864886f70d010301', 'hex');
+
+/** The last INTEGER of a DH SubjectPublicKeyInfo: the public value. */
+function spkiPublicValue(spki: Buffer): Buffer {
+  // SEQ { SEQ algid, BIT STRING { 00, INTEGER y } }: y is the trailing INTEGER.
+  let pos = spki.length;
+  for (let start = 0; start < spki.length; start++) {
+    if (spki[start] !== 0x02) continue;
+    let len = spki[start + 1]!;
+    let hdr = 2;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      len = 0;
+      for (let k = 0; k < n; k++) len = (len << 8) | spki[start + 2 + k]!;
+      hdr += n;
+    }
+    if (start + hdr + len === spki.length) pos = start + hdr;
+  }
+  let y = spki.subarray(pos);
+  while (y.length > 1 && y[0] === 0) y = y.subarray(1);
+  return y;
+}
+
+/**
+ * Finite-field DHE: returns our public value and the premaster secret (leading
+ * zeros stripped, RFC 5246 8.1.2). Key objects avoid createDiffieHellman, whose
+ * parameter check (a primality test) costs tens of ms per handshake.
+ */
+export function dheExchange(p: Buffer, g: Buffer, ys: Buffer): { publicKey: Buffer; premaster: Buffer } {
+  try {
+    let secret: Buffer;
+    let publicKey: Buffer;
+    const gNum = g.length <= 4 ? g.reduce((a, b) => a * 256 + b, 0) : -1;
+    if (gNum >= 2) {
+      // @types/node has no 'dh' overload; node supports it (prime + generator).
+      const genDh = generateKeyPairSync as unknown as (t: 'dh', o: { prime: Buffer; generator: number }) => { privateKey: KeyObject; publicKey: KeyObject };
+      const pair = genDh('dh', { prime: p, generator: gNum });
+      const params = der(0x30, Buffer.concat([derInt(p), derInt(g)]));
+      const peerSpki = der(0x30, Buffer.concat([der(0x30, Buffer.concat([DH_OID, params])), der(3, Buffer.concat([Buffer.from([0]), derInt(ys)]))]));
+      const peer = createPublicKey({ key: peerSpki, format: 'der', type: 'spki' });
+      secret = diffieHellman({ privateKey: pair.privateKey, publicKey: peer });
+      publicKey = spkiPublicValue(pair.publicKey.export({ type: 'spki', format: 'der' }));
+    } else {
+      const dh = createDiffieHellman(p, g);
+      publicKey = dh.generateKeys();
+      secret = dh.computeSecret(ys);
+    }
+    let i = 0;
+    while (i < secret.length - 1 && secret[i] === 0) i++;
+    return { publicKey, premaster: secret.subarray(i) };
+  } catch (e) {
+    throw new TlsFailure('protocol', `DHE parameters rejected: ${(e as Error).message}`, 'ServerKeyExchange');
+  }
+}
+
+/** RSA key transport: encrypt the premaster secret to the leaf certificate's key (PKCS#1 v1.5). */
+export function rsaEncryptPremaster(leafDer: Buffer, premaster: Buffer): Buffer {
+  try {
+    const key = new X509Certificate(leafDer).publicKey;
+    return publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, premaster);
+  } catch (e) {
+    throw new TlsFailure('protocol', `cannot encrypt to the server certificate: ${(e as Error).message}`, 'Certificate');
+  }
+}
+
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+/**
+ * A key share from a given private key: only for replaying recorded server
+ * flights in tests (the ClientHello must be byte-identical to the recorded one).
+ */
+export function fixedKeyShare(group: string, privateKey: Buffer): KeyShare {
+  if (group === 'x25519') {
+    const priv = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
+    const x = createPublicKey(priv).export({ format: 'jwk' }).x!;
+    return {
+      group,
+      publicKey: Buffer.from(x, 'base64url'),
+      compute: (peer) => diffieHellman({ privateKey: priv, publicKey: createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: peer.toString('base64url') }, format: 'jwk' }) }),
+    };
+  }
+  const curve = ECDH_CURVES[group];
+  if (!curve) throw new TlsFailure('unsupported', `no key exchange for group ${group}`, 'key_share');
+  const ecdh = createECDH(curve);
+  ecdh.setPrivateKey(privateKey);
+  return { group, publicKey: ecdh.getPublicKey(), compute: (peer) => ecdh.computeSecret(peer) };
+}

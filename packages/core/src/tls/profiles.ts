@@ -1,0 +1,192 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { WildtlsError } from '../errors.js';
+import { TlsVersionSchema } from '../record/tls-schema.js';
+import type { TlsProfileRef } from './engine.js';
+import { cipherSuiteId } from './cipher-suites.js';
+import { EXTENSIONS, GROUPS, SIGNATURE_ALGORITHMS } from './names.js';
+
+/**
+ * A ClientHello profile is data: every field below maps to bytes of the
+ * ClientHello. `extensions` lists the extensions to send, in order; their
+ * contents come from the other fields. A user profile may `extends` a
+ * built-in one and override any field.
+ */
+export const TlsProfileSchema = Type.Object(
+  {
+    name: Type.String(),
+    extends: Type.Optional(Type.String({ description: 'Built-in or earlier profile whose fields are the defaults.' })),
+    description: Type.Optional(Type.String()),
+    recordVersion: TlsVersionSchema,
+    clientVersion: TlsVersionSchema,
+    supportedVersions: Type.Array(TlsVersionSchema, { description: 'Sent in supported_versions (only when that extension is listed).' }),
+    cipherSuites: Type.Array(Type.Union([Type.String(), Type.Integer({ minimum: 0, maximum: 0xffff })]), { minItems: 1 }),
+    compressionMethods: Type.Array(Type.Integer({ minimum: 0, maximum: 255 }), { minItems: 1 }),
+    extensions: Type.Array(Type.String()),
+    groups: Type.Array(Type.String()),
+    keyShares: Type.Array(Type.String({ description: 'Groups to send a key share for (x25519, secp256r1, secp384r1).' })),
+    signatureAlgorithms: Type.Array(Type.String()),
+    pointFormats: Type.Array(Type.Integer({ minimum: 0, maximum: 255 })),
+    alpn: Type.Array(Type.String({ minLength: 1, maxLength: 255 })),
+    sessionIdLength: Type.Integer({ minimum: 0, maximum: 32, description: 'Random legacy_session_id bytes (32 = TLS 1.3 middlebox compatibility).' }),
+  },
+  { additionalProperties: false },
+);
+export type TlsProfile = Static<typeof TlsProfileSchema>;
+
+const MODERN: TlsProfile = {
+  name: 'modern',
+  description: 'TLS 1.3 and 1.2 as a current browser offers them',
+  recordVersion: 'TLSv1.0',
+  clientVersion: 'TLSv1.2',
+  supportedVersions: ['TLSv1.3', 'TLSv1.2'],
+  cipherSuites: [
+    'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+    'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+    'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+    'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+    'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
+    'TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_256_GCM_SHA384',
+    'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA',
+  ],
+  compressionMethods: [0],
+  extensions: [
+    'server_name', 'extended_master_secret', 'renegotiation_info', 'supported_groups', 'ec_point_formats',
+    'session_ticket', 'alpn', 'status_request', 'signature_algorithms', 'key_share', 'psk_key_exchange_modes',
+    'supported_versions',
+  ],
+  groups: ['x25519', 'secp256r1', 'secp384r1'],
+  keyShares: ['x25519'],
+  signatureAlgorithms: [
+    'ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'rsa_pkcs1_sha256', 'ecdsa_secp384r1_sha384',
+    'rsa_pss_rsae_sha384', 'rsa_pkcs1_sha384', 'rsa_pss_rsae_sha512', 'rsa_pkcs1_sha512', 'ed25519',
+  ],
+  pointFormats: [0],
+  alpn: [],
+  sessionIdLength: 32,
+};
+
+// Close to the default offer of the OpenSSL 1.0.x client of 2015 that the study used.
+const COMPAT: TlsProfile = {
+  name: 'compat',
+  description: 'A broad TLS 1.0 to 1.2 offer including RC4 and 3DES (OpenSSL 1.0 client of 2015)',
+  recordVersion: 'TLSv1.0',
+  clientVersion: 'TLSv1.2',
+  supportedVersions: [],
+  cipherSuites: [
+    'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+    'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
+    'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
+    'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA',
+    'TLS_DHE_DSS_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA',
+    'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_CBC_SHA256', 'TLS_RSA_WITH_AES_256_CBC_SHA',
+    'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA',
+    'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+    'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
+    'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
+    'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
+    'TLS_DHE_DSS_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA',
+    'TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA',
+    'TLS_RSA_WITH_SEED_CBC_SHA', 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA', 'TLS_RSA_WITH_IDEA_CBC_SHA',
+    'TLS_ECDHE_RSA_WITH_RC4_128_SHA', 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_RC4_128_MD5',
+    'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA',
+    'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+    'TLS_EMPTY_RENEGOTIATION_INFO_SCSV',
+  ],
+  compressionMethods: [0],
+  extensions: ['server_name', 'ec_point_formats', 'supported_groups', 'session_ticket', 'signature_algorithms', 'status_request'],
+  groups: ['secp256r1', 'secp521r1', 'secp384r1'],
+  keyShares: [],
+  signatureAlgorithms: [
+    'rsa_pkcs1_sha512', 'dsa_sha256', 'ecdsa_secp521r1_sha512', 'rsa_pkcs1_sha384', 'ecdsa_secp384r1_sha384',
+    'rsa_pkcs1_sha256', 'ecdsa_secp256r1_sha256', 'dsa_sha1', 'rsa_pkcs1_sha1', 'ecdsa_sha1',
+  ],
+  pointFormats: [0, 1, 2],
+  alpn: [],
+  sessionIdLength: 0,
+};
+
+const SSL3: TlsProfile = {
+  name: 'ssl3',
+  description: 'SSL 3.0 only, no extensions',
+  recordVersion: 'SSLv3',
+  clientVersion: 'SSLv3',
+  supportedVersions: [],
+  cipherSuites: [
+    'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
+    'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_RC4_128_MD5',
+    'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV',
+  ],
+  compressionMethods: [0],
+  extensions: [],
+  groups: [],
+  keyShares: [],
+  signatureAlgorithms: [],
+  pointFormats: [],
+  alpn: [],
+  sessionIdLength: 0,
+};
+
+export const BUILTIN_PROFILES: Readonly<Record<string, TlsProfile>> = { modern: MODERN, compat: COMPAT, ssl3: SSL3 };
+
+const KNOWN_SHARES = new Set(['x25519', 'secp256r1', 'secp384r1', 'secp521r1']);
+
+function fail(name: string, field: string, what: string): never {
+  throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `tls.profiles.${name}.${field}: ${what}`);
+}
+
+/** Check a merged profile field by field; the error names the profile and the field. */
+export function validateProfile(p: unknown, name: string): TlsProfile {
+  if (!Value.Check(TlsProfileSchema, p)) {
+    const e = Value.Errors(TlsProfileSchema, p).First();
+    const field = e ? e.path.replace(/^\//, '').replace(/\//g, '.') || '(root)' : '(root)';
+    fail(name, field, e?.message ?? 'invalid');
+  }
+  p.cipherSuites.forEach((s, i) => {
+    if (cipherSuiteId(s) === undefined) fail(name, `cipherSuites.${i}`, `unknown cipher suite ${JSON.stringify(s)} (use an IANA name or a number)`);
+  });
+  p.extensions.forEach((x, i) => {
+    if (!(x in EXTENSIONS) || x === 'pre_shared_key' || x === 'early_data') fail(name, `extensions.${i}`, `unsupported extension ${JSON.stringify(x)}`);
+  });
+  p.groups.forEach((g, i) => {
+    if (!(g in GROUPS)) fail(name, `groups.${i}`, `unknown group ${JSON.stringify(g)}`);
+  });
+  p.keyShares.forEach((g, i) => {
+    if (!KNOWN_SHARES.has(g)) fail(name, `keyShares.${i}`, `no key share for ${JSON.stringify(g)} (x25519, secp256r1, secp384r1, secp521r1)`);
+  });
+  p.signatureAlgorithms.forEach((s, i) => {
+    if (!(s in SIGNATURE_ALGORITHMS) && !/^0x[0-9a-f]{4}$/i.test(s)) fail(name, `signatureAlgorithms.${i}`, `unknown signature algorithm ${JSON.stringify(s)}`);
+  });
+  return p;
+}
+
+/**
+ * Resolve a profile name: a user profile (config `tls.profiles`) wins over a
+ * built-in one of the same name. Throws a coded error naming the profile and
+ * the field when a user profile is invalid.
+ */
+export function resolveProfile(name: string, userProfiles: Record<string, unknown> = {}, seen: string[] = []): TlsProfile & TlsProfileRef {
+  if (seen.includes(name)) fail(name, 'extends', `circular extends (${[...seen, name].join(' -> ')})`);
+  const user = userProfiles[name];
+  if (user === undefined) {
+    const builtin = BUILTIN_PROFILES[name];
+    if (!builtin) {
+      throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `unknown TLS profile "${name}": use modern, compat, ssl3 or define it under tls.profiles`);
+    }
+    return builtin;
+  }
+  if (typeof user !== 'object' || user === null || Array.isArray(user)) fail(name, '(root)', 'must be a mapping');
+  const u = user as Record<string, unknown>;
+  const base = typeof u.extends === 'string'
+    ? u.extends === name ? resolveProfile(name, {}) : resolveProfile(u.extends, userProfiles, [...seen, name])
+    : u.extends === undefined ? undefined : fail(name, 'extends', 'must be a profile name');
+  const merged = { ...(base ?? {}), ...u, name };
+  delete (merged as { extends?: unknown }).extends;
+  return validateProfile(merged, name);
+}
+
+/** The profile object the engine was handed: a full profile, or a bare name of a built-in one. */
+export function profileOf(ref: TlsProfileRef): TlsProfile {
+  if (Array.isArray(ref.cipherSuites)) return ref as unknown as TlsProfile;
+  return BUILTIN_PROFILES[ref.name] ?? MODERN;
+}

@@ -1,0 +1,168 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TlsFailure } from './tls-failure.js';
+
+/** Protects records in one direction. `seal` returns a whole record, header included. */
+export interface RecordProtection {
+  seal(type: number, plaintext: Buffer): Buffer;
+  /** `header` is the 5-byte record header as received. Returns the inner content type and plaintext. */
+  open(header: Buffer, fragment: Buffer): { type: number; data: Buffer };
+}
+
+export const KEY_LEN: Record<string, number> = {
+  'aes-128-gcm': 16, 'aes-256-gcm': 32, 'chacha20-poly1305': 32,
+  'aes-128-cbc': 16, 'aes-256-cbc': 32, 'des-ede3-cbc': 24,
+};
+
+function header(type: number, version: number, len: number): Buffer {
+  return Buffer.from([type, version >> 8, version & 255, len >> 8, len & 255]);
+}
+
+function seqBytes(seq: bigint): Buffer {
+  const b = Buffer.allocUnsafe(8);
+  b.writeBigUInt64BE(seq);
+  return b;
+}
+
+function xorNonce(iv: Buffer, seq: bigint): Buffer {
+  const n = Buffer.from(iv);
+  const s = seqBytes(seq);
+  for (let i = 0; i < 8; i++) n[n.length - 8 + i]! ^= s[i]!;
+  return n;
+}
+
+function aeadSeal(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, pt: Buffer): Buffer {
+  const c = createCipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+  c.setAAD(aad);
+  return Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]);
+}
+
+function aeadOpen(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, ct: Buffer): Buffer {
+  if (ct.length < 16) throw new TlsFailure('protocol', 'encrypted record shorter than its tag', 'record');
+  try {
+    const d = createDecipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+    d.setAAD(aad);
+    d.setAuthTag(ct.subarray(ct.length - 16));
+    return Buffer.concat([d.update(ct.subarray(0, ct.length - 16)), d.final()]);
+  } catch {
+    throw new TlsFailure('protocol', 'record authentication failed (bad_record_mac)', 'record');
+  }
+}
+
+/** TLS 1.3 AEAD protection with the inner content type (RFC 8446 section 5.2). */
+export class Tls13Protection implements RecordProtection {
+  private seq = 0n;
+  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {}
+
+  seal(type: number, plaintext: Buffer): Buffer {
+    const inner = Buffer.concat([plaintext, Buffer.from([type])]);
+    const h = header(23, 0x0303, inner.length + 16);
+    return Buffer.concat([h, aeadSeal(this.cipher, this.key, xorNonce(this.iv, this.seq++), h, inner)]);
+  }
+
+  open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
+    if (h[0] !== 23) throw new TlsFailure('protocol', `unprotected record of type ${h[0]} after keys changed`, 'record');
+    const inner = aeadOpen(this.cipher, this.key, xorNonce(this.iv, this.seq++), h, fragment);
+    let end = inner.length - 1;
+    while (end >= 0 && inner[end] === 0) end--;
+    if (end < 0) throw new TlsFailure('protocol', 'protected record without content type', 'record');
+    return { type: inner[end]!, data: inner.subarray(0, end) };
+  }
+}
+
+/** TLS 1.2 AEAD: AES-GCM with an 8-byte explicit nonce, ChaCha20-Poly1305 with an implicit one. */
+export class Tls12AeadProtection implements RecordProtection {
+  private seq = 0n;
+  private readonly explicit: boolean;
+  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer, private readonly version: number) {
+    this.explicit = cipher !== 'chacha20-poly1305';
+  }
+
+  private aad(seq: bigint, type: number, len: number): Buffer {
+    return Buffer.concat([seqBytes(seq), header(type, this.version, len)]);
+  }
+
+  seal(type: number, plaintext: Buffer): Buffer {
+    const seq = this.seq++;
+    const aad = this.aad(seq, type, plaintext.length);
+    if (this.explicit) {
+      const explicitNonce = seqBytes(seq);
+      const ct = aeadSeal(this.cipher, this.key, Buffer.concat([this.iv, explicitNonce]), aad, plaintext);
+      return Buffer.concat([header(type, this.version, ct.length + 8), explicitNonce, ct]);
+    }
+    const ct = aeadSeal(this.cipher, this.key, xorNonce(this.iv, seq), aad, plaintext);
+    return Buffer.concat([header(type, this.version, ct.length), ct]);
+  }
+
+  open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
+    const seq = this.seq++;
+    const type = h[0]!;
+    if (this.explicit) {
+      if (fragment.length < 24) throw new TlsFailure('protocol', 'AEAD record too short', 'record');
+      const nonce = Buffer.concat([this.iv, fragment.subarray(0, 8)]);
+      const ct = fragment.subarray(8);
+      return { type, data: aeadOpen(this.cipher, this.key, nonce, this.aad(seq, type, ct.length - 16), ct) };
+    }
+    if (fragment.length < 16) throw new TlsFailure('protocol', 'AEAD record too short', 'record');
+    return { type, data: aeadOpen(this.cipher, this.key, xorNonce(this.iv, seq), this.aad(seq, type, fragment.length - 16), fragment) };
+  }
+}
+
+/** MAC-then-encrypt CBC (TLS 1.0 chains the IV across records; 1.1+ sends an explicit IV). */
+export class CbcProtection implements RecordProtection {
+  private seq = 0n;
+  private readonly block: number;
+  private readonly macLen: number;
+  constructor(
+    private readonly cipher: string,
+    private readonly key: Buffer,
+    private readonly macKey: Buffer,
+    private readonly macHash: string,
+    private iv: Buffer,
+    private readonly version: number,
+  ) {
+    this.block = cipher === 'des-ede3-cbc' ? 8 : 16;
+    this.macLen = macHash === 'sha1' ? 20 : macHash === 'sha256' ? 32 : macHash === 'sha384' ? 48 : 16;
+  }
+
+  private mac(seq: bigint, type: number, data: Buffer): Buffer {
+    return createHmac(this.macHash, this.macKey).update(seqBytes(seq)).update(header(type, this.version, data.length)).update(data).digest();
+  }
+
+  seal(type: number, plaintext: Buffer): Buffer {
+    const seq = this.seq++;
+    const mac = this.mac(seq, type, plaintext);
+    const padLen = this.block - ((plaintext.length + mac.length + 1) % this.block);
+    const pad = Buffer.alloc(padLen + 1, padLen);
+    const explicit = this.version >= 0x0302;
+    const iv = explicit ? randomBytes(this.block) : this.iv;
+    const c = createCipheriv(this.cipher, this.key, iv).setAutoPadding(false);
+    const ct = Buffer.concat([c.update(Buffer.concat([plaintext, mac, pad])), c.final()]);
+    if (!explicit) this.iv = ct.subarray(ct.length - this.block);
+    const body = explicit ? Buffer.concat([iv, ct]) : ct;
+    return Buffer.concat([header(type, this.version, body.length), body]);
+  }
+
+  open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
+    const seq = this.seq++;
+    const type = h[0]!;
+    const explicit = this.version >= 0x0302;
+    const ivLen = explicit ? this.block : 0;
+    if (fragment.length % this.block !== 0 || fragment.length < ivLen + Math.max(this.block, this.macLen + 1)) {
+      throw new TlsFailure('protocol', 'CBC record of impossible length', 'record');
+    }
+    const iv = explicit ? fragment.subarray(0, this.block) : this.iv;
+    const ct = fragment.subarray(ivLen);
+    if (!explicit) this.iv = Buffer.from(ct.subarray(ct.length - this.block));
+    const d = createDecipheriv(this.cipher, this.key, iv).setAutoPadding(false);
+    const pt = Buffer.concat([d.update(ct), d.final()]);
+    const padLen = pt[pt.length - 1]!;
+    const dataLen = pt.length - padLen - 1 - this.macLen;
+    let ok = dataLen >= 0;
+    for (let i = pt.length - 1 - padLen; ok && i < pt.length; i++) if (pt[i] !== padLen) ok = false;
+    if (!ok) throw new TlsFailure('protocol', 'bad CBC padding (bad_record_mac)', 'record');
+    const data = pt.subarray(0, dataLen);
+    const mac = pt.subarray(dataLen, dataLen + this.macLen);
+    if (!timingSafeEqual(mac, this.mac(seq, type, data))) throw new TlsFailure('protocol', 'record MAC mismatch (bad_record_mac)', 'record');
+    return { type, data };
+  }
+}

@@ -1,0 +1,110 @@
+import { ByteReader, TlsFailure } from './tls-failure.js';
+import { HRR_RANDOM } from './names.js';
+
+/** Parsers for the server's handshake messages: bodies only (type and length already stripped). */
+
+export interface Extension {
+  id: number;
+  data: Buffer;
+}
+
+export function parseExtensions(r: ByteReader): Extension[] {
+  const out: Extension[] = [];
+  if (r.left === 0) return out;
+  const block = new ByteReader(r.vec16(), `${r.what} extensions`);
+  const seen = new Set<number>();
+  while (block.left > 0) {
+    const id = block.u16();
+    if (seen.has(id)) throw new TlsFailure('protocol', `${r.what}: extension ${id} appears twice`, r.what, block.pos);
+    seen.add(id);
+    out.push({ id, data: block.vec16() });
+  }
+  return out;
+}
+
+export interface ServerHello {
+  legacyVersion: number;
+  random: Buffer;
+  sessionId: Buffer;
+  cipherSuite: number;
+  compression: number;
+  extensions: Extension[];
+  isHelloRetry: boolean;
+}
+
+export function parseServerHello(body: Buffer): ServerHello {
+  const r = new ByteReader(body, 'ServerHello');
+  const legacyVersion = r.u16();
+  const random = r.bytes(32);
+  const sessionId = r.vec8();
+  if (sessionId.length > 32) throw new TlsFailure('protocol', 'ServerHello: session id longer than 32 bytes', 'ServerHello', 35);
+  const cipherSuite = r.u16();
+  const compression = r.u8();
+  const extensions = parseExtensions(r);
+  r.end();
+  return { legacyVersion, random, sessionId, cipherSuite, compression, extensions, isHelloRetry: random.equals(HRR_RANDOM) };
+}
+
+export function findExtension(exts: Extension[], id: number): Buffer | undefined {
+  return exts.find((e) => e.id === id)?.data;
+}
+
+/** Certificate: TLS 1.2 form (a list of DER) or 1.3 form (context, entries with extensions; OCSP in the leaf's status_request). */
+export function parseCertificate(body: Buffer, tls13: boolean): { chain: Buffer[]; ocsp?: Buffer } {
+  const r = new ByteReader(body, 'Certificate');
+  if (tls13) r.vec8();
+  const list = new ByteReader(r.vec24(), 'Certificate');
+  r.end();
+  const chain: Buffer[] = [];
+  let ocsp: Buffer | undefined;
+  while (list.left > 0) {
+    const der = list.vec24();
+    if (der.length === 0) throw new TlsFailure('protocol', 'Certificate: empty certificate entry', 'Certificate', list.pos);
+    chain.push(der);
+    if (tls13) {
+      const exts = parseExtensions(list);
+      const status = chain.length === 1 ? findExtension(exts, 5) : undefined;
+      if (status) ocsp = parseCertificateStatus(status);
+    }
+  }
+  return { chain, ...(ocsp ? { ocsp } : {}) };
+}
+
+export function parseCertificateStatus(body: Buffer): Buffer {
+  const r = new ByteReader(body, 'CertificateStatus');
+  const type = r.u8();
+  if (type !== 1) throw new TlsFailure('protocol', `CertificateStatus: unknown status type ${type}`, 'CertificateStatus', 0);
+  const resp = r.vec24();
+  r.end();
+  return resp;
+}
+
+export type ServerKeyExchange =
+  | { kind: 'DHE'; p: Buffer; g: Buffer; ys: Buffer }
+  | { kind: 'ECDHE'; curveType: number; group: number; point: Buffer };
+
+/** The key-exchange parameters; the signature that follows is kept unchecked (validation is an analysis). */
+export function parseServerKeyExchange(body: Buffer, kex: 'DHE' | 'ECDHE'): ServerKeyExchange {
+  const r = new ByteReader(body, 'ServerKeyExchange');
+  if (kex === 'DHE') {
+    const p = r.vec16();
+    const g = r.vec16();
+    const ys = r.vec16();
+    if (p.length === 0 || g.length === 0 || ys.length === 0) throw new TlsFailure('protocol', 'ServerKeyExchange: empty DH parameter', 'ServerKeyExchange', r.pos);
+    return { kind: 'DHE', p, g, ys };
+  }
+  const curveType = r.u8();
+  if (curveType !== 3) return { kind: 'ECDHE', curveType, group: 0, point: Buffer.alloc(0) };
+  const group = r.u16();
+  const point = r.vec8();
+  if (point.length === 0) throw new TlsFailure('protocol', 'ServerKeyExchange: empty EC point', 'ServerKeyExchange', r.pos);
+  return { kind: 'ECDHE', curveType, group, point };
+}
+
+/** Bits of a big-endian unsigned integer (DH prime size). */
+export function bitLength(b: Buffer): number {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  if (i === b.length) return 0;
+  return (b.length - i - 1) * 8 + (32 - Math.clz32(b[i]!));
+}

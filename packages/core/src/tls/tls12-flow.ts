@@ -1,0 +1,140 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ClientHandshake } from './client-handshake.js';
+import { canShare, dheExchange, rsaEncryptPremaster } from './key-exchange.js';
+import { groupName, handshakeTypeName } from './names.js';
+import { prf, transcriptHash } from './prf.js';
+import { CbcProtection, KEY_LEN, Tls12AeadProtection, type RecordProtection } from './record-protection.js';
+import { TlsFailure, handshakeMessage, u16, vec16, vec24, vec8 } from './tls-failure.js';
+
+// Order of the server's first-flight messages; each may appear once, in this order.
+const FIRST_FLIGHT: Record<number, number> = { 11: 1, 22: 2, 12: 3, 13: 4, 14: 5 };
+
+/** SSL 3.0 to TLS 1.2 after the ServerHello: the first flight, key exchange, ChangeCipherSpec and Finished. */
+export class Tls12Flow {
+  private lastOrder = 0;
+  private phase: 'first-flight' | 'await-ccs' | 'await-finished' = 'first-flight';
+  private master: Buffer = Buffer.alloc(0);
+  private pendingRead: RecordProtection | undefined;
+  private pendingWrite: RecordProtection | undefined;
+
+  constructor(private readonly hs: ClientHandshake) {
+    const kex = hs.suite?.kex;
+    if (kex === 'RSA') hs.info.keyExchange = { kind: 'RSA' };
+    else if (kex === 'other' || kex === undefined) hs.info.keyExchange = { kind: 'other' };
+  }
+
+  onMessage(type: number, body: Buffer, raw: Buffer): void {
+    const hs = this.hs;
+    const name = handshakeTypeName(type);
+    if (this.phase === 'first-flight') {
+      const order = FIRST_FLIGHT[type];
+      if (!order || order <= this.lastOrder) throw new TlsFailure('protocol', `unexpected ${name} in the server's first flight`, name);
+      this.lastOrder = order;
+      hs.transcript.push(raw);
+      if (type === 11) hs.parseCertificate(body, false);
+      else if (type === 22) hs.parseCertificateStatus(body);
+      else if (type === 12) hs.parseServerKeyExchange(body);
+      else if (type === 13) {
+        hs.certRequest = body;
+        hs.info.certificateRequested = true;
+      } else if (type === 14) {
+        if (body.length) throw new TlsFailure('protocol', 'ServerHelloDone with a body', name);
+        this.onServerHelloDone();
+      }
+      return;
+    }
+    if (this.phase === 'await-ccs' && type === 4) {
+      hs.transcript.push(raw);
+      return;
+    }
+    if (this.phase === 'await-finished' && type === 20) {
+      const expected = prf(hs.version, hs.suite!.prf, this.master, 'server finished', transcriptHash(hs.version, hs.suite!.prf, hs.transcript), 12);
+      if (body.length !== 12 || !timingSafeEqual(body, expected)) throw new TlsFailure('protocol', 'server Finished does not verify', name);
+      hs.transcript.push(raw);
+      hs.complete(this.pendingRead!, this.pendingWrite!);
+      return;
+    }
+    throw new TlsFailure('protocol', `unexpected ${name} (waiting for ${this.phase === 'await-ccs' ? 'ChangeCipherSpec' : 'Finished'})`, name);
+  }
+
+  onChangeCipherSpec(data: Buffer, offset: number): void {
+    if (this.phase !== 'await-ccs' || data.length !== 1 || data[0] !== 1) {
+      throw new TlsFailure('protocol', 'unexpected ChangeCipherSpec', 'ChangeCipherSpec', offset);
+    }
+    this.hs.readProt = this.pendingRead;
+    this.phase = 'await-finished';
+  }
+
+  private onServerHelloDone(): void {
+    const hs = this.hs;
+    if (!hs.suite) return hs.options.observeOnly ? hs.stopObserving('observe-only', false) : hs.stopObserving('unknown cipher suite', true);
+    const suite = hs.suite;
+    if ((suite.kex === 'DHE' || suite.kex === 'ECDHE') && !hs.ske) throw new TlsFailure('protocol', `${suite.name} without ServerKeyExchange`, 'ServerHelloDone');
+    if (hs.options.observeOnly) return hs.stopObserving('observe-only', false);
+    const blocker = hs.completionBlocker();
+    if (blocker) return hs.stopObserving(blocker, true);
+
+    if (hs.certRequest) hs.sendHandshake(handshakeMessage(11, vec24(Buffer.alloc(0))));
+    let premaster: Buffer;
+    let cke: Buffer;
+    const ske = hs.ske;
+    if (suite.kex === 'RSA') {
+      const leaf = hs.chainDer[0];
+      if (!leaf) throw new TlsFailure('protocol', 'RSA key exchange without a server certificate', 'Certificate');
+      premaster = Buffer.concat([u16(hs.cp.clientVersion), randomBytes(46)]);
+      cke = vec16(rsaEncryptPremaster(leaf, premaster));
+    } else if (ske?.kind === 'DHE') {
+      const { publicKey, premaster: pms } = dheExchange(ske.p, ske.g, ske.ys);
+      premaster = pms;
+      cke = vec16(publicKey);
+    } else if (ske?.kind === 'ECDHE') {
+      const group = groupName(ske.group);
+      if (ske.curveType !== 3 || !canShare(group)) return hs.stopObserving(`ECDHE group ${group} is not implemented`, true);
+      const share = hs.newShare(group);
+      premaster = share.compute(ske.point);
+      cke = vec8(share.publicKey);
+    } else {
+      throw new TlsFailure('protocol', 'no key exchange parameters', 'ServerHelloDone');
+    }
+    hs.sendHandshake(handshakeMessage(16, cke));
+
+    const ems = hs.serverExts.includes(23) && hs.cp.profile.extensions.includes('extended_master_secret');
+    this.master = ems
+      ? prf(hs.version, suite.prf, premaster, 'extended master secret', transcriptHash(hs.version, suite.prf, hs.transcript), 48)
+      : prf(hs.version, suite.prf, premaster, 'master secret', Buffer.concat([hs.clientRandom, hs.serverRandom]), 48);
+    this.deriveKeys();
+
+    hs.out.push(Buffer.from([20, hs.recordVersion >> 8, hs.recordVersion & 255, 0, 1, 1]));
+    hs.writeProt = this.pendingWrite;
+    const verify = prf(hs.version, suite.prf, this.master, 'client finished', transcriptHash(hs.version, suite.prf, hs.transcript), 12);
+    hs.sendHandshake(handshakeMessage(20, verify));
+    this.phase = 'await-ccs';
+  }
+
+  private deriveKeys(): void {
+    const hs = this.hs;
+    const suite = hs.suite!;
+    const aead = suite.mac === 'aead';
+    const macLen = aead ? 0 : suite.mac === 'sha1' ? 20 : suite.mac === 'sha256' ? 32 : 48;
+    const keyLen = KEY_LEN[suite.cipher]!;
+    const block = suite.cipher === 'des-ede3-cbc' ? 8 : 16;
+    const ivLen = aead ? (suite.cipher === 'chacha20-poly1305' ? 12 : 4) : block;
+    const kb = prf(hs.version, suite.prf, this.master, 'key expansion', Buffer.concat([hs.serverRandom, hs.clientRandom]), 2 * (macLen + keyLen + ivLen));
+    let o = 0;
+    const take = (n: number) => kb.subarray(o, (o += n));
+    const cMac = take(macLen);
+    const sMac = take(macLen);
+    const cKey = take(keyLen);
+    const sKey = take(keyLen);
+    const cIv = take(ivLen);
+    const sIv = take(ivLen);
+    const v = hs.recordVersion;
+    if (aead) {
+      this.pendingWrite = new Tls12AeadProtection(suite.cipher, cKey, cIv, v);
+      this.pendingRead = new Tls12AeadProtection(suite.cipher, sKey, sIv, v);
+    } else {
+      this.pendingWrite = new CbcProtection(suite.cipher, cKey, cMac, suite.mac, cIv, v);
+      this.pendingRead = new CbcProtection(suite.cipher, sKey, sMac, suite.mac, sIv, v);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ClientHandshake } from './client-handshake.js';
+import { KEY_LEN, Tls13Protection } from './record-protection.js';
+import { applicationSecrets, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, trafficKeys, type Hash13 } from './key-schedule13.js';
+import { GROUP_BITS, groupName, handshakeTypeName } from './names.js';
+import { findExtension, type ServerHello } from './server-messages.js';
+import { ByteReader, TlsFailure, handshakeMessage, vec24, vec8 } from './tls-failure.js';
+
+type Expect = 'EncryptedExtensions' | 'CertificateOrRequest' | 'Certificate' | 'CertificateVerify' | 'Finished';
+
+/** TLS 1.3 after the ServerHello: handshake keys, the encrypted flight, Finished both ways. */
+export class Tls13Flow {
+  private expect: Expect = 'EncryptedExtensions';
+  private hash: Hash13 = 'sha256';
+  private clientHs: Buffer = Buffer.alloc(0);
+  private serverHs: Buffer = Buffer.alloc(0);
+  private handshakeSecret: Buffer = Buffer.alloc(0);
+  private serverApp: Buffer = Buffer.alloc(0);
+  private cipher = '';
+  private requestContext: Buffer | undefined;
+
+  constructor(private readonly hs: ClientHandshake) {}
+
+  private transcriptHash(): Buffer {
+    const h = createHash(this.hash);
+    for (const m of this.hs.transcript) h.update(m);
+    return h.digest();
+  }
+
+  onServerHello(sh: ServerHello): void {
+    const hs = this.hs;
+    const suite = hs.suite;
+    if (!suite || suite.kex !== 'TLS13') throw new TlsFailure('protocol', `TLS 1.3 with non-1.3 suite ${hs.info.cipherSuite?.name}`, 'ServerHello');
+    this.hash = suite.prf;
+    const ks = findExtension(sh.extensions, 51);
+    if (!ks) throw new TlsFailure('protocol', 'TLS 1.3 ServerHello without key_share (PSK was not offered)', 'ServerHello');
+    const r = new ByteReader(ks, 'key_share');
+    const group = groupName(r.u16());
+    const peer = r.vec16();
+    r.end();
+    hs.info.keyExchange = { kind: 'TLS13', group, ...(GROUP_BITS[group] ? { bits: GROUP_BITS[group] } : {}) };
+    const share = hs.shares.find((s) => s.group === group);
+    if (!share) throw new TlsFailure('protocol', `server key share for ${group}, which was not offered`, 'ServerHello');
+    const blocker = hs.completionBlocker();
+    if (blocker) throw new TlsFailure('unsupported', `cannot decrypt the TLS 1.3 flight: ${blocker}`, 'ServerHello');
+    this.cipher = suite.cipher;
+    const secrets = handshakeSecrets(this.hash, share.compute(peer), this.transcriptHash());
+    this.handshakeSecret = secrets.handshakeSecret;
+    this.clientHs = secrets.clientHs;
+    this.serverHs = secrets.serverHs;
+    const k = trafficKeys(this.hash, this.serverHs, KEY_LEN[this.cipher]!);
+    hs.readProt = new Tls13Protection(this.cipher, k.key, k.iv);
+  }
+
+  onMessage(type: number, body: Buffer, raw: Buffer): void {
+    const hs = this.hs;
+    const name = handshakeTypeName(type);
+    switch (this.expect) {
+      case 'EncryptedExtensions':
+        if (type !== 8) break;
+        hs.parseEncryptedExtensions(body);
+        hs.transcript.push(raw);
+        this.expect = 'CertificateOrRequest';
+        return;
+      case 'CertificateOrRequest':
+        if (type === 13) {
+          const r = new ByteReader(body, 'CertificateRequest');
+          this.requestContext = r.vec8();
+          hs.info.certificateRequested = true;
+          hs.transcript.push(raw);
+          this.expect = 'Certificate';
+          return;
+        }
+        if (type !== 11) break;
+        return this.onCertificate(body, raw);
+      case 'Certificate':
+        if (type !== 11) break;
+        return this.onCertificate(body, raw);
+      case 'CertificateVerify':
+        if (type !== 15) break;
+        hs.transcript.push(raw);
+        this.expect = 'Finished';
+        return;
+      case 'Finished': {
+        if (type !== 20) break;
+        const expected = finishedVerifyData(this.hash, this.serverHs, this.transcriptHash());
+        if (body.length !== expected.length || !timingSafeEqual(body, expected)) {
+          throw new TlsFailure('protocol', 'server Finished does not verify', 'Finished');
+        }
+        hs.transcript.push(raw);
+        if (hs.options.observeOnly) return hs.stopObserving('observe-only', false);
+        return this.sendClientFlight();
+      }
+    }
+    throw new TlsFailure('protocol', `expected ${this.expect}, got ${name}`, name);
+  }
+
+  private onCertificate(body: Buffer, raw: Buffer): void {
+    this.hs.parseCertificate(body, true);
+    this.hs.transcript.push(raw);
+    this.expect = 'CertificateVerify';
+  }
+
+  private sendClientFlight(): void {
+    const hs = this.hs;
+    const app = applicationSecrets(this.hash, this.handshakeSecret, this.transcriptHash());
+    this.serverApp = app.server;
+    // Middlebox compatibility: a dummy ChangeCipherSpec before our encrypted flight.
+    if (hs.cp.profile.sessionIdLength > 0) hs.out.push(Buffer.from([20, 3, 3, 0, 1, 1]));
+    const ck = trafficKeys(this.hash, this.clientHs, KEY_LEN[this.cipher]!);
+    hs.writeProt = new Tls13Protection(this.cipher, ck.key, ck.iv);
+    if (this.requestContext) hs.sendHandshake(handshakeMessage(11, Buffer.concat([vec8(this.requestContext), vec24(Buffer.alloc(0))])));
+    hs.sendHandshake(handshakeMessage(20, finishedVerifyData(this.hash, this.clientHs, this.transcriptHash())));
+    const sk = trafficKeys(this.hash, app.server, KEY_LEN[this.cipher]!);
+    const wk = trafficKeys(this.hash, app.client, KEY_LEN[this.cipher]!);
+    hs.readProtIsApp = true;
+    hs.complete(new Tls13Protection(this.cipher, sk.key, sk.iv), new Tls13Protection(this.cipher, wk.key, wk.iv));
+    this.clientApp = app.client;
+  }
+
+  private clientApp: Buffer = Buffer.alloc(0);
+
+  /** NewSessionTicket is ignored; KeyUpdate rolls the server's key (and ours when asked). */
+  onPostHandshake(type: number, body: Buffer): void {
+    if (type === 4) return;
+    if (type !== 24) throw new TlsFailure('protocol', `unexpected ${handshakeTypeName(type)} after the handshake`);
+    const len = hashLen(this.hash);
+    this.serverApp = hkdfExpandLabel(this.hash, this.serverApp, 'traffic upd', Buffer.alloc(0), len);
+    const sk = trafficKeys(this.hash, this.serverApp, KEY_LEN[this.cipher]!);
+    this.hs.readProt = new Tls13Protection(this.cipher, sk.key, sk.iv);
+    if (body[0] === 1) {
+      this.hs.out.push(this.hs.writeProt!.seal(22, handshakeMessage(24, Buffer.from([0]))));
+      this.clientApp = hkdfExpandLabel(this.hash, this.clientApp, 'traffic upd', Buffer.alloc(0), len);
+      const wk = trafficKeys(this.hash, this.clientApp, KEY_LEN[this.cipher]!);
+      this.hs.writeProt = new Tls13Protection(this.cipher, wk.key, wk.iv);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { PositionTracker } from '@wildtls/core';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('position tracker', () => {
+  it('never advances past a target whose records are not all written (random completion order)', () => {
+    for (let trial = 0; trial < 50; trial++) {
+      const rand = rng(trial + 1);
+      const tracker = new PositionTracker(0);
+      const pending: Array<{ rec: object; key: string; position: number }> = [];
+      const writtenAt = new Map<number, number>(); // position -> records written
+      const probesAt = new Map<number, number>();
+      let position = 0;
+      const check = () => {
+        const snap = tracker.snapshot({ excluded: 0, invalid: 0 });
+        const unfinished: number[] = [];
+        for (let p = 0; p < snap.position; p++) if ((writtenAt.get(p) ?? 0) !== (probesAt.get(p) ?? 0)) unfinished.push(p);
+        if (unfinished.length) expect.fail(`trial ${trial}: checkpoint at ${snap.position} passed unfinished positions ${unfinished}`);
+        // `written` lists exactly the records written at or after the checkpoint position.
+        let expected = 0;
+        for (const [p, n] of writtenAt) if (p >= snap.position) expected += n;
+        if (snap.written.length !== expected) expect.fail(`trial ${trial}: ${snap.written.length} written keys, expected ${expected}`);
+      };
+      for (let step = 0; step < 400; step++) {
+        if (rand() < 0.5 && position < 150) {
+          // The source yields a target (sometimes several at one position, sometimes skips positions).
+          position += rand() < 0.3 ? 0 : 1 + Math.floor(rand() * 3);
+          tracker.input(position, { excluded: 0, invalid: 0 });
+          const n = Math.floor(rand() * 3);
+          for (let k = 0; k < n; k++) {
+            tracker.started(position);
+            const rec = {};
+            tracker.tag(rec, position);
+            pending.push({ rec, key: `${position}-${step}-${k}`, position });
+            probesAt.set(position, (probesAt.get(position) ?? 0) + 1);
+          }
+        } else if (pending.length) {
+          const [done] = pending.splice(Math.floor(rand() * pending.length), 1);
+          tracker.written(done!.rec, done!.key);
+          writtenAt.set(done!.position, (writtenAt.get(done!.position) ?? 0) + 1);
+        }
+        if (rand() < 0.2) check();
+      }
+      for (const done of pending.splice(0)) {
+        tracker.written(done.rec, done.key);
+        writtenAt.set(done.position, (writtenAt.get(done.position) ?? 0) + 1);
+      }
+      tracker.end();
+      check();
+      expect(tracker.complete).toBe(true);
+      expect(tracker.snapshot({ excluded: 0, invalid: 0 }).position).toBe(position + 1);
+    }
+  });
+
+  it('carries counters from a resumed checkpoint', () => {
+    const t = new PositionTracker(10, { targets: 7, excluded: 3, invalid: 1 });
+    t.input(12, { excluded: 2, invalid: 0 });
+    t.started(12);
+    const snap = t.snapshot({ excluded: 2, invalid: 0 });
+    expect(snap.position).toBe(12);
+    expect(snap.counters).toEqual({ targets: 7, excluded: 5, invalid: 1 });
+  });
+});

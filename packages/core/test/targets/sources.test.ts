@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { Readable } from 'node:stream';
+import { DnsClient, DEFAULT_DNS, DomainTargetSource, Exclusions, RangeTargetSource, ZmapTargetSource, parseDomainLine, type TargetInput, type TargetSource } from '@wildtls/core';
+import { startDnsResponder, type DnsResponder } from './dns-responder.js';
+
+const logger = pino({ level: 'silent' });
+const open = () => new Exclusions({ allow: ['127.0.0.0/8', '::1/128'], blocklistFiles: [] });
+
+async function collect(source: TargetSource): Promise<TargetInput[]> {
+  const out: TargetInput[] = [];
+  for await (const t of source.targets()) out.push(t);
+  return out;
+}
+
+describe('zmap source', () => {
+  it('reads plain lines, counting excluded and invalid ones', async () => {
+    const stdin = Readable.from(['20.1.2.3\n', '10.0.0.1\n', 'junk\n', '20.1.2.4\n', '# comment\n']);
+    const source = new ZmapTargetSource({ stdin, shards: 1, shard: 0, exclusions: new Exclusions({ allow: [], blocklistFiles: [] }), logger });
+    expect(await collect(source)).toEqual([{ ip: '20.1.2.3', position: 0 }, { ip: '20.1.2.4', position: 3 }]);
+    expect(source.stats()).toEqual({ excluded: 1, invalid: 1 });
+  });
+
+  it('reads CSV with a header, takes the port from sport and drops unsuccessful rows', async () => {
+    const stdin = Readable.from(['saddr,sport,success\n20.1.2.3,25,1\n20.1.2.4,587,0\n20.1.2.5,2525,1\n']);
+    const source = new ZmapTargetSource({ stdin, shards: 1, shard: 0, exclusions: open(), logger });
+    expect(await collect(source)).toEqual([{ ip: '20.1.2.3', port: 25, position: 0 }, { ip: '20.1.2.5', port: 2525, position: 2 }]);
+  });
+
+  it('splits lines between shards', async () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `20.1.2.${i}\n`).join('');
+    const got: string[] = [];
+    for (let shard = 0; shard < 3; shard++) {
+      const source = new ZmapTargetSource({ stdin: Readable.from([lines]), shards: 3, shard, exclusions: open(), logger });
+      got.push(...(await collect(source)).map((t) => t.ip));
+    }
+    expect(got.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `20.1.2.${i}`).sort());
+  });
+});
+
+describe('domain source and DNS (loopback responder)', () => {
+  let dns: DnsResponder;
+  beforeAll(async () => {
+    dns = await startDnsResponder({
+      'example.test': { A: ['127.0.30.10'], AAAA: ['::1'], MX: [[20, 'mx2.example.test'], [10, 'mx1.example.test']] },
+      'mx1.example.test': { A: ['127.0.30.11'] },
+      'mx2.example.test': { A: ['127.0.30.12', '127.0.30.11'] },
+      'nomx.test': { A: ['127.0.30.20'] },
+      'blocked.test': { A: ['10.1.2.3'] },
+    });
+  });
+  afterAll(() => dns.close());
+
+  const client = () => new DnsClient({ ...DEFAULT_DNS, servers: [dns.server], timeoutMs: 500, tries: 1 }, logger);
+
+  it('resolves MX first for smtp (preference order), A/AAAA for the other services', async () => {
+    const source = new DomainTargetSource({
+      targets: [],
+      stdin: Readable.from(['rank,domain\n1,example.test\n2,nomx.test\n3,missing.test\n4,blocked.test\n5,not a domain\n']),
+      input: '-',
+      shards: 1,
+      shard: 0,
+      services: ['smtp', 'imaps'],
+      mxServices: ['smtp'],
+      lookahead: 4,
+      exclusions: open(),
+      dns: client(),
+      logger,
+    });
+    const got = await collect(source);
+    expect(got).toEqual([
+      { ip: '127.0.30.11', domain: 'mx1.example.test', service: 'smtp', position: 0 },
+      { ip: '127.0.30.12', domain: 'mx2.example.test', service: 'smtp', position: 0 },
+      { ip: '127.0.30.11', domain: 'mx2.example.test', service: 'smtp', position: 0 },
+      { ip: '127.0.30.10', domain: 'example.test', service: 'imaps', position: 0 },
+      { ip: '::1', domain: 'example.test', service: 'imaps', position: 0 },
+      // No MX: the domain itself (RFC 5321 implicit MX).
+      { ip: '127.0.30.20', domain: 'nomx.test', service: 'smtp', position: 1 },
+      { ip: '127.0.30.20', domain: 'nomx.test', service: 'imaps', position: 1 },
+    ]);
+    // missing.test (NXDOMAIN) and "not a domain" are invalid; blocked.test's 10.1.2.3 (twice: smtp, imaps) excluded.
+    expect(source.stats()).toEqual({ excluded: 2, invalid: 2 });
+  });
+
+  it('caches answers: a name is asked once', async () => {
+    const c = client();
+    const before = dns.queries.length;
+    await c.addresses('nomx.test');
+    await c.addresses('nomx.test');
+    await Promise.all([c.mx('example.test'), c.mx('example.test')]);
+    const asked = dns.queries.slice(before);
+    expect(asked.filter((q) => q === 'A nomx.test')).toHaveLength(1);
+    expect(asked.filter((q) => q === 'MX example.test')).toHaveLength(1);
+    expect(c.cacheHits).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rate-limits queries', async () => {
+    const c = new DnsClient({ ...DEFAULT_DNS, servers: [dns.server], rate: 20, ipv6: false }, logger);
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => c.addresses(`n${i}.missing.test`)));
+    // 10 queries at 20/s with a burst of 1: at least ~450 ms.
+    expect(performance.now() - t0).toBeGreaterThan(400);
+  });
+
+  it('host names in the cidr source resolve through the configured resolver', async () => {
+    const source = new RangeTargetSource({ targets: ['127.0.30.1', 'nomx.test'], seed: 1, shards: 1, shard: 0, order: 'permuted', exclusions: open(), dns: client(), logger });
+    expect(await collect(source)).toEqual([{ ip: '127.0.30.1', position: 0 }, { ip: '127.0.30.20', domain: 'nomx.test', position: 1 }]);
+  });
+
+  it('parses top-list lines', () => {
+    expect(parseDomainLine('1,Example.ORG.')).toBe('example.org');
+    expect(parseDomainLine('example.org')).toBe('example.org');
+    expect(parseDomainLine('rank,domain')).toBeNull();
+    expect(parseDomainLine('1,<script>')).toBe('');
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { feedAll, flightBytes, loadFlights, replayMachine, split } from './replay.js';
+
+const flights = loadFlights();
+const byName = (n: string) => flights.find((f) => f.name === n)!;
+
+describe('recorded server flights (openssl s_server)', () => {
+  it('has the recorded fixtures', () => {
+    expect(flights.map((f) => f.name)).toEqual(expect.arrayContaining([
+      'tls13-x25519-openssl', 'tls13-hrr-p256-openssl', 'tls12-ecdhe-rsa-ocsp-openssl', 'tls12-dhe1024-openssl', 'tls10-ecdhe-cbc-openssl', 'alert-protocol-version-openssl',
+    ]));
+  });
+
+  for (const name of ['tls13-x25519-openssl', 'tls13-hrr-p256-openssl', 'tls12-ecdhe-rsa-ocsp-openssl', 'tls10-ecdhe-cbc-openssl']) {
+    for (const [how, piece] of [['as recorded', 0], ['byte by byte', 1], ['in 7-byte pieces', 7], ['coalesced', 1 << 20]] as const) {
+      it(`${name}: completes and decrypts application data, ${how}`, () => {
+        const f = byName(name);
+        const hs = replayMachine(f);
+        const bytes = flightBytes(f);
+        const pieces = piece === 0 ? f.serverChunks.map((c) => Buffer.from(c, 'hex')) : split(bytes, piece);
+        const app = feedAll(hs, pieces);
+        expect(hs.info.error).toBeUndefined();
+        expect(hs.state).toBe('done');
+        expect(hs.info.completed).toBe(true);
+        expect(hs.info.version).toBe(f.info.version);
+        expect(hs.info.cipherSuite).toEqual(f.info.cipherSuite);
+        expect(hs.info.keyExchange).toEqual(f.info.keyExchange);
+        expect(hs.info.chain).toEqual(f.expectedChain);
+        expect(app).toMatch(/^HTTP\/1\.0 200 ok\r\n/);
+      });
+    }
+  }
+
+  it('TLS 1.3: x25519 share, AES-128-GCM, chain of two as sent', () => {
+    const hs = replayMachine(byName('tls13-x25519-openssl'));
+    feedAll(hs, [flightBytes(byName('tls13-x25519-openssl'))]);
+    expect(hs.info).toMatchObject({ version: 'TLSv1.3', cipherSuite: { id: 0x1301, name: 'TLS_AES_128_GCM_SHA256' }, keyExchange: { kind: 'TLS13', group: 'x25519' } });
+    expect(hs.info.chain).toHaveLength(2);
+    expect(hs.info.helloRetry).toBeUndefined();
+  });
+
+  it('TLS 1.3: answers a HelloRetryRequest for secp256r1', () => {
+    const f = byName('tls13-hrr-p256-openssl');
+    const hs = replayMachine(f);
+    feedAll(hs, [flightBytes(f)]);
+    expect(hs.info.helloRetry).toEqual({ group: 'secp256r1', cookie: false });
+    expect(hs.info.keyExchange).toEqual({ kind: 'TLS13', group: 'secp256r1', bits: 256 });
+  });
+
+  it('TLS 1.2: captures the stapled OCSP response bytes and the ECDHE group', () => {
+    const f = byName('tls12-ecdhe-rsa-ocsp-openssl');
+    const hs = replayMachine(f);
+    feedAll(hs, [flightBytes(f)]);
+    expect(hs.info.ocspStapled).toBe(true);
+    expect(hs.info.ocspResponse).toBe(f.expectedOcsp);
+    expect(hs.info.keyExchange).toEqual({ kind: 'ECDHE', group: 'secp256r1', bits: 256 });
+    expect(hs.info.serverExtensions?.map((e) => e.name)).toContain('status_request');
+  });
+
+  it('TLS 1.2 DHE: reports the 1024-bit prime in observe-only mode and sends nothing after the hello', () => {
+    const f = byName('tls12-dhe1024-openssl');
+    const hs = replayMachine(f, true);
+    hs.feed(flightBytes(f));
+    expect(hs.drain()).toBeUndefined();
+    expect(hs.state).toBe('done');
+    expect(hs.info).toMatchObject({ completed: false, notCompletedReason: 'observe-only', version: 'TLSv1.2', keyExchange: { kind: 'DHE', bits: 1024 } });
+    expect(hs.info.cipherSuite?.name).toBe('TLS_DHE_RSA_WITH_AES_128_CBC_SHA256');
+    expect(hs.info.chain).toEqual(f.expectedChain);
+  });
+
+  it('TLS 1.2 DHE: a replayed flight fails the Finished check (our DH key is fresh), classified, not thrown', () => {
+    const f = byName('tls12-dhe1024-openssl');
+    const hs = replayMachine(f);
+    feedAll(hs, [flightBytes(f)]);
+    expect(hs.state).toBe('failed');
+    expect(hs.info.error?.kind).toBe('protocol');
+    expect(hs.info.error?.message).toMatch(/bad_record_mac|does not verify/);
+  });
+
+  it('a fatal alert instead of a ServerHello is classified with its name and code', () => {
+    const f = byName('alert-protocol-version-openssl');
+    const hs = replayMachine(f);
+    feedAll(hs, [flightBytes(f)]);
+    expect(hs.info.alert).toEqual({ level: 'fatal', description: 'protocol_version', code: 70 });
+    expect(hs.info.error).toMatchObject({ kind: 'alert', messageType: 'Alert', offset: 0 });
+  });
+
+  it('observe-only TLS 1.3 stops after the server Finished with the chain decrypted', () => {
+    const f = byName('tls13-x25519-openssl');
+    const hs = replayMachine(f, true);
+    feedAll(hs, [flightBytes(f)]);
+    expect(hs.info).toMatchObject({ completed: false, notCompletedReason: 'observe-only' });
+    expect(hs.info.chain).toEqual(f.expectedChain);
+  });
+
+  it('a flipped byte in the encrypted TLS 1.3 flight is a bad_record_mac protocol error with its offset', () => {
+    const f = byName('tls13-x25519-openssl');
+    const bytes = Buffer.from(flightBytes(f));
+    // The ServerHello record is followed by CCS (6 bytes) then the first encrypted record.
+    const shLen = bytes.readUInt16BE(3) + 5;
+    bytes[shLen + 6 + 10]! ^= 1;
+    const hs = replayMachine(f);
+    feedAll(hs, [bytes]);
+    expect(hs.info.error).toMatchObject({ kind: 'protocol', messageType: 'record', offset: shLen + 6 });
+  });
+});

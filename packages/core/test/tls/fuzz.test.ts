@@ -1,0 +1,164 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
+import { resolveProfile } from '../../src/tls/profiles.js';
+import { flightBytes, loadFlights, replayMachine } from './replay.js';
+
+const KINDS = ['alert', 'protocol', 'timeout', 'reset', 'closed', 'unsupported'];
+
+/** Small seeded PRNG (mulberry32) so every failure is reproducible from its seed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutate(src: Buffer, r: () => number): Buffer {
+  const b = Buffer.from(src);
+  const int = (n: number) => Math.floor(r() * n);
+  switch (int(6)) {
+    case 0: // flip a few bytes
+      for (let i = 0, n = 1 + int(4); i < n; i++) b[int(b.length)] = int(256);
+      return b;
+    case 1: // truncate
+      return b.subarray(0, int(b.length));
+    case 2: { // insert garbage
+      const at = int(b.length);
+      return Buffer.concat([b.subarray(0, at), Buffer.from(Array.from({ length: 1 + int(40) }, () => int(256))), b.subarray(at)]);
+    }
+    case 3: { // inflate a length field (record or handshake)
+      const at = int(Math.max(1, b.length - 3));
+      b[at] = 0xff;
+      b[at + 1] = 0xff;
+      return b;
+    }
+    case 4: // duplicate a slice
+    {
+      const at = int(b.length);
+      return Buffer.concat([b.subarray(0, at), b.subarray(at, at + int(300)), b.subarray(at)]);
+    }
+    default: // drop a slice
+    {
+      const at = int(b.length);
+      return Buffer.concat([b.subarray(0, at), b.subarray(at + 1 + int(50))]);
+    }
+  }
+}
+
+describe('fuzz: mutated, truncated and oversized server flights', () => {
+  const flights = loadFlights();
+
+  it('the state machine never throws and always ends classified (900 cases)', () => {
+    let failed = 0;
+    for (const f of flights) {
+      const bytes = flightBytes(f);
+      for (let seed = 1; seed <= 150; seed++) {
+        const r = rng(seed * 7919 + f.name.length);
+        const data = mutate(bytes, r);
+        const hs = replayMachine(f, r() < 0.3);
+        // Feed in random splits.
+        for (let i = 0; i < data.length;) {
+          const n = 1 + Math.floor(r() * 700);
+          try {
+            hs.feed(data.subarray(i, i + n));
+          } catch (e) {
+            throw new Error(`${f.name} seed ${seed}: feed threw ${(e as Error).message}`);
+          }
+          hs.drain();
+          i += n;
+        }
+        expect(['running', 'done', 'failed']).toContain(hs.state);
+        if (hs.state === 'failed') {
+          failed++;
+          expect(KINDS, `${f.name} seed ${seed}`).toContain(hs.info.error?.kind);
+          expect(hs.info.error?.message.length).toBeGreaterThan(0);
+        }
+        if (hs.state === 'done') expect(hs.info.error).toBeUndefined();
+      }
+    }
+    expect(failed).toBeGreaterThan(flights.length * 50);
+  });
+
+  describe('through the engine on loopback sockets', () => {
+    let server: Server;
+    const port = 0;
+    let addr = { host: '127.0.20.240', port };
+    // Handlers by client port: the server calls one when that client's ClientHello arrives.
+    const handlers = new Map<number, (s: Socket) => void>();
+    beforeAll(async () => {
+      server = createServer((s) => {
+        open.add(s);
+        s.on('error', () => {});
+        s.on('close', () => open.delete(s));
+        s.once('data', () => handlers.get(s.remotePort!)?.(s));
+      });
+      await new Promise<void>((res) => server.listen(0, '127.0.20.240', res));
+      addr = { host: '127.0.20.240', port: (server.address() as { port: number }).port };
+    });
+    const open = new Set<Socket>();
+    afterAll(() => {
+      for (const s of open) s.destroy();
+      return new Promise<void>((res) => server.close(() => res()));
+    });
+
+    async function run(serve: (s: Socket) => void, opts: { maxBytes?: number; signal?: AbortSignal; profile?: string } = {}) {
+      const sock = connect(addr);
+      await new Promise((res) => sock.once('connect', res));
+      handlers.set(sock.localPort!, serve);
+      const t0 = Date.now();
+      const res = await new RawTlsEngine().handshake(sock, { profile: resolveProfile(opts.profile ?? 'modern'), observeOnly: false, readTimeoutMs: 300, maxBytes: opts.maxBytes ?? 1 << 20, ...(opts.signal ? { signal: opts.signal } : {}) });
+      return { ...res, ms: Date.now() - t0 };
+    }
+
+    it('mutated flights: resolves, never rejects, error classified, within the read deadline', async () => {
+      const results = [];
+      // TLS 1.2 flights are parsed in clear by any compat ClientHello; TLS 1.3 ones fail at the first encrypted record.
+      for (const [name, profile] of [['tls12-ecdhe-rsa-ocsp-openssl', 'compat'], ['tls13-x25519-openssl', 'modern']] as const) {
+        const bytes = flightBytes(loadFlights().find((x) => x.name === name)!);
+        const pending = [];
+        for (let seed = 1; seed <= 12; seed++) {
+          const r = rng(seed);
+          const data = mutate(bytes, r);
+          const close = r() < 0.5;
+          pending.push(run((s) => (close ? s.end(data) : s.write(data)), { profile }));
+        }
+        results.push(...(await Promise.all(pending)));
+      }
+      for (const res of results) {
+        expect(res.info.completed).toBe(false);
+        expect(res.stream).toBeUndefined();
+        expect(KINDS).toContain(res.info.error?.kind);
+        expect(res.ms).toBeLessThan(2000);
+      }
+    });
+
+    it('silence is a timeout; a reset is a reset; a close is closed', async () => {
+      expect((await run(() => {})).info.error?.kind).toBe('timeout');
+      expect((await run((s) => s.resetAndDestroy())).info.error?.kind).toBe('reset');
+      expect((await run((s) => s.end())).info.error?.kind).toBe('closed');
+    });
+
+    it('an endless stream of valid-looking records hits the byte cap', async () => {
+      const res = await run((s) => {
+        const rec = Buffer.concat([Buffer.from([22, 3, 3, 0x40, 0]), Buffer.alloc(0x4000)]);
+        // One handshake message header claiming 200 KiB, then filler records.
+        const head = Buffer.concat([Buffer.from([22, 3, 3, 0, 4, 2, 3, 0x20, 0])]);
+        s.write(head);
+        for (let i = 0; i < 20; i++) s.write(rec);
+      }, { maxBytes: 64 * 1024 });
+      expect(res.info.error).toMatchObject({ kind: 'protocol' });
+      expect(res.info.error?.message).toMatch(/more than 65536 bytes|exceeds/);
+    });
+
+    it('an aborted probe ends as a timeout', async () => {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 50);
+      const res = await run(() => {}, { signal: ac.signal });
+      expect(res.info.error?.kind).toBe('timeout');
+      expect(res.ms).toBeLessThan(250);
+    });
+  });
+});
