@@ -10,5 +10,7 @@ export function formatSummary(s: ScanSummary): string {
     `wildtls: ${s.probes} probes of ${s.targets} targets in ${(s.elapsedMs / 1000).toFixed(1)} s${s.stopped ? ' (stopped early)' : ''}`,
     `  by status (per probe): ${statuses || 'none'}`,
     `  excluded by blocklist: ${s.excluded}${s.invalid ? `, invalid inputs: ${s.invalid}` : ''}`,
+    ...(s.skipped ? [`  skipped (already in the output, resume): ${s.skipped}`] : []),
+    ...(s.abandoned ? [`  abandoned at shutdown (scanned again on --resume): ${s.abandoned}`] : []),
   ].join('\n');
 }
