@@ -85,6 +85,7 @@ async function run(raw: Socket, opts: ScriptedServerOptions, log: string[], mism
       }
     } else if ('expectData' in step) {
       if (!(await reader.nextData(step.expectData))) {
+        mismatches.push({ expected: String(step.expectData), got: '(client closed before sending a match)' });
         sock.end();
         return;
       }
