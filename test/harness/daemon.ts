@@ -46,7 +46,8 @@ export interface Daemon {
 
 /** Run a foreground daemon; stop() sends SIGTERM then SIGKILL to its pid. */
 export function startForeground(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Daemon {
-  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Run in a temp folder by default: a crashing daemon must not drop a core file into the repository.
+  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd ?? tmpdir(), env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
