@@ -7,6 +7,7 @@ export const ScanSettingsSchema = Type.Object(
   {
     protocols: Type.Array(Type.String(), { default: [], description: 'Services to probe (smtp, imaps, xmpp-client, tls, ...).' }),
     ports: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { default: [], description: "Ports to probe instead of each service's default port." }),
+    servicePorts: Type.Record(Type.String(), Type.Array(Type.Integer({ minimum: 1, maximum: 65535 })), { default: {}, description: 'Ports per service (e.g. { smtp: [25, 2525] }), overriding `ports` and the default port for that service.' }),
     targets: Type.Array(Type.String(), { default: [], description: 'Addresses, CIDR ranges or host names.' }),
     input: Type.Optional(Type.String({ description: 'File with more targets, one per line ("-" for stdin).' })),
     allow: Type.Array(Cidr, { default: [], description: 'Ranges to allow although the default blocklist excludes them (loopback runs need 127.0.0.0/8).' }),

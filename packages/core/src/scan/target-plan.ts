@@ -19,11 +19,14 @@ export function buildServices(config: WildtlsConfig, registry: PluginRegistry): 
   if (scan.protocols.length === 0) {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `no protocol to scan: give --protocol (one of ${registry.serviceNames().sort().join(', ')}) or scan.protocols in the config`);
   }
+  for (const name of Object.keys(scan.servicePorts)) {
+    if (!scan.protocols.includes(name)) throw new WildtlsError('WILDTLS_ERR_USAGE', `scan.servicePorts names "${name}", which is not among the scanned protocols (${scan.protocols.join(', ')})`);
+  }
   return scan.protocols.map((name) => {
     const service = registry.service(name);
     return {
       service,
-      ports: scan.ports.length ? scan.ports : [service.spec.defaultPort],
+      ports: scan.servicePorts[name]?.length ? scan.servicePorts[name]! : scan.ports.length ? scan.ports : [service.spec.defaultPort],
       options: (config.options as Record<string, unknown>)[service.plugin.id] ?? {},
     };
   });
