@@ -7,14 +7,17 @@
 // Generates the file (and its truth and trust anchor) with test/synthetic when
 // it is missing, then runs each mode in a fresh process and prints wall time
 // and peak RSS:
+//   read     baseline: stream and parse the file, no analysis;
 //   single   one thread reads the file and feeds every analysis, as `wildtls analyze` does;
 //   workers  two worker threads, each reading the file and running half of the
-//            analyses (ca-practice and reuse, which share the chain validator, together).
+//            analyses (ca-practice and reuse, which share the chain validator, together);
+//   workers-split  two worker threads: ca-practice alone; reuse (with its own fallback
+//            validator, see docs/analyses/reuse.md), sasl, crypto and starttls in the other.
 // Build first: npx tsc -b packages/core plugins/analysis-*
 import 'reflect-metadata';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -64,11 +67,18 @@ function summarize(reports) {
 async function child(mode, ids, file) {
   const t0 = performance.now();
   let lines;
-  if (mode === 'single') {
+  if (mode === 'read') {
+    const { readRecords } = await import('@wildtls/core');
+    let n = 0;
+    for await (const r of readRecords(file)) if (r) n++;
+    lines = [`read ${n} records, no analysis (the floor every mode pays)`];
+  } else if (mode === 'single') {
     lines = summarize((await runAnalyses(ids, file)).reports);
   } else {
-    // Two halves; the validator's users stay together so they share its cache.
-    const a = ids.filter((id) => id === 'ca-practice' || id === 'reuse');
+    // Two halves. workers: the validator's users stay together and share its cache;
+    // workers-split: ca-practice alone, reuse with the rest on its own fallback validator.
+    const first = mode === 'workers-split' ? ['ca-practice'] : ['ca-practice', 'reuse'];
+    const a = ids.filter((id) => first.includes(id));
     const b = ids.filter((id) => !a.includes(id));
     const halves = [a, b].filter((h) => h.length);
     const results = await Promise.all(halves.map((h) => new Promise((resolve, reject) => {
@@ -79,8 +89,9 @@ async function child(mode, ids, file) {
     lines = results.flat();
   }
   const seconds = (performance.now() - t0) / 1000;
-  const rssMiB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ mode, seconds, rssMiB, lines }));
+  const ru = process.resourceUsage();
+  const cpuSeconds = (ru.userCPUTime + ru.systemCPUTime) / 1e6;
+  console.log(JSON.stringify({ mode, seconds, cpuSeconds, rssMiB: ru.maxRSS / 1024, lines }));
 }
 
 if (!isMainThread) {
@@ -94,7 +105,7 @@ if (!isMainThread) {
       chains: { type: 'string', default: '100000' },
       records: { type: 'string', default: '1000000' },
       analyses: { type: 'string' },
-      mode: { type: 'string', default: 'both' },
+      mode: { type: 'string', default: 'both', description: 'both (= all four) | read | single | workers | workers-split' },
       child: { type: 'boolean', default: false },
     },
   });
@@ -124,15 +135,16 @@ if (!isMainThread) {
     console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
     console.log(`input: ${file}: ${truth.records} records, ${truth.reuse.certificates} distinct leaf certificates (one chain each), ${truth.reuse.keys} keys`);
     console.log(`analyses: ${ids.join(', ')}`);
-    const modes = values.mode === 'both' ? ['single', 'workers'] : [values.mode];
+    const modes = values.mode === 'both' ? ['read', 'single', 'workers', 'workers-split'] : [values.mode];
     for (const mode of modes) {
+      const load = loadavg()[0];
       const r = spawnSync(process.execPath, [self, '--child', '--mode', mode, '--file', file, '--analyses', ids.join(',')], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) {
         console.error(r.stderr);
         process.exit(1);
       }
       const out = JSON.parse(r.stdout.trim().split('\n').pop());
-      console.log(`${mode}: ${out.seconds.toFixed(1)} s wall, peak RSS ${out.rssMiB.toFixed(0)} MiB`);
+      console.log(`${mode}: ${out.seconds.toFixed(1)} s wall, ${out.cpuSeconds.toFixed(1)} s CPU (all threads), peak RSS ${out.rssMiB.toFixed(0)} MiB, load average before ${load.toFixed(1)}`);
       for (const l of out.lines) console.log(`  ${l}`);
     }
   }

@@ -3,7 +3,8 @@ import type { ProbeRecord } from '../record/record-schema.js';
 import { runProbe } from '../probe/run-probe.js';
 import { silentLogger } from '../log/logger.js';
 import type { TlsEngine } from '../tls/engine.js';
-import { NodeTlsEngine } from '../tls/node-tls-engine.js';
+import { RawTlsEngine } from '../tls/raw-tls-engine.js';
+import { resolveProfile } from '../tls/profiles.js';
 
 export interface DialogRunOptions {
   host?: string;
@@ -29,12 +30,12 @@ export function runDialogAgainst(o: DialogRunOptions): Promise<ProbeRecord> {
       spec: o.spec,
       options: o.options ?? {},
     },
-    o.engine ?? new NodeTlsEngine(),
+    o.engine ?? new RawTlsEngine(),
     {
       timeouts: { connectMs: 2000, readMs: o.readTimeoutMs ?? 2000, probeMs: o.probeTimeoutMs ?? 10000 },
       maxLineBytes: o.maxLineBytes ?? 8192,
       maxTotalBytes: o.maxTotalBytes ?? 1 << 20,
-      ladder: [{ name: 'modern' }],
+      ladder: [resolveProfile('modern')],
       observeOnly: o.observeOnly ?? false,
       sni: true,
       connectRetries: 0,

@@ -3,13 +3,15 @@ import type { TlsInfo } from '../record/tls-schema.js';
 import { cipherSuiteById, cipherSuiteName, whyNotCompletable, type CipherSuite } from './cipher-suites.js';
 import { buildClientHello, compileProfile, plaintextRecords, type CompiledProfile } from './client-hello.js';
 import { canShare, generateKeyShare, type KeyShare } from './key-exchange.js';
-import { type Hash13, hashLen } from './key-schedule13.js';
-import { alertName, extensionName, groupName, GROUP_BITS, handshakeTypeName, versionName } from './names.js';
+import type { Hash13 } from './key-schedule13.js';
+import { alertName, extensionName, groupName, handshakeTypeName, versionName } from './names.js';
 import type { TlsProfile } from './profiles.js';
 import type { RecordProtection } from './record-protection.js';
 import { RecordReader, type RawRecord } from './record-reader.js';
-import { findExtension, parseCertificate, parseCertificateStatus, parseExtensions, parseServerHello, parseServerKeyExchange, bitLength, type ServerKeyExchange } from './server-messages.js';
-import { ByteReader, TlsFailure, handshakeMessage } from './tls-failure.js';
+import { findExtension, parseCertificate, parseCertificateStatus, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
+import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp } from './observations.js';
+import { TlsFailure } from './tls-failure.js';
+import { ByteReader, handshakeMessage } from './bytes.js';
 import { Tls12Flow } from './tls12-flow.js';
 import { Tls13Flow } from './tls13-flow.js';
 
@@ -61,6 +63,10 @@ export class ClientHandshake {
   chainDer: Buffer[] = [];
   ske: ServerKeyExchange | undefined;
   certRequest: Buffer | undefined;
+  /** True once 1.3 application keys are in use (a CCS then is a protocol error). */
+  readProtIsApp = false;
+  /** Stopped after the first flight (observe-only): later bytes are ignored. */
+  observedOnly = false;
   private hsBuf: Buffer = Buffer.alloc(0);
   private hsOffset = 0;
   private sessionId: Buffer;
@@ -168,9 +174,6 @@ export class ClientHandshake {
         throw new TlsFailure('protocol', `unexpected record type ${type}`, 'record', rec.offset);
     }
   }
-
-  /** True once 1.3 application keys are in use (a CCS then is a protocol error). */
-  readProtIsApp = false;
 
   private onAlert(data: Buffer, offset: number): void {
     if (data.length !== 2) throw new TlsFailure('protocol', `alert record of ${data.length} bytes`, 'Alert', offset);
@@ -290,7 +293,6 @@ export class ClientHandshake {
     const ch1 = createHash(hash).update(this.transcript[0]!).digest();
     this.transcript.length = 0;
     this.transcript.push(handshakeMessage(254, ch1), raw);
-    if (ch1.length !== hashLen(hash)) throw new TlsFailure('protocol', 'hash length mismatch');
     this.sendClientHello(cookie ? new ByteReader(cookie, 'cookie').vec16() : undefined);
   }
 
@@ -299,33 +301,14 @@ export class ClientHandshake {
   }
 
   /** Observations common to both flows. */
-  recordChain(chain: Buffer[], ocsp?: Buffer): void {
+  parseCertificate(body: Buffer, tls13: boolean): void {
+    const { chain, ocsp } = parseCertificate(body, tls13);
     this.chainDer = chain;
-    this.info.chain = chain.map((c) => c.toString('base64'));
-    if (ocsp) this.recordOcsp(ocsp);
-  }
-
-  recordOcsp(ocsp: Buffer): void {
-    this.info.ocspStapled = ocsp.length > 0;
-    if (ocsp.length) this.info.ocspResponse = ocsp.toString('base64');
-  }
-
-  recordKeyExchange(ske: ServerKeyExchange): void {
-    if (ske.kind === 'DHE') this.info.keyExchange = { kind: 'DHE', bits: bitLength(ske.p) };
-    else if (ske.curveType !== 3) this.info.keyExchange = { kind: 'ECDHE', group: `curve_type_${ske.curveType}` };
-    else {
-      const g = groupName(ske.group);
-      this.info.keyExchange = { kind: 'ECDHE', group: g, ...(GROUP_BITS[g] ? { bits: GROUP_BITS[g] } : {}) };
-    }
+    recordChain(this.info, chain, ocsp);
   }
 
   parseCertificateStatus(body: Buffer): void {
-    this.recordOcsp(parseCertificateStatus(body));
-  }
-
-  parseCertificate(body: Buffer, tls13: boolean): void {
-    const { chain, ocsp } = parseCertificate(body, tls13);
-    this.recordChain(chain, ocsp);
+    recordOcsp(this.info, parseCertificateStatus(body));
   }
 
   parseServerKeyExchange(body: Buffer): ServerKeyExchange {
@@ -333,17 +316,12 @@ export class ClientHandshake {
     if (kex !== 'DHE' && kex !== 'ECDHE') throw new TlsFailure('protocol', `ServerKeyExchange with ${kex ?? 'unknown'} key exchange`, 'ServerKeyExchange');
     const ske = parseServerKeyExchange(body, kex);
     this.ske = ske;
-    this.recordKeyExchange(ske);
+    this.info.keyExchange = keyExchangeInfo(ske);
     return ske;
   }
 
   parseEncryptedExtensions(body: Buffer): void {
-    const r = new ByteReader(body, 'EncryptedExtensions');
-    const exts = parseExtensions(r);
-    r.end();
-    this.info.serverExtensions = [...(this.info.serverExtensions ?? []), ...exts.map((e) => ({ id: e.id, name: extensionName(e.id) }))];
-    const alpn = findExtension(exts, 16);
-    if (alpn) this.info.alpn = parseAlpn(alpn);
+    recordEncryptedExtensions(this.info, body);
   }
 
   /** Stop after the server's first flight: observe-only, or a suite the engine cannot complete. */
@@ -353,8 +331,6 @@ export class ClientHandshake {
     this.state = 'done';
     this.observedOnly = true;
   }
-
-  observedOnly = false;
 
   /** Why this handshake cannot be completed, or undefined. */
   completionBlocker(): string | undefined {
@@ -371,6 +347,11 @@ export class ClientHandshake {
   complete(read: RecordProtection, write: RecordProtection): void {
     this.readProt = read;
     this.writeProt = write;
+    // The stream may live long (a STARTTLS dialog): drop what only the handshake needed.
+    this.transcript.length = 0;
+    this.chainDer = [];
+    this.ske = undefined;
+    this.shares = [];
     this.info.completed = true;
     this.state = 'done';
   }
@@ -386,11 +367,4 @@ export class ClientHandshake {
   closeNotify(): Buffer | undefined {
     return this.writeProt?.seal(21, Buffer.from([1, 0]));
   }
-}
-
-function parseAlpn(data: Buffer): string {
-  const r = new ByteReader(data, 'alpn');
-  const list = new ByteReader(r.vec16(), 'alpn');
-  const proto = list.vec8();
-  return proto.toString('utf8');
 }

@@ -2,7 +2,7 @@ import { cipherSuiteId } from './cipher-suites.js';
 import type { KeyShare } from './key-exchange.js';
 import { EXTENSIONS, GROUPS, SIGNATURE_ALGORITHMS, VERSION_CODES } from './names.js';
 import type { TlsProfile } from './profiles.js';
-import { handshakeMessage, u16, vec16, vec8 } from './tls-failure.js';
+import { handshakeMessage, u16, vec16, vec8 } from './bytes.js';
 
 /** A profile turned into numbers once (cached per profile object). */
 export interface CompiledProfile {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** P_hash of RFC 5246 section 5. */
 function pHash(hash: string, secret: Buffer, seed: Buffer, length: number): Buffer {
@@ -23,20 +23,4 @@ export function prf(version: number, hash: 'sha256' | 'sha384', secret: Buffer, 
   const sha = pHash('sha1', secret.subarray(secret.length - half), labelSeed, length);
   for (let i = 0; i < length; i++) md5[i]! ^= sha[i]!;
   return md5;
-}
-
-/** Hash of the handshake transcript as TLS 1.0-1.2 Finished and EMS need it. */
-export function transcriptHash(version: number, hash: 'sha256' | 'sha384', messages: Buffer[]): Buffer {
-  if (version >= 0x0303) {
-    const h = createHash(hash);
-    for (const m of messages) h.update(m);
-    return h.digest();
-  }
-  const md5 = createHash('md5');
-  const sha = createHash('sha1');
-  for (const m of messages) {
-    md5.update(m);
-    sha.update(m);
-  }
-  return Buffer.concat([md5.digest(), sha.digest()]);
 }

@@ -1,4 +1,5 @@
-import { ByteReader, TlsFailure } from './tls-failure.js';
+import { TlsFailure } from './tls-failure.js';
+import { ByteReader } from './bytes.js';
 import { HRR_RANDOM } from './names.js';
 
 /** Parsers for the server's handshake messages: bodies only (type and length already stripped). */

@@ -2,9 +2,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientHandshake } from './client-handshake.js';
 import { canShare, dheExchange, rsaEncryptPremaster } from './key-exchange.js';
 import { groupName, handshakeTypeName } from './names.js';
-import { prf, transcriptHash } from './prf.js';
+import { prf } from './prf.js';
+import { RunningHash } from './running-hash.js';
 import { CbcProtection, KEY_LEN, Tls12AeadProtection, type RecordProtection } from './record-protection.js';
-import { TlsFailure, handshakeMessage, u16, vec16, vec24, vec8 } from './tls-failure.js';
+import { TlsFailure } from './tls-failure.js';
+import { handshakeMessage, u16, vec16, vec24, vec8 } from './bytes.js';
 
 // Order of the server's first-flight messages; each may appear once, in this order.
 const FIRST_FLIGHT: Record<number, number> = { 11: 1, 22: 2, 12: 3, 13: 4, 14: 5 };
@@ -48,7 +50,7 @@ export class Tls12Flow {
       return;
     }
     if (this.phase === 'await-finished' && type === 20) {
-      const expected = prf(hs.version, hs.suite!.prf, this.master, 'server finished', transcriptHash(hs.version, hs.suite!.prf, hs.transcript), 12);
+      const expected = prf(hs.version, hs.suite!.prf, this.master, 'server finished', this.transcriptHash(), 12);
       if (body.length !== 12 || !timingSafeEqual(body, expected)) throw new TlsFailure('protocol', 'server Finished does not verify', name);
       hs.transcript.push(raw);
       hs.complete(this.pendingRead!, this.pendingWrite!);
@@ -100,15 +102,22 @@ export class Tls12Flow {
 
     const ems = hs.serverExts.includes(23) && hs.cp.profile.extensions.includes('extended_master_secret');
     this.master = ems
-      ? prf(hs.version, suite.prf, premaster, 'extended master secret', transcriptHash(hs.version, suite.prf, hs.transcript), 48)
+      ? prf(hs.version, suite.prf, premaster, 'extended master secret', this.transcriptHash(), 48)
       : prf(hs.version, suite.prf, premaster, 'master secret', Buffer.concat([hs.clientRandom, hs.serverRandom]), 48);
     this.deriveKeys();
 
     hs.out.push(Buffer.from([20, hs.recordVersion >> 8, hs.recordVersion & 255, 0, 1, 1]));
     hs.writeProt = this.pendingWrite;
-    const verify = prf(hs.version, suite.prf, this.master, 'client finished', transcriptHash(hs.version, suite.prf, hs.transcript), 12);
+    const verify = prf(hs.version, suite.prf, this.master, 'client finished', this.transcriptHash(), 12);
     hs.sendHandshake(handshakeMessage(20, verify));
     this.phase = 'await-ccs';
+  }
+
+  private running: RunningHash | undefined;
+
+  private transcriptHash(): Buffer {
+    this.running ??= RunningHash.forVersion(this.hs.version, this.hs.suite!.prf);
+    return this.running.of(this.hs.transcript);
   }
 
   private deriveKeys(): void {

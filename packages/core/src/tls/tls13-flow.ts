@@ -1,10 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { RunningHash } from './running-hash.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { KEY_LEN, Tls13Protection } from './record-protection.js';
 import { applicationSecrets, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, trafficKeys, type Hash13 } from './key-schedule13.js';
 import { GROUP_BITS, groupName, handshakeTypeName } from './names.js';
 import { findExtension, type ServerHello } from './server-messages.js';
-import { ByteReader, TlsFailure, handshakeMessage, vec24, vec8 } from './tls-failure.js';
+import { TlsFailure } from './tls-failure.js';
+import { ByteReader, handshakeMessage, vec24, vec8 } from './bytes.js';
 
 type Expect = 'EncryptedExtensions' | 'CertificateOrRequest' | 'Certificate' | 'CertificateVerify' | 'Finished';
 
@@ -21,10 +23,11 @@ export class Tls13Flow {
 
   constructor(private readonly hs: ClientHandshake) {}
 
+  private running: RunningHash | undefined;
+
   private transcriptHash(): Buffer {
-    const h = createHash(this.hash);
-    for (const m of this.hs.transcript) h.update(m);
-    return h.digest();
+    this.running ??= new RunningHash([this.hash]);
+    return this.running.of(this.hs.transcript);
   }
 
   onServerHello(sh: ServerHello): void {

@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +34,26 @@ const cases = [
   { name: 'tls12-dhe1024-openssl', profile: 'compat', args: ['-dhparam', 'dh1024.pem', '-cipher', 'DHE-RSA-AES128-SHA256:@SECLEVEL=0', '-no_tls1_3'] },
   { name: 'tls10-ecdhe-cbc-openssl', profile: 'compat', user: { clientVersion: 'TLSv1.0' }, args: ['-cipher', 'ALL:@SECLEVEL=0', '-tls1'] },
   { name: 'alert-protocol-version-openssl', profile: 'modern', user: { supportedVersions: ['TLSv1.3'] }, args: ['-no_tls1_3'] },
+  // Node's tls.Server as an echo server (sends NewSessionTickets after the handshake).
+  { name: 'tls13-node-echo', profile: 'modern', node: {}, args: [] },
+  { name: 'tls12-node-echo', profile: 'compat', node: { maxVersion: 'TLSv1.2' }, args: [] },
 ];
 
-let host = 250;
+let host = 243;
 for (const c of cases) {
   const ip = `127.0.20.${host++}`;
-  const server = spawn('openssl', ['s_server', '-accept', `${ip}:4433`, '-cert', 'leaf.crt', '-key', 'leaf.key', '-cert_chain', 'ca.crt', '-www', '-quiet', ...c.args], { cwd: dir, stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 600));
+  let server;
+  if (c.node) {
+    const tlsServer = createTlsServer({ key: readFileSync(join(dir, 'leaf.key')), cert: readFileSync(join(dir, 'leaf.crt'), 'utf8') + readFileSync(join(dir, 'ca.crt'), 'utf8'), ...c.node }, (s) => {
+      s.on('error', () => {});
+      s.pipe(s);
+    });
+    await new Promise((r) => tlsServer.listen(4433, ip, r));
+    server = { kill: () => tlsServer.close() };
+  } else {
+    server = spawn('openssl', ['s_server', '-accept', `${ip}:4433`, '-cert', 'leaf.crt', '-key', 'leaf.key', '-cert_chain', 'ca.crt', '-www', '-quiet', ...c.args], { cwd: dir, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 600));
+  }
   const profile = resolveProfile(c.user ? 'x' : c.profile, c.user ? { x: { extends: c.profile, ...c.user } } : {});
   const keys = { x25519: randomBytes(32), secp256r1: Buffer.from('0f'.repeat(32), 'hex'), secp384r1: Buffer.from('0e'.repeat(48), 'hex'), secp521r1: Buffer.concat([Buffer.from([1]), Buffer.alloc(65, 7)]) };
   const replay = { clientRandom: randomBytes(32), sessionId: randomBytes(profile.sessionIdLength) };
@@ -48,7 +62,7 @@ for (const c of cases) {
   await new Promise((resolve) => {
     const s = connect({ host: ip, port: 4433 });
     const done = () => { s.destroy(); resolve(); };
-    const t = setTimeout(done, 3000);
+    const t = setTimeout(done, c.node ? 1000 : 3000);
     let asked = false;
     s.on('connect', () => { hs.start(); s.write(hs.drain()); });
     s.on('data', (d) => {
@@ -65,7 +79,7 @@ for (const c of cases) {
   server.kill('SIGTERM');
   const fixture = {
     name: c.name,
-    server: `openssl s_server ${c.args.join(' ')}`,
+    server: c.node ? `node tls.Server ${JSON.stringify(c.node)} echo` : `openssl s_server ${c.args.join(' ')}`,
     profile: c.profile,
     ...(c.user ? { profileOverrides: c.user } : {}),
     serverName: 'localhost',

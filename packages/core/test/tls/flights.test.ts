@@ -4,10 +4,10 @@ import { feedAll, flightBytes, loadFlights, replayMachine, split } from './repla
 const flights = loadFlights();
 const byName = (n: string) => flights.find((f) => f.name === n)!;
 
-describe('recorded server flights (openssl s_server)', () => {
+describe('recorded server flights (openssl s_server, node tls.Server)', () => {
   it('has the recorded fixtures', () => {
     expect(flights.map((f) => f.name)).toEqual(expect.arrayContaining([
-      'tls13-x25519-openssl', 'tls13-hrr-p256-openssl', 'tls12-ecdhe-rsa-ocsp-openssl', 'tls12-dhe1024-openssl', 'tls10-ecdhe-cbc-openssl', 'alert-protocol-version-openssl',
+      'tls13-x25519-openssl', 'tls13-hrr-p256-openssl', 'tls13-node-echo', 'tls12-node-echo', 'tls12-ecdhe-rsa-ocsp-openssl', 'tls12-dhe1024-openssl', 'tls10-ecdhe-cbc-openssl', 'alert-protocol-version-openssl',
     ]));
   });
 
@@ -29,6 +29,20 @@ describe('recorded server flights (openssl s_server)', () => {
         expect(app).toMatch(/^HTTP\/1\.0 200 ok\r\n/);
       });
     }
+  }
+
+  for (const name of ['tls13-node-echo', 'tls12-node-echo']) {
+    it(`${name}: completes, skips session tickets, decrypts the echoed request (byte by byte too)`, () => {
+      const f = byName(name);
+      for (const piece of [1 << 20, 1]) {
+        const hs = replayMachine(f);
+        const app = feedAll(hs, split(flightBytes(f), piece));
+        expect(hs.info.error).toBeUndefined();
+        expect(hs.info).toMatchObject({ completed: true, version: f.info.version, cipherSuite: f.info.cipherSuite, keyExchange: f.info.keyExchange });
+        expect(hs.info.chain).toEqual(f.expectedChain);
+        expect(app).toBe('GET / HTTP/1.0\r\n\r\n');
+      }
+    });
   }
 
   it('TLS 1.3: x25519 share, AES-128-GCM, chain of two as sent', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_PROFILES, resolveProfile } from '../../src/tls/profiles.js';
 import { buildClientHello, compileProfile } from '../../src/tls/client-hello.js';
 import { generateKeyShare } from '../../src/tls/key-exchange.js';
-import { ByteReader } from '../../src/tls/tls-failure.js';
+import { ByteReader } from '../../src/tls/bytes.js';
 import { parseExtensions } from '../../src/tls/server-messages.js';
 
 /** Parse a ClientHello back (same layout as a ServerHello's extensions block). */

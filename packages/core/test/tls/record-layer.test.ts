@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ClientHandshake } from '../../src/tls/client-handshake.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { RecordReader } from '../../src/tls/record-reader.js';
-import { handshakeMessage } from '../../src/tls/tls-failure.js';
+import { handshakeMessage } from '../../src/tls/bytes.js';
 import { prf } from '../../src/tls/prf.js';
 import { hkdfExpandLabel, hkdfExtract } from '../../src/tls/key-schedule13.js';
 
@@ -88,6 +88,19 @@ describe('record layer', () => {
     expect(hs.drain()).toBeUndefined();
     expect(hs.info).toMatchObject({ completed: false, cipherSuite: { id: 5, name: 'TLS_RSA_WITH_RC4_128_SHA' }, error: { kind: 'unsupported' } });
     expect(hs.info.notCompletedReason).toMatch(/RC4/);
+    expect(hs.info.chain).toHaveLength(1);
+  });
+
+  it('an SSL 3.0 server is observed in full (chain, suite) and not completed', () => {
+    const hs = new ClientHandshake(resolveProfile('ssl3'), { observeOnly: false });
+    hs.start();
+    const hello = hs.drain()!;
+    expect([...hello.subarray(0, 3)]).toEqual([22, 3, 0]);
+    const sh = handshakeMessage(2, Buffer.concat([Buffer.from([3, 0]), Buffer.alloc(32, 9), Buffer.from([0, 0x00, 0x2f, 0])]));
+    const cert = handshakeMessage(11, Buffer.concat([Buffer.from([0, 0, 7, 0, 0, 4]), Buffer.from('cert')]));
+    hs.feed(record(22, Buffer.concat([sh, cert, handshakeMessage(14, Buffer.alloc(0))]), 0x0300));
+    expect(hs.info).toMatchObject({ version: 'SSLv3', completed: false, cipherSuite: { name: 'TLS_RSA_WITH_AES_128_CBC_SHA' }, error: { kind: 'unsupported' } });
+    expect(hs.info.notCompletedReason).toMatch(/SSL 3\.0/);
     expect(hs.info.chain).toHaveLength(1);
   });
 

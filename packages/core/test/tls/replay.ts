@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientHandshake } from '../../src/tls/client-handshake.js';
-import { fixedKeyShare } from '../../src/tls/key-exchange.js';
+import { fixedKeyShare, type KeyShare } from '../../src/tls/key-exchange.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import type { TlsInfo } from '../../src/record/tls-schema.js';
 
@@ -29,6 +29,9 @@ export function flightBytes(f: Flight): Buffer {
   return Buffer.concat(f.serverChunks.map((c) => Buffer.from(c, 'hex')));
 }
 
+// Importing a fixed private key costs about 1 ms; a share is pure, so reuse it per flight and group.
+const shareCache = new Map<string, KeyShare>();
+
 /** A state machine set up exactly as when the flight was recorded (same ClientHello bytes). */
 export function replayMachine(f: Flight, observeOnly = false): ClientHandshake {
   const profile = f.profileOverrides ? resolveProfile('x', { x: { extends: f.profile, ...f.profileOverrides } }) : resolveProfile(f.profile, {});
@@ -38,7 +41,12 @@ export function replayMachine(f: Flight, observeOnly = false): ClientHandshake {
     replay: {
       clientRandom: Buffer.from(f.clientRandom, 'hex'),
       sessionId: Buffer.from(f.sessionId, 'hex'),
-      share: (g) => fixedKeyShare(g, Buffer.from(f.keys[g]!, 'hex')),
+      share: (g) => {
+        const key = `${f.name}/${g}`;
+        let share = shareCache.get(key);
+        if (!share) shareCache.set(key, (share = fixedKeyShare(g, Buffer.from(f.keys[g]!, 'hex'))));
+        return share;
+      },
     },
   });
   hs.start();

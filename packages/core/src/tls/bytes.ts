@@ -1,0 +1,90 @@
+import { TlsFailure } from './tls-failure.js';
+
+/** Bounds-checked reader over one message; any overrun is a protocol failure, never a RangeError. */
+export class ByteReader {
+  pos = 0;
+  constructor(readonly buf: Buffer, readonly what: string) {}
+
+  get left(): number {
+    return this.buf.length - this.pos;
+  }
+
+  private need(n: number): void {
+    if (n < 0 || this.pos + n > this.buf.length) {
+      throw new TlsFailure('protocol', `${this.what}: truncated (needs ${n} bytes at ${this.pos}, has ${this.left})`, this.what, this.pos);
+    }
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  u24(): number {
+    this.need(3);
+    const v = (this.buf[this.pos]! << 16) | (this.buf[this.pos + 1]! << 8) | this.buf[this.pos + 2]!;
+    this.pos += 3;
+    return v;
+  }
+
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  vec8(): Buffer {
+    return this.bytes(this.u8());
+  }
+
+  vec16(): Buffer {
+    return this.bytes(this.u16());
+  }
+
+  vec24(): Buffer {
+    return this.bytes(this.u24());
+  }
+
+  rest(): Buffer {
+    return this.bytes(this.left);
+  }
+
+  end(): void {
+    if (this.left !== 0) throw new TlsFailure('protocol', `${this.what}: ${this.left} trailing bytes`, this.what, this.pos);
+  }
+}
+
+export function u16(n: number): Buffer {
+  const b = Buffer.allocUnsafe(2);
+  b.writeUInt16BE(n);
+  return b;
+}
+
+export function u24(n: number): Buffer {
+  return Buffer.from([(n >> 16) & 255, (n >> 8) & 255, n & 255]);
+}
+
+export function vec8(b: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([b.length]), b]);
+}
+
+export function vec16(b: Buffer): Buffer {
+  return Buffer.concat([u16(b.length), b]);
+}
+
+export function vec24(b: Buffer): Buffer {
+  return Buffer.concat([u24(b.length), b]);
+}
+
+/** A handshake message: type, 24-bit length, body. */
+export function handshakeMessage(type: number, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([type]), u24(body.length), body]);
+}

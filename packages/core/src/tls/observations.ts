@@ -1,0 +1,40 @@
+import type { TlsInfo } from '../record/tls-schema.js';
+import { ByteReader } from './bytes.js';
+import { GROUP_BITS, extensionName, groupName } from './names.js';
+import { bitLength, findExtension, parseExtensions, type ServerKeyExchange } from './server-messages.js';
+
+/** Turning parsed server messages into `tls.*` record fields. */
+
+export function recordChain(info: TlsInfo, chain: Buffer[], ocsp?: Buffer): void {
+  info.chain = chain.map((c) => c.toString('base64'));
+  if (ocsp) recordOcsp(info, ocsp);
+}
+
+export function recordOcsp(info: TlsInfo, ocsp: Buffer): void {
+  info.ocspStapled = ocsp.length > 0;
+  if (ocsp.length) info.ocspResponse = ocsp.toString('base64');
+}
+
+export function keyExchangeInfo(ske: ServerKeyExchange): NonNullable<TlsInfo['keyExchange']> {
+  if (ske.kind === 'DHE') return { kind: 'DHE', bits: bitLength(ske.p) };
+  if (ske.curveType !== 3) return { kind: 'ECDHE', group: `curve_type_${ske.curveType}` };
+  const g = groupName(ske.group);
+  return { kind: 'ECDHE', group: g, ...(GROUP_BITS[g] ? { bits: GROUP_BITS[g] } : {}) };
+}
+
+/** The protocol the server selected (its ALPN extension carries exactly one). */
+export function parseAlpn(data: Buffer): string {
+  const r = new ByteReader(data, 'alpn');
+  const list = new ByteReader(r.vec16(), 'alpn');
+  return list.vec8().toString('utf8');
+}
+
+/** TLS 1.3 EncryptedExtensions: appended to the ServerHello's in `serverExtensions`; ALPN from here. */
+export function recordEncryptedExtensions(info: TlsInfo, body: Buffer): void {
+  const r = new ByteReader(body, 'EncryptedExtensions');
+  const exts = parseExtensions(r);
+  r.end();
+  info.serverExtensions = [...(info.serverExtensions ?? []), ...exts.map((e) => ({ id: e.id, name: extensionName(e.id) }))];
+  const alpn = findExtension(exts, 16);
+  if (alpn) info.alpn = parseAlpn(alpn);
+}
