@@ -48,7 +48,10 @@ export class TokenBucket {
 
   private refill(): void {
     const t = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) * this.rate) / 1000);
+    // While probes wait, tokens a late timer would lose (a busy event loop) are
+    // caught up, at most one per waiter, so the long-run rate holds under load.
+    const cap = this.burst + this.waiters.length;
+    this.tokens = Math.min(cap, this.tokens + ((t - this.last) * this.rate) / 1000);
     this.last = t;
   }
 
