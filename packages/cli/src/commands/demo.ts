@@ -25,7 +25,7 @@ export default class Demo extends WildtlsCommand {
     const cert = await selfSignedCertificate({ commonName: 'demo.wildtls.test', dnsNames: ['demo.wildtls.test', 'localhost'], keyType: 'ec' });
     const servers: DemoServer[] = await Promise.all([startDemoSmtp(cert), startDemoImaps(cert), startDemoHttps(cert)]);
     const engines = availableEngines();
-    const engine = flags.engine ?? (engines.raw ? 'raw' : 'node');
+    const engine = flags.engine ?? 'raw';
     const records: ProbeRecord[] = [];
     let reports: Report[] = [];
     try {
