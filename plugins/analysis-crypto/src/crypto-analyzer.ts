@@ -1,0 +1,138 @@
+import type { Analyzer, ProbeRecord, Report, ReportTable } from '@wildtls/core';
+import { CIPHER_CATEGORIES, cipherCategory } from './cipher-category.js';
+import { ServerTally, serverKey, share } from './server-key.js';
+
+interface Group {
+  service: string;
+  port: number;
+  index: number;
+  /** Servers whose handshake completed: the denominator of every share. */
+  completed: number;
+  versions: Map<string, number>;
+  categories: Map<string, number>;
+  ecdhe: number;
+  groups: Map<string, number>;
+  dhe: number;
+  dheBits: Map<string, number>;
+  stapled: number;
+}
+
+export interface CryptoAnalyzerOptions {
+  version: string;
+}
+
+const TLS_VERSION_ORDER = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+export class CryptoAnalyzer implements Analyzer {
+  private readonly groups = new Map<string, Group>();
+  private readonly servers = new ServerTally();
+  private records = 0;
+
+  constructor(private readonly opts: CryptoAnalyzerOptions) {}
+
+  consume(r: ProbeRecord): void {
+    this.records++;
+    const key = serverKey(r.ip, r.port);
+    const tls = r.tls;
+    if (!tls?.completed) {
+      this.servers.add(key);
+      return;
+    }
+    const gk = `${r.service}\t${r.port}`;
+    let g = this.groups.get(gk);
+    if (!g) {
+      g = { index: this.groups.size, service: r.service, port: r.port, completed: 0, versions: new Map(), categories: new Map(), ecdhe: 0, groups: new Map(), dhe: 0, dheBits: new Map(), stapled: 0 };
+      this.groups.set(gk, g);
+    }
+    // Per server: the first completed handshake of an ip:port counts.
+    if (!this.servers.add(key, g.index)) return;
+    g.completed++;
+    inc(g.versions, typeof tls.version === 'string' ? tls.version : 'unknown');
+    const category = cipherCategory(tls);
+    inc(g.categories, category);
+    const kx = tls.keyExchange;
+    const group = typeof kx?.group === 'string' ? kx.group : undefined;
+    const ffdhe = group?.toLowerCase().startsWith('ffdhe') ?? false;
+    if (category === 'ECDHE' || kx?.kind === 'ECDHE' || (kx?.kind === 'TLS13' && !ffdhe)) {
+      g.ecdhe++;
+      inc(g.groups, group ?? 'unknown');
+    } else if (kx?.kind === 'DHE' || (kx?.kind === 'TLS13' && ffdhe)) {
+      g.dhe++;
+      inc(g.dheBits, Number.isInteger(kx.bits) ? String(kx.bits) : 'unknown');
+    }
+    if (tls.ocspStapled === true) g.stapled++;
+  }
+
+  finish(): Report {
+    const groups = [...this.groups.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
+    const svc = [
+      { key: 'service', title: 'Service', type: 'string' as const },
+      { key: 'port', title: 'Port', type: 'integer' as const },
+    ];
+    const versions: ReportTable = {
+      id: 'versions',
+      title: 'Negotiated protocol version (Table IV)',
+      countingRule: 'per-server',
+      columns: [...svc, { key: 'version', title: 'Version', type: 'string' }, { key: 'servers', title: 'Servers', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
+      rows: groups.flatMap((g) => sorted(g.versions, versionOrder).map(([version, n]) => ({ service: g.service, port: g.port, version, servers: n, share: share(n, g.completed) }))),
+    };
+    const categories: ReportTable = {
+      id: 'cipher-categories',
+      title: 'Cipher category of the negotiated suite (Fig. 3)',
+      countingRule: 'per-server',
+      columns: [...svc, { key: 'category', title: 'Category', type: 'string' }, { key: 'servers', title: 'Servers', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
+      rows: groups.flatMap((g) => CIPHER_CATEGORIES.map((c) => ({ service: g.service, port: g.port, category: c, servers: g.categories.get(c) ?? 0, share: share(g.categories.get(c) ?? 0, g.completed) }))),
+    };
+    const ecdhe: ReportTable = {
+      id: 'ecdhe-groups',
+      title: 'ECDHE groups (share of ECDHE handshakes)',
+      countingRule: 'per-server',
+      columns: [...svc, { key: 'group', title: 'Group', type: 'string' }, { key: 'servers', title: 'Servers', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
+      rows: groups.flatMap((g) => sorted(g.groups, byCount).map(([group, n]) => ({ service: g.service, port: g.port, group, servers: n, share: share(n, g.ecdhe) }))),
+    };
+    const dhe: ReportTable = {
+      id: 'dhe-sizes',
+      title: 'DHE prime sizes (share of DHE handshakes)',
+      countingRule: 'per-server',
+      columns: [...svc, { key: 'bits', title: 'Prime bits', type: 'string' }, { key: 'servers', title: 'Servers', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
+      rows: groups.flatMap((g) => sorted(g.dheBits, numericKey).map(([bits, n]) => ({ service: g.service, port: g.port, bits, servers: n, share: share(n, g.dhe) }))),
+    };
+    const ocsp: ReportTable = {
+      id: 'ocsp-stapling',
+      title: 'OCSP stapling',
+      countingRule: 'per-server',
+      columns: [...svc, { key: 'servers', title: 'Handshakes', type: 'integer' }, { key: 'stapled', title: 'OCSP stapled', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
+      rows: groups.map((g) => ({ service: g.service, port: g.port, servers: g.completed, stapled: g.stapled, share: share(g.stapled, g.completed) })),
+    };
+    return {
+      analysis: { id: 'crypto', version: this.opts.version },
+      countingRule: 'per-server',
+      totals: { records: this.records, servers: this.servers.size, handshakes: sum(groups.map((g) => g.completed)) },
+      tables: [versions, categories, ecdhe, dhe, ocsp],
+      notes: [
+        'Counted per server (ip:port within a service) whose TLS handshake completed; a server in several records counts once, with its first completed handshake.',
+        'Cipher categories: RC4 and 3DES suites first, then ECDHE, DHE (TLS 1.3 by its group), RSA key transport with AES, other.',
+      ],
+    };
+  }
+}
+
+function inc(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+type Entry = [string, number];
+const byCount = (a: Entry, b: Entry) => b[1] - a[1] || a[0].localeCompare(b[0]);
+const versionOrder = (a: Entry, b: Entry) => rank(b[0]) - rank(a[0]);
+const numericKey = (a: Entry, b: Entry) => (Number(a[0]) || Infinity) - (Number(b[0]) || Infinity);
+function rank(v: string): number {
+  const i = TLS_VERSION_ORDER.indexOf(v);
+  return i < 0 ? -1 : i;
+}
+function sorted(m: Map<string, number>, cmp: (a: Entry, b: Entry) => number): Entry[] {
+  return [...m.entries()].sort(cmp);
+}

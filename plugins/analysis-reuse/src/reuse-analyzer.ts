@@ -1,0 +1,179 @@
+import { createHash, hash } from 'node:crypto';
+import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { ChainClass, ChainClassifier } from './chain-classifier.js';
+import { certificateParts, nameAttributes } from './der.js';
+import { Fingerprints } from './fingerprints.js';
+import { IpIds, IpPairs, MAX_SERVICES } from './ip-pairs.js';
+import { buildReuseTables, type CertView, type DistributionMode, type KeyView } from './reuse-tables.js';
+import { ServerTally, serverKey } from './server-key.js';
+
+export interface ReuseAnalyzerOptions {
+  version: string;
+  classifier: ChainClassifier;
+  /** Which classifier: named in the report's notes. */
+  classifierName: string;
+  /** Evaluate validity at this time instead of each record's scan time. */
+  at?: Date;
+  /** Rows of the most reused invalid certificates (Table VI). */
+  topInvalid: number;
+  /** Close the classifier at finish() (one this analyzer made, not a shared one). */
+  ownsClassifier?: boolean;
+  /** Rows of the distributions: one per distinct X, or log2 buckets. */
+  distribution?: DistributionMode;
+  /** Classifications in flight before consume() waits for them (async classifiers). */
+  maxPending?: number;
+}
+
+/** Better classes win when one certificate is seen with several chains. */
+const RANK: Record<ChainClass, number> = { invalid: 0, 'self-signed': 1, valid: 2 };
+
+interface CertEntry {
+  fingerprint: string;
+  cls: ChainClass;
+  cn: string | undefined;
+  o: string | undefined;
+  pairs: IpPairs;
+  key: KeyEntry | undefined;
+}
+
+interface KeyEntry {
+  fingerprint: string;
+  certificates: number;
+  pairs: IpPairs;
+}
+
+/**
+ * Certificate and key reuse (Fig. 6 and 7, Table VI): the end-host
+ * certificate (first one sent) of each record, keyed by the SHA-256 of its
+ * DER, and its public key, keyed by the SHA-256 of its SPKI, each with the
+ * distinct IPs it was seen on, per service.
+ */
+export class ReuseAnalyzer implements Analyzer {
+  private readonly certs = new Map<string, CertEntry>();
+  private readonly keys = new Map<string, KeyEntry>();
+  /** Chains already classified (SHA-256 over the chain as sent). */
+  private readonly chainsSeen = new Set<string>();
+  private readonly fingerprints = new Fingerprints();
+  private readonly ipIds = new IpIds();
+  private readonly services: string[] = [];
+  private readonly serviceIndex = new Map<string, number>();
+  private readonly servers = new ServerTally();
+  private readonly pending = new Set<Promise<void>>();
+  private records = 0;
+  private withCertificate = 0;
+  private unparsable = 0;
+  private classifierErrors = 0;
+
+  constructor(private readonly opts: ReuseAnalyzerOptions) {}
+
+  consume(r: ProbeRecord): void | Promise<void> {
+    this.records++;
+    this.servers.add(serverKey(r.ip, r.port));
+    const chain = certificatesOf(r);
+    if (!chain.length) return;
+    this.withCertificate++;
+    const svc = this.service(r.service);
+    const ip = this.ipIds.id(r.ip);
+    const { fp, der } = this.fingerprints.lookup(chain[0]!);
+    let cert = this.certs.get(fp);
+    if (!cert) cert = this.newCertificate(fp, der ?? Buffer.from(chain[0]!, 'base64'));
+    cert.pairs.add(ip, svc);
+    cert.key?.pairs.add(ip, svc);
+    if (cert.cls === 'valid') return; // nothing can improve it
+    const chainId = chain.length > 1 ? hash('sha256', chain.join('\n'), 'base64') : fp;
+    if (this.chainsSeen.has(chainId)) return;
+    this.chainsSeen.add(chainId);
+    return this.classify(cert, chain, r);
+  }
+
+  async finish(): Promise<Report> {
+    this.opts.classifier.flush?.();
+    await Promise.all(this.pending);
+    if (this.opts.ownsClassifier) await this.opts.classifier.close?.();
+    const view = (o: { pairs: IpPairs }) => {
+      const c = o.pairs.counts();
+      return { byService: c.byService, all: c.all };
+    };
+    const certs: CertView[] = [...this.certs.values()].map((c) => ({ ...view(c), fingerprint: c.fingerprint, cls: c.cls, cn: c.cn, o: c.o }));
+    const keys: KeyView[] = [...this.keys.values()].map((k) => ({ ...view(k), fingerprint: k.fingerprint, certificates: k.certificates }));
+    const tables = buildReuseTables({ services: this.services, certs, keys, topInvalid: this.opts.topInvalid, distribution: this.opts.distribution ?? 'exact' });
+    const notes = [
+      'A certificate is the first one a server sent (its end-host certificate), identified by the SHA-256 of its DER; a key by the SHA-256 of its SubjectPublicKeyInfo.',
+      'Counts are distinct IP addresses (not ip:port) per service; "all" counts distinct IPs across services.',
+      `Validity: ${this.opts.classifierName}. A certificate seen with several chains takes its best class (valid over self-signed over invalid); each distinct chain is classified once, at ${this.opts.at ? this.opts.at.toISOString() : 'the scan time of its first record'}.`,
+    ];
+    if (this.classifierErrors) notes.push(`${this.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
+    if (this.unparsable) notes.push(`${this.unparsable} certificates could not be parsed: counted as invalid certificates with no key.`);
+    return {
+      analysis: { id: 'reuse', version: this.opts.version },
+      countingRule: 'per-certificate',
+      totals: { records: this.records, servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, chainsClassified: this.chainsSeen.size },
+      tables,
+      notes,
+    };
+  }
+
+  private newCertificate(fp: string, der: Buffer): CertEntry {
+    const cert: CertEntry = { fingerprint: fp, cls: 'invalid', cn: undefined, o: undefined, pairs: new IpPairs(), key: undefined };
+    this.certs.set(fp, cert);
+    try {
+      const parts = certificateParts(der);
+      const names = nameAttributes(parts.subject);
+      cert.cn = names.cn;
+      cert.o = names.o;
+      const kfp = createHash('sha256').update(parts.spki).digest('hex');
+      let key = this.keys.get(kfp);
+      if (!key) this.keys.set(kfp, (key = { fingerprint: kfp, certificates: 0, pairs: new IpPairs() }));
+      key.certificates++;
+      cert.key = key;
+    } catch {
+      this.unparsable++;
+    }
+    return cert;
+  }
+
+  private classify(cert: CertEntry, chain: string[], r: ProbeRecord): void | Promise<void> {
+    const at = this.opts.at ?? new Date(r.startedAt);
+    const ders = chain.map((c) => Buffer.from(c, 'base64'));
+    let verdict: ChainClass | Promise<ChainClass>;
+    try {
+      verdict = this.opts.classifier.classify(ders, at);
+    } catch {
+      this.classifierErrors++;
+      return; // stays invalid
+    }
+    if (!(verdict instanceof Promise)) {
+      upgrade(cert, verdict);
+      return;
+    }
+    // An async classifier (a worker, say) runs alongside: keep going, and wait at finish().
+    const p: Promise<void> = verdict.then((v) => upgrade(cert, v), () => void this.classifierErrors++).finally(() => this.pending.delete(p));
+    this.pending.add(p);
+    if (this.pending.size >= (this.opts.maxPending ?? 4096)) {
+      this.opts.classifier.flush?.();
+      return Promise.race(this.pending);
+    }
+  }
+
+  private service(name: string): number {
+    let i = this.serviceIndex.get(name);
+    if (i === undefined) {
+      // Beyond MAX_SERVICES names (never in practice) the last index is shared.
+      i = Math.min(this.services.length, MAX_SERVICES - 1);
+      if (i === this.services.length) this.services.push(name);
+      this.serviceIndex.set(name, i);
+    }
+    return i;
+  }
+}
+
+/** The chain's base64 strings; anything else in a (hand-edited or hostile) file is left out. */
+function certificatesOf(r: ProbeRecord): string[] {
+  const chain: unknown = r.tls?.chain;
+  if (!Array.isArray(chain)) return [];
+  return chain.every((c) => typeof c === 'string') ? (chain as string[]) : chain.filter((c): c is string => typeof c === 'string');
+}
+
+function upgrade(cert: CertEntry, v: ChainClass): void {
+  if (RANK[v] > RANK[cert.cls]) cert.cls = v;
+}

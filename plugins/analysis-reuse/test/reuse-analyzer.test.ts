@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { ProbeRecord } from '@wildtls/core';
+import { selfSignedCertificate } from '@wildtls/core/testing';
+import { ReuseAnalyzer } from '../src/reuse-analyzer.js';
+
+function rec(ip: string, port: number, service: string, chain: string[]): ProbeRecord {
+  return { ip, port, service, protocol: service, mode: 'implicit', status: 'success', startedAt: new Date().toISOString(), durationMs: 1, tls: { chain, ocspStapled: false, completed: true } };
+}
+
+describe('ReuseAnalyzer', () => {
+  it('counts distinct IPs per service and across services, IPv6 included', async () => {
+    const a = await selfSignedCertificate({ keyType: 'ec', commonName: 'shared' });
+    const b64 = a.der.toString('base64');
+    const r = new ReuseAnalyzer({ version: 't', classifier: { classify: () => 'self-signed' }, classifierName: 't', topInvalid: 5 });
+    for (const x of [
+      rec('192.0.2.1', 993, 'imaps', [b64]),
+      rec('192.0.2.1', 995, 'pop3s', [b64]), // same IP, other service
+      rec('192.0.2.1', 993, 'imaps', [b64]), // duplicate server
+      rec('192.0.2.2', 993, 'imaps', [b64]),
+      rec('2001:db8::1', 993, 'imaps', [b64]),
+      rec('2001:db8::1', 8993, 'imaps', [b64]), // same IP, other port: still one IP
+    ]) await r.consume(x);
+    const rep = await r.finish();
+    const dist = rep.tables.find((t) => t.id === 'certificates-all')!.rows;
+    expect(dist.map((x) => [x.service, x.ips, x.count])).toEqual([['imaps', 3, 1], ['pop3s', 1, 1], ['all', 3, 1]]);
+    expect(rep.tables.find((t) => t.id === 'top-invalid')!.rows[0]).toMatchObject({ ips: 3, cn: 'shared', class: 'self-signed', services: ['imaps', 'pop3s'] });
+    expect(rep.totals).toMatchObject({ records: 6, servers: 5, certificates: 1, keys: 1 });
+  });
+
+  it('survives garbage certificates and a failing validator', async () => {
+    const r = new ReuseAnalyzer({ version: 't', classifier: { classify: () => { throw new Error('boom'); } }, classifierName: 't', topInvalid: 5 });
+    await r.consume(rec('192.0.2.1', 25, 'smtp', ['%%% not base64 %%%']));
+    await r.consume(rec('192.0.2.2', 25, 'smtp', ['']));
+    const rep = await r.finish();
+    expect(rep.totals.certificates).toBe(2);
+    expect(rep.notes!.join(' ')).toMatch(/could not be parsed/);
+    expect(rep.notes!.join(' ')).toMatch(/could not be classified/);
+  });
+});
+
+describe('ReuseAnalyzer on malformed records', () => {
+  it('skips what is not a certificate and never throws', async () => {
+    const { HOSTILE_RECORDS } = await import('./hostile-records.js');
+    const r = new ReuseAnalyzer({ version: 't', classifier: { classify: () => 'invalid' }, classifierName: 't', topInvalid: 5 });
+    for (const x of HOSTILE_RECORDS) await r.consume(x);
+    const rep = await r.finish();
+    expect(rep.totals).toMatchObject({ records: 4, servers: 4, withCertificate: 1, certificates: 1 });
+  });
+});

@@ -1,0 +1,27 @@
+/** @wildtls/analysis-sasl: SASL mechanisms, plaintext preference and authentication before TLS (Tables VIII to XI). */
+import { createRequire } from 'node:module';
+import { defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
+import { DEFAULT_PLAINTEXT_MECHANISMS, SaslAnalyzer } from './sasl-analyzer.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export { SaslAnalyzer, DEFAULT_PLAINTEXT_MECHANISMS, type SaslAnalyzerOptions } from './sasl-analyzer.js';
+
+const OptionsSchema = Type.Object(
+  {
+    plaintextMechanisms: Type.Array(Type.String(), { default: DEFAULT_PLAINTEXT_MECHANISMS, description: 'Mechanisms that send the password in the clear.' }),
+    topCombinations: Type.Integer({ minimum: 0, default: 0, description: 'List only the N most frequent combinations per service and port (0 = all).' }),
+  },
+  { additionalProperties: false },
+);
+export type SaslOptions = Static<typeof OptionsSchema>;
+
+export default defineAnalysisPlugin<Partial<SaslOptions> | undefined>({
+  kind: 'analysis',
+  id: 'sasl',
+  version,
+  api: '^1.0.0',
+  description: 'Per service and port: SASL mechanisms and their ordered combinations, plaintext-only and plaintext-first servers, mechanisms offered before TLS, IMAP LOGINDISABLED.',
+  configSchema: OptionsSchema,
+  create: ({ options }) => new SaslAnalyzer({ version, plaintextMechanisms: options?.plaintextMechanisms, topCombinations: options?.topCombinations }),
+});
