@@ -1,0 +1,192 @@
+import { createHash, hash } from 'node:crypto';
+import { EKU } from '../cert/extensions.js';
+import { parseCertificate, type ParsedCertificate } from '../cert/parse-certificate.js';
+import { practiceFlags, type PracticeFlag } from '../practice/practice-flags.js';
+import type { TrustStore } from '../roots/trust-store.js';
+import { validateChain } from '../validate/chain-validator.js';
+import { classesOf, type ValidationError, type ValidityClass } from '../validate/errors.js';
+import { matchesDnsName, type PeerName } from '../validate/hostname.js';
+import { ipBytes, ipText } from '../validate/ip-address.js';
+import { IssuerPool } from '../validate/issuer-pool.js';
+import type { SourceStats, VerdictSource } from './verdict-source.js';
+
+export interface ServiceSettings {
+  store: TrustStore;
+  strictAnchors: boolean;
+  maxIntermediates: number;
+  maxSignatureChecks: number;
+  maxValidityDays: number;
+  /** Complete chains with intermediates seen in other chains of the scan. */
+  useScanIntermediates: boolean;
+}
+
+/** The validator's verdict on one distinct chain, without the host name (checked per record). */
+export interface ChainEntry {
+  /** Id of the distinct chain (SHA-256 over its certificates as sent). */
+  hash: string;
+  errors: ValidationError[];
+  flags: PracticeFlag[];
+  /** The verdict holds for validation times in [from, until): between the validity boundaries of the certificates involved. */
+  from: number;
+  until: number;
+  /** The leaf's SAN dNSName entries and iPAddress entries (canonical text), kept for per-record host name checks. */
+  leafDns: string[];
+  leafIps: string[];
+  /** For chains no path completed: the chain as sent, to retry once the scan has seen more intermediates. */
+  retry?: { chain: readonly string[]; at: number; poolSize: number; issuerKey: string };
+}
+
+const MAX_CA_CACHE = 500_000;
+
+/**
+ * Validates each distinct chain once and remembers the verdict: certificates
+ * are parsed once each (CA certificates kept by SHA-256 fingerprint, a leaf
+ * once per distinct chain), and CA certificates seen anywhere in the scan
+ * become the pool that tells a missing intermediate from an unknown issuer.
+ */
+export class ChainService implements VerdictSource {
+  readonly scanPool = new IssuerPool();
+  private readonly caCache = new Map<string, ParsedCertificate | null>();
+  private readonly chains = new Map<string, ChainEntry | ChainEntry[]>();
+  distinctChains = 0;
+  validations = 0;
+
+  /** @param retainAll keep every verdict (false on a worker thread, whose caller caches them). */
+  constructor(readonly settings: ServiceSettings, private readonly retainAll = true) {}
+
+  static chainHash(chain: readonly string[]): string {
+    // One-shot hash of the joined text: base64 has no commas, so the join is unambiguous.
+    return hash('sha256', chain.length === 1 ? chain[0]! : chain.join(','), 'base64');
+  }
+
+  /** The verdict for a chain (base64 DER, wire order) at time `at` (epoch ms). */
+  verdict(chain: readonly string[], at: number, key = ChainService.chainHash(chain)): ChainEntry {
+    const hit = this.chains.get(key);
+    const list = hit === undefined ? undefined : Array.isArray(hit) ? hit : [hit];
+    if (list) {
+      for (const e of list) if (at >= e.from && at < e.until) return e;
+    } else this.distinctChains++;
+    const e = this.validate(key, chain, at);
+    // A worker's caller keeps the verdicts; the worker keeps only those settle() may still change.
+    if (!this.retainAll && !e.retry) return e;
+    if (!list) this.chains.set(key, e);
+    else this.chains.set(key, [...list, e]);
+    return e;
+  }
+
+  /** Host name check for a record: does the chain's leaf name `peer`? */
+  static hostMatches(e: ChainEntry, peer: PeerName): boolean {
+    if (peer.kind === 'ip') {
+      const b = ipBytes(peer.value);
+      return !!b && e.leafIps.includes(ipText(b));
+    }
+    return e.leafDns.some((d) => matchesDnsName(d, peer.value));
+  }
+
+  private parse(b64: string, index: number): ParsedCertificate | undefined {
+    const der = Buffer.from(b64, 'base64');
+    const fp = createHash('sha256').update(der).digest('hex');
+    const cached = this.caCache.get(fp);
+    if (cached !== undefined) return cached ?? undefined;
+    let c: ParsedCertificate | null;
+    try {
+      c = parseCertificate(der, fp);
+    } catch {
+      c = null;
+    }
+    // Intermediates recur across thousands of chains; leaves mostly do not.
+    if (index > 0 || c?.ext.basicConstraints?.ca) {
+      if (this.caCache.size >= MAX_CA_CACHE) this.caCache.clear();
+      this.caCache.set(fp, c);
+    }
+    if (c && index > 0 && c.ext.basicConstraints?.ca && !c.selfIssued && this.settings.useScanIntermediates) this.scanPool.add(c);
+    return c ?? undefined;
+  }
+
+  private validate(hash: string, chain: readonly string[], at: number): ChainEntry {
+    this.validations++;
+    const sent = chain.map((b, i) => this.parse(b, i));
+    const parsed = sent.filter((c): c is ParsedCertificate => !!c);
+    const s = this.settings;
+    const v = validateChain(
+      { sent, at, eku: EKU.serverAuth, extra: s.useScanIntermediates ? this.scanPool : undefined },
+      { anchors: s.store.anchors, strictAnchors: s.strictAnchors, maxIntermediates: s.maxIntermediates, maxSignatureChecks: s.maxSignatureChecks },
+      new IssuerPool(parsed.slice(1)),
+    );
+    let from = -Infinity;
+    let until = Infinity;
+    for (const c of [...parsed, ...v.path]) {
+      for (const b of [c.notBefore, c.notAfter + 1000]) {
+        if (b <= at && b > from) from = b;
+        if (b > at && b < until) until = b;
+      }
+    }
+    const leaf = sent[0];
+    const entry: ChainEntry = {
+      hash,
+      errors: v.errors,
+      flags: leaf ? practiceFlags(parsed, v.path, s.maxValidityDays * 86_400_000) : [],
+      from,
+      until,
+      leafDns: leaf?.ext.san?.names.dns ?? [],
+      leafIps: leaf?.ext.san?.names.ip.filter((b) => b.length === 4 || b.length === 16).map(ipText) ?? [],
+    };
+    if (v.errors.includes('unknown-issuer') && v.path.length > 0) {
+      entry.retry = { chain, at, poolSize: this.scanPool.size, issuerKey: v.path[v.path.length - 1]!.issuer.key };
+    }
+    return entry;
+  }
+
+  /**
+   * Chains that found no issuer when first seen are retried once the whole
+   * scan is in, when an intermediate with the missing issuer's name has been
+   * seen since (the result no longer depends on record order).
+   */
+  recheck(entry: ChainEntry): ChainEntry {
+    const r = entry.retry;
+    if (!r || this.scanPool.size === r.poolSize || !this.scanPool.hasSubject(r.issuerKey)) return entry;
+    const fresh = this.validate(entry.hash, r.chain, r.at);
+    Object.assign(entry, fresh);
+    entry.retry = undefined;
+    return entry;
+  }
+
+  /** Recheck every chain that found no issuer; returns the entries that changed, with the interval they had. */
+  settleSync(): Array<{ from: number; until: number; entry: ChainEntry }> {
+    const changed: Array<{ from: number; until: number; entry: ChainEntry }> = [];
+    for (const v of this.chains.values()) {
+      for (const e of Array.isArray(v) ? v : [v]) {
+        if (!e.retry) continue;
+        const { from, until } = e;
+        const before = e.errors.join();
+        this.recheck(e);
+        if (e.errors.join() !== before) changed.push({ from, until, entry: e });
+      }
+    }
+    return changed;
+  }
+
+  async settle(): Promise<void> {
+    this.settleSync();
+  }
+
+  /** Intermediates seen so far, as base64 DER (to share between workers). */
+  intermediates(): string[] {
+    return this.scanPool.all().map((c) => c.der.toString('base64'));
+  }
+
+  addIntermediates(list: readonly string[]): void {
+    for (const b of list) this.parse(b, 1);
+  }
+
+  async stats(): Promise<SourceStats> {
+    const st = this.settings.store;
+    return { validations: this.validations, intermediates: this.scanPool.size, anchors: st.anchors.size, anchorSource: st.source, rejectedAnchors: st.rejected, workers: 0 };
+  }
+
+  async close(): Promise<void> {}
+
+  static classes(e: ChainEntry, hostMismatch: boolean): ValidityClass[] {
+    return classesOf(hostMismatch ? [...e.errors, 'hostname-mismatch'] : e.errors);
+  }
+}

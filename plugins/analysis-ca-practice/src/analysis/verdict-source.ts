@@ -1,0 +1,27 @@
+import type { ChainEntry } from './chain-service.js';
+
+/** Where verdicts come from: the in-thread ChainService or a pool of worker threads running one each. */
+export interface VerdictSource {
+  /** The verdict for a chain (base64 DER, wire order) at `at` (epoch ms); a promise when it is computed elsewhere. */
+  verdict(chain: readonly string[], at: number): ChainEntry | Promise<ChainEntry>;
+  /** Once every record is in: settle order-dependent results (chains a later intermediate completes). */
+  settle(): Promise<void>;
+  stats(): Promise<SourceStats>;
+  close(): Promise<void>;
+}
+
+export interface SourceStats {
+  validations: number;
+  /** Distinct intermediates seen in the scan. */
+  intermediates: number;
+  anchors: number;
+  anchorSource: string;
+  rejectedAnchors: number;
+  workers: number;
+}
+
+/** An entry as it crosses a thread boundary: without the retry state, which stays with its validator. */
+export function wireEntry(e: ChainEntry): ChainEntry {
+  const { retry: _retry, ...rest } = e;
+  return rest;
+}

@@ -1,0 +1,150 @@
+import { Worker } from 'node:worker_threads';
+import { ChainService, type ChainEntry } from './chain-service.js';
+import type { PlainSettings } from './service-settings.js';
+import type { SourceStats, VerdictSource } from './verdict-source.js';
+import type { ValidateRequest, WorkerRequest } from './validation-worker.js';
+
+/** A request without its id (Omit distributed over the union). */
+type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  /** Validations waiting to be posted as one batch. */
+  batch: Array<{ req: ValidateRequest; resolve: (e: ChainEntry) => void; reject: (e: Error) => void }>;
+}
+
+/** Validations per message: one postMessage per chain costs about as much as validating it. */
+const BATCH = 64;
+
+/**
+ * Distinct chains validated on worker threads (the main thread keeps reading
+ * and feeding the other analyses). A chain always goes to the same worker (by
+ * its hash), which keeps the verdict; the main thread caches it too, so a
+ * repeated chain costs one hash and a map lookup. Each worker sees part of
+ * the scan's intermediates: settle() pools them all before rechecking the
+ * chains that found no issuer, so results match the in-thread validator.
+ */
+export class WorkerPool implements VerdictSource {
+  private readonly slots: Slot[] = [];
+  private readonly cache = new Map<string, ChainEntry[]>();
+  private readonly inflight = new Map<string, Promise<ChainEntry>>();
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  constructor(settings: PlainSettings, workers: number) {
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: settings });
+      const slot: Slot = { worker, pending: new Map(), batch: [] };
+      worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
+        const p = slot.pending.get(m.id);
+        if (!p) return;
+        slot.pending.delete(m.id);
+        if (slot.pending.size === 0) worker.unref();
+        if (m.error !== undefined) p.reject(new Error(`certificate validation worker: ${m.error}`));
+        else p.resolve(m.value);
+      });
+      worker.on('error', (err) => this.fail(err));
+      worker.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`certificate validation worker exited with code ${code}`));
+      });
+      // Idle workers must not keep the process alive; busy ones do (see call()).
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failed ??= err;
+    for (const s of this.slots) {
+      for (const p of s.pending.values()) p.reject(err);
+      s.pending.clear();
+    }
+  }
+
+  private call<T>(slot: Slot, req: Request): Promise<T> {
+    if (this.failed) return Promise.reject(this.failed);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (slot.pending.size === 0) slot.worker.ref();
+      slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      slot.worker.postMessage({ ...req, id });
+    });
+  }
+
+  private lookup(hash: string, at: number): ChainEntry | undefined {
+    const list = this.cache.get(hash);
+    if (list) for (const e of list) if (at >= e.from && at < e.until) return e;
+    return undefined;
+  }
+
+  verdict(chain: readonly string[], at: number): ChainEntry | Promise<ChainEntry> {
+    const hash = ChainService.chainHash(chain);
+    const hit = this.lookup(hash, at);
+    if (hit) return hit;
+    const busy = this.inflight.get(hash);
+    // The same chain is on its way: wait for it, then look again (another time window may need its own verdict).
+    if (busy) return busy.then(() => this.verdict(chain, at));
+    const slot = this.slots[hash.charCodeAt(0) % this.slots.length]!;
+    const done = this.enqueue(slot, { id: 0, hash, chain: [...chain], at }).then((e) => {
+      const list = this.cache.get(hash);
+      if (list) list.push(e);
+      else this.cache.set(hash, [e]);
+      this.inflight.delete(hash);
+      return e;
+    });
+    this.inflight.set(hash, done);
+    return done;
+  }
+
+  private enqueue(slot: Slot, req: ValidateRequest): Promise<ChainEntry> {
+    return new Promise<ChainEntry>((resolve, reject) => {
+      slot.batch.push({ req, resolve, reject });
+      if (slot.batch.length >= BATCH) this.flush(slot);
+      // A partial batch goes out once the current burst of records is consumed.
+      else if (slot.batch.length === 1) setImmediate(() => this.flush(slot));
+    });
+  }
+
+  private flush(slot: Slot): void {
+    const items = slot.batch.splice(0);
+    if (items.length === 0) return;
+    this.call<ChainEntry[]>(slot, { type: 'validate-batch', items: items.map((i) => i.req) }).then(
+      (entries) => items.forEach((it, k) => it.resolve(entries[k]!)),
+      (err: Error) => items.forEach((it) => it.reject(err)),
+    );
+  }
+
+  async settle(): Promise<void> {
+    for (const s of this.slots) this.flush(s);
+    await Promise.all(this.inflight.values());
+    if (this.slots.length > 1) {
+      const lists = await Promise.all(this.slots.map((s) => this.call<string[]>(s, { type: 'intermediates' })));
+      const all = [...new Set(lists.flat())];
+      await Promise.all(this.slots.map((s) => this.call(s, { type: 'add-intermediates', list: all })));
+    }
+    type Changed = { from: number; until: number; entry: ChainEntry };
+    const changed = (await Promise.all(this.slots.map((s) => this.call<Changed[]>(s, { type: 'settle' })))).flat();
+    for (const c of changed) {
+      const mine = this.cache.get(c.entry.hash)?.find((x) => x.from === c.from && x.until === c.until);
+      if (mine) Object.assign(mine, c.entry);
+    }
+  }
+
+  async stats(): Promise<SourceStats> {
+    const all = await Promise.all(this.slots.map((s) => this.call<SourceStats>(s, { type: 'stats' })));
+    const first = all[0]!;
+    return {
+      ...first,
+      validations: all.reduce((n, s) => n + s.validations, 0),
+      intermediates: Math.max(...all.map((s) => s.intermediates)),
+      workers: this.slots.length,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,81 @@
+/** @wildtls/analysis-ca-practice: chain validity against a root store, and CA practice (the study's Fig. 4). */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { WildtlsError, defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
+import { loadTrustStore, type TrustStore } from './roots/trust-store.js';
+import { CaPracticeAnalyzer } from './analysis/ca-analyzer.js';
+import { ChainService } from './analysis/chain-service.js';
+import { serviceSettings, type PlainSettings } from './analysis/service-settings.js';
+import type { VerdictSource } from './analysis/verdict-source.js';
+import { WorkerPool } from './analysis/worker-pool.js';
+import { SharedClassifier, CHAIN_CLASSIFIER } from './analysis/shared-classifier.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+export { CaPracticeAnalyzer, type CaAnalyzerOptions } from './analysis/ca-analyzer.js';
+export { ChainService, type ChainEntry, type ServiceSettings } from './analysis/chain-service.js';
+export { VALIDITY_CLASSES, ERROR_CLASS, type ValidityClass, type ValidationError } from './validate/errors.js';
+export { PRACTICE_FLAGS, type PracticeFlag } from './practice/practice-flags.js';
+export { loadTrustStore, type TrustStore } from './roots/trust-store.js';
+export { WorkerPool } from './analysis/worker-pool.js';
+export type { VerdictSource, SourceStats } from './analysis/verdict-source.js';
+
+const OptionsSchema = Type.Object(
+  {
+    rootsFile: Type.Optional(Type.String({ description: "PEM bundle of trust anchors (default: Node's bundled Mozilla root store). --roots overrides it." })),
+    maxValidityDays: Type.Integer({ minimum: 1, default: 1185, description: 'Leaf validity above this many days is flagged long-validity (default 39 months, the CA/B limit of the study period).' }),
+    checkHostnames: Type.Boolean({ default: true, description: 'Check the leaf against the record\'s domain when it has one.' }),
+    useScanIntermediates: Type.Boolean({ default: true, description: 'Tell missing intermediates (completable from other chains in the scan) from unknown issuers.' }),
+    strictAnchors: Type.Boolean({ default: false, description: 'Apply the extension profile rules (AKI form, SKI, critical basicConstraints) to trust anchors too; off by default because a few Mozilla roots break them.' }),
+    maxIntermediates: Type.Integer({ minimum: 0, maximum: 16, default: 8, description: 'Most intermediates on a path (self-issued ones not counted).' }),
+    maxSignatureChecks: Type.Integer({ minimum: 1, maximum: 10000, default: 64, description: 'Most signature checks while building paths for one chain.' }),
+    workers: Type.Optional(Type.Integer({ minimum: 0, maximum: 16, description: 'Worker threads validating distinct chains (0: on the analysis thread). Default: one when the machine has two or more cores.' })),
+  },
+  { additionalProperties: false },
+);
+export type CaPracticeOptions = Static<typeof OptionsSchema>;
+
+type Opts = Partial<CaPracticeOptions> | undefined;
+
+function loadRoots(rootsFile: string | undefined): TrustStore {
+  try {
+    return loadTrustStore(rootsFile);
+  } catch (err) {
+    throw new WildtlsError('WILDTLS_ERR_USAGE', `ca-practice: cannot use the trust anchors in ${rootsFile}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function settings(options: Opts, rootsFile: string | undefined): PlainSettings {
+  return {
+    rootsFile: rootsFile ?? options?.rootsFile,
+    strictAnchors: options?.strictAnchors ?? false,
+    maxIntermediates: options?.maxIntermediates ?? 8,
+    maxSignatureChecks: options?.maxSignatureChecks ?? 64,
+    maxValidityDays: options?.maxValidityDays ?? 1185,
+    useScanIntermediates: options?.useScanIntermediates ?? true,
+  };
+}
+
+export default defineAnalysisPlugin<Opts>({
+  kind: 'analysis',
+  id: 'ca-practice',
+  version,
+  api: '^1.0.0',
+  description: 'Validates each distinct certificate chain against the Mozilla root store (every error per chain: self-signed, expired, unknown issuer, missing intermediate, bad signature, host name, other) and flags CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, long validity), per service and port.',
+  configSchema: OptionsSchema,
+  register: ({ container, options }) => {
+    // Registered at load so an analysis created before ours (reuse) finds it; configured in create().
+    container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(() => new ChainService(serviceSettings(settings(options, undefined)))) });
+  },
+  create: ({ options, params, container }) => {
+    const plain = settings(options, params.rootsFile);
+    const workers = options?.workers ?? (availableParallelism() > 1 ? 1 : 0);
+    // Load the store on this thread first, so a bad --roots file fails here with a clear error, not in a worker.
+    const store = loadRoots(plain.rootsFile);
+    const { rootsFile: _file, ...rest } = plain;
+    const service: VerdictSource = workers > 0 ? new WorkerPool(plain, workers) : new ChainService({ ...rest, store });
+    const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
+    if (shared instanceof SharedClassifier) shared.use(service);
+    return new CaPracticeAnalyzer({ version, service, at: params.at, checkHostnames: options?.checkHostnames ?? true });
+  },
+});

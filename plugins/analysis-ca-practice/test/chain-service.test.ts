@@ -1,0 +1,192 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ChainService, loadTrustStore } from '@wildtls/analysis-ca-practice';
+import { NOW, corruptSignature, issue, resign, type Issued } from './pki.js';
+
+const DAY = 86_400_000;
+let root: Issued;
+let inter: Issued;
+let leaf: Issued;
+let rootsFile: string;
+
+function service(): ChainService {
+  return new ChainService({
+    store: loadTrustStore(rootsFile),
+    strictAnchors: false,
+    maxIntermediates: 8,
+    maxSignatureChecks: 64,
+    maxValidityDays: 398,
+    useScanIntermediates: true,
+  });
+}
+
+function verdict(chain: Issued[], at = NOW, svc = service()) {
+  return svc.verdict(chain.map((c) => c.b64), at);
+}
+
+beforeAll(async () => {
+  root = await issue({ name: 'Test Root', ca: true });
+  inter = await issue({ name: 'Test Intermediate', ca: true, issuer: root });
+  leaf = await issue({ name: 'mail.example.org', dns: ['mail.example.org'], issuer: inter });
+  rootsFile = join(mkdtempSync(join(tmpdir(), 'ca-practice-')), 'roots.pem');
+  writeFileSync(rootsFile, root.pem);
+});
+
+describe('validity classes', () => {
+  it('valid: leaf and intermediate sent, root in the store', () => {
+    const v = verdict([leaf, inter]);
+    expect(v.errors).toEqual([]);
+    expect(v.flags).toEqual([]);
+    expect(ChainService.classes(v, false)).toEqual(['valid']);
+  });
+
+  it('self-signed', async () => {
+    const ss = await issue({ name: 'self.example.org', dns: ['self.example.org'] });
+    expect(verdict([ss]).errors).toEqual(['self-signed']);
+  });
+
+  it('expired and not yet valid, every certificate on the path', () => {
+    expect(verdict([leaf, inter], NOW + 200 * DAY).errors).toEqual(['expired']);
+    expect(verdict([leaf, inter], NOW - 60 * DAY).errors).toEqual(['not-yet-valid']);
+  });
+
+  it('keeps every error of a chain: expired and unknown issuer together', () => {
+    expect(verdict([leaf], NOW + 200 * DAY).errors.sort()).toEqual(['expired', 'unknown-issuer']);
+  });
+
+  it('unknown issuer when nothing in the scan has the intermediate', () => {
+    expect(verdict([leaf]).errors).toEqual(['unknown-issuer']);
+  });
+
+  it('missing intermediate when another chain of the scan sent it, in either order', async () => {
+    const other = await issue({ name: 'other.example.org', dns: ['other.example.org'], issuer: inter });
+    const svc = service();
+    verdict([other, inter], NOW, svc);
+    expect(verdict([leaf], NOW, svc).errors).toEqual(['missing-intermediate']);
+    const svc2 = service();
+    const first = verdict([leaf], NOW, svc2);
+    expect(first.errors).toEqual(['unknown-issuer']);
+    verdict([other, inter], NOW, svc2);
+    expect(svc2.recheck(first).errors).toEqual(['missing-intermediate']);
+  });
+
+  it('bad signature', () => {
+    expect(verdict([corruptSignature(leaf), inter]).errors).toEqual(['bad-signature']);
+  });
+
+  it('host name mismatch is per record, against SAN entries', () => {
+    const v = verdict([leaf, inter]);
+    expect(ChainService.hostMatches(v, { kind: 'dns', value: 'mail.example.org' })).toBe(true);
+    expect(ChainService.hostMatches(v, { kind: 'dns', value: 'MAIL.example.org.' })).toBe(true);
+    expect(ChainService.hostMatches(v, { kind: 'dns', value: 'imap.example.org' })).toBe(false);
+    expect(ChainService.classes(v, true)).toEqual(['hostname-mismatch']);
+  });
+
+  it('other: a leaf not for server authentication, an intermediate that is not a CA, a broken pathLen', async () => {
+    const client = await issue({ name: 'c.example.org', dns: ['c.example.org'], issuer: inter, eku: ['1.3.6.1.5.5.7.3.2'] });
+    expect(verdict([client, inter]).errors).toEqual(['extended-key-usage']);
+    const notCa = await issue({ name: 'Not A CA', issuer: root, noBasicConstraints: true, ca: false, dns: ['x.example.org'] });
+    const below = await issue({ name: 'y.example.org', dns: ['y.example.org'], issuer: notCa });
+    expect(verdict([below, notCa]).errors).toEqual(['not-a-ca', 'ca-key-usage']);
+    const pl0 = await issue({ name: 'PathLen Zero', ca: true, pathLen: 0, issuer: root });
+    const sub = await issue({ name: 'Sub CA', ca: true, issuer: pl0 });
+    const l = await issue({ name: 'z.example.org', dns: ['z.example.org'], issuer: sub });
+    expect(verdict([l, sub, pl0]).errors).toEqual(['path-length-exceeded']);
+    expect(ChainService.classes(verdict([l, sub, pl0]), false)).toEqual(['other']);
+  });
+
+  it('an unparsable certificate is reported, not thrown', () => {
+    const v = service().verdict(['AAAA', inter.b64], NOW);
+    expect(v.errors).toEqual(['malformed-certificate']);
+  });
+
+  it('hostile input: every truncation and a thousand random byte flips of a leaf never throw', () => {
+    const svc = service();
+    for (let n = 0; n < leaf.der.length; n++) {
+      const v = svc.verdict([leaf.der.subarray(0, n).toString('base64'), inter.b64], NOW);
+      expect(v.errors).toContain('malformed-certificate');
+    }
+    let seed = 12345;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 1000; i++) {
+      const der = Buffer.from(leaf.der);
+      for (let k = 0; k < 3; k++) der[Math.floor(rnd() * der.length)] = Math.floor(rnd() * 256);
+      const v = svc.verdict([der.toString('base64'), inter.b64], NOW);
+      expect(Array.isArray(v.errors)).toBe(true);
+    }
+  });
+});
+
+describe('CA practice flags', () => {
+  it('leaf issued directly by a root', async () => {
+    const direct = await issue({ name: 'd.example.org', dns: ['d.example.org'], issuer: root });
+    expect(verdict([direct]).flags).toEqual(['leaf-issued-by-root']);
+  });
+
+  it('chain sent out of order', async () => {
+    const i2 = await issue({ name: 'Second Intermediate', ca: true, issuer: inter });
+    const l = await issue({ name: 'o.example.org', dns: ['o.example.org'], issuer: i2 });
+    const v = verdict([l, inter, i2]);
+    expect(v.errors).toEqual([]);
+    expect(v.flags).toEqual(['out-of-order']);
+  });
+
+  it('root sent', () => {
+    const v = verdict([leaf, inter, root]);
+    expect(v.errors).toEqual([]);
+    expect(v.flags).toEqual(['root-sent']);
+  });
+
+  it('duplicate certificates', () => {
+    expect(verdict([leaf, inter, inter]).flags).toEqual(['duplicate-certificates']);
+  });
+
+  it('certificates not on the path', async () => {
+    const stray = await issue({ name: 'Stray CA', ca: true });
+    // A stray self-signed CA is both a root sent and a certificate off the path.
+    expect(verdict([leaf, inter, stray]).flags).toEqual(['root-sent', 'unused-certificates']);
+  });
+
+  it('weak RSA key', async () => {
+    const weak = await issue({ name: 'w.example.org', dns: ['w.example.org'], issuer: inter, rsaBits: 1024 });
+    const v = verdict([weak, inter]);
+    expect(v.flags).toEqual(['weak-key']);
+    expect(v.errors).toEqual(['weak-key']);
+  });
+
+  it('SHA-1 and MD5 signatures', async () => {
+    const rsaCa = await issue({ name: 'RSA Intermediate', ca: true, issuer: root, rsaBits: 2048 });
+    const l = await issue({ name: 'h.example.org', dns: ['h.example.org'], issuer: rsaCa });
+    const sha1 = await resign(l, rsaCa, 'sha1');
+    const md5 = await resign(l, rsaCa, 'md5');
+    const v1 = verdict([sha1, rsaCa]);
+    expect(v1.errors).toEqual([]);
+    expect(v1.flags).toEqual(['sha1-signature']);
+    const v5 = verdict([md5, rsaCa]);
+    expect(v5.errors).toEqual([]);
+    expect(v5.flags).toEqual(['md5-signature']);
+  });
+
+  it('long validity', async () => {
+    const long = await issue({ name: 'l.example.org', dns: ['l.example.org'], issuer: inter, notAfter: new Date(NOW + 3 * 365 * DAY) });
+    expect(verdict([long, inter]).flags).toEqual(['long-validity']);
+  });
+
+  it('CN not among the SANs', async () => {
+    const cn = await issue({ name: 'cn.example.org', dns: ['san.example.org'], issuer: inter });
+    expect(verdict([cn, inter]).flags).toEqual(['cn-not-in-san']);
+  });
+
+  it('validates a distinct chain once and reuses the verdict', () => {
+    const svc = service();
+    const a = verdict([leaf, inter], NOW, svc);
+    const b = verdict([leaf, inter], NOW + DAY, svc);
+    expect(b).toBe(a);
+    expect(svc.validations).toBe(1);
+    // A time past a validity boundary gets its own verdict.
+    expect(verdict([leaf, inter], NOW + 200 * DAY, svc).errors).toEqual(['expired']);
+    expect(svc.validations).toBe(2);
+  });
+});
