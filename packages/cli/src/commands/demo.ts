@@ -51,7 +51,7 @@ export default class Demo extends WildtlsCommand {
       for (const r of records) this.log(describeRecord(r) + '\n');
       if (setup) {
         const container = await createRunContainer(setup.config, setup.registry, setup.logger);
-        const wanted = ['starttls', 'crypto', 'sasl', 'ca-practice'];
+        const wanted = ['starttls', 'sasl', 'ca-practice'];
         for (const plugin of setup.registry.analyses().filter((a) => wanted.includes(a.id))) {
           const analyzer = await plugin.create({ options: (setup.config.options as Record<string, unknown>)[plugin.id], logger: setup.logger, container, params: {} });
           for (const r of records) await analyzer.consume(r);
