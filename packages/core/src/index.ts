@@ -65,6 +65,8 @@ export type { Analyzer } from './analysis/analyzer.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule } from './analysis/report.js';
 export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { readRecords } from './analysis/read-records.js';
+export { serverKey, share, ServerTally } from './analysis/server-key.js';
+export { CertificateFingerprints } from './analysis/certificate-fingerprints.js';
 
 export { runScan, type ScanSummary, type ScanService, type RunScanOptions } from './scan/run-scan.js';
 export { expandTarget } from './scan/expand-target.js';

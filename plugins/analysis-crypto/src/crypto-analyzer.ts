@@ -1,6 +1,6 @@
 import type { Analyzer, ProbeRecord, Report, ReportTable } from '@wildtls/core';
 import { CIPHER_CATEGORIES, cipherCategory } from './cipher-category.js';
-import { ServerTally, serverKey, share } from './server-key.js';
+import { ServerTally, serverKey, share } from '@wildtls/core';
 
 interface Group {
   service: string;

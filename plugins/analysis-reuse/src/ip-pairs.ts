@@ -1,4 +1,4 @@
-import { ipv4ToNumber } from './server-key.js';
+import { ipv4ToInt as ipv4ToNumber } from '@wildtls/core';
 
 /**
  * The distinct (service, IP) pairs a certificate or key was seen with, kept

@@ -2,10 +2,10 @@ import { createHash, hash } from 'node:crypto';
 import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from './chain-classifier.js';
 import { certificateParts, nameAttributes } from './der.js';
-import { Fingerprints } from './fingerprints.js';
+import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
 import { IpIds, IpPairs, MAX_SERVICES } from './ip-pairs.js';
 import { buildReuseTables, type CertView, type DistributionMode, type KeyView } from './reuse-tables.js';
-import { ServerTally, serverKey } from './server-key.js';
+import { ServerTally, serverKey } from '@wildtls/core';
 
 export interface ReuseAnalyzerOptions {
   version: string;

@@ -1,5 +1,5 @@
 import type { Analyzer, ProbeRecord, Report, ReportTable } from '@wildtls/core';
-import { ServerTally, serverKey, share } from './server-key.js';
+import { ServerTally, serverKey, share } from '@wildtls/core';
 
 /** Mechanisms that send the password in the clear (inside TLS or not). */
 export const DEFAULT_PLAINTEXT_MECHANISMS = ['PLAIN', 'LOGIN'];

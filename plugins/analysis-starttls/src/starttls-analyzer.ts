@@ -1,6 +1,6 @@
 import type { Analyzer, ProbeRecord, Report, ReportTable } from '@wildtls/core';
-import { Fingerprints } from './fingerprints.js';
-import { ServerTally, serverKey, share } from './server-key.js';
+import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
+import { ServerTally, serverKey, share } from '@wildtls/core';
 
 /** Per service and port: STARTTLS funnel counts (Table I) and certificate sets (Table III). */
 interface Group {

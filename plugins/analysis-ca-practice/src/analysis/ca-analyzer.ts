@@ -2,7 +2,7 @@ import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import { buildTables, type Group } from './report-tables.js';
-import { serverKey } from './server-key.js';
+import { serverKey } from '@wildtls/core';
 import type { VerdictSource } from './verdict-source.js';
 
 export interface CaAnalyzerOptions {

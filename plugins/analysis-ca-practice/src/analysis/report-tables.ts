@@ -2,7 +2,7 @@ import type { ReportCell, ReportColumn, ReportTable } from '@wildtls/core';
 import { PRACTICE_FLAGS, PRACTICE_FLAG_TITLES } from '../practice/practice-flags.js';
 import { ERROR_CLASS, VALIDITY_CLASSES, classesOf, primaryClass, type ValidationError, type ValidityClass } from '../validate/errors.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
-import { share } from './server-key.js';
+import { share } from '@wildtls/core';
 
 /** One (service, port) group. */
 export interface Group {

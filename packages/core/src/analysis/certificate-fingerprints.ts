@@ -6,7 +6,7 @@ import { createHash, hash } from 'node:crypto';
  * record); only a text not seen before is decoded and hashed as DER. Two
  * texts of the same DER map to the same fingerprint.
  */
-export class Fingerprints {
+export class CertificateFingerprints {
   private readonly byText = new Map<string, string>();
 
   /** The DER's SHA-256 (hex), and the DER when this text is new. */

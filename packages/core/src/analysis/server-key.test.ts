@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServerTally, serverKey } from '../src/server-key.js';
+import { ServerTally, serverKey } from './server-key.js';
 
 describe('server keys', () => {
   it('packs IPv4 and port into a number, anything else into a string', () => {
