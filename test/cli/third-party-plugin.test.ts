@@ -83,6 +83,20 @@ describe('a third-party plugin outside plugins/', () => {
     expect(validate(rec), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it('feeds an analysis live on the result bus during the scan', async () => {
+    const cfg = join(dir, 'with-analysis.yaml');
+    writeFileSync(cfg, readFileSync(join(dir, 'wildtls.config.yaml'), 'utf8').replace('plugins:\n', 'plugins:\n  - "@wildtls/analysis-starttls"\n  - "@wildtls/analysis-sasl"\n'));
+    const report = join(dir, 'live-report.json');
+    const r = await runCli(['scan', '127.0.0.1', '--port', String(server.port), '--config', cfg, '--analysis', 'starttls', '--analysis', 'sasl', '--format', 'json', '--report', report], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const reports = JSON.parse(readFileSync(report, 'utf8'));
+    expect(Object.keys(reports).sort()).toEqual(['sasl', 'starttls']);
+    expect(reports.starttls.totals).toMatchObject({ records: 1, servers: 1 });
+    const table = reports.starttls.tables[0];
+    const row = table.rows.find((x: Record<string, unknown>) => Object.values(x).includes('hello'));
+    expect(row, JSON.stringify(table.rows)).toBeDefined();
+  });
+
   it('is listed by `wildtls plugins` with its source', async () => {
     const r = await runCli(['plugins', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
