@@ -77,8 +77,15 @@ export class ClientHandshake {
   constructor(profile: TlsProfile, readonly options: ClientHandshakeOptions) {
     this.cp = compileProfile(profile);
     this.recordVersion = this.cp.recordVersion;
-    this.clientRandom = options.replay?.clientRandom ?? randomBytes(32);
-    this.sessionId = options.replay?.sessionId ?? randomBytes(profile.sessionIdLength);
+    if (options.replay) {
+      this.clientRandom = options.replay.clientRandom;
+      this.sessionId = options.replay.sessionId;
+    } else {
+      // One call to the CSPRNG for both (each randomBytes call costs a few µs).
+      const rnd = randomBytes(32 + profile.sessionIdLength);
+      this.clientRandom = rnd.subarray(0, 32);
+      this.sessionId = rnd.subarray(32);
+    }
     this.maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
   }
 

@@ -85,21 +85,41 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
   }
 }
 
+// Extensions whose bytes depend on the connection; all others depend only on the profile.
+const PER_CONNECTION = new Set(['server_name', 'alpn', 'key_share']);
+
+/** The parts of a ClientHello that depend only on the profile, encoded on first use. */
+interface FixedParts {
+  head: Buffer[];
+  extensions: Map<string, Buffer | null>;
+}
+const fixedCache = new WeakMap<CompiledProfile, FixedParts>();
+
+function fixedParts(c: CompiledProfile): FixedParts {
+  let f = fixedCache.get(c);
+  if (!f) {
+    f = { head: [vec16(Buffer.concat(c.suites.map(u16))), vec8(Buffer.from(c.profile.compressionMethods))], extensions: new Map() };
+    fixedCache.set(c, f);
+  }
+  return f;
+}
+
 /** The ClientHello handshake message (type, length, body). */
 export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
+  const fixed = fixedParts(c);
   const exts: Buffer[] = [];
   for (const name of c.profile.extensions) {
-    const body = extensionBody(name, c, input);
-    if (body) exts.push(u16(EXTENSIONS[name]!), vec16(body));
+    const perConnection = PER_CONNECTION.has(name);
+    let ext = perConnection ? undefined : fixed.extensions.get(name);
+    if (ext === undefined) {
+      const body = extensionBody(name, c, input);
+      ext = body ? Buffer.concat([u16(EXTENSIONS[name]!), vec16(body)]) : null;
+      if (!perConnection) fixed.extensions.set(name, ext);
+    }
+    if (ext) exts.push(ext);
   }
   if (input.cookie) exts.push(u16(EXTENSIONS.cookie!), vec16(vec16(input.cookie)));
-  const parts = [
-    u16(c.clientVersion),
-    input.random,
-    vec8(input.sessionId),
-    vec16(Buffer.concat(c.suites.map(u16))),
-    vec8(Buffer.from(c.profile.compressionMethods)),
-  ];
+  const parts = [u16(c.clientVersion), input.random, vec8(input.sessionId), ...fixed.head];
   // SSL 3.0 style hellos carry no extensions block at all.
   if (exts.length > 0) parts.push(vec16(Buffer.concat(exts)));
   return handshakeMessage(1, Buffer.concat(parts));

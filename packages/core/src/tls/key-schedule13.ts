@@ -7,18 +7,44 @@ export function hashLen(h: Hash13): number {
   return h === 'sha256' ? 32 : 48;
 }
 
+const ZEROS: Record<Hash13, Buffer> = { sha256: Buffer.alloc(32), sha384: Buffer.alloc(48) };
+const EMPTY = Buffer.alloc(0);
+
 export function hkdfExtract(h: Hash13, salt: Buffer, ikm: Buffer): Buffer {
-  return createHmac(h, salt.length ? salt : Buffer.alloc(hashLen(h))).update(ikm).digest();
+  return createHmac(h, salt.length ? salt : ZEROS[h]).update(ikm).digest();
+}
+
+// HkdfLabel without its context: length, "tls13 " label. A handful of labels, so built once each.
+const labelPrefixes = new Map<string, Buffer>();
+
+function labelPrefix(label: string, length: number): Buffer {
+  const key = `${label}/${length}`;
+  let p = labelPrefixes.get(key);
+  if (!p) {
+    const full = Buffer.from(`tls13 ${label}`, 'ascii');
+    labelPrefixes.set(key, (p = Buffer.concat([Buffer.from([length >> 8, length & 255, full.length]), full])));
+  }
+  return p;
 }
 
 export function hkdfExpandLabel(h: Hash13, secret: Buffer, label: string, context: Buffer, length: number): Buffer {
-  const full = Buffer.from(`tls13 ${label}`, 'ascii');
-  const info = Buffer.concat([Buffer.from([length >> 8, length & 255, full.length]), full, Buffer.from([context.length]), context]);
+  const prefix = labelPrefix(label, length);
+  // info || 0x01 in one buffer: every TLS 1.3 secret, key and IV fits in the first HMAC block.
+  const info = Buffer.allocUnsafe(prefix.length + 2 + context.length);
+  prefix.copy(info, 0);
+  info[prefix.length] = context.length;
+  context.copy(info, prefix.length + 1);
+  info[info.length - 1] = 1;
+  if (length <= hashLen(h)) {
+    const t1 = createHmac(h, secret).update(info).digest();
+    return length === t1.length ? t1 : t1.subarray(0, length);
+  }
   const out: Buffer[] = [];
-  let prev = Buffer.alloc(0);
+  const body = info.subarray(0, info.length - 1);
+  let prev = EMPTY;
   let total = 0;
   for (let i = 1; total < length; i++) {
-    prev = createHmac(h, secret).update(prev).update(info).update(Buffer.from([i])).digest();
+    prev = createHmac(h, secret).update(prev).update(body).update(Buffer.from([i])).digest();
     out.push(prev);
     total += prev.length;
   }
@@ -29,8 +55,13 @@ export function deriveSecret(h: Hash13, secret: Buffer, label: string, transcrip
   return hkdfExpandLabel(h, secret, label, transcriptHash, hashLen(h));
 }
 
+const emptyHashes = new Map<Hash13, Buffer>();
+
+/** Hash of the empty string (constant per hash, computed once). */
 export function emptyHash(h: Hash13): Buffer {
-  return createHash(h).digest();
+  let e = emptyHashes.get(h);
+  if (!e) emptyHashes.set(h, (e = createHash(h).digest()));
+  return e;
 }
 
 export interface HandshakeSecrets {
@@ -45,7 +76,7 @@ const earlyDerived = new Map<Hash13, Buffer>();
 export function handshakeSecrets(h: Hash13, shared: Buffer, helloHash: Buffer): HandshakeSecrets {
   let derived = earlyDerived.get(h);
   if (!derived) {
-    derived = deriveSecret(h, hkdfExtract(h, Buffer.alloc(0), Buffer.alloc(hashLen(h))), 'derived', emptyHash(h));
+    derived = deriveSecret(h, hkdfExtract(h, EMPTY, ZEROS[h]), 'derived', emptyHash(h));
     earlyDerived.set(h, derived);
   }
   const hs = hkdfExtract(h, derived, shared);
@@ -54,15 +85,15 @@ export function handshakeSecrets(h: Hash13, shared: Buffer, helloHash: Buffer): 
 
 export function applicationSecrets(h: Hash13, handshakeSecret: Buffer, finishedHash: Buffer): { client: Buffer; server: Buffer } {
   const derived = deriveSecret(h, handshakeSecret, 'derived', emptyHash(h));
-  const master = hkdfExtract(h, derived, Buffer.alloc(hashLen(h)));
+  const master = hkdfExtract(h, derived, ZEROS[h]);
   return { client: deriveSecret(h, master, 'c ap traffic', finishedHash), server: deriveSecret(h, master, 's ap traffic', finishedHash) };
 }
 
 export function trafficKeys(h: Hash13, secret: Buffer, keyLen: number): { key: Buffer; iv: Buffer } {
-  return { key: hkdfExpandLabel(h, secret, 'key', Buffer.alloc(0), keyLen), iv: hkdfExpandLabel(h, secret, 'iv', Buffer.alloc(0), 12) };
+  return { key: hkdfExpandLabel(h, secret, 'key', EMPTY, keyLen), iv: hkdfExpandLabel(h, secret, 'iv', EMPTY, 12) };
 }
 
 export function finishedVerifyData(h: Hash13, baseSecret: Buffer, transcriptHash: Buffer): Buffer {
-  const key = hkdfExpandLabel(h, baseSecret, 'finished', Buffer.alloc(0), hashLen(h));
+  const key = hkdfExpandLabel(h, baseSecret, 'finished', EMPTY, hashLen(h));
   return createHmac(h, key).update(transcriptHash).digest();
 }

@@ -25,15 +25,18 @@ function seqBytes(seq: bigint): Buffer {
 
 function xorNonce(iv: Buffer, seq: bigint): Buffer {
   const n = Buffer.from(iv);
-  const s = seqBytes(seq);
-  for (let i = 0; i < 8; i++) n[n.length - 8 + i]! ^= s[i]!;
+  const at = n.length - 8;
+  n.writeBigUInt64BE(n.readBigUInt64BE(at) ^ seq, at);
   return n;
 }
 
-function aeadSeal(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, pt: Buffer): Buffer {
+/** Ciphertext and tag of one record, after `head` (the header, or header and explicit nonce) in one buffer. */
+function aeadSeal(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, pt: Buffer, head: Buffer): Buffer {
   const c = createCipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
   c.setAAD(aad);
-  return Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]);
+  const ct = c.update(pt);
+  const rest = c.final(); // AEAD modes buffer nothing: empty
+  return Buffer.concat([head, ct, rest, c.getAuthTag()]);
 }
 
 function aeadOpen(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, ct: Buffer): Buffer {
@@ -42,7 +45,9 @@ function aeadOpen(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, ct: B
     const d = createDecipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
     d.setAAD(aad);
     d.setAuthTag(ct.subarray(ct.length - 16));
-    return Buffer.concat([d.update(ct.subarray(0, ct.length - 16)), d.final()]);
+    const pt = d.update(ct.subarray(0, ct.length - 16));
+    const rest = d.final(); // checks the tag; AEAD modes return no bytes here
+    return rest.length ? Buffer.concat([pt, rest]) : pt;
   } catch {
     throw new TlsFailure('protocol', 'record authentication failed (bad_record_mac)', 'record');
   }
@@ -54,9 +59,11 @@ export class Tls13Protection implements RecordProtection {
   constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {}
 
   seal(type: number, plaintext: Buffer): Buffer {
-    const inner = Buffer.concat([plaintext, Buffer.from([type])]);
+    const inner = Buffer.allocUnsafe(plaintext.length + 1);
+    plaintext.copy(inner);
+    inner[plaintext.length] = type;
     const h = header(23, 0x0303, inner.length + 16);
-    return Buffer.concat([h, aeadSeal(this.cipher, this.key, xorNonce(this.iv, this.seq++), h, inner)]);
+    return aeadSeal(this.cipher, this.key, xorNonce(this.iv, this.seq++), h, inner, h);
   }
 
   open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
@@ -86,11 +93,10 @@ export class Tls12AeadProtection implements RecordProtection {
     const aad = this.aad(seq, type, plaintext.length);
     if (this.explicit) {
       const explicitNonce = seqBytes(seq);
-      const ct = aeadSeal(this.cipher, this.key, Buffer.concat([this.iv, explicitNonce]), aad, plaintext);
-      return Buffer.concat([header(type, this.version, ct.length + 8), explicitNonce, ct]);
+      const head = Buffer.concat([header(type, this.version, plaintext.length + 24), explicitNonce]);
+      return aeadSeal(this.cipher, this.key, Buffer.concat([this.iv, explicitNonce]), aad, plaintext, head);
     }
-    const ct = aeadSeal(this.cipher, this.key, xorNonce(this.iv, seq), aad, plaintext);
-    return Buffer.concat([header(type, this.version, ct.length), ct]);
+    return aeadSeal(this.cipher, this.key, xorNonce(this.iv, seq), aad, plaintext, header(type, this.version, plaintext.length + 16));
   }
 
   open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
