@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
-import { NodeTlsEngine, ProbeRecordSchema, RawTlsEngine, type ProbeRecord, type TlsEngine } from '@wildtls/core';
+import { type ProbeRecord, type TlsEngine } from '@wildtls/core';
 import { certificateChain, runDialogAgainst, type TestChain } from '@wildtls/core/testing';
 import imapPlugin from '@wildtls/protocol-imap';
 import pop3Plugin from '@wildtls/protocol-pop3';
+import { ENGINES, expectChainSent, startAll, valid } from '../harness/real-server-checks.js';
 import { haveBinary } from '../harness/daemon.js';
 import { DOVECOT, startDovecot, type DovecotInstance } from './dovecot/start-dovecot.js';
 
@@ -15,15 +14,11 @@ import { DOVECOT, startDovecot, type DovecotInstance } from './dovecot/start-dov
  * hide LOGINDISABLED, so the instances never listen on 127.0.0.1.
  */
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const validate = ajv.compile(ProbeRecordSchema);
 
 const [imap, imaps] = imapPlugin.services;
 const [pop3, pop3s] = pop3Plugin.services;
 
 /** Every assertion must hold for both TLS engines (chain[0] and version are what the wire says). */
-const ENGINES: [string, () => TlsEngine][] = [['node:tls', () => new NodeTlsEngine()], ['raw', () => new RawTlsEngine()]];
 let engine: () => TlsEngine = ENGINES[0]![1];
 
 let chain: TestChain;
@@ -37,16 +32,8 @@ function run(spec: typeof imap, host: string, port: number, protocolId: string):
   return runDialogAgainst({ host, port, spec: spec!, protocolId, domain: 'mail.wildtls.test', engine: engine() });
 }
 
-function valid(r: ProbeRecord): ProbeRecord {
-  if (!validate(r)) throw new Error(`record does not match the schema: ${ajv.errorsText(validate.errors)}`);
-  return r;
-}
 
-function expectChain(r: ProbeRecord): void {
-  const sent = r.tls!.chain.map((c) => Buffer.from(c, 'base64'));
-  expect(sent[0]!.equals(chain.leaf.der)).toBe(true);
-  expect(sent[1]!.equals(chain.intermediate.der)).toBe(true);
-}
+const expectChain = (r: ProbeRecord): void => expectChainSent(r, chain);
 
 beforeAll(async () => {
   if (!haveBinary(DOVECOT)) throw new Error(`${DOVECOT} missing: apt-get install dovecot-imapd dovecot-pop3d`);
@@ -63,16 +50,6 @@ beforeAll(async () => {
   ]);
 });
 
-/** Start all instances; if one fails, stop the others before failing. */
-async function startAll(starts: Promise<DovecotInstance>[]): Promise<DovecotInstance[]> {
-  const settled = await Promise.allSettled(starts);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.stop()] : [])));
-    throw failed.reason;
-  }
-  return settled.map((s) => (s as PromiseFulfilledResult<DovecotInstance>).value);
-}
 
 afterAll(async () => {
   await Promise.all([strict, plaintext, cram, noTls, badCert].filter(Boolean).map((d) => d.stop()));

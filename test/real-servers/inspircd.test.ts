@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
-import { NodeTlsEngine, ProbeRecordSchema, RawTlsEngine, type ProbeRecord, type TlsEngine } from '@wildtls/core';
+import { type ProbeRecord } from '@wildtls/core';
 import { certificateChain, runDialogAgainst, type TestChain } from '@wildtls/core/testing';
 import irc from '@wildtls/protocol-irc';
+import { ENGINES, expectChainSent, startAll, valid } from '../harness/real-server-checks.js';
 import { haveBinary } from '../harness/daemon.js';
 import { INSPIRCD, startInspircd, type InspircdInstance } from './inspircd/start-inspircd.js';
 
@@ -13,14 +12,10 @@ import { INSPIRCD, startInspircd, type InspircdInstance } from './inspircd/start
  * plaintext port 6667 and an IRCS port 6697.
  */
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const validate = ajv.compile(ProbeRecordSchema);
 const [ircService, ircsService] = irc.services;
 const NAME = 'irc.wildtls.test';
 const CAPS = ['account-notify', 'away-notify', 'extended-join', 'inspircd.org/poison', 'inspircd.org/standard-replies', 'server-time'];
 
-const ENGINES: [string, () => TlsEngine][] = [['node:tls', () => new NodeTlsEngine()], ['raw', () => new RawTlsEngine()]];
 
 let chain: TestChain;
 let withStarttls: InspircdInstance;
@@ -31,32 +26,18 @@ beforeAll(async () => {
   chain = await certificateChain({ leafName: NAME });
   const certChainPem = [chain.leaf.certPem, chain.intermediate.certPem].map((p) => p.trim() + '\n').join('');
   const tls = { certChainPem, keyPem: chain.leaf.keyPem, serverName: NAME };
-  const started = await Promise.allSettled([
+  [withStarttls, without] = await startAll([
     startInspircd({ ip: '127.0.13.1', starttls: true, priority: 'NORMAL:-VERS-ALL:+VERS-TLS1.2', ...tls }),
     startInspircd({ ip: '127.0.13.2', starttls: false, priority: 'NORMAL', ...tls }),
   ]);
-  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.stop()] : [])));
-    throw failed.reason;
-  }
-  [withStarttls, without] = started.map((s) => (s as PromiseFulfilledResult<InspircdInstance>).value);
 });
 
 afterAll(async () => {
   await Promise.all([withStarttls, without].filter(Boolean).map((d) => d.stop()));
 });
 
-function valid(r: ProbeRecord): ProbeRecord {
-  if (!validate(r)) throw new Error(`record does not match the schema: ${ajv.errorsText(validate.errors)}`);
-  return r;
-}
 
-function expectChain(r: ProbeRecord): void {
-  const sent = r.tls!.chain.map((c) => Buffer.from(c, 'base64'));
-  expect(sent[0]!.equals(chain.leaf.der)).toBe(true);
-  expect(sent[1]!.equals(chain.intermediate.der)).toBe(true);
-}
+const expectChain = (r: ProbeRecord): void => expectChainSent(r, chain);
 
 describe.each(ENGINES)('InspIRCd 3.15 with the %s engine', (_name, engine) => {
   const run = (spec: typeof ircService, d: InspircdInstance, port: number) =>

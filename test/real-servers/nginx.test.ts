@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
-import { NodeTlsEngine, ProbeRecordSchema, RawTlsEngine, type ProbeRecord, type TlsEngine } from '@wildtls/core';
+import { type ProbeRecord } from '@wildtls/core';
 import { certificateChain, runDialogAgainst, type TestChain } from '@wildtls/core/testing';
 import https from '@wildtls/protocol-https';
+import { ENGINES, expectChainSent, valid } from '../harness/real-server-checks.js';
 import { haveBinary } from '../harness/daemon.js';
 import { NGINX, startNginx, type NginxInstance, type NginxSite } from './nginx/start-nginx.js';
 
@@ -12,16 +11,12 @@ import { NGINX, startNginx, type NginxInstance, type NginxSite } from './nginx/s
  * (TLS 1.3 only, no HSTS, 404), port 8443 so the suite needs no privileged port.
  */
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const validate = ajv.compile(ProbeRecordSchema);
 const spec = https.services[0]!;
 const NAME = 'www.wildtls.test';
 const HSTS = 'max-age=31536000; includeSubDomains; preload';
 const TLS12: NginxSite = { ip: '127.0.14.1', port: 8443, serverName: NAME, protocols: 'TLSv1.2', hsts: HSTS, status: 200 };
 const TLS13: NginxSite = { ip: '127.0.14.2', port: 8443, serverName: NAME, protocols: 'TLSv1.3', status: 404 };
 
-const ENGINES: [string, () => TlsEngine][] = [['node:tls', () => new NodeTlsEngine()], ['raw', () => new RawTlsEngine()]];
 
 let chain: TestChain;
 let nginx: NginxInstance;
@@ -37,16 +32,8 @@ afterAll(async () => {
   await nginx?.stop();
 });
 
-function valid(r: ProbeRecord): ProbeRecord {
-  if (!validate(r)) throw new Error(`record does not match the schema: ${ajv.errorsText(validate.errors)}`);
-  return r;
-}
 
-function expectChain(r: ProbeRecord): void {
-  const sent = r.tls!.chain.map((c) => Buffer.from(c, 'base64'));
-  expect(sent[0]!.equals(chain.leaf.der)).toBe(true);
-  expect(sent[1]!.equals(chain.intermediate.der)).toBe(true);
-}
+const expectChain = (r: ProbeRecord): void => expectChainSent(r, chain);
 
 describe.each(ENGINES)('nginx 1.22 with the %s engine', (_name, engine) => {
   const run = (site: NginxSite, domain?: string) =>

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
-import { NodeTlsEngine, ProbeRecordSchema, RawTlsEngine, type ProbeRecord, type TlsEngine } from '@wildtls/core';
+import { type ProbeRecord } from '@wildtls/core';
 import { certificateChain, runDialogAgainst, type TestChain } from '@wildtls/core/testing';
 import xmpp from '@wildtls/protocol-xmpp';
+import { ENGINES, expectChainSent, startAll, valid } from '../harness/real-server-checks.js';
 import { haveBinary } from '../harness/daemon.js';
 import { PROSODY, startProsody, type ProsodyInstance } from './prosody/start-prosody.js';
 
@@ -14,13 +13,9 @@ import { PROSODY, startProsody, type ProsodyInstance } from './prosody/start-pro
  * start to the next (Lua table order), so both are compared as sets.
  */
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const validate = ajv.compile(ProbeRecordSchema);
 const service = (name: string) => xmpp.services.find((s) => s.name === name)!;
 const HOST = 'xmpp.wildtls.test';
 
-const ENGINES: [string, () => TlsEngine][] = [['node:tls', () => new NodeTlsEngine()], ['raw', () => new RawTlsEngine()]];
 
 let chain: TestChain;
 let lax: ProsodyInstance;
@@ -31,32 +26,18 @@ beforeAll(async () => {
   chain = await certificateChain({ leafName: HOST });
   const certChainPem = [chain.leaf.certPem, chain.intermediate.certPem].map((p) => p.trim() + '\n').join('');
   const tls = { certChainPem, keyPem: chain.leaf.keyPem, host: HOST };
-  const started = await Promise.allSettled([
+  [lax, strict] = await startAll([
     startProsody({ ip: '127.0.12.1', c2sRequireEncryption: false, protocol: 'tlsv1_2', ...tls }),
     startProsody({ ip: '127.0.12.2', c2sRequireEncryption: true, protocol: 'tlsv1_2+', ...tls }),
   ]);
-  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.stop()] : [])));
-    throw failed.reason;
-  }
-  [lax, strict] = started.map((s) => (s as PromiseFulfilledResult<ProsodyInstance>).value);
 });
 
 afterAll(async () => {
   await Promise.all([lax, strict].filter(Boolean).map((d) => d.stop()));
 });
 
-function valid(r: ProbeRecord): ProbeRecord {
-  if (!validate(r)) throw new Error(`record does not match the schema: ${ajv.errorsText(validate.errors)}`);
-  return r;
-}
 
-function expectChain(r: ProbeRecord): void {
-  const sent = r.tls!.chain.map((c) => Buffer.from(c, 'base64'));
-  expect(sent[0]!.equals(chain.leaf.der)).toBe(true);
-  expect(sent[1]!.equals(chain.intermediate.der)).toBe(true);
-}
+const expectChain = (r: ProbeRecord): void => expectChainSent(r, chain);
 
 const set = (xs: string[] | undefined) => new Set(xs ?? []);
 
