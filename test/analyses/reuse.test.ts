@@ -69,7 +69,7 @@ describe('reuse analysis on synthetic results', () => {
   it('uses the classifier registered by the validation plugin when there is one', async () => {
     const c = root.createChildContainer();
     const calls: number[] = [];
-    const everythingValid: ChainClassifier = { classify: async (chain) => (calls.push(chain.length), 'valid') };
+    const everythingValid: ChainClassifier = { classify: async (chain) => (calls.push(chain.length), 'valid' as const) };
     c.register(CHAIN_CLASSIFIER, { useValue: everythingValid });
     const analyzer = await reusePlugin.create({ options: {}, params: {}, container: c, logger: {} as never });
     const [r] = await s.run(analyzer);
@@ -83,9 +83,9 @@ describe('reuse analysis on synthetic results', () => {
     const rootsFile = join(dirname(s.file), 'roots.pem');
     const c = root.createChildContainer();
     // As a run does: every plugin's register hook first, then the analyzers.
-    await caPracticePlugin.register!({ container: c, logger: silentLogger, options: undefined });
-    const reuse = await reusePlugin.create({ options: {}, params: { rootsFile }, container: c, logger: silentLogger });
-    const ca = await caPracticePlugin.create({ options: undefined, params: { rootsFile }, container: c, logger: silentLogger });
+    await caPracticePlugin.register!({ container: c, logger: silentLogger(), options: undefined });
+    const reuse = await reusePlugin.create({ options: {}, params: { rootsFile }, container: c, logger: silentLogger() });
+    const ca = await caPracticePlugin.create({ options: undefined, params: { rootsFile }, container: c, logger: silentLogger() });
     const [r] = await s.run(reuse, ca);
     expect(r!.notes?.join(' ')).toContain('ca-practice');
     const rows = Object.fromEntries(table(r!, 'summary').rows.map((x) => [x.service, x]));
