@@ -2,6 +2,7 @@
 export class Semaphore {
   private held = 0;
   private readonly waiting: Array<() => void> = [];
+  private readonly idlers: Array<() => void> = [];
 
   constructor(private readonly limit: number) {}
 
@@ -19,12 +20,17 @@ export class Semaphore {
 
   release(): void {
     const next = this.waiting.shift();
-    if (next) next();
-    else this.held--;
+    if (next) {
+      next(); // the slot passes straight to the next waiter
+      return;
+    }
+    this.held--;
+    if (this.held === 0) for (const w of this.idlers.splice(0)) w();
   }
 
   /** Resolves when nobody holds the semaphore. */
-  async idle(): Promise<void> {
-    while (this.held > 0) await new Promise((r) => setTimeout(r, 5));
+  idle(): Promise<void> {
+    if (this.held === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idlers.push(resolve));
   }
 }
