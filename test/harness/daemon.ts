@@ -90,3 +90,23 @@ export async function stopPid(pid: number, graceMs = 3000): Promise<void> {
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * Wait until a daemon started from a temp folder listens on every endpoint.
+ * On failure it is stopped, its folder removed, and the error carries its
+ * output. The returned daemon's stop() also removes the folder.
+ */
+export async function whenListening(name: string, d: Daemon, dir: string, endpoints: Array<[host: string, port: number]>, timeoutMs?: number): Promise<Daemon> {
+  const stop = async () => {
+    await d.stop();
+    removeDir(dir);
+  };
+  try {
+    for (const [host, port] of endpoints) await waitForPort(host, port, timeoutMs);
+  } catch (err) {
+    const out = d.output();
+    await stop();
+    throw new Error(`${name} did not start: ${(err as Error).message}\n${out}`);
+  }
+  return { ...d, stop };
+}

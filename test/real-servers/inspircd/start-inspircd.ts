@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../../harness/daemon.js';
+import { startForeground, tempDir, whenListening, type Daemon } from '../../harness/daemon.js';
 
 export const INSPIRCD = '/usr/sbin/inspircd';
 
@@ -53,20 +53,6 @@ ${s.starttls ? '<module name="starttls">' : ''}
 `;
   writeFileSync(join(dir, 'inspircd.conf'), config);
   const d = startForeground(INSPIRCD, [`--config=${join(dir, 'inspircd.conf')}`, '--nofork', '--runasroot']);
-  try {
-    for (const p of Object.values(ports)) await waitForPort(s.ip, p);
-  } catch (err) {
-    await d.stop();
-    removeDir(dir);
-    throw new Error(`inspircd on ${s.ip} did not start: ${(err as Error).message}\n${d.output()}`);
-  }
-  return {
-    ...d,
-    ip: s.ip,
-    ports,
-    stop: async () => {
-      await d.stop();
-      removeDir(dir);
-    },
-  };
+  const ready = await whenListening(`inspircd on ${s.ip}`, d, dir, Object.values(ports).map((p) => [s.ip, p]));
+  return { ...ready, ip: s.ip, ports };
 }

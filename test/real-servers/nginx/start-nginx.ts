@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../../harness/daemon.js';
+import { startForeground, tempDir, whenListening, type Daemon } from '../../harness/daemon.js';
 
 export const NGINX = '/usr/sbin/nginx';
 
@@ -57,19 +57,6 @@ ${servers}
 `;
   writeFileSync(join(dir, 'nginx.conf'), conf);
   const d = startForeground(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'logs', 'error.log')]);
-  try {
-    for (const s of sites) await waitForPort(s.ip, s.port);
-  } catch (err) {
-    await d.stop();
-    removeDir(dir);
-    throw new Error(`nginx did not start: ${(err as Error).message}\n${d.output()}`);
-  }
-  return {
-    ...d,
-    sites,
-    stop: async () => {
-      await d.stop();
-      removeDir(dir);
-    },
-  };
+  const ready = await whenListening('nginx', d, dir, sites.map((s) => [s.ip, s.port]));
+  return { ...ready, sites };
 }

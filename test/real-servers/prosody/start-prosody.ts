@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../../harness/daemon.js';
+import { startForeground, tempDir, whenListening, type Daemon } from '../../harness/daemon.js';
 
 export const PROSODY = '/usr/bin/prosody';
 
@@ -56,20 +56,6 @@ VirtualHost "${s.host}"
 `;
   writeFileSync(join(dir, 'prosody.cfg.lua'), config);
   const d = startForeground(PROSODY, ['--config', join(dir, 'prosody.cfg.lua'), '-F']);
-  try {
-    for (const p of Object.values(ports)) await waitForPort(s.ip, p);
-  } catch (err) {
-    await d.stop();
-    removeDir(dir);
-    throw new Error(`prosody on ${s.ip} did not start: ${(err as Error).message}\n${d.output()}`);
-  }
-  return {
-    ...d,
-    ip: s.ip,
-    ports,
-    stop: async () => {
-      await d.stop();
-      removeDir(dir);
-    },
-  };
+  const ready = await whenListening(`prosody on ${s.ip}`, d, dir, Object.values(ports).map((p) => [s.ip, p]));
+  return { ...ready, ip: s.ip, ports };
 }
