@@ -25,6 +25,9 @@ export { createLogger, silentLogger, type LogSettings } from './log/logger.js';
 export { TOKENS } from './di/tokens.js';
 
 export { Connection, type ConnectionLimits, type ReadLimits } from './net/connection.js';
+export { asDuplex, type ByteStream } from './net/byte-stream.js';
+export { dialTcp, defaultSocketKind, type DialOptions, type SocketKind } from './net/dial.js';
+export { TcpClient, newTcpClient, tcpClientAvailable } from './net/tcp-client.js';
 export type { DialogContext, DialogRecord, ProbeDialog, ProbeTarget, StartTlsOutcome } from './probe/dialog-context.js';
 export { runProbe, type ProbeJob, type ProbeSettings, type ProbeTimeouts } from './probe/run-probe.js';
 export { readReply, sanitize, type ReplyLimits } from './dialog/read-reply.js';

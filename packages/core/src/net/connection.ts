@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { ByteStream } from './byte-stream.js';
 import { ProbeError } from '../record/status.js';
 
 export interface ReadLimits {
@@ -43,8 +43,9 @@ export class Connection {
     this.wake();
   };
 
-  constructor(private stream: Duplex, readonly limits: ConnectionLimits) {
+  constructor(private stream: ByteStream, readonly limits: ConnectionLimits) {
     this.listen();
+    stream.resume();
   }
 
   /** Bytes received so far (for byte caps and statistics). */
@@ -69,7 +70,7 @@ export class Connection {
    * Stop reading from the current stream and hand it over (for a TLS upgrade).
    * Returns any bytes already buffered but not consumed.
    */
-  detach(): { stream: Duplex; leftover: Buffer } {
+  detach(): { stream: ByteStream; leftover: Buffer } {
     this.stream.off('data', this.onData);
     this.stream.off('end', this.onEnd);
     this.stream.off('close', this.onEnd);
@@ -81,7 +82,7 @@ export class Connection {
   }
 
   /** Continue on a new stream (the decrypted TLS stream after an upgrade). */
-  attach(stream: Duplex): void {
+  attach(stream: ByteStream): void {
     this.stream = stream;
     this.ended = false;
     this.failure = undefined;

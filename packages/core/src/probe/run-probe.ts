@@ -1,7 +1,8 @@
-import { connect, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { ServiceSpec } from '../plugin/api.js';
+import type { ByteStream } from '../net/byte-stream.js';
 import { Connection } from '../net/connection.js';
+import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import { ProbeError, errorToStatus, type ProbeStatus } from '../record/status.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
@@ -24,6 +25,8 @@ export interface ProbeSettings {
   sni: boolean;
   /** Retries for connect failures only. */
   connectRetries: number;
+  /** Socket path; default: the lean one where available (net/dial.ts). */
+  sockets?: SocketKind;
 }
 
 export interface ProbeJob {
@@ -53,7 +56,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
   const { target, spec } = job;
   const dialogRecord: DialogRecord = {};
   const abort = new AbortController();
-  let socket: Socket | undefined;
+  let socket: ByteStream | undefined;
   let conn: Connection | undefined;
   let status: ProbeStatus = 'success';
   let error: ProbeRecord['error'];
@@ -71,7 +74,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     const profile = settings.ladder[step] ?? { name: 'default' };
     const startTls = async (): Promise<StartTlsOutcome> => {
       const { stream, leftover } = c.detach();
-      const { info, stream: tlsStream } = await engine.handshake(stream as Socket, {
+      const { info, stream: tlsStream } = await engine.handshake(stream, {
         serverName: settings.sni ? target.domain : undefined,
         profile,
         observeOnly: settings.observeOnly,
@@ -150,43 +153,15 @@ function withAbort<T>(p: Promise<T>, signal: AbortSignal, ms: number): Promise<T
   });
 }
 
-async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, signal: AbortSignal): Promise<Socket> {
+async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, signal: AbortSignal): Promise<ByteStream> {
   let lastErr: unknown;
   for (let attempt = 0; attempt <= settings.connectRetries; attempt++) {
     try {
-      return await connectOnce(target, settings.timeouts.connectMs, signal);
+      return await dialTcp(target.ip, target.port, { timeoutMs: settings.timeouts.connectMs, signal, kind: settings.sockets });
     } catch (err) {
       lastErr = err;
       if (signal.aborted) break;
     }
   }
   throw lastErr;
-}
-
-function connectOnce(target: ProbeTarget, timeoutMs: number, signal: AbortSignal): Promise<Socket> {
-  return new Promise<Socket>((resolve, reject) => {
-    const socket = connect({ host: target.ip, port: target.port, noDelay: true });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onAbort = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.setTimeout(0);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      reject(err);
-    });
-  });
 }

@@ -1,4 +1,6 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { dialTcp } from '../../src/net/dial.js';
+import { tcpClientAvailable } from '../../src/net/tcp-client.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
@@ -82,7 +84,8 @@ describe('fuzz: mutated, truncated and oversized server flights', () => {
     expect(failed).toBeGreaterThan(flights.length * 50);
   });
 
-  describe('through the engine on loopback sockets', () => {
+  // Both socket paths the scanner can use: the lean libuv one (default) and node:net.
+  describe.each(tcpClientAvailable ? (['lean', 'node'] as const) : (['node'] as const))('through the engine on loopback sockets (%s)', (kind) => {
     let server: Server;
     const port = 0;
     let addr = { host: '127.0.20.240', port };
@@ -105,9 +108,8 @@ describe('fuzz: mutated, truncated and oversized server flights', () => {
     });
 
     async function run(serve: (s: Socket) => void, opts: { maxBytes?: number; signal?: AbortSignal; profile?: string } = {}) {
-      const sock = connect(addr);
-      await new Promise((res) => sock.once('connect', res));
-      handlers.set(sock.localPort!, serve);
+      const sock = await dialTcp(addr.host, addr.port, { timeoutMs: 1000, kind });
+      handlers.set((sock as { localPort?: number }).localPort!, serve);
       const t0 = Date.now();
       const res = await new RawTlsEngine().handshake(sock, { profile: resolveProfile(opts.profile ?? 'modern'), observeOnly: false, readTimeoutMs: 300, maxBytes: opts.maxBytes ?? 1 << 20, ...(opts.signal ? { signal: opts.signal } : {}) });
       return { ...res, ms: Date.now() - t0 };

@@ -1,0 +1,45 @@
+import { Duplex } from 'node:stream';
+
+/**
+ * What the kernel needs from a connected byte stream: a net.Socket, a
+ * TlsStream, any Duplex, or the lean TcpClient all fit. Events: 'data'
+ * (Buffer), 'end', 'close', 'error'. Reading starts on resume().
+ */
+export interface ByteStream {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  off(event: string, listener: (...args: any[]) => void): unknown;
+  write(data: Buffer | string, cb?: (err?: Error | null) => void): boolean;
+  end(): unknown;
+  destroy(): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  readonly destroyed: boolean;
+}
+
+/** A Duplex over any ByteStream, for consumers that need a real stream (node:tls). */
+export function asDuplex(stream: ByteStream): Duplex {
+  if (stream instanceof Duplex) return stream;
+  const d = new Duplex({
+    read: () => void stream.resume(),
+    write: (chunk: Buffer, _enc, cb) => void stream.write(chunk, cb),
+    final: (cb) => {
+      stream.end();
+      cb();
+    },
+    destroy: (err, cb) => {
+      stream.destroy();
+      cb(err);
+    },
+  });
+  stream.on('data', (chunk: Buffer) => {
+    if (!d.push(chunk)) stream.pause();
+  });
+  stream.on('end', () => d.push(null));
+  stream.on('close', () => {
+    if (!d.readableEnded) d.push(null);
+  });
+  stream.on('error', (err: Error) => d.destroy(err));
+  return d;
+}

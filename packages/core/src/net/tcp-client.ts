@@ -1,0 +1,243 @@
+import { EventEmitter } from 'node:events';
+import { getSystemErrorName } from 'node:util';
+import type { ByteStream } from './byte-stream.js';
+import { libuvTcp, UV_EOF, type LibuvTcp, type TcpHandle, type WriteRequest } from './libuv-tcp.js';
+
+type WriteCallback = (err?: Error | null) => void;
+
+/**
+ * Every client reads into this one buffer and copies the bytes out at once
+ * (reads are synchronous callbacks), instead of libuv's default of a fresh
+ * 64 KiB allocation per read.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/** An Error shaped like node:net's: code (ECONNREFUSED, ...), errno, syscall. */
+export function uvError(status: number, syscall: string, where = ''): NodeJS.ErrnoException {
+  let code: string;
+  try {
+    code = getSystemErrorName(status);
+  } catch {
+    code = `E${-status}`;
+  }
+  const err: NodeJS.ErrnoException = new Error(`${syscall} ${code}${where ? ` ${where}` : ''}`);
+  err.code = code;
+  err.errno = status;
+  err.syscall = syscall;
+  return err;
+}
+
+/**
+ * A TCP client on libuv's handle without node:net's stream machinery: the
+ * scanner's hot path (one short connection per probe), where net.Socket's
+ * Duplex, timers and nextTick hops cost more CPU than a TLS 1.2 census
+ * handshake itself (docs/benchmarks.md). Events as net.Socket: 'data',
+ * 'end', 'close', 'error'. Reading starts on resume(); bytes read while
+ * paused or with no 'data' listener are held, never dropped. On the peer's
+ * FIN it emits 'end' and closes (no half-open), as net.Socket does by default.
+ * Write callbacks may run synchronously. 'error' is only emitted when
+ * someone listens: a scanner's late socket error must not crash the process.
+ */
+export class TcpClient extends EventEmitter implements ByteStream {
+  destroyed = false;
+  /** The peer sent FIN. */
+  peerEnded = false;
+  private ending = false;
+  private flowing = false;
+  private reading = false;
+  private held: Buffer[] = [];
+  private pendingWrites = 0;
+  private needDrain = false;
+  private readonly handle: TcpHandle;
+
+  constructor(private readonly uv: LibuvTcp) {
+    super();
+    this.handle = uv.newHandle();
+    this.handle.useUserBuffer(READ_BUFFER);
+    this.handle.onread = () => this.onRead();
+  }
+
+  /** Connect; rejects with a node:net-style error (ECONNREFUSED, ECANCELED when destroyed first). */
+  connect(host: string, port: number, noDelay = true): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const req = this.uv.newConnectRequest();
+      req.address = host;
+      req.port = port;
+      req.oncomplete = (status) => {
+        if (status < 0 || this.destroyed) {
+          this.destroy();
+          return reject(uvError(status < 0 ? status : -125, 'connect', `${host}:${port}`));
+        }
+        if (noDelay) this.handle.setNoDelay(true);
+        resolve();
+      };
+      const err = host.includes(':') ? this.handle.connect6(req, host, port) : this.handle.connect(req, host, port);
+      if (err) {
+        this.destroy();
+        reject(uvError(err, 'connect', `${host}:${port}`));
+      }
+    });
+  }
+
+  /** The local address and port (as node:net's socket.localAddress/localPort). */
+  get localPort(): number | undefined {
+    return this.sockname().port;
+  }
+
+  get localAddress(): string | undefined {
+    return this.sockname().address;
+  }
+
+  private sockname(): { address?: string; port?: number } {
+    const out: { address?: string; port?: number } = {};
+    if (!this.destroyed) this.handle.getsockname(out);
+    return out;
+  }
+
+  private onRead(): void {
+    const n = this.uv.readResult();
+    if (n > 0) {
+      const chunk = Buffer.allocUnsafe(n);
+      READ_BUFFER.copy(chunk, 0, 0, n);
+      if (this.flowing && this.listenerCount('data') > 0) this.emit('data', chunk);
+      else this.hold(chunk);
+      return;
+    }
+    if (n === 0) return;
+    this.stopReading();
+    if (n === UV_EOF) {
+      this.peerEnded = true;
+      this.emit('end');
+    } else {
+      this.emitError(uvError(n, 'read'));
+    }
+    this.destroy();
+  }
+
+  private hold(chunk: Buffer): void {
+    this.held.push(chunk);
+    this.stopReading();
+  }
+
+  private stopReading(): void {
+    if (!this.reading) return;
+    this.reading = false;
+    this.handle.readStop();
+  }
+
+  pause(): this {
+    // Lazy: the read is stopped only if bytes arrive while paused (saves a syscall per pause/resume pair).
+    this.flowing = false;
+    return this;
+  }
+
+  resume(): this {
+    this.flowing = true;
+    while (this.held.length && this.flowing && !this.destroyed && this.listenerCount('data') > 0) this.emit('data', this.held.shift());
+    if (this.flowing && !this.reading && !this.held.length && !this.destroyed && !this.peerEnded) {
+      this.reading = true;
+      const err = this.handle.readStart();
+      if (err) {
+        this.reading = false;
+        this.emitError(uvError(err, 'read'));
+        this.destroy();
+      }
+    }
+    return this;
+  }
+
+  write(data: Buffer | string, cb?: WriteCallback): boolean {
+    if (this.destroyed || this.ending) {
+      const err = uvError(-32, 'write', this.destroyed ? 'after destroy' : 'after end');
+      if (cb) queueMicrotask(() => cb(err));
+      return false;
+    }
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    const req = this.uv.newWriteRequest();
+    req.handle = this.handle;
+    req.oncomplete = onWriteComplete;
+    req.async = false;
+    const err = this.handle.writeBuffer(req, buf);
+    if (err) {
+      const e = uvError(err, 'write');
+      if (cb) queueMicrotask(() => cb(e));
+      this.emitError(e);
+      this.destroy();
+      return false;
+    }
+    if (!this.uv.lastWriteWasAsync()) {
+      cb?.();
+      return true;
+    }
+    // Keep the buffer alive until libuv is done with it.
+    req.async = true;
+    req.buffer = buf;
+    req.client = this;
+    req.callback = cb;
+    this.pendingWrites++;
+    this.needDrain = true;
+    return false;
+  }
+
+  /** @internal called by a write request's oncomplete. */
+  afterWrite(req: WriteRequest, status: number): void {
+    this.pendingWrites--;
+    const cb = req.callback as WriteCallback | undefined;
+    if (status < 0) {
+      const e = uvError(status, 'write');
+      cb?.(e);
+      if (!this.destroyed) {
+        this.emitError(e);
+        this.destroy();
+      }
+      return;
+    }
+    cb?.();
+    if (this.pendingWrites === 0 && this.needDrain && !this.destroyed) {
+      this.needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  /**
+   * Half-close after pending writes (FIN). The client closes when the peer's
+   * FIN is read, so one that never reads again must still be destroyed.
+   */
+  end(): this {
+    if (this.ending || this.destroyed) return this;
+    this.ending = true;
+    const req = this.uv.newShutdownRequest();
+    req.handle = this.handle;
+    req.oncomplete = () => {
+      if (this.peerEnded) this.destroy();
+    };
+    if (this.handle.shutdown(req)) this.destroy();
+    return this;
+  }
+
+  destroy(): this {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    this.reading = false;
+    this.held = [];
+    this.handle.close(() => this.emit('close'));
+    return this;
+  }
+
+  private emitError(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+  }
+}
+
+function onWriteComplete(this: WriteRequest, status: number): void {
+  (this.client as TcpClient).afterWrite(this, status);
+}
+
+/** Whether this Node exposes the handle TcpClient needs. */
+export const tcpClientAvailable = libuvTcp !== undefined;
+
+/** A new, unconnected TcpClient; throws when the handle is unavailable (check tcpClientAvailable). */
+export function newTcpClient(): TcpClient {
+  if (!libuvTcp) throw new Error('libuv TCP handles are not available in this Node version');
+  return new TcpClient(libuvTcp);
+}
