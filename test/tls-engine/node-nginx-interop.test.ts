@@ -48,6 +48,18 @@ describe('interop: node tls.Server', () => {
     expect(r.reply).toBe(big);
   });
 
+  it('the same two handshakes over node:net sockets (the other socket path) give the same records and replies', async () => {
+    const strip = (i: object) => ({ ...i, handshakeMs: 0 });
+    const big = 'y'.repeat(40 * 1024) + '\n';
+    for (const [host, profile, request] of [['127.0.20.50', 'modern', 'ping\n'], ['127.0.20.51', 'modern', big]] as const) {
+      const lean = await handshakeAndTalk(host, 4433, profile, request, /\n/, { sockets: 'lean' });
+      const node = await handshakeAndTalk(host, 4433, profile, request, /\n/, { sockets: 'node' });
+      expect(node.reply).toBe(request);
+      expect(lean.reply).toBe(request);
+      expect(strip(node.info)).toEqual(strip(lean.info));
+    }
+  });
+
   it('TLS 1.2 DHE 2048 (compat profile)', async () => {
     const r = await handshakeAndTalk('127.0.20.52', 4433, 'compat', 'dhe\n', /\n/);
     expect(r.info).toMatchObject({ completed: true, version: 'TLSv1.2', cipherSuite: { name: 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256' }, keyExchange: { kind: 'DHE', bits: 2048 } });

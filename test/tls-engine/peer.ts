@@ -1,5 +1,4 @@
-import { connect } from 'node:net';
-import { RawTlsEngine, resolveProfile, type TlsHandshakeResult } from '@wildtls/core';
+import { RawTlsEngine, dialTcp, resolveProfile, type SocketKind, type TlsHandshakeResult } from '@wildtls/core';
 
 /** Handshake with the raw engine, send `request`, collect the reply until `until` matches or the peer closes. */
 export async function handshakeAndTalk(
@@ -8,15 +7,12 @@ export async function handshakeAndTalk(
   profile: Record<string, unknown> | string,
   request: string,
   until: RegExp,
-  opts: { observeOnly?: boolean; serverName?: string } = {},
+  opts: { observeOnly?: boolean; serverName?: string; sockets?: SocketKind } = {},
 ): Promise<TlsHandshakeResult & { reply: string }> {
   const p = typeof profile === 'string' ? resolveProfile(profile, {}) : resolveProfile('cell', { cell: profile });
-  const socket = connect({ host, port });
+  // The scanner's own dial: the lean socket unless a cell asks for node:net.
+  const socket = await dialTcp(host, port, { timeoutMs: 5000, ...(opts.sockets ? { kind: opts.sockets } : {}) });
   socket.on('error', () => {});
-  await new Promise<void>((res, rej) => {
-    socket.once('connect', () => res());
-    socket.once('error', rej);
-  });
   const result = await new RawTlsEngine().handshake(socket, {
     profile: p,
     observeOnly: opts.observeOnly ?? false,

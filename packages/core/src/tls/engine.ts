@@ -1,5 +1,4 @@
-import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { ByteStream } from '../net/byte-stream.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 
 /**
@@ -31,8 +30,8 @@ export interface TlsHandshakeOptions {
 export interface TlsHandshakeResult {
   /** Everything observed; `info.error` classifies a failure. */
   info: TlsInfo;
-  /** The decrypted application-data stream, present iff `info.completed`. */
-  stream?: Duplex;
+  /** The decrypted application-data stream, present iff `info.completed` (asDuplex() makes a node stream of it). */
+  stream?: ByteStream;
 }
 
 /**
@@ -41,5 +40,5 @@ export interface TlsHandshakeResult {
  */
 export interface TlsEngine {
   readonly name: string;
-  handshake(socket: Socket, options: TlsHandshakeOptions): Promise<TlsHandshakeResult>;
+  handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult>;
 }

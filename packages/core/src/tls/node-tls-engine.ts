@@ -1,5 +1,5 @@
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { Socket } from 'node:net';
+import { asDuplex, type ByteStream } from '../net/byte-stream.js';
 import type { TlsInfo, TlsVersion } from '../record/tls-schema.js';
 import type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
 
@@ -19,13 +19,13 @@ const VERSIONS: Record<string, TlsVersion> = {
 export class NodeTlsEngine implements TlsEngine {
   readonly name = 'node';
 
-  handshake(socket: Socket, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
+  handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
     const t0 = performance.now();
     return new Promise<TlsHandshakeResult>((resolve) => {
       let done = false;
       let ocsp: Buffer | undefined;
       const tls: TLSSocket = tlsConnect({
-        socket,
+        socket: asDuplex(socket),
         // requestOCSP is a documented option missing from @types/node's ConnectionOptions.
         ...({ requestOCSP: true } as object),
         servername: options.serverName,

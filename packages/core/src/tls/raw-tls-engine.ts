@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { ByteStream } from '../net/byte-stream.js';
 import type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
 import { ClientHandshake } from './client-handshake.js';
 import { profileOf } from './profiles.js';
@@ -13,7 +13,7 @@ import { TlsFailure } from './tls-failure.js';
 export class RawTlsEngine implements TlsEngine {
   readonly name = 'raw';
 
-  handshake(socket: Socket, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
+  handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
     const t0 = performance.now();
     const hs = new ClientHandshake(profileOf(options.profile), {
       ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),

@@ -1,63 +1,126 @@
-import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
+import { EventEmitter } from 'node:events';
+import type { ByteStream } from '../net/byte-stream.js';
 import type { ClientHandshake } from './client-handshake.js';
 
+type WriteCallback = (err?: Error | null) => void;
+
 /**
- * The decrypted application-data stream over a completed handshake. Reads
- * are the server's application data; writes are sealed into records. Ending
- * the stream sends close_notify; backpressure pauses the socket.
+ * The decrypted application-data stream over a completed handshake, as a
+ * ByteStream (events 'data', 'end', 'close', 'error'; asDuplex() makes a
+ * node stream of it). Reads are the server's application data, paused until
+ * resume() or, as with node streams, until a 'data' listener is added
+ * (unless paused explicitly); writes are sealed into records; end() sends
+ * close_notify.
+ * Deliberately not a Duplex: a scan completes one per probe and most are
+ * closed after a line or two, where a Duplex's set-up and teardown cost more
+ * than the record protection.
  */
-export class TlsStream extends Duplex {
+export class TlsStream extends EventEmitter implements ByteStream {
+  /** null until someone reads or pauses: as a node stream, a first 'data' listener then starts the flow. */
+  private flowing: boolean | null = null;
+  private held: Buffer[] = [];
+  private ended = false;
+  private endEmitted = false;
+  private closed = false;
+
   private readonly onData = (chunk: Buffer) => {
     this.hs.feed(chunk);
-    this.flush();
-    if (this.hs.state === 'failed') this.destroy(new Error(this.hs.info.error?.message ?? 'TLS error'));
+    const out = this.hs.drain();
+    if (out && !this.socket.destroyed) this.socket.write(out);
+    if (this.hs.state === 'failed') {
+      if (this.listenerCount('error') > 0) this.emit('error', new Error(this.hs.info.error?.message ?? 'TLS error'));
+      this.destroy();
+    }
   };
-  private readonly onEnd = () => this.push(null);
-  private readonly onError = (err: Error) => this.destroy(err);
+  private readonly onEnd = () => this.peerEnded();
   private readonly onClose = () => {
-    if (!this.readableEnded) this.push(null);
+    this.peerEnded();
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close');
+  };
+  private readonly onError = (err: Error) => {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
   };
 
-  constructor(private readonly socket: Socket, private readonly hs: ClientHandshake) {
+  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake) {
     super();
-    hs.onAppData = (d) => {
-      if (!this.push(d)) socket.pause();
-    };
-    hs.onPeerClose = () => this.push(null);
-    for (const d of hs.appData.splice(0)) hs.onAppData(d);
-    if (hs.peerClosed) this.push(null);
+    hs.onAppData = (d) => this.deliver(d);
+    hs.onPeerClose = () => this.peerEnded();
+    for (const d of hs.appData.splice(0)) this.deliver(d);
+    if (hs.peerClosed) this.peerEnded();
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);
   }
 
-  /** Post-handshake replies (KeyUpdate) queued by the state machine. */
-  private flush(): void {
-    const out = this.hs.drain();
-    if (out && !this.socket.destroyed) this.socket.write(out);
+  get destroyed(): boolean {
+    return this.socket.destroyed;
   }
 
-  override _read(): void {
-    this.socket.resume();
+  private deliver(d: Buffer): void {
+    if (this.flowing && this.held.length === 0) this.emit('data', d);
+    else {
+      this.held.push(d);
+      this.socket.pause();
+    }
   }
 
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.socket.destroyed) return cb(new Error('socket closed'));
-    this.socket.write(this.hs.sealApplicationData(chunk), cb);
+  /** The server ended the TLS session (close_notify) or the TCP stream: 'end' once, after held data. */
+  private peerEnded(): void {
+    this.ended = true;
+    this.maybeEmitEnd();
   }
 
-  override _final(cb: (err?: Error | null) => void): void {
+  private maybeEmitEnd(): void {
+    if (!this.ended || this.endEmitted || this.held.length > 0) return;
+    this.endEmitted = true;
+    this.emit('end');
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    super.on(event, listener);
+    if (event === 'data' && this.flowing === null) this.resume();
+    return this;
+  }
+
+  pause(): this {
+    this.flowing = false;
+    return this;
+  }
+
+  resume(): this {
+    this.flowing = true;
+    while (this.flowing && this.held.length > 0) this.emit('data', this.held.shift());
+    if (this.flowing) {
+      this.maybeEmitEnd();
+      if (!this.ended) this.socket.resume();
+    }
+    return this;
+  }
+
+  write(data: Buffer | string, cb?: WriteCallback): boolean {
+    if (this.socket.destroyed) {
+      const err = new Error('write after the TLS stream was destroyed');
+      if (cb) queueMicrotask(() => cb(err));
+      return false;
+    }
+    return this.socket.write(this.hs.sealApplicationData(typeof data === 'string' ? Buffer.from(data) : data), cb);
+  }
+
+  /** Send close_notify and half-close the TCP stream. */
+  end(): this {
     const alert = this.hs.closeNotify();
     if (alert && !this.socket.destroyed) this.socket.write(alert);
     this.socket.end();
-    cb();
+    return this;
   }
 
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+  destroy(): this {
     this.socket.off('data', this.onData);
     this.socket.destroy();
-    cb(err);
+    return this;
   }
 }
