@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomFromPool } from './random-pool.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { cipherSuiteById, cipherSuiteName, whyNotCompletable, type CipherSuite } from './cipher-suites.js';
-import { buildClientHello, compileProfile, plaintextRecords, type CompiledProfile } from './client-hello.js';
+import { clientHelloRecord, compileProfile, plaintextRecords, type CompiledProfile } from './client-hello.js';
 import { canShare, generateKeyShare, type KeyShare } from './key-exchange.js';
 import type { Hash13 } from './key-schedule13.js';
 import { alertName, extensionName, groupName, handshakeTypeName, versionName } from './names.js';
@@ -81,8 +82,7 @@ export class ClientHandshake {
       this.clientRandom = options.replay.clientRandom;
       this.sessionId = options.replay.sessionId;
     } else {
-      // One call to the CSPRNG for both (each randomBytes call costs a few µs).
-      const rnd = randomBytes(32 + profile.sessionIdLength);
+      const rnd = randomFromPool(32 + profile.sessionIdLength);
       this.clientRandom = rnd.subarray(0, 32);
       this.sessionId = rnd.subarray(32);
     }
@@ -102,7 +102,7 @@ export class ClientHandshake {
   }
 
   private sendClientHello(cookie?: Buffer): void {
-    const ch = buildClientHello(this.cp, {
+    const { message, record } = clientHelloRecord(this.cp, {
       random: this.clientRandom,
       sessionId: this.sessionId,
       serverName: this.options.serverName,
@@ -110,8 +110,8 @@ export class ClientHandshake {
       keyShares: this.shares,
       ...(cookie ? { cookie } : {}),
     });
-    this.transcript.push(ch);
-    this.out.push(plaintextRecords(22, this.cp.recordVersion, ch));
+    this.transcript.push(message);
+    this.out.push(record);
   }
 
   /** Take the bytes queued for the server. */

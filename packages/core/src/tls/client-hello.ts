@@ -2,7 +2,7 @@ import { cipherSuiteId } from './cipher-suites.js';
 import type { KeyShare } from './key-exchange.js';
 import { EXTENSIONS, GROUPS, SIGNATURE_ALGORITHMS, VERSION_CODES } from './names.js';
 import type { TlsProfile } from './profiles.js';
-import { handshakeMessage, u16, vec16, vec8 } from './bytes.js';
+import { u16, vec16, vec8 } from './bytes.js';
 
 /** A profile turned into numbers once (cached per profile object). */
 export interface CompiledProfile {
@@ -104,7 +104,7 @@ function fixedParts(c: CompiledProfile): FixedParts {
   return f;
 }
 
-/** The ClientHello handshake message (type, length, body). */
+/** The ClientHello handshake message (type, length, body), preceded in its buffer by 5 bytes of headroom. */
 export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
   const fixed = fixedParts(c);
   const exts: Buffer[] = [];
@@ -119,10 +119,42 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
     if (ext) exts.push(ext);
   }
   if (input.cookie) exts.push(u16(EXTENSIONS.cookie!), vec16(vec16(input.cookie)));
-  const parts = [u16(c.clientVersion), input.random, vec8(input.sessionId), ...fixed.head];
+  // Written once into one buffer (with room for a record header in front): this runs for every probe.
+  let extLen = 0;
+  for (const e of exts) extLen += e.length;
+  let headLen = 0;
+  for (const h of fixed.head) headLen += h.length;
   // SSL 3.0 style hellos carry no extensions block at all.
-  if (exts.length > 0) parts.push(vec16(Buffer.concat(exts)));
-  return handshakeMessage(1, Buffer.concat(parts));
+  const bodyLen = 2 + input.random.length + 1 + input.sessionId.length + headLen + (exts.length > 0 ? 2 + extLen : 0);
+  const buf = Buffer.allocUnsafe(5 + 4 + bodyLen);
+  let at = 5;
+  buf[at++] = 1;
+  at = buf.writeUIntBE(bodyLen, at, 3);
+  at = buf.writeUInt16BE(c.clientVersion, at);
+  at += input.random.copy(buf, at);
+  buf[at++] = input.sessionId.length;
+  at += input.sessionId.copy(buf, at);
+  for (const h of fixed.head) at += h.copy(buf, at);
+  if (exts.length > 0) {
+    at = buf.writeUInt16BE(extLen, at);
+    for (const e of exts) at += e.copy(buf, at);
+  }
+  return buf.subarray(5);
+}
+
+/**
+ * The ClientHello message and the plaintext record(s) carrying it. The
+ * message is written with room for one record header in front, so the
+ * common case (one record) costs no copy.
+ */
+export function clientHelloRecord(c: CompiledProfile, input: ClientHelloInput): { message: Buffer; record: Buffer } {
+  const message = buildClientHello(c, input);
+  if (message.length > 16384) return { message, record: plaintextRecords(22, c.recordVersion, message) };
+  const record = Buffer.from(message.buffer, message.byteOffset - 5, message.length + 5);
+  record[0] = 22;
+  record.writeUInt16BE(c.recordVersion, 1);
+  record.writeUInt16BE(message.length, 3);
+  return { message, record };
 }
 
 /** Wrap handshake bytes into plaintext records of at most 16384 bytes. */

@@ -11,9 +11,10 @@ export const VERSION_CODES: Record<TlsVersion, number> = {
   'TLSv1.3': 0x0304,
 };
 
+const VERSION_NAMES = new Map(Object.entries(VERSION_CODES).map(([k, v]) => [v, k as TlsVersion]));
+
 export function versionName(code: number): TlsVersion | undefined {
-  for (const [k, v] of Object.entries(VERSION_CODES)) if (v === code) return k as TlsVersion;
-  return undefined;
+  return VERSION_NAMES.get(code);
 }
 
 export const EXTENSIONS: Record<string, number> = {

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { randomFromPool } from './random-pool.js';
 import { TlsFailure } from './tls-failure.js';
 
 /** Protects records in one direction. `seal` returns a whole record, header included. */
@@ -54,6 +55,20 @@ function aeadOpen(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, ct: B
 }
 
 /** TLS 1.3 AEAD protection with the inner content type (RFC 8446 section 5.2). */
+/** Protection built on first use (TLS 1.3 application keys, see tls13-flow.ts). */
+export class DeferredProtection implements RecordProtection {
+  private inner: RecordProtection | undefined;
+  constructor(private readonly make: () => RecordProtection) {}
+
+  seal(type: number, plaintext: Buffer): Buffer {
+    return (this.inner ??= this.make()).seal(type, plaintext);
+  }
+
+  open(header: Buffer, fragment: Buffer): { type: number; data: Buffer } {
+    return (this.inner ??= this.make()).open(header, fragment);
+  }
+}
+
 export class Tls13Protection implements RecordProtection {
   private seq = 0n;
   constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {}
@@ -140,7 +155,7 @@ export class CbcProtection implements RecordProtection {
     const padLen = this.block - ((plaintext.length + mac.length + 1) % this.block);
     const pad = Buffer.alloc(padLen + 1, padLen);
     const explicit = this.version >= 0x0302;
-    const iv = explicit ? randomBytes(this.block) : this.iv;
+    const iv = explicit ? randomFromPool(this.block) : this.iv;
     const c = createCipheriv(this.cipher, this.key, iv).setAutoPadding(false);
     const ct = Buffer.concat([c.update(Buffer.concat([plaintext, mac, pad])), c.final()]);
     if (!explicit) this.iv = ct.subarray(ct.length - this.block);

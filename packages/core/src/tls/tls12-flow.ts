@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { randomFromPool } from './random-pool.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { canShare, dheExchange, rsaEncryptPremaster } from './key-exchange.js';
 import { groupName, handshakeTypeName } from './names.js';
@@ -83,7 +84,7 @@ export class Tls12Flow {
     if (suite.kex === 'RSA') {
       const leaf = hs.chainDer[0];
       if (!leaf) throw new TlsFailure('protocol', 'RSA key exchange without a server certificate', 'Certificate');
-      premaster = Buffer.concat([u16(hs.cp.clientVersion), randomBytes(46)]);
+      premaster = Buffer.concat([u16(hs.cp.clientVersion), randomFromPool(46)]);
       cke = vec16(rsaEncryptPremaster(leaf, premaster));
     } else if (ske?.kind === 'DHE') {
       const { publicKey, premaster: pms } = dheExchange(ske.p, ske.g, ske.ys);

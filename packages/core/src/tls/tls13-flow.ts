@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { RunningHash } from './running-hash.js';
 import type { ClientHandshake } from './client-handshake.js';
-import { KEY_LEN, Tls13Protection } from './record-protection.js';
+import { DeferredProtection, KEY_LEN, Tls13Protection } from './record-protection.js';
 import { applicationSecrets, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, trafficKeys, type Hash13 } from './key-schedule13.js';
 import { GROUP_BITS, groupName, handshakeTypeName } from './names.js';
 import { findExtension, type ServerHello } from './server-messages.js';
@@ -106,19 +106,31 @@ export class Tls13Flow {
 
   private sendClientFlight(): void {
     const hs = this.hs;
-    const app = applicationSecrets(this.hash, this.handshakeSecret, this.transcriptHash());
-    this.serverApp = app.server;
+    // Application secrets hash the transcript through the server's Finished.
+    const serverFinishedHash = this.transcriptHash();
     // Middlebox compatibility: a dummy ChangeCipherSpec before our encrypted flight.
     if (hs.cp.profile.sessionIdLength > 0) hs.out.push(Buffer.from([20, 3, 3, 0, 1, 1]));
     const ck = trafficKeys(this.hash, this.clientHs, KEY_LEN[this.cipher]!);
     hs.writeProt = new Tls13Protection(this.cipher, ck.key, ck.iv);
     if (this.requestContext) hs.sendHandshake(handshakeMessage(11, Buffer.concat([vec8(this.requestContext), vec24(Buffer.alloc(0))])));
-    hs.sendHandshake(handshakeMessage(20, finishedVerifyData(this.hash, this.clientHs, this.transcriptHash())));
-    const sk = trafficKeys(this.hash, app.server, KEY_LEN[this.cipher]!);
-    const wk = trafficKeys(this.hash, app.client, KEY_LEN[this.cipher]!);
+    hs.sendHandshake(handshakeMessage(20, finishedVerifyData(this.hash, this.clientHs, this.requestContext ? this.transcriptHash() : serverFinishedHash)));
     hs.readProtIsApp = true;
-    hs.complete(new Tls13Protection(this.cipher, sk.key, sk.iv), new Tls13Protection(this.cipher, wk.key, wk.iv));
-    this.clientApp = app.client;
+    // Application keys are derived on first use: a probe that completes and closes never pays for them.
+    const appSecrets = () => {
+      if (this.serverApp.length === 0) ({ client: this.clientApp, server: this.serverApp } = applicationSecrets(this.hash, this.handshakeSecret, serverFinishedHash));
+    };
+    hs.complete(
+      new DeferredProtection(() => {
+        appSecrets();
+        const sk = trafficKeys(this.hash, this.serverApp, KEY_LEN[this.cipher]!);
+        return new Tls13Protection(this.cipher, sk.key, sk.iv);
+      }),
+      new DeferredProtection(() => {
+        appSecrets();
+        const wk = trafficKeys(this.hash, this.clientApp, KEY_LEN[this.cipher]!);
+        return new Tls13Protection(this.cipher, wk.key, wk.iv);
+      }),
+    );
   }
 
   private clientApp: Buffer = Buffer.alloc(0);
@@ -127,6 +139,7 @@ export class Tls13Flow {
   onPostHandshake(type: number, body: Buffer): void {
     if (type === 4) return;
     if (type !== 24) throw new TlsFailure('protocol', `unexpected ${handshakeTypeName(type)} after the handshake`);
+    // A KeyUpdate arrives in a record opened with the current keys, so the secrets exist by now.
     const len = hashLen(this.hash);
     this.serverApp = hkdfExpandLabel(this.hash, this.serverApp, 'traffic upd', Buffer.alloc(0), len);
     const sk = trafficKeys(this.hash, this.serverApp, KEY_LEN[this.cipher]!);
