@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
+import { hmac } from './hmac.js';
 
-/** TLS 1.3 HKDF key schedule (RFC 8446 section 7), over createHmac. */
+/** TLS 1.3 HKDF key schedule (RFC 8446 section 7), over one-shot HMACs (hmac.ts). */
 export type Hash13 = 'sha256' | 'sha384';
 
 export function hashLen(h: Hash13): number {
@@ -11,7 +12,7 @@ const ZEROS: Record<Hash13, Buffer> = { sha256: Buffer.alloc(32), sha384: Buffer
 const EMPTY = Buffer.alloc(0);
 
 export function hkdfExtract(h: Hash13, salt: Buffer, ikm: Buffer): Buffer {
-  return createHmac(h, salt.length ? salt : ZEROS[h]).update(ikm).digest();
+  return hmac(h, salt.length ? salt : ZEROS[h], ikm);
 }
 
 // HkdfLabel without its context: length, "tls13 " label. A handful of labels, so built once each.
@@ -36,7 +37,7 @@ export function hkdfExpandLabel(h: Hash13, secret: Buffer, label: string, contex
   context.copy(info, prefix.length + 1);
   info[info.length - 1] = 1;
   if (length <= hashLen(h)) {
-    const t1 = createHmac(h, secret).update(info).digest();
+    const t1 = hmac(h, secret, info);
     return length === t1.length ? t1 : t1.subarray(0, length);
   }
   const out: Buffer[] = [];
@@ -95,5 +96,5 @@ export function trafficKeys(h: Hash13, secret: Buffer, keyLen: number): { key: B
 
 export function finishedVerifyData(h: Hash13, baseSecret: Buffer, transcriptHash: Buffer): Buffer {
   const key = hkdfExpandLabel(h, baseSecret, 'finished', EMPTY, hashLen(h));
-  return createHmac(h, key).update(transcriptHash).digest();
+  return hmac(h, key, transcriptHash);
 }
