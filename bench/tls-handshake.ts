@@ -4,26 +4,40 @@
  *   npx tsc -b packages/core && npx tsc -p bench/tsconfig.tls-handshake.json && node --expose-gc bench/dist/tls-handshake.js [--quick]
  *
  * 1. Client CPU per handshake (user+sys of this process from process.cpuUsage,
- *    start-up and warm-up excluded) against one nginx listening on 250 loopback
- *    addresses (127.0.20.1-250:8443, RSA-2048 leaf + CA chain): the raw engine
+ *    start-up and warm-up excluded) against one nginx worker listening on 250
+ *    loopback addresses with two farms: port 8443 serves an RSA-2048 leaf + CA
+ *    chain (the server's signature is the bottleneck: the client idles between
+ *    events and pays a wake-up for each), port 8445 an ECDSA P-256 leaf + CA
+ *    chain (a fast server: the client is the busy side, as in a scan of many
+ *    independent servers). On each farm: the raw engine
  *    in observe-only and completed modes, TLS 1.3 (modern) and TLS 1.2 (compat),
- *    beside NodeTlsEngine doing the same job, and `openssl s_time -new` in the
- *    same run (its "connections per user second" inverted).
- * 2. Memory per in-flight handshake: 5,000 handshakes waiting on a silent
- *    server (a child process accepting on 250 addresses and never answering);
- *    RSS and heap+external growth over the idle baseline, divided by 5,000.
+ *    over the scanner's lean socket and over node:net, beside NodeTlsEngine
+ *    doing the same job, and `openssl s_time -new` in the same run (its
+ *    "connections per user second" inverted). Every mode is warmed up (the JIT
+ *    needs a few thousand handshakes to settle), then the modes run interleaved
+ *    in rounds and each reports its median round, so a burst of noise from the
+ *    machine lands on one round of every mode instead of on one mode.
+ * 2. Memory per in-flight handshake, in a fresh child process (so no earlier
+ *    garbage is in the baseline): 5,000 handshakes waiting on a silent server
+ *    (another child accepting on 250 addresses and never answering); RSS and
+ *    heap+external growth over the idle baseline, divided by 5,000.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeTlsEngine, RawTlsEngine, resolveProfile, type TlsEngine, type TlsProfileRef } from '@wildtls/core';
+import { NodeTlsEngine, RawTlsEngine, dialTcp, resolveProfile, type ByteStream, type SocketKind, type TlsEngine, type TlsProfileRef } from '@wildtls/core';
 
 const quick = process.argv.includes('--quick');
 const FARM = Array.from({ length: 250 }, (_, i) => `127.0.20.${i + 1}`);
 const PORT = 8443;
 const SILENT_PORT = 8444;
+const EC_PORT = 8445;
+const FARMS = [
+  { name: 'RSA-2048 farm (server-bound)', port: PORT },
+  { name: 'ECDSA P-256 farm (client-bound)', port: EC_PORT },
+];
 
 function startNginx(dir: string): ChildProcess {
   const ossl = (...a: string[]) => execFileSync('openssl', a, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,7 +45,11 @@ function startNginx(dir: string): ChildProcess {
   ossl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
   ossl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2');
   writeFileSync(join(dir, 'chain.crt'), readFileSync(join(dir, 'leaf.crt'), 'utf8') + readFileSync(join(dir, 'ca.crt'), 'utf8'));
+  ossl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec-leaf.key', '-out', 'ec-leaf.csr', '-subj', '/CN=localhost');
+  ossl('x509', '-req', '-in', 'ec-leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'ec-leaf.crt', '-days', '2');
+  writeFileSync(join(dir, 'ec-chain.crt'), readFileSync(join(dir, 'ec-leaf.crt'), 'utf8') + readFileSync(join(dir, 'ca.crt'), 'utf8'));
   const listens = FARM.map((h) => `    listen ${h}:${PORT} ssl;`).join('\n');
+  const ecListens = FARM.map((h) => `    listen ${h}:${EC_PORT} ssl;`).join('\n');
   writeFileSync(join(dir, 'nginx.conf'), `daemon off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
@@ -44,6 +62,13 @@ http {
   server {
 ${listens}
     ssl_certificate ${dir}/chain.crt; ssl_certificate_key ${dir}/leaf.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_tickets off;
+    location / { return 200 "ok\\n"; }
+  }
+  server {
+${ecListens}
+    ssl_certificate ${dir}/ec-chain.crt; ssl_certificate_key ${dir}/ec-leaf.key;
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_tickets off;
     location / { return 200 "ok\\n"; }
@@ -66,21 +91,24 @@ async function waitPort(host: string, port: number): Promise<void> {
   }
 }
 
-function openSocket(host: string, port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host, port, noDelay: true });
-    s.once('connect', () => resolve(s));
-    s.once('error', reject);
-  });
+/** The scanner's own dial (net/dial.ts): the lean libuv socket or node:net. */
+function openSocket(host: string, port: number, kind: SocketKind): Promise<ByteStream> {
+  return dialTcp(host, port, { timeoutMs: 5000, kind });
 }
 
 /** The floor under any engine: the same socket work with no TLS processing at all. */
 class FloorEngine implements TlsEngine {
   readonly name = 'floor';
-  handshake(socket: Socket, o: { profile: TlsProfileRef }): Promise<{ info: { chain: string[]; ocspStapled: boolean; completed: boolean } }> {
+  handshake(socket: ByteStream, o: { profile: TlsProfileRef }): Promise<{ info: { chain: string[]; ocspStapled: boolean; completed: boolean } }> {
     return new Promise((resolve) => {
-      socket.once('data', () => resolve({ info: { chain: [], ocspStapled: false, completed: false } }));
+      const onData = () => {
+        socket.off('data', onData);
+        socket.destroy();
+        resolve({ info: { chain: [], ocspStapled: false, completed: false } });
+      };
+      socket.on('data', onData);
       socket.write(floorHello(o.profile));
+      socket.resume();
     });
   }
 }
@@ -90,20 +118,38 @@ let cachedHello: Buffer | undefined;
 function floorHello(profile: TlsProfileRef): Buffer {
   if (cachedHello) return cachedHello;
   const fake = { write: (b: Buffer) => ((cachedHello = Buffer.from(b)), true), on: () => fake, off: () => fake, once: () => fake, resume: () => fake, destroy: () => fake, pause: () => fake, destroyed: false };
-  void new RawTlsEngine().handshake(fake as unknown as Socket, { profile, observeOnly: true, readTimeoutMs: 1, maxBytes: 1 });
+  void new RawTlsEngine().handshake(fake as unknown as ByteStream, { profile, observeOnly: true, readTimeoutMs: 1, maxBytes: 1 });
   return cachedHello!;
 }
 
 interface RunResult { label: string; n: number; ok: number; cpuMsPerHs: number; wallS: number; version?: string; suite?: string }
 
+/** One mode's rounds: its median and best round. */
+interface ModeSummary { label: string; rounds: RunResult[]; median: number; best: number; ok: number; n: number; version?: string; suite?: string }
+
+function summarize(label: string, rounds: RunResult[]): ModeSummary {
+  const cpu = rounds.map((r) => r.cpuMsPerHs).sort((a, b) => a - b);
+  const last = rounds.at(-1)!;
+  return {
+    label,
+    rounds,
+    median: cpu[Math.floor(cpu.length / 2)]!,
+    best: cpu[0]!,
+    ok: rounds.reduce((s, r) => s + r.ok, 0),
+    n: rounds.reduce((s, r) => s + r.n, 0),
+    ...(last.version ? { version: last.version } : {}),
+    ...(last.suite ? { suite: last.suite } : {}),
+  };
+}
+
 /** N handshakes at a fixed concurrency, round-robin over the farm; CPU of this process per handshake. */
-async function runMode(label: string, engine: TlsEngine, profile: TlsProfileRef, observeOnly: boolean, n: number, conc: number): Promise<RunResult> {
+async function runMode(label: string, engine: TlsEngine, profile: TlsProfileRef, observeOnly: boolean, kind: SocketKind, port: number, n: number, conc: number): Promise<RunResult> {
   let next = 0;
   let ok = 0;
   let version: string | undefined;
   let suite: string | undefined;
   const one = async (i: number) => {
-    const sock = await openSocket(FARM[i % FARM.length]!, PORT);
+    const sock = await openSocket(FARM[i % FARM.length]!, port, kind);
     sock.on('error', () => {});
     const r = await engine.handshake(sock, { profile, observeOnly, readTimeoutMs: 5000, maxBytes: 1 << 20 });
     if (!r.info.error) {
@@ -124,14 +170,25 @@ async function runMode(label: string, engine: TlsEngine, profile: TlsProfileRef,
   return { label, n, ok, cpuMsPerHs: (c.user + c.system) / 1000 / n, wallS: (performance.now() - t0) / 1000, version, suite };
 }
 
-function sTime(args: string[], seconds: number): string {
-  const out = execFileSync('openssl', ['s_time', '-connect', `${FARM[0]}:${PORT}`, '-new', '-time', String(seconds), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function sTime(port: number, args: string[], seconds: number): string {
+  const out = execFileSync('openssl', ['s_time', '-connect', `${FARM[0]}:${port}`, '-new', '-time', String(seconds), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const m = /(\d+) connections in ([\d.]+)s; ([\d.]+) connections\/user sec/.exec(out);
   if (!m) return `unparsed: ${out.slice(0, 200)}`;
   return `${m[1]} handshakes in ${m[2]} s user CPU, ${(1000 / Number(m[3])).toFixed(3)} ms user CPU per handshake`;
 }
 
-async function memory(total: number): Promise<{ rssKiB: number; heapKiB: number; rssPerHs: number; heapPerHs: number; done: number }> {
+interface MemoryResult { rssKiB: number; heapKiB: number; rssPerHs: number; heapPerHs: number; done: number }
+
+/** The memory figure from a fresh child process (this process carries the CPU runs' garbage). */
+function memoryInChild(total: number): Promise<MemoryResult> {
+  const child = fork(new URL(import.meta.url), ['--memory', String(total)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as MemoryResult));
+    child.once('exit', (code) => reject(new Error(`memory child exited with ${code}`)));
+  });
+}
+
+async function memory(total: number): Promise<MemoryResult> {
   const child = fork(new URL(import.meta.url), ['--silent-server'], { stdio: 'ignore' });
   await new Promise<void>((r) => child.once('message', () => r()));
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -139,12 +196,12 @@ async function memory(total: number): Promise<{ rssKiB: number; heapKiB: number;
   const m0 = process.memoryUsage();
   const engine = new RawTlsEngine();
   const profile = resolveProfile('modern', {});
-  const socks: Socket[] = [];
+  const socks: ByteStream[] = [];
   const pending: Promise<unknown>[] = [];
   let opened = 0;
   // Open in batches so the backlog keeps up; every handshake has sent its ClientHello and waits.
   for (let i = 0; i < total; i += 250) {
-    const batch = await Promise.all(FARM.slice(0, Math.min(250, total - i)).map((h) => openSocket(h, SILENT_PORT).catch(() => undefined)));
+    const batch = await Promise.all(FARM.slice(0, Math.min(250, total - i)).map((h) => openSocket(h, SILENT_PORT, 'lean').catch(() => undefined)));
     for (const s of batch) {
       if (!s) continue;
       opened++;
@@ -168,38 +225,54 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wildtls-bench-tls-'));
   const nginx = startNginx(dir);
   try {
-    await waitPort(FARM[0]!, PORT);
-    await waitPort(FARM.at(-1)!, PORT);
+    for (const { port } of FARMS) {
+      await waitPort(FARM[0]!, port);
+      await waitPort(FARM.at(-1)!, port);
+    }
     const raw = new RawTlsEngine();
     const node = new NodeTlsEngine();
     const modern = resolveProfile('modern', {});
     const compat = resolveProfile('compat', {});
-    const n = quick ? 500 : 3000;
+    const warm = quick ? 300 : 2000;
+    const n = quick ? 300 : 1500;
+    const rounds = quick ? 3 : 5;
     const conc = 16;
-    const modes: [string, TlsEngine, TlsProfileRef, boolean][] = [
-      ['raw observe-only, TLS 1.2 (compat)', raw, compat, true],
-      ['raw observe-only, TLS 1.3 (modern)', raw, modern, true],
-      ['raw completed, TLS 1.3 (modern)', raw, modern, false],
-      ['raw completed, TLS 1.2 ECDHE (compat)', raw, compat, false],
-      ['node:tls completed (its default offer: TLS 1.3)', node, modern, false],
-      ['baseline: TCP connect, ClientHello, first reply, close (no TLS parsing)', new FloorEngine(), compat, true],
+    const floor = new FloorEngine();
+    // The scanner's default socket path first (lean), then the same work over node:net for comparison.
+    const modes: [string, TlsEngine, TlsProfileRef, boolean, SocketKind][] = [
+      ['raw observe-only, TLS 1.2 (compat), lean socket', raw, compat, true, 'lean'],
+      ['raw observe-only, TLS 1.3 (modern), lean socket', raw, modern, true, 'lean'],
+      ['raw completed, TLS 1.3 (modern), lean socket', raw, modern, false, 'lean'],
+      ['raw completed, TLS 1.2 ECDHE (compat), lean socket', raw, compat, false, 'lean'],
+      ['baseline: TCP connect, ClientHello, first reply, close (no TLS parsing), lean socket', floor, compat, true, 'lean'],
+      ['raw observe-only, TLS 1.2 (compat), node:net socket', raw, compat, true, 'node'],
+      ['raw completed, TLS 1.3 (modern), node:net socket', raw, modern, false, 'node'],
+      ['node:tls completed (its default offer: TLS 1.3), node:net socket', node, modern, false, 'node'],
+      ['baseline: TCP connect, ClientHello, first reply, close (no TLS parsing), node:net socket', floor, compat, true, 'node'],
     ];
-    // Warm-up (JIT, nginx session caches) excluded from the figures.
-    for (const [label, e, p, o] of modes) await runMode(label, e, p, o, 300, conc);
-    const results: RunResult[] = [];
-    for (const [label, e, p, o] of modes) results.push(await runMode(label, e, p, o, n, conc));
-    const sTime13 = sTime(['-tls1_3'], quick ? 2 : 4);
-    const sTime12 = sTime(['-tls1_2'], quick ? 2 : 4);
-    const mem = await memory(quick ? 1000 : 5000);
-
     const cpu = cpus()[0]?.model ?? 'unknown';
     console.log(`machine: ${cpus().length} x ${cpu}, node ${process.version}, nginx 1 worker on ${FARM.length} addresses`);
-    console.log(`handshakes per mode: ${n}, concurrency ${conc}, warm-up 300 per mode excluded`);
-    console.log('| mode | negotiated | ok | client CPU per handshake (ms) | wall (s) |');
-    console.log('| --- | --- | --- | --- | --- |');
-    for (const r of results) console.log(`| ${r.label} | ${r.version ?? '-'} ${r.suite ?? ''} | ${r.ok}/${r.n} | ${r.cpuMsPerHs.toFixed(3)} | ${r.wallS.toFixed(2)} |`);
-    console.log(`openssl s_time -new -tls1_3: ${sTime13}`);
-    console.log(`openssl s_time -new -tls1_2: ${sTime12}`);
+    console.log(`concurrency ${conc}; per mode ${warm} warm-up handshakes, then ${rounds} interleaved rounds of ${n}; client CPU = median round (best round)`);
+    for (const farm of FARMS) {
+      // Warm-up (JIT, nginx session caches) excluded from the figures.
+      for (const [label, e, p, o, k] of modes) await runMode(label, e, p, o, k, farm.port, warm, conc);
+      const byMode = new Map<string, RunResult[]>(modes.map(([label]) => [label, []]));
+      for (let r = 0; r < rounds; r++) {
+        for (const [label, e, p, o, k] of modes) byMode.get(label)!.push(await runMode(label, e, p, o, k, farm.port, n, conc));
+      }
+      const results = modes.map(([label]) => summarize(label, byMode.get(label)!));
+      const stock = results.find((r) => r.label.startsWith('node:tls'))!.median;
+      console.log(`\n### ${farm.name}, port ${farm.port}\n`);
+      console.log('| mode | negotiated | ok | client CPU per handshake, ms: median (best) | vs stock node:tls |');
+      console.log('| --- | --- | --- | --- | --- |');
+      for (const r of results) {
+        console.log(`| ${r.label} | ${r.version ?? '-'} ${r.suite ?? ''} | ${r.ok}/${r.n} | ${r.median.toFixed(3)} (${r.best.toFixed(3)}) | ${(r.median / stock).toFixed(2)}x |`);
+      }
+      console.log(`\nrounds (ms): ${results.map((r) => `${r.label.split(',')[0]}: ${r.rounds.map((x) => x.cpuMsPerHs.toFixed(3)).join(' ')}`).join('; ')}`);
+      console.log(`openssl s_time -new -tls1_3: ${sTime(farm.port, ['-tls1_3'], quick ? 2 : 4)}`);
+      console.log(`openssl s_time -new -tls1_2: ${sTime(farm.port, ['-tls1_2'], quick ? 2 : 4)}`);
+    }
+    const mem = await memoryInChild(quick ? 1000 : 5000);
     console.log(`memory: ${mem.done} handshakes in flight: RSS +${mem.rssKiB.toFixed(0)} KiB (${mem.rssPerHs.toFixed(1)} KiB each), heap+external +${mem.heapKiB.toFixed(0)} KiB (${mem.heapPerHs.toFixed(1)} KiB each)`);
   } finally {
     nginx.kill('SIGTERM');
@@ -209,7 +282,11 @@ async function main(): Promise<void> {
 }
 
 // ------------------------------------------------------------ silent server (child)
-if (process.argv.includes('--silent-server')) {
+if (process.argv.includes('--memory')) {
+  const total = Number(process.argv[process.argv.indexOf('--memory') + 1]);
+  process.send?.(await memory(total));
+  process.exit(0);
+} else if (process.argv.includes('--silent-server')) {
   const held: Socket[] = [];
   let up = 0;
   for (const host of FARM) {
