@@ -13,10 +13,12 @@
  *    in observe-only and completed modes, TLS 1.3 (modern) and TLS 1.2 (compat),
  *    over the scanner's lean socket and over node:net, beside NodeTlsEngine
  *    doing the same job, and `openssl s_time -new` in the same run (its
- *    "connections per user second" inverted). Every mode is warmed up (the JIT
- *    needs a few thousand handshakes to settle), then the modes run interleaved
- *    in rounds and each reports its median round, so a burst of noise from the
- *    machine lands on one round of every mode instead of on one mode.
+ *    "connections per user second" inverted). Modes run grouped as a scan
+ *    runs (one engine and one socket path per process, see GROUPS), each group
+ *    in a fresh child: warmed up (the JIT needs a few thousand handshakes to
+ *    settle), then its modes interleaved in rounds; every group runs twice
+ *    (groups in order, then reversed) and each mode reports its median round,
+ *    so drift of the machine's speed lands on every mode alike.
  * 2. Memory per in-flight handshake, in a fresh child process (so no earlier
  *    garbage is in the baseline): 5,000 handshakes waiting on a silent server
  *    (another child accepting on 250 addresses and never answering); RSS and
@@ -221,6 +223,63 @@ async function memory(total: number): Promise<MemoryResult> {
   return { rssKiB: rss / 1024, heapKiB: heap / 1024, rssPerHs: rss / 1024 / opened, heapPerHs: heap / 1024 / opened, done: opened };
 }
 
+type Mode = [label: string, engine: TlsEngine, profile: TlsProfileRef, observeOnly: boolean, kind: SocketKind];
+
+/**
+ * Modes grouped as a scan would run them: one engine, one socket path per
+ * process. Each group runs in a fresh child process, because sharing one
+ * process makes the hot functions polymorphic (two socket classes) and
+ * carries node:tls's heap into the raw engine's figures: measured up to 30%
+ * on the lean rows.
+ */
+const GROUPS: Record<string, () => Mode[]> = {
+  'raw-lean': () => {
+    const raw = new RawTlsEngine();
+    const modern = resolveProfile('modern', {});
+    const compat = resolveProfile('compat', {});
+    return [
+      ['raw observe-only, TLS 1.2 (compat), lean socket', raw, compat, true, 'lean'],
+      ['raw observe-only, TLS 1.3 (modern), lean socket', raw, modern, true, 'lean'],
+      ['raw completed, TLS 1.3 (modern), lean socket', raw, modern, false, 'lean'],
+      ['raw completed, TLS 1.2 ECDHE (compat), lean socket', raw, compat, false, 'lean'],
+    ];
+  },
+  'raw-node': () => {
+    const raw = new RawTlsEngine();
+    return [
+      ['raw observe-only, TLS 1.2 (compat), node:net socket', raw, resolveProfile('compat', {}), true, 'node'],
+      ['raw completed, TLS 1.3 (modern), node:net socket', raw, resolveProfile('modern', {}), false, 'node'],
+    ];
+  },
+  'node-tls': () => [['node:tls completed (its default offer: TLS 1.3), node:net socket', new NodeTlsEngine(), resolveProfile('modern', {}), false, 'node']],
+  'floor-lean': () => [['baseline: TCP connect, ClientHello, first reply, close (no TLS parsing), lean socket', new FloorEngine(), resolveProfile('compat', {}), true, 'lean']],
+  'floor-node': () => [['baseline: TCP connect, ClientHello, first reply, close (no TLS parsing), node:net socket', new FloorEngine(), resolveProfile('compat', {}), true, 'node']],
+};
+
+const WARM = quick ? 300 : 2000;
+const N = quick ? 300 : 1500;
+const ROUNDS_PER_PASS = quick ? 2 : 3;
+const CONC = 16;
+
+/** Child: warm a group's modes up, then run them interleaved in rounds; report every round. */
+async function runGroup(group: string, port: number): Promise<Record<string, RunResult[]>> {
+  const modes = GROUPS[group]!();
+  for (const [label, e, p, o, k] of modes) await runMode(label, e, p, o, k, port, WARM, CONC);
+  const out: Record<string, RunResult[]> = Object.fromEntries(modes.map(([label]) => [label, []]));
+  for (let r = 0; r < ROUNDS_PER_PASS; r++) {
+    for (const [label, e, p, o, k] of modes) out[label]!.push(await runMode(label, e, p, o, k, port, N, CONC));
+  }
+  return out;
+}
+
+function groupInChild(group: string, port: number): Promise<Record<string, RunResult[]>> {
+  const child = fork(new URL(import.meta.url), ['--group', group, String(port), ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Record<string, RunResult[]>));
+    child.once('exit', (code) => reject(new Error(`group ${group} exited with ${code}`)));
+  });
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wildtls-bench-tls-'));
   const nginx = startNginx(dir);
@@ -229,38 +288,19 @@ async function main(): Promise<void> {
       await waitPort(FARM[0]!, port);
       await waitPort(FARM.at(-1)!, port);
     }
-    const raw = new RawTlsEngine();
-    const node = new NodeTlsEngine();
-    const modern = resolveProfile('modern', {});
-    const compat = resolveProfile('compat', {});
-    const warm = quick ? 300 : 2000;
-    const n = quick ? 300 : 1500;
-    const rounds = quick ? 3 : 5;
-    const conc = 16;
-    const floor = new FloorEngine();
-    // The scanner's default socket path first (lean), then the same work over node:net for comparison.
-    const modes: [string, TlsEngine, TlsProfileRef, boolean, SocketKind][] = [
-      ['raw observe-only, TLS 1.2 (compat), lean socket', raw, compat, true, 'lean'],
-      ['raw observe-only, TLS 1.3 (modern), lean socket', raw, modern, true, 'lean'],
-      ['raw completed, TLS 1.3 (modern), lean socket', raw, modern, false, 'lean'],
-      ['raw completed, TLS 1.2 ECDHE (compat), lean socket', raw, compat, false, 'lean'],
-      ['baseline: TCP connect, ClientHello, first reply, close (no TLS parsing), lean socket', floor, compat, true, 'lean'],
-      ['raw observe-only, TLS 1.2 (compat), node:net socket', raw, compat, true, 'node'],
-      ['raw completed, TLS 1.3 (modern), node:net socket', raw, modern, false, 'node'],
-      ['node:tls completed (its default offer: TLS 1.3), node:net socket', node, modern, false, 'node'],
-      ['baseline: TCP connect, ClientHello, first reply, close (no TLS parsing), node:net socket', floor, compat, true, 'node'],
-    ];
     const cpu = cpus()[0]?.model ?? 'unknown';
+    const groups = Object.keys(GROUPS);
     console.log(`machine: ${cpus().length} x ${cpu}, node ${process.version}, nginx 1 worker on ${FARM.length} addresses`);
-    console.log(`concurrency ${conc}; per mode ${warm} warm-up handshakes, then ${rounds} interleaved rounds of ${n}; client CPU = median round (best round)`);
+    console.log(`concurrency ${CONC}; each group of modes in its own process (${groups.join(', ')}): ${WARM} warm-up handshakes per mode, then ${ROUNDS_PER_PASS} interleaved rounds of ${N}; two passes (groups in order, then reversed); client CPU = median of the ${2 * ROUNDS_PER_PASS} rounds (best round)`);
     for (const farm of FARMS) {
-      // Warm-up (JIT, nginx session caches) excluded from the figures.
-      for (const [label, e, p, o, k] of modes) await runMode(label, e, p, o, k, farm.port, warm, conc);
-      const byMode = new Map<string, RunResult[]>(modes.map(([label]) => [label, []]));
-      for (let r = 0; r < rounds; r++) {
-        for (const [label, e, p, o, k] of modes) byMode.get(label)!.push(await runMode(label, e, p, o, k, farm.port, n, conc));
+      const byMode = new Map<string, RunResult[]>();
+      for (const pass of [groups, [...groups].reverse()]) {
+        for (const g of pass) {
+          for (const [label, rounds] of Object.entries(await groupInChild(g, farm.port))) byMode.set(label, [...(byMode.get(label) ?? []), ...rounds]);
+        }
       }
-      const results = modes.map(([label]) => summarize(label, byMode.get(label)!));
+      const labels = groups.flatMap((g) => GROUPS[g]!().map(([label]) => label));
+      const results = labels.map((label) => summarize(label, byMode.get(label)!));
       const stock = results.find((r) => r.label.startsWith('node:tls'))!.median;
       console.log(`\n### ${farm.name}, port ${farm.port}\n`);
       console.log('| mode | negotiated | ok | client CPU per handshake, ms: median (best) | vs stock node:tls |');
@@ -268,7 +308,7 @@ async function main(): Promise<void> {
       for (const r of results) {
         console.log(`| ${r.label} | ${r.version ?? '-'} ${r.suite ?? ''} | ${r.ok}/${r.n} | ${r.median.toFixed(3)} (${r.best.toFixed(3)}) | ${(r.median / stock).toFixed(2)}x |`);
       }
-      console.log(`\nrounds (ms): ${results.map((r) => `${r.label.split(',')[0]}: ${r.rounds.map((x) => x.cpuMsPerHs.toFixed(3)).join(' ')}`).join('; ')}`);
+      console.log(`\nrounds (ms): ${results.map((r) => `${r.label.split(',').slice(0, 2).join(',')}: ${r.rounds.map((x) => x.cpuMsPerHs.toFixed(3)).join(' ')}`).join('; ')}`);
       console.log(`openssl s_time -new -tls1_3: ${sTime(farm.port, ['-tls1_3'], quick ? 2 : 4)}`);
       console.log(`openssl s_time -new -tls1_2: ${sTime(farm.port, ['-tls1_2'], quick ? 2 : 4)}`);
     }
@@ -282,7 +322,11 @@ async function main(): Promise<void> {
 }
 
 // ------------------------------------------------------------ silent server (child)
-if (process.argv.includes('--memory')) {
+if (process.argv.includes('--group')) {
+  const i = process.argv.indexOf('--group');
+  process.send?.(await runGroup(process.argv[i + 1]!, Number(process.argv[i + 2])));
+  process.exit(0);
+} else if (process.argv.includes('--memory')) {
   const total = Number(process.argv[process.argv.indexOf('--memory') + 1]);
   process.send?.(await memory(total));
   process.exit(0);
