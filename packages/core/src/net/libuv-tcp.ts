@@ -1,8 +1,8 @@
 /**
  * libuv's TCP handle, driven the way node:net drives it internally. Node
- * allow-lists `tcp_wrap` and `stream_wrap` for process.binding (DEP0111 is a
- * documentation-only deprecation in Node 18-22); when either is missing or
- * changed shape, `libuvTcp` is undefined and callers fall back to node:net.
+ * allow-lists `tcp_wrap` and `stream_wrap` for process.binding (DEP0111, a
+ * documentation-only deprecation; checked on Node 20); when either is missing
+ * or changed shape, `libuvTcp` is undefined and callers fall back to node:net.
  */
 export interface TcpHandle {
   connect(req: ConnectRequest, host: string, port: number): number;
