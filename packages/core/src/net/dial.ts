@@ -29,53 +29,40 @@ export function dialTcp(host: string, port: number, options: DialOptions): Promi
   return (options.kind ?? defaultSocketKind()) === 'lean' ? dialLean(host, port, options) : dialNode(host, port, options);
 }
 
-function dialLean(host: string, port: number, { timeoutMs, signal }: DialOptions): Promise<ByteStream> {
+function dialLean(host: string, port: number, options: DialOptions): Promise<ByteStream> {
   const client = newTcpClient();
+  return withDeadline(client, client.connect(host, port), options);
+}
+
+function dialNode(host: string, port: number, options: DialOptions): Promise<ByteStream> {
+  const socket = connect({ host, port, noDelay: true });
+  const connected = new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.pause();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+  return withDeadline(socket, connected, options);
+}
+
+/** Settle once: the stream when `connected` resolves, else destroy it and reject (connect error, deadline or abort). */
+function withDeadline(stream: ByteStream, connected: Promise<void>, { timeoutMs, signal }: DialOptions): Promise<ByteStream> {
   return new Promise<ByteStream>((resolve, reject) => {
     let done = false;
-    const settle = (err: Error | undefined) => {
+    const settle = (err: unknown) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (err) {
-        client.destroy();
-        reject(err);
-      } else resolve(client);
+      if (err === undefined) return resolve(stream);
+      stream.destroy();
+      reject(err);
     };
     const timer = setTimeout(() => settle(new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`)), timeoutMs);
     const onAbort = () => settle(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    client.connect(host, port).then(() => settle(undefined), settle);
-  });
-}
-
-function dialNode(host: string, port: number, { timeoutMs, signal }: DialOptions): Promise<ByteStream> {
-  return new Promise<ByteStream>((resolve, reject) => {
-    const socket = connect({ host, port, noDelay: true });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onAbort = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.pause();
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      reject(err);
-    });
+    connected.then(() => settle(undefined), settle);
   });
 }

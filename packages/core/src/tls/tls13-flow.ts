@@ -115,22 +115,21 @@ export class Tls13Flow {
     if (this.requestContext) hs.sendHandshake(handshakeMessage(11, Buffer.concat([vec8(this.requestContext), vec24(Buffer.alloc(0))])));
     hs.sendHandshake(handshakeMessage(20, finishedVerifyData(this.hash, this.clientHs, this.requestContext ? this.transcriptHash() : serverFinishedHash)));
     hs.readProtIsApp = true;
-    // Application keys are derived on first use: a probe that completes and closes never pays for them.
-    const appSecrets = () => {
-      if (this.serverApp.length === 0) ({ client: this.clientApp, server: this.serverApp } = applicationSecrets(this.hash, this.handshakeSecret, serverFinishedHash));
-    };
-    hs.complete(
-      new DeferredProtection(() => {
-        appSecrets();
-        const sk = trafficKeys(this.hash, this.serverApp, KEY_LEN[this.cipher]!);
-        return new Tls13Protection(this.cipher, sk.key, sk.iv);
-      }),
-      new DeferredProtection(() => {
-        appSecrets();
-        const wk = trafficKeys(this.hash, this.clientApp, KEY_LEN[this.cipher]!);
-        return new Tls13Protection(this.cipher, wk.key, wk.iv);
-      }),
-    );
+    this.serverFinishedHash = serverFinishedHash;
+    hs.complete(this.applicationProtection('server'), this.applicationProtection('client'));
+  }
+
+  private serverFinishedHash: Buffer = Buffer.alloc(0);
+
+  /** Application keys are derived on first use: a probe that completes and closes never pays for them. */
+  private applicationProtection(side: 'client' | 'server'): DeferredProtection {
+    return new DeferredProtection(() => {
+      if (this.serverApp.length === 0) {
+        ({ client: this.clientApp, server: this.serverApp } = applicationSecrets(this.hash, this.handshakeSecret, this.serverFinishedHash));
+      }
+      const k = trafficKeys(this.hash, side === 'server' ? this.serverApp : this.clientApp, KEY_LEN[this.cipher]!);
+      return new Tls13Protection(this.cipher, k.key, k.iv);
+    });
   }
 
   private clientApp: Buffer = Buffer.alloc(0);
