@@ -61,8 +61,9 @@ function withDeadline(stream: ByteStream, connected: Promise<void>, { timeoutMs,
     };
     const timer = setTimeout(() => settle(new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`)), timeoutMs);
     const onAbort = () => settle(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
+    // Handled before anything can settle: a connect cancelled by destroy() rejects later, and must not go unhandled.
+    connected.then(() => settle(undefined), settle);
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    connected.then(() => settle(undefined), settle);
   });
 }
