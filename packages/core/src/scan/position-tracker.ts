@@ -83,6 +83,16 @@ export class PositionTracker {
     unit.keys.push(key);
   }
 
+  /**
+   * A resumed scan skipped this key because an earlier run already wrote its
+   * record past the checkpoint. The record is still in the output, so later
+   * checkpoints must keep listing it until its position is finished, or a
+   * second interruption would scan it again.
+   */
+  alreadyWritten(position: number, key: string): void {
+    this.units.get(position)?.keys.push(key);
+  }
+
   /** The source has nothing more. */
   end(): void {
     this.ended = true;

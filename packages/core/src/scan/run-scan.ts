@@ -98,6 +98,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
         const already = opts.skip?.get(key);
         if (already) {
           opts.skip!.set(key, already - 1);
+          tracker.alreadyWritten(position, key);
           skipped++;
           continue;
         }

@@ -67,4 +67,21 @@ describe('position tracker', () => {
     expect(snap.position).toBe(12);
     expect(snap.counters).toEqual({ targets: 7, excluded: 5, invalid: 1 });
   });
+
+  it('keeps keys a resumed scan skipped in later checkpoints until their position is finished', () => {
+    // Resumed at 10 with 11|a already written by the first run; 10 is still in flight.
+    const t = new PositionTracker(10);
+    t.input(10, { excluded: 0, invalid: 0 });
+    t.started(10);
+    const rec = {};
+    t.tag(rec, 10);
+    t.input(11, { excluded: 0, invalid: 0 });
+    t.alreadyWritten(11, '11|a');
+    t.input(12, { excluded: 0, invalid: 0 });
+    // A second interruption now must resume at 10 and still skip 11|a.
+    expect(t.snapshot({ excluded: 0, invalid: 0 })).toMatchObject({ position: 10, written: ['11|a'] });
+    t.written(rec, '10|b');
+    // Once 10 and 11 are finished, neither key is needed any more.
+    expect(t.snapshot({ excluded: 0, invalid: 0 })).toMatchObject({ position: 12, written: [] });
+  });
 });
