@@ -12,8 +12,11 @@
  *    independent servers). On each farm: the raw engine
  *    in observe-only and completed modes, TLS 1.3 (modern) and TLS 1.2 (compat),
  *    over the scanner's lean socket and over node:net, beside NodeTlsEngine
- *    doing the same job, and `openssl s_time -new` in the same run (its
- *    "connections per user second" inverted). Modes run grouped as a scan
+ *    doing the same job, a Go crypto/tls client (bench/go-tls-client, the
+ *    class of zgrab2 that the issue's targets are set against; built with
+ *    `go` when it is installed, `apt-get install golang-go`, else skipped),
+ *    and `openssl s_time -new` in the same run (its "connections per user
+ *    second" inverted). Modes run grouped as a scan
  *    runs (one engine and one socket path per process, see GROUPS), each group
  *    in a fresh child: warmed up (the JIT needs a few thousand handshakes to
  *    settle), then its modes interleaved in rounds; every group runs twice
@@ -24,11 +27,12 @@
  *    (another child accepting on 250 addresses and never answering); RSS and
  *    heap+external growth over the idle baseline, divided by 5,000.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NodeTlsEngine, RawTlsEngine, dialTcp, resolveProfile, type ByteStream, type SocketKind, type TlsEngine, type TlsProfileRef } from '@wildtls/core';
 
 const quick = process.argv.includes('--quick');
@@ -272,6 +276,40 @@ async function runGroup(group: string, port: number): Promise<Record<string, Run
   return out;
 }
 
+/** Go crypto/tls, the class of zgrab2, as the same-run reference (bench/go-tls-client; skipped without `go`). */
+const GO_LABELS = {
+  observe12: 'go observe-only, TLS 1.2 (record framing and message types only)',
+  tls13: 'go crypto/tls completed, TLS 1.3',
+  tls12: 'go crypto/tls completed, TLS 1.2 ECDHE',
+};
+
+function buildGoClient(dir: string): string | undefined {
+  const bin = join(dir, 'go-tls-client');
+  try {
+    execFileSync('go', ['build', '-o', bin, fileURLToPath(new URL('../go-tls-client/main.go', import.meta.url))], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GO111MODULE: 'off' } });
+    return bin;
+  } catch (e) {
+    console.log(`(no Go reference: ${(e as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+function goGroup(bin: string, port: number): Promise<Record<string, RunResult[]>> {
+  const hello = floorHello(resolveProfile('compat', {})).toString('hex');
+  const args = ['-hosts', FARM.join(','), '-port', String(port), '-hello', hello, '-n', String(N), '-warm', String(WARM), '-rounds', String(ROUNDS_PER_PASS), '-conc', String(CONC)];
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as Record<string, RunResult[]>)));
+  });
+}
+
+/** The Go row a raw-engine row compares with: the same kind of handshake. */
+function goPeer(label: string): string | undefined {
+  if (label.includes('observe-only, TLS 1.2') || label.startsWith('baseline')) return GO_LABELS.observe12;
+  if (label.includes('completed, TLS 1.3') || label.startsWith('node:tls')) return GO_LABELS.tls13;
+  if (label.includes('completed, TLS 1.2')) return GO_LABELS.tls12;
+  return undefined;
+}
+
 function groupInChild(group: string, port: number): Promise<Record<string, RunResult[]>> {
   const child = fork(new URL(import.meta.url), ['--group', group, String(port), ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -290,23 +328,28 @@ async function main(): Promise<void> {
     }
     const cpu = cpus()[0]?.model ?? 'unknown';
     const groups = Object.keys(GROUPS);
+    const goBin = buildGoClient(dir);
+    if (goBin) groups.push('go');
     console.log(`machine: ${cpus().length} x ${cpu}, node ${process.version}, nginx 1 worker on ${FARM.length} addresses`);
     console.log(`concurrency ${CONC}; each group of modes in its own process (${groups.join(', ')}): ${WARM} warm-up handshakes per mode, then ${ROUNDS_PER_PASS} interleaved rounds of ${N}; two passes (groups in order, then reversed); client CPU = median of the ${2 * ROUNDS_PER_PASS} rounds (best round)`);
     for (const farm of FARMS) {
       const byMode = new Map<string, RunResult[]>();
       for (const pass of [groups, [...groups].reverse()]) {
         for (const g of pass) {
-          for (const [label, rounds] of Object.entries(await groupInChild(g, farm.port))) byMode.set(label, [...(byMode.get(label) ?? []), ...rounds]);
+          const run = g === 'go' ? goGroup(goBin!, farm.port) : groupInChild(g, farm.port);
+          for (const [label, rounds] of Object.entries(await run)) byMode.set(label, [...(byMode.get(label) ?? []), ...rounds]);
         }
       }
-      const labels = groups.flatMap((g) => GROUPS[g]!().map(([label]) => label));
+      const labels = groups.flatMap((g) => (g === 'go' ? Object.values(GO_LABELS) : GROUPS[g]!().map(([label]) => label)));
       const results = labels.map((label) => summarize(label, byMode.get(label)!));
-      const stock = results.find((r) => r.label.startsWith('node:tls'))!.median;
+      const median = new Map(results.map((r) => [r.label, r.median]));
+      const stock = median.get(labels.find((l) => l.startsWith('node:tls'))!)!;
       console.log(`\n### ${farm.name}, port ${farm.port}\n`);
-      console.log('| mode | negotiated | ok | client CPU per handshake, ms: median (best) | vs stock node:tls |');
-      console.log('| --- | --- | --- | --- | --- |');
+      console.log('| mode | negotiated | ok | client CPU per handshake, ms: median (best) | vs stock node:tls | vs Go, same kind of handshake |');
+      console.log('| --- | --- | --- | --- | --- | --- |');
       for (const r of results) {
-        console.log(`| ${r.label} | ${r.version ?? '-'} ${r.suite ?? ''} | ${r.ok}/${r.n} | ${r.median.toFixed(3)} (${r.best.toFixed(3)}) | ${(r.median / stock).toFixed(2)}x |`);
+        const go = goBin && !r.label.startsWith('go ') ? median.get(goPeer(r.label) ?? '') : undefined;
+        console.log(`| ${r.label} | ${r.version ?? '-'} ${r.suite ?? ''} | ${r.ok}/${r.n} | ${r.median.toFixed(3)} (${r.best.toFixed(3)}) | ${(r.median / stock).toFixed(2)}x | ${go ? `${(r.median / go).toFixed(2)}x` : '-'} |`);
       }
       console.log(`\nrounds (ms): ${results.map((r) => `${r.label.split(',').slice(0, 2).join(',')}: ${r.rounds.map((x) => x.cpuMsPerHs.toFixed(3)).join(' ')}`).join('; ')}`);
       console.log(`openssl s_time -new -tls1_3: ${sTime(farm.port, ['-tls1_3'], quick ? 2 : 4)}`);
