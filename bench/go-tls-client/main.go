@@ -56,18 +56,27 @@ func cpuNow() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// dial connects with a 5 s deadline on the connect and on everything after it.
+func dial(addr string) (net.Conn, error) {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	return c, nil
+}
+
 // tls.VersionName needs Go 1.21; Debian 12 has 1.19.
 var versionName = map[uint16]string{tls.VersionTLS12: "TLSv1.2", tls.VersionTLS13: "TLSv1.3"}
 
 func tlsMode(label string, max uint16) mode {
 	cfg := &tls.Config{InsecureSkipVerify: true, MaxVersion: max, ServerName: "localhost"}
 	return mode{label, func(addr string) (string, string, error) {
-		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		c, err := dial(addr)
 		if err != nil {
 			return "", "", err
 		}
 		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 		t := tls.Client(c, cfg)
 		if err := t.Handshake(); err != nil {
 			return "", "", err
@@ -81,12 +90,11 @@ func tlsMode(label string, max uint16) mode {
 // handshake message, with a deadline and a byte cap.
 func observeMode(label string, hello []byte) mode {
 	return mode{label, func(addr string) (string, string, error) {
-		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		c, err := dial(addr)
 		if err != nil {
 			return "", "", err
 		}
 		defer c.Close()
-		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
 		if _, err := c.Write(hello); err != nil {
 			return "", "", err
 		}
