@@ -153,6 +153,11 @@ export class ClientHandshake {
   }
 
   private onRecord(rec: RawRecord): void {
+    // After the ServerHello, TLS 1.0-1.2 records carry the negotiated version (the MAC covers it, and
+    // OpenSSL rejects others); TLS 1.3 ignores the field (RFC 8446 5.1). Alerts pass, so what they say is kept.
+    if (this.version && this.version < 0x0304 && rec.version !== this.version && rec.type !== 21) {
+      throw new TlsFailure('protocol', `record version 0x${rec.version.toString(16).padStart(4, '0')} after negotiating ${this.info.version ?? `0x${this.version.toString(16)}`}`, 'record', rec.offset);
+    }
     let type = rec.type;
     let data = rec.fragment;
     if (this.readProt && !(type === 20 && this.version === 0x0304)) {
@@ -167,7 +172,11 @@ export class ClientHandshake {
       case 21:
         return this.onAlert(data, rec.offset);
       case 20:
-        if (this.version === 0x0304 && !this.readProtIsApp) return; // middlebox-compatibility CCS
+        if (this.version === 0x0304 && !this.readProtIsApp) {
+          // Middlebox-compatibility CCS: dropped, but only the one-byte 0x01 form (RFC 8446 section 5).
+          if (data.length !== 1 || data[0] !== 1) throw new TlsFailure('protocol', 'ChangeCipherSpec other than 0x01 in TLS 1.3', 'ChangeCipherSpec', rec.offset);
+          return;
+        }
         if (!this.flow || !(this.flow instanceof Tls12Flow)) throw new TlsFailure('protocol', 'unexpected ChangeCipherSpec', 'ChangeCipherSpec', rec.offset);
         if (this.hsBuf.length) throw new TlsFailure('protocol', 'ChangeCipherSpec inside a handshake message', 'ChangeCipherSpec', rec.offset);
         return this.flow.onChangeCipherSpec(data, rec.offset);

@@ -117,4 +117,51 @@ describe('recorded server flights (openssl s_server, node tls.Server)', () => {
     feedAll(hs, [bytes]);
     expect(hs.info.error).toMatchObject({ kind: 'protocol', messageType: 'record', offset: shLen + 6 });
   });
+
+  /** Offsets of every record header in a flight. */
+  function recordOffsets(bytes: Buffer): number[] {
+    const at: number[] = [];
+    for (let o = 0; o + 5 <= bytes.length; o += 5 + bytes.readUInt16BE(o + 3)) at.push(o);
+    return at;
+  }
+
+  it('TLS 1.0 and 1.2: a record after the ServerHello with another version is a protocol error at that record (found by the stacked fuzz)', () => {
+    for (const name of ['tls10-ecdhe-cbc-openssl', 'tls12-ecdhe-rsa-ocsp-openssl']) {
+      const f = byName(name);
+      const bytes = Buffer.from(flightBytes(f));
+      // The server's encrypted Finished: the first record after its ChangeCipherSpec (type 20).
+      const offsets = recordOffsets(bytes);
+      const fin = offsets[offsets.findIndex((o) => bytes[o] === 20) + 1]!;
+      bytes[fin + 2] = 0xb6;
+      const hs = replayMachine(f);
+      feedAll(hs, [bytes]);
+      expect(hs.state, name).toBe('failed');
+      expect(hs.info.completed).toBe(false);
+      expect(hs.info.error, name).toMatchObject({ kind: 'protocol', messageType: 'record', offset: fin });
+      expect(hs.info.error?.message).toMatch(/^record version 0x03b6 after negotiating TLSv1\.[02]$/);
+      expect(hs.info.chain).toEqual(f.expectedChain);
+    }
+  });
+
+  it('TLS 1.3: a compatibility ChangeCipherSpec other than 0x01 is a protocol error at its record (found by the stacked fuzz)', () => {
+    for (const name of ['tls13-x25519-openssl', 'tls13-hrr-p256-openssl']) {
+      const f = byName(name);
+      const bytes = Buffer.from(flightBytes(f));
+      const ccs = recordOffsets(bytes).find((o) => bytes[o] === 20)!;
+      bytes[ccs + 5] = 2;
+      const hs = replayMachine(f);
+      feedAll(hs, [bytes]);
+      expect(hs.info.error, name).toMatchObject({ kind: 'protocol', messageType: 'ChangeCipherSpec', offset: ccs });
+    }
+  });
+
+  it('the ServerHello record itself may carry another record version (servers answer a 0x0301 record layer)', () => {
+    const f = byName('tls12-ecdhe-rsa-ocsp-openssl');
+    const bytes = Buffer.from(flightBytes(f));
+    bytes[2] = 0x01;
+    const hs = replayMachine(f, true);
+    feedAll(hs, [bytes]);
+    expect(hs.info.error).toBeUndefined();
+    expect(hs.info.version).toBe('TLSv1.2');
+  });
 });
