@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect as netConnect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawTlsEngine, asDuplex, dialTcp, resolveProfile, type ByteStream, type SocketKind } from '@wildtls/core';
+import { Connection, RawTlsEngine, asDuplex, dialTcp, resolveProfile, type ByteStream, type SocketKind } from '@wildtls/core';
 import { removeDir, tempDir } from '../harness/daemon.js';
 import { makePki, type TestPki } from './pki.js';
 
@@ -10,12 +11,17 @@ import { makePki, type TestPki } from './pki.js';
  * The decrypted stream a completed handshake hands back (a lean ByteStream,
  * not a Duplex): held data, flow control, end and close, over both socket paths.
  * A node tls.Server on 127.0.20.53 speaks first and closes after a greeting.
+ * A byte relay on 127.0.20.54 in front of it lets a test inject raw bytes
+ * towards the client after the handshake (a hostile or broken peer).
  */
 describe('TlsStream over a completed handshake', () => {
   let pki: TestPki;
   let server: Server;
   const peers = new Set<TLSSocket>();
   let onPeer: (s: TLSSocket) => void = () => {};
+  let relay: NetServer;
+  let relayed: Socket | undefined; // the relay's socket towards the client under test
+  const relaySockets = new Set<Socket>();
 
   beforeAll(async () => {
     pki = makePki(tempDir('tls-stream'));
@@ -27,15 +33,27 @@ describe('TlsStream over a completed handshake', () => {
     });
     server.on('tlsClientError', () => {});
     await new Promise<void>((res) => server.listen(4433, '127.0.20.53', () => res()));
+    relay = createNetServer((c) => {
+      relayed = c;
+      const up = netConnect(4433, '127.0.20.53');
+      for (const x of [c, up]) {
+        relaySockets.add(x);
+        x.on('error', () => {});
+      }
+      c.pipe(up).pipe(c);
+    });
+    await new Promise<void>((res) => relay.listen(4434, '127.0.20.54', () => res()));
   });
   afterAll(async () => {
+    for (const x of relaySockets) x.destroy();
+    await new Promise((r) => relay.close(r));
     for (const p of peers) p.destroy();
     await new Promise((r) => server.close(r));
     if (pki) removeDir(pki.dir);
   });
 
-  async function complete(kind: SocketKind, profile = 'modern'): Promise<ByteStream> {
-    const socket = await dialTcp('127.0.20.53', 4433, { timeoutMs: 2000, kind });
+  async function complete(kind: SocketKind, profile = 'modern', via: 'direct' | 'relay' = 'direct'): Promise<ByteStream> {
+    const socket = via === 'relay' ? await dialTcp('127.0.20.54', 4434, { timeoutMs: 2000, kind }) : await dialTcp('127.0.20.53', 4433, { timeoutMs: 2000, kind });
     const r = await new RawTlsEngine().handshake(socket, { profile: resolveProfile(profile, {}), observeOnly: false, readTimeoutMs: 2000, maxBytes: 1 << 20 });
     expect(r.info.error).toBeUndefined();
     return r.stream!;
@@ -83,6 +101,39 @@ describe('TlsStream over a completed handshake', () => {
       expect(err).toBeInstanceOf(Error);
     });
   }
+
+  for (const [kind, profile] of [['lean', 'modern'], ['node', 'compat']] as const) {
+    for (const [what, bytes, expected] of [
+      ['a forged application-data record', Buffer.concat([Buffer.from([23, 3, 3, 0, 40]), Buffer.alloc(40, 0xa5)]), /bad_record_mac/],
+      ['a record longer than 2^14+2048', Buffer.from([23, 3, 3, 0x50, 0x01]), /exceeds the maximum/],
+      ['bytes that are not TLS', Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'), /not a TLS record/],
+    ] as const) {
+      it(`${kind}, ${profile}: ${what} after the handshake ends the stream with an 'error' then 'close'`, async () => {
+        onPeer = () => {};
+        const stream = await complete(kind, profile, 'relay');
+        const errors: Error[] = [];
+        const data: Buffer[] = [];
+        stream.on('error', (e: Error) => errors.push(e));
+        stream.on('data', (d: Buffer) => data.push(d));
+        const closed = new Promise<void>((res) => stream.on('close', () => res()));
+        relayed!.write(bytes);
+        await closed;
+        expect(data).toEqual([]);
+        expect(errors).toHaveLength(1);
+        expect(errors[0]!.message).toMatch(expected);
+        expect(stream.destroyed).toBe(true);
+      });
+    }
+  }
+
+  it('a dialog reading over the stream gets protocol-error / tls-protocol, not an internal error', async () => {
+    onPeer = () => {};
+    const conn = new Connection(await complete('lean', 'modern', 'relay'), { readTimeoutMs: 2000, maxLineBytes: 1024, maxTotalBytes: 1 << 16 });
+    const line = conn.readLine();
+    relayed!.write(Buffer.concat([Buffer.from([23, 3, 3, 0, 40]), Buffer.alloc(40, 0xa5)]));
+    await expect(line).rejects.toMatchObject({ status: 'protocol-error', reason: 'tls-protocol', message: 'after the TLS handshake: record authentication failed (bad_record_mac)' });
+    conn.destroy();
+  });
 
   it('asDuplex() turns it into a node stream (for consumers that need one)', async () => {
     onPeer = (s) => s.on('data', (d) => s.end(d.toString().toUpperCase()));

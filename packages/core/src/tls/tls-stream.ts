@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ByteStream } from '../net/byte-stream.js';
 import type { ClientHandshake } from './client-handshake.js';
+import { TlsFailure } from './tls-failure.js';
 
 type WriteCallback = (err?: Error | null) => void;
 
@@ -28,7 +29,9 @@ export class TlsStream extends EventEmitter implements ByteStream {
     const out = this.hs.drain();
     if (out && !this.socket.destroyed) this.socket.write(out);
     if (this.hs.state === 'failed') {
-      if (this.listenerCount('error') > 0) this.emit('error', new Error(this.hs.info.error?.message ?? 'TLS error'));
+      // A TlsFailure, so a Connection can tell a broken TLS session from its own failures.
+      const e = this.hs.info.error;
+      if (this.listenerCount('error') > 0) this.emit('error', new TlsFailure(e?.kind ?? 'protocol', e?.message ?? 'TLS error', e?.messageType, e?.offset));
       this.destroy();
     }
   };
