@@ -156,7 +156,7 @@ export class Connection {
   private classify(err: Error): Error {
     if (err instanceof ProbeError) return err;
     // The server broke the TLS session after the handshake (a forged or oversized record, bytes that are not TLS).
-    if (err instanceof TlsFailure) return new ProbeError('protocol-error', err.kind === 'alert' ? 'tls-alert' : 'tls-protocol', `after the TLS handshake: ${err.message}`, { cause: err });
+    if (err instanceof TlsFailure) return new ProbeError('protocol-error', 'tls-protocol', `after the TLS handshake: ${err.message}`, { cause: err });
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNRESET' || code === 'EPIPE') {
       return new ProbeError('protocol-error', 'connection-reset', 'connection reset by peer', { cause: err });
