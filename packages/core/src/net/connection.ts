@@ -155,9 +155,12 @@ export class Connection {
 
   private classify(err: Error): Error {
     if (err instanceof ProbeError) return err;
-    // The server broke the TLS session after the handshake (a forged or oversized record, bytes that are not TLS).
-    if (err instanceof TlsFailure) return new ProbeError('protocol-error', 'tls-protocol', `after the TLS handshake: ${err.message}`, { cause: err });
     const code = (err as NodeJS.ErrnoException).code;
+    // The server broke the TLS session after the handshake (a forged or oversized record, bytes that are
+    // not TLS): the raw engine's TlsFailure, or node:tls's ERR_SSL_* under NodeTlsEngine.
+    if (err instanceof TlsFailure || code?.startsWith('ERR_SSL_')) {
+      return new ProbeError('protocol-error', 'tls-protocol', `after the TLS handshake: ${err.message}`, { cause: err });
+    }
     if (code === 'ECONNRESET' || code === 'EPIPE') {
       return new ProbeError('protocol-error', 'connection-reset', 'connection reset by peer', { cause: err });
     }
