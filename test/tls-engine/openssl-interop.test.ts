@@ -73,6 +73,10 @@ describe.runIf(haveBinary(OPENSSL))('interop: openssl s_server', () => {
       expect(r.info.ocspStapled).toBe(!!c.ocsp);
       if (c.ocsp) expect(r.info.ocspResponse).toBe(pki.ocspDer);
       if (c.helloRetry) expect(r.info.helloRetry?.group).toBe(c.helloRetry);
+      // s_server issues tickets (TLS 1.2: one, in the handshake; TLS 1.3: two, before the reply), all under one key.
+      const tickets = r.info.sessionTickets ?? [];
+      expect(tickets.length).toBe(c.version === 'TLSv1.3' ? 2 : 1);
+      for (const t of tickets) expect(t).toMatchObject({ lifetime: 7200, keyName: tickets[0]!.keyName });
       // The application-data round trip: s_server -www names the negotiated cipher in its page.
       expect(r.reply).toMatch(/^HTTP\/1\.0 200 ok\r\n/);
       expect(r.reply).toMatch(/<\/HTML>/i);

@@ -13,7 +13,7 @@ export { resolvePlugin, type PluginSource, type ResolvedPlugin } from './plugin/
 export { PluginRegistry, type ResolvedService } from './plugin/registry.js';
 
 export { ProbeRecordSchema, type ProbeRecord, type ProbeRecordExtensions } from './record/record-schema.js';
-export { TlsInfoSchema, TlsVersionSchema, type TlsInfo, type TlsVersion } from './record/tls-schema.js';
+export { SessionTicketSchema, TlsInfoSchema, TlsVersionSchema, type SessionTicket, type TlsInfo, type TlsVersion } from './record/tls-schema.js';
 export { PROBE_STATUSES, ProbeError, errorToStatus, isProbeError, type ProbeStatus, type ProbeErrorReason } from './record/status.js';
 
 export { CoreConfigSchema, type WildtlsConfig, type ScanSettings, type TlsSettings } from './config/core-schema.js';

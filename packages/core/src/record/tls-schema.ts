@@ -24,6 +24,17 @@ export const TlsErrorSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const SessionTicketSchema = Type.Object(
+  {
+    lifetime: Type.Integer({ minimum: 0, description: 'Seconds: ticket_lifetime_hint in TLS 1.2 (0 = unspecified), ticket_lifetime in TLS 1.3.' }),
+    length: Type.Integer({ minimum: 0, description: 'Ticket length in bytes (the ticket itself is not kept).' }),
+    keyName: Type.Optional(Type.String({ description: "The ticket's first 16 bytes, hex. In RFC 5077's recommended format (OpenSSL's), the name of the ticket-encryption key: the same value on several servers suggests a shared key." })),
+    maxEarlyData: Type.Optional(Type.Integer({ minimum: 0, description: 'TLS 1.3 early_data extension: max_early_data_size.' })),
+  },
+  { additionalProperties: false },
+);
+export type SessionTicket = Static<typeof SessionTicketSchema>;
+
 export const TlsInfoSchema = Type.Object(
   {
     version: Type.Optional(TlsVersionSchema),
@@ -50,6 +61,7 @@ export const TlsInfoSchema = Type.Object(
     }, { additionalProperties: false, description: 'The server answered the first ClientHello with a HelloRetryRequest (TLS 1.3).' })),
     certificateRequested: Type.Optional(Type.Boolean({ description: 'The server sent a CertificateRequest (the engine answers with no certificate).' })),
     sslv2Reply: Type.Optional(Type.Boolean({ description: 'The server answered in the SSLv2 record format.' })),
+    sessionTickets: Type.Optional(Type.Array(SessionTicketSchema, { maxItems: 8, description: 'NewSessionTicket messages in the order received, at most 8: TLS 1.2 tickets come within the handshake; TLS 1.3 tickets come after it, so they appear when the probe read on after the handshake (STARTTLS dialogs).' })),
     error: Type.Optional(TlsErrorSchema),
   },
   { additionalProperties: true },

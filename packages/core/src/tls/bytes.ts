@@ -34,6 +34,13 @@ export class ByteReader {
     return v;
   }
 
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
   bytes(n: number): Buffer {
     this.need(n);
     const b = this.buf.subarray(this.pos, this.pos + n);

@@ -9,7 +9,7 @@ import { alertName, extensionName, groupName, handshakeTypeName, versionName } f
 import type { TlsProfile } from './profiles.js';
 import type { RecordProtection } from './record-protection.js';
 import { RecordReader, type RawRecord } from './record-reader.js';
-import { findExtension, parseCertificate, parseCertificateStatus, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
+import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
 import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp } from './observations.js';
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader, handshakeMessage } from './bytes.js';
@@ -235,7 +235,8 @@ export class ClientHandshake {
 
   private onMessage(type: number, body: Buffer, raw: Buffer): void {
     if (this.state === 'done') {
-      // Post-handshake: session tickets are ignored; KeyUpdate is handled by the 1.3 flow.
+      // Post-handshake: the 1.3 flow records tickets and handles KeyUpdate; before 1.3, a HelloRequest
+      // (renegotiation, which we decline by ignoring it) is all a server may send.
       if (this.flow instanceof Tls13Flow) this.flow.onPostHandshake(type, body);
       else if (type !== 0 && type !== 4) throw new TlsFailure('protocol', `unexpected ${handshakeTypeName(type)} after the handshake`);
       return;
@@ -325,6 +326,13 @@ export class ClientHandshake {
 
   parseCertificateStatus(body: Buffer): void {
     recordOcsp(this.info, parseCertificateStatus(body));
+  }
+
+  /** NewSessionTicket (TLS 1.2 in the handshake, TLS 1.3 after it): kept as `info.sessionTickets`, at most 8. */
+  parseNewSessionTicket(body: Buffer): void {
+    const ticket = parseNewSessionTicket(body, this.version === 0x0304);
+    const tickets = (this.info.sessionTickets ??= []);
+    if (tickets.length < 8) tickets.push(ticket);
   }
 
   parseServerKeyExchange(body: Buffer): ServerKeyExchange {

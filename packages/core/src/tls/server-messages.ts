@@ -1,6 +1,7 @@
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader } from './bytes.js';
 import { HRR_RANDOM } from './names.js';
+import type { SessionTicket } from '../record/tls-schema.js';
 
 /** Parsers for the server's handshake messages: bodies only (type and length already stripped). */
 
@@ -108,4 +109,36 @@ export function bitLength(b: Buffer): number {
   while (i < b.length && b[i] === 0) i++;
   if (i === b.length) return 0;
   return (b.length - i - 1) * 8 + (32 - Math.clz32(b[i]!));
+}
+
+/**
+ * NewSessionTicket: TLS 1.2 (RFC 5077: lifetime hint, ticket) or TLS 1.3 (RFC 8446 4.6.1: lifetime,
+ * age_add, nonce, ticket, extensions). The ticket itself is not kept: its length, and its first 16
+ * bytes, which in RFC 5077's recommended format (OpenSSL's) name the ticket-encryption key.
+ */
+export function parseNewSessionTicket(body: Buffer, tls13: boolean): SessionTicket {
+  const r = new ByteReader(body, 'NewSessionTicket');
+  const lifetime = r.u32();
+  let maxEarlyData: number | undefined;
+  if (tls13) {
+    r.u32(); // ticket_age_add
+    r.vec8(); // ticket_nonce
+  }
+  const ticket = r.vec16();
+  if (tls13) {
+    if (ticket.length === 0) throw new TlsFailure('protocol', 'NewSessionTicket: empty ticket', 'NewSessionTicket');
+    const early = findExtension(parseExtensions(r), 42);
+    if (early) {
+      const e = new ByteReader(early, 'NewSessionTicket early_data');
+      maxEarlyData = e.u32();
+      e.end();
+    }
+  }
+  r.end();
+  return {
+    lifetime,
+    length: ticket.length,
+    ...(ticket.length >= 16 ? { keyName: ticket.subarray(0, 16).toString('hex') } : {}),
+    ...(maxEarlyData !== undefined ? { maxEarlyData } : {}),
+  };
 }

@@ -47,6 +47,7 @@ export class Tls12Flow {
       return;
     }
     if (this.phase === 'await-ccs' && type === 4) {
+      hs.parseNewSessionTicket(body);
       hs.transcript.push(raw);
       return;
     }

@@ -134,9 +134,9 @@ export class Tls13Flow {
 
   private clientApp: Buffer = Buffer.alloc(0);
 
-  /** NewSessionTicket is ignored; KeyUpdate rolls the server's key (and ours when asked). */
+  /** NewSessionTicket is recorded; KeyUpdate rolls the server's key (and ours when asked). */
   onPostHandshake(type: number, body: Buffer): void {
-    if (type === 4) return;
+    if (type === 4) return this.hs.parseNewSessionTicket(body);
     if (type !== 24) throw new TlsFailure('protocol', `unexpected ${handshakeTypeName(type)} after the handshake`);
     // A KeyUpdate arrives in a record opened with the current keys, so the secrets exist by now.
     const len = hashLen(this.hash);

@@ -71,6 +71,31 @@ describe('recorded server flights (openssl s_server, node tls.Server)', () => {
     expect(hs.info.serverExtensions?.map((e) => e.name)).toContain('status_request');
   });
 
+  it('records NewSessionTicket: the TLS 1.2 one within the handshake, TLS 1.3 ones after it, with the key name shared by a server\'s tickets', () => {
+    const keyName = /^[0-9a-f]{32}$/;
+    const tls12 = replayMachine(byName('tls12-ecdhe-rsa-ocsp-openssl'));
+    feedAll(tls12, [flightBytes(byName('tls12-ecdhe-rsa-ocsp-openssl'))]);
+    expect(tls12.info.sessionTickets).toEqual([{ lifetime: 7200, length: 160, keyName: expect.stringMatching(keyName) }]);
+
+    const f = byName('tls13-x25519-openssl');
+    const hs = replayMachine(f);
+    const bytes = flightBytes(f);
+    const end = 2035; // where the handshake completes (the server Finished's last byte)
+    feedAll(hs, [bytes.subarray(0, end)]);
+    expect(hs.state).toBe('done');
+    expect(hs.info.sessionTickets).toBeUndefined();
+    feedAll(hs, [bytes.subarray(end)]);
+    const tickets = hs.info.sessionTickets!;
+    expect(tickets).toHaveLength(2);
+    expect(tickets[0]).toEqual({ lifetime: 7200, length: 192, keyName: expect.stringMatching(keyName) });
+    expect(tickets[1]!.keyName).toBe(tickets[0]!.keyName);
+
+    // Observe-only TLS 1.2 stops at ServerHelloDone, before the ticket.
+    const obs = replayMachine(byName('tls12-ecdhe-rsa-ocsp-openssl'), true);
+    feedAll(obs, [flightBytes(byName('tls12-ecdhe-rsa-ocsp-openssl'))]);
+    expect(obs.info.sessionTickets).toBeUndefined();
+  });
+
   it('TLS 1.2 DHE: reports the 1024-bit prime in observe-only mode and sends nothing after the hello', () => {
     const f = byName('tls12-dhe1024-openssl');
     const hs = replayMachine(f, true);
