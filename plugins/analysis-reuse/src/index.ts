@@ -1,4 +1,4 @@
-/** @wildtls/analysis-reuse: certificate and public-key reuse across IPs (Fig. 6 and 7, Table VI). */
+/** @wildtls/analysis-reuse: certificate, public-key and session-ticket-key reuse across IPs (Fig. 6 and 7, Table VI, and beyond). */
 import { createRequire } from 'node:module';
 import { defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
 import { CHAIN_CLASSIFIER, RootStoreClassifier, readPemCertificates, type ChainClassifier } from './chain-classifier.js';
@@ -26,7 +26,7 @@ export default defineAnalysisPlugin<Partial<ReuseOptions> | undefined>({
   id: 'reuse',
   version,
   api: '^1.0.0',
-  description: 'Certificates and public keys by the number of distinct IPs they appear on, per service; valid and self-signed splits; the most reused invalid certificates.',
+  description: 'Certificates, public keys and session-ticket keys by the number of distinct IPs they appear on, per service; valid and self-signed splits; the most reused invalid certificates.',
   configSchema: OptionsSchema,
   create: ({ options, params, container }) => {
     // ca-practice owns validation; when it is loaded it registers a classifier (and its --roots/--at).

@@ -51,6 +51,8 @@ interface KeyEntry {
 export class ReuseAnalyzer implements Analyzer {
   private readonly certs = new Map<string, CertEntry>();
   private readonly keys = new Map<string, KeyEntry>();
+  /** Session-ticket key names (tls.sessionTickets[].keyName) and where they were seen. */
+  private readonly ticketKeys = new Map<string, IpPairs>();
   /** Chains already classified (SHA-256 over the chain as sent). */
   private readonly chainsSeen = new Set<string>();
   private readonly fingerprints = new Fingerprints();
@@ -70,10 +72,17 @@ export class ReuseAnalyzer implements Analyzer {
     this.records++;
     this.servers.add(serverKey(r.ip, r.port));
     const chain = certificatesOf(r);
-    if (!chain.length) return;
-    this.withCertificate++;
+    const ticketKeys = ticketKeyNamesOf(r);
+    if (!chain.length && !ticketKeys.length) return;
     const svc = this.service(r.service);
     const ip = this.ipIds.id(r.ip);
+    for (const name of ticketKeys) {
+      let pairs = this.ticketKeys.get(name);
+      if (!pairs) this.ticketKeys.set(name, (pairs = new IpPairs()));
+      pairs.add(ip, svc);
+    }
+    if (!chain.length) return;
+    this.withCertificate++;
     const { fp, der } = this.fingerprints.lookup(chain[0]!);
     let cert = this.certs.get(fp);
     if (!cert) cert = this.newCertificate(fp, der ?? Buffer.from(chain[0]!, 'base64'));
@@ -96,10 +105,12 @@ export class ReuseAnalyzer implements Analyzer {
     };
     const certs: CertView[] = [...this.certs.values()].map((c) => ({ ...view(c), fingerprint: c.fingerprint, cls: c.cls, cn: c.cn, o: c.o }));
     const keys: KeyView[] = [...this.keys.values()].map((k) => ({ ...view(k), fingerprint: k.fingerprint, certificates: k.certificates }));
-    const tables = buildReuseTables({ services: this.services, certs, keys, topInvalid: this.opts.topInvalid, distribution: this.opts.distribution ?? 'exact' });
+    const ticketKeys = [...this.ticketKeys.values()].map((p) => view({ pairs: p }));
+    const tables = buildReuseTables({ services: this.services, certs, keys, ticketKeys, topInvalid: this.opts.topInvalid, distribution: this.opts.distribution ?? 'exact' });
     const notes = [
       'A certificate is the first one a server sent (its end-host certificate), identified by the SHA-256 of its DER; a key by the SHA-256 of its SubjectPublicKeyInfo.',
       'Counts are distinct IP addresses (not ip:port) per service; "all" counts distinct IPs across services.',
+      'A session-ticket key is the key name a ticket starts with (tls.sessionTickets[].keyName: its first 16 bytes, the key_name of RFC 5077\'s format, which OpenSSL uses); one name on several IPs means they share a ticket-encryption key. Servers with other ticket formats show a new name per ticket, so they look unshared.',
       `Validity: ${this.opts.classifierName}. A certificate seen with several chains takes its best class (valid over self-signed over invalid); each distinct chain is classified once, at ${this.opts.at ? this.opts.at.toISOString() : 'the scan time of its first record'}.`,
     ];
     if (this.classifierErrors) notes.push(`${this.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
@@ -107,7 +118,7 @@ export class ReuseAnalyzer implements Analyzer {
     return {
       analysis: { id: 'reuse', version: this.opts.version },
       countingRule: 'per-certificate',
-      totals: { records: this.records, servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, chainsClassified: this.chainsSeen.size },
+      totals: { records: this.records, servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size },
       tables,
       notes,
     };
@@ -172,6 +183,18 @@ function certificatesOf(r: ProbeRecord): string[] {
   const chain: unknown = r.tls?.chain;
   if (!Array.isArray(chain)) return [];
   return chain.every((c) => typeof c === 'string') ? (chain as string[]) : chain.filter((c): c is string => typeof c === 'string');
+}
+
+/** The distinct session-ticket key names of a record (32 hex digits each); anything malformed is left out. */
+function ticketKeyNamesOf(r: ProbeRecord): string[] {
+  const tickets: unknown = r.tls?.sessionTickets;
+  if (!Array.isArray(tickets)) return [];
+  const names = new Set<string>();
+  for (const t of tickets) {
+    const name: unknown = (t as { keyName?: unknown } | null)?.keyName;
+    if (typeof name === 'string' && /^[0-9a-f]{32}$/.test(name)) names.add(name);
+  }
+  return [...names];
 }
 
 function upgrade(cert: CertEntry, v: ChainClass): void {

@@ -27,6 +27,8 @@ export interface ReuseInput {
   services: string[];
   certs: CertView[];
   keys: KeyView[];
+  /** Session-ticket keys, by key name. */
+  ticketKeys: Occurrences[];
   topInvalid: number;
   distribution: DistributionMode;
 }
@@ -161,5 +163,6 @@ export function buildReuseTables(input: ReuseInput): ReportTable[] {
     distribution('certificates-self-signed', 'Certificates: occurs on X IPs, self-signed only (Fig. 6c)', 'per-certificate', services, certs.filter((c) => c.cls === 'self-signed'), input.distribution),
     distribution('keys', 'Public keys: occurs on X IPs (Fig. 7)', 'per-key', services, keys, input.distribution),
     invalidTable,
+    distribution('ticket-keys', 'Session-ticket keys: occurs on X IPs (beyond the study)', 'per-key', services, input.ticketKeys, input.distribution),
   ];
 }

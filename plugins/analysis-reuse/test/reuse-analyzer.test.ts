@@ -38,6 +38,41 @@ describe('ReuseAnalyzer', () => {
   });
 });
 
+describe('ReuseAnalyzer: session-ticket keys', () => {
+  const K1 = '0e29365a44cf54677845db91688ab5b1';
+  const K2 = 'dc86d6a55fc00b7591358d3c3ba71bc3';
+  const withTickets = (ip: string, service: string, tickets: unknown) => {
+    const r = rec(ip, 443, service, []);
+    (r.tls as Record<string, unknown>).sessionTickets = tickets;
+    return r;
+  };
+
+  it('counts each key name on the distinct IPs it was seen on, once per record, per service and overall', async () => {
+    const r = new ReuseAnalyzer({ version: 't', classifier: { classify: () => 'valid' }, classifierName: 't', topInvalid: 5 });
+    for (const x of [
+      withTickets('192.0.2.1', 'https', [{ lifetime: 7200, length: 192, keyName: K1 }, { lifetime: 7200, length: 192, keyName: K1 }]),
+      withTickets('192.0.2.2', 'https', [{ lifetime: 7200, length: 192, keyName: K1 }]),
+      withTickets('192.0.2.3', 'smtp', [{ lifetime: 300, length: 160, keyName: K1 }]),
+      withTickets('192.0.2.4', 'smtp', [{ lifetime: 300, length: 160, keyName: K2 }]),
+      withTickets('192.0.2.5', 'smtp', [{ lifetime: 0, length: 0 }]), // an empty ticket has no key name
+    ]) await r.consume(x);
+    const rep = await r.finish();
+    const rows = rep.tables.find((t) => t.id === 'ticket-keys')!.rows.map((x) => [x.service, x.ips, x.count]);
+    expect(rows).toEqual([['https', 2, 1], ['smtp', 1, 2], ['all', 1, 1], ['all', 3, 1]]);
+    expect(rep.totals).toMatchObject({ ticketKeys: 2, withCertificate: 0, certificates: 0 });
+    expect(rep.notes!.join(' ')).toMatch(/ticket-encryption key/);
+  });
+
+  it('leaves out malformed ticket entries and never throws', async () => {
+    const r = new ReuseAnalyzer({ version: 't', classifier: { classify: () => 'valid' }, classifierName: 't', topInvalid: 5 });
+    for (const t of ['nope', 42, null, [null, 5, 'x', { keyName: 7 }, { keyName: 'ZZ' }, { keyName: K1.toUpperCase() }, { keyName: `${K1}00` }], { keyName: K1 }]) {
+      await r.consume(withTickets('192.0.2.9', 'https', t));
+    }
+    const rep = await r.finish();
+    expect(rep.totals).toMatchObject({ records: 5, ticketKeys: 0 });
+  });
+});
+
 describe('ReuseAnalyzer on malformed records', () => {
   it('skips what is not a certificate and never throws', async () => {
     const { HOSTILE_RECORDS } = await import('./hostile-records.js');
