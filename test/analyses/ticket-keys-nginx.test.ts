@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReuseAnalyzer } from '@wildtls/analysis-reuse';
 import type { ProbeRecord, TlsInfo } from '@wildtls/core';
 import { haveBinary, removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { nginxConf } from '../harness/nginx-conf.js';
 import { makePki, type TestPki } from '../tls-engine/pki.js';
 import { handshakeAndTalk } from '../tls-engine/peer.js';
 
@@ -33,20 +34,7 @@ describe.runIf(haveBinary(NGINX))('session-ticket keys: nginx sharing a ticket k
     ssl_session_ticket_key ${d}/ticket${key}.key;
     location / { return 200 "hello from nginx\\n"; }
   }`;
-    writeFileSync(join(d, 'nginx.conf'), `
-daemon off;
-worker_processes 1;
-pid ${d}/nginx.pid;
-error_log ${d}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${d}/tmp; proxy_temp_path ${d}/tmp; fastcgi_temp_path ${d}/tmp; uwsgi_temp_path ${d}/tmp; scgi_temp_path ${d}/tmp;
-${server(HOSTS[0]!, 0)}
-${server(HOSTS[1]!, 0)}
-${server(HOSTS[2]!, 1)}
-}
-`);
+    writeFileSync(join(d, 'nginx.conf'), nginxConf(d, HOSTS.map((h, i) => server(h, i < 2 ? 0 : 1)).join('\n')));
     daemon = startForeground(NGINX, ['-p', d, '-c', join(d, 'nginx.conf'), '-e', join(d, 'error.log')]);
     for (const h of HOSTS) await waitForPort(h, 4433);
   });

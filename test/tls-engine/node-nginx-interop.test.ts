@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveBinary, removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { nginxConf } from '../harness/nginx-conf.js';
 import { makePki, type TestPki } from './pki.js';
 import { handshakeAndTalk } from './peer.js';
 
@@ -76,15 +77,7 @@ describe.runIf(haveBinary(NGINX))('interop: nginx', () => {
   beforeAll(async () => {
     pki = makePki(tempDir('tls-nginx'));
     const d = pki.dir;
-    writeFileSync(join(d, 'nginx.conf'), `
-daemon off;
-worker_processes 1;
-pid ${d}/nginx.pid;
-error_log ${d}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${d}/tmp; proxy_temp_path ${d}/tmp; fastcgi_temp_path ${d}/tmp; uwsgi_temp_path ${d}/tmp; scgi_temp_path ${d}/tmp;
+    writeFileSync(join(d, 'nginx.conf'), nginxConf(d, `
   server {
     listen 127.0.20.60:4433 ssl;
     ssl_certificate ${d}/rsa-chain.crt; ssl_certificate_key ${d}/rsa.key;
@@ -98,8 +91,7 @@ http {
     ssl_ciphers ECDHE-ECDSA-AES256-SHA384;
     location / { return 200 "hello from nginx\\n"; }
   }
-}
-`);
+`));
     daemon = startForeground(NGINX, ['-p', d, '-c', join(d, 'nginx.conf'), '-e', join(d, 'error.log')]);
     await waitForPort('127.0.20.60', 4433);
     await waitForPort('127.0.20.61', 4433);
