@@ -1,5 +1,6 @@
 import type { Analyzer, ProbeRecord, Report, ReportTable } from '@wildtls/core';
 import { CIPHER_CATEGORIES, cipherCategory } from './cipher-category.js';
+import { judgeStapledOcsp } from './ocsp-response.js';
 import { ServerTally, serverKey, share } from '@wildtls/core';
 
 interface Group {
@@ -15,6 +16,8 @@ interface Group {
   dhe: number;
   dheBits: Map<string, number>;
   stapled: number;
+  /** Stapled responses by verdict: good, revoked, unknown, stale, not-for-leaf, not-successful, unparsable. */
+  ocsp: Map<string, number>;
 }
 
 export interface CryptoAnalyzerOptions {
@@ -22,6 +25,17 @@ export interface CryptoAnalyzerOptions {
 }
 
 const TLS_VERSION_ORDER = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** Columns of ocsp-responses: the verdicts of ocsp-response.ts, plus "stale" (overlapping good/revoked/unknown). */
+const OCSP_VERDICTS = [
+  { key: 'good', title: 'Good' },
+  { key: 'revoked', title: 'Revoked' },
+  { key: 'unknown', title: 'Unknown' },
+  { key: 'stale', title: 'Past nextUpdate' },
+  { key: 'not-for-leaf', title: 'Not for the leaf' },
+  { key: 'not-successful', title: 'Not successful' },
+  { key: 'unparsable', title: 'Unparsable' },
+];
 
 export class CryptoAnalyzer implements Analyzer {
   private readonly groups = new Map<string, Group>();
@@ -41,7 +55,7 @@ export class CryptoAnalyzer implements Analyzer {
     const gk = `${r.service}\t${r.port}`;
     let g = this.groups.get(gk);
     if (!g) {
-      g = { index: this.groups.size, service: r.service, port: r.port, completed: 0, versions: new Map(), categories: new Map(), ecdhe: 0, groups: new Map(), dhe: 0, dheBits: new Map(), stapled: 0 };
+      g = { index: this.groups.size, service: r.service, port: r.port, completed: 0, versions: new Map(), categories: new Map(), ecdhe: 0, groups: new Map(), dhe: 0, dheBits: new Map(), stapled: 0, ocsp: new Map() };
       this.groups.set(gk, g);
     }
     // Per server: the first completed handshake of an ip:port counts.
@@ -60,7 +74,15 @@ export class CryptoAnalyzer implements Analyzer {
       g.dhe++;
       inc(g.dheBits, Number.isInteger(kx.bits) ? String(kx.bits) : 'unknown');
     }
-    if (tls.ocspStapled === true) g.stapled++;
+    if (tls.ocspStapled === true) {
+      g.stapled++;
+      const chain: unknown = tls.chain;
+      const leaf = Array.isArray(chain) && typeof chain[0] === 'string' ? chain[0] : undefined;
+      const at = new Date(r.startedAt);
+      const v = typeof tls.ocspResponse === 'string' ? judgeStapledOcsp(tls.ocspResponse, leaf, Number.isNaN(at.getTime()) ? new Date() : at) : { kind: 'unparsable' as const };
+      inc(g.ocsp, v.kind);
+      if ('stale' in v && v.stale) inc(g.ocsp, 'stale');
+    }
   }
 
   finish(): Report {
@@ -104,14 +126,25 @@ export class CryptoAnalyzer implements Analyzer {
       columns: [...svc, { key: 'servers', title: 'Handshakes', type: 'integer' }, { key: 'stapled', title: 'OCSP stapled', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
       rows: groups.map((g) => ({ service: g.service, port: g.port, servers: g.completed, stapled: g.stapled, share: share(g.stapled, g.completed) })),
     };
+    const ocspResponses: ReportTable = {
+      id: 'ocsp-responses',
+      title: 'What stapled OCSP responses say about the leaf (beyond the study)',
+      countingRule: 'per-server',
+      columns: [...svc, { key: 'stapled', title: 'Stapled', type: 'integer' }, ...OCSP_VERDICTS.map((c) => ({ key: c.key, title: c.title, type: 'share' as const }))],
+      rows: groups.filter((g) => g.stapled > 0).map((g) => ({
+        service: g.service, port: g.port, stapled: g.stapled,
+        ...Object.fromEntries(OCSP_VERDICTS.map((c) => [c.key, share(g.ocsp.get(c.key) ?? 0, g.stapled)])),
+      })),
+    };
     return {
       analysis: { id: 'crypto', version: this.opts.version },
       countingRule: 'per-server',
       totals: { records: this.records, servers: this.servers.size, handshakes: sum(groups.map((g) => g.completed)) },
-      tables: [versions, categories, ecdhe, dhe, ocsp],
+      tables: [versions, categories, ecdhe, dhe, ocsp, ocspResponses],
       notes: [
         'Counted per server (ip:port within a service) whose TLS handshake completed; a server in several records counts once, with its first completed handshake.',
         'Cipher categories: RC4 and 3DES suites first, then ECDHE, DHE (TLS 1.3 by its group), RSA key transport with AES, other.',
+        'Stapled OCSP responses: shares of the stapling servers. Good, revoked and unknown are the certStatus of the response for the leaf (same serial and issuer-name hash); past nextUpdate counts those whose nextUpdate had passed at the scan time (a share of all stapling servers, overlapping the three); not for the leaf means no response in it names the leaf. The responder\'s signature is not checked.',
       ],
     };
   }
