@@ -60,7 +60,7 @@ export default defineAnalysisPlugin<Opts>({
   kind: 'analysis',
   id: 'ca-practice',
   version,
-  api: '^1.0.0',
+  api: '^1.1.0',
   description: 'Validates each distinct certificate chain against the Mozilla root store (every error per chain: self-signed, expired, unknown issuer, missing intermediate, bad signature, host name, other) and flags CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, long validity), per service and port.',
   configSchema: OptionsSchema,
   register: ({ container, options }) => {

@@ -13,7 +13,7 @@ export default defineAnalysisPlugin({
   kind: 'analysis',
   id: 'crypto',
   version,
-  api: '^1.0.0',
+  api: '^1.1.0',
   description: 'Negotiated protocol versions, cipher categories, ECDHE groups, DHE prime sizes, OCSP stapling and the status of stapled responses, per service and port.',
   configSchema: Type.Object({}, { additionalProperties: false }),
   create: () => new CryptoAnalyzer({ version }),

@@ -1,5 +1,8 @@
-import { DerError, TAG, bytes, children, decodeBoolean, decodeOid, decodeSmallInt, expectTag, readTlv, type Tlv } from '../der/der.js';
+import { der } from '@wildtls/core';
 import { addGeneralName, emptyGeneralNames, parseGeneralNames, type GeneralNames } from './names.js';
+
+const { DerError, TAG, bytes, children, decodeBoolean, decodeOid, decodeSmallInt, expectTag, readTlv } = der;
+type Tlv = der.Tlv;
 
 export const OID = {
   basicConstraints: '2.5.29.19',

@@ -1,4 +1,7 @@
-import { TAG, children, decodeOid, expectTag, readTlv, type Tlv } from '../der/der.js';
+import { der } from '@wildtls/core';
+
+const { TAG, children, decodeOid, expectTag, readTlv } = der;
+type Tlv = der.Tlv;
 
 export type KeyType = 'rsa' | 'rsa-pss' | 'ec' | 'dsa' | 'ed25519' | 'ed448' | 'other';
 

@@ -1,4 +1,7 @@
-import { DerError, TAG, bytes, children, decodeOid, decodeString, expectTag, readTlv, type Tlv } from '../der/der.js';
+import { der } from '@wildtls/core';
+
+const { DerError, TAG, bytes, children, decodeOid, decodeString, expectTag, readTlv } = der;
+type Tlv = der.Tlv;
 
 export interface NameAttribute {
   oid: string;

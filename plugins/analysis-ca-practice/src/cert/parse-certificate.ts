@@ -1,8 +1,10 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { DerError, TAG, bytes, children, decodeOid, decodeSmallInt, decodeTime, expectTag, readTlv } from '../der/der.js';
+import { der } from '@wildtls/core';
 import { parseExtensions, type CertExtensions } from './extensions.js';
 import { keyInfo, type KeyInfo, type KeyType } from './key-info.js';
 import { OID_CN, nameAttributes, parseName, type ParsedName } from './names.js';
+
+const { DerError, TAG, bytes, children, decodeOid, decodeSmallInt, decodeTime, expectTag, readTlv } = der;
 
 export type { KeyType } from './key-info.js';
 

@@ -1,7 +1,8 @@
 /**
- * A minimal strict DER reader: just what certificate parsing needs. Parsing
- * by hand costs a few microseconds per certificate, against about a
- * millisecond for a full object model; hostile input throws DerError.
+ * A minimal strict DER reader for analyses (exported as `der` from
+ * @wildtls/core): what certificate and OCSP parsing need. Reading the few
+ * fields an analysis wants by hand costs a few microseconds, against about a
+ * millisecond for a full ASN.1 object model; hostile input throws DerError.
  */
 export class DerError extends Error {}
 
