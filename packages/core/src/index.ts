@@ -70,7 +70,7 @@ export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { readRecords } from './analysis/read-records.js';
 export { serverKey, share, ServerTally } from './analysis/server-key.js';
 export { CertificateFingerprints } from './analysis/certificate-fingerprints.js';
-export * as der from './analysis/der.js';
+export * as der from './der/der.js';
 
 export { runScan, type ScanSummary, type ScanService, type RunScanOptions } from './scan/run-scan.js';
 export { expandTarget } from './scan/expand-target.js';

@@ -1,8 +1,9 @@
 /**
- * A minimal strict DER reader for analyses (exported as `der` from
- * @wildtls/core): what certificate and OCSP parsing need. Reading the few
- * fields an analysis wants by hand costs a few microseconds, against about a
- * millisecond for a full ASN.1 object model; hostile input throws DerError.
+ * A minimal strict DER reader (exported as `der` from @wildtls/core) for the
+ * analyses and the TLS engine: what certificate, OCSP and key parsing need.
+ * Reading the few fields wanted by hand costs a few microseconds, against
+ * about a millisecond for a full ASN.1 object model; hostile input throws
+ * DerError.
  */
 export class DerError extends Error {}
 
