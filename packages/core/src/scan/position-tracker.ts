@@ -42,12 +42,19 @@ export class PositionTracker {
   private readonly positions = new WeakMap<object, number>();
   private yielded: number;
   private base: StreamCounters;
+  /**
+   * A resumed scan's inherited `written` keys that the scan has not reached
+   * yet: their records are in the output, so every checkpoint must list them
+   * until the scan skips them (then they belong to a position's unit).
+   */
+  private readonly carried = new Map<string, number>();
 
-  /** `start`: the resume position; `prior`: the counters up to it. */
-  constructor(start = 0, prior: StreamCounters = { targets: 0, excluded: 0, invalid: 0 }) {
+  /** `start`: the resume position; `prior`: the counters up to it; `carried`: the checkpoint's written keys. */
+  constructor(start = 0, prior: StreamCounters = { targets: 0, excluded: 0, invalid: 0 }, carried: string[] = []) {
     this.last = start - 1;
     this.base = prior;
     this.yielded = prior.targets;
+    for (const k of carried) this.carried.set(k, (this.carried.get(k) ?? 0) + 1);
   }
 
   /** The source yielded a target at `position`; `stats` are the source's counters at that moment. */
@@ -90,6 +97,9 @@ export class PositionTracker {
    * second interruption would scan it again.
    */
   alreadyWritten(position: number, key: string): void {
+    const n = this.carried.get(key) ?? 0;
+    if (n > 1) this.carried.set(key, n - 1);
+    else this.carried.delete(key);
     this.units.get(position)?.keys.push(key);
   }
 
@@ -112,16 +122,17 @@ export class PositionTracker {
 
   snapshot(current: TargetSourceStats): TrackerSnapshot {
     this.prune();
+    const written: string[] = [];
+    for (const [k, n] of this.carried) for (let i = 0; i < n; i++) written.push(k);
     const first = this.units.entries().next();
     if (first.done) {
       return {
         position: this.last + 1,
-        written: [],
+        written,
         counters: { targets: this.yielded, excluded: this.base.excluded + current.excluded, invalid: this.base.invalid + current.invalid },
       };
     }
     const [position, unit] = first.value;
-    const written: string[] = [];
     for (const u of this.units.values()) written.push(...u.keys);
     return { position, written, counters: unit.before };
   }

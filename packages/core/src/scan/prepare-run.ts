@@ -100,7 +100,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     sinks.push(await plugin.create({ settings, options: (config.options as Record<string, unknown>)[plugin.id], logger: logger.child({ sink: use }), container }));
   }
 
-  const tracker = new PositionTracker(resumeFrom?.position ?? 0, resumeFrom?.counters);
+  const tracker = new PositionTracker(resumeFrom?.position ?? 0, resumeFrom?.counters, resumeFrom?.written);
   const writer = new SinkWriter({
     sinks,
     tracker,

@@ -70,7 +70,7 @@ describe('position tracker', () => {
 
   it('keeps keys a resumed scan skipped in later checkpoints until their position is finished', () => {
     // Resumed at 10 with 11|a already written by the first run; 10 is still in flight.
-    const t = new PositionTracker(10);
+    const t = new PositionTracker(10, undefined, ['11|a']);
     t.input(10, { excluded: 0, invalid: 0 });
     t.started(10);
     const rec = {};
@@ -83,5 +83,24 @@ describe('position tracker', () => {
     t.written(rec, '10|b');
     // Once 10 and 11 are finished, neither key is needed any more.
     expect(t.snapshot({ excluded: 0, invalid: 0 })).toMatchObject({ position: 12, written: [] });
+  });
+
+  it('a resumed scan lists its inherited keys from its very first checkpoint, before it reaches them (found by the kill -9 test under load)', () => {
+    // The first run wrote 11|a and 13|c past its checkpoint at 10, and 13|c twice (two records, one key).
+    const t = new PositionTracker(10, undefined, ['11|a', '13|c', '13|c']);
+    // The resumed run's first checkpoint is taken before any input: a kill now must not lose the keys.
+    expect(t.snapshot({ excluded: 0, invalid: 0 })).toMatchObject({ position: 10, written: ['11|a', '13|c', '13|c'] });
+    t.input(11, { excluded: 0, invalid: 0 });
+    t.alreadyWritten(11, '11|a');
+    t.input(12, { excluded: 0, invalid: 0 });
+    t.started(12);
+    // 11|a moved from the inherited keys to its position: listed once, not twice.
+    expect(t.snapshot({ excluded: 0, invalid: 0 }).written.sort()).toEqual(['13|c', '13|c']);
+    t.input(13, { excluded: 0, invalid: 0 });
+    t.alreadyWritten(13, '13|c');
+    expect(t.snapshot({ excluded: 0, invalid: 0 }).written.sort()).toEqual(['13|c', '13|c']);
+    t.alreadyWritten(13, '13|c');
+    t.end();
+    expect(t.snapshot({ excluded: 0, invalid: 0 })).toMatchObject({ position: 12, written: ['13|c', '13|c'] });
   });
 });
