@@ -51,14 +51,27 @@ const N = Number(process.argv[2] ?? 1000);
 const procs = [];
 try {
   for (const [i, [, args, cert]] of cells.entries()) procs.push(spawn('openssl', ['s_server', '-accept', `127.0.28.${i + 1}:4433`, '-cert', `${cert}.crt`, '-key', `${cert}.key`, '-www', '-quiet', ...args], { cwd: dir, stdio: 'ignore' }));
-  await new Promise((r) => setTimeout(r, 1500));
+  // Every s_server accepts before the first handshake (bounded: 15 s).
+  for (const i of cells.keys()) {
+    const until = Date.now() + 15000;
+    for (;;) {
+      const up = await dialTcp(`127.0.28.${i + 1}`, 4433, { timeoutMs: 1000 }).then((s) => (s.destroy(), true), () => false);
+      if (up) break;
+      if (Date.now() > until) throw new Error(`s_server on 127.0.28.${i + 1} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   const eng = new RawTlsEngine();
   for (const [i, [name, , , prof]] of cells.entries()) {
     const profile = typeof prof === 'string' ? resolveProfile(prof, {}) : resolveProfile('cell', { cell: prof });
     const errs = new Map(); let ok = 0;
     const t0 = Date.now();
     for (let k = 0; k < N && Date.now() - t0 < 60000; k++) {
-      const sock = await dialTcp(`127.0.28.${i + 1}`, 4433, { timeoutMs: 5000 });
+      const sock = await dialTcp(`127.0.28.${i + 1}`, 4433, { timeoutMs: 5000 }).catch((e) => e);
+      if (sock instanceof Error) {
+        errs.set(`connect: ${sock.message}`, (errs.get(`connect: ${sock.message}`) ?? 0) + 1);
+        continue;
+      }
       const r = await eng.handshake(sock, { profile, observeOnly: false, readTimeoutMs: 5000, maxBytes: 1 << 20 });
       let good = r.info.completed;
       if (good) {

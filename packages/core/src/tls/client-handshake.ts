@@ -144,9 +144,13 @@ export class ClientHandshake {
   }
 
   /** Record a failure as `info.error` (unexpected exceptions become protocol errors). */
+  /** The failure behind `info.error`, for streams that report it as an error event. */
+  failure: TlsFailure | undefined;
+
   failWith(e: unknown): void {
     if (this.state === 'failed') return;
     const f = e instanceof TlsFailure ? e : new TlsFailure('protocol', `malformed input: ${(e as Error)?.message ?? String(e)}`, undefined, this.reader.offset);
+    this.failure = f;
     this.info.error = { kind: f.kind, message: f.message, ...(f.messageType ? { messageType: f.messageType } : {}), ...(f.offset !== undefined ? { offset: f.offset } : {}) };
     if (f.kind === 'unsupported' && !this.info.notCompletedReason) this.info.notCompletedReason = f.message;
     this.state = 'failed';

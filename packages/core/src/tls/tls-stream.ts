@@ -30,8 +30,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     if (out && !this.socket.destroyed) this.socket.write(out);
     if (this.hs.state === 'failed') {
       // A TlsFailure, so a Connection can tell a broken TLS session from its own failures.
-      const e = this.hs.info.error;
-      if (this.listenerCount('error') > 0) this.emit('error', new TlsFailure(e?.kind ?? 'protocol', e?.message ?? 'TLS error', e?.messageType, e?.offset));
+      if (this.listenerCount('error') > 0) this.emit('error', this.hs.failure ?? new TlsFailure('protocol', 'TLS error'));
       this.destroy();
     }
   };
