@@ -26,6 +26,7 @@ export { TOKENS } from './di/tokens.js';
 
 export { Connection, type ConnectionLimits, type ReadLimits } from './net/connection.js';
 export { asDuplex, type ByteStream } from './net/byte-stream.js';
+export { ByteBudget } from './net/byte-budget.js';
 export { dialTcp, defaultSocketKind, type DialOptions, type SocketKind } from './net/dial.js';
 export { TcpClient, newTcpClient, tcpClientAvailable } from './net/tcp-client.js';
 export type { DialogContext, DialogRecord, ProbeDialog, ProbeTarget, StartTlsOutcome } from './probe/dialog-context.js';

@@ -1,6 +1,8 @@
 /**
  * The one closed status union for every probe. No plugin invents its own
  * status words; errors are mapped onto these by {@link errorToStatus}.
+ * `internal-error` is wildtls's own bug (never the server's doing): such a
+ * record is not a measurement, and analyses leave it out of their counts.
  */
 export const PROBE_STATUSES = [
   'success',
@@ -10,6 +12,7 @@ export const PROBE_STATUSES = [
   'timeout',
   'tls-failed',
   'protocol-error',
+  'internal-error',
 ] as const;
 
 export type ProbeStatus = (typeof PROBE_STATUSES)[number];

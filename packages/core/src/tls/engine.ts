@@ -1,4 +1,5 @@
 import type { ByteStream } from '../net/byte-stream.js';
+import type { ByteBudget } from '../net/byte-budget.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 
 /**
@@ -20,8 +21,10 @@ export interface TlsHandshakeOptions {
   observeOnly: boolean;
   /** Deadline for each read from the server. */
   readTimeoutMs: number;
-  /** Cap on bytes accepted from the server during the handshake. */
+  /** Cap on bytes accepted from the server during the handshake (used when no `budget` is given). */
   maxBytes: number;
+  /** The probe's one byte budget: the engine charges every byte it reads from the socket to it. */
+  budget?: ByteBudget;
   signal?: AbortSignal;
   /** Bytes already read from the socket before the handshake began. */
   initialData?: Buffer;
