@@ -142,3 +142,21 @@ describe('one validator: reuse classes each chain as ca-practice does', () => {
     });
   }
 });
+
+describe('one validator: a record without a readable time', () => {
+  it('is judged now, as ca-practice judges it, not at an Invalid Date that passes every time check', async () => {
+    const rootCa = await issue({ name: 'Time Root', ca: true, notBefore: new Date(Date.now() - 900 * DAY), notAfter: new Date(Date.now() + 900 * DAY) });
+    const expired = await issue({ name: 'expired-now.example', issuer: rootCa, notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) });
+    const dir = mkdtempSync(join(tmpdir(), 'wildtls-agreement-'));
+    try {
+      const rootsFile = join(dir, 'roots.pem');
+      writeFileSync(rootsFile, rootCa.pem);
+      const reuse = await reusePlugin.create({ options: { worker: false }, params: { rootsFile }, container: root.createChildContainer(), logger: silentLogger() });
+      await reuse.consume({ ...record(0, { name: 'x', chain: [expired], expected: 'invalid' }), startedAt: 'not a time' });
+      const r = await reuse.finish();
+      expect(table(r, 'top-invalid').rows.map((x) => x.class)).toEqual(['invalid']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -150,7 +150,9 @@ export class ReuseAnalyzer implements Analyzer {
   }
 
   private classify(cert: CertEntry, chain: string[], r: ProbeRecord): void | Promise<void> {
-    const at = this.opts.at ?? new Date(r.startedAt);
+    // As ca-practice does: a record without a readable time is judged now (an Invalid Date would make every time check vacuous).
+    const started = Date.parse(r.startedAt);
+    const at = this.opts.at ?? new Date(Number.isNaN(started) ? Date.now() : started);
     const ders = chain.map((c) => Buffer.from(c, 'base64'));
     let verdict: ChainClass | Promise<ChainClass>;
     try {
