@@ -13,7 +13,7 @@ export { CHAIN_CLASSIFIER, type ChainClass, type ChainClassifier } from '@wildtl
 const OptionsSchema = Type.Object(
   {
     topInvalid: Type.Integer({ minimum: 0, default: 20, description: 'Rows in the table of the most reused invalid certificates.' }),
-    worker: Type.Boolean({ default: true, description: "When ca-practice is not in the run: validate with ca-practice's validator on a worker thread (false: on the analysis thread)." }),
+    worker: Type.Boolean({ default: true, description: "When ca-practice is not loaded: run ca-practice's validator, which reuse then builds, on a worker thread (false: on the analysis thread)." }),
     distribution: Type.Union([Type.Literal('exact'), Type.Literal('log2')], { default: 'exact', description: 'Distribution rows: one per distinct number of IPs (exact), or buckets 1, 2, 3-4, 5-8, ... (log2).' }),
   },
   { additionalProperties: false },
