@@ -3,6 +3,7 @@
 //
 //   node bench/analyses.mjs [--file /tmp/wildtls-bench.jsonl.gz] [--chains 100000] [--records 1000000]
 //                           [--analyses ca-practice,reuse,sasl,crypto,starttls] [--mode both|single|workers]
+//                           [--plugin id=path/to/index.js ...]
 //
 // Generates the file (and its truth and trust anchor) with test/synthetic when
 // it is missing, then runs each mode in a fresh process and prints wall time
@@ -11,14 +12,18 @@
 //   single   one thread reads the file and feeds every analysis, as `wildtls analyze` does;
 //   workers  two worker threads, each reading the file and running half of the
 //            analyses (ca-practice and reuse, which share the chain validator, together);
-//   workers-split  two worker threads: ca-practice alone; reuse (with its own fallback
-//            validator, see docs/analyses/reuse.md), sasl, crypto and starttls in the other.
+//   workers-split  two worker threads: ca-practice alone; reuse (which then builds
+//            ca-practice's validator itself, see docs/analyses/reuse.md), sasl, crypto and
+//            starttls in the other.
+// --plugin id=module adds an analysis from a module path (another build of a plugin, say),
+// so that two builds are measured on the same machine in the same session.
 // Build first: npx tsc -b packages/core plugins/analysis-*
 import 'reflect-metadata';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
@@ -30,6 +35,14 @@ const PLUGINS = {
   starttls: '@wildtls/analysis-starttls',
 };
 const self = fileURLToPath(import.meta.url);
+
+/** --plugin id=path, also handed to the child processes and worker threads. */
+function addPlugins(specs) {
+  for (const spec of specs ?? []) {
+    const [id, path] = spec.split('=');
+    PLUGINS[id] = pathToFileURL(resolve(path)).href;
+  }
+}
 
 /** Create the analyzers in one DI container (plugins' register hooks run first, as in a scan). */
 async function createAnalyzers(ids, file) {
@@ -61,10 +74,15 @@ async function runAnalyses(ids, file) {
 }
 
 function summarize(reports) {
-  return reports.map((r) => `${r.analysis.id}: ${r.totals.records} records, ${r.totals.servers} servers${r.totals.certificates !== undefined ? `, ${r.totals.certificates} certificates, ${r.totals.keys} keys` : ''}`);
+  return reports.map((r) => {
+    // reuse: its classes too, so that two builds can be seen to agree (or not).
+    const all = r.tables.find((t) => t.id === 'summary')?.rows.find((x) => x.service === 'all');
+    const classes = all && all.valid !== undefined ? ` (${all.valid} valid, ${all.selfSigned} self-signed, ${all.invalid} invalid)` : '';
+    return `${r.analysis.id}: ${r.totals.records} records, ${r.totals.servers} servers${r.totals.certificates !== undefined ? `, ${r.totals.certificates} certificates${classes}, ${r.totals.keys} keys` : ''}`;
+  });
 }
 
-async function child(mode, ids, file) {
+async function child(mode, ids, file, plugins) {
   const t0 = performance.now();
   let lines;
   if (mode === 'read') {
@@ -82,7 +100,7 @@ async function child(mode, ids, file) {
     const b = ids.filter((id) => !a.includes(id));
     const halves = [a, b].filter((h) => h.length);
     const results = await Promise.all(halves.map((h) => new Promise((resolve, reject) => {
-      const w = new Worker(self, { workerData: { ids: h, file } });
+      const w = new Worker(self, { workerData: { ids: h, file, plugins } });
       w.once('message', resolve);
       w.once('error', reject);
     })));
@@ -95,7 +113,8 @@ async function child(mode, ids, file) {
 }
 
 if (!isMainThread) {
-  const { ids, file } = workerData;
+  const { ids, file, plugins } = workerData;
+  addPlugins(plugins);
   const { reports } = await runAnalyses(ids, file);
   parentPort.postMessage(summarize(reports));
 } else {
@@ -107,12 +126,16 @@ if (!isMainThread) {
       analyses: { type: 'string' },
       mode: { type: 'string', default: 'both', description: 'both (= all four) | read | single | workers | workers-split' },
       child: { type: 'boolean', default: false },
+      plugin: { type: 'string', multiple: true },
     },
   });
+  addPlugins(values.plugin);
+  const plugins = values.plugin ?? [];
+  const pluginArgs = plugins.flatMap((p) => ['--plugin', p]);
   const file = values.file;
   let ids = values.analyses ? values.analyses.split(',') : Object.keys(PLUGINS);
   if (values.child) {
-    await child(values.mode, ids, file);
+    await child(values.mode, ids, file, plugins);
   } else {
     if (!existsSync(file)) {
       console.error(`generating ${file}: ${values.chains} chains, ${values.records} records`);
@@ -138,7 +161,7 @@ if (!isMainThread) {
     const modes = values.mode === 'both' ? ['read', 'single', 'workers', 'workers-split'] : [values.mode];
     for (const mode of modes) {
       const load = loadavg()[0];
-      const r = spawnSync(process.execPath, [self, '--child', '--mode', mode, '--file', file, '--analyses', ids.join(',')], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync(process.execPath, [self, '--child', '--mode', mode, '--file', file, '--analyses', ids.join(','), ...pluginArgs], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) {
         console.error(r.stderr);
         process.exit(1);

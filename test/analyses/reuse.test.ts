@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { container as root } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import caPracticePlugin from '@wildtls/analysis-ca-practice';
-import reusePlugin, { CHAIN_CLASSIFIER, ReuseAnalyzer, RootStoreClassifier, type ChainClassifier } from '@wildtls/analysis-reuse';
+import caPracticePlugin, { createChainClassifier } from '@wildtls/analysis-ca-practice';
+import reusePlugin, { CHAIN_CLASSIFIER, ReuseAnalyzer, type ChainClassifier } from '@wildtls/analysis-reuse';
 import { silentLogger, type Report, type ReportTable } from '@wildtls/core';
 import { synthetic, table, type Synthetic } from './synthetic-fixture.js';
 
@@ -22,7 +22,7 @@ describe('reuse analysis on synthetic results', () => {
     s = await synthetic({ seed: 9 });
     const rootsFile = join(dirname(s.file), 'roots.pem');
     writeFileSync(rootsFile, s.rootPem);
-    // As `wildtls analyze --roots` would: no ca-practice classifier registered, so the fallback with these roots.
+    // As `wildtls analyze --roots` would without ca-practice: reuse builds ca-practice's validator with these roots.
     const analyzer = await reusePlugin.create({ options: { topInvalid: 8 }, params: { rootsFile }, container: root.createChildContainer(), logger: {} as never });
     [report] = await s.run(analyzer);
   });
@@ -95,7 +95,7 @@ describe('reuse analysis on synthetic results', () => {
     expect(distribution(table(r!, 'certificates-valid'))).toEqual(s.truth.reuse.distributions.valid);
   });
 
-  it('gives the same classes with the fallback validator on the main thread', async () => {
+  it('gives the same classes with the validator on the analysis thread', async () => {
     const rootsFile = join(dirname(s.file), 'roots.pem');
     const [r] = await s.run(await reusePlugin.create({ options: { worker: false }, params: { rootsFile }, container: root.createChildContainer(), logger: {} as never }));
     expect(r!.notes?.join(' ')).not.toContain('worker thread');
@@ -103,7 +103,8 @@ describe('reuse analysis on synthetic results', () => {
   });
 
   it('buckets the distributions by powers of two when asked', async () => {
-    const [r] = await s.run(new ReuseAnalyzer({ version: 't', classifier: new RootStoreClassifier([s.rootPem]), classifierName: 't', topInvalid: 0, distribution: 'log2' }));
+    const rootsFile = join(dirname(s.file), 'roots.pem');
+    const [r] = await s.run(new ReuseAnalyzer({ version: 't', classifier: createChainClassifier({ rootsFile }), classifierName: 't', topInvalid: 0, distribution: 'log2', ownsClassifier: true }));
     // Bucket the exact truth by hand: 1, 2, 3-4, 5-8, ...
     const bucket = (x: number) => (x <= 2 ? x : 2 ** Math.ceil(Math.log2(x)) / 2 + 1);
     const expected: Record<string, Record<string, number>> = {};
@@ -118,8 +119,9 @@ describe('reuse analysis on synthetic results', () => {
     expect(t.rows.find((x) => x.ips === 513 && x.service === 'all')).toMatchObject({ ipsTo: 1024, count: 2 }); // 700 and 900
   });
 
-  it('without the trust anchor, no chain is valid', async () => {
-    const [r] = await s.run(new ReuseAnalyzer({ version: 't', classifier: new RootStoreClassifier([]), classifierName: 'none', topInvalid: 1 }));
+  it('without the trust anchor (Node\'s bundled store instead), no chain is valid', async () => {
+    const [r] = await s.run(await reusePlugin.create({ options: { topInvalid: 1 }, params: {}, container: root.createChildContainer(), logger: silentLogger() }));
+    expect(r!.notes?.join(' ')).toContain("Node's bundled Mozilla root store");
     const all = table(r!, 'summary').rows.find((x) => x.service === 'all')!;
     expect(all.valid).toBe(0);
     expect(all.selfSigned).toBe(s.truth.reuse.summary.all.selfSigned);

@@ -5,10 +5,10 @@ import { WildtlsError, defineAnalysisPlugin, Type, type Static } from '@wildtls/
 import { loadTrustStore, type TrustStore } from './roots/trust-store.js';
 import { CaPracticeAnalyzer } from './analysis/ca-analyzer.js';
 import { ChainService } from './analysis/chain-service.js';
-import { serviceSettings, type PlainSettings } from './analysis/service-settings.js';
+import type { PlainSettings } from './analysis/service-settings.js';
 import type { VerdictSource } from './analysis/verdict-source.js';
 import { WorkerPool } from './analysis/worker-pool.js';
-import { SharedClassifier, CHAIN_CLASSIFIER } from './analysis/shared-classifier.js';
+import { SharedClassifier, CHAIN_CLASSIFIER, type ChainClassifier } from './analysis/shared-classifier.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -19,6 +19,7 @@ export { PRACTICE_FLAGS, type PracticeFlag } from './practice/practice-flags.js'
 export { loadTrustStore, type TrustStore } from './roots/trust-store.js';
 export { WorkerPool } from './analysis/worker-pool.js';
 export type { VerdictSource, SourceStats } from './analysis/verdict-source.js';
+export { CHAIN_CLASSIFIER, SharedClassifier, chainClassOf, type ChainClass, type ChainClassifier } from './analysis/shared-classifier.js';
 
 const OptionsSchema = Type.Object(
   {
@@ -56,6 +57,32 @@ function settings(options: Opts, rootsFile: string | undefined): PlainSettings {
   };
 }
 
+function defaultWorkers(options: Opts): number {
+  return options?.workers ?? (availableParallelism() > 1 ? 1 : 0);
+}
+
+/** The validator on `workers` threads, or on this one; the store is loaded here first so a bad roots file fails with a clear error, not in a worker. */
+function verdictSource(plain: PlainSettings, workers: number): VerdictSource {
+  const store = loadRoots(plain.rootsFile);
+  const { rootsFile: _file, ...rest } = plain;
+  return workers > 0 ? new WorkerPool(plain, workers) : new ChainService({ ...rest, store });
+}
+
+/**
+ * ca-practice's validator for another analysis in a run without ca-practice
+ * (the reuse analysis builds it, so that there is one validator): the same
+ * settings and defaults as this analysis (`options` as under
+ * `options.ca-practice`), the anchors of `rootsFile` (default: Node's bundled
+ * Mozilla store), on `workers` threads (default 0: the caller's thread).
+ * Classes as {@link chainClassOf}. Throws WILDTLS_ERR_USAGE for an unusable
+ * roots file. Whoever creates it closes it.
+ */
+export function createChainClassifier(o: { options?: Opts; rootsFile?: string; workers?: number } = {}): ChainClassifier & { close(): Promise<void> } {
+  const service = verdictSource(settings(o.options, o.rootsFile), o.workers ?? 0);
+  const shared = new SharedClassifier(() => service);
+  return { classify: (chain, at) => shared.classify(chain, at), close: () => service.close() };
+}
+
 export default defineAnalysisPlugin<Opts>({
   kind: 'analysis',
   id: 'ca-practice',
@@ -64,16 +91,15 @@ export default defineAnalysisPlugin<Opts>({
   description: 'Validates each distinct certificate chain against the Mozilla root store (every error per chain: self-signed, expired, unknown issuer, missing intermediate, bad signature, host name, other) and flags CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, long validity), per service and port.',
   configSchema: OptionsSchema,
   register: ({ container, options }) => {
-    // Registered at load so an analysis created before ours (reuse) finds it; configured in create().
-    container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(() => new ChainService(serviceSettings(settings(options, undefined)))) });
+    // Registered at load so an analysis created before ours (reuse) finds it; configured in create(). Loaded but
+    // not run (`analyze --analysis reuse`), the validator is built from our options and the roots reuse passes on.
+    const fallback = (rootsFile: string | undefined) => verdictSource(settings(options, rootsFile), defaultWorkers(options));
+    container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(fallback, (file) => void loadRoots(file)) });
   },
   create: ({ options, params, container }) => {
     const plain = settings(options, params.rootsFile);
-    const workers = options?.workers ?? (availableParallelism() > 1 ? 1 : 0);
-    // Load the store on this thread first, so a bad --roots file fails here with a clear error, not in a worker.
-    const store = loadRoots(plain.rootsFile);
-    const { rootsFile: _file, ...rest } = plain;
-    const service: VerdictSource = workers > 0 ? new WorkerPool(plain, workers) : new ChainService({ ...rest, store });
+    const workers = defaultWorkers(options);
+    const service = verdictSource(plain, workers);
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
     if (shared instanceof SharedClassifier) shared.use(service);
     return new CaPracticeAnalyzer({ version, service, at: params.at, checkHostnames: options?.checkHostnames ?? true });

@@ -26,6 +26,8 @@ export interface IssueOptions {
   notAfter?: Date;
   /** Omit basicConstraints (a leaf without them, or a broken CA). */
   noBasicConstraints?: boolean;
+  /** This key pair instead of a new one: one CA key in two certificates (cross-signing, re-issuance). */
+  keys?: CryptoKeyPair;
 }
 
 const DAY = 86_400_000;
@@ -41,7 +43,7 @@ async function keyPair(rsaBits?: number): Promise<CryptoKeyPair> {
 let serial = 1;
 
 export async function issue(o: IssueOptions): Promise<Issued> {
-  const keys = await keyPair(o.rsaBits);
+  const keys = o.keys ?? (await keyPair(o.rsaBits));
   const signer = o.issuer?.keys ?? keys;
   const exts: x509.Extension[] = [];
   if (!o.noBasicConstraints) exts.push(new x509.BasicConstraintsExtension(!!o.ca, o.pathLen, true));

@@ -1,20 +1,19 @@
 /** @wildtls/analysis-reuse: certificate, public-key and session-ticket-key reuse across IPs (Fig. 6 and 7, Table VI, and beyond). */
 import { createRequire } from 'node:module';
 import { defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
-import { CHAIN_CLASSIFIER, RootStoreClassifier, readPemCertificates, type ChainClassifier } from './chain-classifier.js';
-import { WorkerClassifier } from './worker-classifier.js';
+import { CHAIN_CLASSIFIER, createChainClassifier, type ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { ReuseAnalyzer } from './reuse-analyzer.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export { ReuseAnalyzer, type ReuseAnalyzerOptions } from './reuse-analyzer.js';
-export { CHAIN_CLASSIFIER, RootStoreClassifier, type ChainClass, type ChainClassifier } from './chain-classifier.js';
-export { WorkerClassifier } from './worker-classifier.js';
+// The classifier contract is ca-practice's (it owns validation); re-exported for reuse's users.
+export { CHAIN_CLASSIFIER, type ChainClass, type ChainClassifier } from '@wildtls/analysis-ca-practice';
 
 const OptionsSchema = Type.Object(
   {
     topInvalid: Type.Integer({ minimum: 0, default: 20, description: 'Rows in the table of the most reused invalid certificates.' }),
-    worker: Type.Boolean({ default: true, description: 'Run the fallback validator (used when ca-practice is not loaded) in a worker thread.' }),
+    worker: Type.Boolean({ default: true, description: "When ca-practice is not loaded: run ca-practice's validator, which reuse then builds, on a worker thread (false: on the analysis thread)." }),
     distribution: Type.Union([Type.Literal('exact'), Type.Literal('log2')], { default: 'exact', description: 'Distribution rows: one per distinct number of IPs (exact), or buckets 1, 2, 3-4, 5-8, ... (log2).' }),
   },
   { additionalProperties: false },
@@ -25,21 +24,21 @@ export default defineAnalysisPlugin<Partial<ReuseOptions> | undefined>({
   kind: 'analysis',
   id: 'reuse',
   version,
-  api: '^1.0.0',
-  description: 'Certificates, public keys and session-ticket keys by the number of distinct IPs they appear on, per service; valid and self-signed splits; the most reused invalid certificates.',
+  api: '^1.1.0',
+  description: 'Certificates, public keys and session-ticket keys by the number of distinct IPs they appear on, per service; valid and self-signed splits (ca-practice\'s validator); the most reused invalid certificates.',
   configSchema: OptionsSchema,
   create: ({ options, params, container }) => {
-    // ca-practice owns validation; when it is loaded it registers a classifier (and its --roots/--at).
+    // One validator: ca-practice's. Loaded in the run, ca-practice registers it (with its options; when it
+    // runs too, each distinct chain is validated once for both); not loaded, reuse builds the same validator
+    // from ca-practice's package with ca-practice's defaults.
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<ChainClassifier>(CHAIN_CLASSIFIER) : undefined;
+    shared?.runParams?.({ rootsFile: params.rootsFile });
     const worker = options?.worker ?? true;
-    let classifier = shared;
-    if (!classifier) {
-      const roots = params.rootsFile ? readPemCertificates(params.rootsFile) : undefined;
-      classifier = worker ? new WorkerClassifier(roots) : new RootStoreClassifier(roots);
-    }
+    const classifier = shared ?? createChainClassifier({ rootsFile: params.rootsFile, workers: worker ? 1 : 0 });
+    const anchors = params.rootsFile ? `the roots in ${params.rootsFile}` : "Node's bundled Mozilla root store";
     const classifierName = shared
-      ? 'the ca-practice validator'
-      : `fallback signature-path check${worker ? ' (in a worker thread)' : ''} to ${params.rootsFile ? `the roots in ${params.rootsFile}` : "Node's bundled Mozilla root store"} (no basicConstraints, key usage or name checks; load analysis-ca-practice for full validation)`;
+      ? `the ca-practice validator loaded in this run (its options; trust anchors: ${params.rootsFile ? anchors : "its rootsFile option, or Node's bundled Mozilla root store"})`
+      : `the ca-practice validator with its default options${worker ? ' (on a worker thread)' : ''}, trust anchors: ${anchors} (ca-practice is not loaded)`;
     return new ReuseAnalyzer({ version, classifier, classifierName, at: params.at, topInvalid: options?.topInvalid ?? 20, ownsClassifier: !shared, distribution: options?.distribution ?? 'exact' });
   },
 });

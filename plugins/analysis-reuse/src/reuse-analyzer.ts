@@ -1,7 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
-import type { ChainClass, ChainClassifier } from './chain-classifier.js';
-import { certificateParts, nameAttributes } from './der.js';
+import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
+import { leafFields } from './leaf-fields.js';
 import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
 import { IpIds, IpPairs, MAX_SERVICES } from './ip-pairs.js';
 import { buildReuseTables, type CertView, type DistributionMode, type KeyView } from './reuse-tables.js';
@@ -62,6 +62,7 @@ export class ReuseAnalyzer implements Analyzer {
   private readonly servers = new ServerTally();
   private readonly pending = new Set<Promise<void>>();
   private records = 0;
+  private internalErrors = 0;
   private withCertificate = 0;
   private unparsable = 0;
   private classifierErrors = 0;
@@ -70,6 +71,11 @@ export class ReuseAnalyzer implements Analyzer {
 
   consume(r: ProbeRecord): void | Promise<void> {
     this.records++;
+    // Our own bug, not a measurement: left out of every count (reported in totals).
+    if (r.status === 'internal-error') {
+      this.internalErrors++;
+      return;
+    }
     this.servers.add(serverKey(r.ip, r.port));
     const chain = certificatesOf(r);
     const ticketKeys = ticketKeyNamesOf(r);
@@ -109,16 +115,17 @@ export class ReuseAnalyzer implements Analyzer {
     const tables = buildReuseTables({ services: this.services, certs, keys, ticketKeys, topInvalid: this.opts.topInvalid, distribution: this.opts.distribution ?? 'exact' });
     const notes = [
       'A certificate is the first one a server sent (its end-host certificate), identified by the SHA-256 of its DER; a key by the SHA-256 of its SubjectPublicKeyInfo.',
-      'Counts are distinct IP addresses (not ip:port) per service; "all" counts distinct IPs across services.',
+      'Counts are distinct IP addresses (not ip:port) per service; "all" counts distinct IPs across services. Every record with a certificate chain counts, whether or not its handshake completed.',
       'A session-ticket key is the key name a ticket starts with (tls.sessionTickets[].keyName: its first 16 bytes, the key_name of RFC 5077\'s format, which OpenSSL uses); one name on several IPs means they share a ticket-encryption key. Servers with other ticket formats show a new name per ticket, so they look unshared.',
       `Validity: ${this.opts.classifierName}. A certificate seen with several chains takes its best class (valid over self-signed over invalid); each distinct chain is classified once, at ${this.opts.at ? this.opts.at.toISOString() : 'the scan time of its first record'}.`,
     ];
     if (this.classifierErrors) notes.push(`${this.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
-    if (this.unparsable) notes.push(`${this.unparsable} certificates could not be parsed: counted as invalid certificates with no key.`);
+    if (this.unparsable) notes.push(`${this.unparsable} certificates could not be parsed (core's strict DER reader): counted as invalid certificates with no key.`);
+    if (this.internalErrors) notes.push(`${this.internalErrors} records with status internal-error (a wildtls bug, not the server's doing) are left out of every count.`);
     return {
       analysis: { id: 'reuse', version: this.opts.version },
       countingRule: 'per-certificate',
-      totals: { records: this.records, servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size },
+      totals: { records: this.records, internalErrors: this.internalErrors, servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size },
       tables,
       notes,
     };
@@ -128,11 +135,10 @@ export class ReuseAnalyzer implements Analyzer {
     const cert: CertEntry = { fingerprint: fp, cls: 'invalid', cn: undefined, o: undefined, pairs: new IpPairs(), key: undefined };
     this.certs.set(fp, cert);
     try {
-      const parts = certificateParts(der);
-      const names = nameAttributes(parts.subject);
-      cert.cn = names.cn;
-      cert.o = names.o;
-      const kfp = createHash('sha256').update(parts.spki).digest('hex');
+      const fields = leafFields(der);
+      cert.cn = fields.cn;
+      cert.o = fields.o;
+      const kfp = createHash('sha256').update(fields.spki).digest('hex');
       let key = this.keys.get(kfp);
       if (!key) this.keys.set(kfp, (key = { fingerprint: kfp, certificates: 0, pairs: new IpPairs() }));
       key.certificates++;
@@ -144,7 +150,9 @@ export class ReuseAnalyzer implements Analyzer {
   }
 
   private classify(cert: CertEntry, chain: string[], r: ProbeRecord): void | Promise<void> {
-    const at = this.opts.at ?? new Date(r.startedAt);
+    // As ca-practice does: a record without a readable time is judged now (an Invalid Date would make every time check vacuous).
+    const started = Date.parse(r.startedAt);
+    const at = this.opts.at ?? new Date(Number.isNaN(started) ? Date.now() : started);
     const ders = chain.map((c) => Buffer.from(c, 'base64'));
     let verdict: ChainClass | Promise<ChainClass>;
     try {

@@ -1,5 +1,5 @@
 import type { ReportTable } from '@wildtls/core';
-import type { ChainClass } from './chain-classifier.js';
+import type { ChainClass } from '@wildtls/analysis-ca-practice';
 
 /** Distinct IPs a certificate or key was seen on, per service index and overall. */
 export interface Occurrences {

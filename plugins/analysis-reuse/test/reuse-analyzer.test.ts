@@ -82,3 +82,24 @@ describe('ReuseAnalyzer on malformed records', () => {
     expect(rep.totals).toMatchObject({ records: 4, servers: 4, withCertificate: 1, certificates: 1 });
   });
 });
+
+describe('ReuseAnalyzer: which records count', () => {
+  it('counts a chain whether or not the handshake completed, and leaves internal-error records out', async () => {
+    const a = (await selfSignedCertificate({ keyType: 'ec', commonName: 'a' })).der.toString('base64');
+    const b = (await selfSignedCertificate({ keyType: 'ec', commonName: 'b' })).der.toString('base64');
+    const classified: number[] = [];
+    const r = new ReuseAnalyzer({ version: 't', classifier: { classify: (chain) => (classified.push(chain.length), 'self-signed') }, classifierName: 't', topInvalid: 5 });
+    const completed = rec('192.0.2.1', 993, 'imaps', [a]);
+    // The server chose a suite the engine does not complete: the chain is still what it sent.
+    const unsupported = { ...rec('192.0.2.2', 993, 'imaps', [a]), status: 'tls-failed', error: { reason: 'tls-unsupported', message: 'export suite' } } as ProbeRecord;
+    unsupported.tls = { chain: [a], ocspStapled: false, completed: false };
+    // Our own bug: not a measurement, whatever it carries.
+    const bug = { ...rec('192.0.2.3', 993, 'imaps', [b]), status: 'internal-error', error: { reason: 'internal', message: 'TypeError' } } as ProbeRecord;
+    for (const x of [completed, unsupported, bug]) await r.consume(x);
+    const rep = await r.finish();
+    expect(rep.totals).toMatchObject({ records: 3, internalErrors: 1, servers: 2, withCertificate: 2, certificates: 1, keys: 1 });
+    expect(rep.tables.find((t) => t.id === 'top-invalid')!.rows).toEqual([expect.objectContaining({ ips: 2, cn: 'a' })]);
+    expect(classified).toEqual([1]);
+    expect(rep.notes!.join(' ')).toMatch(/1 records with status internal-error/);
+  });
+});

@@ -1,8 +1,27 @@
 import type { ChainEntry } from './chain-service.js';
 import type { VerdictSource } from './verdict-source.js';
 
-/** The DI token the reuse analysis resolves (a global symbol: the two plugins never import each other). */
+/** The DI token under which ca-practice shares its validator with other analyses in the run (reuse resolves it). */
 export const CHAIN_CLASSIFIER = Symbol.for('wildtls.ChainClassifier');
+
+/** The validity classes the reuse figures split on (Fig. 6b and 6c). */
+export type ChainClass = 'valid' | 'self-signed' | 'invalid';
+
+/** A chain's class as another analysis sees it: a chain as sent (DER, wire order) at a given time. */
+export interface ChainClassifier {
+  classify(chain: readonly Uint8Array[], at: Date): ChainClass | Promise<ChainClass>;
+  /**
+   * The run's parameters, from an analysis that uses this classifier: they
+   * matter when the classifier's own analysis is loaded (so it registered
+   * the classifier) but not run (so it never got them). Throws a usage error
+   * for unusable roots.
+   */
+  runParams?(params: { rootsFile?: string }): void;
+  /** Send any queued work now (batched classifiers). */
+  flush?(): void;
+  /** Release threads or other resources; called only by whoever made the classifier. */
+  close?(): void | Promise<void>;
+}
 
 /**
  * The reuse analysis's view of validation: 'valid', 'self-signed' or
@@ -10,26 +29,40 @@ export const CHAIN_CLASSIFIER = Symbol.for('wildtls.ChainClassifier');
  * cache) the ca-practice analyzer uses, so each distinct chain is validated
  * once for both.
  */
-export class SharedClassifier {
+export class SharedClassifier implements ChainClassifier {
   private service: VerdictSource | undefined;
+  private rootsFile: string | undefined;
 
-  constructor(private readonly fallback: () => VerdictSource) {}
+  /**
+   * @param fallback the validator when ca-practice's create() never hands
+   *   one over (loaded but not run): built at the first chain, by when every
+   *   analysis of the run has been created, with the run's roots file.
+   * @param checkRoots throws a usage error for an unusable roots file.
+   */
+  constructor(
+    private readonly fallback: (rootsFile: string | undefined) => VerdictSource,
+    private readonly checkRoots: (rootsFile: string) => void = () => {},
+  ) {}
 
   use(service: VerdictSource): void {
     this.service = service;
   }
 
+  runParams(params: { rootsFile?: string }): void {
+    if (params.rootsFile) this.checkRoots(params.rootsFile);
+    this.rootsFile ??= params.rootsFile;
+  }
+
   classify(chain: readonly Uint8Array[], at: Date): ChainClass | Promise<ChainClass> {
-    this.service ??= this.fallback();
+    this.service ??= this.fallback(this.rootsFile);
     const b64 = chain.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'));
     const e = this.service.verdict(b64, at.getTime());
-    return e instanceof Promise ? e.then(classOf) : classOf(e);
+    return e instanceof Promise ? e.then(chainClassOf) : chainClassOf(e);
   }
 }
 
-type ChainClass = 'valid' | 'self-signed' | 'invalid';
-
-function classOf(e: ChainEntry): ChainClass {
+/** valid: no error; self-signed: the error list says so; anything else: invalid. */
+export function chainClassOf(e: ChainEntry): ChainClass {
   if (e.errors.length === 0) return 'valid';
   return e.errors.includes('self-signed') ? 'self-signed' : 'invalid';
 }
