@@ -50,6 +50,7 @@ export class NodeTlsEngine implements TlsEngine {
       const finish = (info: TlsInfo, stream?: TLSSocket, internalError?: unknown) => {
         if (done) return;
         done = true;
+        tap.release();
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         info.handshakeMs = Math.round((performance.now() - t0) * 1000) / 1000;

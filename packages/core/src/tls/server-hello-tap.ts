@@ -20,6 +20,12 @@ export class ServerHelloTap {
     this.kept += part.length;
   }
 
+  /** Drop what was kept (the stream may live on long after the handshake). */
+  release(): void {
+    this.chunks = [];
+    this.kept = TAP_BYTES;
+  }
+
   /**
    * The ServerHello's cipher suite (a HelloRetryRequest's is the same, RFC 8446
    * 4.1.4), read once with the engine's own parsers in one linear pass;
@@ -28,7 +34,7 @@ export class ServerHelloTap {
   cipherSuite(): number | undefined {
     const reader = new RecordReader();
     reader.push(Buffer.concat(this.chunks));
-    this.chunks = [];
+    this.release();
     const parts: Buffer[] = [];
     let bytes = 0;
     let end = 0;
