@@ -25,6 +25,7 @@ describe('starttls analysis on synthetic results', () => {
         answered: t.answered,
         offered: starttls ? t.offered : null,
         upgraded: starttls ? t.upgraded : null,
+        negotiated: t.negotiated,
         handshake: t.handshake,
         handshakeShare: t.handshake / t.answered,
       });

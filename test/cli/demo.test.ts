@@ -10,7 +10,7 @@ describe('wildtls demo (the README\'s first command)', () => {
     const r = await runCli(['demo', '--output', out], { cwd: tmpdir() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/smtp 127\.0\.0\.1:\d+ \(starttls\) → success/);
-    expect(r.stdout).toMatch(/STARTTLS: +offered yes, upgraded yes/);
+    expect(r.stdout).toMatch(/STARTTLS: +offered yes, accepted \(upgraded\) yes/);
     expect(r.stdout).toMatch(/imaps 127\.0\.0\.1:\d+ \(implicit\) → success/);
     expect(r.stdout).toMatch(/HTTP: +200, Server "wildtls-demo", HSTS "max-age=31536000; includeSubDomains"/);
     expect(r.stdout).toContain('== ca-practice');

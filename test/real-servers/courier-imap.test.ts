@@ -94,12 +94,13 @@ describe.each(ENGINES)('IMAP against Courier-IMAP (%s engine)', (_name, makeEngi
     expectChain(r);
   });
 
-  it('broken TLS set-up: Courier says OK to STARTTLS, then answers in plaintext; never counted as upgraded', async () => {
+  it('broken TLS set-up: Courier says OK to STARTTLS (upgraded: accepted), then answers in plaintext; no handshake completes', async () => {
     const r = await run(imap, broken.ip, broken.ports.imap);
     // "W001 OK Begin SSL/TLS negotiation now." then "W001 NO STARTTLS failed: 500 Error starting couriertls."
     // arrives in the same read (injection hazard) or in time for the ClientHello to meet it (handshake fails).
     expect(['protocol-error', 'tls-failed']).toContain(r.status);
-    expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: 'W001 OK Begin SSL/TLS negotiation now.' });
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: 'W001 OK Begin SSL/TLS negotiation now.' });
+    expect(r.tls?.completed ?? false).toBe(false);
     expect(r.capabilities!.beforeTls).toContain('STARTTLS');
     expect(r.capabilities!.afterTls).toBeUndefined();
   });

@@ -118,12 +118,13 @@ describe.each(ENGINES)('IMAP against Dovecot (%s engine)', (_name, makeEngine) =
     expect(r.tls).toBeUndefined();
   });
 
-  it('unusable certificate: OK to STARTTLS, then a plaintext BYE; offered, never upgraded', async () => {
+  it('unusable certificate: OK to STARTTLS (upgraded: accepted), then a plaintext BYE; no handshake completes', async () => {
     const r = valid(await run(imap, badCert.ip, badCert.ports.imap, 'imap'));
     // "* BYE [UNAVAILABLE] TLS initialization failed." follows the OK: seen before the
     // ClientHello (injection hazard) or by the handshake (not TLS), depending on timing.
     expect(['protocol-error', 'tls-failed']).toContain(r.status);
-    expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: 'W001 OK Begin TLS negotiation now.' });
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: 'W001 OK Begin TLS negotiation now.' });
+    expect(r.tls?.completed ?? false).toBe(false);
     expect(r.capabilities!.afterTls).toBeUndefined();
   });
 });
@@ -180,9 +181,10 @@ describe.each(ENGINES)('POP3 against Dovecot (%s engine)', (_name, makeEngine) =
     expect(r.capabilities!.beforeTls).not.toContain('STLS');
   });
 
-  it('unusable certificate: +OK to STLS, then a plaintext -ERR; offered, never upgraded', async () => {
+  it('unusable certificate: +OK to STLS (upgraded: accepted), then a plaintext -ERR; no handshake completes', async () => {
     const r = valid(await run(pop3, badCert.ip, badCert.ports.pop3, 'pop3'));
     expect(['protocol-error', 'tls-failed']).toContain(r.status);
-    expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: '+OK Begin TLS negotiation now.' });
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: '+OK Begin TLS negotiation now.' });
+    expect(r.tls?.completed ?? false).toBe(false);
   });
 });

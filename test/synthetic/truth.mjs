@@ -25,12 +25,16 @@ export class TruthCounter {
   add(r, certIndex) {
     this.records++;
     const g = `${r.service}:${r.port}`;
-    const st = (this.starttls[g] ??= { probed: 0, answered: 0, offered: 0, upgraded: 0, handshake: 0, leafTotal: 0, leafUnique: new Set(), interTotal: 0, interUnique: new Set() });
+    const st = (this.starttls[g] ??= { probed: 0, answered: 0, offered: 0, upgraded: 0, negotiated: 0, handshake: 0, leafTotal: 0, leafUnique: new Set(), interTotal: 0, interUnique: new Set() });
     st.probed++;
     if (r.status !== 'connect-failed') st.answered++;
     if (r.starttls?.offered) st.offered++;
     if (r.starttls?.upgraded) st.upgraded++;
-    if (r.status === 'success') st.handshake++;
+    // The generator gives a ServerHello only to the handshakes it makes complete (status success).
+    if (r.status === 'success') {
+      st.negotiated++;
+      st.handshake++;
+    }
     if (certIndex >= 0) {
       const chain = this.set.certs[certIndex].chain;
       st.leafTotal++;

@@ -7,8 +7,12 @@ interface Group {
   service: string;
   port: number;
   index: number;
-  /** Servers whose handshake completed: the denominator of every share. */
+  /** Servers whose record shows a ServerHello (completed or not): the denominator of every share. */
+  negotiated: number;
+  /** Of those, servers whose handshake completed. */
   completed: number;
+  /** Servers whose whole first flight was seen (certificates, stapled OCSP): the OCSP denominator. */
+  flightSeen: number;
   versions: Map<string, number>;
   categories: Map<string, number>;
   ecdhe: number;
@@ -37,30 +41,54 @@ const OCSP_VERDICTS = [
   { key: 'unparsable', title: 'Unparsable' },
 ];
 
+/**
+ * A ServerHello arrived: the record says which version and suite the server
+ * chose, whether our engine then completed the handshake or not (observe-only,
+ * a suite it does not complete, a failure later in the handshake).
+ */
+function serverHelloSeen(tls: ProbeRecord['tls']): boolean {
+  if (typeof tls !== 'object' || tls === null) return false;
+  return tls.completed === true || (tls.version !== undefined && tls.cipherSuite !== undefined);
+}
+
+/** The server's whole first flight was read: the handshake completed, or stopped after that flight with its certificates. */
+function firstFlightSeen(tls: NonNullable<ProbeRecord['tls']>): boolean {
+  if (tls.completed === true) return true;
+  return typeof tls.notCompletedReason === 'string' && Array.isArray(tls.chain) && tls.chain.length > 0;
+}
+
 export class CryptoAnalyzer implements Analyzer {
   private readonly groups = new Map<string, Group>();
   private readonly servers = new ServerTally();
   private records = 0;
+  private internalErrors = 0;
 
   constructor(private readonly opts: CryptoAnalyzerOptions) {}
 
   consume(r: ProbeRecord): void {
     this.records++;
+    // Our own bug, not a measurement: left out of every count.
+    if (r.status === 'internal-error') {
+      this.internalErrors++;
+      return;
+    }
     const key = serverKey(r.ip, r.port);
     const tls = r.tls;
-    if (!tls?.completed) {
+    if (!serverHelloSeen(tls)) {
       this.servers.add(key);
       return;
     }
     const gk = `${r.service}\t${r.port}`;
     let g = this.groups.get(gk);
     if (!g) {
-      g = { index: this.groups.size, service: r.service, port: r.port, completed: 0, versions: new Map(), categories: new Map(), ecdhe: 0, groups: new Map(), dhe: 0, dheBits: new Map(), stapled: 0, ocsp: new Map() };
+      g = { index: this.groups.size, service: r.service, port: r.port, negotiated: 0, completed: 0, flightSeen: 0, versions: new Map(), categories: new Map(), ecdhe: 0, groups: new Map(), dhe: 0, dheBits: new Map(), stapled: 0, ocsp: new Map() };
       this.groups.set(gk, g);
     }
-    // Per server: the first completed handshake of an ip:port counts.
-    if (!this.servers.add(key, g.index)) return;
-    g.completed++;
+    // Per server: the first record of an ip:port with a ServerHello counts (a server's choice does not
+    // depend on whether our engine completed; one pass, no per-server state beyond the tally).
+    if (!this.servers.add(key, g.index) || !tls) return;
+    g.negotiated++;
+    if (tls.completed === true) g.completed++;
     inc(g.versions, typeof tls.version === 'string' ? tls.version : 'unknown');
     const category = cipherCategory(tls);
     inc(g.categories, category);
@@ -70,10 +98,12 @@ export class CryptoAnalyzer implements Analyzer {
     if (category === 'ECDHE' || kx?.kind === 'ECDHE' || (kx?.kind === 'TLS13' && !ffdhe)) {
       g.ecdhe++;
       inc(g.groups, group ?? 'unknown');
-    } else if (kx?.kind === 'DHE' || (kx?.kind === 'TLS13' && ffdhe)) {
+    } else if (category === 'DHE' || kx?.kind === 'DHE' || (kx?.kind === 'TLS13' && ffdhe)) {
       g.dhe++;
-      inc(g.dheBits, Number.isInteger(kx.bits) ? String(kx.bits) : 'unknown');
+      inc(g.dheBits, Number.isInteger(kx?.bits) ? String(kx?.bits) : 'unknown');
     }
+    if (!firstFlightSeen(tls)) return;
+    g.flightSeen++;
     if (tls.ocspStapled === true) {
       g.stapled++;
       const chain: unknown = tls.chain;
@@ -96,14 +126,14 @@ export class CryptoAnalyzer implements Analyzer {
       title: 'Negotiated protocol version (Table IV)',
       countingRule: 'per-server',
       columns: [...svc, { key: 'version', title: 'Version', type: 'string' }, { key: 'servers', title: 'Servers', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
-      rows: groups.flatMap((g) => sorted(g.versions, versionOrder).map(([version, n]) => ({ service: g.service, port: g.port, version, servers: n, share: share(n, g.completed) }))),
+      rows: groups.flatMap((g) => sorted(g.versions, versionOrder).map(([version, n]) => ({ service: g.service, port: g.port, version, servers: n, share: share(n, g.negotiated) }))),
     };
     const categories: ReportTable = {
       id: 'cipher-categories',
       title: 'Cipher category of the negotiated suite (Fig. 3)',
       countingRule: 'per-server',
       columns: [...svc, { key: 'category', title: 'Category', type: 'string' }, { key: 'servers', title: 'Servers', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
-      rows: groups.flatMap((g) => CIPHER_CATEGORIES.map((c) => ({ service: g.service, port: g.port, category: c, servers: g.categories.get(c) ?? 0, share: share(g.categories.get(c) ?? 0, g.completed) }))),
+      rows: groups.flatMap((g) => CIPHER_CATEGORIES.map((c) => ({ service: g.service, port: g.port, category: c, servers: g.categories.get(c) ?? 0, share: share(g.categories.get(c) ?? 0, g.negotiated) }))),
     };
     const ecdhe: ReportTable = {
       id: 'ecdhe-groups',
@@ -123,8 +153,8 @@ export class CryptoAnalyzer implements Analyzer {
       id: 'ocsp-stapling',
       title: 'OCSP stapling',
       countingRule: 'per-server',
-      columns: [...svc, { key: 'servers', title: 'Handshakes', type: 'integer' }, { key: 'stapled', title: 'OCSP stapled', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
-      rows: groups.map((g) => ({ service: g.service, port: g.port, servers: g.completed, stapled: g.stapled, share: share(g.stapled, g.completed) })),
+      columns: [...svc, { key: 'servers', title: 'Servers (first flight seen)', type: 'integer' }, { key: 'stapled', title: 'OCSP stapled', type: 'integer' }, { key: 'share', title: 'Share', type: 'share' }],
+      rows: groups.map((g) => ({ service: g.service, port: g.port, servers: g.flightSeen, stapled: g.stapled, share: share(g.stapled, g.flightSeen) })),
     };
     const ocspResponses: ReportTable = {
       id: 'ocsp-responses',
@@ -139,11 +169,19 @@ export class CryptoAnalyzer implements Analyzer {
     return {
       analysis: { id: 'crypto', version: this.opts.version },
       countingRule: 'per-server',
-      totals: { records: this.records, servers: this.servers.size, handshakes: sum(groups.map((g) => g.completed)) },
+      totals: {
+        records: this.records,
+        servers: this.servers.size,
+        handshakes: sum(groups.map((g) => g.negotiated)),
+        completed: sum(groups.map((g) => g.completed)),
+        internalErrors: this.internalErrors,
+      },
       tables: [versions, categories, ecdhe, dhe, ocsp, ocspResponses],
       notes: [
-        'Counted per server (ip:port within a service) whose TLS handshake completed; a server in several records counts once, with its first completed handshake.',
-        'Cipher categories: RC4 and 3DES suites first, then ECDHE, DHE (TLS 1.3 by its group), RSA key transport with AES, other.',
+        'Counted per server (ip:port within a service) whose record shows a ServerHello (tls.version and tls.cipherSuite, or a completed handshake), completed or not: observe-only scans, suites the engine does not complete and failures after the ServerHello count with what the server chose. A server in several records counts once, with its first such record.',
+        'Records with status internal-error (a wildtls bug) are left out of every count (totals.internalErrors).',
+        'Cipher categories: RC4 and 3DES suites first, then ECDHE, DHE (TLS 1.3 by its group), RSA key transport with AES, other (Camellia, SEED, IDEA, DES, export without RC4, NULL, static ECDH, unknown suites). ECDHE and DHE groups or sizes are "unknown" when the handshake stopped before the ServerKeyExchange.',
+        'OCSP stapling is of the servers whose whole first flight was seen: completed handshakes, and those that stopped after it (observe-only, a suite not completed) with their certificates.',
         'Stapled OCSP responses: shares of the stapling servers. Good, revoked and unknown are the certStatus of the response for the leaf (same serial and issuer-name hash); past nextUpdate counts those whose nextUpdate had passed at the scan time (a share of all stapling servers, overlapping the three); not for the leaf means no response in it names the leaf. The responder\'s signature is not checked.',
       ],
     };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cipherCategory } from '../src/cipher-category.js';
+import { cipherSuiteById, cipherSuiteId } from '@wildtls/core';
+import { CIPHER_CATEGORIES, cipherCategory } from '../src/cipher-category.js';
 
 describe('cipherCategory', () => {
   it.each([
@@ -18,5 +19,39 @@ describe('cipherCategory', () => {
     [{}, 'other'],
   ])('%o → %s', (tls, expected) => {
     expect(cipherCategory(tls)).toBe(expected);
+  });
+});
+
+describe('cipherCategory on every suite the engine knows', () => {
+  // As the raw engine records them: the IANA name and the key exchange it saw.
+  it.each([
+    ['TLS_RSA_WITH_CAMELLIA_128_CBC_SHA', 'RSA', 'other'],
+    ['TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA', 'DHE', 'DHE'],
+    ['TLS_RSA_WITH_SEED_CBC_SHA', 'RSA', 'other'],
+    ['TLS_RSA_WITH_IDEA_CBC_SHA', 'RSA', 'other'],
+    ['TLS_RSA_WITH_DES_CBC_SHA', 'RSA', 'other'],
+    ['TLS_RSA_WITH_RC4_128_MD5', 'RSA', 'RC4'],
+    ['TLS_RSA_EXPORT_WITH_RC4_40_MD5', 'RSA', 'RC4'],
+    ['TLS_RSA_EXPORT_WITH_DES40_CBC_SHA', 'RSA', 'other'],
+    ['TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA', 'DHE', 'DHE'],
+    ['TLS_RSA_WITH_NULL_SHA256', 'RSA', 'other'],
+    ['TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 'DHE', '3DES'],
+    ['TLS_ECDH_RSA_WITH_AES_128_CBC_SHA', 'other', 'other'],
+    ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'RSA', 'AES (no FS)'],
+  ] as const)('%s (key exchange %s) → %s', (name, kind, expected) => {
+    expect(cipherCategory({ cipherSuite: { id: cipherSuiteId(name)!, name }, keyExchange: { kind } })).toBe(expected);
+  });
+
+  it('no suite of the engine\'s table falls outside the listed categories, with or without a key exchange recorded', () => {
+    let known = 0;
+    for (let id = 0; id <= 0xffff; id++) {
+      const s = cipherSuiteById(id);
+      if (!s) continue;
+      known++;
+      const kind = s.kex === 'TLS13' ? 'TLS13' : s.kex;
+      expect(CIPHER_CATEGORIES, s.name).toContain(cipherCategory({ cipherSuite: { id, name: s.name }, keyExchange: { kind } }));
+      expect(CIPHER_CATEGORIES, s.name).toContain(cipherCategory({ cipherSuite: { id, name: s.name } }));
+    }
+    expect(known).toBeGreaterThan(60);
   });
 });

@@ -38,6 +38,7 @@ export class SaslAnalyzer implements Analyzer {
   private readonly servers = new ServerTally();
   private readonly plaintext: Set<string>;
   private records = 0;
+  private internalErrors = 0;
 
   constructor(private readonly opts: SaslAnalyzerOptions) {
     this.plaintext = new Set((opts.plaintextMechanisms ?? DEFAULT_PLAINTEXT_MECHANISMS).map((m) => m.toUpperCase()));
@@ -45,6 +46,11 @@ export class SaslAnalyzer implements Analyzer {
 
   consume(r: ProbeRecord): void {
     this.records++;
+    // Our own bug, not a measurement: left out of every count.
+    if (r.status === 'internal-error') {
+      this.internalErrors++;
+      return;
+    }
     const key = serverKey(r.ip, r.port);
     const before = normalize(r.sasl?.beforeTls);
     const after = normalize(r.sasl?.afterTls);
@@ -133,11 +139,12 @@ export class SaslAnalyzer implements Analyzer {
     return {
       analysis: { id: 'sasl', version: this.opts.version },
       countingRule: 'per-server',
-      totals: { records: this.records, servers: this.servers.size, withSasl: groups.reduce((a, g) => a + g.withSasl, 0) },
+      totals: { records: this.records, servers: this.servers.size, withSasl: groups.reduce((a, g) => a + g.withSasl, 0), internalErrors: this.internalErrors },
       tables: [mechanisms, combinations, summary],
       notes: [
         'Per server (ip:port within a service); its first record that reports capabilities or SASL counts.',
         "A server's mechanisms are those offered after TLS, or those offered before TLS when it never got to TLS.",
+        'Records with status internal-error (a wildtls bug) are left out of every count (totals.internalErrors).',
         `Plaintext mechanisms: ${[...this.plaintext].join(', ')}. Shares are of the servers with SASL; LOGINDISABLED is of the IMAP servers that listed capabilities before TLS.`,
       ],
     };

@@ -33,6 +33,18 @@ describe('SaslAnalyzer', () => {
   });
 });
 
+describe('SaslAnalyzer and internal errors', () => {
+  it('leaves records with status internal-error out of every count, and says how many', async () => {
+    const a = new SaslAnalyzer({ version: 't' });
+    a.consume(rec('192.0.2.1', { status: 'internal-error', capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'] }, error: { reason: 'internal', message: 'TypeError' } }));
+    a.consume(rec('192.0.2.2', { capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { afterTls: ['SCRAM-SHA-256'] } }));
+    const r = await a.finish();
+    expect(r.totals).toEqual({ records: 2, servers: 1, withSasl: 1, internalErrors: 1 });
+    expect(r.tables.find((t) => t.id === 'mechanisms')!.rows.map((x) => [x.mechanism, x.servers])).toEqual([['SCRAM-SHA-256', 1]]);
+    expect(r.tables.find((t) => t.id === 'summary')!.rows[0]).toMatchObject({ servers: 1, withSasl: 1, beforeTlsAny: 0 });
+  });
+});
+
 describe('SaslAnalyzer on malformed records', () => {
   it('keeps the strings of list fields, ignores the rest, never throws', async () => {
     const { HOSTILE_RECORDS } = await import('./hostile-records.js');

@@ -12,7 +12,7 @@ export default defineAnalysisPlugin({
   id: 'starttls',
   version,
   api: '^1.0.0',
-  description: 'Per service and port: servers that answered, offered STARTTLS, upgraded and completed the handshake; end-host and intermediate certificates, total and unique.',
+  description: 'Per service and port: servers that answered, offered STARTTLS, had it accepted (upgraded), negotiated TLS (ServerHello) and completed the handshake; end-host and intermediate certificates, total and unique.',
   configSchema: Type.Object({}, { additionalProperties: false }),
   create: () => new StartTlsAnalyzer({ version }),
 });

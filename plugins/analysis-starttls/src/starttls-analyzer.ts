@@ -11,7 +11,11 @@ interface Group {
   servers: number;
   answered: number;
   offered: number;
+  /** The server accepted STARTTLS (`starttls.upgraded`). */
   upgraded: number;
+  /** A ServerHello arrived: TLS parameters were negotiated, completed or not. */
+  negotiated: number;
+  /** The handshake completed (`tls.completed`). */
   handshake: number;
   leafTotal: number;
   leafUnique: Set<string>;
@@ -26,6 +30,12 @@ export function answered(r: ProbeRecord): boolean {
   return SPOKE.has(r.status) || r.banner !== undefined || r.tls !== undefined || r.starttls !== undefined;
 }
 
+/** A ServerHello arrived: the record has the version and suite the server chose, or a completed handshake. */
+function serverHelloSeen(tls: ProbeRecord['tls']): boolean {
+  if (typeof tls !== 'object' || tls === null) return false;
+  return tls.completed === true || (tls.version !== undefined && tls.cipherSuite !== undefined);
+}
+
 export interface StartTlsAnalyzerOptions {
   version: string;
 }
@@ -36,17 +46,23 @@ export class StartTlsAnalyzer implements Analyzer {
   private readonly allLeaf = new Set<string>();
   private readonly allInter = new Set<string>();
   private records = 0;
+  private internalErrors = 0;
   private readonly fingerprints = new Fingerprints();
 
   constructor(private readonly opts: StartTlsAnalyzerOptions) {}
 
   consume(r: ProbeRecord): void {
     this.records++;
+    // Our own bug, not a measurement: left out of every count.
+    if (r.status === 'internal-error') {
+      this.internalErrors++;
+      return;
+    }
     const key = serverKey(r.ip, r.port);
     const gk = `${r.service}\t${r.port}`;
     let g = this.groups.get(gk);
     if (!g) {
-      g = { index: this.groups.size, service: r.service, port: r.port, mode: r.mode, servers: 0, answered: 0, offered: 0, upgraded: 0, handshake: 0, leafTotal: 0, leafUnique: new Set(), interTotal: 0, interUnique: new Set() };
+      g = { index: this.groups.size, service: r.service, port: r.port, mode: r.mode, servers: 0, answered: 0, offered: 0, upgraded: 0, negotiated: 0, handshake: 0, leafTotal: 0, leafUnique: new Set(), interTotal: 0, interUnique: new Set() };
       this.groups.set(gk, g);
     }
     // Per server: a server seen in several records counts once, with its first record.
@@ -56,6 +72,7 @@ export class StartTlsAnalyzer implements Analyzer {
     g.answered++;
     if (r.starttls?.offered) g.offered++;
     if (r.starttls?.upgraded) g.upgraded++;
+    if (serverHelloSeen(r.tls)) g.negotiated++;
     if (r.tls?.completed) g.handshake++;
     const chain: unknown = r.tls?.chain;
     if (!Array.isArray(chain)) return;
@@ -88,10 +105,12 @@ export class StartTlsAnalyzer implements Analyzer {
         { key: 'answered', title: 'Answered', type: 'integer' },
         { key: 'offered', title: 'STARTTLS offered', type: 'integer' },
         { key: 'offeredShare', title: 'Offered (of answered)', type: 'share' },
-        { key: 'upgraded', title: 'Upgraded', type: 'integer' },
+        { key: 'upgraded', title: 'Upgraded (STARTTLS accepted)', type: 'integer' },
         { key: 'upgradedShare', title: 'Upgraded (of answered)', type: 'share' },
-        { key: 'handshake', title: 'TLS handshake OK', type: 'integer' },
-        { key: 'handshakeShare', title: 'Handshake OK (of answered)', type: 'share' },
+        { key: 'negotiated', title: 'TLS negotiated (ServerHello)', type: 'integer' },
+        { key: 'negotiatedShare', title: 'Negotiated (of answered)', type: 'share' },
+        { key: 'handshake', title: 'Handshake completed', type: 'integer' },
+        { key: 'handshakeShare', title: 'Completed (of answered)', type: 'share' },
       ],
       rows: groups.map((g) => {
         const starttls = g.mode === 'starttls';
@@ -105,6 +124,8 @@ export class StartTlsAnalyzer implements Analyzer {
           offeredShare: starttls ? share(g.offered, g.answered) : null,
           upgraded: starttls ? g.upgraded : null,
           upgradedShare: starttls ? share(g.upgraded, g.answered) : null,
+          negotiated: g.negotiated,
+          negotiatedShare: share(g.negotiated, g.answered),
           handshake: g.handshake,
           handshakeShare: share(g.handshake, g.answered),
         };
@@ -133,11 +154,13 @@ export class StartTlsAnalyzer implements Analyzer {
     return {
       analysis: { id: 'starttls', version: this.opts.version },
       countingRule: 'per-server',
-      totals: { records: this.records, servers: this.servers.size },
+      totals: { records: this.records, servers: this.servers.size, internalErrors: this.internalErrors },
       tables: [support, certificates],
       notes: [
         'A server is an ip:port within a service; when it appears in several records, its first record counts.',
         'Shares are of the servers that answered. Offered and upgraded apply to STARTTLS services only.',
+        'Upgraded: the server accepted STARTTLS (whatever the handshake then did). TLS negotiated: a ServerHello arrived (tls.version and tls.cipherSuite, or a completed handshake), completed or not (observe-only, a suite the engine does not complete, a failure after the ServerHello). Handshake completed: tls.completed.',
+        'Records with status internal-error (a wildtls bug) are left out of every count (totals.internalErrors).',
         'Intermediates are every certificate after the first one sent (roots sent needlessly included); "all" counts distinct certificates across services.',
       ],
     };

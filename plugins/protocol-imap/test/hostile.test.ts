@@ -93,14 +93,15 @@ describe('IMAP against hostile servers', () => {
     const { record } = await probe([{ send: GREETING }, { expect: 'W001 STARTTLS' }, { send: 'W001 OK go\r\n* OK injected\r\n' }]);
     expect(record.status).toBe('protocol-error');
     expect(record.error?.reason).toBe('unexpected-reply');
-    expect(record.starttls).toEqual({ offered: true, upgraded: false, reply: 'W001 OK go' });
+    expect(record.starttls).toEqual({ offered: true, upgraded: true, reply: 'W001 OK go' });
     expect(record.tls).toBeUndefined();
   });
 
   it('STARTTLS accepted, then plaintext garbage instead of a ServerHello: tls-failed', async () => {
     const { record } = await probe([{ send: GREETING }, { expect: 'W001 STARTTLS' }, { send: 'W001 OK go\r\n' }, { send: 'this is not TLS at all\r\n', delayMs: 100 }]);
     expect(record.status).toBe('tls-failed');
-    expect(record.starttls).toEqual({ offered: true, upgraded: false, reply: 'W001 OK go' });
+    expect(record.starttls).toEqual({ offered: true, upgraded: true, reply: 'W001 OK go' });
+    expect(record.tls?.completed).toBe(false);
     expect(record.capabilities?.beforeTls).toEqual(['IMAP4rev1', 'STARTTLS', 'LOGINDISABLED']);
   });
 

@@ -27,12 +27,13 @@ export const ircDialog: ProbeDialog<IrcOptions> = async (ctx) => {
   const reply = await reader.until('a reply to STARTTLS', (msg, line) => (/^(670|691|[45]\d\d)$/.test(msg.command) ? { code: msg.command, line } : undefined));
   record.starttls = { offered: true, upgraded: false, reply: sanitize(reply.line) };
   if (reply.code !== '670') return quit(ctx, 'starttls-refused');
+  // 670: the server accepted STARTTLS (`upgraded`), whatever the handshake then does (tls.completed).
+  record.starttls.upgraded = true;
   if (conn.hasBuffered()) {
     // Bytes after the go-ahead and before our ClientHello: a STARTTLS injection hazard.
     throw new ProbeError('protocol-error', 'unexpected-reply', 'server sent data after 670, before the TLS handshake');
   }
   const outcome = await ctx.startTls();
-  record.starttls.upgraded = true;
   if (!outcome.completed) return 'success';
   const after = await capLs(ctx, reader, options, false);
   record.capabilities.afterTls = after.map((c) => sanitize(c, 512));

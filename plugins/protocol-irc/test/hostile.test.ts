@@ -74,14 +74,15 @@ describe('irc plugin: hostile servers', () => {
     const r = await probe([{ expect: 'CAP LS 302' }, { send: I.CAP_LS }, { expect: 'STARTTLS' }, { send: I.STARTTLS_OK + ':irc.test NOTICE * :injected\r\n' }]);
     expect(r.status).toBe('protocol-error');
     expect(r.error?.reason).toBe('unexpected-reply');
-    expect(r.starttls?.upgraded).toBe(false);
+    expect(r.starttls?.upgraded).toBe(true);
     expect(r.tls).toBeUndefined();
   });
 
   it('STARTTLS accepted, then plaintext garbage instead of a ServerHello: tls-failed', async () => {
     const r = await probe([{ expect: 'CAP LS 302' }, { send: I.CAP_LS }, { expect: 'STARTTLS' }, { send: I.STARTTLS_OK }, { send: 'garbage garbage garbage\r\n'.repeat(4), delayMs: 50 }]);
     expect(r.status).toBe('tls-failed');
-    expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: I.STARTTLS_OK.trim() });
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: I.STARTTLS_OK.trim() });
+    expect(r.tls?.completed).toBe(false);
     expect(r.capabilities?.beforeTls).toEqual(I.CAPS);
   });
 

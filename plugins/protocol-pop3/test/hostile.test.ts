@@ -84,13 +84,14 @@ describe('POP3 against hostile servers', () => {
     const { record } = await probe([{ send: GREETING }, { expect: 'CAPA' }, { send: CAPA_STLS }, { expect: 'STLS' }, { send: '+OK go\r\n+OK injected\r\n' }]);
     expect(record.status).toBe('protocol-error');
     expect(record.error?.reason).toBe('unexpected-reply');
-    expect(record.starttls).toEqual({ offered: true, upgraded: false, reply: '+OK go' });
+    expect(record.starttls).toEqual({ offered: true, upgraded: true, reply: '+OK go' });
   });
 
   it('STLS accepted, then plaintext garbage instead of a ServerHello: tls-failed', async () => {
     const { record } = await probe([{ send: GREETING }, { expect: 'CAPA' }, { send: CAPA_STLS }, { expect: 'STLS' }, { send: '+OK go\r\n' }, { send: '-ERR just kidding\r\n', delayMs: 100 }]);
     expect(record.status).toBe('tls-failed');
-    expect(record.starttls).toEqual({ offered: true, upgraded: false, reply: '+OK go' });
+    expect(record.starttls).toEqual({ offered: true, upgraded: true, reply: '+OK go' });
+    expect(record.tls?.completed).toBe(false);
     expect(record.sasl).toEqual({ beforeTls: ['PLAIN'] });
   });
 

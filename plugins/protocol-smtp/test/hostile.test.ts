@@ -135,7 +135,7 @@ describe('STARTTLS', () => {
   it('accepted, then plaintext garbage instead of a TLS handshake: tls-failed, pre-TLS results kept', async () => {
     const { record } = await probeScript([...toEhloTls, { send: '220 Go ahead\r\n' }, { send: 'this is not TLS at all\r\n'.repeat(4), delayMs: 50 }]);
     expect(record.status).toBe('tls-failed');
-    expect(record.starttls).toEqual({ offered: true, upgraded: false, reply: '220 Go ahead' });
+    expect(record.starttls).toEqual({ offered: true, upgraded: true, reply: '220 Go ahead' });
     expect(record.capabilities?.beforeTls).toEqual(['PIPELINING', 'STARTTLS']);
     expect(record.tls?.completed).toBe(false);
   });
@@ -143,14 +143,16 @@ describe('STARTTLS', () => {
   it('accepted, then the connection closed: tls-failed', async () => {
     const { record } = await probeScript([...toEhloTls, { send: '220 Go ahead\r\n' }, { close: true }]);
     expect(record.status).toBe('tls-failed');
-    expect(record.starttls?.upgraded).toBe(false);
+    expect(record.error?.reason).toBe('connection-closed');
+    expect(record.starttls?.upgraded).toBe(true);
+    expect(record.tls?.completed).toBe(false);
   });
 
   it('data pipelined after the 220 go-ahead (injection hazard): protocol-error, no handshake', async () => {
     const { record } = await probeScript([...toEhloTls, { send: '220 Go ahead\r\n250-injected\r\n250 AUTH PLAIN\r\n' }]);
     expect(record.status).toBe('protocol-error');
     expect(record.error?.reason).toBe('unexpected-reply');
-    expect(record.starttls).toEqual({ offered: true, upgraded: false, reply: '220 Go ahead' });
+    expect(record.starttls).toEqual({ offered: true, upgraded: true, reply: '220 Go ahead' });
     expect(record.tls).toBeUndefined();
   });
 

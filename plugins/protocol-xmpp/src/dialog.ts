@@ -36,12 +36,13 @@ export function xmppDialog(kind: StreamKind): ProbeDialog<XmppOptions> {
     if (answer.element.uri !== TLS_NS || answer.element.local !== 'proceed') {
       throw new ProbeError('protocol-error', 'unexpected-reply', `server answered <starttls/> with <${answer.element.name}>`);
     }
+    // <proceed/>: the server accepted STARTTLS (`upgraded`), whatever the handshake then does (tls.completed).
+    record.starttls.upgraded = true;
     if (answer.trailing.trim() !== '' || first.reader.hasPending()) {
       // Bytes after <proceed/> and before our ClientHello: a STARTTLS injection hazard.
       throw new ProbeError('protocol-error', 'unexpected-reply', 'server sent data after <proceed/>, before the TLS handshake');
     }
     const outcome = await ctx.startTls();
-    record.starttls.upgraded = true;
     if (!outcome.completed) return 'success';
     // RFC 6120 5.4.3.3: after TLS both sides start a fresh stream.
     const second = await openStream(ctx, kind);

@@ -98,14 +98,15 @@ describe('xmpp plugin: hostile servers', () => {
     const r = await probe([{ send: P.C2S_HEADER + P.C2S_FEATURES_PLAIN }, { expectData: '<starttls' }, { send: P.PROCEED + '<message>injected</message>' }]);
     expect(r.status).toBe('protocol-error');
     expect(r.error?.reason).toBe('unexpected-reply');
-    expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: P.PROCEED });
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: P.PROCEED });
     expect(r.tls).toBeUndefined();
   });
 
   it('STARTTLS accepted, then plaintext garbage instead of a ServerHello: tls-failed', async () => {
     const r = await probe([{ send: P.C2S_HEADER + P.C2S_FEATURES_PLAIN }, { expectData: '<starttls' }, { send: P.PROCEED }, { send: 'this is not TLS at all\r\n'.repeat(4), delayMs: 50 }]);
     expect(r.status).toBe('tls-failed');
-    expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: P.PROCEED });
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: P.PROCEED });
+    expect(r.tls?.completed).toBe(false);
     expect(r.sasl?.beforeTls).toEqual(['SCRAM-SHA-1']);
   });
 

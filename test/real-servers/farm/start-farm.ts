@@ -38,6 +38,9 @@ export const FARM = {
   nginx: '127.0.15.5',
 } as const;
 
+/** Where each daemon of a farm listens: one loopback address each. */
+export type FarmAddresses = { readonly [K in keyof typeof FARM]: string };
+
 const NGINX_PORT = 443;
 const XMPP_DOMAIN = 'xmpp.farm.wildtls.test';
 
@@ -49,9 +52,10 @@ const pemChain = (c: TestChain) => [c.leaf.certPem, c.intermediate.certPem].map(
  * picks), Prosody (5222, 5269, 5223, 5270), InspIRCd with STARTTLS (6667,
  * 6697) and nginx (443). Each daemon has its own certificate chain, so a
  * record's chain also shows which daemon answered. If one daemon fails to
- * start, the others are stopped before the error is thrown.
+ * start, the others are stopped before the error is thrown. `at` moves the
+ * farm to other addresses (a test of its own range: the ports are fixed).
  */
-export async function startFarm(): Promise<Farm> {
+export async function startFarm(at: FarmAddresses = FARM): Promise<Farm> {
   const dir = tempDir('farm');
   const daemons: Daemon[] = [];
   const stop = async () => {
@@ -71,7 +75,7 @@ export async function startFarm(): Promise<Farm> {
       (async () => {
         const auth = await startDovecotAuth(dir, ['PLAIN', 'LOGIN']);
         daemons.push(auth.daemon);
-        const pf = FARM.postfix;
+        const pf = at.postfix;
         const sasl = '-o smtpd_sasl_auth_enable=yes -o broken_sasl_auth_clients=yes';
         daemons.push(
           await startPostfix(dir, {
@@ -86,19 +90,19 @@ export async function startFarm(): Promise<Farm> {
           }),
         );
       })(),
-      startDovecot({ ip: FARM.dovecot, ssl: true, disablePlaintextAuth: true, mechanisms: ['plain', 'login'], certChainPem: pemChain(imap), keyPem: imap.leaf.keyPem }).then((d) => {
+      startDovecot({ ip: at.dovecot, ssl: true, disablePlaintextAuth: true, mechanisms: ['plain', 'login'], certChainPem: pemChain(imap), keyPem: imap.leaf.keyPem }).then((d) => {
         daemons.push({ ...d.daemon, stop: d.stop });
         return d;
       }),
-      startProsody({ ip: FARM.prosody, host: XMPP_DOMAIN, certChainPem: pemChain(xmpp), keyPem: xmpp.leaf.keyPem, c2sRequireEncryption: true, protocol: 'tlsv1_2+' }).then((d) => {
+      startProsody({ ip: at.prosody, host: XMPP_DOMAIN, certChainPem: pemChain(xmpp), keyPem: xmpp.leaf.keyPem, c2sRequireEncryption: true, protocol: 'tlsv1_2+' }).then((d) => {
         daemons.push(d);
         return d;
       }),
-      startInspircd({ ip: FARM.inspircd, serverName: 'irc.farm.wildtls.test', certChainPem: pemChain(irc), keyPem: irc.leaf.keyPem, starttls: true, priority: 'NORMAL' }).then((d) => {
+      startInspircd({ ip: at.inspircd, serverName: 'irc.farm.wildtls.test', certChainPem: pemChain(irc), keyPem: irc.leaf.keyPem, starttls: true, priority: 'NORMAL' }).then((d) => {
         daemons.push(d);
         return d;
       }),
-      startNginx(pemChain(www), www.leaf.keyPem, [{ ip: FARM.nginx, port: NGINX_PORT, serverName: 'www.farm.wildtls.test', protocols: 'TLSv1.2 TLSv1.3', status: 200 }]).then((d) => {
+      startNginx(pemChain(www), www.leaf.keyPem, [{ ip: at.nginx, port: NGINX_PORT, serverName: 'www.farm.wildtls.test', protocols: 'TLSv1.2 TLSv1.3', status: 200 }]).then((d) => {
         daemons.push(d);
         return d;
       }),
@@ -110,27 +114,27 @@ export async function startFarm(): Promise<Farm> {
     const inspircd = (started[3] as PromiseFulfilledResult<Awaited<ReturnType<typeof startInspircd>>>).value;
 
     const served: Served[] = [
-      { ip: FARM.postfix, port: 25, service: 'smtp', mode: 'starttls', chain: mailFiles.chain },
-      { ip: FARM.postfix, port: 587, service: 'submission', mode: 'starttls', chain: mailFiles.chain },
-      { ip: FARM.postfix, port: 465, service: 'smtps', mode: 'implicit', chain: mailFiles.chain },
-      { ip: FARM.dovecot, port: dovecot.ports.imap, service: 'imap', mode: 'starttls', chain: imap },
-      { ip: FARM.dovecot, port: dovecot.ports.imaps, service: 'imaps', mode: 'implicit', chain: imap },
-      { ip: FARM.dovecot, port: dovecot.ports.pop3, service: 'pop3', mode: 'starttls', chain: imap },
-      { ip: FARM.dovecot, port: dovecot.ports.pop3s, service: 'pop3s', mode: 'implicit', chain: imap },
-      { ip: FARM.prosody, port: prosody.ports.c2s, service: 'xmpp-client', mode: 'starttls', chain: xmpp },
-      { ip: FARM.prosody, port: prosody.ports.s2s, service: 'xmpp-server', mode: 'starttls', chain: xmpp },
-      { ip: FARM.prosody, port: prosody.ports.c2sTls, service: 'xmpps-client', mode: 'implicit', chain: xmpp },
-      { ip: FARM.prosody, port: prosody.ports.s2sTls, service: 'xmpps-server', mode: 'implicit', chain: xmpp },
-      { ip: FARM.inspircd, port: inspircd.ports.irc, service: 'irc', mode: 'starttls', chain: irc },
-      { ip: FARM.inspircd, port: inspircd.ports.ircs, service: 'ircs', mode: 'implicit', chain: irc },
-      { ip: FARM.nginx, port: NGINX_PORT, service: 'https', mode: 'implicit', chain: www },
+      { ip: at.postfix, port: 25, service: 'smtp', mode: 'starttls', chain: mailFiles.chain },
+      { ip: at.postfix, port: 587, service: 'submission', mode: 'starttls', chain: mailFiles.chain },
+      { ip: at.postfix, port: 465, service: 'smtps', mode: 'implicit', chain: mailFiles.chain },
+      { ip: at.dovecot, port: dovecot.ports.imap, service: 'imap', mode: 'starttls', chain: imap },
+      { ip: at.dovecot, port: dovecot.ports.imaps, service: 'imaps', mode: 'implicit', chain: imap },
+      { ip: at.dovecot, port: dovecot.ports.pop3, service: 'pop3', mode: 'starttls', chain: imap },
+      { ip: at.dovecot, port: dovecot.ports.pop3s, service: 'pop3s', mode: 'implicit', chain: imap },
+      { ip: at.prosody, port: prosody.ports.c2s, service: 'xmpp-client', mode: 'starttls', chain: xmpp },
+      { ip: at.prosody, port: prosody.ports.s2s, service: 'xmpp-server', mode: 'starttls', chain: xmpp },
+      { ip: at.prosody, port: prosody.ports.c2sTls, service: 'xmpps-client', mode: 'implicit', chain: xmpp },
+      { ip: at.prosody, port: prosody.ports.s2sTls, service: 'xmpps-server', mode: 'implicit', chain: xmpp },
+      { ip: at.inspircd, port: inspircd.ports.irc, service: 'irc', mode: 'starttls', chain: irc },
+      { ip: at.inspircd, port: inspircd.ports.ircs, service: 'ircs', mode: 'implicit', chain: irc },
+      { ip: at.nginx, port: NGINX_PORT, service: 'https', mode: 'implicit', chain: www },
     ];
     const servicePorts: Record<string, number[]> = {};
     for (const s of served) (servicePorts[s.service] ??= []).push(s.port);
     // A different protocol on the port: POP3 is also tried on Postfix's port 25.
     servicePorts.pop3!.push(25);
     return {
-      addresses: Object.values(FARM),
+      addresses: Object.values(at),
       servicePorts,
       served,
       xmppDomain: XMPP_DOMAIN,

@@ -5,7 +5,7 @@ import type { ProbeRecord } from '@wildtls/core';
 export function describeRecord(r: ProbeRecord): string {
   const out = [`${r.service} ${r.ip}:${r.port} (${r.mode}) → ${r.status}${r.error ? ` (${r.error.reason}: ${r.error.message})` : ''}`];
   if (r.banner) out.push(`  banner:      ${r.banner.split('\n')[0]}`);
-  if (r.starttls) out.push(`  STARTTLS:    offered ${yes(r.starttls.offered)}, upgraded ${yes(r.starttls.upgraded)}${r.starttls.reply ? ` (reply "${r.starttls.reply}")` : ''}`);
+  if (r.starttls) out.push(`  STARTTLS:    offered ${yes(r.starttls.offered)}, accepted (upgraded) ${yes(r.starttls.upgraded)}${r.starttls.reply ? ` (reply "${r.starttls.reply}")` : ''}`);
   if (r.sasl) out.push(`  SASL:        before TLS [${(r.sasl.beforeTls ?? []).join(' ') || '-'}], after TLS [${(r.sasl.afterTls ?? []).join(' ') || '-'}]`);
   const tls = r.tls;
   if (tls) {

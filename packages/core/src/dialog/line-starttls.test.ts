@@ -84,8 +84,33 @@ describe('runLineStartTls', () => {
     const r = await runDialogAgainst({ port: server.port, spec: service, readTimeoutMs: 1000 });
     expect(r.status).toBe('tls-failed');
     expect(r.capabilities?.beforeTls).toEqual(['STARTTLS']);
-    expect(r.starttls?.offered).toBe(true);
-    expect(r.tls?.error).toBeDefined();
+    // The server accepted STARTTLS (upgraded); the handshake then failed (tls.completed false).
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: '+GO' });
+    expect(r.tls).toMatchObject({ completed: false, error: { kind: 'protocol' } });
+  });
+
+  it('accepted, then data before our ClientHello (injection hazard): upgraded, then protocol-error without a handshake', async () => {
+    server = await startScriptedServer({
+      script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'STARTTLS\r\n.\r\n' }, { expect: 'STARTTLS' }, { send: '+GO\r\nAUTH PLAIN\r\n' }],
+    });
+    const r = await runDialogAgainst({ port: server.port, spec: service, readTimeoutMs: 1000 });
+    expect(r.status).toBe('protocol-error');
+    expect(r.error?.reason).toBe('unexpected-reply');
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: '+GO' });
+    expect(r.tls).toBeUndefined();
+  });
+
+  it('observe-only: accepted and the ServerHello seen, handshake not completed, status success', async () => {
+    const cert = await selfSignedCertificate({ keyType: 'ec' });
+    server = await startScriptedServer({
+      tls: cert,
+      script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'STARTTLS\r\n.\r\n' }, { expect: 'STARTTLS' }, { send: '+GO\r\n' }, { startTls: true }],
+    });
+    const r = await runDialogAgainst({ port: server.port, spec: service, observeOnly: true });
+    expect(r.status).toBe('success');
+    expect(r.starttls).toEqual({ offered: true, upgraded: true, reply: '+GO' });
+    expect(r.tls).toMatchObject({ completed: false, notCompletedReason: 'observe-only' });
+    expect(r.tls?.version).toBeDefined();
   });
 
   it('gives a classified status for a never-ending capability reply', async () => {

@@ -59,14 +59,13 @@ export async function runLineStartTls(ctx: DialogContext, spec: LineStartTlsSpec
     await quietly(spec.quit(conn));
     return 'starttls-refused';
   }
+  // `upgraded` says the server accepted STARTTLS, whatever the handshake then does (that is tls.completed).
+  record.starttls = { offered: true, upgraded: true, reply: replyText };
   if (conn.hasBuffered()) {
     // Bytes after the go-ahead and before our ClientHello: a STARTTLS injection hazard.
-    record.starttls = { offered: true, upgraded: false, reply: replyText };
     throw new ProbeError('protocol-error', 'unexpected-reply', 'server sent data after accepting STARTTLS, before the TLS handshake');
   }
-  record.starttls = { offered: true, upgraded: false, reply: replyText };
   const outcome = await ctx.startTls();
-  record.starttls.upgraded = true;
   if (!outcome.completed) return 'success';
   const after = spec.parseCapabilities(await spec.requestCapabilities(conn, 'afterTls'));
   record.capabilities.afterTls = after.capabilities.map((c) => sanitize(c, 512));

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
+import { TlsFailure } from '../tls/tls-failure.js';
 
 function pair(limits: Partial<ConstructorParameters<typeof Connection>[1]> = {}) {
   const stream = new PassThrough();
@@ -55,5 +56,39 @@ describe('Connection', () => {
     conn.attach(next);
     next.write('after\n');
     expect(await conn.readLine()).toBe('after');
+  });
+});
+
+describe('Connection: whose fault a stream error is', () => {
+  it('our bug behind a broken TLS stream (kind internal) is internal-error, not the server\'s protocol error', async () => {
+    const { stream, conn } = pair();
+    const read = conn.readLine();
+    stream.destroy(new TlsFailure('internal', 'internal error: TypeError: boom'));
+    await expect(read).rejects.toMatchObject({ status: 'internal-error', reason: 'internal' });
+  });
+
+  it('the server breaking the TLS session is protocol-error / tls-protocol', async () => {
+    const { stream, conn } = pair();
+    const read = conn.readLine();
+    stream.destroy(new TlsFailure('protocol', 'record MAC mismatch (bad_record_mac)'));
+    await expect(read).rejects.toMatchObject({ status: 'protocol-error', reason: 'tls-protocol' });
+  });
+
+  it('a reset is connection-reset; an unknown exception is internal-error', async () => {
+    const a = pair();
+    const r1 = a.conn.readLine();
+    a.stream.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    await expect(r1).rejects.toMatchObject({ status: 'protocol-error', reason: 'connection-reset' });
+    const b = pair();
+    const r2 = b.conn.readLine();
+    b.stream.emit('error', new TypeError('x is not a function'));
+    await expect(r2).rejects.toMatchObject({ status: 'internal-error', reason: 'internal' });
+  });
+
+  it('a write after the server ended the stream is connection-closed', async () => {
+    const { stream, conn } = pair();
+    stream.end();
+    stream.destroy();
+    await expect(conn.write('QUIT\r\n')).rejects.toMatchObject({ status: 'protocol-error', reason: 'connection-closed' });
   });
 });

@@ -1,5 +1,5 @@
 import type { ByteStream } from './byte-stream.js';
-import { ProbeError } from '../record/status.js';
+import { ProbeError, errorToStatus } from '../record/status.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 
 export interface ReadLimits {
@@ -156,15 +156,22 @@ export class Connection {
   private classify(err: Error): Error {
     if (err instanceof ProbeError) return err;
     const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof TlsFailure && err.kind === 'internal') {
+      return new ProbeError('internal-error', 'internal', `after the TLS handshake: ${err.message}`, { cause: err });
+    }
     // The server broke the TLS session after the handshake (a forged or oversized record, bytes that are
     // not TLS): the raw engine's TlsFailure, or node:tls's ERR_SSL_* under NodeTlsEngine.
     if (err instanceof TlsFailure || code?.startsWith('ERR_SSL_')) {
       return new ProbeError('protocol-error', 'tls-protocol', `after the TLS handshake: ${err.message}`, { cause: err });
     }
-    if (code === 'ECONNRESET' || code === 'EPIPE') {
-      return new ProbeError('protocol-error', 'connection-reset', 'connection reset by peer', { cause: err });
+    const mapped = errorToStatus(err);
+    if (mapped.status !== 'internal-error') return new ProbeError(mapped.status, mapped.reason, mapped.message, { cause: err });
+    // A write to a stream the server already ended (node streams say so with these codes, ours without one).
+    if (code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END' || this.ended || this.stream.destroyed) {
+      return new ProbeError('protocol-error', 'connection-closed', `server closed the connection: ${err.message}`, { cause: err });
     }
-    return new ProbeError('protocol-error', 'internal', err.message, { cause: err });
+    // Anything else is our own bug, never the server's doing.
+    return new ProbeError('internal-error', 'internal', err.message, { cause: err });
   }
 
   /** End our side politely; never throws. */

@@ -35,9 +35,10 @@ export interface DialogContext<Options = unknown> {
   record: DialogRecord;
   /**
    * Run the TLS engine on this connection now (after the server agreed to
-   * STARTTLS). Records `tls`. Throws ProbeError('tls-failed') when the
-   * handshake fails; returns completed=false in observe-only mode or when the
-   * negotiated suite cannot be completed.
+   * STARTTLS). Records `tls`. Throws a ProbeError when the handshake does not
+   * complete: `tls-failed` with the reason (`tls-unsupported` when the server
+   * chose something the engine does not complete), `internal-error` for a
+   * wildtls bug. Returns completed=false in observe-only mode.
    */
   startTls(): Promise<StartTlsOutcome>;
   /** True for implicit-TLS services, where the kernel already did the handshake. */

@@ -4,7 +4,7 @@ import type { ByteStream } from '../net/byte-stream.js';
 import { Connection } from '../net/connection.js';
 import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
-import { ProbeError, errorToStatus, type ProbeStatus } from '../record/status.js';
+import { ProbeError, errorToStatus, tlsErrorStatus, type ProbeStatus } from '../record/status.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import type { DialogContext, DialogRecord, ProbeTarget, StartTlsOutcome } from './dialog-context.js';
 
@@ -43,13 +43,26 @@ export async function runProbe(job: ProbeJob, engine: TlsEngine, settings: Probe
   let record: ProbeRecord | undefined;
   for (let step = 0; step < Math.max(1, settings.ladder.length); step++) {
     record = await probeOnce(job, engine, settings, step, logger);
-    // Only a handshake the server refused warrants another step down the ladder.
-    if (record.status !== 'tls-failed' || record.tls?.error?.kind !== 'alert' && record.tls?.error?.kind !== 'closed' && record.tls?.error?.kind !== 'reset') break;
+    if (!refusedOffer(record)) break;
   }
   const r = record!;
   r.startedAt = startedAt.toISOString();
   r.durationMs = Math.round((performance.now() - t0) * 100) / 100;
   return r;
+}
+
+/**
+ * Only an offer the server refused warrants another step down the ladder: an
+ * alert, a close or a reset before any ServerHello. Once the server has chosen
+ * (a version or suite is recorded) the record says what it chose, and a later
+ * step must not overwrite it; a timeout, a protocol error, an unsupported
+ * choice or our own bug is no refusal either.
+ */
+function refusedOffer(record: ProbeRecord): boolean {
+  const tls = record.tls;
+  if (record.status !== 'tls-failed' || !tls?.error) return false;
+  if (tls.version !== undefined || tls.cipherSuite !== undefined) return false;
+  return tls.error.kind === 'alert' || tls.error.kind === 'closed' || tls.error.kind === 'reset';
 }
 
 async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, step: number, logger: Logger): Promise<ProbeRecord> {
@@ -74,7 +87,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     const profile = settings.ladder[step] ?? { name: 'default' };
     const startTls = async (): Promise<StartTlsOutcome> => {
       const { stream, leftover } = c.detach();
-      const { info, stream: tlsStream } = await engine.handshake(stream, {
+      const { info, stream: tlsStream, internalError } = await engine.handshake(stream, {
         serverName: settings.sni ? target.domain : undefined,
         profile,
         observeOnly: settings.observeOnly,
@@ -86,7 +99,10 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
       info.profile ??= profile.name;
       info.fallbackStep = step;
       dialogRecord.tls = info;
-      if (info.error) throw new ProbeError('tls-failed', info.error.kind === 'timeout' ? 'tls-timeout' : info.error.kind === 'alert' ? 'tls-alert' : 'tls-protocol', info.error.message);
+      if (info.error) {
+        const { status: s, reason } = tlsErrorStatus(info.error.kind);
+        throw new ProbeError(s, reason, info.error.message, internalError === undefined ? undefined : { cause: internalError });
+      }
       if (!tlsStream) return { completed: false, info };
       c.attach(tlsStream);
       return { completed: true, info };
@@ -113,6 +129,8 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     const mapped = errorToStatus(err);
     status = mapped.status;
     error = { reason: mapped.reason, message: mapped.message };
+    // Our own bug: the record says internal-error; the stack goes to the debug log.
+    if (status === 'internal-error') logger.debug({ err, ip: target.ip, port: target.port, service: target.service }, 'internal error during a probe');
   } finally {
     clearTimeout(probeTimer);
     conn?.end();

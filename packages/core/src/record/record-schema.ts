@@ -22,8 +22,8 @@ export const ProbeRecordSchema = Type.Object(
     durationMs: Type.Number(),
     banner: Type.Optional(Type.String({ description: 'Greeting or banner, as received (bounded).' })),
     starttls: Type.Optional(Type.Object({
-      offered: Type.Boolean(),
-      upgraded: Type.Boolean(),
+      offered: Type.Boolean({ description: 'The server offered STARTTLS (so it was sent).' }),
+      upgraded: Type.Boolean({ description: 'The server accepted the STARTTLS command (SMTP 220, IMAP tagged OK, POP3 +OK, XMPP <proceed/>, IRC 670), whatever the handshake then did: tls.completed says whether it completed.' }),
       reply: Type.Optional(Type.String({ description: "Server's exact reply to the STARTTLS command." })),
     }, { additionalProperties: false })),
     capabilities: Type.Optional(Type.Object({

@@ -143,13 +143,18 @@ export class ClientHandshake {
     }
   }
 
-  /** Record a failure as `info.error` (unexpected exceptions become protocol errors). */
   /** The failure behind `info.error`, for streams that report it as an error event. */
   failure: TlsFailure | undefined;
 
+  /**
+   * Record a failure as `info.error`. A TlsFailure is classified already; anything
+   * else is our own bug (kind `internal`, the exception kept as the failure's
+   * cause for the debug log), never the server's doing: code fed with server
+   * bytes converts its exceptions into TlsFailures where it calls them.
+   */
   failWith(e: unknown): void {
     if (this.state === 'failed') return;
-    const f = e instanceof TlsFailure ? e : new TlsFailure('protocol', `malformed input: ${(e as Error)?.message ?? String(e)}`, undefined, this.reader.offset);
+    const f = e instanceof TlsFailure ? e : new TlsFailure('internal', `internal error: ${errorText(e)}`, undefined, this.reader.offset, e);
     this.failure = f;
     this.info.error = { kind: f.kind, message: f.message, ...(f.messageType ? { messageType: f.messageType } : {}), ...(f.offset !== undefined ? { offset: f.offset } : {}) };
     if (f.kind === 'unsupported' && !this.info.notCompletedReason) this.info.notCompletedReason = f.message;
@@ -395,4 +400,8 @@ export class ClientHandshake {
   closeNotify(): Buffer | undefined {
     return this.writeProt?.seal(21, Buffer.from([1, 0]));
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }

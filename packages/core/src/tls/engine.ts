@@ -35,11 +35,14 @@ export interface TlsHandshakeResult {
   info: TlsInfo;
   /** The decrypted application-data stream, present iff `info.completed` (asDuplex() makes a node stream of it). */
   stream?: ByteStream;
+  /** With `info.error.kind` `internal` (our bug, not the server's doing): the exception, for the debug log. */
+  internalError?: unknown;
 }
 
 /**
  * A TLS client engine. `handshake` never rejects for anything the server does:
- * server misbehaviour ends in `info.error`; only programming errors throw.
+ * server misbehaviour ends in `info.error`; our own bugs end in `info.error`
+ * with kind `internal` (and `internalError`), or reject.
  */
 export interface TlsEngine {
   readonly name: string;

@@ -1,6 +1,6 @@
 import { createDiffieHellman, createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, publicEncrypt, constants, X509Certificate, type KeyObject } from 'node:crypto';
 import { DerError, TAG, children, expectTag, readTlv } from '../der/der.js';
-import { TlsFailure } from './tls-failure.js';
+import { TlsFailure, serverInput } from './tls-failure.js';
 
 /** One ephemeral (EC)DH key pair: the public bytes to send and the shared-secret step. */
 export interface KeyShare {
@@ -87,43 +87,44 @@ export function dhSpkiPublicValue(spki: Buffer): Buffer {
 /**
  * Finite-field DHE: returns our public value and the premaster secret (leading
  * zeros stripped, RFC 5246 8.1.2). Key objects avoid createDiffieHellman, whose
- * parameter check (a primality test) costs tens of ms per handshake.
+ * parameter check (a primality test) costs tens of ms per handshake. Only the
+ * steps fed with the server's p, g and Ys turn their exceptions into protocol
+ * errors; reading our own public value back is ours, and a failure there is a bug.
  */
 export function dheExchange(p: Buffer, g: Buffer, ys: Buffer): { publicKey: Buffer; premaster: Buffer } {
-  try {
-    let secret: Buffer;
-    let publicKey: Buffer;
-    const gNum = g.length <= 4 ? g.reduce((a, b) => a * 256 + b, 0) : -1;
-    if (gNum >= 2) {
-      // @types/node has no 'dh' overload; node supports it (prime + generator).
-      const genDh = generateKeyPairSync as unknown as (t: 'dh', o: { prime: Buffer; generator: number }) => { privateKey: KeyObject; publicKey: KeyObject };
-      const pair = genDh('dh', { prime: p, generator: gNum });
-      const params = der(0x30, Buffer.concat([derInt(p), derInt(g)]));
-      const peerSpki = der(0x30, Buffer.concat([der(0x30, Buffer.concat([DH_OID, params])), der(3, Buffer.concat([Buffer.from([0]), derInt(ys)]))]));
-      const peer = createPublicKey({ key: peerSpki, format: 'der', type: 'spki' });
-      secret = diffieHellman({ privateKey: pair.privateKey, publicKey: peer });
-      publicKey = dhSpkiPublicValue(pair.publicKey.export({ type: 'spki', format: 'der' }));
-    } else {
-      const dh = createDiffieHellman(p, g);
-      publicKey = dh.generateKeys();
-      secret = dh.computeSecret(ys);
-    }
-    let i = 0;
-    while (i < secret.length - 1 && secret[i] === 0) i++;
-    return { publicKey, premaster: secret.subarray(i) };
-  } catch (e) {
-    throw new TlsFailure('protocol', `DHE parameters rejected: ${(e as Error).message}`, 'ServerKeyExchange');
+  const server = <T>(what: string, f: () => T) => serverInput(`DHE parameters rejected (${what})`, 'ServerKeyExchange', f);
+  let secret: Buffer;
+  let publicKey: Buffer;
+  const gNum = g.length <= 4 ? g.reduce((a, b) => a * 256 + b, 0) : -1;
+  if (gNum >= 2) {
+    // @types/node has no 'dh' overload; node supports it (prime + generator).
+    const genDh = generateKeyPairSync as unknown as (t: 'dh', o: { prime: Buffer; generator: number }) => { privateKey: KeyObject; publicKey: KeyObject };
+    const pair = server('prime', () => genDh('dh', { prime: p, generator: gNum }));
+    const params = der(0x30, Buffer.concat([derInt(p), derInt(g)]));
+    const peerSpki = der(0x30, Buffer.concat([der(0x30, Buffer.concat([DH_OID, params])), der(3, Buffer.concat([Buffer.from([0]), derInt(ys)]))]));
+    const peer = server('public value', () => createPublicKey({ key: peerSpki, format: 'der', type: 'spki' }));
+    secret = server('key agreement', () => diffieHellman({ privateKey: pair.privateKey, publicKey: peer }));
+    publicKey = dhSpkiPublicValue(pair.publicKey.export({ type: 'spki', format: 'der' }));
+  } else {
+    const dh = server('group', () => createDiffieHellman(p, g));
+    publicKey = server('group', () => dh.generateKeys());
+    secret = server('key agreement', () => dh.computeSecret(ys));
   }
+  let i = 0;
+  while (i < secret.length - 1 && secret[i] === 0) i++;
+  return { publicKey, premaster: secret.subarray(i) };
 }
 
 /** RSA key transport: encrypt the premaster secret to the leaf certificate's key (PKCS#1 v1.5). */
 export function rsaEncryptPremaster(leafDer: Buffer, premaster: Buffer): Buffer {
-  try {
-    const key = new X509Certificate(leafDer).publicKey;
-    return publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, premaster);
-  } catch (e) {
-    throw new TlsFailure('protocol', `cannot encrypt to the server certificate: ${(e as Error).message}`, 'Certificate');
-  }
+  const what = 'cannot encrypt to the server certificate';
+  const key = serverInput(what, 'Certificate', () => new X509Certificate(leafDer).publicKey);
+  return serverInput(what, 'Certificate', () => publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, premaster));
+}
+
+/** The (EC)DH shared secret with the server's key share or ServerKeyExchange point: a point it chose. */
+export function sharedSecret(share: KeyShare, peer: Buffer, messageType: string): Buffer {
+  return serverInput(`bad ${share.group} key share`, messageType, () => share.compute(peer));
 }
 
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');

@@ -51,7 +51,7 @@ export class RawTlsEngine implements TlsEngine {
         // A late error on the dead socket must not become an uncaught exception.
         socket.on('error', () => {});
         socket.destroy();
-        resolve({ info: hs.info });
+        resolve({ info: hs.info, ...(hs.failure?.kind === 'internal' ? { internalError: hs.failure.cause } : {}) });
       };
       const fail = (kind: 'timeout' | 'reset' | 'closed' | 'protocol', message: string) => {
         if (settled) return;

@@ -2,15 +2,33 @@ import type { TlsInfo } from '../record/tls-schema.js';
 
 export type TlsErrorKind = NonNullable<TlsInfo['error']>['kind'];
 
-/** Internal: a classified handshake failure, turned into `info.error` by the engine. */
+/**
+ * Internal: a classified handshake failure, turned into `info.error` by the engine.
+ * Kind `internal` is wildtls's own bug; its `cause` is the exception behind it.
+ */
 export class TlsFailure extends Error {
   constructor(
     readonly kind: TlsErrorKind,
     message: string,
     readonly messageType?: string,
     public offset?: number,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'TlsFailure';
+  }
+}
+
+/**
+ * Run `f` on bytes the server chose (a key share, DH parameters, a certificate):
+ * whatever it throws is the server's protocol error, not ours. For node:crypto
+ * calls, whose errors carry no hint of whose fault they are.
+ */
+export function serverInput<T>(what: string, messageType: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TlsFailure) throw e;
+    throw new TlsFailure('protocol', `${what}: ${(e as Error)?.message ?? String(e)}`, messageType);
   }
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { randomFromPool } from './random-pool.js';
 import type { ClientHandshake } from './client-handshake.js';
-import { canShare, dheExchange, rsaEncryptPremaster } from './key-exchange.js';
+import { canShare, dheExchange, rsaEncryptPremaster, sharedSecret } from './key-exchange.js';
 import { groupName, handshakeTypeName } from './names.js';
 import { prf } from './prf.js';
 import { RunningHash } from './running-hash.js';
@@ -95,7 +95,7 @@ export class Tls12Flow {
       const group = groupName(ske.group);
       if (ske.curveType !== 3 || !canShare(group)) return hs.stopObserving(`ECDHE group ${group} is not implemented`, true);
       const share = hs.newShare(group);
-      premaster = share.compute(ske.point);
+      premaster = sharedSecret(share, ske.point, 'ServerKeyExchange');
       cke = vec8(share.publicKey);
     } else {
       throw new TlsFailure('protocol', 'no key exchange parameters', 'ServerHelloDone');

@@ -4,6 +4,7 @@ import type { ClientHandshake } from './client-handshake.js';
 import { DeferredProtection, KEY_LEN, Tls13Protection } from './record-protection.js';
 import { applicationSecrets, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, trafficKeys, type Hash13 } from './key-schedule13.js';
 import { GROUP_BITS, groupName, handshakeTypeName } from './names.js';
+import { sharedSecret } from './key-exchange.js';
 import { findExtension, type ServerHello } from './server-messages.js';
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader, handshakeMessage, vec24, vec8 } from './bytes.js';
@@ -47,7 +48,7 @@ export class Tls13Flow {
     const blocker = hs.completionBlocker();
     if (blocker) throw new TlsFailure('unsupported', `cannot decrypt the TLS 1.3 flight: ${blocker}`, 'ServerHello');
     this.cipher = suite.cipher;
-    const secrets = handshakeSecrets(this.hash, share.compute(peer), this.transcriptHash());
+    const secrets = handshakeSecrets(this.hash, sharedSecret(share, peer, 'ServerHello'), this.transcriptHash());
     this.handshakeSecret = secrets.handshakeSecret;
     this.clientHs = secrets.clientHs;
     this.serverHs = secrets.serverHs;

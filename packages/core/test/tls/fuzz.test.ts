@@ -1,11 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { dialTcp } from '../../src/net/dial.js';
 import { tcpClientAvailable } from '../../src/net/tcp-client.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ClientHandshake } from '../../src/tls/client-handshake.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { flightBytes, loadFlights, replayMachine } from './replay.js';
 
+// Everything the server can cause. Never 'internal': that kind is our own bug, and no server bytes may produce it.
 const KINDS = ['alert', 'protocol', 'timeout', 'reset', 'closed', 'unsupported'];
 
 /** Small seeded PRNG (mulberry32) so every failure is reproducible from its seed. */
@@ -80,7 +82,7 @@ describe('fuzz: mutated, truncated and oversized server flights', () => {
         expect(['running', 'done', 'failed']).toContain(hs.state);
         if (hs.state === 'failed') {
           failed++;
-          expect(KINDS, `${f.name} seed ${seed}`).toContain(hs.info.error?.kind);
+          expect(KINDS, `${f.name} seed ${seed}: ${hs.info.error?.message} ${(hs.failure?.cause as Error)?.stack ?? ''}`).toContain(hs.info.error?.kind);
           expect(hs.info.error?.message.length).toBeGreaterThan(0);
         }
         if (hs.state === 'done') expect(hs.info.error).toBeUndefined();
@@ -88,6 +90,25 @@ describe('fuzz: mutated, truncated and oversized server flights', () => {
     }
     expect(failed).toBeGreaterThan(flights.length * seeds / 3);
   }, timeout);
+
+  it('a genuine bug in our code ends as kind internal, with the exception kept, never as the server\'s protocol error', () => {
+    const f = flights.find((x) => x.name === 'tls12-ecdhe-rsa-ocsp-openssl')!;
+    const control = replayMachine(f, false);
+    control.feed(flightBytes(f));
+    expect(control.state).toBe('done');
+
+    const hs = replayMachine(f, false);
+    const bug = new TypeError("Cannot read properties of undefined (reading 'length')");
+    hs.parseCertificate = () => {
+      throw bug;
+    };
+    hs.feed(flightBytes(f));
+    expect(hs.state).toBe('failed');
+    expect(hs.info.error).toMatchObject({ kind: 'internal', message: `internal error: TypeError: ${bug.message}` });
+    expect(hs.failure?.cause).toBe(bug);
+    // What the server chose before the bug struck stays in the record.
+    expect(hs.info).toMatchObject({ version: 'TLSv1.2', cipherSuite: { id: 0xc030, name: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384' } });
+  });
 
   /** The shortest prefix of a flight after which the machine completes (undefined if it never does). */
   function completesAt(f: (typeof flights)[number]): number | undefined {
@@ -200,6 +221,7 @@ describe('fuzz: mutated, truncated and oversized server flights', () => {
         expect(res.info.completed).toBe(false);
         expect(res.stream).toBeUndefined();
         expect(KINDS).toContain(res.info.error?.kind);
+        expect(res.internalError).toBeUndefined();
         expect(res.ms).toBeLessThan(2000);
       }
     });
@@ -220,6 +242,22 @@ describe('fuzz: mutated, truncated and oversized server flights', () => {
       }, { maxBytes: 64 * 1024 });
       expect(res.info.error).toMatchObject({ kind: 'protocol' });
       expect(res.info.error?.message).toMatch(/more than 65536 bytes|exceeds/);
+    });
+
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('our bug during a real handshake: kind internal, and the engine hands back the exception for the debug log', async () => {
+      const bug = new RangeError('injected bug');
+      vi.spyOn(ClientHandshake.prototype, 'parseCertificate').mockImplementation(() => {
+        throw bug;
+      });
+      const f = loadFlights().find((x) => x.name === 'tls12-ecdhe-rsa-ocsp-openssl')!;
+      const res = await run((s) => s.write(flightBytes(f)), { profile: 'compat' });
+      expect(res.info.error).toMatchObject({ kind: 'internal', message: 'internal error: RangeError: injected bug' });
+      expect(res.internalError).toBe(bug);
+      expect(res.stream).toBeUndefined();
     });
 
     it('an aborted probe ends as a timeout', async () => {
