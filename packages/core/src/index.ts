@@ -66,7 +66,7 @@ export type { Sink } from './sinks/sink.js';
 export { JsonlSink, type JsonlSinkSettings } from './sinks/jsonl-sink.js';
 
 export type { Analyzer } from './analysis/analyzer.js';
-export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule } from './analysis/report.js';
+export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';
 export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { readRecords } from './analysis/read-records.js';
 export { serverKey, share, ServerTally } from './analysis/server-key.js';

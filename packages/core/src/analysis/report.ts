@@ -15,9 +15,22 @@ export interface ReportColumn {
 
 export type ReportCell = string | number | boolean | null | string[];
 
+/**
+ * Marks a table that reproduces a table or figure of the study (same unit,
+ * denominator and categories), so a paper view can lay it out without
+ * knowing the analysis: `{ ref: 'Table I' }`, `{ ref: 'Fig. 3' }`.
+ */
+export interface PaperRef {
+  ref: string;
+  /** Order among tables with the same ref (several parts of one table). */
+  order?: number;
+}
+
 export interface ReportTable {
   id: string;
   title: string;
+  /** Set only when the table reproduces the study's table or figure of that name. */
+  paper?: PaperRef;
   /** The unit each row counts; defaults to the report's rule. */
   countingRule?: CountingRule;
   columns: ReportColumn[];
