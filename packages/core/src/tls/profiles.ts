@@ -167,7 +167,9 @@ const STUDY: TlsProfile = {
   extensions: [...OPENSSL_102_EXTENSIONS, 'supported_versions', 'key_share', 'psk_key_exchange_modes', 'padding'],
   // x25519 last: a TLS 1.2 server that follows the client's order picks the curve the study's client got.
   groups: [...OPENSSL_102_GROUPS, 'x25519'],
-  keyShares: ['x25519'],
+  // A P-256 share beside X25519 (as Firefox sends): a TLS 1.3 server that follows the client's group
+  // order (GnuTLS) would otherwise answer with a HelloRetryRequest for secp256r1, one more round trip.
+  keyShares: ['x25519', 'secp256r1'],
   // The 1.0.2 list, then what TLS 1.3 needs (RSA-PSS, EdDSA); TLS 1.2 servers pick from the front as before.
   signatureAlgorithms: [
     ...OPENSSL_102_SIGALGS,

@@ -107,7 +107,7 @@ describe('ClientHello builder', () => {
     expect([...h.exts.find((e) => e.id === 11)!.data]).toEqual([3, 0, 1, 2]);
   });
 
-  it('study: compat unchanged and in order, TLS 1.3 suites first, ChaCha20 last, supported_versions 1.3 to 1.0, an X25519 share', () => {
+  it('study: compat unchanged and in order, TLS 1.3 suites first, ChaCha20 last, supported_versions 1.3 to 1.0, X25519 and P-256 shares', () => {
     const study = hello('study', {}, 'mail.example.com');
     const compat = hello('compat', {}, 'mail.example.com');
     expect(study.suites.slice(0, 3)).toEqual([0x1302, 0x1303, 0x1301]);
@@ -116,9 +116,14 @@ describe('ClientHello builder', () => {
     expect([...study.exts.find((e) => e.id === 43)!.data]).toEqual([8, 3, 4, 3, 3, 3, 2, 3, 1]);
     const ks = new ByteReader(new ByteReader(study.exts.find((e) => e.id === 51)!.data, 'ks').vec16(), 'ks');
     expect(ks.u16()).toBe(29);
+    expect(ks.vec16()).toHaveLength(32);
+    expect(ks.u16()).toBe(23);
+    expect(ks.vec16()).toHaveLength(65);
     expect(study.sessionId).toHaveLength(32);
-    // The 1.0.2 extensions first and in their order; padding last.
-    expect(study.exts.map((e) => e.id)).toEqual([0, 11, 10, 35, 13, 5, 15, 43, 51, 45, 21]);
+    // The 1.0.2 extensions first and in their order; with two key shares the hello is past 511 bytes: no padding.
+    expect(study.exts.map((e) => e.id)).toEqual([0, 11, 10, 35, 13, 5, 15, 43, 51, 45]);
+    // Without SNI it would be 503 bytes: padded to 512, the padding extension last.
+    expect(hello('study').exts.map((e) => e.id)).toEqual([11, 10, 35, 13, 5, 15, 43, 51, 45, 21]);
     const groups = new ByteReader(study.exts.find((e) => e.id === 10)!.data, 'g').vec16();
     expect(groups.readUInt16BE(0)).toBe(23);
     expect(groups.readUInt16BE(groups.length - 2)).toBe(29);
@@ -133,8 +138,11 @@ describe('ClientHello builder', () => {
     for (const name of ['study', 'compat']) {
       for (const sni of [undefined, 'mx.example', 'a-rather-long-host-name.mail.some-university.example.ac.uk']) {
         const p = resolveProfile(name);
-        const msg = buildClientHello(compileProfile(p), { random: Buffer.alloc(32), sessionId: Buffer.alloc(p.sessionIdLength), serverName: sni, alpn: [], keyShares: p.keyShares.map(generateKeyShare) });
-        expect(msg.length, `${name} ${sni}`).toBe(512);
+        const input = { random: Buffer.alloc(32), sessionId: Buffer.alloc(p.sessionIdLength), serverName: sni, alpn: [], keyShares: p.keyShares.map(generateKeyShare) };
+        const msg = buildClientHello(compileProfile(p), input);
+        const unpadded = buildClientHello(compileProfile({ ...p, extensions: p.extensions.filter((e) => e !== 'padding') }), input);
+        expect(msg.length, `${name} ${sni}`).toBe(unpadded.length >= 256 && unpadded.length < 512 ? 512 : unpadded.length);
+        expect(msg.length >= 256 && msg.length < 512, `${name} ${sni}`).toBe(false);
       }
     }
     // Outside the window no padding extension is sent, even when the profile lists it.
