@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeRecord } from '@wildtls/core';
@@ -8,9 +10,10 @@ import { makePki, type TestPki } from './pki.js';
 import { probeWithDefaults } from './default-probe.mjs';
 
 /**
- * Servers configured the way the 2015 study found them, each scanned with the
- * DEFAULT settings (`wildtls scan` with an empty config: the study profile and
- * the fallback ladder) through the kernel's probe path, on 127.0.41.10-29.
+ * Servers configured the way the 2015 study found them (a DSA certificate for
+ * DHE-DSS), each scanned with the DEFAULT settings (`wildtls scan` with an
+ * empty config: the study profile and the fallback ladder) through the
+ * kernel's probe path, on 127.0.41.10-29.
  * Each must complete with version, suite, key exchange and chain as the server
  * chose them, and answer a GET over the decrypted stream.
  */
@@ -20,6 +23,7 @@ interface Cell {
   version: string;
   suite: string;
   kx: Record<string, unknown>;
+  cert?: 'dsa';
 }
 
 const cells: Cell[] = [
@@ -31,6 +35,7 @@ const cells: Cell[] = [
   { name: 'TLS 1.2 Camellia-256 with RSA key exchange', server: ['-no_tls1_3', '-cipher', 'CAMELLIA256-SHA:@SECLEVEL=0'], version: 'TLSv1.2', suite: 'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA', kx: { kind: 'RSA' } },
   { name: 'TLS 1.2 Camellia-128 with DHE-RSA 2048', server: ['-no_tls1_3', '-dhparam', 'dh2048.pem', '-cipher', 'DHE-RSA-CAMELLIA128-SHA:@SECLEVEL=0'], version: 'TLSv1.2', suite: 'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA', kx: { kind: 'DHE', bits: 2048 } },
   { name: 'TLS 1.0 Camellia-128 with RSA key exchange (IV chaining)', server: ['-tls1', '-cipher', 'CAMELLIA128-SHA:@SECLEVEL=0'], version: 'TLSv1.0', suite: 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA', kx: { kind: 'RSA' } },
+  { name: 'TLS 1.2 DHE-DSS (a DSA certificate), 1024-bit group', cert: 'dsa', server: ['-no_tls1_3', '-dhparam', 'dh1024.pem', '-cipher', 'DHE-DSS-AES256-SHA:DHE-DSS-AES128-GCM-SHA256:@SECLEVEL=0'], version: 'TLSv1.2', suite: 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA', kx: { kind: 'DHE', bits: 1024 } },
   { name: 'TLS 1.3 with the default OpenSSL 3 server', server: [], version: 'TLSv1.3', suite: 'TLS_AES_256_GCM_SHA384', kx: { kind: 'TLS13', group: 'x25519' } },
 ];
 const SEED_HOST = '127.0.41.29';
@@ -45,14 +50,21 @@ function probeInLegacyNode(ip: string, port: number): ProbeRecord {
 
 describe('interop with default settings: openssl s_server configured like 2015', () => {
   let pki: TestPki;
+  let dsaLeafDer = '';
   const daemons: Daemon[] = [];
   beforeAll(async () => {
     // A missing binary fails the suite.
     expect(haveBinary(OPENSSL), `${OPENSSL} (Debian package openssl)`).toBe(true);
     pki = makePki(tempDir('tls-legacy'));
-    const start = (ip: string, args: string[]) =>
-      daemons.push(startForeground(OPENSSL, ['s_server', '-accept', `${ip}:4433`, '-cert', 'rsa.crt', '-key', 'rsa.key', '-cert_chain', 'ca.crt', '-www', '-quiet', ...args], { cwd: pki.dir }));
-    cells.forEach((c, i) => start(host(i), c.server));
+    // A DSA leaf signed by the test CA, for DHE-DSS.
+    const ossl = (...a: string[]) => execFileSync(OPENSSL, a, { cwd: pki.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    ossl('genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:2048', '-out', 'dsa-params.pem');
+    ossl('req', '-newkey', 'dsa:dsa-params.pem', '-nodes', '-keyout', 'dsa.key', '-out', 'dsa.csr', '-subj', '/CN=localhost');
+    ossl('x509', '-req', '-in', 'dsa.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'dsa.crt', '-days', '30');
+    dsaLeafDer = readFileSync(join(pki.dir, 'dsa.crt'), 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+    const start = (ip: string, args: string[], cert = 'rsa') =>
+      daemons.push(startForeground(OPENSSL, ['s_server', '-accept', `${ip}:4433`, '-cert', `${cert}.crt`, '-key', `${cert}.key`, '-cert_chain', 'ca.crt', '-www', '-quiet', ...args], { cwd: pki.dir }));
+    cells.forEach((c, i) => start(host(i), c.server, c.cert));
     start(SEED_HOST, ['-provider', 'legacy', '-provider', 'default', '-no_tls1_3', '-cipher', 'SEED-SHA:@SECLEVEL=0']);
     await Promise.all([...cells.map((_, i) => waitForPort(host(i), 4433)), waitForPort(SEED_HOST, 4433)]);
   });
@@ -66,7 +78,7 @@ describe('interop with default settings: openssl s_server configured like 2015',
       const r = (await probeWithDefaults(host(i), 4433)) as ProbeRecord & { page?: string };
       expect(r.status, `${JSON.stringify(r.error)} ${JSON.stringify(r.tls?.error)}\n${daemons[i]!.output()}`).toBe('success');
       expect(r.tls).toMatchObject({ completed: true, version: c.version, cipherSuite: { name: c.suite }, keyExchange: c.kx, profile: 'study', fallbackStep: 0 });
-      expect(r.tls!.chain).toEqual([pki.rsaLeafDer, pki.caDer]);
+      expect(r.tls!.chain).toEqual([c.cert === 'dsa' ? dsaLeafDer : pki.rsaLeafDer, pki.caDer]);
       // The application-data round trip: s_server -www answers the GET with a page naming the suite.
       expect(r.banner).toMatch(/^HTTP\/1\.0 200 ok/i);
       expect(r.page).toMatch(/<\/HTML>/i);
