@@ -102,6 +102,14 @@ const cells = [
   ['AES-128-CBC-SHA, RSA key exchange', 24191, 'NONE:+VERS-TLS1.2:+AES-128-CBC:+SHA1:+RSA:+COMP-NULL:+SIGN-ALL'],
 ];
 const procs = cells.map(([, port, prio]) => spawn('gnutls-serv', ['--http', '-q', '-a', '--port', String(port), '--x509certfile', 'rsa.crt', '--x509keyfile', 'rsa.key', '--priority', prio], { cwd: dir, stdio: 'ignore' }));
+// A server that exits early (its address taken, say by a stale one) must not leave the bench measuring someone else.
+let finished = false;
+for (const p of procs) p.on('exit', (code) => {
+  if (!finished) {
+    console.error(`gnutls-serv exited early (code ${code})`);
+    process.exit(1);
+  }
+});
 try {
   for (const [, port] of cells) {
     const until = Date.now() + 15000;
@@ -150,6 +158,7 @@ try {
     console.log(`| ${name} | ${rs[0].suite} | ${med('cpu').toFixed(3)} | ${med('wall').toFixed(3)} |`);
   }
 } finally {
+  finished = true;
   for (const p of procs) p.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 }

@@ -42,6 +42,14 @@ async function one(ip, profile) {
   stream.destroy();
   return `${info.version} ${info.cipherSuite.name} ${info.keyExchange?.group ?? ''}`;
 }
+// A server that exits early (its address taken, say by a stale one) must not leave the bench measuring someone else.
+let finished = false;
+for (const p of procs) p.on('exit', (code) => {
+  if (!finished) {
+    console.error(`s_server exited early (code ${code})`);
+    process.exit(1);
+  }
+});
 try {
   for (const [ip] of servers) {
     const until = Date.now() + 15000;
@@ -67,6 +75,7 @@ try {
   console.log('| server | profile | negotiated | ms client CPU per handshake |\n| --- | --- | --- | ---: |');
   modes.forEach(([server, , name], m) => console.log(`| ${server} | ${name} | ${what[m]} | ${results[m].sort((a, b) => a - b)[1].toFixed(3)} |`));
 } finally {
+  finished = true;
   for (const p of procs) p.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 }
