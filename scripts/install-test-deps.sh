@@ -8,7 +8,7 @@ set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-packages=(openssl postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
+packages=(openssl gnutls-bin postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 need_exim=0; [ -x /opt/wildtls-exim/usr/sbin/exim4 ] || need_exim=1

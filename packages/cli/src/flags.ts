@@ -21,8 +21,8 @@ export const setFlag = {
 };
 
 export const tlsFlags = {
-  profile: Flags.string({ description: 'ClientHello profile: modern, compat, ssl3, or one defined in the config.' }),
-  fallback: Flags.string({ multiple: true, description: 'Profile to fall back to when the server refuses (repeatable, in order).' }),
+  profile: Flags.string({ description: "ClientHello profile: study (default: the study's OpenSSL 1.0.2 offer plus TLS 1.3), modern, compat, ssl3, or one defined in the config." }),
+  fallback: Flags.string({ multiple: true, description: 'Profile to fall back to when the server refuses (repeatable, in order; default compat then ssl3). --fallback none: no fallback.' }),
   'observe-only': Flags.boolean({ description: "Stop after the server's first flight (census mode, no key exchange).", allowNo: true }),
   sni: Flags.boolean({ description: 'Send SNI when the target has a host name.', allowNo: true }),
   engine: Flags.string({ description: 'TLS engine: raw (wildtls) or node (stock node:tls, for comparison).', options: ['raw', 'node'] }),
@@ -41,7 +41,7 @@ export function scanOverrides(flags: Parsed, targets: string[]): Record<string, 
   Object.assign(scan, scheduleOverrides(flags));
   const tls: Parsed = {};
   if (flags.profile) tls.profile = flags.profile;
-  if (flags.fallback) tls.fallback = flags.fallback;
+  if (flags.fallback) tls.fallback = fallbackLadder(flags.fallback as string[]);
   if (flags['observe-only'] !== undefined) tls.observeOnly = flags['observe-only'];
   if (flags.sni !== undefined) tls.sni = flags.sni;
   if (flags.engine) tls.engine = flags.engine;
@@ -55,6 +55,13 @@ export function scanOverrides(flags: Parsed, targets: string[]): Record<string, 
   if (flags.analysis) out.analyses = flags.analysis;
   for (const assignment of (flags.set as string[] | undefined) ?? []) applySet(out, assignment);
   return out;
+}
+
+/** `--fallback none` switches the ladder off; otherwise the profiles in the order given. */
+export function fallbackLadder(values: string[]): string[] {
+  if (!values.includes('none')) return values;
+  if (values.length > 1) throw new WildtlsError('WILDTLS_ERR_USAGE', '--fallback none switches fallback off and cannot be combined with profiles');
+  return [];
 }
 
 /** Apply one `key.path=value` assignment onto an overlay object. */

@@ -38,7 +38,7 @@ export type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult, TlsProfileRef 
 export { NodeTlsEngine } from './tls/node-tls-engine.js';
 // TLS engine
 export { RawTlsEngine } from './tls/raw-tls-engine.js';
-export { resolveProfile, validateProfile, BUILTIN_PROFILES, TlsProfileSchema, type TlsProfile } from './tls/profiles.js';
+export { resolveProfile, validateProfile, BUILTIN_PROFILES, DEFAULT_PROFILE, TlsProfileSchema, type TlsProfile } from './tls/profiles.js';
 export { cipherSuiteById, cipherSuiteName, cipherSuiteId, whyNotCompletable, type CipherSuite } from './tls/cipher-suites.js';
 export { alertName, extensionName, groupName, versionName } from './tls/names.js';
 
@@ -75,7 +75,7 @@ export * as der from './der/der.js';
 
 export { runScan, type ScanSummary, type ScanService, type RunScanOptions } from './scan/run-scan.js';
 export { expandTarget } from './scan/expand-target.js';
-export { scanFromConfig, createRunContainer, type RunEnvironment, type ScanOutcome } from './scan/prepare-run.js';
+export { scanFromConfig, createRunContainer, probeSettingsFromConfig, type RunEnvironment, type ScanOutcome } from './scan/prepare-run.js';
 export { planTargets, buildServices, type TargetPlan, type TargetEnvironment } from './scan/target-plan.js';
 export { PositionTracker, probeKey, type TrackerSnapshot, type StreamCounters } from './scan/position-tracker.js';
 export { readCheckpoint, writeCheckpoint, type Checkpoint } from './scan/checkpoint.js';

@@ -16,6 +16,7 @@ export default class Scan extends WildtlsCommand {
     '<%= config.bin %> scan 127.0.0.0/28 -p imaps -p pop3s --allow 127.0.0.0/8 --output results.jsonl.gz',
     'zmap -p 25 198.51.100.0/24 | <%= config.bin %> scan --input - --protocol smtp',
     '<%= config.bin %> scan --config wildtls.config.yaml --analysis sasl --analysis crypto',
+    '<%= config.bin %> scan 127.0.0.1 -p tls --port 4433 --allow 127.0.0.0/8 --profile modern --fallback none',
     '<%= config.bin %> scan --source ipv4-all -p smtp --rate 10000 --shards 4 --shard 0 --seed 7 --blocklist optout.txt -o s0.jsonl --checkpoint s0.ckpt',
     '<%= config.bin %> scan --source ipv4-all -p smtp --shards 4 --shard 0 -o s0.jsonl --checkpoint s0.ckpt --resume',
     '<%= config.bin %> scan --source domains -i top-1m.csv -p smtp -p imaps --dns-server 192.0.2.53',

@@ -61,8 +61,8 @@ export const ScanSettingsSchema = Type.Object(
 export const TlsSettingsSchema = Type.Object(
   {
     engine: Type.Union([Type.Literal('raw'), Type.Literal('node')], { default: 'raw', description: 'raw: the wildtls engine; node: stock node:tls (reference only).' }),
-    profile: Type.String({ default: 'modern', description: 'ClientHello profile (modern, compat, ssl3 or one defined under profiles).' }),
-    fallback: Type.Array(Type.String(), { default: [], description: 'Profiles tried in order after `profile` is refused.' }),
+    profile: Type.String({ default: 'study', description: "ClientHello profile: study (the study's OpenSSL 1.0.2 offer plus TLS 1.3), modern, compat, ssl3, or one defined under profiles." }),
+    fallback: Type.Array(Type.String(), { default: ['compat', 'ssl3'], description: 'Profiles tried in order, each on a new connection, after `profile` is refused ([] = no fallback).' }),
     observeOnly: Type.Boolean({ default: false, description: "Stop after the server's first flight (census mode)." }),
     sni: Type.Boolean({ default: true, description: 'Send SNI when the target has a host name.' }),
     profiles: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), { default: {}, description: 'User-defined ClientHello profiles.' }),

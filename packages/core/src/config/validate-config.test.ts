@@ -32,9 +32,16 @@ describe('config', () => {
       expect(cfg.scan.rate).toBe(50);
       expect(cfg.scan.concurrency).toBe(100);
       expect(cfg.scan.timeout.connect).toBe(5000);
-      expect(cfg.tls.profile).toBe('modern');
+      expect(cfg.tls.profile).toBe('study');
+      expect(cfg.tls.fallback).toEqual(['compat', 'ssl3']);
       expect((cfg.options as Record<string, { ehloName: string }>).smtp!.ehloName).toBe('scanner.invalid');
     }
+  });
+
+  it('an empty fallback list in the file switches the ladder off (the default is not filled back in)', async () => {
+    const dir = write('tls:\n  fallback: []\n', 'wildtls.config.yaml');
+    const loaded = await loadConfigFile({ cwd: dir });
+    expect(validateConfig(loaded.raw, [plugin], loaded).tls.fallback).toEqual([]);
   });
 
   it('names the file, the key path, the line and what was expected', async () => {

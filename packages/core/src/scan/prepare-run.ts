@@ -12,6 +12,7 @@ import type { Analyzer } from '../analysis/analyzer.js';
 import type { Report } from '../analysis/report.js';
 import { JsonlSink } from '../sinks/jsonl-sink.js';
 import type { Sink } from '../sinks/sink.js';
+import type { ProbeSettings } from '../probe/run-probe.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import { createAdmission } from '../rate/admission.js';
 import { readCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -43,6 +44,21 @@ export interface ScanOutcome {
   reports: Report[];
 }
 
+/** The settings every probe of a scan runs with: deadlines, byte caps, the profile ladder (tls.profile then tls.fallback). */
+export function probeSettingsFromConfig(config: WildtlsConfig, resolveProfile?: RunEnvironment['resolveProfile']): ProbeSettings {
+  const { scan, tls } = config;
+  const resolve = resolveProfile ?? ((name: string) => ({ name }));
+  return {
+    timeouts: { connectMs: scan.timeout.connect, readMs: scan.timeout.read, probeMs: scan.timeout.probe },
+    maxLineBytes: scan.maxLineBytes,
+    maxTotalBytes: scan.maxBytes,
+    ladder: [tls.profile, ...tls.fallback].map((n) => resolve(n, config)),
+    observeOnly: tls.observeOnly,
+    sni: tls.sni,
+    connectRetries: scan.connectRetries,
+  };
+}
+
 /** A DI container for one run, with the kernel's services registered. */
 export async function createRunContainer(config: WildtlsConfig, registry: PluginRegistry, logger: Logger): Promise<DependencyContainer> {
   const c = rootContainer.createChildContainer();
@@ -62,8 +78,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   const services = buildServices(config, registry);
   const engine = env.engines[config.tls.engine];
   if (!engine) throw new WildtlsError('WILDTLS_ERR_USAGE', `unknown TLS engine "${config.tls.engine}"`);
-  const resolve = env.resolveProfile ?? ((name: string) => ({ name }));
-  const ladder = [config.tls.profile, ...config.tls.fallback].map((n) => resolve(n, config));
+  const probeSettings = probeSettingsFromConfig(config, env.resolveProfile);
 
   let resumeFrom: Checkpoint | undefined;
   if (scan.resume) {
@@ -157,15 +172,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
       from: resumeFrom?.position,
       skip: resumeFrom ? countKeys(resumeFrom.written) : undefined,
       tracker,
-      probe: {
-        timeouts: { connectMs: scan.timeout.connect, readMs: scan.timeout.read, probeMs: scan.timeout.probe },
-        maxLineBytes: scan.maxLineBytes,
-        maxTotalBytes: scan.maxBytes,
-        ladder,
-        observeOnly: config.tls.observeOnly,
-        sni: config.tls.sni,
-        connectRetries: scan.connectRetries,
-      },
+      probe: probeSettings,
     });
   } finally {
     progress.stop();

@@ -4,7 +4,7 @@ import { runProbe } from '../probe/run-probe.js';
 import { silentLogger } from '../log/logger.js';
 import type { TlsEngine } from '../tls/engine.js';
 import { RawTlsEngine } from '../tls/raw-tls-engine.js';
-import { resolveProfile } from '../tls/profiles.js';
+import { DEFAULT_PROFILE, resolveProfile } from '../tls/profiles.js';
 
 export interface DialogRunOptions {
   host?: string;
@@ -21,7 +21,7 @@ export interface DialogRunOptions {
   observeOnly?: boolean;
 }
 
-/** Run one service's dialog through the real probe path against a server. */
+/** Run one service's dialog through the real probe path against a server, offering the scan's default profile (no fallback). */
 export function runDialogAgainst(o: DialogRunOptions): Promise<ProbeRecord> {
   return runProbe(
     {
@@ -35,7 +35,7 @@ export function runDialogAgainst(o: DialogRunOptions): Promise<ProbeRecord> {
       timeouts: { connectMs: 2000, readMs: o.readTimeoutMs ?? 2000, probeMs: o.probeTimeoutMs ?? 10000 },
       maxLineBytes: o.maxLineBytes ?? 8192,
       maxTotalBytes: o.maxTotalBytes ?? 1 << 20,
-      ladder: [resolveProfile('modern')],
+      ladder: [resolveProfile(DEFAULT_PROFILE)],
       observeOnly: o.observeOnly ?? false,
       sni: true,
       connectRetries: 0,

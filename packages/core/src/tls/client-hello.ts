@@ -76,8 +76,6 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
       return vec8(Buffer.concat(c.supportedVersions.map(u16)));
     case 'heartbeat':
       return Buffer.from([1]);
-    case 'padding':
-      return Buffer.alloc(0);
     case 'max_fragment_length':
       return Buffer.from([4]);
     default:
@@ -104,11 +102,27 @@ function fixedParts(c: CompiledProfile): FixedParts {
   return f;
 }
 
+/**
+ * RFC 7685 padding, the way OpenSSL 1.0.1g and BoringSSL size it: some F5 load
+ * balancers hang on a ClientHello message of 256 to 511 bytes, so one in that
+ * window is padded to 512; outside it no padding extension is sent.
+ */
+export function paddingLength(messageLen: number): number | undefined {
+  if (messageLen < 256 || messageLen >= 512) return undefined;
+  const pad = 512 - messageLen;
+  return pad >= 5 ? pad - 4 : 1;
+}
+
 /** The ClientHello handshake message (type, length, body), preceded in its buffer by 5 bytes of headroom. */
 export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
   const fixed = fixedParts(c);
   const exts: Buffer[] = [];
+  let padAt = -1;
   for (const name of c.profile.extensions) {
+    if (name === 'padding') {
+      padAt = exts.length;
+      continue;
+    }
     const perConnection = PER_CONNECTION.has(name);
     let ext = perConnection ? undefined : fixed.extensions.get(name);
     if (ext === undefined) {
@@ -124,8 +138,20 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
   for (const e of exts) extLen += e.length;
   let headLen = 0;
   for (const h of fixed.head) headLen += h.length;
+  const fixedLen = 2 + input.random.length + 1 + input.sessionId.length + headLen;
+  if (padAt >= 0) {
+    // The size depends on SNI, ALPN and key shares, so padding is sized per connection.
+    const pad = paddingLength(4 + fixedLen + 2 + extLen);
+    if (pad !== undefined) {
+      const ext = Buffer.alloc(4 + pad);
+      ext.writeUInt16BE(EXTENSIONS.padding!, 0);
+      ext.writeUInt16BE(pad, 2);
+      exts.splice(padAt, 0, ext);
+      extLen += ext.length;
+    }
+  }
   // SSL 3.0 style hellos carry no extensions block at all.
-  const bodyLen = 2 + input.random.length + 1 + input.sessionId.length + headLen + (exts.length > 0 ? 2 + extLen : 0);
+  const bodyLen = fixedLen + (exts.length > 0 ? 2 + extLen : 0);
   const buf = Buffer.allocUnsafe(5 + 4 + bodyLen);
   let at = 5;
   buf[at++] = 1;

@@ -47,9 +47,19 @@ export function extensionName(id: number): string {
 }
 
 export const GROUPS: Record<string, number> = {
+  sect283k1: 9,
+  sect283r1: 10,
+  sect409k1: 11,
+  sect409r1: 12,
+  sect571k1: 13,
+  sect571r1: 14,
+  secp256k1: 22,
   secp256r1: 23,
   secp384r1: 24,
   secp521r1: 25,
+  brainpoolP256r1: 26,
+  brainpoolP384r1: 27,
+  brainpoolP512r1: 28,
   x25519: 29,
   x448: 30,
   ffdhe2048: 256,
@@ -60,7 +70,11 @@ const GROUP_NAMES = new Map(Object.entries(GROUPS).map(([k, v]) => [v, k]));
 export function groupName(id: number): string {
   return GROUP_NAMES.get(id) ?? `group_${id}`;
 }
-export const GROUP_BITS: Record<string, number> = { secp256r1: 256, secp384r1: 384, secp521r1: 521, x25519: 253, x448: 448 };
+export const GROUP_BITS: Record<string, number> = {
+  secp256r1: 256, secp384r1: 384, secp521r1: 521, x25519: 253, x448: 448, secp256k1: 256,
+  brainpoolP256r1: 256, brainpoolP384r1: 384, brainpoolP512r1: 512,
+  sect283k1: 283, sect283r1: 283, sect409k1: 409, sect409r1: 409, sect571k1: 571, sect571r1: 571,
+};
 
 export const SIGNATURE_ALGORITHMS: Record<string, number> = {
   rsa_pkcs1_sha1: 0x0201,
@@ -81,6 +95,12 @@ export const SIGNATURE_ALGORITHMS: Record<string, number> = {
   rsa_pss_pss_sha512: 0x080b,
   dsa_sha1: 0x0202,
   dsa_sha256: 0x0402,
+  dsa_sha384: 0x0502,
+  dsa_sha512: 0x0602,
+  // SHA-224 (TLS 1.2 only; deprecated by RFC 8446 but in the 2015 clients' offers)
+  rsa_pkcs1_sha224: 0x0301,
+  dsa_sha224: 0x0302,
+  ecdsa_sha224: 0x0303,
 };
 
 export const ALERTS: Record<number, string> = {

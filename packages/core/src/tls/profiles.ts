@@ -5,6 +5,9 @@ import { TlsVersionSchema } from '../record/tls-schema.js';
 import type { TlsProfileRef } from './engine.js';
 import { cipherSuiteId } from './cipher-suites.js';
 import { EXTENSIONS, GROUPS, SIGNATURE_ALGORITHMS } from './names.js';
+import { BUILTIN_PROFILES, DEFAULT_PROFILE } from './builtin-profiles.js';
+
+export { BUILTIN_PROFILES, DEFAULT_PROFILE };
 
 /**
  * A ClientHello profile is data: every field below maps to bytes of the
@@ -33,101 +36,6 @@ export const TlsProfileSchema = Type.Object(
   { additionalProperties: false },
 );
 export type TlsProfile = Static<typeof TlsProfileSchema>;
-
-const MODERN: TlsProfile = {
-  name: 'modern',
-  description: 'TLS 1.3 and 1.2 as a current browser offers them',
-  recordVersion: 'TLSv1.0',
-  clientVersion: 'TLSv1.2',
-  supportedVersions: ['TLSv1.3', 'TLSv1.2'],
-  cipherSuites: [
-    'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
-    'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-    'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-    'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
-    'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA',
-    'TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_256_GCM_SHA384',
-    'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA',
-  ],
-  compressionMethods: [0],
-  extensions: [
-    'server_name', 'extended_master_secret', 'renegotiation_info', 'supported_groups', 'ec_point_formats',
-    'session_ticket', 'alpn', 'status_request', 'signature_algorithms', 'key_share', 'psk_key_exchange_modes',
-    'supported_versions',
-  ],
-  groups: ['x25519', 'secp256r1', 'secp384r1'],
-  keyShares: ['x25519'],
-  signatureAlgorithms: [
-    'ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'rsa_pkcs1_sha256', 'ecdsa_secp384r1_sha384',
-    'rsa_pss_rsae_sha384', 'rsa_pkcs1_sha384', 'rsa_pss_rsae_sha512', 'rsa_pkcs1_sha512', 'ed25519',
-  ],
-  pointFormats: [0],
-  alpn: [],
-  sessionIdLength: 32,
-};
-
-// Close to the default offer of the OpenSSL 1.0.x client of 2015 that the study used.
-const COMPAT: TlsProfile = {
-  name: 'compat',
-  description: 'A broad TLS 1.0 to 1.2 offer including RC4 and 3DES (OpenSSL 1.0 client of 2015)',
-  recordVersion: 'TLSv1.0',
-  clientVersion: 'TLSv1.2',
-  supportedVersions: [],
-  cipherSuites: [
-    'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-    'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384',
-    'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA',
-    'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA',
-    'TLS_DHE_DSS_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA',
-    'TLS_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_CBC_SHA256', 'TLS_RSA_WITH_AES_256_CBC_SHA',
-    'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA',
-    'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-    'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256',
-    'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA',
-    'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
-    'TLS_DHE_DSS_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA',
-    'TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA256', 'TLS_RSA_WITH_AES_128_CBC_SHA',
-    'TLS_RSA_WITH_SEED_CBC_SHA', 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA', 'TLS_RSA_WITH_IDEA_CBC_SHA',
-    'TLS_ECDHE_RSA_WITH_RC4_128_SHA', 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_RC4_128_MD5',
-    'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA',
-    'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
-    'TLS_EMPTY_RENEGOTIATION_INFO_SCSV',
-  ],
-  compressionMethods: [0],
-  extensions: ['server_name', 'ec_point_formats', 'supported_groups', 'session_ticket', 'signature_algorithms', 'status_request'],
-  groups: ['secp256r1', 'secp521r1', 'secp384r1'],
-  keyShares: [],
-  signatureAlgorithms: [
-    'rsa_pkcs1_sha512', 'dsa_sha256', 'ecdsa_secp521r1_sha512', 'rsa_pkcs1_sha384', 'ecdsa_secp384r1_sha384',
-    'rsa_pkcs1_sha256', 'ecdsa_secp256r1_sha256', 'dsa_sha1', 'rsa_pkcs1_sha1', 'ecdsa_sha1',
-  ],
-  pointFormats: [0, 1, 2],
-  alpn: [],
-  sessionIdLength: 0,
-};
-
-const SSL3: TlsProfile = {
-  name: 'ssl3',
-  description: 'SSL 3.0 only, no extensions',
-  recordVersion: 'SSLv3',
-  clientVersion: 'SSLv3',
-  supportedVersions: [],
-  cipherSuites: [
-    'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 'TLS_RSA_WITH_AES_256_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA',
-    'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_RC4_128_MD5',
-    'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV',
-  ],
-  compressionMethods: [0],
-  extensions: [],
-  groups: [],
-  keyShares: [],
-  signatureAlgorithms: [],
-  pointFormats: [],
-  alpn: [],
-  sessionIdLength: 0,
-};
-
-export const BUILTIN_PROFILES: Readonly<Record<string, TlsProfile>> = { modern: MODERN, compat: COMPAT, ssl3: SSL3 };
 
 const KNOWN_SHARES = new Set(['x25519', 'secp256r1', 'secp384r1', 'secp521r1']);
 
@@ -171,7 +79,7 @@ export function resolveProfile(name: string, userProfiles: Record<string, unknow
   if (user === undefined) {
     const builtin = BUILTIN_PROFILES[name];
     if (!builtin) {
-      throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `unknown TLS profile "${name}": use modern, compat, ssl3 or define it under tls.profiles`);
+      throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `unknown TLS profile "${name}": use study, modern, compat, ssl3 or define it under tls.profiles`);
     }
     return builtin;
   }
@@ -188,5 +96,5 @@ export function resolveProfile(name: string, userProfiles: Record<string, unknow
 /** The profile object the engine was handed: a full profile, or a bare name of a built-in one. */
 export function profileOf(ref: TlsProfileRef): TlsProfile {
   if (Array.isArray(ref.cipherSuites)) return ref as unknown as TlsProfile;
-  return BUILTIN_PROFILES[ref.name] ?? MODERN;
+  return BUILTIN_PROFILES[ref.name] ?? BUILTIN_PROFILES[DEFAULT_PROFILE]!;
 }

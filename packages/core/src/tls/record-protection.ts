@@ -12,13 +12,24 @@ export interface RecordProtection {
 export const KEY_LEN: Record<string, number> = {
   'aes-128-gcm': 16, 'aes-256-gcm': 32, 'chacha20-poly1305': 32,
   'aes-128-cbc': 16, 'aes-256-cbc': 32, 'des-ede3-cbc': 24,
+  'camellia-128-cbc': 16, 'camellia-256-cbc': 32, 'seed-cbc': 16, 'idea-cbc': 16, 'des-cbc': 8,
+  rc4: 16,
 };
 
-function header(type: number, version: number, len: number): Buffer {
+/** Block size of each CBC cipher (the IV is one block). */
+export const BLOCK_LEN: Record<string, number> = {
+  'aes-128-cbc': 16, 'aes-256-cbc': 16, 'camellia-128-cbc': 16, 'camellia-256-cbc': 16, 'seed-cbc': 16,
+  'des-ede3-cbc': 8, 'idea-cbc': 8, 'des-cbc': 8,
+};
+
+/** HMAC output length of each record MAC hash. */
+export const MAC_LEN: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48 };
+
+export function header(type: number, version: number, len: number): Buffer {
   return Buffer.from([type, version >> 8, version & 255, len >> 8, len & 255]);
 }
 
-function seqBytes(seq: bigint): Buffer {
+export function seqBytes(seq: bigint): Buffer {
   const b = Buffer.allocUnsafe(8);
   b.writeBigUInt64BE(seq);
   return b;
@@ -141,8 +152,8 @@ export class CbcProtection implements RecordProtection {
     private iv: Buffer,
     private readonly version: number,
   ) {
-    this.block = cipher === 'des-ede3-cbc' ? 8 : 16;
-    this.macLen = macHash === 'sha1' ? 20 : macHash === 'sha256' ? 32 : macHash === 'sha384' ? 48 : 16;
+    this.block = BLOCK_LEN[cipher]!;
+    this.macLen = MAC_LEN[macHash]!;
   }
 
   private mac(seq: bigint, type: number, data: Buffer): Buffer {

@@ -5,7 +5,8 @@ import { canShare, dheExchange, rsaEncryptPremaster, sharedSecret } from './key-
 import { groupName, handshakeTypeName } from './names.js';
 import { prf } from './prf.js';
 import { RunningHash } from './running-hash.js';
-import { CbcProtection, KEY_LEN, Tls12AeadProtection, type RecordProtection } from './record-protection.js';
+import { BLOCK_LEN, CbcProtection, KEY_LEN, MAC_LEN, Tls12AeadProtection, type RecordProtection } from './record-protection.js';
+import { StreamProtection } from './stream-protection.js';
 import { TlsFailure } from './tls-failure.js';
 import { handshakeMessage, u16, vec16, vec24, vec8 } from './bytes.js';
 
@@ -122,14 +123,15 @@ export class Tls12Flow {
     return this.running.of(this.hs.transcript);
   }
 
+  /** Key block of RFC 5246 section 6.3: MAC keys, cipher keys, IVs (none for RC4, a 4-byte salt for GCM). */
   private deriveKeys(): void {
     const hs = this.hs;
     const suite = hs.suite!;
     const aead = suite.mac === 'aead';
-    const macLen = aead ? 0 : suite.mac === 'sha1' ? 20 : suite.mac === 'sha256' ? 32 : 48;
+    const stream = suite.cipher === 'rc4';
+    const macLen = aead ? 0 : MAC_LEN[suite.mac]!;
     const keyLen = KEY_LEN[suite.cipher]!;
-    const block = suite.cipher === 'des-ede3-cbc' ? 8 : 16;
-    const ivLen = aead ? (suite.cipher === 'chacha20-poly1305' ? 12 : 4) : block;
+    const ivLen = aead ? (suite.cipher === 'chacha20-poly1305' ? 12 : 4) : stream ? 0 : BLOCK_LEN[suite.cipher]!;
     const kb = prf(hs.version, suite.prf, this.master, 'key expansion', Buffer.concat([hs.serverRandom, hs.clientRandom]), 2 * (macLen + keyLen + ivLen));
     let o = 0;
     const take = (n: number) => kb.subarray(o, (o += n));
@@ -143,6 +145,9 @@ export class Tls12Flow {
     if (aead) {
       this.pendingWrite = new Tls12AeadProtection(suite.cipher, cKey, cIv, v);
       this.pendingRead = new Tls12AeadProtection(suite.cipher, sKey, sIv, v);
+    } else if (stream) {
+      this.pendingWrite = new StreamProtection(cKey, cMac, suite.mac, v);
+      this.pendingRead = new StreamProtection(sKey, sMac, suite.mac, v);
     } else {
       this.pendingWrite = new CbcProtection(suite.cipher, cKey, cMac, suite.mac, cIv, v);
       this.pendingRead = new CbcProtection(suite.cipher, sKey, sMac, suite.mac, sIv, v);

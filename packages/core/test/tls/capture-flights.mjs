@@ -81,6 +81,8 @@ for (const c of cases) {
     name: c.name,
     server: c.node ? `node tls.Server ${JSON.stringify(c.node)} echo` : `openssl s_server ${c.args.join(' ')}`,
     profile: c.profile,
+    // The whole profile as offered: built-in profiles change, a recorded ClientHello must not.
+    profileDefinition: resolveProfile(c.profile, {}),
     ...(c.user ? { profileOverrides: c.user } : {}),
     serverName: 'localhost',
     clientRandom: replay.clientRandom.toString('hex'),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES, resolveProfile } from '../../src/tls/profiles.js';
-import { buildClientHello, compileProfile } from '../../src/tls/client-hello.js';
+import { BUILTIN_PROFILES, DEFAULT_PROFILE, resolveProfile } from '../../src/tls/profiles.js';
+import { buildClientHello, compileProfile, paddingLength } from '../../src/tls/client-hello.js';
+import { cipherSuiteById } from '../../src/tls/cipher-suites.js';
 import { generateKeyShare } from '../../src/tls/key-exchange.js';
 import { ByteReader } from '../../src/tls/bytes.js';
 import { parseExtensions } from '../../src/tls/server-messages.js';
@@ -25,8 +26,9 @@ const hello = (name: string, user: Record<string, unknown> = {}, serverName?: st
 };
 
 describe('profiles', () => {
-  it('has the built-in profiles modern, compat and ssl3', () => {
-    expect(Object.keys(BUILTIN_PROFILES).sort()).toEqual(['compat', 'modern', 'ssl3']);
+  it('has the built-in profiles study (the default), modern, compat and ssl3', () => {
+    expect(Object.keys(BUILTIN_PROFILES).sort()).toEqual(['compat', 'modern', 'ssl3', 'study']);
+    expect(DEFAULT_PROFILE).toBe('study');
     expect(resolveProfile('modern').supportedVersions).toEqual(['TLSv1.3', 'TLSv1.2']);
   });
 
@@ -79,13 +81,73 @@ describe('ClientHello builder', () => {
     expect(alpn.toString('latin1')).toBe('\x00\x08\x04imap\x02h2');
   });
 
-  it('compat: TLS 1.2 legacy version, RC4 and 3DES offered, SCSV last, no TLS 1.3 extensions', () => {
-    const h = hello('compat');
+  it("compat: the OpenSSL 1.0.2 client's offer (ALL:!EXPORT:!LOW:!aNULL:!eNULL:!SSLv2): every class it had, nothing it lacked", () => {
+    const h = hello('compat', {}, 'mail.example.com');
     expect(h.version).toBe(0x0303);
-    expect(h.suites).toContain(0x0005);
-    expect(h.suites).toContain(0x000a);
+    expect(h.sessionId).toHaveLength(0);
+    expect(h.suites).toHaveLength(86);
     expect(h.suites.at(-1)).toBe(0x00ff);
-    expect(h.exts.some((e) => e.id === 43 || e.id === 51)).toBe(false);
+    const names = h.suites.slice(0, -1).map((id) => cipherSuiteById(id)!.name);
+    for (const bad of [/EXPORT/, /_NULL_/, /_anon_/, /WITH_DES_CBC/, /CHACHA20/, /^TLS_AES_/]) expect(names.filter((n) => bad.test(n))).toEqual([]);
+    for (const want of [
+      'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_DHE_DSS_WITH_AES_256_CBC_SHA256',
+      'TLS_RSA_WITH_AES_128_CBC_SHA', 'TLS_DH_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_CAMELLIA_256_CBC_SHA',
+      'TLS_DHE_RSA_WITH_CAMELLIA_128_CBC_SHA', 'TLS_RSA_WITH_SEED_CBC_SHA', 'TLS_RSA_WITH_IDEA_CBC_SHA', 'TLS_RSA_WITH_RC4_128_MD5',
+      'TLS_ECDHE_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA',
+    ]) expect(names).toContain(want);
+    // OpenSSL 1.0.2 order: AES-256 classes before AES-128, RC4 and 3DES last.
+    expect(names[0]).toBe('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
+    expect(names.at(-1)).toBe('TLS_RSA_WITH_3DES_EDE_CBC_SHA');
+    expect(h.exts.map((e) => e.id)).toEqual([0, 11, 10, 35, 13, 5, 15, 21]);
+    const sigalgs = new ByteReader(h.exts.find((e) => e.id === 13)!.data, 'sa').vec16();
+    const algs = [...Array(sigalgs.length / 2).keys()].map((i) => sigalgs.readUInt16BE(i * 2));
+    expect(algs).toContain(0x0201); // rsa_pkcs1_sha1
+    expect(algs).toContain(0x0202); // dsa_sha1
+    expect(algs).toHaveLength(15);
+    expect([...h.exts.find((e) => e.id === 11)!.data]).toEqual([3, 0, 1, 2]);
+  });
+
+  it('study: compat unchanged and in order, TLS 1.3 suites first, ChaCha20 last, supported_versions 1.3 to 1.0, X25519 and P-256 shares', () => {
+    const study = hello('study', {}, 'mail.example.com');
+    const compat = hello('compat', {}, 'mail.example.com');
+    expect(study.suites.slice(0, 3)).toEqual([0x1302, 0x1303, 0x1301]);
+    expect(study.suites.slice(3, 3 + compat.suites.length - 1)).toEqual(compat.suites.slice(0, -1));
+    expect(study.suites.slice(-4)).toEqual([0xcca9, 0xcca8, 0xccaa, 0x00ff]);
+    expect([...study.exts.find((e) => e.id === 43)!.data]).toEqual([8, 3, 4, 3, 3, 3, 2, 3, 1]);
+    const ks = new ByteReader(new ByteReader(study.exts.find((e) => e.id === 51)!.data, 'ks').vec16(), 'ks');
+    expect(ks.u16()).toBe(29);
+    expect(ks.vec16()).toHaveLength(32);
+    expect(ks.u16()).toBe(23);
+    expect(ks.vec16()).toHaveLength(65);
+    expect(study.sessionId).toHaveLength(32);
+    // The 1.0.2 extensions first and in their order; with two key shares the hello is past 511 bytes: no padding.
+    expect(study.exts.map((e) => e.id)).toEqual([0, 11, 10, 35, 13, 5, 15, 43, 51, 45]);
+    // Without SNI it would be 503 bytes: padded to 512, the padding extension last.
+    expect(hello('study').exts.map((e) => e.id)).toEqual([11, 10, 35, 13, 5, 15, 43, 51, 45, 21]);
+    const groups = new ByteReader(study.exts.find((e) => e.id === 10)!.data, 'g').vec16();
+    expect(groups.readUInt16BE(0)).toBe(23);
+    expect(groups.readUInt16BE(groups.length - 2)).toBe(29);
+  });
+
+  it('RFC 7685 padding: a hello of 256-511 bytes is padded to 512 (never into the window), others are left alone', () => {
+    expect(paddingLength(255)).toBeUndefined();
+    expect(paddingLength(256)).toBe(252);
+    expect(paddingLength(507)).toBe(1);
+    expect(paddingLength(508)).toBe(1); // 4 would leave no room for the extension header: 513 bytes
+    expect(paddingLength(512)).toBeUndefined();
+    for (const name of ['study', 'compat']) {
+      for (const sni of [undefined, 'mx.example', 'a-rather-long-host-name.mail.some-university.example.ac.uk']) {
+        const p = resolveProfile(name);
+        const input = { random: Buffer.alloc(32), sessionId: Buffer.alloc(p.sessionIdLength), serverName: sni, alpn: [], keyShares: p.keyShares.map(generateKeyShare) };
+        const msg = buildClientHello(compileProfile(p), input);
+        const unpadded = buildClientHello(compileProfile({ ...p, extensions: p.extensions.filter((e) => e !== 'padding') }), input);
+        expect(msg.length, `${name} ${sni}`).toBe(unpadded.length >= 256 && unpadded.length < 512 ? 512 : unpadded.length);
+        expect(msg.length >= 256 && msg.length < 512, `${name} ${sni}`).toBe(false);
+      }
+    }
+    // Outside the window no padding extension is sent, even when the profile lists it.
+    const small = hello('tiny', { tiny: { extends: 'modern', extensions: ['supported_versions', 'key_share', 'padding'] } });
+    expect(small.exts.map((e) => e.id)).toEqual([43, 51]);
   });
 
   it('ssl3: version 3.0 and no extensions block at all', () => {

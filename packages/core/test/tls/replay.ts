@@ -8,6 +8,8 @@ import type { TlsInfo } from '../../src/record/tls-schema.js';
 export interface Flight {
   name: string;
   profile: string;
+  /** The profile as it was when the flight was recorded (built-ins change; the recorded ClientHello must not). */
+  profileDefinition?: Record<string, unknown>;
   profileOverrides?: Record<string, unknown>;
   serverName: string;
   clientRandom: string;
@@ -34,7 +36,9 @@ const shareCache = new Map<string, KeyShare>();
 
 /** A state machine set up exactly as when the flight was recorded (same ClientHello bytes). */
 export function replayMachine(f: Flight, observeOnly = false): ClientHandshake {
-  const profile = f.profileOverrides ? resolveProfile('x', { x: { extends: f.profile, ...f.profileOverrides } }) : resolveProfile(f.profile, {});
+  const profile = f.profileDefinition
+    ? resolveProfile('recorded', { recorded: { ...f.profileDefinition, ...f.profileOverrides } })
+    : f.profileOverrides ? resolveProfile('x', { x: { extends: f.profile, ...f.profileOverrides } }) : resolveProfile(f.profile, {});
   const hs = new ClientHandshake(profile, {
     serverName: f.serverName,
     observeOnly,
