@@ -34,8 +34,8 @@ function firstFlightSeen(tls: NonNullable<ProbeRecord['tls']>): boolean {
 export class CryptoAnalyzer implements Analyzer {
   private readonly groups = new Map<string, Group>();
   private readonly all = new CryptoCounts();
+  /** Every ip:port seen, and in which service-and-port groups it reached TLS (one map: a server is almost always in one). */
   private readonly servers = new ServerTally();
-  private readonly reached = new ServerTally();
   private records = 0;
   private internalErrors = 0;
 
@@ -49,9 +49,11 @@ export class CryptoAnalyzer implements Analyzer {
       return;
     }
     const key = serverKey(r.ip, r.port);
-    this.servers.add(key);
     const tls = r.tls;
-    if (!tlsReached(tls)) return;
+    if (!tlsReached(tls)) {
+      this.servers.add(key);
+      return;
+    }
     const gk = `${r.service}\t${r.port}`;
     let g = this.groups.get(gk);
     if (!g) {
@@ -65,7 +67,7 @@ export class CryptoAnalyzer implements Analyzer {
     g.c.addConnection(c, flight, stapled);
     this.all.addConnection(c, flight, stapled);
     // Per server: the first record of an ip:port (within its service and port) with TLS reached counts.
-    if (!this.reached.add(key, g.index)) return;
+    if (!this.servers.add(key, g.index)) return;
     g.c.addServer(tls, c);
     this.all.addServer(tls, c);
     if (!flight) return;
