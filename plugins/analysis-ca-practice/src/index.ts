@@ -9,6 +9,7 @@ import { serviceSettings, type PlainSettings } from './analysis/service-settings
 import type { VerdictSource } from './analysis/verdict-source.js';
 import { WorkerPool } from './analysis/worker-pool.js';
 import { SharedClassifier, CHAIN_CLASSIFIER } from './analysis/shared-classifier.js';
+import { PROFILES, type Profile } from './validate/profile-verdict.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -16,12 +17,18 @@ export { CaPracticeAnalyzer, type CaAnalyzerOptions } from './analysis/ca-analyz
 export { ChainService, type ChainEntry, type ServiceSettings } from './analysis/chain-service.js';
 export { VALIDITY_CLASSES, ERROR_CLASS, type ValidityClass, type ValidationError } from './validate/errors.js';
 export { PRACTICE_FLAGS, type PracticeFlag } from './practice/practice-flags.js';
+export { PROFILES, type Profile } from './validate/profile-verdict.js';
+export { X509_V_TEXT } from './openssl/verify-errors.js';
 export { loadTrustStore, type TrustStore } from './roots/trust-store.js';
 export { WorkerPool } from './analysis/worker-pool.js';
 export type { VerdictSource, SourceStats } from './analysis/verdict-source.js';
 
 const OptionsSchema = Type.Object(
   {
+    profile: Type.Union([Type.Literal('openssl'), Type.Literal('strict'), Type.Literal('webpki')], {
+      default: 'openssl',
+      description: "Which rules make a chain valid: openssl (what `openssl verify -auth_level 1 -purpose sslserver` says, the study's method; host names reported apart), strict (RFC 5280 and certificate profile rules, host names included) or webpki (strict plus weak digests and over-long leaf validity). --validity-profile overrides it.",
+    }),
     rootsFile: Type.Optional(Type.String({ description: "PEM bundle of trust anchors (default: Node's bundled Mozilla root store). --roots overrides it." })),
     maxValidityDays: Type.Integer({ minimum: 1, default: 1185, description: 'Leaf validity above this many days is flagged long-validity (default 39 months, the CA/B limit of the study period).' }),
     checkHostnames: Type.Boolean({ default: true, description: 'Check the leaf against the record\'s domain when it has one.' }),
@@ -45,8 +52,15 @@ function loadRoots(rootsFile: string | undefined): TrustStore {
   }
 }
 
-function settings(options: Opts, rootsFile: string | undefined): PlainSettings {
+function profileOf(options: Opts, param: unknown): Profile {
+  const p = param ?? options?.profile ?? 'openssl';
+  if (!(PROFILES as readonly unknown[]).includes(p)) throw new WildtlsError('WILDTLS_ERR_USAGE', `ca-practice: unknown validity profile "${String(p)}" (one of ${PROFILES.join(', ')})`);
+  return p as Profile;
+}
+
+function settings(options: Opts, rootsFile: string | undefined, profile: Profile): PlainSettings {
   return {
+    profile,
     rootsFile: rootsFile ?? options?.rootsFile,
     strictAnchors: options?.strictAnchors ?? false,
     maxIntermediates: options?.maxIntermediates ?? 8,
@@ -61,14 +75,15 @@ export default defineAnalysisPlugin<Opts>({
   id: 'ca-practice',
   version,
   api: '^1.1.0',
-  description: 'Validates each distinct certificate chain against the Mozilla root store (every error per chain: self-signed, expired, unknown issuer, missing intermediate, bad signature, host name, other) and flags CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, long validity), per service and port.',
+  description: "Validates each distinct certificate chain against the Mozilla root store as `openssl verify` would (the study's method; strict and webpki profiles on request): every error per chain (Fig. 4), OpenSSL's first error (Fig. 5), host names apart, CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, profile rules), servers with several chains, per service and port.",
   configSchema: OptionsSchema,
   register: ({ container, options }) => {
     // Registered at load so an analysis created before ours (reuse) finds it; configured in create().
-    container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(() => new ChainService(serviceSettings(settings(options, undefined)))) });
+    container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(() => new ChainService(serviceSettings(settings(options, undefined, profileOf(options, undefined))))) });
   },
   create: ({ options, params, container }) => {
-    const plain = settings(options, params.rootsFile);
+    const profile = profileOf(options, params.validityProfile);
+    const plain = settings(options, params.rootsFile, profile);
     const workers = options?.workers ?? (availableParallelism() > 1 ? 1 : 0);
     // Load the store on this thread first, so a bad --roots file fails here with a clear error, not in a worker.
     const store = loadRoots(plain.rootsFile);
@@ -76,6 +91,6 @@ export default defineAnalysisPlugin<Opts>({
     const service: VerdictSource = workers > 0 ? new WorkerPool(plain, workers) : new ChainService({ ...rest, store });
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
     if (shared instanceof SharedClassifier) shared.use(service);
-    return new CaPracticeAnalyzer({ version, service, at: params.at, checkHostnames: options?.checkHostnames ?? true });
+    return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true });
   },
 });
