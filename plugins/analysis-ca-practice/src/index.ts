@@ -30,7 +30,7 @@ const OptionsSchema = Type.Object(
       description: "Which rules make a chain valid: openssl (what `openssl verify -auth_level 1 -purpose sslserver` says, the study's method; host names reported apart), strict (RFC 5280 and certificate profile rules, host names included) or webpki (strict plus weak digests and over-long leaf validity). --validity-profile overrides it.",
     }),
     rootsFile: Type.Optional(Type.String({ description: "PEM bundle of trust anchors (default: Node's bundled Mozilla root store). --roots overrides it." })),
-    maxValidityDays: Type.Integer({ minimum: 1, default: 1185, description: 'Leaf validity above this many days is flagged long-validity (default 39 months, the CA/B limit of the study period).' }),
+    maxValidityDays: Type.Integer({ minimum: 1, default: 1185, description: 'Leaf validity above this many days is flagged long-validity, and is the error validity-too-long under the webpki profile (default 39 months, the CA/B limit of the study period).' }),
     checkHostnames: Type.Boolean({ default: true, description: 'Check the leaf against the record\'s domain when it has one.' }),
     useScanIntermediates: Type.Boolean({ default: true, description: 'Tell missing intermediates (completable from other chains in the scan) from unknown issuers.' }),
     strictAnchors: Type.Boolean({ default: false, description: 'Apply the extension profile rules (AKI form, SKI, critical basicConstraints) to trust anchors too; off by default because a few Mozilla roots break them.' }),
