@@ -29,7 +29,7 @@ export function timeValid(c: ParsedCertificate, t: number): boolean {
 function bestIssuer(candidates: readonly ParsedCertificate[], x: ParsedCertificate, t: number, skip?: (c: ParsedCertificate) => boolean): ParsedCertificate | undefined {
   let best: ParsedCertificate | undefined;
   for (const c of candidates) {
-    if (skip?.(c) || !likelyIssued(c, x)) continue;
+    if (!likelyIssued(c, x) || skip?.(c)) continue;
     if (timeValid(c, t)) return c;
     if (!best || c.notAfter > best.notAfter) best = c;
   }
