@@ -48,8 +48,14 @@ async function pkiChains(): Promise<CorpusChain[]> {
   const weak = await issue({ name: 'w.example.org', dns: ['w.example.org'], issuer: inter, rsaBits: 1024 });
   const rsaCa = await issue({ name: 'RSA Intermediate', ca: true, issuer: root, rsaBits: 2048 });
   const rsaLeaf = await issue({ name: 'h.example.org', dns: ['h.example.org'], issuer: rsaCa });
-  const long = await issue({ name: 'l.example.org', dns: ['l.example.org'], issuer: inter, notAfter: new Date(NOW + 3 * 365 * DAY) });
+  const longLived = await issue({ name: 'l.example.org', dns: ['l.example.org'], issuer: inter, notAfter: new Date(NOW + 3 * 365 * DAY) });
   const cn = await issue({ name: 'cn.example.org', dns: ['san.example.org'], issuer: inter });
+  // Hostile shapes: a chain longer than OpenSSL's depth limit, and a hundred look-alike issuers (same name, other keys) before the real one.
+  const long: Issued[] = [root];
+  for (let i = 0; i < 105; i++) long.unshift(await issue({ name: `Long CA ${i}`, ca: true, issuer: long[0] }));
+  const longLeaf = await issue({ name: 'long.example.org', dns: ['long.example.org'], issuer: long[0] });
+  const alikes: Issued[] = [];
+  for (let i = 0; i < 100; i++) alikes.push(await issue({ name: 'Test Intermediate', ca: true }));
   const r = (c: Issued) => c.der;
   const c = (id: string, chain: Issued[], at = NOW): CorpusChain => ({ id: `pki::${id}`, chain: chain.map(r), anchors: [root.der], at });
   return [
@@ -72,8 +78,10 @@ async function pkiChains(): Promise<CorpusChain[]> {
     c('rsa-2048', [rsaLeaf, rsaCa]),
     c('sha1-leaf', [await resign(rsaLeaf, rsaCa, 'sha1'), rsaCa]),
     c('md5-leaf', [await resign(rsaLeaf, rsaCa, 'md5'), rsaCa]),
-    c('long-validity', [long, inter]),
+    c('long-validity', [longLived, inter]),
     c('cn-not-in-san', [cn, inter]),
+    c('chain-of-106', [longLeaf, ...long.slice(0, -1)]),
+    c('look-alike-issuers', [leaf, ...alikes, inter]),
   ];
 }
 
