@@ -110,7 +110,7 @@ export class CaPracticeAnalyzer implements Analyzer {
     const hostnamesInClasses = this.o.profile !== 'openssl' && this.o.checkHostnames;
     const { tables, chains } = buildTables(groups, { hostnamesInClasses, checkHostnames: this.o.checkHostnames, entryOf: (id) => this.entries[id] });
     const notes = [
-      `Profile: ${this.o.profile}${this.o.profile === 'openssl' ? " (the study's method: valid means `openssl verify -auth_level 1 -purpose sslserver` against the trust anchors says OK; SHA-1 counts as 80 bits as at security level 1 before OpenSSL 3.0; no host name check)" : ''}.`,
+      `Profile: ${this.o.profile}${this.o.profile === 'openssl' ? " (the study's method: valid means `openssl verify -auth_level 1 -purpose sslserver` against the trust anchors says OK; SHA-1 counts as 80 bits, as OpenSSL 1.1 counted it; no host name check)" : ''}.`,
       `Trust anchors: ${st.anchorSource} (${st.anchors} certificates${st.rejectedAnchors ? `, ${st.rejectedAnchors} unparsable skipped` : ''}).`,
       `Validation time: ${this.o.at ? this.o.at.toISOString() : "each record's startedAt"}.`,
       "Per-server tables count each server (ip:port) once per service and port, by the first record that carried a certificate chain (completed handshake or not); shares are of those servers. Fig. 4's classes overlap (a chain can be expired and self-signed): its shares sum past 100%. Fig. 5 counts each server once, by OpenSSL's first error.",

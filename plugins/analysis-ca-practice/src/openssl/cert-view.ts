@@ -38,7 +38,7 @@ const SGC = ['2.16.840.1.113730.4.1', '1.3.6.1.4.1.311.10.3.3'];
 const NS_SSL_SERVER = 0x40;
 const NS_SSL_CA = 0x04;
 
-/** BN_security_bits as OpenSSL defined security levels (1.1.0): RSA and DSA of 1024 bits give 80 (level 1). */
+/** BN_security_bits as OpenSSL 1.1 counted them: RSA and DSA of 1024 bits give 80 (level 1); 3.0's formula differs only off these steps. */
 function rsaBits(n: number): number {
   return n >= 15360 ? 256 : n >= 7680 ? 192 : n >= 3072 ? 128 : n >= 2048 ? 112 : n >= 1024 ? 80 : 0;
 }
@@ -54,9 +54,8 @@ function keySecurityBits(c: ParsedCertificate): number {
 }
 
 /**
- * Security bits of a certificate's signature algorithm as security level 1
- * counted them when levels were introduced (OpenSSL 1.1: half the digest
- * size, so SHA-1 80 and MD5 64). OpenSSL 3.0 lowered SHA-1 to 63 bits, which
+ * Security bits of a certificate's signature algorithm as OpenSSL 1.1
+ * counted them (half the digest size, so SHA-1 80 and MD5 64). OpenSSL 3.0 lowered SHA-1 to 63 bits, which
  * rejects SHA-1 at level 1: a 2015 verdict must not (see the agreement list).
  */
 export function signatureSecurityBits(c: ParsedCertificate): number {

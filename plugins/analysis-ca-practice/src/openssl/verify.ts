@@ -106,7 +106,7 @@ function checkNames(chain: readonly ParsedCertificate[], out: OsslError[]): void
  * strength, the chain OpenSSL builds, then extensions and purpose, key and
  * digest strength, signatures and validity periods from the top down, and
  * name constraints, in OpenSSL's order. Security level 1 counts SHA-1 as
- * 80 bits, as when levels were introduced (see signatureSecurityBits).
+ * 80 bits, as OpenSSL 1.1 did (see signatureSecurityBits).
  */
 export function opensslVerify(input: OsslInput): OsslVerdict {
   const t = Math.floor(input.at / 1000);
