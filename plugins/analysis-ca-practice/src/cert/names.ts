@@ -14,6 +14,8 @@ export interface ParsedName {
   key: string;
   /** RDNs in order, each a set of attributes. */
   rdns: NameAttribute[][];
+  /** Each RDN's canonical form, in order (`key` joins them with commas, which a value may also hold). */
+  rdnKeys: string[];
 }
 
 export const OID_CN = '2.5.4.3';
@@ -46,7 +48,7 @@ export function parseName(buf: Uint8Array, name: Tlv): ParsedName {
     rdns.push(attrs);
     keys.push(parts.sort().join('+'));
   }
-  return { key: keys.join(','), rdns };
+  return { key: keys.join(','), rdns, rdnKeys: keys };
 }
 
 export function nameAttributes(n: ParsedName, oid: string): string[] {

@@ -5,6 +5,8 @@ import { X509_V } from './verify-errors.js';
 
 /** X509_VERIFY_PARAM's default depth (100): chains longer than depth + 1 fail with CERT_CHAIN_TOO_LONG. */
 export const DEFAULT_DEPTH = 100;
+/** Same-name candidates taken from the scan's pool per step: servers could fill it with look-alikes that every chain would scan. */
+const MAX_EXTRA_CANDIDATES = 64;
 
 export interface BuiltChain {
   /** Leaf first; the trust anchor last when `trusted`. */
@@ -77,7 +79,7 @@ export function buildChain(leaf: ParsedCertificate, sent: readonly ParsedCertifi
     }
     if (!searchUntrusted) break;
     // The scan's intermediates (when given) come after the certificates sent, as if appended to them.
-    const candidates = extra ? [...pool, ...extra.issuersOf(curr)] : pool;
+    const candidates = extra ? [...pool, ...extra.issuersOf(curr).slice(0, MAX_EXTRA_CANDIDATES)] : pool;
     const next = osslView(curr).selfSigned || num > maxDepth ? undefined : bestIssuer(candidates, curr, t, (c) => !(curr.selfIssued && num === 1) && chain.some((x) => x.fingerprint === c.fingerprint));
     if (!next) {
       searchUntrusted = false;

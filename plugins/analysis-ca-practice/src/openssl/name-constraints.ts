@@ -59,10 +59,11 @@ function ncIp(ip: Uint8Array, base: Uint8Array): number {
 
 /** nc_dn: the constraint's RDNs are a prefix of the name's (canonical forms). */
 function ncDn(name: ParsedName, base: ParsedName): number {
-  if (base.key === '') return OK;
-  const n = name.key.split(',');
-  const b = base.key.split(',');
-  return b.length <= n.length && b.every((r, i) => r === n[i]) ? OK : NO;
+  const n = name.rdnKeys;
+  const b = base.rdnKeys;
+  if (b.length > n.length) return NO;
+  for (let i = 0; i < b.length; i++) if (b[i] !== n[i]) return NO;
+  return OK;
 }
 
 /** nc_match over one kind: some permitted subtree of the kind must match (when there is one), no excluded one may. */
@@ -98,11 +99,30 @@ export function constraintPairs(cert: ParsedCertificate, nc: Constraints): numbe
   return (entries + count(cert.ext.san?.names)) * (count(nc.permitted) + count(nc.excluded));
 }
 
-/** cn2dnsid: a subject CN that looks like a host name (two or more LDH/underscore labels), else undefined. */
+/**
+ * cn2dnsid: a subject CN that looks like a host name (two or more labels of
+ * letters, digits, "_" and inner "-"), else undefined. One pass, as OpenSSL's
+ * loop (a regular expression here could backtrack quadratically on a long CN).
+ */
 export function cnAsDnsName(cn: string): string | undefined {
-  const s = cn.replace(/\0+$/, '');
-  if (s.includes('\0')) return undefined;
-  return /^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)+$/.test(s) ? s : undefined;
+  let end = cn.length;
+  while (end > 0 && cn.charCodeAt(end - 1) === 0) end--;
+  const s = cn.slice(0, end);
+  let dns = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_') continue;
+    // A dot or hyphen is never first or last; next to a dot there is no other dot or hyphen.
+    if (i > 0 && i < s.length - 1) {
+      if (c === '-') continue;
+      if (c === '.' && s[i + 1] !== '.' && s[i - 1] !== '-' && s[i + 1] !== '-') {
+        dns = true;
+        continue;
+      }
+    }
+    return undefined;
+  }
+  return dns ? s : undefined;
 }
 
 /**
