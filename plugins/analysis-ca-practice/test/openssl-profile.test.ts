@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { certificateChain } from '@wildtls/core/testing';
 import { ChainService, loadTrustStore, type Profile } from '@wildtls/analysis-ca-practice';
+import { cnAsDnsName } from '../src/openssl/name-constraints.js';
 import { NOW, issue, resign, type Issued } from './pki.js';
 
 /**
@@ -133,6 +134,18 @@ describe('the openssl profile (default)', () => {
       const v = svc.verdict([der.toString('base64'), inter.b64], NOW);
       expect(Array.isArray(v.errors)).toBe(true);
     }
+  });
+});
+
+describe('subject CNs OpenSSL treats as host names (cn2dnsid)', () => {
+  it('two or more labels of letters, digits, "_" and inner "-"; one pass over a hostile CN', () => {
+    expect(cnAsDnsName('mail.example.com')).toBe('mail.example.com');
+    expect(cnAsDnsName('_srv.example-1.org')).toBe('_srv.example-1.org');
+    expect(cnAsDnsName('localhost.\0\0'.slice(0, -2) + 'x\0')).toBe('localhost.x');
+    for (const no of ['localhost', 'a-.b', 'a.-b', 'a..b', '.a.b', 'a.b.', 'a b.c', 'Ünï.code', 'a.b\0c']) expect(cnAsDnsName(no), no).toBeUndefined();
+    // A quadratic matcher would not finish this; the loop is linear.
+    expect(cnAsDnsName(`${'a'.repeat(400_000)}-`)).toBeUndefined();
+    expect(cnAsDnsName(`${'a-'.repeat(200_000)}a.b`)).toBe(`${'a-'.repeat(200_000)}a.b`);
   });
 });
 
