@@ -29,8 +29,8 @@ export function eraChains(): CorpusChain[] {
     } else ossl('req', '-new', '-newkey', spec, '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
   };
   /** A root: self-signed; v1 when `ext` is empty. */
-  const root = (name: string, o: { days?: number; ext?: string } = {}): Made => {
-    key(name, 'rsa:2048');
+  const root = (name: string, o: { days?: number; ext?: string; key?: string } = {}): Made => {
+    key(name, o.key ?? 'rsa:2048');
     const ext = o.ext ?? 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n';
     const args = ['x509', '-req', '-in', `${name}.csr`, '-signkey', `${name}.key`, '-out', `${name}.crt`, '-days', String(o.days ?? 3650), '-sha256', '-set_serial', String(serial++)];
     if (ext) {
@@ -101,6 +101,8 @@ export function eraChains(): CorpusChain[] {
     c('any-eku-leaf', [issue('anyeku.era.example', inter, { ext: LEAF.replace('serverAuth', 'anyExtendedKeyUsage') }), inter]),
     c('expired-root', [issue('shortroot.era.example', shortInter, { ext: LEAF, days: 60 }), shortInter], [shortRoot], Date.now() + 20 * 86_400_000),
     c('intermediate-not-sent', [issue('nointer.era.example', inter, { ext: LEAF })]),
+    c('rsa-512-self-signed', [root('rsa512self.era.example', { key: 'rsa:512', ext: LEAF.replace('authorityKeyIdentifier=keyid\n', '') })]),
+    c('self-signed-leaf', [root('self.era.example', { ext: LEAF.replace('authorityKeyIdentifier=keyid\n', '') })]),
     c('untrusted-root-sent', [issue('other.era.example', v1Root, { ext: LEAF.replace('authorityKeyIdentifier=keyid\n', '') }), v1Root]),
   ];
 }

@@ -16,8 +16,10 @@ export interface OsslView {
   selfSigned: boolean;
   /** X509_check_ca: 0 not a CA, 1 basicConstraints cA, 3 v1 self-signed root, 4 keyUsage keyCertSign without basicConstraints, 5 Netscape CA type. */
   ca: number;
-  /** Security bits of the public key; 0 when OpenSSL could not use it. */
+  /** Security bits of the public key; 0 when it is too weak to count or OpenSSL could not use it. */
   keyBits: number;
+  /** The key parses (OpenSSL's X509_get0_pubkey would succeed), judged from its DER. */
+  keyLoads: boolean;
 }
 
 /** X509_supported_extension (OpenSSL 3.0): critical extensions the verifier processes; any other critical one rejects. */
@@ -120,8 +122,10 @@ export function osslView(c: ParsedCertificate): OsslView {
     e.nsCertType === -1 ||
     // An empty keyUsage (no bit set) is invalid since OpenSSL 3.0 (RFC 5280 4.2.1.3).
     e.keyUsage?.bits === 0;
-  const selfSigned = c.selfIssued && akidMatches(c, c) && signatureFitsKey(c, c);
-  v = { invalid, unhandledCritical: e.critical.some((o) => !SUPPORTED_CRITICAL.has(o)), selfSigned, ca: 0, keyBits: keySecurityBits(c) };
+  const { type, bits } = c.key;
+  const keyLoads = type === 'ed25519' || type === 'ed448' || (type !== 'other' && (bits !== undefined || c.ecExplicitParams));
+  const selfSigned = c.selfIssued && akidMatches(c, c) && signatureFitsKey(c, c) && keyLoads;
+  v = { invalid, unhandledCritical: e.critical.some((o) => !SUPPORTED_CRITICAL.has(o)), selfSigned, ca: 0, keyBits: keySecurityBits(c), keyLoads };
   v.ca = checkCa(c, v);
   views.set(c, v);
   return v;
@@ -156,10 +160,17 @@ export function sslServerPurpose(c: ParsedCertificate, asCa: boolean): 'extended
   return undefined;
 }
 
-/** ossl_x509_likely_issued: names, validity of both, authority key identifier, signature algorithm against the issuer's key. */
-export function likelyIssued(issuer: ParsedCertificate, child: ParsedCertificate): boolean {
+/**
+ * ossl_x509_likely_issued: names, validity of both, authority key
+ * identifier, signature algorithm against the issuer's key, and a key that
+ * loads. `importKey: false` (a certificate against itself, whose own
+ * signature is never checked) judges the key from its DER instead of
+ * importing it: self-signed leaves, the commonest invalid chain, stay cheap.
+ */
+export function likelyIssued(issuer: ParsedCertificate, child: ParsedCertificate, importKey = true): boolean {
   if (issuer.subject.key !== child.issuer.key) return false;
   if (osslView(issuer).invalid || osslView(child).invalid) return false;
   if (!akidMatches(issuer, child)) return false;
-  return signatureFitsKey(issuer, child) && issuer.publicKey() !== undefined;
+  if (!signatureFitsKey(issuer, child)) return false;
+  return importKey ? issuer.publicKey() !== undefined : osslView(issuer).keyLoads;
 }

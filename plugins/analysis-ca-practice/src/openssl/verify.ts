@@ -63,7 +63,7 @@ function internalVerify(chain: readonly ParsedCertificate[], t: number, out: Oss
   let n = chain.length - 1;
   let xi = chain[n]!;
   let xs = xi;
-  if (!likelyIssued(xi, xi)) {
+  if (!likelyIssued(xi, xi, false)) {
     // The top is not self-issued (no trusted chain): its own signature and dates go unchecked.
     if (n > 0) xs = chain[--n]!;
     else out.push(osslError(X509_V.UNABLE_TO_VERIFY_LEAF_SIGNATURE, 0));
