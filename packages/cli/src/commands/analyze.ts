@@ -11,6 +11,7 @@ export default class Analyze extends WildtlsCommand {
     '<%= config.bin %> analyze results.jsonl',
     '<%= config.bin %> analyze day1.jsonl.gz day2.jsonl.gz --analysis sasl --format markdown',
     '<%= config.bin %> analyze results.jsonl --analysis ca-practice --at 2016-01-01T00:00:00Z --roots mozilla-2016.pem',
+    '<%= config.bin %> analyze results.jsonl --analysis ca-practice --validity-profile strict',
     '<%= config.bin %> analyze results.jsonl --format json > reports.json',
   ];
 
@@ -26,6 +27,7 @@ export default class Analyze extends WildtlsCommand {
     output: Flags.string({ char: 'o', description: 'Write the reports to this file instead of stdout.' }),
     at: Flags.string({ description: 'Evaluate certificate validity at this ISO time instead of each record\'s scan time.' }),
     roots: Flags.string({ description: 'PEM bundle of trust anchors (default: Node\'s bundled Mozilla store).' }),
+    'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid (ca-practice): openssl (default, what `openssl verify` says), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
   };
 
   async run(): Promise<void> {
@@ -44,7 +46,7 @@ export default class Analyze extends WildtlsCommand {
         options: (setup.config.options as Record<string, unknown>)[id],
         logger: setup.logger.child({ analysis: id }),
         container,
-        params: { at, rootsFile: flags.roots },
+        params: { at, rootsFile: flags.roots, validityProfile: flags['validity-profile'] },
       }));
     }
     if (analyzers.length === 0) throw new WildtlsError('WILDTLS_ERR_USAGE', 'no analysis plugin is loaded; add one to the plugins list');
