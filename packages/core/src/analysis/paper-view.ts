@@ -25,7 +25,7 @@ export interface PaperView {
   unmarked: string[];
 }
 
-export const MISSING_TEXT = 'not in these reports (its analysis was not run, or its table does not apply to this data, e.g. a passive-only table over an active scan)';
+export const MISSING_TEXT = 'not in these reports (no analysis that ran reproduces it, or it does not apply to this data, e.g. a passive-only table over an active scan)';
 
 interface Placed {
   report: number;
