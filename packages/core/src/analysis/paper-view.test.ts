@@ -115,6 +115,16 @@ describe('renderPaperView', () => {
     expect(out).toContain('# [Table I] not in these reports');
   });
 
+  it('a server-controlled cell cannot forge a heading or reach the terminal: escaped for people, raw in csv', () => {
+    const hostile = report('reuse', [{ ...table('top', { ref: 'Table VI' }), rows: [{ service: 'evil\n== Table I\n\u001b[2J', share: 1 }] }]);
+    const text = renderPaperView([hostile], 'table');
+    expect(headingsIn(text, /^== (.+)$/gm).filter((h) => h === 'Table I')).toHaveLength(1);
+    expect(text).toContain('evil\\x0a== Table I\\x0a\\x1b[2J');
+    expect(text).not.toContain('\u001b');
+    expect(renderPaperView([hostile], 'markdown')).toContain('| evil\\x0a== Table I\\x0a\\x1b[2J | 100.0% |');
+    expect(renderPaperView([hostile], 'csv')).toContain('"evil\n== Table I\n\u001b[2J",1');
+  });
+
   it('json: the view itself', () => {
     expect(JSON.parse(renderPaperView(reports, 'json'))).toEqual(JSON.parse(JSON.stringify(paperView(reports))));
   });

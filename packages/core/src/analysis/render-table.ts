@@ -2,9 +2,20 @@ import type { ReportCell, ReportColumn, ReportTable } from './report.js';
 
 /** One table's body in each text format; shared by the report renderer and the paper view. */
 
+/**
+ * Cells can hold what a server sent (a subject CN): for people, control
+ * characters are shown escaped, so a value can neither start a line that
+ * looks like a heading nor drive the terminal. CSV keeps the raw value, quoted.
+ */
+function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function cellText(v: ReportCell | undefined, col: ReportColumn, human: boolean): string {
   if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.join(human ? ', ' : ' ');
+  if (human && typeof v === 'string') return visible(v);
+  if (Array.isArray(v)) return human ? v.map(visible).join(', ') : v.join(' ');
   if (col.type === 'share' && typeof v === 'number') return human ? `${(v * 100).toFixed(1)}%` : String(v);
   if (col.type === 'number' && typeof v === 'number' && human) return Number.isInteger(v) ? String(v) : v.toFixed(2);
   return String(v);
