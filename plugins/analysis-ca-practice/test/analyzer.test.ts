@@ -72,6 +72,7 @@ describe('ca-practice analyzer', () => {
     expect(report.totals).toMatchObject({ records: 7, servers: 6, chains: 4, internalErrors: 0 });
     const validity = table(report, 'validity');
     expect(validity.title).toMatch(/^Fig\. 4/);
+    expect(validity.paper).toEqual({ ref: 'Fig. 4' });
     expect(validity.countingRule).toBe('per-server');
     expect(validity.columns.map((c) => c.key)).not.toContain('hostname-mismatch');
     expect(validity.rows.find((r) => r.service === 'smtp')).toMatchObject({ port: 25, servers: 4, valid: 0.5, 'self-signed': 0.25, 'missing-intermediate': 0.25, expired: 0 });
@@ -80,6 +81,13 @@ describe('ca-practice analyzer', () => {
     expect(table(report, 'hostnames').rows.find((r) => r.service === 'smtp')).toMatchObject({ servers: 4, named: 1, mismatched: 1, share: 1 });
     const exclusive = table(report, 'validity-exclusive');
     expect(exclusive.title).not.toMatch(/^Fig\./);
+    // Only the study's figures and text statistics carry a paper ref.
+    expect(report.tables.filter((t) => t.paper).map((t) => [t.id, t.paper])).toEqual([
+      ['validity', { ref: 'Fig. 4' }],
+      ['primary-error', { ref: 'Fig. 5' }],
+      ['leaf-issued-by-root', { ref: 'Text: certificate chains', order: 1 }],
+      ['multi-chain', { ref: 'Text: certificate chains', order: 2 }],
+    ]);
     const smtp = exclusive.rows.find((r) => r.service === 'smtp')!;
     expect(exclusive.columns.filter((c) => c.type === 'share').reduce((s, c) => s + (smtp[c.key] as number), 0)).toBeCloseTo(1, 10);
     expect(table(report, 'practice').rows.find((r) => r.service === 'imaps')).toMatchObject({ 'root-sent': 1, 'out-of-order': 0 });
@@ -102,18 +110,22 @@ describe('ca-practice analyzer', () => {
     ]);
     const t = table(report, 'primary-error');
     expect(t.title).toMatch(/^Fig\. 5/);
+    expect(t.paper).toEqual({ ref: 'Fig. 5' });
     const rows = t.rows.map((r) => [r.code, r.servers, r.of, r.share]);
     // 0: verified; 18: depth zero self-signed; 20: unable to get local issuer certificate (what OpenSSL says for a missing intermediate).
     expect(rows).toEqual([[0, 2, 4, 0.5], [18, 1, 4, 0.25], [20, 1, 4, 0.25]]);
     expect(t.rows.find((r) => r.code === 20)!.error).toBe('unable to get local issuer certificate');
   });
 
-  it('strict profile: today\'s rules, host name mismatches counted in Fig. 4', async () => {
+  it('strict profile: today\'s rules, host name mismatches counted in the validity table, which is then not the study\'s Fig. 4', async () => {
     const [l0, , , ss] = leaves as [Issued, Issued, Issued, Issued];
     const records = [rec('127.0.0.1', 25, 'smtp', [l0, inter]), rec('127.0.0.2', 25, 'smtp', [l0, inter], 'wrong.example.net'), rec('127.0.0.3', 25, 'smtp', [ss])];
     for (const report of [await run(records, {}, { validityProfile: 'strict' }), await run(records, { profile: 'strict' })]) {
       expect(table(report, 'validity').rows[0]).toMatchObject({ servers: 3, valid: 1 / 3, 'hostname-mismatch': 1 / 3, 'self-signed': 1 / 3 });
       expect(report.notes?.[0]).toMatch(/^Profile: strict/);
+      // Fig. 5 is OpenSSL's verdict under any profile; validity and the text statistics are the profile's, not the study's.
+      expect(report.tables.filter((t) => t.paper).map((t) => t.id)).toEqual(['primary-error']);
+      expect(table(report, 'validity').title).toMatch(/^Certificate validity under the strict profile .*\(beyond the study/);
     }
     await expect(run(records, {}, { validityProfile: 'lenient' })).rejects.toThrow(/unknown validity profile "lenient"/);
   });

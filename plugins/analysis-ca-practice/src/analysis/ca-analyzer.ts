@@ -108,12 +108,12 @@ export class CaPracticeAnalyzer implements Analyzer {
     const st = await this.o.service.stats();
     const groups = [...this.groups.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
     const hostnamesInClasses = this.o.profile !== 'openssl' && this.o.checkHostnames;
-    const { tables, chains } = buildTables(groups, { hostnamesInClasses, checkHostnames: this.o.checkHostnames, entryOf: (id) => this.entries[id] });
+    const { tables, chains } = buildTables(groups, { profile: this.o.profile, hostnamesInClasses, checkHostnames: this.o.checkHostnames, entryOf: (id) => this.entries[id] });
     const notes = [
       `Profile: ${this.o.profile}${this.o.profile === 'openssl' ? " (the study's method: valid means `openssl verify -auth_level 1 -purpose sslserver` against the trust anchors says OK; SHA-1 counts as 80 bits, as OpenSSL 1.1 counted it; no host name check)" : ''}.`,
       `Trust anchors: ${st.anchorSource} (${st.anchors} certificates${st.rejectedAnchors ? `, ${st.rejectedAnchors} unparsable skipped` : ''}).`,
       `Validation time: ${this.o.at ? this.o.at.toISOString() : "each record's startedAt"}.`,
-      "Per-server tables count each server (ip:port) once per service and port, by the first record that carried a certificate chain (completed handshake or not); shares are of those servers. Fig. 4's classes overlap (a chain can be expired and self-signed): its shares sum past 100%. Fig. 5 counts each server once, by OpenSSL's first error.",
+      "Per-server tables count each server (ip:port) once per service and port, by the first record that carried a certificate chain (completed handshake or not); shares are of those servers. The validity table's classes (Fig. 4 under the openssl profile) overlap (a chain can be expired and self-signed): its shares sum past 100%. Fig. 5 counts each server once, by OpenSSL's first error.",
       this.o.checkHostnames
         ? `Host names are checked only for records that carry a domain, against subjectAltName dNSName/iPAddress entries (no subject CN fallback)${hostnamesInClasses ? ', and counted as the class hostname-mismatch' : '; under the openssl profile they are not a validity class, see the hostnames table'}.`
         : 'Host name checks are off (checkHostnames: false).',

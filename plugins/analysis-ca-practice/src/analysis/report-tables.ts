@@ -14,6 +14,9 @@ export interface TableOptions extends ValidityOptions {
 
 const valid = (e: ChainEntry) => e.errors.length === 0;
 
+/** The paper view's section for the study's text statistics on certificate chains. */
+const TEXT_REF = 'Text: certificate chains';
+
 /** The report's tables: validity (Figs. 4 and 5, host names, errors), CA practice, servers with several chains, per distinct chain. */
 export function buildTables(groups: Group[], o: TableOptions): { tables: ReportTable[]; chains: number } {
   const tables = validityTables(groups, o);
@@ -24,8 +27,10 @@ export function buildTables(groups: Group[], o: TableOptions): { tables: ReportT
     columns: [...keyCols, ...shareColumns(PRACTICE_FLAGS, PRACTICE_FLAG_TITLES)],
     rows: countRows(groups, PRACTICE_FLAGS, (e) => e.flags),
   });
-  tables.push(leafByRootTable(groups));
-  tables.push(multiChainTable(groups, o.entryOf));
+  // Two statistics the study states in its text; validity in them is the profile's, so they are the study's under openssl only.
+  const text = (order: number) => (o.profile === 'openssl' ? { paper: { ref: TEXT_REF, order } } : {});
+  tables.push({ ...leafByRootTable(groups), ...text(1) });
+  tables.push({ ...multiChainTable(groups, o.entryOf), ...text(2) });
 
   // Per distinct chain (host names are per record, so not here).
   const distinct = new Map<string, ChainEntry>();

@@ -17,6 +17,8 @@ export const CLASS_TITLES: Record<ValidityClass, string> = {
 };
 
 export interface ValidityOptions {
+  /** The profile validity is judged under; only `openssl` is the study's method, so only then are Fig. 4 and the text statistics marked as the study's. */
+  profile: string;
   /** Count host name mismatches as a validity class (strict and webpki profiles). */
   hostnamesInClasses: boolean;
   checkHostnames: boolean;
@@ -26,10 +28,14 @@ export interface ValidityOptions {
 export function validityTables(groups: Group[], o: ValidityOptions): ReportTable[] {
   const classes = o.hostnamesInClasses ? VALIDITY_CLASSES : VALIDITY_CLASSES.filter((c) => c !== 'hostname-mismatch');
   const of = (e: Parameters<typeof ChainService.classes>[0], m: boolean) => ChainService.classes(e, o.hostnamesInClasses && m);
+  const study = o.profile === 'openssl';
   const tables: ReportTable[] = [
     {
       id: 'validity',
-      title: "Fig. 4: certificate validity by service and port: every class a server's chain is in (overlapping, shares of servers with a chain sum past 100%)",
+      title: study
+        ? "Fig. 4: certificate validity by service and port: every class a server's chain is in (overlapping, shares of servers with a chain sum past 100%)"
+        : `Certificate validity under the ${o.profile} profile by service and port (beyond the study: Fig. 4 is the openssl profile's): every class a server's chain is in (overlapping, shares of servers with a chain sum past 100%)`,
+      ...(study ? { paper: { ref: 'Fig. 4' } } : {}),
       countingRule: 'per-server',
       columns: [...keyCols, ...shareColumns(classes, CLASS_TITLES)],
       rows: countRows(groups, classes, of),
@@ -68,7 +74,9 @@ function primaryErrorTable(groups: Group[]): ReportTable {
   if (groups.length > 1) emit('all', null, total, all);
   return {
     id: 'primary-error',
-    title: 'Fig. 5: the error `openssl verify` reports first for each server\'s chain, by service and port (exclusive; code 0: the chain verifies)',
+    title: 'Fig. 5: the error `openssl verify` reports first for each server\'s chain, by service and port (exclusive: shares of the servers with a chain; code 0: the chain verifies)',
+    // Whatever the profile: every verdict carries OpenSSL's first error.
+    paper: { ref: 'Fig. 5' },
     countingRule: 'per-server',
     columns: [
       { key: 'service', title: 'Service', type: 'string' },
@@ -99,7 +107,7 @@ function hostnameTable(groups: Group[], inClasses: boolean): ReportTable {
   );
   return {
     id: 'hostnames',
-    title: `Host name mismatch by service and port: servers whose record named a domain the leaf's SAN entries do not cover${inClasses ? ' (also counted in Fig. 4 under this profile)' : ' (not part of validity under the openssl profile)'}`,
+    title: `Host name mismatch by service and port: servers whose record named a domain the leaf's SAN entries do not cover${inClasses ? ' (also counted in the validity table under this profile)' : ' (not part of validity under the openssl profile)'}`,
     countingRule: 'per-server',
     columns: [
       ...keyCols,
