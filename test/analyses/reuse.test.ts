@@ -66,6 +66,37 @@ describe('reuse analysis on synthetic results', () => {
     expect(rows[0]!.services).toEqual(['imap', 'smtp']);
   });
 
+  it('Table VI: the heavily reused certificates lead the overall ranking and their protocols\' with their whole subject DN', () => {
+    expect(table(report, 'most-reused-all').rows.slice(0, 5).map((r) => [r.ips, r.subject, r.class])).toEqual([
+      [900, 'O=Plesk,CN=localhost.localdomain', 'self-signed'],
+      [700, 'O=Hoster Example Ltd,CN=*.mail.hoster.example', 'invalid'],
+      [500, 'O=Parallels,CN=mailserver', 'self-signed'],
+      [400, 'O=Expired Example,CN=mx.expired.example', 'invalid'],
+      [300, 'CN=ubuntu', 'self-signed'],
+    ]);
+    const first = Object.fromEntries(table(report, 'most-reused').rows.filter((r) => r.rank === 1).map((r) => [r.service, [r.ips, r.subject]]));
+    expect(first).toMatchObject({ smtp: [900, 'O=Plesk,CN=localhost.localdomain'], imaps: [500, 'O=Parallels,CN=mailserver'], submission: [400, 'O=Expired Example,CN=mx.expired.example'], 'xmpp-client': [300, 'CN=ubuntu'] });
+  });
+
+  it('Fig. 6a-c and 7: per port, the share of certificates (keys) on X or more IPs is the tail of the truth\'s histogram', () => {
+    const d = s.truth.reuse.distributions;
+    const check = (id: string, truth: Record<string, Record<string, number>>) => {
+      const rows = table(report, id).rows;
+      for (const [svc, hist] of Object.entries(truth)) {
+        const n = Object.values(hist).reduce((a, b) => a + b, 0);
+        const xs = Object.keys(hist).map(Number).sort((a, b) => a - b);
+        const mine = rows.filter((r) => r.service === svc);
+        expect(mine.map((r) => [r.ips, r.items]), `${id} ${svc}`).toEqual(xs.map((x) => [x, xs.filter((y) => y >= x).reduce((a, y) => a + hist[String(y)]!, 0)]));
+        for (const r of mine) expect(r.share).toBe((r.items as number) / n);
+        expect(mine.every((r) => r.port === (svc === 'all' ? null : mine[0]!.port))).toBe(true);
+      }
+    };
+    check('ccdf-certificates-all', d.all);
+    check('ccdf-certificates-valid', d.valid);
+    check('ccdf-certificates-self-signed', d['self-signed']);
+    check('ccdf-keys', s.truth.reuse.keyDistribution);
+  });
+
   it('uses the classifier registered by the validation plugin when there is one', async () => {
     const c = root.createChildContainer();
     const calls: number[] = [];

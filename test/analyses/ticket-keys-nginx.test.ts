@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReuseAnalyzer } from '@wildtls/analysis-reuse';
 import type { ProbeRecord, TlsInfo } from '@wildtls/core';
-import { haveBinary, removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { requireBinary } from '../harness/require-binary.js';
 import { nginxConf } from '../harness/nginx-conf.js';
 import { makePki, type TestPki } from '../tls-engine/pki.js';
 import { handshakeAndTalk } from '../tls-engine/peer.js';
@@ -18,7 +19,7 @@ const HOSTS = ['127.0.24.1', '127.0.24.2', '127.0.24.3'];
  * engine records each ticket's key name (the key file's first 16 bytes), and
  * the reuse analysis finds one key on two IPs and one on one.
  */
-describe.runIf(haveBinary(NGINX))('session-ticket keys: nginx sharing a ticket key across IPs', () => {
+describe.runIf(requireBinary(NGINX, 'nginx'))('session-ticket keys: nginx sharing a ticket key across IPs', () => {
   let pki: TestPki;
   let daemon: Daemon | undefined;
   const keyFiles = [randomBytes(80), randomBytes(80)];

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate, type TestCertificate } from '@wildtls/core/testing';
-import { haveBinary, removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { DAEMONS, requireBinary } from '../harness/require-binary.js';
 import { runCli } from '../cli/run-cli.js';
 import { EXAMPLES, NPM, applyExample, freePort, linkDevDependencies, listFiles, ok, readJson, run } from './plugin-workspace.js';
 
@@ -15,7 +16,7 @@ import { EXAMPLES, NPM, applyExample, freePort, linkDevDependencies, listFiles, 
  * the YAML config.
  */
 
-const VSFTPD = '/usr/sbin/vsftpd';
+const VSFTPD = DAEMONS.vsftpd.path;
 const EXAMPLE = join(EXAMPLES, 'protocol-ftp');
 const FEATURES = ['AUTH TLS', 'EPRT', 'MDTM', 'PBSZ', 'PROT', 'REST STREAM', 'SIZE', 'TVFS'];
 
@@ -54,8 +55,10 @@ async function startVsftpd(name: string, tls: boolean): Promise<number> {
   return port;
 }
 
+const ready = requireBinary(VSFTPD, DAEMONS.vsftpd.pkg);
+
 beforeAll(async () => {
-  if (!haveBinary(VSFTPD)) throw new Error(`${VSFTPD} missing: apt-get install vsftpd`);
+  if (!ready) return;
   work = tempDir('authoring-ftp');
   pluginDir = join(work, 'wildtls-protocol-ftp');
   cert = await selfSignedCertificate({ commonName: 'ftp.wildtls.test' });
@@ -68,7 +71,7 @@ afterAll(async () => {
   if (work) removeDir(work);
 });
 
-describe('a protocol plugin built from the template (FTP AUTH TLS)', () => {
+describe.runIf(ready)('a protocol plugin built from the template (FTP AUTH TLS)', () => {
   it('is scaffolded by `wildtls plugins new` with the structure of the finished example', async () => {
     const r = await runCli(['plugins', 'new', 'protocol', 'ftp', '--port', '21', '--dir', pluginDir], { cwd: work });
     expect(r.stderr).toBe('');

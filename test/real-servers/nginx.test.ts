@@ -3,7 +3,7 @@ import { type ProbeRecord } from '@wildtls/core';
 import { certificateChain, runDialogAgainst, type TestChain } from '@wildtls/core/testing';
 import https from '@wildtls/protocol-https';
 import { ENGINES, expectChainSent, valid } from '../harness/real-server-checks.js';
-import { haveBinary } from '../harness/daemon.js';
+import { requireBinary } from '../harness/require-binary.js';
 import { NGINX, startNginx, type NginxInstance, type NginxSite } from './nginx/start-nginx.js';
 
 /*
@@ -21,8 +21,10 @@ const TLS13: NginxSite = { ip: '127.0.14.2', port: 8443, serverName: NAME, proto
 let chain: TestChain;
 let nginx: NginxInstance;
 
+const ready = requireBinary(NGINX, 'nginx');
+
 beforeAll(async () => {
-  if (!haveBinary(NGINX)) throw new Error(`${NGINX} missing: apt-get install nginx-light (or nginx)`);
+  if (!ready) return;
   chain = await certificateChain({ leafName: NAME });
   const certChainPem = [chain.leaf.certPem, chain.intermediate.certPem].map((p) => p.trim() + '\n').join('');
   nginx = await startNginx(certChainPem, chain.leaf.keyPem, [TLS12, TLS13]);
@@ -35,7 +37,7 @@ afterAll(async () => {
 
 const expectChain = (r: ProbeRecord): void => expectChainSent(r, chain);
 
-describe.each(ENGINES)('nginx 1.22 with the %s engine', (_name, engine) => {
+describe.runIf(ready).each(ENGINES)('nginx 1.22 with the %s engine', (_name, engine) => {
   const run = (site: NginxSite, domain?: string) =>
     runDialogAgainst({ host: site.ip, port: site.port, spec, protocolId: 'https', ...(domain ? { domain } : {}), engine: engine(), readTimeoutMs: 4000 }).then(valid);
 

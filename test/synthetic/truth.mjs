@@ -63,7 +63,9 @@ export class TruthCounter {
       if (r.tls.ocspStapled) cr.stapled++;
     }
     if (r.capabilities || r.sasl) {
-      const sa = (this.sasl[g] ??= { servers: 0, withSasl: 0, mechanisms: {}, combinations: {}, plaintextOnly: 0, plaintextFirst: 0, beforeTlsAny: 0, beforeTlsPlaintext: 0, imapCapsBefore: 0, loginDisabled: 0 });
+      // As the study's tables: mechanisms after TLS among servers that reported capabilities after TLS (Tables
+      // VIII-XI, never the before-TLS list), and before STARTTLS among all servers that listed capabilities then (XII-XIII).
+      const sa = (this.sasl[g] ??= { servers: 0, afterTls: 0, withSasl: 0, mechanisms: {}, combinations: {}, plaintextOnly: 0, plaintextFirst: 0, beforeTls: 0, withSaslBefore: 0, beforeMechanisms: {}, beforeTlsPlaintext: 0, imapCapsBefore: 0, loginDisabled: 0 });
       sa.servers++;
       const before = r.sasl?.beforeTls ?? [];
       const after = r.sasl?.afterTls ?? [];
@@ -71,15 +73,21 @@ export class TruthCounter {
         sa.imapCapsBefore++;
         if (r.capabilities.beforeTls.includes('LOGINDISABLED')) sa.loginDisabled++;
       }
-      const offered = after.length ? after : before;
-      if (offered.length) {
-        sa.withSasl++;
-        for (const m of offered) inc(sa.mechanisms, m);
-        inc(sa.combinations, offered.join(' '));
-        if (offered.every((m) => PLAINTEXT.has(m))) sa.plaintextOnly++;
-        if (PLAINTEXT.has(offered[0])) sa.plaintextFirst++;
+      if (r.capabilities?.afterTls || r.sasl?.afterTls) {
+        sa.afterTls++;
+        if (after.length) {
+          sa.withSasl++;
+          for (const m of after) inc(sa.mechanisms, m);
+          inc(sa.combinations, after.join(' '));
+          if (after.every((m) => PLAINTEXT.has(m))) sa.plaintextOnly++;
+          if (PLAINTEXT.has(after[0])) sa.plaintextFirst++;
+        }
+      }
+      if (r.capabilities?.beforeTls || r.sasl?.beforeTls) {
+        sa.beforeTls++;
         if (before.length) {
-          sa.beforeTlsAny++;
+          sa.withSaslBefore++;
+          for (const m of before) inc(sa.beforeMechanisms, m);
           if (before.some((m) => PLAINTEXT.has(m))) sa.beforeTlsPlaintext++;
         }
       }

@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveBinary, removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { requireBinary } from '../harness/require-binary.js';
 import { nginxConf } from '../harness/nginx-conf.js';
 import { makePki, type TestPki } from './pki.js';
 import { handshakeAndTalk } from './peer.js';
@@ -84,7 +85,7 @@ describe('interop: node tls.Server', () => {
 
 const NGINX = '/usr/sbin/nginx';
 
-describe.runIf(haveBinary(NGINX))('interop: nginx', () => {
+describe.runIf(requireBinary(NGINX, 'nginx'))('interop: nginx', () => {
   let pki: TestPki;
   let daemon: Daemon | undefined;
   beforeAll(async () => {

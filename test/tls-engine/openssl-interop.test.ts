@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeStapledOcsp } from '@wildtls/analysis-crypto';
-import { haveBinary, removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { requireBinary } from '../harness/require-binary.js';
 import { makePki, type TestPki } from './pki.js';
 import { handshakeAndTalk } from './peer.js';
 
@@ -46,7 +47,7 @@ const cells: Cell[] = [
 
 const OPENSSL = '/usr/bin/openssl';
 
-describe.runIf(haveBinary(OPENSSL))('interop: openssl s_server', () => {
+describe.runIf(requireBinary(OPENSSL, 'openssl'))('interop: openssl s_server', () => {
   let pki: TestPki;
   const daemons: Daemon[] = [];
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import type { PlainSettings } from './analysis/service-settings.js';
 import type { VerdictSource } from './analysis/verdict-source.js';
 import { WorkerPool } from './analysis/worker-pool.js';
 import { SharedClassifier, CHAIN_CLASSIFIER, type ChainClassifier } from './analysis/shared-classifier.js';
+import { PROFILES, type Profile } from './validate/profile-verdict.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -16,6 +17,8 @@ export { CaPracticeAnalyzer, type CaAnalyzerOptions } from './analysis/ca-analyz
 export { ChainService, type ChainEntry, type ServiceSettings } from './analysis/chain-service.js';
 export { VALIDITY_CLASSES, ERROR_CLASS, type ValidityClass, type ValidationError } from './validate/errors.js';
 export { PRACTICE_FLAGS, type PracticeFlag } from './practice/practice-flags.js';
+export { PROFILES, type Profile } from './validate/profile-verdict.js';
+export { X509_V_TEXT } from './openssl/verify-errors.js';
 export { loadTrustStore, type TrustStore } from './roots/trust-store.js';
 export { WorkerPool } from './analysis/worker-pool.js';
 export type { VerdictSource, SourceStats } from './analysis/verdict-source.js';
@@ -23,8 +26,12 @@ export { CHAIN_CLASSIFIER, SharedClassifier, chainClassOf, type ChainClass, type
 
 const OptionsSchema = Type.Object(
   {
+    profile: Type.Union([Type.Literal('openssl'), Type.Literal('strict'), Type.Literal('webpki')], {
+      default: 'openssl',
+      description: "Which rules make a chain valid: openssl (what `openssl verify -auth_level 1 -purpose sslserver` says, the study's method; host names reported apart), strict (RFC 5280 and certificate profile rules, host names included) or webpki (strict plus weak digests and over-long leaf validity). --validity-profile overrides it.",
+    }),
     rootsFile: Type.Optional(Type.String({ description: "PEM bundle of trust anchors (default: Node's bundled Mozilla root store). --roots overrides it." })),
-    maxValidityDays: Type.Integer({ minimum: 1, default: 1185, description: 'Leaf validity above this many days is flagged long-validity (default 39 months, the CA/B limit of the study period).' }),
+    maxValidityDays: Type.Integer({ minimum: 1, default: 1185, description: 'Leaf validity above this many days is flagged long-validity, and is the error validity-too-long under the webpki profile (default 39 months, the CA/B limit of the study period).' }),
     checkHostnames: Type.Boolean({ default: true, description: 'Check the leaf against the record\'s domain when it has one.' }),
     useScanIntermediates: Type.Boolean({ default: true, description: 'Tell missing intermediates (completable from other chains in the scan) from unknown issuers.' }),
     strictAnchors: Type.Boolean({ default: false, description: 'Apply the extension profile rules (AKI form, SKI, critical basicConstraints) to trust anchors too; off by default because a few Mozilla roots break them.' }),
@@ -46,8 +53,15 @@ function loadRoots(rootsFile: string | undefined): TrustStore {
   }
 }
 
-function settings(options: Opts, rootsFile: string | undefined): PlainSettings {
+function profileOf(options: Opts, param: unknown): Profile {
+  const p = param ?? options?.profile ?? 'openssl';
+  if (!(PROFILES as readonly unknown[]).includes(p)) throw new WildtlsError('WILDTLS_ERR_USAGE', `ca-practice: unknown validity profile "${String(p)}" (one of ${PROFILES.join(', ')})`);
+  return p as Profile;
+}
+
+function settings(options: Opts, rootsFile: string | undefined, profile: Profile): PlainSettings {
   return {
+    profile,
     rootsFile: rootsFile ?? options?.rootsFile,
     strictAnchors: options?.strictAnchors ?? false,
     maxIntermediates: options?.maxIntermediates ?? 8,
@@ -78,7 +92,7 @@ function verdictSource(plain: PlainSettings, workers: number): VerdictSource {
  * roots file. Whoever creates it closes it.
  */
 export function createChainClassifier(o: { options?: Opts; rootsFile?: string; workers?: number } = {}): ChainClassifier & { close(): Promise<void> } {
-  const service = verdictSource(settings(o.options, o.rootsFile), o.workers ?? 0);
+  const service = verdictSource(settings(o.options, o.rootsFile, profileOf(o.options, undefined)), o.workers ?? 0);
   const shared = new SharedClassifier(() => service);
   return { classify: (chain, at) => shared.classify(chain, at), close: () => service.close() };
 }
@@ -88,20 +102,21 @@ export default defineAnalysisPlugin<Opts>({
   id: 'ca-practice',
   version,
   api: '^1.1.0',
-  description: 'Validates each distinct certificate chain against the Mozilla root store (every error per chain: self-signed, expired, unknown issuer, missing intermediate, bad signature, host name, other) and flags CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, long validity), per service and port.',
+  description: "Validates each distinct certificate chain against the Mozilla root store as `openssl verify` would (the study's method; strict and webpki profiles on request): every error per chain (Fig. 4), OpenSSL's first error (Fig. 5), host names apart, CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, profile rules), servers with several chains, per service and port.",
   configSchema: OptionsSchema,
   register: ({ container, options }) => {
     // Registered at load so an analysis created before ours (reuse) finds it; configured in create(). Loaded but
     // not run (`analyze --analysis reuse`), the validator is built from our options and the roots reuse passes on.
-    const fallback = (rootsFile: string | undefined) => verdictSource(settings(options, rootsFile), defaultWorkers(options));
+    const fallback = (rootsFile: string | undefined) => verdictSource(settings(options, rootsFile, profileOf(options, undefined)), defaultWorkers(options));
     container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(fallback, (file) => void loadRoots(file)) });
   },
   create: ({ options, params, container }) => {
-    const plain = settings(options, params.rootsFile);
+    const profile = profileOf(options, params.validityProfile);
+    const plain = settings(options, params.rootsFile, profile);
     const workers = defaultWorkers(options);
     const service = verdictSource(plain, workers);
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
     if (shared instanceof SharedClassifier) shared.use(service);
-    return new CaPracticeAnalyzer({ version, service, at: params.at, checkHostnames: options?.checkHostnames ?? true });
+    return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true });
   },
 });

@@ -10,6 +10,8 @@ let root: Issued;
 let inter: Issued;
 let rootsFile: string;
 const leaves: Issued[] = [];
+let direct: Issued;
+let otherSelf: Issued;
 
 /** The few DependencyContainer methods the plugin uses. */
 function fakeContainer() {
@@ -21,11 +23,12 @@ function fakeContainer() {
   } as never as Parameters<NonNullable<typeof plugin.register>>[0]['container'];
 }
 
-function rec(ip: string, port: number, service: string, chain: Issued[], domain?: string): ProbeRecord {
+function rec(ip: string, port: number, service: string, chain: Issued[], domain?: string, extra: Partial<ProbeRecord> = {}): ProbeRecord {
   return {
     ip, port, service, protocol: service, mode: 'starttls', status: 'success', startedAt: new Date(NOW).toISOString(), durationMs: 1,
     ...(domain ? { domain } : {}),
     tls: { chain: chain.map((c) => c.b64), ocspStapled: false, completed: true },
+    ...extra,
   } as ProbeRecord;
 }
 
@@ -35,44 +38,58 @@ function table(r: Report, id: string): ReportTable {
   return t;
 }
 
+async function run(records: ProbeRecord[], options: Record<string, unknown> = {}, params: Record<string, unknown> = {}): Promise<Report> {
+  const a = await plugin.create({ options: options as never, logger: silentLogger(), container: fakeContainer(), params: { rootsFile, at: new Date(NOW), ...params } });
+  for (const r of records) await a.consume(r);
+  return a.finish();
+}
+
 beforeAll(async () => {
   root = await issue({ name: 'Analyzer Root', ca: true });
   inter = await issue({ name: 'Analyzer Intermediate', ca: true, issuer: root });
   for (let i = 0; i < 3; i++) leaves.push(await issue({ name: `h${i}.example.net`, dns: [`h${i}.example.net`], issuer: inter }));
   leaves.push(await issue({ name: 'self.example.net', dns: ['self.example.net'] }));
+  direct = await issue({ name: 'direct.example.net', dns: ['direct.example.net'], issuer: root });
+  otherSelf = await issue({ name: 'self2.example.net', dns: ['self2.example.net'] });
   rootsFile = join(mkdtempSync(join(tmpdir(), 'ca-an-')), 'roots.pem');
   writeFileSync(rootsFile, root.pem);
 });
 
 describe('ca-practice analyzer', () => {
-  it('counts classes per server within service and port, and states its counting rules', async () => {
-    const a = await plugin.create({ options: undefined, logger: silentLogger(), container: fakeContainer(), params: { rootsFile, at: new Date(NOW) } });
+  it('Fig. 4: overlapping classes per server within service and port; host names apart under the default profile', async () => {
     const [l0, l1, l2, ss] = leaves as [Issued, Issued, Issued, Issued];
-    const records = [
+    const report = await run([
       rec('127.0.0.1', 25, 'smtp', [l0, inter]), // valid
-      rec('127.0.0.1', 25, 'smtp', [ss]), // same server again: not counted twice
+      rec('127.0.0.1', 25, 'smtp', [l0, inter]), // same server, same chain: counted once
       rec('127.0.0.2', 25, 'smtp', [l0, inter], 'wrong.example.net'), // valid chain, wrong host
       rec('127.0.0.3', 25, 'smtp', [ss]), // self-signed
       rec('127.0.0.4', 25, 'smtp', [l1]), // missing intermediate (inter seen above)
       rec('127.0.0.5', 993, 'imaps', [l2, inter, root]), // valid, root sent
       rec('127.0.0.6', 993, 'imaps', []), // no chain
-    ];
-    for (const r of records) await a.consume(r);
-    const report = await a.finish();
+    ]);
     expect(report.analysis.id).toBe('ca-practice');
     expect(report.countingRule).toBe('per-server');
-    expect(report.totals).toMatchObject({ records: 7, servers: 6, chains: 4 });
+    expect(report.totals).toMatchObject({ records: 7, servers: 6, chains: 4, internalErrors: 0 });
     const validity = table(report, 'validity');
+    expect(validity.title).toMatch(/^Fig\. 4/);
+    expect(validity.paper).toEqual({ ref: 'Fig. 4' });
     expect(validity.countingRule).toBe('per-server');
-    const smtp = validity.rows.find((r) => r.service === 'smtp')!;
-    expect(smtp).toMatchObject({ port: 25, servers: 4, valid: 0.25, 'self-signed': 0.25, 'missing-intermediate': 0.25, 'hostname-mismatch': 0.25, expired: 0 });
-    const imaps = validity.rows.find((r) => r.service === 'imaps')!;
-    expect(imaps).toMatchObject({ servers: 1, valid: 1 });
-    const all = validity.rows.find((r) => r.service === 'all')!;
-    expect(all).toMatchObject({ servers: 5, valid: 0.4 });
-    const primary = table(report, 'validity-primary').rows.find((r) => r.service === 'smtp')!;
-    const sum = ['valid', 'self-signed', 'expired', 'not-yet-valid', 'unknown-issuer', 'missing-intermediate', 'bad-signature', 'hostname-mismatch', 'other'].reduce((s, k) => s + (primary[k] as number), 0);
-    expect(sum).toBeCloseTo(1, 10);
+    expect(validity.columns.map((c) => c.key)).not.toContain('hostname-mismatch');
+    expect(validity.rows.find((r) => r.service === 'smtp')).toMatchObject({ port: 25, servers: 4, valid: 0.5, 'self-signed': 0.25, 'missing-intermediate': 0.25, expired: 0 });
+    expect(validity.rows.find((r) => r.service === 'imaps')).toMatchObject({ servers: 1, valid: 1 });
+    expect(validity.rows.find((r) => r.service === 'all')).toMatchObject({ servers: 5, valid: 0.6 });
+    expect(table(report, 'hostnames').rows.find((r) => r.service === 'smtp')).toMatchObject({ servers: 4, named: 1, mismatched: 1, share: 1 });
+    const exclusive = table(report, 'validity-exclusive');
+    expect(exclusive.title).not.toMatch(/^Fig\./);
+    // Only the study's figures and text statistics carry a paper ref.
+    expect(report.tables.filter((t) => t.paper).map((t) => [t.id, t.paper])).toEqual([
+      ['validity', { ref: 'Fig. 4' }],
+      ['primary-error', { ref: 'Fig. 5' }],
+      ['leaf-issued-by-root', { ref: 'Text: certificate chains', order: 1 }],
+      ['multi-chain', { ref: 'Text: certificate chains', order: 2 }],
+    ]);
+    const smtp = exclusive.rows.find((r) => r.service === 'smtp')!;
+    expect(exclusive.columns.filter((c) => c.type === 'share').reduce((s, c) => s + (smtp[c.key] as number), 0)).toBeCloseTo(1, 10);
     expect(table(report, 'practice').rows.find((r) => r.service === 'imaps')).toMatchObject({ 'root-sent': 1, 'out-of-order': 0 });
     const chains = table(report, 'chains');
     expect(chains.countingRule).toBe('per-chain');
@@ -83,6 +100,77 @@ describe('ca-practice analyzer', () => {
     }
   });
 
+  it('Fig. 5: the error OpenSSL reports first, one per server, with the denominator', async () => {
+    const [l0, l1, , ss] = leaves as [Issued, Issued, Issued, Issued];
+    const report = await run([
+      rec('127.0.0.1', 25, 'smtp', [l0, inter]),
+      rec('127.0.0.2', 25, 'smtp', [l0, inter], 'wrong.example.net'),
+      rec('127.0.0.3', 25, 'smtp', [ss]),
+      rec('127.0.0.4', 25, 'smtp', [l1]),
+    ]);
+    const t = table(report, 'primary-error');
+    expect(t.title).toMatch(/^Fig\. 5/);
+    expect(t.paper).toEqual({ ref: 'Fig. 5' });
+    const rows = t.rows.map((r) => [r.code, r.servers, r.of, r.share]);
+    // 0: verified; 18: depth zero self-signed; 20: unable to get local issuer certificate (what OpenSSL says for a missing intermediate).
+    expect(rows).toEqual([[0, 2, 4, 0.5], [18, 1, 4, 0.25], [20, 1, 4, 0.25]]);
+    expect(t.rows.find((r) => r.code === 20)!.error).toBe('unable to get local issuer certificate');
+  });
+
+  it('strict profile: today\'s rules, host name mismatches counted in the validity table, which is then not the study\'s Fig. 4', async () => {
+    const [l0, , , ss] = leaves as [Issued, Issued, Issued, Issued];
+    const records = [rec('127.0.0.1', 25, 'smtp', [l0, inter]), rec('127.0.0.2', 25, 'smtp', [l0, inter], 'wrong.example.net'), rec('127.0.0.3', 25, 'smtp', [ss])];
+    for (const report of [await run(records, {}, { validityProfile: 'strict' }), await run(records, { profile: 'strict' })]) {
+      expect(table(report, 'validity').rows[0]).toMatchObject({ servers: 3, valid: 1 / 3, 'hostname-mismatch': 1 / 3, 'self-signed': 1 / 3 });
+      expect(report.notes?.[0]).toMatch(/^Profile: strict/);
+      // Fig. 5 is OpenSSL's verdict under any profile; validity and the text statistics are the profile's, not the study's.
+      expect(report.tables.filter((t) => t.paper).map((t) => t.id)).toEqual(['primary-error']);
+      expect(table(report, 'validity').title).toMatch(/^Certificate validity under the strict profile .*\(beyond the study/);
+    }
+    await expect(run(records, {}, { validityProfile: 'lenient' })).rejects.toThrow(/unknown validity profile "lenient"/);
+  });
+
+  it('leaves internal-error records out (counted in the totals) and counts a chain whatever the handshake status', async () => {
+    const [l0, , , ss] = leaves as [Issued, Issued, Issued, Issued];
+    const report = await run([
+      rec('127.0.0.1', 25, 'smtp', [ss], undefined, { status: 'internal-error' }),
+      rec('127.0.0.2', 25, 'smtp', [l0, inter], undefined, { status: 'tls-failed', reason: 'tls-unsupported', tls: { chain: [l0.b64, inter.b64], ocspStapled: false, completed: false } } as never),
+    ]);
+    expect(report.totals).toMatchObject({ records: 2, servers: 1, internalErrors: 1, chains: 1 });
+    expect(table(report, 'validity').rows[0]).toMatchObject({ servers: 1, valid: 1, 'self-signed': 0 });
+    expect(report.notes?.join(' ')).toMatch(/1 with status internal-error/);
+  });
+
+  it('leaf issued directly by a root of the store: among verifiable chains', async () => {
+    const [l0, , , ss] = leaves as [Issued, Issued, Issued, Issued];
+    const report = await run([
+      rec('127.0.0.1', 443, 'https', [direct]), // valid, leaf issued by the store's root
+      rec('127.0.0.2', 443, 'https', [l0, inter]), // valid, through an intermediate
+      rec('127.0.0.3', 443, 'https', [ss]), // not verifiable: not in the denominator
+    ]);
+    const t = table(report, 'leaf-issued-by-root');
+    expect(t.countingRule).toBe('per-chain');
+    expect(t.rows[0]).toMatchObject({ verifiable: 2, direct: 1, share: 0.5 });
+  });
+
+  it('servers that served several chains, and whether their chains share validity', async () => {
+    const [l0, l1, l2, ss] = leaves as [Issued, Issued, Issued, Issued];
+    const report = await run([
+      rec('127.0.0.1', 25, 'smtp', [l0, inter], 'a.example.net'),
+      rec('127.0.0.1', 25, 'smtp', [l1, inter], 'b.example.net'), // two valid chains
+      rec('127.0.0.2', 25, 'smtp', [l2, inter], 'a.example.net'),
+      rec('127.0.0.2', 25, 'smtp', [ss], 'b.example.net'), // valid and self-signed
+      rec('127.0.0.3', 25, 'smtp', [ss]),
+      rec('127.0.0.3', 25, 'smtp', [otherSelf]), // two invalid chains
+      rec('127.0.0.3', 25, 'smtp', [ss]), // a chain already counted for this server
+      rec('127.0.0.4', 25, 'smtp', [l0, inter]),
+      rec('127.0.0.4', 25, 'smtp', [l0, inter]), // one chain twice: not several
+    ]);
+    expect(table(report, 'multi-chain').rows[0]).toMatchObject({ servers: 4, multi: 3, allValid: 1, allInvalid: 1, mixed: 1, shared: 2 / 3 });
+    // Fig. 4 still counts each server by its first chain.
+    expect(table(report, 'validity').rows[0]).toMatchObject({ servers: 4, valid: 0.75, 'self-signed': 0.25 });
+  });
+
   it('reports the same with the chains validated in-thread, on one worker and on two (intermediates pooled across workers)', async () => {
     const [l0, l1, l2, ss] = leaves as [Issued, Issued, Issued, Issued];
     // The chain that sends the intermediate comes last: only the settle step can find it for the others.
@@ -91,14 +179,11 @@ describe('ca-practice analyzer', () => {
       rec('127.0.0.12', 25, 'smtp', [l2], 'h2.example.net'),
       rec('127.0.0.13', 25, 'smtp', [ss]),
       rec('127.0.0.14', 25, 'smtp', [l0, inter]),
+      rec('127.0.0.14', 25, 'smtp', [l1]),
       rec('127.0.0.15', 465, 'smtps', [l0, inter], 'nope.example.net'),
     ];
     const reports = [];
-    for (const workers of [0, 1, 2]) {
-      const a = await plugin.create({ options: { workers }, logger: silentLogger(), container: fakeContainer(), params: { rootsFile, at: new Date(NOW) } });
-      for (const r of records) await a.consume(r);
-      reports.push(await a.finish());
-    }
+    for (const workers of [0, 1, 2]) reports.push(await run(records, { workers }));
     const smtp = table(reports[0]!, 'validity').rows.find((r) => r.service === 'smtp')!;
     expect(smtp).toMatchObject({ servers: 4, 'missing-intermediate': 0.5, 'self-signed': 0.25, valid: 0.25 });
     for (const r of reports.slice(1)) {
@@ -109,10 +194,8 @@ describe('ca-practice analyzer', () => {
   });
 
   it('uses Node\'s bundled Mozilla store by default (a private root is unknown there)', async () => {
-    const a = await plugin.create({ options: undefined, logger: silentLogger(), container: fakeContainer(), params: { at: new Date(NOW) } });
-    await a.consume(rec('127.0.0.9', 443, 'https', [leaves[0]!, inter]));
-    const r = await a.finish();
-    expect(r.notes?.[0]).toMatch(/bundled Mozilla root store \(1[0-9]{2} certificates/);
+    const r = await run([rec('127.0.0.9', 443, 'https', [leaves[0]!, inter])], {}, { rootsFile: undefined });
+    expect(r.notes?.find((n) => n.startsWith('Trust anchors'))).toMatch(/bundled Mozilla root store \(1[0-9]{2} certificates/);
     expect(table(r, 'validity').rows[0]).toMatchObject({ 'unknown-issuer': 1, valid: 0 });
   });
 

@@ -3,7 +3,9 @@ import { loadLimbo, namespaceOf, runLimboCase, skipReason } from './limbo-runner
 import { openSslAvailable, openSslVerdict } from './openssl-baseline.js';
 
 /**
- * The x509-limbo suite (C2SP), SERVER and CLIENT cases, through our validator.
+ * The x509-limbo suite (C2SP), SERVER and CLIENT cases, through the strict
+ * profile's validator (the default openssl profile follows OpenSSL instead:
+ * openssl-agreement.test.ts holds it to that).
  * The floor is the agreement this validator reached when the test was
  * written: a regression makes the test fail. OpenSSL 3.0 runs over exactly
  * the same (non-skipped) SERVER cases for comparison.

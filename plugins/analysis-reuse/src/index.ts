@@ -1,4 +1,4 @@
-/** @wildtls/analysis-reuse: certificate, public-key and session-ticket-key reuse across IPs (Fig. 6 and 7, Table VI, and beyond). */
+/** @wildtls/analysis-reuse: certificate, public-key and session-ticket-key reuse across IPs (the study's Table VI, Fig. 6 and 7, and beyond). */
 import { createRequire } from 'node:module';
 import { defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
 import { CHAIN_CLASSIFIER, createChainClassifier, type ChainClassifier } from '@wildtls/analysis-ca-practice';
@@ -12,7 +12,8 @@ export { CHAIN_CLASSIFIER, type ChainClass, type ChainClassifier } from '@wildtl
 
 const OptionsSchema = Type.Object(
   {
-    topInvalid: Type.Integer({ minimum: 0, default: 20, description: 'Rows in the table of the most reused invalid certificates.' }),
+    topReused: Type.Integer({ minimum: 0, default: 10, description: 'Rows per protocol in Table VI (the most reused certificates, by distinct IPs), and in its ranking over all protocols.' }),
+    topInvalid: Type.Integer({ minimum: 0, default: 20, description: 'Rows in the table of the most reused certificates that are not valid (beyond the study).' }),
     worker: Type.Boolean({ default: true, description: "When ca-practice is not loaded: run ca-practice's validator, which reuse then builds, on a worker thread (false: on the analysis thread)." }),
     distribution: Type.Union([Type.Literal('exact'), Type.Literal('log2')], { default: 'exact', description: 'Distribution rows: one per distinct number of IPs (exact), or buckets 1, 2, 3-4, 5-8, ... (log2).' }),
   },
@@ -25,7 +26,7 @@ export default defineAnalysisPlugin<Partial<ReuseOptions> | undefined>({
   id: 'reuse',
   version,
   api: '^1.1.0',
-  description: 'Certificates, public keys and session-ticket keys by the number of distinct IPs they appear on, per service; valid and self-signed splits (ca-practice\'s validator); the most reused invalid certificates.',
+  description: 'The most reused certificates per protocol (Table VI); the likelihood that a certificate or key is used on X IPs per port, all / valid / self-signed (Fig. 6a-c, 7) and the share of reused certificates that are valid (validity by ca-practice\'s validator); beyond the study: per-service counts, the most reused invalid certificates, session-ticket keys.',
   configSchema: OptionsSchema,
   create: ({ options, params, container }) => {
     // One validator: ca-practice's. Loaded in the run, ca-practice registers it (with its options; when it
@@ -39,6 +40,6 @@ export default defineAnalysisPlugin<Partial<ReuseOptions> | undefined>({
     const classifierName = shared
       ? `the ca-practice validator loaded in this run (its options; trust anchors: ${params.rootsFile ? anchors : "its rootsFile option, or Node's bundled Mozilla root store"})`
       : `the ca-practice validator with its default options${worker ? ' (on a worker thread)' : ''}, trust anchors: ${anchors} (ca-practice is not loaded)`;
-    return new ReuseAnalyzer({ version, classifier, classifierName, at: params.at, topInvalid: options?.topInvalid ?? 20, ownsClassifier: !shared, distribution: options?.distribution ?? 'exact' });
+    return new ReuseAnalyzer({ version, classifier, classifierName, at: params.at, topReused: options?.topReused ?? 10, topInvalid: options?.topInvalid ?? 20, ownsClassifier: !shared, distribution: options?.distribution ?? 'exact' });
   },
 });

@@ -1,20 +1,28 @@
 import { ipv4ToInt as ipv4ToNumber } from '@wildtls/core';
 
 /**
- * The distinct (service, IP) pairs a certificate or key was seen with, kept
- * compact: each pair is one number (ip id × 4096 + service index), held in a
- * plain array (unboxed doubles) while small and in a Set once it grows. Most
- * certificates sit on one or a few IPs, so most of these stay tiny arrays.
+ * The distinct (group, IP) pairs a certificate or key was seen with, a group
+ * being one service and port; kept compact: each pair is one number (ip id ×
+ * 65536 + group index, below 2^49), held in a plain array (unboxed doubles)
+ * while small and in a Set once it grows. Most certificates sit on one or a
+ * few IPs, so most of these stay tiny arrays.
  */
-export const MAX_SERVICES = 4096;
+export const MAX_GROUPS = 65536;
 const SMALL = 16;
+
+/** Distinct IPs per group (service and port), per service (any port), and overall. */
+export interface IpCounts {
+  byGroup: Map<number, number>;
+  byService: Map<number, number>;
+  all: number;
+}
 
 export class IpPairs {
   private small: number[] = [];
   private big: Set<number> | undefined;
 
-  add(ipId: number, service: number): void {
-    const v = ipId * MAX_SERVICES + service;
+  add(ipId: number, group: number): void {
+    const v = ipId * MAX_GROUPS + group;
     if (this.big) {
       this.big.add(v);
       return;
@@ -27,18 +35,32 @@ export class IpPairs {
     }
   }
 
-  /** Distinct IPs per service index, and distinct IPs over all services. */
-  counts(): { byService: Map<number, number>; all: number } {
-    const byService = new Map<number, number>();
+  /** The counts, given each group's service index. */
+  counts(serviceOfGroup: readonly number[]): IpCounts {
+    const byGroup = new Map<number, number>();
     const values = this.big ?? this.small;
     for (const v of values) {
-      const s = v % MAX_SERVICES;
-      byService.set(s, (byService.get(s) ?? 0) + 1);
+      const g = v % MAX_GROUPS;
+      byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
     }
-    if (byService.size <= 1) return { byService, all: this.big ? this.big.size : this.small.length };
+    const total = this.big ? this.big.size : this.small.length;
+    if (byGroup.size <= 1) {
+      const byService = new Map<number, number>();
+      for (const [g, n] of byGroup) byService.set(serviceOfGroup[g]!, n);
+      return { byGroup, byService, all: total };
+    }
+    // Several groups: an IP on two ports of one service, or on two services, counts once there.
+    const perService = new Map<number, Set<number>>();
     const ips = new Set<number>();
-    for (const v of values) ips.add(Math.floor(v / MAX_SERVICES));
-    return { byService, all: ips.size };
+    for (const v of values) {
+      const ip = Math.floor(v / MAX_GROUPS);
+      const s = serviceOfGroup[v % MAX_GROUPS]!;
+      let set = perService.get(s);
+      if (!set) perService.set(s, (set = new Set()));
+      set.add(ip);
+      ips.add(ip);
+    }
+    return { byGroup, byService: new Map([...perService].map(([s, set]) => [s, set.size])), all: ips.size };
   }
 }
 

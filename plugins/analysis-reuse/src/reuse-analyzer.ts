@@ -3,8 +3,9 @@ import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
 import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
-import { IpIds, IpPairs, MAX_SERVICES } from './ip-pairs.js';
+import { IpIds, IpPairs, MAX_GROUPS } from './ip-pairs.js';
 import { buildReuseTables, type CertView, type DistributionMode, type KeyView } from './reuse-tables.js';
+import { buildPaperTables } from './paper-tables.js';
 import { ServerTally, serverKey } from '@wildtls/core';
 
 export interface ReuseAnalyzerOptions {
@@ -14,8 +15,10 @@ export interface ReuseAnalyzerOptions {
   classifierName: string;
   /** Evaluate validity at this time instead of each record's scan time. */
   at?: Date;
-  /** Rows of the most reused invalid certificates (Table VI). */
+  /** Rows of the most reused certificates that are not valid (beyond the study). */
   topInvalid: number;
+  /** Rows per protocol, and overall, of the most reused certificates (Table VI). */
+  topReused?: number;
   /** Close the classifier at finish() (one this analyzer made, not a shared one). */
   ownsClassifier?: boolean;
   /** Rows of the distributions: one per distinct X, or log2 buckets. */
@@ -30,6 +33,7 @@ const RANK: Record<ChainClass, number> = { invalid: 0, 'self-signed': 1, valid: 
 interface CertEntry {
   fingerprint: string;
   cls: ChainClass;
+  subject: string | undefined;
   cn: string | undefined;
   o: string | undefined;
   pairs: IpPairs;
@@ -46,7 +50,7 @@ interface KeyEntry {
  * Certificate and key reuse (Fig. 6 and 7, Table VI): the end-host
  * certificate (first one sent) of each record, keyed by the SHA-256 of its
  * DER, and its public key, keyed by the SHA-256 of its SPKI, each with the
- * distinct IPs it was seen on, per service.
+ * distinct IPs it was seen on, per service and port.
  */
 export class ReuseAnalyzer implements Analyzer {
   private readonly certs = new Map<string, CertEntry>();
@@ -59,6 +63,9 @@ export class ReuseAnalyzer implements Analyzer {
   private readonly ipIds = new IpIds();
   private readonly services: string[] = [];
   private readonly serviceIndex = new Map<string, number>();
+  /** Groups: one service (index) and port each. */
+  private readonly groups: Array<{ service: number; port: number }> = [];
+  private readonly groupIndex = new Map<string, number>();
   private readonly servers = new ServerTally();
   private readonly pending = new Set<Promise<void>>();
   private records = 0;
@@ -66,6 +73,7 @@ export class ReuseAnalyzer implements Analyzer {
   private withCertificate = 0;
   private unparsable = 0;
   private classifierErrors = 0;
+  private groupsShared = false;
 
   constructor(private readonly opts: ReuseAnalyzerOptions) {}
 
@@ -80,7 +88,7 @@ export class ReuseAnalyzer implements Analyzer {
     const chain = certificatesOf(r);
     const ticketKeys = ticketKeyNamesOf(r);
     if (!chain.length && !ticketKeys.length) return;
-    const svc = this.service(r.service);
+    const svc = this.group(r.service, r.port);
     const ip = this.ipIds.id(r.ip);
     for (const name of ticketKeys) {
       let pairs = this.ticketKeys.get(name);
@@ -105,22 +113,27 @@ export class ReuseAnalyzer implements Analyzer {
     this.opts.classifier.flush?.();
     await Promise.all(this.pending);
     if (this.opts.ownsClassifier) await this.opts.classifier.close?.();
-    const view = (o: { pairs: IpPairs }) => {
-      const c = o.pairs.counts();
-      return { byService: c.byService, all: c.all };
-    };
-    const certs: CertView[] = [...this.certs.values()].map((c) => ({ ...view(c), fingerprint: c.fingerprint, cls: c.cls, cn: c.cn, o: c.o }));
+    const serviceOfGroup = this.groups.map((g) => g.service);
+    const view = (o: { pairs: IpPairs }) => o.pairs.counts(serviceOfGroup);
+    const certs: CertView[] = [...this.certs.values()].map((c) => ({ ...view(c), fingerprint: c.fingerprint, cls: c.cls, subject: c.subject, cn: c.cn, o: c.o }));
     const keys: KeyView[] = [...this.keys.values()].map((k) => ({ ...view(k), fingerprint: k.fingerprint, certificates: k.certificates }));
     const ticketKeys = [...this.ticketKeys.values()].map((p) => view({ pairs: p }));
-    const tables = buildReuseTables({ services: this.services, certs, keys, ticketKeys, topInvalid: this.opts.topInvalid, distribution: this.opts.distribution ?? 'exact' });
+    const distribution = this.opts.distribution ?? 'exact';
+    const tables = [
+      ...buildPaperTables({ services: this.services, groups: this.groups, certs, keys, topReused: this.opts.topReused ?? 10, distribution }),
+      ...buildReuseTables({ services: this.services, certs, keys, ticketKeys, topInvalid: this.opts.topInvalid, distribution }),
+    ];
     const notes = [
       'A certificate is the first one a server sent (its end-host certificate), identified by the SHA-256 of its DER; a key by the SHA-256 of its SubjectPublicKeyInfo.',
-      'Counts are distinct IP addresses (not ip:port) per service; "all" counts distinct IPs across services. Every record with a certificate chain counts, whether or not its handshake completed.',
+      'Counts are distinct IP addresses (not ip:port): per service and port for Fig. 6 and 7 (one line per port, as the study plots them), per service (any port) for Table VI and the tables beyond the study; "all" counts distinct IPs across services and ports. Every record with a certificate chain counts, whether or not its handshake completed.',
+      'Fig. 6a-c and 7 are the study\'s "likelihood that a certificate (key) is used on X IPs": for each X, the share of the port\'s certificates (keys) seen on X or more IPs (a complementary CDF); the tables beyond the study give the counts on exactly X IPs and the CDF.',
+      'Table VI ranks certificates by distinct IPs per protocol (service) and over all protocols, with the whole subject DN (RFC 4514 order: last RDN first; emailAddress by name as OpenSSL prints it); reused = seen on more than one IP, and the share of those that are valid is the study\'s 78% figure.',
       'A session-ticket key is the key name a ticket starts with (tls.sessionTickets[].keyName: its first 16 bytes, the key_name of RFC 5077\'s format, which OpenSSL uses); one name on several IPs means they share a ticket-encryption key. Servers with other ticket formats show a new name per ticket, so they look unshared.',
       `Validity: ${this.opts.classifierName}. A certificate seen with several chains takes its best class (valid over self-signed over invalid); each distinct chain is classified once, at ${this.opts.at ? this.opts.at.toISOString() : 'the scan time of its first record'}.`,
     ];
     if (this.classifierErrors) notes.push(`${this.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
     if (this.unparsable) notes.push(`${this.unparsable} certificates could not be parsed (core's strict DER reader): counted as invalid certificates with no key.`);
+    if (this.groupsShared) notes.push(`More than ${MAX_GROUPS - 1} service-port pairs: the last ones share one line of Fig. 6 and 7 (service and port of the first of them).`);
     if (this.internalErrors) notes.push(`${this.internalErrors} records with status internal-error (a wildtls bug, not the server's doing) are left out of every count.`);
     return {
       analysis: { id: 'reuse', version: this.opts.version },
@@ -132,10 +145,11 @@ export class ReuseAnalyzer implements Analyzer {
   }
 
   private newCertificate(fp: string, der: Buffer): CertEntry {
-    const cert: CertEntry = { fingerprint: fp, cls: 'invalid', cn: undefined, o: undefined, pairs: new IpPairs(), key: undefined };
+    const cert: CertEntry = { fingerprint: fp, cls: 'invalid', subject: undefined, cn: undefined, o: undefined, pairs: new IpPairs(), key: undefined };
     this.certs.set(fp, cert);
     try {
       const fields = leafFields(der);
+      cert.subject = fields.subject;
       cert.cn = fields.cn;
       cert.o = fields.o;
       const kfp = createHash('sha256').update(fields.spki).digest('hex');
@@ -174,15 +188,19 @@ export class ReuseAnalyzer implements Analyzer {
     }
   }
 
-  private service(name: string): number {
-    let i = this.serviceIndex.get(name);
-    if (i === undefined) {
-      // Beyond MAX_SERVICES names (never in practice) the last index is shared.
-      i = Math.min(this.services.length, MAX_SERVICES - 1);
-      if (i === this.services.length) this.services.push(name);
-      this.serviceIndex.set(name, i);
-    }
-    return i;
+  /** The group index of a service and port. */
+  private group(name: string, port: number): number {
+    const k = `${name}\t${port}`;
+    let g = this.groupIndex.get(k);
+    if (g !== undefined) return g;
+    let s = this.serviceIndex.get(name);
+    if (s === undefined) this.serviceIndex.set(name, (s = this.services.push(name) - 1));
+    // Beyond MAX_GROUPS service-port pairs (a port is 16 bits, services a handful: never in practice) the last is shared.
+    g = Math.min(this.groups.length, MAX_GROUPS - 1);
+    if (g === this.groups.length) this.groups.push({ service: s, port });
+    else this.groupsShared = true;
+    this.groupIndex.set(k, g);
+    return g;
   }
 }
 

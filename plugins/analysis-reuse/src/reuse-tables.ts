@@ -1,15 +1,15 @@
 import type { ReportTable } from '@wildtls/core';
 import type { ChainClass } from '@wildtls/analysis-ca-practice';
+import type { IpCounts } from './ip-pairs.js';
 
-/** Distinct IPs a certificate or key was seen on, per service index and overall. */
-export interface Occurrences {
-  all: number;
-  byService: Map<number, number>;
-}
+/** Distinct IPs a certificate or key was seen on, per group (service and port), per service index and overall. */
+export type Occurrences = IpCounts;
 
 export interface CertView extends Occurrences {
   fingerprint: string;
   cls: ChainClass;
+  /** The subject DN (RFC 4514), when the certificate could be read. */
+  subject: string | undefined;
   cn: string | undefined;
   o: string | undefined;
 }
@@ -55,7 +55,7 @@ const DIST_COLUMNS = [
   { key: 'cumulative', title: 'Cumulative share', type: 'share' as const },
 ];
 
-/** "An item occurs on X IPs": one row per (service, X), with the share and the running share (the figure's CDF). */
+/** "An item occurs on exactly X IPs": one row per (service, X), with the share and the running share (a CDF; beyond the study, whose figures are per port and complementary). */
 function distribution(id: string, title: string, rule: 'per-certificate' | 'per-key', services: string[], items: Occurrences[], mode: DistributionMode): ReportTable {
   const rows: ReportTable['rows'] = [];
   for (const svc of serviceOrder(services)) {
@@ -90,7 +90,7 @@ export function buildReuseTables(input: ReuseInput): ReportTable[] {
   const { services, certs, keys } = input;
   const summary: ReportTable = {
     id: 'summary',
-    title: 'Certificates and keys per service',
+    title: 'Certificates and keys per service (beyond the study)',
     countingRule: 'per-certificate',
     columns: [
       { key: 'service', title: 'Service', type: 'string' },
@@ -133,7 +133,7 @@ export function buildReuseTables(input: ReuseInput): ReportTable[] {
     .slice(0, input.topInvalid);
   const invalidTable: ReportTable = {
     id: 'top-invalid',
-    title: 'Most reused invalid certificates (Table VI)',
+    title: 'Most reused certificates that are not valid, self-signed included (beyond the study)',
     countingRule: 'per-certificate',
     columns: [
       { key: 'rank', title: 'Rank', type: 'integer' },
@@ -158,10 +158,10 @@ export function buildReuseTables(input: ReuseInput): ReportTable[] {
   };
   return [
     summary,
-    distribution('certificates-all', 'Certificates: occurs on X IPs, all certificates (Fig. 6a)', 'per-certificate', services, certs, input.distribution),
-    distribution('certificates-valid', 'Certificates: occurs on X IPs, valid only (Fig. 6b)', 'per-certificate', services, certs.filter((c) => c.cls === 'valid'), input.distribution),
-    distribution('certificates-self-signed', 'Certificates: occurs on X IPs, self-signed only (Fig. 6c)', 'per-certificate', services, certs.filter((c) => c.cls === 'self-signed'), input.distribution),
-    distribution('keys', 'Public keys: occurs on X IPs (Fig. 7)', 'per-key', services, keys, input.distribution),
+    distribution('certificates-all', 'Certificates per service on exactly X IPs, all certificates: counts and CDF (beyond the study; Fig. 6a is ccdf-certificates-all)', 'per-certificate', services, certs, input.distribution),
+    distribution('certificates-valid', 'Certificates per service on exactly X IPs, valid only: counts and CDF (beyond the study; Fig. 6b is ccdf-certificates-valid)', 'per-certificate', services, certs.filter((c) => c.cls === 'valid'), input.distribution),
+    distribution('certificates-self-signed', 'Certificates per service on exactly X IPs, self-signed only: counts and CDF (beyond the study; Fig. 6c is ccdf-certificates-self-signed)', 'per-certificate', services, certs.filter((c) => c.cls === 'self-signed'), input.distribution),
+    distribution('keys', 'Public keys per service on exactly X IPs: counts and CDF (beyond the study; Fig. 7 is ccdf-keys)', 'per-key', services, keys, input.distribution),
     invalidTable,
     distribution('ticket-keys', 'Session-ticket keys: occurs on X IPs (beyond the study)', 'per-key', services, input.ticketKeys, input.distribution),
   ];

@@ -103,3 +103,38 @@ describe('ReuseAnalyzer: which records count', () => {
     expect(rep.notes!.join(' ')).toMatch(/1 records with status internal-error/);
   });
 });
+
+describe('ReuseAnalyzer: the study\'s tables', () => {
+  it('per port: Fig. 6 as "on X or more IPs", reused-and-valid shares, Table VI per protocol and overall', async () => {
+    const cert = async (cn: string) => (await selfSignedCertificate({ keyType: 'ec', commonName: cn })).der.toString('base64');
+    const [a, b, c] = await Promise.all([cert('a'), cert('b'), cert('c')]);
+    // a: valid, smtp 25 on .1 .2 .3 and smtp 587 on .1; b: self-signed, smtp 25 on .4 .5; c: self-signed, imap 143 on .1.
+    const valid = new Set([a]);
+    const r = new ReuseAnalyzer({ version: 't', classifier: { classify: (chain) => (valid.has(Buffer.from(chain[0]!).toString('base64')) ? 'valid' : 'self-signed') }, classifierName: 't', topInvalid: 5, topReused: 1 });
+    for (const x of [
+      rec('192.0.2.1', 25, 'smtp', [a]), rec('192.0.2.2', 25, 'smtp', [a]), rec('192.0.2.3', 25, 'smtp', [a]), rec('192.0.2.1', 587, 'smtp', [a]),
+      rec('192.0.2.4', 25, 'smtp', [b]), rec('192.0.2.5', 25, 'smtp', [b]),
+      rec('192.0.2.1', 143, 'imap', [c]),
+    ]) await r.consume(x);
+    const rep = await r.finish();
+    const t = (id: string) => rep.tables.find((x) => x.id === id)!;
+    expect(t('ccdf-certificates-all').rows.map((x) => [x.service, x.port, x.ips, x.items, x.share])).toEqual([
+      ['imap', 143, 1, 1, 1],
+      ['smtp', 25, 2, 2, 1], ['smtp', 25, 3, 1, 0.5],
+      ['smtp', 587, 1, 1, 1],
+      ['all', null, 1, 3, 1], ['all', null, 2, 2, 2 / 3], ['all', null, 3, 1, 1 / 3],
+    ]);
+    expect(t('ccdf-certificates-valid').rows.map((x) => [x.service, x.port, x.ips, x.items])).toEqual([['smtp', 25, 3, 1], ['smtp', 587, 1, 1], ['all', null, 3, 1]]);
+    expect(t('reused-valid').rows.map((x) => [x.service, x.port, x.certificates, x.reused, x.reusedValid, x.share])).toEqual([
+      ['imap', 143, 1, 0, 0, null], ['smtp', 25, 2, 2, 1, 0.5], ['smtp', 587, 1, 0, 0, null], ['all', null, 3, 2, 1, 0.5],
+    ]);
+    expect(t('most-reused').rows.map((x) => [x.service, x.rank, x.ips, x.subject, x.class])).toEqual([['imap', 1, 1, 'CN=c', 'self-signed'], ['smtp', 1, 3, 'CN=a', 'valid']]);
+    expect(t('most-reused-all').rows.map((x) => [x.rank, x.ips, x.subject, x.services])).toEqual([[1, 3, 'CN=a', ['smtp']]]);
+    expect(rep.tables.filter((x) => x.paper).map((x) => [x.id, x.paper!.ref, x.paper!.order ?? null])).toEqual([
+      ['most-reused', 'Table VI', 1], ['most-reused-all', 'Table VI', 2],
+      ['ccdf-certificates-all', 'Fig. 6', 1], ['ccdf-certificates-valid', 'Fig. 6', 2], ['ccdf-certificates-self-signed', 'Fig. 6', 3], ['reused-valid', 'Fig. 6', 4],
+      ['ccdf-keys', 'Fig. 7', null],
+    ]);
+    expect(rep.tables.filter((x) => !x.paper).every((x) => x.title.includes('beyond the study'))).toBe(true);
+  });
+});

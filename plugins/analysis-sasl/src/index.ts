@@ -1,4 +1,4 @@
-/** @wildtls/analysis-sasl: SASL mechanisms, plaintext preference and authentication before TLS (Tables VIII to XI). */
+/** @wildtls/analysis-sasl: SASL mechanisms after TLS (the study's Tables VIII-XI) and before STARTTLS (Tables XII-XIII). */
 import { createRequire } from 'node:module';
 import { defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
 import { DEFAULT_PLAINTEXT_MECHANISMS, SaslAnalyzer } from './sasl-analyzer.js';
@@ -21,7 +21,7 @@ export default defineAnalysisPlugin<Partial<SaslOptions> | undefined>({
   id: 'sasl',
   version,
   api: '^1.0.0',
-  description: 'Per service and port: SASL mechanisms and their ordered combinations, plaintext-only and plaintext-first servers, mechanisms offered before TLS, IMAP LOGINDISABLED.',
+  description: 'Per service and port: SASL mechanisms and ordered combinations offered after TLS (Tables VIII-XI) and before STARTTLS (Tables XII-XIII, by server; by connection for passive records), plaintext and CRAM/SCRAM shares, IMAP LOGINDISABLED.',
   configSchema: OptionsSchema,
   create: ({ options }) => new SaslAnalyzer({ version, plaintextMechanisms: options?.plaintextMechanisms, topCombinations: options?.topCombinations }),
 });

@@ -1,6 +1,6 @@
 import { ProbeError, sanitize, type DialogContext, type ProbeDialog, type ProbeStatus } from '@wildtls/core';
 import { IrcLineReader } from './line-reader.js';
-import { capTokens, saslMechanisms } from './message.js';
+import { addCapTokens, saslMechanisms } from './message.js';
 import { resolveOptions, type IrcOptions } from './options.js';
 
 /**
@@ -49,14 +49,14 @@ type CapAnswer = { kind: 'caps' } | { kind: 'unsupported' } | { kind: 'register'
  * wants registration first (451) is registered once, when allowed.
  */
 async function capLs(ctx: DialogContext<IrcOptions>, reader: IrcLineReader, options: IrcOptions, mayRegister: boolean): Promise<string[]> {
-  const caps: string[] = [];
+  const caps = new Set<string>();
   await ctx.conn.write('CAP LS 302\r\n');
   const answer = await reader.until<CapAnswer>('a reply to CAP LS', (msg) => {
     if (msg.command === 'CAP' && msg.params[1]?.toUpperCase() === 'LS') {
       const more = msg.params.length >= 4 && msg.params[2] === '*';
       // `CAP <nick> LS [*] :<caps>`; a bare `CAP * LS` lists nothing.
       const list = msg.params.length >= 3 ? msg.params.at(-1)! : '';
-      for (const t of capTokens(list)) if (!caps.includes(t)) caps.push(t);
+      addCapTokens(caps, list);
       return more ? undefined : { kind: 'caps' };
     }
     if (msg.command === 'CAP' && msg.params[1]?.toUpperCase() === 'NAK') return { kind: 'unsupported' };
@@ -65,7 +65,7 @@ async function capLs(ctx: DialogContext<IrcOptions>, reader: IrcLineReader, opti
     if (msg.command === '451') return { kind: 'register' };
     return undefined;
   });
-  if (answer.kind !== 'register') return caps;
+  if (answer.kind !== 'register') return [...caps];
   if (!mayRegister || !options.registerIfRequired) return [];
   await register(ctx, reader, options);
   return capLs(ctx, reader, options, false);

@@ -28,7 +28,8 @@ export function unstuff(line: string): string {
  */
 export function parseCapa(body: string[]): CapabilityView {
   const capabilities: string[] = [];
-  const sasl: string[] = [];
+  // A Set keeps the de-duplication linear however many SASL mechanisms a server lists.
+  const sasl = new Set<string>();
   let startTls = false;
   for (const raw of body) {
     const line = raw.trim();
@@ -37,12 +38,7 @@ export function parseCapa(body: string[]): CapabilityView {
     const [name, ...args] = line.split(/\s+/);
     const u = name!.toUpperCase();
     if (u === 'STLS') startTls = true;
-    else if (u === 'SASL') {
-      for (const m of args) {
-        const mech = m.toUpperCase();
-        if (!sasl.includes(mech)) sasl.push(mech);
-      }
-    }
+    else if (u === 'SASL') for (const m of args) sasl.add(m.toUpperCase());
   }
-  return { capabilities, sasl, startTls };
+  return { capabilities, sasl: [...sasl], startTls };
 }

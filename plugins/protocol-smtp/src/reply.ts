@@ -74,17 +74,15 @@ export interface EhloView extends CapabilityView {
 export function parseEhlo(lines: readonly string[]): EhloView {
   const reply = parseReply(lines);
   const capabilities = reply.texts.slice(1);
-  const sasl: string[] = [];
+  // A Set keeps the de-duplication linear however many AUTH mechanisms a server lists.
+  const sasl = new Set<string>();
   let startTls = false;
   for (const text of capabilities) {
     const { keyword, params } = parseKeyword(text);
     if (keyword === 'STARTTLS') startTls = true;
     if (keyword !== 'AUTH') continue;
-    for (const mech of params) {
-      // Mechanism names are short ASCII tokens (RFC 4422); anything else is kept, but escaped and bounded.
-      const m = sanitize(mech.toUpperCase(), 64);
-      if (!sasl.includes(m)) sasl.push(m);
-    }
+    // Mechanism names are short ASCII tokens (RFC 4422); anything else is kept, but escaped and bounded.
+    for (const mech of params) sasl.add(sanitize(mech.toUpperCase(), 64));
   }
-  return { greeting: reply.texts[0] ?? '', capabilities, sasl, startTls };
+  return { greeting: reply.texts[0] ?? '', capabilities, sasl: [...sasl], startTls };
 }

@@ -1,4 +1,4 @@
-// Throughput of the XMPP stream reader (saxes + element trees + features parsing).
+// Throughput of the XMPP stream reader (our XML scanner + element trees + features parsing).
 // Bounded: at most 2 s of work or 200000 streams per case. Run after building:
 //   node plugins/protocol-xmpp/bench/xml-stream.mjs
 import { XmlStream } from '../dist/xml-stream.js';

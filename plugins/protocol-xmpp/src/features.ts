@@ -19,13 +19,12 @@ export interface StreamFeatures {
  * offers two versions of one feature (sm:2 and sm:3) shows it once.
  */
 export function parseFeatures(features: XmlElement, server: boolean): StreamFeatures {
-  const capabilities: string[] = [];
-  const sasl: string[] = [];
+  // Sets keep the de-duplication linear however many children a server sends.
+  const capabilities = new Set<string>();
+  const sasl = new Set<string>();
   let startTls = false;
   let startTlsRequired = false;
-  const add = (c: string) => {
-    if (!capabilities.includes(c)) capabilities.push(c);
-  };
+  const add = (c: string) => capabilities.add(c);
   for (const f of features.children) {
     add(f.local);
     if (f.local === 'starttls' && f.uri === TLS_NS) {
@@ -38,11 +37,11 @@ export function parseFeatures(features: XmlElement, server: boolean): StreamFeat
       for (const m of f.children) {
         if (m.local !== 'mechanism') continue;
         const name = m.text.trim().toUpperCase();
-        if (name && !sasl.includes(name)) sasl.push(name);
+        if (name) sasl.add(name);
       }
       // On s2s, SASL EXTERNAL is how a server authenticates with its certificate (XEP-0178).
-      if (server && sasl.includes('EXTERNAL')) add('mechanisms:EXTERNAL');
+      if (server && sasl.has('EXTERNAL')) add('mechanisms:EXTERNAL');
     }
   }
-  return { capabilities, sasl, startTls, startTlsRequired };
+  return { capabilities: [...capabilities], sasl: [...sasl], startTls, startTlsRequired };
 }

@@ -7,10 +7,6 @@ import { freePort } from '../dovecot/start-dovecot.js';
 /** Where install-courier.sh unpacked the packages (they conflict with Dovecot's, so they are not installed). */
 export const COURIER_ROOT = process.env.COURIER_ROOT ?? '/opt/wildtls/courier-imap';
 
-export function courierInstalled(): boolean {
-  return existsSync(join(COURIER_ROOT, 'usr/sbin/couriertcpd')) && existsSync(join(COURIER_ROOT, 'usr/bin/imapd'));
-}
-
 export interface CourierOptions {
   ip: string;
   /** PEM: the private key, then the leaf, then intermediates (Courier reads all from TLS_CERTFILE). */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startForeground, type Daemon } from '../../harness/daemon.js';
-import { requireBinary } from './binaries.js';
+import { binaryOrThrow, DAEMONS } from '../../harness/require-binary.js';
 
 export interface DovecotAuth {
   daemon: Daemon;
@@ -14,7 +14,7 @@ export interface DovecotAuth {
  * service with a unix socket, offering the mechanisms in `mechanisms` order.
  */
 export async function startDovecotAuth(dir: string, mechanisms: string[]): Promise<DovecotAuth> {
-  const bin = requireBinary('/usr/sbin/dovecot', 'install the Debian package dovecot-core');
+  const bin = binaryOrThrow(DAEMONS.dovecot.path, DAEMONS.dovecot.pkg);
   const base = join(dir, 'dovecot');
   mkdirSync(join(base, 'run'), { recursive: true, mode: 0o755 });
   mkdirSync(join(base, 'state'), { recursive: true, mode: 0o755 });

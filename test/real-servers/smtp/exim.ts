@@ -2,9 +2,12 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startForeground, waitForPort, type Daemon } from '../../harness/daemon.js';
-import { requireBinary } from './binaries.js';
+import { binaryOrThrow } from '../../harness/require-binary.js';
 
 export const EXIM_BIN = process.env.WILDTLS_EXIM_BIN ?? (existsSync('/usr/sbin/exim4') ? '/usr/sbin/exim4' : '/opt/wildtls-exim/usr/sbin/exim4');
+
+/** Exim conflicts with Postfix: its packages are unpacked, not installed. */
+export const EXIM_INSTALL = 'run test/real-servers/smtp/install-exim.sh (scripts/install-test-deps.sh does)';
 
 export interface EximOptions {
   name: string;
@@ -25,7 +28,7 @@ export interface EximOptions {
  * always, PLAIN and LOGIN only over TLS, none of them can succeed.
  */
 export async function startExim(dir: string, o: EximOptions): Promise<Daemon & { log(): string }> {
-  const bin = requireBinary(EXIM_BIN, 'run test/real-servers/smtp/install-exim.sh (Exim conflicts with Postfix, so it is unpacked, not installed)');
+  const bin = binaryOrThrow(EXIM_BIN, 'exim4-daemon-light', EXIM_INSTALL);
   const base = join(dir, `exim-${o.name}`);
   for (const d of ['spool', 'log']) mkdirSync(join(base, d), { recursive: true });
   chmodSync(dir, 0o755);

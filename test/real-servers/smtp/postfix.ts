@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSyn
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { daemonFromPidFile, waitForPort, type Daemon } from '../../harness/daemon.js';
-import { requireBinary } from './binaries.js';
+import { binaryOrThrow, DAEMONS } from '../../harness/require-binary.js';
 
 export interface PostfixOptions {
   /** smtpd_tls_chain_files: private key, leaf, intermediate. */
@@ -21,8 +21,10 @@ export interface PostfixOptions {
  * queue, data and log under DIR, listeners only on the given loopback
  * addresses, stopped by the master's pid.
  */
+export const POSTFIX_INSTALL = 'apt-get install -y postfix (DEBIAN_FRONTEND=noninteractive, with a policy-rc.d that exits 101; scripts/install-test-deps.sh does this)';
+
 export async function startPostfix(dir: string, o: PostfixOptions): Promise<Daemon & { maillog(): string }> {
-  const postfix = requireBinary('/usr/sbin/postfix', 'install the Debian package postfix (DEBIAN_FRONTEND=noninteractive, with a policy-rc.d that exits 101)');
+  const postfix = binaryOrThrow(DAEMONS.postfix.path, DAEMONS.postfix.pkg, POSTFIX_INSTALL);
   if (userInfo().uid !== 0) throw new Error('Postfix real-server tests run as root (postfix -c DIR start needs it)');
   const conf = join(dir, 'postfix');
   mkdirSync(join(conf, 'queue'), { recursive: true });

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { writeFileSync } from 'node:fs';
-import { WildtlsError, createRunContainer, readRecords, renderReports, type Analyzer, type ReportFormat } from '@wildtls/core';
+import { WildtlsError, createRunContainer, readRecords, renderPaperView, renderReports, type Analyzer, type ReportFormat } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { loadRun } from '../load-run.js';
 
@@ -11,7 +11,9 @@ export default class Analyze extends WildtlsCommand {
     '<%= config.bin %> analyze results.jsonl',
     '<%= config.bin %> analyze day1.jsonl.gz day2.jsonl.gz --analysis sasl --format markdown',
     '<%= config.bin %> analyze results.jsonl --analysis ca-practice --at 2016-01-01T00:00:00Z --roots mozilla-2016.pem',
+    '<%= config.bin %> analyze results.jsonl --analysis ca-practice --validity-profile strict',
     '<%= config.bin %> analyze results.jsonl --format json > reports.json',
+    '<%= config.bin %> analyze results.jsonl --paper --format markdown > paper-view.md',
   ];
 
   static override strict = false;
@@ -26,6 +28,8 @@ export default class Analyze extends WildtlsCommand {
     output: Flags.string({ char: 'o', description: 'Write the reports to this file instead of stdout.' }),
     at: Flags.string({ description: 'Evaluate certificate validity at this ISO time instead of each record\'s scan time.' }),
     roots: Flags.string({ description: 'PEM bundle of trust anchors (default: Node\'s bundled Mozilla store).' }),
+    paper: Flags.boolean({ description: "Print the paper view: only the tables that reproduce the study's tables and figures, in the study's order under its labels, with a line for each one these reports lack." }),
+    'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid (ca-practice): openssl (default, what `openssl verify` says), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
   };
 
   async run(): Promise<void> {
@@ -44,7 +48,7 @@ export default class Analyze extends WildtlsCommand {
         options: (setup.config.options as Record<string, unknown>)[id],
         logger: setup.logger.child({ analysis: id }),
         container,
-        params: { at, rootsFile: flags.roots },
+        params: { at, rootsFile: flags.roots, validityProfile: flags['validity-profile'] },
       }));
     }
     if (analyzers.length === 0) throw new WildtlsError('WILDTLS_ERR_USAGE', 'no analysis plugin is loaded; add one to the plugins list');
@@ -56,7 +60,7 @@ export default class Analyze extends WildtlsCommand {
     const reports = [];
     for (const a of analyzers) reports.push(await a.finish());
     const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'json')) as ReportFormat;
-    const text = renderReports(reports, format);
+    const text = flags.paper ? renderPaperView(reports, format) : renderReports(reports, format);
     if (flags.output) writeFileSync(flags.output, text);
     else process.stdout.write(text);
   }

@@ -1,31 +1,7 @@
-import type { Report, ReportCell, ReportColumn, ReportTable } from './report.js';
+import type { Report } from './report.js';
+import { tableCsv, tableMarkdown, tableText } from './render-table.js';
 
 export type ReportFormat = 'table' | 'json' | 'csv' | 'markdown';
-
-function cellText(v: ReportCell | undefined, col: ReportColumn, human: boolean): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.join(human ? ', ' : ' ');
-  if (col.type === 'share' && typeof v === 'number') return human ? `${(v * 100).toFixed(1)}%` : String(v);
-  if (col.type === 'number' && typeof v === 'number' && human) return Number.isInteger(v) ? String(v) : v.toFixed(2);
-  return String(v);
-}
-
-function csvEscape(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function mdEscape(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-function renderTableText(t: ReportTable): string {
-  const head = t.columns.map((c) => c.title);
-  const rows = t.rows.map((r) => t.columns.map((c) => cellText(r[c.key], c, true)));
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const numeric = t.columns.map((c) => c.type === 'integer' || c.type === 'number' || c.type === 'share');
-  const fmt = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
-}
 
 /** Render reports from their envelopes alone; no analysis-specific code. */
 export function renderReports(reports: Report[], format: ReportFormat): string {
@@ -41,18 +17,15 @@ export function renderReports(reports: Report[], format: ReportFormat): string {
       const rule = t.countingRule ?? r.countingRule;
       if (format === 'csv') {
         out.push(`# ${r.analysis.id} / ${t.id} (${rule})`);
-        out.push(t.columns.map((c) => csvEscape(c.key)).join(','));
-        for (const row of t.rows) out.push(t.columns.map((c) => csvEscape(cellText(row[c.key], c, false))).join(','));
+        out.push(...tableCsv(t));
         out.push('');
       } else if (format === 'markdown') {
         out.push(`### ${t.title}\n\nCounting rule: ${rule}.\n`);
-        out.push(`| ${t.columns.map((c) => mdEscape(c.title)).join(' | ')} |`);
-        out.push(`|${t.columns.map((c) => (c.type === 'string' || c.type === 'list' ? ' --- ' : ' ---: ')).join('|')}|`);
-        for (const row of t.rows) out.push(`| ${t.columns.map((c) => mdEscape(cellText(row[c.key], c, true))).join(' | ')} |`);
+        out.push(...tableMarkdown(t));
         out.push('');
       } else {
         out.push(`\n${t.title} (${rule})`);
-        out.push(t.rows.length ? renderTableText(t) : '(no rows)');
+        out.push(tableText(t));
       }
     }
     for (const n of r.notes ?? []) out.push(format === 'csv' ? `# note: ${n}` : `note: ${n}`);

@@ -25,7 +25,19 @@ export async function readReply(conn: Connection, isLast: (line: string, index: 
 
 /** Printable form of untrusted text for a record: control bytes escaped, bounded. */
 export function sanitize(text: string, maxLength = 2048): string {
+  // Escaping only lengthens text, so the first maxLength + 1 characters decide the
+  // result: the cost is bounded by the output, not by what the server sent.
+  const head = text.length > maxLength + 1 ? text.slice(0, maxLength + 1) : text;
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = hasControl(head) ? head.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : head;
   return clean.length > maxLength ? clean.slice(0, maxLength) + '…' : clean;
+}
+
+/** Whether sanitize has anything to escape (a plain loop: several times cheaper than a replace that finds nothing). */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 ? c !== 0x09 && c !== 0x0a : c >= 0x7f && c <= 0x9f) return true;
+  }
+  return false;
 }

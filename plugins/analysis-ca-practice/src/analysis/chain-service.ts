@@ -1,10 +1,9 @@
 import { createHash, hash } from 'node:crypto';
-import { EKU } from '../cert/extensions.js';
 import { parseCertificate, type ParsedCertificate } from '../cert/parse-certificate.js';
 import { practiceFlags, type PracticeFlag } from '../practice/practice-flags.js';
 import type { TrustStore } from '../roots/trust-store.js';
-import { validateChain } from '../validate/chain-validator.js';
 import { classesOf, type ValidationError, type ValidityClass } from '../validate/errors.js';
+import { profileVerdict, type Profile } from '../validate/profile-verdict.js';
 import { matchesDnsName, type PeerName } from '../validate/hostname.js';
 import { ipBytes, ipText } from '../validate/ip-address.js';
 import { IssuerPool } from '../validate/issuer-pool.js';
@@ -12,6 +11,8 @@ import type { SourceStats, VerdictSource } from './verdict-source.js';
 
 export interface ServiceSettings {
   store: TrustStore;
+  /** Which rules make a chain valid; default 'openssl' (what `openssl verify` says, as the study decided validity). */
+  profile?: Profile;
   strictAnchors: boolean;
   maxIntermediates: number;
   maxSignatureChecks: number;
@@ -24,7 +25,10 @@ export interface ServiceSettings {
 export interface ChainEntry {
   /** Id of the distinct chain (SHA-256 over its certificates as sent). */
   hash: string;
+  /** Every error under the service's profile; empty when the chain is valid. 'self-signed' marks a self-signed leaf. */
   errors: ValidationError[];
+  /** The first error `openssl verify -auth_level 1 -purpose sslserver` reports for the chain as sent (code 0: verified), at its chain depth. */
+  openssl: { code: number; depth: number };
   flags: PracticeFlag[];
   /** The verdict holds for validation times in [from, until): between the validity boundaries of the certificates involved. */
   from: number;
@@ -108,15 +112,18 @@ export class ChainService implements VerdictSource {
     const sent = chain.map((b, i) => this.parse(b, i));
     const parsed = sent.filter((c): c is ParsedCertificate => !!c);
     const s = this.settings;
-    const v = validateChain(
-      { sent, at, eku: EKU.serverAuth, extra: s.useScanIntermediates ? this.scanPool : undefined },
-      { anchors: s.store.anchors, strictAnchors: s.strictAnchors, maxIntermediates: s.maxIntermediates, maxSignatureChecks: s.maxSignatureChecks },
-      new IssuerPool(parsed.slice(1)),
+    const maxValidityMs = s.maxValidityDays * 86_400_000;
+    const v = profileVerdict(
+      sent,
+      at,
+      { profile: s.profile ?? 'openssl', anchors: s.store.anchors, strictAnchors: s.strictAnchors, maxIntermediates: s.maxIntermediates, maxSignatureChecks: s.maxSignatureChecks, maxValidityMs },
+      s.useScanIntermediates ? this.scanPool : undefined,
     );
     let from = -Infinity;
     let until = Infinity;
     for (const c of [...parsed, ...v.path]) {
-      for (const b of [c.notBefore, c.notAfter + 1000]) {
+      // notAfter itself is expired to OpenSSL (whole seconds), the second after it to the strict profile.
+      for (const b of [c.notBefore, c.notAfter, c.notAfter + 1000]) {
         if (b <= at && b > from) from = b;
         if (b > at && b < until) until = b;
       }
@@ -125,15 +132,14 @@ export class ChainService implements VerdictSource {
     const entry: ChainEntry = {
       hash,
       errors: v.errors,
-      flags: leaf ? practiceFlags(parsed, v.path, s.maxValidityDays * 86_400_000) : [],
+      openssl: v.openssl,
+      flags: leaf ? practiceFlags(parsed, v.path, { maxValidityMs, complete: v.complete, at }) : [],
       from,
       until,
       leafDns: leaf?.ext.san?.names.dns ?? [],
       leafIps: leaf?.ext.san?.names.ip.filter((b) => b.length === 4 || b.length === 16).map(ipText) ?? [],
     };
-    if (v.errors.includes('unknown-issuer') && v.path.length > 0) {
-      entry.retry = { chain, at, poolSize: this.scanPool.size, issuerKey: v.path[v.path.length - 1]!.issuer.key };
-    }
+    if (v.missingIssuer !== undefined) entry.retry = { chain, at, poolSize: this.scanPool.size, issuerKey: v.missingIssuer };
     return entry;
   }
 

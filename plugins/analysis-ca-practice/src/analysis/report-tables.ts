@@ -1,98 +1,25 @@
-import type { ReportCell, ReportColumn, ReportTable } from '@wildtls/core';
+import { share, type ReportCell, type ReportTable } from '@wildtls/core';
 import { PRACTICE_FLAGS, PRACTICE_FLAG_TITLES } from '../practice/practice-flags.js';
-import { ERROR_CLASS, VALIDITY_CLASSES, classesOf, primaryClass, type ValidationError, type ValidityClass } from '../validate/errors.js';
-import { ChainService, type ChainEntry } from './chain-service.js';
-import { share } from '@wildtls/core';
+import { VALIDITY_CLASSES, classesOf } from '../validate/errors.js';
+import type { ChainEntry } from './chain-service.js';
+import { countRows, groupRows, keyCols, shareColumns, type Group, type Row } from './table-helpers.js';
+import { validityTables, type ValidityOptions } from './validity-tables.js';
 
-/** One (service, port) group. */
-export interface Group {
-  service: string;
-  port: number;
-  /** Servers counted (their first record had a chain). */
-  counted: Set<number | string>;
-  /** Servers seen only without a chain so far. */
-  noChain: Set<number | string>;
-  /** Per distinct verdict: servers with it, and how many of those failed their host name check. */
-  tally: Map<ChainEntry, { servers: number; mismatched: number }>;
+export type { Group } from './table-helpers.js';
+
+export interface TableOptions extends ValidityOptions {
+  /** The first verdict of each distinct chain, by the analyzer's chain id. */
+  entryOf(id: number): ChainEntry | undefined;
 }
 
-const CLASS_TITLES: Record<ValidityClass, string> = {
-  valid: 'Valid',
-  'self-signed': 'Self-signed',
-  expired: 'Expired',
-  'not-yet-valid': 'Not yet valid',
-  'unknown-issuer': 'Unknown issuer / broken chain',
-  'missing-intermediate': 'Missing intermediate',
-  'bad-signature': 'Bad signature',
-  'hostname-mismatch': 'Host name mismatch',
-  other: 'Other error',
-};
+const valid = (e: ChainEntry) => e.errors.length === 0;
 
-const keyCols: ReportColumn[] = [
-  { key: 'service', title: 'Service', type: 'string' },
-  { key: 'port', title: 'Port', type: 'integer' },
-  { key: 'servers', title: 'Servers with a chain', type: 'integer' },
-];
+/** The paper view's section for the study's text statistics on certificate chains. */
+const TEXT_REF = 'Text: certificate chains';
 
-function shareColumns<T extends string>(names: readonly T[], titles: Record<T, string>): ReportColumn[] {
-  return names.map((n) => ({ key: n, title: titles[n], type: 'share' as const }));
-}
-
-/** Calls `f` once per distinct (verdict, host name result) in a group, with the number of servers it covers. */
-function eachWeighted(g: Group, f: (e: ChainEntry, mismatched: boolean, servers: number) => void): void {
-  for (const [e, t] of g.tally) {
-    if (t.servers - t.mismatched > 0) f(e, false, t.servers - t.mismatched);
-    if (t.mismatched > 0) f(e, true, t.mismatched);
-  }
-}
-
-function countRows<T extends string>(groups: Group[], names: readonly T[], of: (e: ChainEntry, mismatched: boolean) => readonly T[]): Array<Record<string, ReportCell>> {
-  const rows: Array<Record<string, ReportCell>> = [];
-  const total = new Map<T, number>();
-  let totalServers = 0;
-  for (const g of groups) {
-    const counts = new Map<T, number>();
-    eachWeighted(g, (e, m, n) => {
-      for (const name of of(e, m)) counts.set(name, (counts.get(name) ?? 0) + n);
-    });
-    const servers = g.counted.size;
-    const row: Record<string, ReportCell> = { service: g.service, port: g.port, servers };
-    for (const n of names) {
-      row[n] = share(counts.get(n) ?? 0, servers);
-      total.set(n, (total.get(n) ?? 0) + (counts.get(n) ?? 0));
-    }
-    totalServers += servers;
-    rows.push(row);
-  }
-  if (groups.length > 1) {
-    const row: Record<string, ReportCell> = { service: 'all', port: null, servers: totalServers };
-    for (const n of names) row[n] = share(total.get(n) ?? 0, totalServers);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function classesOfServer(e: ChainEntry, mismatched: boolean): ValidityClass[] {
-  return ChainService.classes(e, mismatched);
-}
-
-/** The report's tables: Fig. 4 (overlapping and primary classes), CA practice, error detail, and per distinct chain. */
-export function buildTables(groups: Group[]): { tables: ReportTable[]; chains: number } {
-  const tables: ReportTable[] = [];
-  tables.push({
-    id: 'validity',
-    title: 'Certificate validity by service and port (a server can be in several classes)',
-    countingRule: 'per-server',
-    columns: [...keyCols, ...shareColumns(VALIDITY_CLASSES, CLASS_TITLES)],
-    rows: countRows(groups, VALIDITY_CLASSES, classesOfServer),
-  });
-  tables.push({
-    id: 'validity-primary',
-    title: 'Primary validity class by service and port (exclusive, sums to 1; the study\'s Fig. 4)',
-    countingRule: 'per-server',
-    columns: [...keyCols, ...shareColumns(VALIDITY_CLASSES, CLASS_TITLES)],
-    rows: countRows(groups, VALIDITY_CLASSES, (e, m) => [primaryClass(classesOfServer(e, m))]),
-  });
+/** The report's tables: validity (Figs. 4 and 5, host names, errors), CA practice, servers with several chains, per distinct chain. */
+export function buildTables(groups: Group[], o: TableOptions): { tables: ReportTable[]; chains: number } {
+  const tables = validityTables(groups, o);
   tables.push({
     id: 'practice',
     title: 'CA practice by service and port',
@@ -100,44 +27,23 @@ export function buildTables(groups: Group[]): { tables: ReportTable[]; chains: n
     columns: [...keyCols, ...shareColumns(PRACTICE_FLAGS, PRACTICE_FLAG_TITLES)],
     rows: countRows(groups, PRACTICE_FLAGS, (e) => e.flags),
   });
-
-  // Error detail over all servers.
-  const errCount = new Map<string, number>();
-  let servers = 0;
-  const distinctByHash = new Map<string, ChainEntry>();
-  for (const g of groups) {
-    servers += g.counted.size;
-    eachWeighted(g, (e, m, n) => {
-      distinctByHash.set(e.hash, e);
-      for (const err of e.errors) errCount.set(err, (errCount.get(err) ?? 0) + n);
-      if (m) errCount.set('hostname-mismatch', (errCount.get('hostname-mismatch') ?? 0) + n);
-    });
-  }
-  tables.push({
-    id: 'errors',
-    title: 'Validation errors over all servers (every error of each chain)',
-    countingRule: 'per-server',
-    columns: [
-      { key: 'error', title: 'Error', type: 'string' },
-      { key: 'class', title: 'Class', type: 'string' },
-      { key: 'servers', title: 'Servers', type: 'integer' },
-      { key: 'share', title: 'Share of servers with a chain', type: 'share' },
-    ],
-    rows: [...errCount]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .map(([e, n]) => ({ error: e, class: ERROR_CLASS[e as ValidationError], servers: n, share: share(n, servers) })),
-  });
+  // Two statistics the study states in its text; validity in them is the profile's, so they are the study's under openssl only.
+  const text = (order: number) => (o.profile === 'openssl' ? { paper: { ref: TEXT_REF, order } } : {});
+  tables.push({ ...leafByRootTable(groups), ...text(1) });
+  tables.push({ ...multiChainTable(groups, o.entryOf), ...text(2) });
 
   // Per distinct chain (host names are per record, so not here).
-  const distinct = [...distinctByHash.values()];
+  const distinct = new Map<string, ChainEntry>();
+  for (const g of groups) for (const e of g.tally.keys()) distinct.set(e.hash, e);
   const chainCount = new Map<string, number>();
-  for (const e of distinct) {
+  for (const e of distinct.values()) {
     for (const c of classesOf(e.errors)) chainCount.set(`class:${c}`, (chainCount.get(`class:${c}`) ?? 0) + 1);
     for (const f of e.flags) chainCount.set(`flag:${f}`, (chainCount.get(`flag:${f}`) ?? 0) + 1);
   }
   const chainRows: Array<Record<string, ReportCell>> = [];
-  for (const c of VALIDITY_CLASSES) if (c !== 'hostname-mismatch') chainRows.push({ kind: 'class', name: c, chains: chainCount.get(`class:${c}`) ?? 0, share: share(chainCount.get(`class:${c}`) ?? 0, distinct.length) });
-  for (const f of PRACTICE_FLAGS) chainRows.push({ kind: 'practice', name: f, chains: chainCount.get(`flag:${f}`) ?? 0, share: share(chainCount.get(`flag:${f}`) ?? 0, distinct.length) });
+  const n = distinct.size;
+  for (const c of VALIDITY_CLASSES) if (c !== 'hostname-mismatch') chainRows.push({ kind: 'class', name: c, chains: chainCount.get(`class:${c}`) ?? 0, share: share(chainCount.get(`class:${c}`) ?? 0, n) });
+  for (const f of PRACTICE_FLAGS) chainRows.push({ kind: 'practice', name: f, chains: chainCount.get(`flag:${f}`) ?? 0, share: share(chainCount.get(`flag:${f}`) ?? 0, n) });
   tables.push({
     id: 'chains',
     title: 'Distinct chains: validity classes (without host names) and CA-practice flags',
@@ -150,13 +56,75 @@ export function buildTables(groups: Group[]): { tables: ReportTable[]; chains: n
     ],
     rows: chainRows,
   });
-  const noChain = groups.map((g) => ({ service: g.service, port: g.port, servers: g.noChain.size }));
   tables.push({
     id: 'no-chain',
     title: 'Servers seen without a certificate chain (not in the shares above)',
     countingRule: 'per-server',
     columns: keyCols.map((c) => (c.key === 'servers' ? { ...c, title: 'Servers without a chain' } : c)),
-    rows: noChain,
+    rows: groups.map((g) => ({ service: g.service, port: g.port, servers: g.noChain.size })),
   });
-  return { tables, chains: distinct.length };
+  return { tables, chains: n };
+}
+
+/** The study's count: leaves issued directly by a root of the trust store, among verifiable (valid) distinct chains. */
+function leafByRootTable(groups: Group[]): ReportTable {
+  const allValid = new Set<string>();
+  const allDirect = new Set<string>();
+  const row = (service: string, port: number | null, verifiable: Set<string>, direct: Set<string>): Row => ({ service, port, verifiable: verifiable.size, direct: direct.size, share: share(direct.size, verifiable.size) });
+  const rows = groups.map((g) => {
+    const verifiable = new Set<string>();
+    const direct = new Set<string>();
+    for (const e of g.tally.keys()) {
+      if (!valid(e)) continue;
+      for (const s of [verifiable, allValid]) s.add(e.hash);
+      if (e.flags.includes('leaf-issued-by-root')) for (const s of [direct, allDirect]) s.add(e.hash);
+    }
+    return row(g.service, g.port, verifiable, direct);
+  });
+  if (groups.length > 1) rows.push(row('all', null, allValid, allDirect));
+  return {
+    id: 'leaf-issued-by-root',
+    title: 'Leaves issued directly by a root of the trust store, among verifiable chains (distinct valid chains the servers of each service and port sent)',
+    countingRule: 'per-chain',
+    columns: [
+      { key: 'service', title: 'Service', type: 'string' },
+      { key: 'port', title: 'Port', type: 'integer' },
+      { key: 'verifiable', title: 'Verifiable chains', type: 'integer' },
+      { key: 'direct', title: 'Leaf issued by a store root', type: 'integer' },
+      { key: 'share', title: 'Share of verifiable chains', type: 'share' },
+    ],
+    rows,
+  };
+}
+
+/** Servers (ip:port) that served more than one distinct chain in the scan, and whether their chains agree on validity. */
+function multiChainTable(groups: Group[], entryOf: (id: number) => ChainEntry | undefined): ReportTable {
+  const rows = groupRows(
+    groups,
+    (g) => {
+      const c = { servers: g.counted.size, multi: g.multi.size, allValid: 0, allInvalid: 0, mixed: 0 };
+      for (const ids of g.multi.values()) {
+        const verdicts = [...ids].map(entryOf).filter((e): e is ChainEntry => !!e).map(valid);
+        if (verdicts.every((v) => v)) c.allValid++;
+        else if (verdicts.every((v) => !v)) c.allInvalid++;
+        else c.mixed++;
+      }
+      return c;
+    },
+    (c) => ({ servers: c.servers!, multi: c.multi!, allValid: c.allValid!, allInvalid: c.allInvalid!, mixed: c.mixed!, shared: share(c.allValid! + c.allInvalid!, c.multi!) }),
+  );
+  return {
+    id: 'multi-chain',
+    title: 'Servers that served more than one distinct chain, and whether all of a server\'s chains share validity (valid or not, under the profile)',
+    countingRule: 'per-server',
+    columns: [
+      ...keyCols,
+      { key: 'multi', title: 'Servers with several chains', type: 'integer' },
+      { key: 'allValid', title: 'All chains valid', type: 'integer' },
+      { key: 'allInvalid', title: 'All chains invalid', type: 'integer' },
+      { key: 'mixed', title: 'Valid and invalid chains', type: 'integer' },
+      { key: 'shared', title: 'Share of those servers whose chains share validity', type: 'share' },
+    ],
+    rows,
+  };
 }

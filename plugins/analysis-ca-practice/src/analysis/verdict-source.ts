@@ -2,8 +2,8 @@ import type { ChainEntry } from './chain-service.js';
 
 /** Where verdicts come from: the in-thread ChainService or a pool of worker threads running one each. */
 export interface VerdictSource {
-  /** The verdict for a chain (base64 DER, wire order) at `at` (epoch ms); a promise when it is computed elsewhere. */
-  verdict(chain: readonly string[], at: number): ChainEntry | Promise<ChainEntry>;
+  /** The verdict for a chain (base64 DER, wire order) at `at` (epoch ms); a promise when it is computed elsewhere. `hash`: ChainService.chainHash(chain), when the caller has it. */
+  verdict(chain: readonly string[], at: number, hash?: string): ChainEntry | Promise<ChainEntry>;
   /** Once every record is in: settle order-dependent results (chains a later intermediate completes). */
   settle(): Promise<void>;
   stats(): Promise<SourceStats>;

@@ -80,13 +80,12 @@ export class WorkerPool implements VerdictSource {
     return undefined;
   }
 
-  verdict(chain: readonly string[], at: number): ChainEntry | Promise<ChainEntry> {
-    const hash = ChainService.chainHash(chain);
+  verdict(chain: readonly string[], at: number, hash = ChainService.chainHash(chain)): ChainEntry | Promise<ChainEntry> {
     const hit = this.lookup(hash, at);
     if (hit) return hit;
     const busy = this.inflight.get(hash);
     // The same chain is on its way: wait for it, then look again (another time window may need its own verdict).
-    if (busy) return busy.then(() => this.verdict(chain, at));
+    if (busy) return busy.then(() => this.verdict(chain, at, hash));
     const slot = this.slots[hash.charCodeAt(0) % this.slots.length]!;
     const done = this.enqueue(slot, { id: 0, hash, chain: [...chain], at }).then((e) => {
       const list = this.cache.get(hash);

@@ -1,5 +1,5 @@
 import { der } from '@wildtls/core';
-import { addGeneralName, emptyGeneralNames, parseGeneralNames, type GeneralNames } from './names.js';
+import { CharsetError, addGeneralName, emptyGeneralNames, parseGeneralNames, type GeneralNames, type ParsedName } from './names.js';
 
 const { DerError, TAG, bytes, children, decodeBoolean, decodeOid, decodeSmallInt, expectTag, readTlv } = der;
 type Tlv = der.Tlv;
@@ -24,6 +24,7 @@ export const OID = {
   sctList: '1.3.6.1.4.1.11129.2.4.2',
   ctPoison: '1.3.6.1.4.1.11129.2.4.3',
   tlsFeature: '1.3.6.1.5.5.7.1.24',
+  nsCertType: '2.16.840.1.113730.1.1',
 } as const;
 
 export const EKU = {
@@ -49,14 +50,35 @@ export interface CertExtensions {
   keyUsage?: { bits: number; critical: boolean };
   eku?: { oids: string[]; critical: boolean };
   san?: { names: GeneralNames; critical: boolean };
-  nameConstraints?: { permitted?: GeneralNames; excluded?: GeneralNames; critical: boolean };
-  aki?: { keyId?: Uint8Array; issuerAndSerial: boolean; critical: boolean };
+  nameConstraints?: {
+    permitted?: GeneralNames;
+    excluded?: GeneralNames;
+    critical: boolean;
+    /** A subtree has a non-zero minimum or a maximum (RFC 5280: MUST NOT). */
+    minMax: boolean;
+  };
+  aki?: {
+    keyId?: Uint8Array;
+    issuerAndSerial: boolean;
+    /** authorityCertSerialNumber (DER INTEGER contents) and the first directoryName of authorityCertIssuer. */
+    serial?: Uint8Array;
+    issuerName?: ParsedName;
+    critical: boolean;
+  };
+  /** Netscape certificate type, the first byte of its bits (OpenSSL still reads it); -1 when it does not decode. */
+  nsCertType?: number;
+  /** The extendedKeyUsage is an empty SEQUENCE (malformed, but OpenSSL reads it as "no usage allowed"). */
+  ekuEmpty?: boolean;
+  /** Every critical extension's OID, in order. */
+  critical: string[];
   ski?: { id: Uint8Array; critical: boolean };
   /** Critical extensions not in the understood set: a verifier must reject them. */
   unknownCritical: string[];
   duplicates: string[];
   /** Known extensions whose contents do not parse. */
   malformed: string[];
+  /** Of those, the ones that fail only because a name is not printable ASCII (OpenSSL decodes them). */
+  charsetOnly: string[];
   count: number;
 }
 
@@ -71,14 +93,27 @@ function keyUsageBits(buf: Uint8Array, t: Tlv): number {
   return mask;
 }
 
-function subtrees(buf: Uint8Array, t: Tlv): GeneralNames {
+function subtrees(buf: Uint8Array, t: Tlv, nc: { minMax: boolean }): GeneralNames {
   const out = emptyGeneralNames();
   for (const st of children(buf, t)) {
-    const [base] = children(buf, expectTag(st, TAG.SEQUENCE, 'GeneralSubtree'));
+    const [base, ...bounds] = children(buf, expectTag(st, TAG.SEQUENCE, 'GeneralSubtree'));
     if (!base) throw new DerError('empty GeneralSubtree');
     addGeneralName(buf, base, out);
+    // minimum [0] DEFAULT 0 (present and zero is tolerated, as OpenSSL does), maximum [1].
+    for (const b of bounds) if (b.tag !== 0x80 || bytes(buf, b).some((x) => x !== 0)) nc.minMax = true;
   }
   return out;
+}
+
+/** The first directoryName of an IMPLICIT GeneralNames, or undefined (also when it does not parse: read for OpenSSL's AKID match only). */
+function firstDirName(buf: Uint8Array, t: Tlv): ParsedName | undefined {
+  try {
+    const names = emptyGeneralNames();
+    for (const g of children(buf, t)) addGeneralName(buf, g, names);
+    return names.dirNames[0];
+  } catch {
+    return undefined;
+  }
 }
 
 function decodeOne(oid: string, buf: Uint8Array, v: Tlv, critical: boolean, ext: CertExtensions): void {
@@ -98,7 +133,10 @@ function decodeOne(oid: string, buf: Uint8Array, v: Tlv, critical: boolean, ext:
       return;
     case OID.extKeyUsage: {
       const oids = children(buf, expectTag(v, TAG.SEQUENCE, 'ExtKeyUsage')).map((k) => decodeOid(buf, k));
-      if (oids.length === 0) throw new DerError('empty ExtKeyUsage');
+      if (oids.length === 0) {
+        ext.ekuEmpty = true;
+        throw new DerError('empty ExtKeyUsage');
+      }
       ext.eku = { oids, critical };
       return;
     }
@@ -106,10 +144,10 @@ function decodeOne(oid: string, buf: Uint8Array, v: Tlv, critical: boolean, ext:
       ext.san = { names: parseGeneralNames(buf, v), critical };
       return;
     case OID.nameConstraints: {
-      const nc: NonNullable<CertExtensions['nameConstraints']> = { critical };
+      const nc: NonNullable<CertExtensions['nameConstraints']> = { critical, minMax: false };
       for (const k of children(buf, expectTag(v, TAG.SEQUENCE, 'NameConstraints'))) {
-        if (k.tag === 0xa0) nc.permitted = subtrees(buf, k);
-        else if (k.tag === 0xa1) nc.excluded = subtrees(buf, k);
+        if (k.tag === 0xa0) nc.permitted = subtrees(buf, k, nc);
+        else if (k.tag === 0xa1) nc.excluded = subtrees(buf, k, nc);
         else throw new DerError('bad NameConstraints');
       }
       ext.nameConstraints = nc;
@@ -119,8 +157,13 @@ function decodeOne(oid: string, buf: Uint8Array, v: Tlv, critical: boolean, ext:
       const aki: NonNullable<CertExtensions['aki']> = { issuerAndSerial: false, critical };
       for (const k of children(buf, expectTag(v, TAG.SEQUENCE, 'AuthorityKeyIdentifier'))) {
         if (k.tag === 0x80) aki.keyId = bytes(buf, k);
-        else if (k.tag === 0xa1 || k.tag === 0x82) aki.issuerAndSerial = true;
-        else throw new DerError('bad AuthorityKeyIdentifier');
+        else if (k.tag === 0x82) {
+          aki.issuerAndSerial = true;
+          aki.serial = bytes(buf, k);
+        } else if (k.tag === 0xa1) {
+          aki.issuerAndSerial = true;
+          aki.issuerName = firstDirName(buf, k);
+        } else throw new DerError('bad AuthorityKeyIdentifier');
       }
       ext.aki = aki;
       return;
@@ -128,6 +171,12 @@ function decodeOne(oid: string, buf: Uint8Array, v: Tlv, critical: boolean, ext:
     case OID.subjectKeyId:
       ext.ski = { id: bytes(buf, expectTag(v, TAG.OCTET_STRING, 'SubjectKeyIdentifier')), critical };
       return;
+    case OID.nsCertType: {
+      // Not a validity rule of ours (no malformed-extension for it); -1 marks one that does not decode.
+      const b = v.tag === TAG.BIT_STRING ? bytes(buf, v) : new Uint8Array();
+      ext.nsCertType = b.length < 1 || b[0]! > 7 ? -1 : b[1] ?? 0;
+      return;
+    }
     case OID.authorityInfoAccess: {
       const ads = children(buf, expectTag(v, TAG.SEQUENCE, 'AuthorityInfoAccessSyntax'));
       if (ads.length === 0) throw new DerError('empty AuthorityInfoAccess');
@@ -146,7 +195,7 @@ function decodeOne(oid: string, buf: Uint8Array, v: Tlv, critical: boolean, ext:
 
 /** Decode the [3] extensions wrapper of a TBSCertificate. */
 export function parseExtensions(buf: Uint8Array, wrapper: Tlv | undefined): CertExtensions {
-  const ext: CertExtensions = { unknownCritical: [], duplicates: [], malformed: [], count: 0 };
+  const ext: CertExtensions = { unknownCritical: [], duplicates: [], malformed: [], charsetOnly: [], critical: [], count: 0 };
   if (!wrapper) return ext;
   const seq = readTlv(buf, wrapper.body, wrapper.end);
   expectTag(seq, TAG.SEQUENCE, 'Extensions');
@@ -166,6 +215,7 @@ export function parseExtensions(buf: Uint8Array, wrapper: Tlv | undefined): Cert
     ext.count++;
     if (seen.has(oid)) ext.duplicates.push(oid);
     seen.add(oid);
+    if (critical) ext.critical.push(oid);
     if (critical && !UNDERSTOOD.has(oid)) ext.unknownCritical.push(oid);
     try {
       const v = readTlv(buf, octets.body, octets.end);
@@ -174,6 +224,7 @@ export function parseExtensions(buf: Uint8Array, wrapper: Tlv | undefined): Cert
     } catch (err) {
       if (!(err instanceof DerError)) throw err;
       if (UNDERSTOOD.has(oid) || oid === OID.authorityInfoAccess) ext.malformed.push(oid);
+      if (err instanceof CharsetError) ext.charsetOnly.push(oid);
     }
   }
   return ext;

@@ -37,6 +37,10 @@ export const CURVE_BITS: Record<string, number> = {
   '1.2.840.10045.3.1.1': 192, // P-192
   '1.3.132.0.33': 224, // P-224
   '1.3.132.0.10': 256, // secp256k1
+  '1.3.132.0.8': 160, // secp160r1
+  '1.3.36.3.3.2.8.1.1.7': 256, // brainpoolP256r1
+  '1.3.36.3.3.2.8.1.1.11': 384, // brainpoolP384r1
+  '1.3.36.3.3.2.8.1.1.13': 512, // brainpoolP512r1
 };
 
 function integerBits(buf: Uint8Array, t: Tlv): number {

@@ -14,6 +14,8 @@ export interface ParsedName {
   key: string;
   /** RDNs in order, each a set of attributes. */
   rdns: NameAttribute[][];
+  /** Each RDN's canonical form, in order (`key` joins them with commas, which a value may also hold). */
+  rdnKeys: string[];
 }
 
 export const OID_CN = '2.5.4.3';
@@ -46,7 +48,7 @@ export function parseName(buf: Uint8Array, name: Tlv): ParsedName {
     rdns.push(attrs);
     keys.push(parts.sort().join('+'));
   }
-  return { key: keys.join(','), rdns };
+  return { key: keys.join(','), rdns, rdnKeys: keys };
 }
 
 export function nameAttributes(n: ParsedName, oid: string): string[] {
@@ -63,16 +65,31 @@ export interface GeneralNames {
   dirNames: ParsedName[];
   /** otherName, x400, ediParty, registeredID: kinds we do not check. */
   other: number;
+  /** Those names' context tags (and an otherName's type-id), for verifiers that tell them apart. */
+  otherKinds: Array<{ tag: number; oid?: string }>;
 }
 
 export function emptyGeneralNames(): GeneralNames {
-  return { dns: [], ip: [], email: [], uri: [], dirNames: [], other: 0 };
+  return { dns: [], ip: [], email: [], uri: [], dirNames: [], other: 0, otherKinds: [] };
 }
+
+/** A name outside printable ASCII: malformed to us, though OpenSSL decodes it (it does not check IA5String contents). */
+export class CharsetError extends DerError {}
 
 function ia5(buf: Uint8Array, t: Tlv): string {
   const b = bytes(buf, t);
-  for (const c of b) if (c > 0x7e || c < 0x20) throw new DerError('non-IA5 name');
+  for (const c of b) if (c > 0x7e || c < 0x20) throw new CharsetError('non-IA5 name');
   return Buffer.from(b).toString('latin1');
+}
+
+/** An otherName's type-id, or undefined when its contents do not parse (the name is kept, its kind unknown). */
+function otherNameType(buf: Uint8Array, t: Tlv): string | undefined {
+  try {
+    const first = readTlv(buf, t.body, t.end);
+    return first.tag === TAG.OID ? decodeOid(buf, first) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Add one GeneralName TLV (context-tagged) to `into`. */
@@ -97,10 +114,14 @@ export function addGeneralName(buf: Uint8Array, t: Tlv, into: GeneralNames): voi
       break;
     }
     case 0xa0:
+      into.other++;
+      into.otherKinds.push({ tag: t.tag, oid: otherNameType(buf, t) });
+      break;
     case 0xa3:
     case 0xa5:
     case 0x88:
       into.other++;
+      into.otherKinds.push({ tag: t.tag });
       break;
     default:
       throw new DerError(`unknown GeneralName tag 0x${t.tag.toString(16)}`);

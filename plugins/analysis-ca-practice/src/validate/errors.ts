@@ -36,6 +36,8 @@ export const ERROR_CLASS = {
   'signature-algorithm-mismatch': 'other',
   'unsupported-version': 'other',
   'weak-key': 'other',
+  'weak-signature': 'other',
+  'validity-too-long': 'other',
   'invalid-serial': 'other',
   'key-identifiers': 'other',
   'empty-name': 'other',

@@ -25,17 +25,20 @@ export type PathVisitor = (path: ParsedCertificate[]) => boolean;
 
 const sigCache = new Map<string, boolean>();
 const SIG_CACHE_MAX = 200_000;
+/** Leaves' results, kept only briefly: the strict profile and the OpenSSL model check the same leaf in one validation. */
+const recent = new Map<string, boolean>();
+const RECENT_MAX = 256;
 
 /** Signature results between certificates; cached for CA certificates, which recur across chains. */
 export function verifiedBy(child: ParsedCertificate, issuer: ParsedCertificate): boolean {
   const key = child.fingerprint + issuer.fingerprint;
-  const hit = sigCache.get(key);
+  const ca = !!child.ext.basicConstraints?.ca;
+  const hit = (ca ? sigCache : recent).get(key);
   if (hit !== undefined) return hit;
   const ok = verifySignature(child, issuer);
-  if (child.ext.basicConstraints?.ca) {
-    if (sigCache.size >= SIG_CACHE_MAX) sigCache.clear();
-    sigCache.set(key, ok);
-  }
+  const cache = ca ? sigCache : recent;
+  if (cache.size >= (ca ? SIG_CACHE_MAX : RECENT_MAX)) cache.clear();
+  cache.set(key, ok);
   return ok;
 }
 
