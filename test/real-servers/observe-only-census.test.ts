@@ -130,7 +130,7 @@ describe('an observe-only census of the loopback farm, through the CLI', () => {
     const file = join(dir, 'census.jsonl');
     const md = await runCli(['analyze', file, '--analysis', 'starttls', '--analysis', 'crypto', '--format', 'markdown'], { cwd: dir, timeoutMs: 60_000 });
     expect(md.code, md.stderr).toBe(0);
-    for (const label of ['### Table I: ', '### Table III: ', '### Table IV: ', '### Fig. 3: ', '### Forward secrecy, whole scan', '### How far servers get, per service and port (beyond the study)']) expect(md.stdout).toContain(label);
+    for (const label of ['### Table I: ', '### Table III: ', '### Table IV: ', '### Fig. 3: ', '### Fig. 3, text: forward secrecy, whole scan', '### How far servers get, per service and port (beyond the study)']) expect(md.stdout).toContain(label);
     // The pooled Table I row: 14 served services of the farm answered with TLS, each once.
     expect(md.stdout).toMatch(/^\| all \| {2}\| {2}\| \d+ \| 14 \| /m);
     const csv = await runCli(['analyze', file, '--analysis', 'starttls', '--analysis', 'crypto', '--format', 'csv'], { cwd: dir, timeoutMs: 60_000 });

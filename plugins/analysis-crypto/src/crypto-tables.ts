@@ -69,7 +69,7 @@ export function cipherTable(rows: CountsRow[]): ReportTable {
   return {
     id: 'cipher-categories',
     title: 'Fig. 3: negotiated cipher suites by key exchange and bulk cipher, share of the servers where TLS was reached',
-    paper: { ref: 'Fig. 3' },
+    paper: { ref: 'Fig. 3', order: 1 },
     countingRule: 'per-server',
     columns: [
       ...SVC,
@@ -116,8 +116,8 @@ export function forwardSecrecyTables(rows: CountsRow[], pooled: CountsRow): Repo
   return [
     {
       id: 'forward-secrecy',
-      title: 'Forward secrecy, whole scan (the study\'s text: "more than 30% of connections without forward secrecy")',
-      paper: { ref: 'Text: forward secrecy' },
+      title: 'Fig. 3, text: forward secrecy, whole scan (the study: "more than 30% of connections without forward secrecy")',
+      paper: { ref: 'Fig. 3', order: 2 },
       countingRule: 'per-record',
       columns: FS_COLUMNS,
       rows: [fsRow(pooled)],

@@ -59,7 +59,8 @@ export class StartTlsAnalyzer implements Analyzer {
     return {
       analysis: { id: 'starttls', version: this.opts.version },
       countingRule: 'per-server',
-      totals: { records: this.records, servers: this.servers.size, internalErrors: this.internalErrors },
+      // Hosts with the port open and noise hosts of the whole scan: the study reports its noise as a share of a scan.
+      totals: { records: this.records, servers: this.servers.size, hosts: this.all.hosts, noiseHosts: this.all.noise, internalErrors: this.internalErrors },
       tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups)],
       notes: STARTTLS_NOTES,
     };

@@ -55,7 +55,7 @@ describe('StartTlsAnalyzer: Table I and Table III over the hosts with the port o
     });
     expect(table(rep, 'starttls-funnel').rows.find((x) => x.step === 'STARTTLS accepted (upgraded)')).toMatchObject({ ofHosts: 5 / 7, ofAnswered: 5 / 7 });
     expect(table(rep, 'tls-overview').rows[0]).toMatchObject({ hosts: 7, tls: 3, leafUnique: 1, leafUniqueShare: 1 / 3 });
-    expect(rep.totals).toEqual({ records: 8, servers: 7, internalErrors: 1 });
+    expect(rep.totals).toEqual({ records: 8, servers: 7, hosts: 7, noiseHosts: 0, internalErrors: 1 });
   });
 });
 
