@@ -102,28 +102,42 @@ describe('an observe-only census of the loopback farm, through the CLI', () => {
 
   it('crypto: Table IV and Fig. 3 are full, one server per served service, none completed', () => {
     expect(reports.crypto?.totals).toMatchObject({ handshakes: 14, completed: 0, internalErrors: 0 });
-    const versions = rowsOf(reports, 'crypto', 'versions');
+    const versions = rowsOf(reports, 'crypto', 'versions').filter((row) => row.service !== 'all');
     expect(versions).toHaveLength(14);
-    for (const row of versions) {
-      expect(['TLSv1.2', 'TLSv1.3']).toContain(row.version);
-      expect(row).toMatchObject({ servers: 1, share: 1 });
-    }
+    for (const row of versions) expect(row).toMatchObject({ servers: 1, other: 0, tls12: (row.tls13 as number) === 1 ? 0 : 1 });
+    expect(rowsOf(reports, 'crypto', 'versions').at(-1)).toMatchObject({ service: 'all', port: null, servers: 14 });
     const categories = rowsOf(reports, 'crypto', 'cipher-categories');
     for (const s of farm.served) {
       const mine = categories.filter((row) => row.service === s.service && row.port === s.port);
-      expect(mine.map((row) => row.category)).toEqual(['ECDHE', 'DHE', 'AES (no FS)', 'RC4', '3DES', 'other']);
       expect(mine.reduce((n, row) => n + (row.servers as number), 0), s.service).toBe(1);
     }
     // Stapling is read from the whole first flight, which observe-only sees.
-    expect(rowsOf(reports, 'crypto', 'ocsp-stapling').filter((row) => row.servers === 1)).toHaveLength(14);
+    expect(rowsOf(reports, 'crypto', 'ocsp-stapling-by-port').filter((row) => row.service !== 'all' && row.servers === 1)).toHaveLength(14);
   });
 
-  it('starttls: per served service, upgraded and negotiated 1, completed 0 (Table I columns apart)', () => {
-    const support = rowsOf(reports, 'starttls', 'support');
+  it('starttls: per served service, TLS reached 1, completed 0, upgraded 1 on STARTTLS ports (Table I, Table III, the funnel)', () => {
+    const funnel = rowsOf(reports, 'starttls', 'starttls-funnel');
     for (const s of farm.served) {
-      const row = support.find((x) => x.service === s.service && x.port === s.port);
-      expect(row, s.service).toMatchObject({ negotiated: 1, handshake: 0, upgraded: s.mode === 'starttls' ? 1 : null });
+      const steps = Object.fromEntries(funnel.filter((x) => x.service === s.service && x.port === s.port).map((x) => [x.step, x.servers]));
+      expect(steps, s.service).toMatchObject({ 'TLS reached (ServerHello)': 1, 'handshake completed': 0, ...(s.mode === 'starttls' ? { 'STARTTLS accepted (upgraded)': 1 } : {}) });
+      expect(rowsOf(reports, 'starttls', 'tls-overview').find((x) => x.service === s.service && x.port === s.port), s.service).toMatchObject({ tls: 1, noise: 0 });
     }
+    const upgraded = rowsOf(reports, 'starttls', 'starttls-support');
+    for (const s of farm.served.filter((x) => x.mode === 'starttls')) expect(upgraded.find((x) => x.service === s.service && x.port === s.port), s.service).toMatchObject({ upgraded: 1 });
+  });
+
+  it('wildtls analyze renders the paper tables in markdown and csv too', async () => {
+    const file = join(dir, 'census.jsonl');
+    const md = await runCli(['analyze', file, '--analysis', 'starttls', '--analysis', 'crypto', '--format', 'markdown'], { cwd: dir, timeoutMs: 60_000 });
+    expect(md.code, md.stderr).toBe(0);
+    for (const label of ['### Table I: ', '### Table III: ', '### Table IV: ', '### Fig. 3: ', '### Fig. 3, text: forward secrecy, whole scan', '### How far servers get, per service and port (beyond the study)']) expect(md.stdout).toContain(label);
+    // The pooled Table I row: 14 served services of the farm answered with TLS, each once.
+    expect(md.stdout).toMatch(/^\| all \| {2}\| {2}\| \d+ \| 14 \| /m);
+    const csv = await runCli(['analyze', file, '--analysis', 'starttls', '--analysis', 'crypto', '--format', 'csv'], { cwd: dir, timeoutMs: 60_000 });
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toContain('# starttls / tls-overview (per-server)\nservice,port,mode,hosts,tls,tlsShare,leafUnique,leafUniqueShare,interTotal,interUnique,interUniqueShare,noise,noiseShare\n');
+    expect(csv.stdout).toContain('# crypto / cipher-categories (per-server)\nservice,port,keyExchange,bulk,forwardSecrecy,servers,share\n');
+    expect(csv.stdout).toMatch(/^all,,,\d+,14,/m);
   });
 });
 
@@ -134,11 +148,12 @@ describe('suites the engine does not complete still count (tls-unsupported), thr
     expect(byIp[SEED], ssl[1]!.output()).toMatchObject({ status: 'tls-failed', error: { reason: 'tls-unsupported' }, tls: { version: 'TLSv1.2', cipherSuite: { id: 0x0096, name: 'TLS_RSA_WITH_SEED_CBC_SHA' }, completed: false } });
   });
 
-  it('crypto: both in Table IV (TLSv1.2) and in Fig. 3 under "other"', () => {
+  it('crypto: both in Table IV (TLSv1.2) and in Fig. 3 (RSA key exchange, Camellia and "other" bulk ciphers)', () => {
     expect(legacyReports.crypto?.totals).toMatchObject({ records: 2, servers: 2, handshakes: 2, completed: 1 });
-    expect(rowsOf(legacyReports, 'crypto', 'versions')).toEqual([{ service: 'tls', port: SSL_PORT, version: 'TLSv1.2', servers: 2, share: 1 }]);
-    const categories = Object.fromEntries(rowsOf(legacyReports, 'crypto', 'cipher-categories').map((row) => [row.category, row.servers]));
-    expect(categories).toEqual({ ECDHE: 0, DHE: 0, 'AES (no FS)': 0, RC4: 0, '3DES': 0, other: 2 });
-    expect(rowsOf(legacyReports, 'starttls', 'support')).toEqual([expect.objectContaining({ service: 'tls', port: SSL_PORT, answered: 2, negotiated: 2, handshake: 1 })]);
+    expect(rowsOf(legacyReports, 'crypto', 'versions')[0]).toMatchObject({ service: 'tls', port: SSL_PORT, servers: 2, tls12: 2, tls12Share: 1 });
+    const categories = Object.fromEntries(rowsOf(legacyReports, 'crypto', 'cipher-categories').filter((row) => row.service === 'tls').map((row) => [`${row.keyExchange} ${row.bulk}`, row.servers]));
+    expect(categories).toEqual({ 'RSA Camellia': 1, 'RSA other': 1 });
+    const steps = Object.fromEntries(rowsOf(legacyReports, 'starttls', 'starttls-funnel').map((row) => [row.step, row.servers]));
+    expect(steps).toMatchObject({ answered: 2, 'TLS reached (ServerHello)': 2, 'handshake completed': 1 });
   });
 });

@@ -47,11 +47,12 @@ export class TruthCounter {
       }
     }
     if (r.status === 'success') {
-      const cr = (this.crypto[g] ??= { completed: 0, versions: {}, categories: {}, ecdhe: 0, groups: {}, dhe: 0, dheBits: {}, stapled: 0 });
+      const cr = (this.crypto[g] ??= { completed: 0, versions: {}, categories: {}, suites: {}, ecdhe: 0, groups: {}, dhe: 0, dheBits: {}, stapled: 0 });
       const suite = suiteById.get(r.tls.cipherSuite.id);
       cr.completed++;
       inc(cr.versions, suite.version);
       inc(cr.categories, suite.cat);
+      inc(cr.suites, suite.name);
       if (suite.kx.kind === 'ECDHE' || suite.kx.kind === 'TLS13') {
         cr.ecdhe++;
         inc(cr.groups, suite.kx.group);

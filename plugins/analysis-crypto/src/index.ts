@@ -1,4 +1,4 @@
-/** @wildtls/analysis-crypto: negotiated TLS parameters (Table IV, Fig. 3), groups, DHE sizes, OCSP stapling and what the stapled responses say. */
+/** @wildtls/analysis-crypto: negotiated TLS parameters (Table IV, Fig. 3 and the study's text figures), weak crypto, OCSP stapling and what the stapled responses say. */
 import { createRequire } from 'node:module';
 import { defineAnalysisPlugin, Type } from '@wildtls/core';
 import { CryptoAnalyzer } from './crypto-analyzer.js';
@@ -6,7 +6,10 @@ import { CryptoAnalyzer } from './crypto-analyzer.js';
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export { CryptoAnalyzer } from './crypto-analyzer.js';
-export { cipherCategory, CIPHER_CATEGORIES, type CipherCategory } from './cipher-category.js';
+export {
+  classifySuite, weaknessesOf, BULK_FAMILIES, KEY_EXCHANGE_FAMILIES, WEAKNESSES,
+  type BulkFamily, type KeyExchangeFamily, type SuiteClass, type Weakness,
+} from './suite-class.js';
 export { judgeStapledOcsp, type OcspVerdict } from './ocsp-response.js';
 
 export default defineAnalysisPlugin({
@@ -14,7 +17,7 @@ export default defineAnalysisPlugin({
   id: 'crypto',
   version,
   api: '^1.1.0',
-  description: 'Negotiated protocol versions, cipher categories, ECDHE groups, DHE prime sizes, OCSP stapling and the status of stapled responses, per service and port.',
+  description: 'Negotiated protocol versions (Table IV), key exchange and bulk cipher (Fig. 3), forward secrecy, ECDHE curves, DHE prime sizes and OCSP stapling for the whole scan and per service and port, weak crypto, and the status of stapled OCSP responses.',
   configSchema: Type.Object({}, { additionalProperties: false }),
   create: () => new CryptoAnalyzer({ version }),
 });

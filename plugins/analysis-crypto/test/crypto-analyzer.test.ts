@@ -9,9 +9,9 @@ describe('CryptoAnalyzer on malformed records', () => {
     for (const x of HOSTILE_RECORDS) a.consume(x);
     const r = await a.finish();
     expect(r.totals).toMatchObject({ records: 4, servers: 4, handshakes: 2 });
-    expect(r.tables.find((t) => t.id === 'versions')!.rows.map((x) => [x.version, x.servers])).toEqual([['unknown', 2]]);
-    expect(r.tables.find((t) => t.id === 'ecdhe-groups')!.rows.map((x) => x.group)).toEqual(['unknown']);
-    expect(r.tables.find((t) => t.id === 'dhe-sizes')!.rows.map((x) => x.bits)).toEqual(['2048']);
+    expect(r.tables.find((t) => t.id === 'versions')!.rows[0]).toMatchObject({ servers: 2, other: 2, tls13: 0 });
+    expect(r.tables.find((t) => t.id === 'ecdhe-curves')!.rows.map((x) => x.curve)).toEqual(['unknown']);
+    expect(r.tables.find((t) => t.id === 'dh-sizes')!.rows.map((x) => x.bits)).toEqual(['2048']);
     expect(r.tables.find((t) => t.id === 'ocsp-stapling')!.rows[0]).toMatchObject({ stapled: 0 });
   });
 });
@@ -45,15 +45,30 @@ describe('CryptoAnalyzer counts what the server chose, completed or not', () => 
     const a = new CryptoAnalyzer({ version: 't' });
     for (const r of RECORDS) a.consume(r);
     const r = await a.finish();
-    expect(r.totals).toEqual({ records: 13, servers: 11, handshakes: 10, completed: 2, internalErrors: 1 });
-    const rows = (id: string, key: string) => Object.fromEntries(r.tables.find((t) => t.id === id)!.rows.map((x) => [x[key], x.servers]));
-    expect(rows('versions', 'version')).toEqual({ 'TLSv1.3': 1, 'TLSv1.2': 5, 'TLSv1.1': 1, 'TLSv1.0': 2, SSLv3: 1 });
-    expect(rows('cipher-categories', 'category')).toEqual({ ECDHE: 2, DHE: 1, 'AES (no FS)': 0, RC4: 1, '3DES': 1, other: 5 });
-    expect(rows('ecdhe-groups', 'group')).toEqual({ x25519: 2 });
-    expect(rows('dhe-sizes', 'bits')).toEqual({ unknown: 1 });
+    expect(r.totals).toEqual({ records: 13, servers: 11, handshakes: 10, completed: 2, connections: 11, internalErrors: 1 });
+    const table = (id: string) => r.tables.find((t) => t.id === id)!.rows;
+    const smtp = (rows: ReturnType<typeof table>) => rows.filter((x) => x.service === 'smtp');
+    expect(smtp(table('versions'))).toEqual([{
+      service: 'smtp', port: 25, servers: 10, sslv2: 0, sslv2Share: 0, sslv3: 1, sslv3Share: 1 / 10, tls10: 2, tls10Share: 2 / 10,
+      tls11: 1, tls11Share: 1 / 10, tls12: 5, tls12Share: 5 / 10, tls13: 1, tls13Share: 1 / 10, other: 0,
+    }]);
+    expect(smtp(table('cipher-categories')).map((x) => [x.keyExchange, x.bulk, x.forwardSecrecy, x.servers])).toEqual([
+      ['ECDHE', 'AES-GCM', true, 2], ['DHE', 'AES-CBC', true, 1],
+      ['RSA', 'Camellia', false, 1], ['RSA', '3DES', false, 1], ['RSA', 'RC4', false, 1], ['RSA', 'export', false, 1], ['RSA', 'NULL', false, 1], ['RSA', 'other', false, 2],
+    ]);
+    // The later record of 192.0.2.1 (TLS 1.3) is a connection, not a server.
+    expect(table('forward-secrecy')).toEqual([{ service: 'all', port: null, connections: 11, noFsConnections: 7, noFsConnectionShare: 7 / 11, servers: 10, fsServers: 3, noFsServers: 7, noFsShare: 7 / 10 }]);
+    expect(table('ecdhe-curves')).toEqual([{ service: 'all', port: null, curve: 'x25519', servers: 2, share: 1 }]);
+    // A fatal alert after the ServerHello: the DHE server counts, its prime size is unknown.
+    expect(table('dh-sizes')).toEqual([{ service: 'all', port: null, bits: 'unknown', servers: 1, share: 1 }]);
     // Every server but the one stopped by an alert (no first flight) and the refusal: 9 seen whole, 1 stapling.
-    expect(r.tables.find((t) => t.id === 'ocsp-stapling')!.rows).toEqual([{ service: 'smtp', port: 25, servers: 9, stapled: 1, share: 1 / 9 }]);
-    expect(r.tables.find((t) => t.id === 'versions')!.rows.find((x) => x.version === 'TLSv1.2')!.share).toBe(5 / 10);
+    expect(smtp(table('ocsp-stapling-by-port'))).toEqual([{ service: 'smtp', port: 25, connections: 10, stapledConnections: 1, connectionShare: 1 / 10, servers: 9, stapled: 1, share: 1 / 9 }]);
+    // SSL 3.0 and export suites: no real server on these machines offers them, so they are checked here.
+    expect(Object.fromEntries(smtp(table('weak-crypto')).map((x) => [x.weakness, x.servers]))).toEqual({
+      SSLv2: 0, SSLv3: 1, export: 1, NULL: 1, anonymous: 0, DES: 0, RC4: 1, '3DES': 1, 'any of these': 4,
+    });
+    // One service and port: the whole-scan rows repeat it.
+    expect(table('versions').at(-1)).toMatchObject({ service: 'all', port: null, servers: 10, tls12: 5 });
   });
 
   it('an observe-only census alone gives non-empty tables', async () => {
@@ -61,7 +76,7 @@ describe('CryptoAnalyzer counts what the server chose, completed or not', () => 
     a.consume(RECORDS[1]!);
     const r = await a.finish();
     expect(r.totals).toMatchObject({ handshakes: 1, completed: 0 });
-    expect(r.tables.find((t) => t.id === 'versions')!.rows).toEqual([{ service: 'smtp', port: 25, version: 'TLSv1.3', servers: 1, share: 1 }]);
-    expect(r.tables.find((t) => t.id === 'cipher-categories')!.rows.find((x) => x.category === 'ECDHE')).toMatchObject({ servers: 1, share: 1 });
+    expect(r.tables.find((t) => t.id === 'versions')!.rows[0]).toMatchObject({ service: 'smtp', port: 25, servers: 1, tls13: 1, tls13Share: 1 });
+    expect(r.tables.find((t) => t.id === 'cipher-categories')!.rows[0]).toMatchObject({ keyExchange: 'ECDHE', bulk: 'AES-GCM', servers: 1, share: 1 });
   });
 });

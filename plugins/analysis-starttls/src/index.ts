@@ -1,4 +1,4 @@
-/** @wildtls/analysis-starttls: STARTTLS support and certificates seen (Tables I and III). */
+/** @wildtls/analysis-starttls: hosts, TLS reached, certificates and noise (Table I), STARTTLS upgraded (Table III), and the funnel beyond them. */
 import { createRequire } from 'node:module';
 import { defineAnalysisPlugin, Type } from '@wildtls/core';
 import { StartTlsAnalyzer } from './starttls-analyzer.js';
@@ -6,13 +6,14 @@ import { StartTlsAnalyzer } from './starttls-analyzer.js';
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 export { StartTlsAnalyzer } from './starttls-analyzer.js';
+export { answered, isNoise, portOpen, tlsReached } from './host-state.js';
 
 export default defineAnalysisPlugin({
   kind: 'analysis',
   id: 'starttls',
   version,
   api: '^1.0.0',
-  description: 'Per service and port: servers that answered, offered STARTTLS, had it accepted (upgraded), negotiated TLS (ServerHello) and completed the handshake; end-host and intermediate certificates, total and unique.',
+  description: 'Per service and port and for the whole scan: hosts with the port open, successful SSL/TLS (TLS reached), unique end-host and intermediate certificates and noise hosts (Table I); STARTTLS supported & upgraded (Table III); the funnel from probed to handshake completed.',
   configSchema: Type.Object({}, { additionalProperties: false }),
   create: () => new StartTlsAnalyzer({ version }),
 });

@@ -1,41 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import type { ProbeRecord } from '@wildtls/core';
+import type { ProbeRecord, Report } from '@wildtls/core';
 import { StartTlsAnalyzer } from '../src/starttls-analyzer.js';
+import { isNoise } from '../src/host-state.js';
 
 const base = { startedAt: '2025-01-01T00:00:00Z', durationMs: 1, protocol: 'smtp' };
+const table = (r: Report, id: string) => r.tables.find((t) => t.id === id)!;
+const funnel = (r: Report, service: string) => Object.fromEntries(table(r, 'starttls-funnel').rows.filter((x) => x.service === service).map((x) => [x.step, x.servers]));
 
-describe('StartTlsAnalyzer', () => {
-  it('counts the funnel per server and leaves STARTTLS columns empty for implicit TLS', async () => {
+describe('StartTlsAnalyzer: Table I and Table III over the hosts with the port open', () => {
+  it('counts per server, with noise hosts in the denominator; STARTTLS columns only for STARTTLS ports', async () => {
     const a = new StartTlsAnalyzer({ version: 't' });
     const recs: ProbeRecord[] = [
       { ...base, ip: '192.0.2.1', port: 25, service: 'smtp', mode: 'starttls', status: 'success', banner: '220', starttls: { offered: true, upgraded: true }, tls: { chain: ['AAAA', 'BBBB'], ocspStapled: false, completed: true } },
       { ...base, ip: '192.0.2.1', port: 25, service: 'smtp', mode: 'starttls', status: 'connect-failed' }, // same server, later record
       { ...base, ip: '192.0.2.2', port: 25, service: 'smtp', mode: 'starttls', status: 'timeout', banner: '220' },
-      { ...base, ip: '192.0.2.3', port: 25, service: 'smtp', mode: 'starttls', status: 'timeout' },
-      { ...base, ip: '192.0.2.4', port: 25, service: 'smtp', mode: 'starttls', status: 'starttls-refused', starttls: { offered: true, upgraded: false } },
+      { ...base, ip: '192.0.2.3', port: 25, service: 'smtp', mode: 'starttls', status: 'timeout' }, // noise
+      { ...base, ip: '192.0.2.4', port: 25, service: 'smtp', mode: 'starttls', status: 'starttls-refused', banner: '220', starttls: { offered: true, upgraded: false } },
+      { ...base, ip: '192.0.2.6', port: 25, service: 'smtp', mode: 'starttls', status: 'connect-failed', error: { reason: 'connect-refused', message: 'refused' } },
       { ...base, ip: '192.0.2.5', port: 465, service: 'smtps', mode: 'implicit', status: 'success', tls: { chain: ['AAAA'], ocspStapled: false, completed: true } },
     ];
     for (const r of recs) a.consume(r);
     const rep = await a.finish();
-    const [smtp, smtps] = rep.tables[0]!.rows;
-    expect(smtp).toMatchObject({ probed: 4, answered: 3, offered: 2, upgraded: 1, negotiated: 1, handshake: 1, offeredShare: 2 / 3 });
-    expect(smtps).toMatchObject({ probed: 1, answered: 1, offered: null, upgraded: null, negotiated: 1, handshake: 1 });
-    const all = rep.tables[1]!.rows.at(-1)!;
-    expect(all).toMatchObject({ service: 'all', leafTotal: 2, leafUnique: 1, interTotal: 1, interUnique: 1 });
+    const [smtp, smtps, all] = table(rep, 'tls-overview').rows;
+    expect(smtp).toEqual({ service: 'smtp', port: 25, mode: 'starttls', hosts: 4, tls: 1, tlsShare: 1 / 4, leafUnique: 1, leafUniqueShare: 1, interTotal: 1, interUnique: 1, interUniqueShare: 1, noise: 1, noiseShare: 1 / 4 });
+    expect(smtps).toMatchObject({ hosts: 1, tls: 1, noise: 0 });
+    // The whole scan: sums, except unique certificates (AAAA on both ports counts once).
+    expect(all).toEqual({ service: 'all', port: null, mode: null, hosts: 5, tls: 2, tlsShare: 2 / 5, leafUnique: 1, leafUniqueShare: 1 / 2, interTotal: 1, interUnique: 1, interUniqueShare: 1, noise: 1, noiseShare: 1 / 5 });
+    expect(table(rep, 'tls-overview').paper).toEqual({ ref: 'Table I' });
+    expect(table(rep, 'starttls-support').rows).toEqual([{ service: 'smtp', port: 25, hosts: 4, upgraded: 1, upgradedShare: 1 / 4 }]);
+    expect(table(rep, 'starttls-support').paper).toEqual({ ref: 'Table III' });
+    expect(funnel(rep, 'smtps')).toEqual({ probed: 1, 'port open': 1, 'noise (no byte)': 0, answered: 1, 'TLS reached (ServerHello)': 1, 'handshake completed': 1 });
+    expect(table(rep, 'starttls-funnel').paper).toBeUndefined();
   });
-});
 
-describe('StartTlsAnalyzer: accepted, negotiated and completed are separate columns (Table I)', () => {
-  it('counts STARTTLS accepted, ServerHello seen and handshake completed apart; internal errors are left out', async () => {
+  it('keeps STARTTLS accepted, TLS reached and completed apart; internal errors are left out', async () => {
     const a = new StartTlsAnalyzer({ version: 't' });
     const smtp = { ...base, port: 25, service: 'smtp', mode: 'starttls' as const, banner: '220', capabilities: { beforeTls: ['STARTTLS'] } };
     const accepted = { offered: true, upgraded: true, reply: '220 go ahead' };
-    const chose = { version: 'TLSv1.2' as const, cipherSuite: { id: 0x41, name: 'TLS_RSA_WITH_CAMELLIA_128_CBC_SHA' }, chain: ['AAAA'], ocspStapled: false };
+    const chose = { version: 'TLSv1.2' as const, cipherSuite: { id: 0x96, name: 'TLS_RSA_WITH_SEED_CBC_SHA' }, chain: ['AAAA'], ocspStapled: false };
     const recs: ProbeRecord[] = [
       { ...smtp, ip: '192.0.2.1', status: 'success', starttls: accepted, tls: { ...chose, completed: true } },
       { ...smtp, ip: '192.0.2.2', status: 'tls-failed', starttls: accepted, tls: { chain: [], ocspStapled: false, completed: false, error: { kind: 'protocol', message: 'not a TLS record' } } },
       { ...smtp, ip: '192.0.2.3', status: 'success', starttls: accepted, tls: { ...chose, completed: false, notCompletedReason: 'observe-only' } },
-      { ...smtp, ip: '192.0.2.4', status: 'tls-failed', starttls: accepted, tls: { ...chose, completed: false, notCompletedReason: 'bulk cipher camellia-cbc is not implemented', error: { kind: 'unsupported', message: 'not completed' } } },
+      { ...smtp, ip: '192.0.2.4', status: 'tls-failed', starttls: accepted, tls: { ...chose, completed: false, notCompletedReason: 'bulk cipher seed-cbc is not implemented', error: { kind: 'unsupported', message: 'not completed' } } },
       { ...smtp, ip: '192.0.2.5', status: 'starttls-refused', starttls: { offered: true, upgraded: false, reply: '454 not now' } },
       { ...smtp, ip: '192.0.2.6', status: 'protocol-error', starttls: accepted, error: { reason: 'unexpected-reply', message: 'data after 220' } },
       { ...smtp, ip: '192.0.2.7', status: 'internal-error', starttls: accepted, tls: { ...chose, completed: false, error: { kind: 'internal', message: 'internal error' } } },
@@ -43,11 +50,33 @@ describe('StartTlsAnalyzer: accepted, negotiated and completed are separate colu
     ];
     for (const r of recs) a.consume(r);
     const rep = await a.finish();
-    expect(rep.tables[0]!.rows).toEqual([{
-      service: 'smtp', port: 25, mode: 'starttls', probed: 7, answered: 7,
-      offered: 6, offeredShare: 6 / 7, upgraded: 5, upgradedShare: 5 / 7, negotiated: 3, negotiatedShare: 3 / 7, handshake: 1, handshakeShare: 1 / 7,
-    }]);
-    expect(rep.totals).toEqual({ records: 8, servers: 7, internalErrors: 1 });
+    expect(funnel(rep, 'smtp')).toEqual({
+      probed: 7, 'port open': 7, 'noise (no byte)': 0, answered: 7, 'STARTTLS offered': 6, 'STARTTLS accepted (upgraded)': 5, 'TLS reached (ServerHello)': 3, 'handshake completed': 1,
+    });
+    expect(table(rep, 'starttls-funnel').rows.find((x) => x.step === 'STARTTLS accepted (upgraded)')).toMatchObject({ ofHosts: 5 / 7, ofAnswered: 5 / 7 });
+    expect(table(rep, 'tls-overview').rows[0]).toMatchObject({ hosts: 7, tls: 3, leafUnique: 1, leafUniqueShare: 1 / 3 });
+    expect(rep.totals).toEqual({ records: 8, servers: 7, hosts: 7, noiseHosts: 0, internalErrors: 1 });
+  });
+});
+
+describe('noise hosts: the port open, not a byte from the server', () => {
+  const at = { ...base, ip: '192.0.2.1', port: 25, service: 'smtp', mode: 'starttls' as const };
+  it('bytesReceived decides when the record has it', () => {
+    expect(isNoise({ ...at, status: 'timeout', bytesReceived: 0 } as ProbeRecord)).toBe(true);
+    // Bytes that made no banner (a partial line before the deadline): the server spoke.
+    expect(isNoise({ ...at, status: 'timeout', bytesReceived: 7 } as ProbeRecord)).toBe(false);
+    expect(isNoise({ ...at, status: 'connect-failed', bytesReceived: 0 } as ProbeRecord)).toBe(false);
+  });
+
+  it('without it: nothing from the server, and the probe ended on silence, a close or a reset', () => {
+    expect(isNoise({ ...at, status: 'timeout', error: { reason: 'read-timeout', message: '' } })).toBe(true);
+    expect(isNoise({ ...at, status: 'protocol-error', error: { reason: 'connection-closed', message: '' } })).toBe(true);
+    expect(isNoise({ ...at, status: 'protocol-error', error: { reason: 'connection-reset', message: '' } })).toBe(true);
+    expect(isNoise({ ...at, status: 'timeout', banner: '220 mx' })).toBe(false);
+    expect(isNoise({ ...at, status: 'protocol-error', error: { reason: 'malformed-reply', message: '' } })).toBe(false);
+    const implicit = { ...at, port: 993, service: 'imaps', mode: 'implicit' as const };
+    expect(isNoise({ ...implicit, status: 'tls-failed', error: { reason: 'tls-timeout', message: '' }, tls: { chain: [], ocspStapled: false, completed: false, error: { kind: 'timeout', message: '' } } })).toBe(true);
+    expect(isNoise({ ...implicit, status: 'tls-failed', error: { reason: 'tls-alert', message: '' }, tls: { chain: [], ocspStapled: false, completed: false, error: { kind: 'alert', message: '' } } })).toBe(false);
   });
 });
 
@@ -57,7 +86,7 @@ describe('StartTlsAnalyzer on malformed records', () => {
     const a = new StartTlsAnalyzer({ version: 't' });
     for (const x of HOSTILE_RECORDS) a.consume(x);
     const rep = await a.finish();
-    expect(rep.tables[1]!.rows.at(-1)).toMatchObject({ leafTotal: 0, interTotal: 1, interUnique: 1 });
+    expect(table(rep, 'tls-overview').rows.at(-1)).toMatchObject({ tls: 2, leafUnique: 0, interTotal: 1, interUnique: 1 });
     expect(rep.totals).toMatchObject({ records: 4, servers: 4 });
   });
 });
