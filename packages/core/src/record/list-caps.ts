@@ -1,11 +1,12 @@
 /*
  * How many entries a record keeps of one list in one phase (before or after
- * TLS), the same for every protocol. The real daemons of the test suite list
- * at most 3 SASL mechanisms (Dovecot, Courier-IMAP, Prosody) and at most 16
- * capability entries (Courier-IMAP's CAPABILITY); the caps leave a margin of
- * 16 to 20 times that. Past the cap a list is not a measurement but a flood
- * (one distinct token every 6 bytes is some 170,000 strings per MiB): the
- * entries past it are counted, never kept.
+ * TLS), the same for every protocol. The real daemons of the test suite
+ * (test/real-servers: Dovecot, Courier-IMAP, Postfix, Exim, Prosody, InspIRCd)
+ * list at most 3 SASL mechanisms and 15 capability entries (Courier-IMAP's
+ * CAPABILITY before TLS); the caps are some 20 and 17 times that. Past the
+ * cap a list is not a measurement but a flood (one distinct token every 6
+ * bytes is some 170,000 strings per MiB): the entries past it are counted,
+ * never kept.
  */
 
 /** Most SASL mechanisms a record keeps per phase. */
