@@ -7,7 +7,6 @@ import {
   cappedView,
   isWord,
   sanitize,
-  skipSpace,
   wordEnd,
   type CapabilityView,
 } from '@wildtls/core';
@@ -45,7 +44,8 @@ export function parseCapa(body: string[]): CapabilityView {
   const sasl = new CappedList(MAX_SASL_MECHANISMS, true);
   let startTls = false;
   for (const line of body) {
-    const k = skipSpace(line, 0);
+    // (trimStart: a native scan, several times faster than a loop over a line of 8 KiB of spaces; it is the same \s set.)
+    const k = line.length - line.trimStart().length;
     if (k === line.length) continue;
     if (capabilities.full) capabilities.skip();
     else capabilities.add(line.trim());

@@ -8,7 +8,6 @@ import {
   hasPrefixAt,
   isWord,
   sanitize,
-  skipSpace,
   wordEnd,
   type CapabilityView,
 } from '@wildtls/core';
@@ -95,7 +94,8 @@ export function parseEhlo(lines: readonly string[]): EhloView {
     const text = reply.texts[n]!;
     capabilities.add(text);
     // The keyword as parseKeyword reads it, without splitting the line into words.
-    const k = skipSpace(text, 0);
+    // (trimStart: a native scan, several times faster than a loop over a line of 8 KiB of spaces; it is the same \s set.)
+    const k = text.length - text.trimStart().length;
     const e = wordEnd(text, k);
     if (isWord(text, k, e, 'STARTTLS')) startTls = true;
     // Mechanism names are short ASCII tokens (RFC 4422); anything else is kept, but escaped and bounded.
