@@ -2,7 +2,7 @@ import { defineProtocolPlugin, Type } from '@wildtls/core';
 import { imapDialog, type ImapOptions } from './dialog.js';
 
 export { imapDialog, IMAP_DEFAULTS, type ImapOptions } from './dialog.js';
-export { parseImapCapabilities, capabilitiesFromReply, classifyLine, isLoginDisabled } from './reply.js';
+export { parseImapCapabilities, capabilityTexts, classifyLine, isLoginDisabled } from './reply.js';
 
 const ImapOptionsSchema = Type.Object(
   {

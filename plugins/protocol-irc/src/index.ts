@@ -18,4 +18,5 @@ export default defineProtocolPlugin<IrcOptions>({
 
 export { ircDialog } from './dialog.js';
 export { IrcOptionsSchema, type IrcOptions } from './options.js';
-export { parseMessage, capTokens, addCapTokens, saslMechanisms, type IrcMessage } from './message.js';
+export { parseMessage, type IrcMessage } from './message.js';
+export { CapLsList, saslMechanisms } from './cap-ls.js';
