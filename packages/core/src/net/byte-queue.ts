@@ -65,6 +65,18 @@ export class ByteQueue {
     return out;
   }
 
+  /** Drop the first `n` bytes (n <= length) without making a buffer of them. */
+  skip(n: number): void {
+    this.size -= n;
+    this.taken += n;
+    while (n > 0) {
+      const k = Math.min(n, this.chunks[this.head]!.length - this.pos);
+      this.pos += k;
+      n -= k;
+      if (this.pos === this.chunks[this.head]!.length) this.dropHead();
+    }
+  }
+
   /** Remove everything (one copy at most). */
   takeAll(): Buffer {
     return this.take(this.size);

@@ -120,20 +120,24 @@ export class Connection {
   /** Read one line (LF-terminated; CR stripped). Fails on a line over the cap. */
   async readLine(limits: ReadLimits = {}): Promise<string> {
     const max = limits.maxBytes ?? this.limits.maxLineBytes;
-    const idx = await this.waitFor(() => {
-      // Bytes before `scanned` hold no line feed: only the new ones are searched.
-      const i = this.buf.indexOf(0x0a, this.scanned);
-      if (i >= 0 && i <= max) return i;
-      if (i > max || (i < 0 && this.buf.length > max)) {
-        throw new ProbeError('protocol-error', 'line-too-long', `line longer than ${max} bytes`);
-      }
-      this.scanned = this.buf.length;
-      return undefined;
-    }, limits);
+    // A line already buffered (the usual case in a multi-line reply) skips the wait machinery.
+    const idx = this.lineEnd(max) ?? (await this.waitFor(() => this.lineEnd(max), limits));
     const line = this.buf.take(idx + 1);
     this.scanned = 0;
     const text = line.toString('latin1', 0, idx);
     return text.endsWith('\r') ? text.slice(0, -1) : text;
+  }
+
+  /** Index of the buffered line's LF, or undefined while there is none; throws past `max`. */
+  private lineEnd(max: number): number | undefined {
+    // Bytes before `scanned` hold no line feed: only the new ones are searched.
+    const i = this.buf.indexOf(0x0a, this.scanned);
+    if (i >= 0 && i <= max) return i;
+    if (i > max || (i < 0 && this.buf.length > max)) {
+      throw new ProbeError('protocol-error', 'line-too-long', `line longer than ${max} bytes`);
+    }
+    this.scanned = this.buf.length;
+    return undefined;
   }
 
   /** Read whatever is available (at least one byte, at most maxBytes). */

@@ -1,13 +1,20 @@
 import { ByteQueue } from '../net/byte-queue.js';
 import { TlsFailure } from './tls-failure.js';
 
-export interface RawRecord {
-  header: Buffer;
-  type: number;
-  version: number;
-  fragment: Buffer;
-  /** Offset of the record header in the server's byte stream. */
-  offset: number;
+export class RawRecord {
+  constructor(
+    readonly type: number,
+    readonly version: number,
+    readonly fragment: Buffer,
+    /** Offset of the record header in the server's byte stream. */
+    readonly offset: number,
+  ) {}
+
+  /** The 5-byte header (the AEAD's additional data), made only for the protected records that need it. */
+  get header(): Buffer {
+    const n = this.fragment.length;
+    return Buffer.from([this.type, this.version >> 8, this.version & 255, n >> 8, n & 255]);
+  }
 }
 
 /** Largest fragment RFC 5246 allows on the wire (2^14 + 2048). */
@@ -51,8 +58,9 @@ export class RecordReader {
     }
     if (len > MAX_FRAGMENT) throw new TlsFailure('protocol', `record of ${len} bytes exceeds the maximum`, 'record', this.offset);
     if (q.length < 5 + len) return undefined;
-    const whole = q.take(5 + len);
-    const rec: RawRecord = { header: whole.subarray(0, 5), type, version, fragment: whole.subarray(5), offset: this.offset };
+    // One buffer per record (the fragment, a view when it sits in one chunk): a flood of tiny records is mostly allocation.
+    q.skip(5);
+    const rec = new RawRecord(type, version, q.take(len), this.offset);
     this.offset += 5 + len;
     return rec;
   }
