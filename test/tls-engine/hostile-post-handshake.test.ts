@@ -88,20 +88,23 @@ function expandLabel(secret: Buffer, label: string, length: number): Buffer {
   return createHmac('sha256', secret).update(Buffer.concat([info, Buffer.from([1])])).digest().subarray(0, length);
 }
 
-/** `count` TLS 1.3 application-data records with no content (inner plaintext: the content type alone), AES-128-GCM. */
-function emptyRecords(secret: Buffer, count: number): Buffer {
+/** TLS 1.3 application-data records (AES-128-GCM) from sequence 0, one per content (inner plaintext: content, type 23). */
+function sealRecords(secret: Buffer, contents: Buffer[]): Buffer {
   const key = expandLabel(secret, 'key', 16);
   const iv = expandLabel(secret, 'iv', 12);
   const out: Buffer[] = [];
-  for (let seq = 0; seq < count; seq++) {
+  contents.forEach((content, seq) => {
     const nonce = Buffer.from(iv);
     nonce.writeUInt32BE((nonce.readUInt32BE(8) ^ seq) >>> 0, 8);
-    const header = Buffer.from([23, 3, 3, 0, 17]);
+    const header = Buffer.from([23, 3, 3, 0, content.length + 17]);
     const c = createCipheriv('aes-128-gcm', key, nonce).setAAD(header);
-    out.push(header, c.update(Buffer.from([23])), c.final(), c.getAuthTag());
-  }
+    out.push(header, c.update(Buffer.concat([content, Buffer.from([23])])), c.final(), c.getAuthTag());
+  });
   return Buffer.concat(out);
 }
+
+/** `text` one byte per record. */
+const oneBytePerRecord = (text: string) => [...Buffer.from(text)].map((b) => Buffer.from([b]));
 
 describe('hostile servers after the handshake (openssl s_server)', () => {
   it('openssl is installed', () => expect(haveBinary(OPENSSL)).toBe(true));
@@ -122,7 +125,7 @@ describe('hostile servers after the handshake (openssl s_server)', () => {
   };
   const brokeSession = (r: ProbeRecord, what: RegExp) => {
     expect(r.status, JSON.stringify(r.error)).toBe('protocol-error');
-    expect(r.error?.reason).toBe('tls-protocol');
+    expect(r.error?.reason, JSON.stringify(r.error)).toBe('tls-protocol');
     expect(r.error?.message).toMatch(what);
     expect(r.tls?.completed).toBe(true);
     expect(JSON.stringify(r).length).toBeLessThan(8192);
@@ -170,6 +173,7 @@ describe('hostile servers after the handshake (openssl s_server)', () => {
   describe('a flood of empty application-data records (TLS 1.3, sealed by a relay with the server key)', () => {
     let relay: Server;
     let toClient: Socket | undefined;
+    let clientRandom = '';
     const sockets = new Set<Socket>();
     let keylog = '';
     beforeAll(async () => {
@@ -177,6 +181,8 @@ describe('hostile servers after the handshake (openssl s_server)', () => {
       await start(5, ['-tls1_3', '-num_tickets', '0', '-ciphersuites', 'TLS_AES_128_GCM_SHA256', '-keylogfile', keylog]);
       relay = createServer((c) => {
         toClient = c;
+        // The ClientHello's random (record header 5, handshake header 4, version 2): the key log's key for this connection.
+        c.once('data', (d: Buffer) => (clientRandom = d.subarray(11, 43).toString('hex')));
         const up = connect(4433, host(5));
         for (const x of [c, up]) {
           sockets.add(x);
@@ -194,25 +200,44 @@ describe('hostile servers after the handshake (openssl s_server)', () => {
       await new Promise((r) => relay.close(r));
     });
 
-    const inject = (count: number) => async () => {
-      // The server's first application traffic secret; it has sent nothing under it yet (no tickets), so sequence 0.
-      const line = readFileSync(keylog, 'utf8').split('\n').filter((l) => l.startsWith('SERVER_TRAFFIC_SECRET_0 ')).pop()!;
-      toClient!.write(emptyRecords(Buffer.from(line.split(' ')[2]!, 'hex'), count));
+    /** This connection's first server application traffic secret, once s_server logged it (it may do so after its Finished went out). */
+    async function serverSecret(): Promise<Buffer> {
+      for (let i = 0; i < 200; i++) {
+        const line = readFileSync(keylog, 'utf8').split('\n').find((l) => l.startsWith(`SERVER_TRAFFIC_SECRET_0 ${clientRandom} `));
+        if (line) return Buffer.from(line.split(' ')[2]!, 'hex');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`s_server logged no secret for client random ${clientRandom}`);
+    }
+
+    const inject = (contents: Buffer[]) => async () => {
+      // The server has sent nothing under that secret yet (no tickets), so the records start at sequence 0.
+      toClient!.write(sealRecords(await serverSecret(), contents));
       await new Promise((r) => setTimeout(r, 50));
     };
+    const empty = (count: number) => Array.from({ length: count }, () => Buffer.alloc(0));
 
     it('5,000 empty records: the session ends at the 65th', async () => {
-      const r = await probe(host(6), 4434, lineService(inject(5000)), resolveProfile('modern'));
+      const r = await probe(host(6), 4434, lineService(inject(empty(5000))), resolveProfile('modern'));
       brokeSession(r, /more than 64 records without application data after the handshake/);
     });
 
     it('60 empty records stay within the cap (the relay seals them right: the cap, not the MAC, ends the flood above)', async () => {
       const r = await probe(host(6), 4434, lineService(async () => {
-        await inject(60)();
+        await inject(empty(60))();
         toClient!.end();
       }), resolveProfile('modern'));
       // The relay's close ends the dialog; what matters is that no record failed.
-      expect(r.error?.reason).toBe('connection-closed');
+      expect(r.error?.reason, JSON.stringify(r.error)).toBe('connection-closed');
+    });
+
+    it('one byte of data per record: 4,096 such records pass, the 4,097th ends the session', async () => {
+      const lines = `${'x'.repeat(78)}\r\n`.repeat(51); // 4,080 bytes
+      const within = await probe(host(6), 4434, lineService(inject([...oneBytePerRecord(lines), Buffer.from('1234567890123456\r\nEND\r\n')])), resolveProfile('modern'));
+      expect(within.status, JSON.stringify(within.error)).toBe('success');
+      expect(within.banner).toBe('52 lines');
+      const flood = await probe(host(6), 4434, lineService(inject(oneBytePerRecord(`${lines}${lines}END\r\n`))), resolveProfile('modern'));
+      brokeSession(flood, /more than 4096 records with less than 64 bytes of application data after the handshake/);
     });
   });
 });

@@ -10,7 +10,7 @@ import type { TlsProfile } from './profiles.js';
 import type { RecordProtection } from './record-protection.js';
 import { RecordReader, type RawRecord } from './record-reader.js';
 import { HandshakeReassembler } from './handshake-reassembler.js';
-import { DEFAULT_TLS_LIMITS, type TlsLimits } from './limits.js';
+import { DEFAULT_TLS_LIMITS, SMALL_RECORD_BYTES, type TlsLimits } from './limits.js';
 import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
 import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp } from './observations.js';
 import { TlsFailure } from './tls-failure.js';
@@ -75,6 +75,7 @@ export class ClientHandshake {
   private handshakeRecords = 0;
   private idleRecords = 0;
   private postHandshakeMessages = 0;
+  private smallRecords = 0;
   private emptyBeforeData = false;
   private sessionId: Buffer;
   private helloRetried = false;
@@ -208,14 +209,19 @@ export class ClientHandshake {
   }
 
   /**
-   * After the handshake, records that carry no application data are capped per connection. An empty
-   * application-data record directly before a non-empty one is not counted in TLS 1.0 and SSL 3.0: that
-   * is the CBC countermeasure OpenSSL sends before each write unless told not to ("empty fragments").
+   * After the handshake, records that carry no application data are capped per connection, and so are
+   * records that carry little (every record costs a decryption: a flood of one-byte records would cost
+   * about as much as one of empty ones). An empty application-data record directly before a non-empty
+   * one is not counted in TLS 1.0 and SSL 3.0: that is the CBC countermeasure OpenSSL sends before each
+   * write unless told not to ("empty fragments").
    */
   private countIdle(type: number, length: number, offset: number): void {
     if (type === 23 && length > 0) {
       if (this.emptyBeforeData) this.idleRecords--;
       this.emptyBeforeData = false;
+      if (length < SMALL_RECORD_BYTES && ++this.smallRecords > this.limits.maxSmallRecords) {
+        throw new TlsFailure('protocol', `more than ${this.limits.maxSmallRecords} records with less than ${SMALL_RECORD_BYTES} bytes of application data after the handshake`, 'record', offset);
+      }
       return;
     }
     this.emptyBeforeData = type === 23 && this.version <= 0x0301;

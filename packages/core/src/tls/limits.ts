@@ -17,7 +17,12 @@ export interface TlsLimits {
   maxIdleRecords: number;
   /** After the handshake: handshake messages (NewSessionTicket, KeyUpdate, HelloRequest). */
   maxPostHandshakeMessages: number;
+  /** After the handshake: records with fewer than SMALL_RECORD_BYTES of application data (each costs a decryption). */
+  maxSmallRecords: number;
 }
+
+/** A record with less application data than this is "small" (see maxSmallRecords). */
+export const SMALL_RECORD_BYTES = 64;
 
 export const DEFAULT_TLS_LIMITS: Readonly<TlsLimits> = Object.freeze({
   maxMessageBytes: 256 * 1024,
@@ -26,4 +31,5 @@ export const DEFAULT_TLS_LIMITS: Readonly<TlsLimits> = Object.freeze({
   maxDhPrimeBits: 8192,
   maxIdleRecords: 64,
   maxPostHandshakeMessages: 64,
+  maxSmallRecords: 4096,
 });
