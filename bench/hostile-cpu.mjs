@@ -79,6 +79,8 @@ const SEALED = {
 const LINES = {
   'long line without LF (1 KiB writes)': (bytes) => ({ data: Buffer.concat([Buffer.alloc(bytes, 0x41), Buffer.from('\nEND\n')]), write: 'kib' }),
   'many short lines (20 bytes)': (bytes) => ({ data: Buffer.concat([Buffer.from('250-a short line xx\r\n'.repeat(Math.floor(bytes / 21))), Buffer.from('END\r\n')]), write: 'once' }),
+  // The floor for one-byte segments: the lean socket reads them and drops them (no TLS, no Connection).
+  'floor: one-byte TCP writes, read and dropped': (bytes) => ({ data: Buffer.alloc(bytes, 0x41), write: 'bytes', end: true }),
 };
 
 // ---------------------------------------------------------------- server child
@@ -194,8 +196,8 @@ async function serve() {
     void writeAll(s, data, write);
   }));
   ports.lines = await listen(HOST, (s) => {
-    const { data, write } = LINES[job.name](job.bytes);
-    void writeAll(s, data, write);
+    const { data, write, end } = LINES[job.name](job.bytes);
+    void writeAll(s, data, write).then(() => end && s.end());
   });
   ports.relay = await listen(RELAY_HOST, (c) => {
     const up = connect(tlsPort, TLS_HOST);
@@ -227,13 +229,13 @@ async function serve() {
 // ---------------------------------------------------------------- client
 async function client() {
   const core = await import(pathToFileURL(join(CORE, 'index.js')).href);
-  const { runProbe, RawTlsEngine, resolveProfile, silentLogger } = core;
+  const { runProbe, RawTlsEngine, resolveProfile, silentLogger, dialTcp } = core;
   const sizes = opt('--sizes', argv.includes('--quick') ? '1' : '1,4').split(',').map(Number);
   const reps = Number(opt('--reps', argv.includes('--quick') ? 1 : 3));
   const only = opt('--only', '').split(',').filter(Boolean);
   const child = fork(fileURLToPath(import.meta.url), ['--server'], { stdio: 'inherit' });
   const { ports } = await new Promise((res) => child.once('message', res));
-  const lifted = { maxMessageBytes: 64 * MiB, maxHandshakeRecords: Infinity, maxCertificates: Infinity, maxIdleRecords: Infinity, maxPostHandshakeMessages: Infinity };
+  const lifted = { maxMessageBytes: 64 * MiB, maxHandshakeRecords: Infinity, maxCertificates: Infinity, maxIdleRecords: Infinity, maxPostHandshakeMessages: Infinity, maxSmallRecords: Infinity };
   const settings = (caps) => ({
     timeouts: { connectMs: 2000, readMs: 20_000, probeMs: 120_000 },
     maxLineBytes: caps === 'lifted' ? 64 * MiB : 8192,
@@ -264,7 +266,7 @@ async function client() {
   const cases = [
     ...Object.keys(PLAIN).map((name) => ({ name, port: ports.plain, host: HOST, spec: tlsService(false), profile: 'compat' })),
     ...Object.keys(SEALED).map((name) => ({ name, port: ports.relay, host: RELAY_HOST, spec: tlsService(true), profile: 'modern', completed: true })),
-    ...Object.keys(LINES).map((name) => ({ name, port: ports.lines, host: HOST, spec: lineService, profile: 'modern' })),
+    ...Object.keys(LINES).map((name) => ({ name, port: ports.lines, host: HOST, spec: lineService, profile: 'modern', floor: name.startsWith('floor') })),
   ].filter((c) => only.length === 0 || only.some((o) => c.name.startsWith(o)));
   const capsModes = opt('--core', '') ? ['lifted'] : ['lifted', 'default'];
 
@@ -276,6 +278,18 @@ async function client() {
     globalThis.gc?.();
     const engine = new RawTlsEngine(caps === 'lifted' ? { limits: lifted } : {});
     const s = { ...settings(caps), ladder: [resolveProfile(c.profile)], observeOnly: !c.completed };
+    if (c.floor) {
+      if (caps !== 'lifted') return undefined;
+      const t0 = process.cpuUsage();
+      const socket = await dialTcp(c.host, c.port, { timeoutMs: 2000 });
+      await new Promise((res) => {
+        socket.on('data', () => {});
+        socket.on('close', res);
+        socket.resume();
+      });
+      const cpu = process.cpuUsage(t0);
+      return { ms: (cpu.user + cpu.system) / 1000, sys: cpu.system / 1000, outcome: 'read to the end' };
+    }
     const t0 = process.cpuUsage();
     const w0 = performance.now();
     const r = await runProbe({ target: { ip: c.host, port: c.port, service: 'bench' }, protocolId: 'bench', spec: c.spec, options: {} }, engine, s, silentLogger());
@@ -293,7 +307,7 @@ async function client() {
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const caps of capsModes) {
     for (const c of cases) {
-      await once(c, caps, sizes[0] * MiB);
+      if (!(await once(c, caps, sizes[0] * MiB))) continue;
       let base;
       for (const size of sizes) {
         const runs = [];
@@ -339,8 +353,8 @@ async function dhTable() {
     const p = dh.getPrime();
     const g = Buffer.from(p);
     g[g.length - 1] -= 2;
-    const ys = Buffer.from(p);
-    ys[ys.length - 1] -= 7;
+    // A server's public value in the group's subgroup (OpenSSL checks that for a group it knows).
+    const ys = dh.generateKeys();
     const named = med(() => dheExchange(p, Buffer.from([2]), ys));
     const unknown = med(() => dheExchange(p, Buffer.from([5]), ys));
     const long = longG ? med(() => longG(p, g, ys)).toFixed(1) : '-';

@@ -157,24 +157,27 @@ export class Connection {
 
   private async waitFor<T>(ready: () => T | undefined, limits: ReadLimits): Promise<T> {
     const timeoutMs = limits.timeoutMs ?? this.limits.readTimeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = ready();
-      if (v !== undefined) return v;
-      if (this.failure) throw this.classify(this.failure);
-      if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
-      const left = deadline - Date.now();
-      if (left <= 0) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          this.waiter = undefined;
-          resolve();
-        }, left);
-        this.waiter = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+    // One timer per read, not one per chunk: a server that sends its reply in many small pieces wakes us often.
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      for (;;) {
+        const v = ready();
+        if (v !== undefined) return v;
+        if (this.failure) throw this.classify(this.failure);
+        if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
+        if (timedOut) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          this.waiter = resolve;
+          timer ??= setTimeout(() => {
+            timedOut = true;
+            this.wake();
+          }, timeoutMs);
+        });
+      }
+    } finally {
+      clearTimeout(timer);
+      this.waiter = undefined;
     }
   }
 
