@@ -15,14 +15,16 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /**
  * Tiny reads: past the first TINY_READ_GRACE reads of a connection, while its
  * reads average under TINY_READ_BYTES, each read is followed by a pause of
- * TINY_READ_PAUSE_MS in which the kernel joins what arrives. A server that
- * sends one byte per segment would otherwise cost a read and a callback per
- * byte (about 2 to 10 µs each: seconds per MiB). A dialog's few dozen replies
- * or a bulk transfer never meet both conditions.
+ * TINY_READ_PAUSE_MS. A server that sends one byte per segment would otherwise
+ * cost a read and a callback per byte, and the kernel a receive per segment
+ * (seconds per MiB); in the pause the receive window closes and the server's
+ * own kernel joins its writes into full segments (20 ms: 1 MiB in one-byte
+ * writes then cost about 40 ms of client CPU, 5 ms about 600 ms). A dialog's
+ * few dozen replies or a bulk transfer never meet both conditions.
  */
 const TINY_READ_GRACE = 256;
 const TINY_READ_BYTES = 1024;
-const TINY_READ_PAUSE_MS = 5;
+const TINY_READ_PAUSE_MS = 20;
 
 /** An Error shaped like node:net's: code (ECONNREFUSED, ...), errno, syscall. */
 export function uvError(status: number, syscall: string, where = ''): NodeJS.ErrnoException {
