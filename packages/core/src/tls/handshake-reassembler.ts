@@ -24,8 +24,8 @@ export class HandshakeReassembler {
   private pos = 0;
   /** Stream offset of frag[0]. */
   private fragAt = 0;
-  /** The first bytes (< 4) of a message whose header spans fragments. */
-  private readonly head = Buffer.alloc(4);
+  /** The first bytes (< 4) of a message whose header spans fragments (made when first needed: rare). */
+  private head: Buffer | undefined;
   private headLength = 0;
   /** A message that spans fragments, `filled` bytes of it so far. */
   private partial: Buffer | undefined;
@@ -64,11 +64,12 @@ export class HandshakeReassembler {
       if (avail === 0) return undefined;
       if (this.headLength > 0 || avail < 4) {
         if (this.headLength === 0) this.messageAt = this.fragAt + this.pos;
-        while (this.headLength < 4 && this.pos < f.length) this.head[this.headLength++] = f[this.pos++]!;
+        const head = (this.head ??= Buffer.alloc(4));
+        while (this.headLength < 4 && this.pos < f.length) head[this.headLength++] = f[this.pos++]!;
         if (this.headLength < 4) return undefined;
         this.headLength = 0;
-        this.partial = Buffer.allocUnsafe(4 + this.announced(this.head, 0));
-        this.head.copy(this.partial);
+        this.partial = Buffer.allocUnsafe(4 + this.announced(head, 0));
+        head.copy(this.partial);
         this.filled = 4;
         continue;
       }
