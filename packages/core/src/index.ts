@@ -41,6 +41,7 @@ export type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult, TlsProfileRef 
 export { NodeTlsEngine } from './tls/node-tls-engine.js';
 // TLS engine
 export { RawTlsEngine } from './tls/raw-tls-engine.js';
+export type { TlsLimits } from './tls/limits.js';
 export { resolveProfile, validateProfile, BUILTIN_PROFILES, DEFAULT_PROFILE, TlsProfileSchema, type TlsProfile } from './tls/profiles.js';
 export { cipherSuiteById, cipherSuiteName, cipherSuiteId, whyNotCompletable, type CipherSuite } from './tls/cipher-suites.js';
 export { alertName, extensionName, groupName, versionName } from './tls/names.js';

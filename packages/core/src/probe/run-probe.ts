@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ServiceSpec } from '../plugin/api.js';
 import type { ByteStream } from '../net/byte-stream.js';
+import { ByteBudget } from '../net/byte-budget.js';
 import { Connection } from '../net/connection.js';
 import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
@@ -78,10 +79,13 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     socket = await connectWithRetries(target, settings, abort.signal);
     // A late error on a half-closed socket must never crash the scanner.
     socket.on('error', () => {});
+    // One byte cap for the whole probe: each reader of the socket (dialog, handshake, TLS stream) charges it.
+    const budget = new ByteBudget(settings.maxTotalBytes);
     conn = new Connection(socket, {
       readTimeoutMs: settings.timeouts.readMs,
       maxLineBytes: settings.maxLineBytes,
       maxTotalBytes: settings.maxTotalBytes,
+      budget,
     });
     const c = conn;
     const profile = settings.ladder[step] ?? { name: 'default' };
@@ -93,6 +97,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
         observeOnly: settings.observeOnly,
         readTimeoutMs: settings.timeouts.readMs,
         maxBytes: settings.maxTotalBytes,
+        budget,
         signal: abort.signal,
         initialData: leftover.length ? leftover : undefined,
       });
