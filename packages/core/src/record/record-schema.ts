@@ -37,6 +37,7 @@ export const ProbeRecordSchema = Type.Object(
     error: Type.Optional(Type.Object({ reason: Type.String(), message: Type.String() }, { additionalProperties: false })),
     startedAt: Type.String({ format: 'date-time' }),
     durationMs: Type.Number(),
+    bytesReceived: Type.Optional(Type.Integer({ minimum: 0, description: "Raw bytes read from the socket in the probe's final attempt, before and after TLS (absent when the connection never opened). 0 marks a host whose port is open but that never sent a byte (the study's background noise)." })),
     banner: Type.Optional(Type.String({ description: 'Greeting or banner, as received (bounded).' })),
     starttls: Type.Optional(Type.Object({
       offered: Type.Boolean({ description: 'The server offered STARTTLS (so it was sent).' }),
