@@ -20,7 +20,7 @@ export const plugin = defineProtocolPlugin<ImapOptions>({
   kind: 'protocol',
   id: 'imap',
   version: '0.1.0',
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'IMAP and IMAPS: CAPABILITY, SASL mechanisms and LOGINDISABLED before and after TLS; never logs in',
   configSchema: ImapOptionsSchema,
   services: [

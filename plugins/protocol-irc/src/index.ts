@@ -7,7 +7,7 @@ export default defineProtocolPlugin<IrcOptions>({
   kind: 'protocol',
   id: 'irc',
   version: '0.1.0',
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'IRC: CAP LS 302 before and after TLS, STARTTLS only when the tls cap is offered (numerics 670/691)',
   configSchema: IrcOptionsSchema,
   services: [
