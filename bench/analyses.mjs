@@ -19,7 +19,7 @@
 // so that two builds are measured on the same machine in the same session.
 // Build first: npx tsc -b packages/core plugins/analysis-*
 import 'reflect-metadata';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
