@@ -46,7 +46,7 @@ export async function load(root) {
     imp('plugins/protocol-imap/dist/index.js'),
     imp('plugins/protocol-smtp/dist/index.js'),
     imp('plugins/protocol-pop3/dist/reply.js'),
-    imp('plugins/protocol-irc/dist/message.js'),
+    imp('plugins/protocol-irc/dist/index.js'),
     imp('plugins/protocol-https/dist/http-response.js'),
     imp('plugins/protocol-xmpp/dist/xml-stream.js'),
     imp('plugins/protocol-xmpp/dist/features.js'),
@@ -54,13 +54,15 @@ export async function load(root) {
   return { core, imap, smtp, pop3, irc, https, xml, features };
 }
 
-/** What runLineStartTls does with a parsed capability view. */
-const record = (m, v) => [v.capabilities.map((c) => m.core.sanitize(c, 512)), v.sasl.map((s) => m.core.sanitize(s, 64))];
+/** What the dialogs do with a parsed capability view: core's recordCapabilities (capped lists), or before it the sanitized whole lists. */
+const record = (m, v, saslLength = 64) =>
+  m.core.recordCapabilities ? m.core.recordCapabilities({}, 'beforeTls', v) : [v.capabilities.map((c) => m.core.sanitize(c, 512)), v.sasl.map((s) => m.core.sanitize(s, saslLength))];
 
 // IMAP: readTagged classifies each line, then capabilitiesFromReply and parseImapCapabilities (256-line replies).
 const imapReply = (m, lines) => {
   for (const l of lines) m.imap.classifyLine(l, 'W001');
-  record(m, m.imap.parseImapCapabilities(m.imap.capabilitiesFromReply(lines, 'W001')));
+  // capabilityTexts since the record caps (one text per CAPABILITY response); capabilitiesFromReply (atoms) before.
+  record(m, m.imap.parseImapCapabilities((m.imap.capabilityTexts ?? m.imap.capabilitiesFromReply)(lines, 'W001')));
 };
 // SMTP: readReply with smtpReplyEnd, then parseReply and parseEhlo (128-line replies).
 const smtpReply = (m, lines) => {
@@ -73,7 +75,19 @@ const smtpReply = (m, lines) => {
 const pop3Reply = (m, lines) => record(m, m.pop3.parseCapa(lines.map(m.pop3.unstuff)));
 // IRC: the line reader parses each line and checks its command; CAP LS lines add their tokens (200 lines).
 const IRC_COMMAND = /^([A-Z]+|\d{3})$/;
-const ircReply = (m, lines) => {
+const ircReply = (m, lines) => (m.irc.CapLsList ? ircCapLs(m, lines) : ircTokens(m, lines));
+// Since the record caps: one CapLsList per reply, its view recorded.
+const ircCapLs = (m, lines) => {
+  const caps = new m.irc.CapLsList();
+  for (const l of lines) {
+    const msg = m.irc.parseMessage(l);
+    if (!msg || !IRC_COMMAND.test(msg.command) || msg.command !== 'CAP') continue;
+    caps.add(msg.params.length >= 3 ? msg.params.at(-1) : '');
+  }
+  record(m, caps.view());
+};
+// Before: a Set of tokens (addCapTokens), before the audit an array; the whole lists recorded.
+const ircTokens = (m, lines) => {
   const caps = m.irc.addCapTokens ? new Set() : [];
   for (const l of lines) {
     const msg = m.irc.parseMessage(l);
@@ -99,7 +113,7 @@ const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:
 const xmppStream = (m, bytes) => {
   const x = new m.xml.XmlStream({ maxDepth: 16, maxElements: 1e9 });
   for (let i = 0; i < bytes.length; i += 16384) {
-    for (const ev of x.feed(bytes.subarray(i, i + 16384))) if (ev.kind === 'element' && ev.element.local === 'features') m.features.parseFeatures(ev.element, false);
+    for (const ev of x.feed(bytes.subarray(i, i + 16384))) if (ev.kind === 'element' && ev.element.local === 'features') record(m, m.features.parseFeatures(ev.element, false), 128);
     if (x.failure) throw new Error(`the stream failed: ${x.failure.message}`);
   }
 };

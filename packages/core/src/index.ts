@@ -32,12 +32,16 @@ export { TcpClient, newTcpClient, tcpClientAvailable } from './net/tcp-client.js
 export type { DialogContext, DialogRecord, ProbeDialog, ProbeTarget, StartTlsOutcome } from './probe/dialog-context.js';
 export { runProbe, type ProbeJob, type ProbeSettings, type ProbeTimeouts } from './probe/run-probe.js';
 export { readReply, sanitize, type ReplyLimits } from './dialog/read-reply.js';
-export { runLineStartTls, type LineStartTlsSpec, type CapabilityView } from './dialog/line-starttls.js';
+export { runLineStartTls, type LineStartTlsSpec } from './dialog/line-starttls.js';
+export { CappedList, addMechanismWords, cappedView, mechanismName, recordCapabilities, type CapabilityView } from './dialog/capability-lists.js';
+export { hasPrefixAt, isSpace, isWord, skipSpace, wordEnd } from './dialog/words.js';
+export { CAPABILITY_ENTRY_LENGTH, MAX_CAPABILITIES, MAX_SASL_MECHANISMS, SASL_NAME_LENGTH } from './record/list-caps.js';
 
 export type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult, TlsProfileRef } from './tls/engine.js';
 export { NodeTlsEngine } from './tls/node-tls-engine.js';
 // TLS engine
 export { RawTlsEngine } from './tls/raw-tls-engine.js';
+export type { TlsLimits } from './tls/limits.js';
 export { resolveProfile, validateProfile, BUILTIN_PROFILES, DEFAULT_PROFILE, TlsProfileSchema, type TlsProfile } from './tls/profiles.js';
 export { cipherSuiteById, cipherSuiteName, cipherSuiteId, whyNotCompletable, type CipherSuite } from './tls/cipher-suites.js';
 export { alertName, extensionName, groupName, versionName } from './tls/names.js';

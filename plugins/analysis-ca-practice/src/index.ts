@@ -101,7 +101,7 @@ export default defineAnalysisPlugin<Opts>({
   kind: 'analysis',
   id: 'ca-practice',
   version,
-  api: '^1.1.0',
+  api: '^1.2.0',
   description: "Validates each distinct certificate chain against the Mozilla root store as `openssl verify` would (the study's method; strict and webpki profiles on request): every error per chain (Fig. 4), OpenSSL's first error (Fig. 5), host names apart, CA practice (root-issued leaves, order, roots and duplicates sent, weak keys and digests, profile rules), servers with several chains, per service and port.",
   configSchema: OptionsSchema,
   register: ({ container, options }) => {

@@ -16,7 +16,7 @@ export default defineAnalysisPlugin({
   kind: 'analysis',
   id: 'crypto',
   version,
-  api: '^1.1.0',
+  api: '^1.2.0',
   description: 'Negotiated protocol versions (Table IV), key exchange and bulk cipher (Fig. 3), forward secrecy, ECDHE curves, DHE prime sizes and OCSP stapling for the whole scan and per service and port, weak crypto, and the status of stapled OCSP responses.',
   configSchema: Type.Object({}, { additionalProperties: false }),
   create: () => new CryptoAnalyzer({ version }),

@@ -25,7 +25,7 @@ export default defineAnalysisPlugin<Partial<ReuseOptions> | undefined>({
   kind: 'analysis',
   id: 'reuse',
   version,
-  api: '^1.1.0',
+  api: '^1.2.0',
   description: 'The most reused certificates per protocol (Table VI); the likelihood that a certificate or key is used on X IPs per port, all / valid / self-signed (Fig. 6a-c, 7) and the share of reused certificates that are valid (validity by ca-practice\'s validator); beyond the study: per-service counts, the most reused invalid certificates, session-ticket keys.',
   configSchema: OptionsSchema,
   create: ({ options, params, container }) => {

@@ -20,7 +20,7 @@ export default defineAnalysisPlugin<Partial<SaslOptions> | undefined>({
   kind: 'analysis',
   id: 'sasl',
   version,
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'Per service and port: SASL mechanisms and ordered combinations offered after TLS (Tables VIII-XI) and before STARTTLS (Tables XII-XIII, by server; by connection for passive records), plaintext and CRAM/SCRAM shares, IMAP LOGINDISABLED.',
   configSchema: OptionsSchema,
   create: ({ options }) => new SaslAnalyzer({ version, plaintextMechanisms: options?.plaintextMechanisms, topCombinations: options?.topCombinations }),

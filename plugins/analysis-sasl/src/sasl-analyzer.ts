@@ -41,6 +41,9 @@ export class SaslAnalyzer implements Analyzer {
   private records = 0;
   private internalErrors = 0;
   private passiveRecords = 0;
+  /** Servers counted after TLS / before STARTTLS whose mechanism list the record cut at its cap (core's MAX_SASL_MECHANISMS). */
+  private truncatedAfter = 0;
+  private truncatedBefore = 0;
 
   constructor(private readonly opts: SaslAnalyzerOptions) {
     this.plaintext = new Set((opts.plaintextMechanisms ?? DEFAULT_PLAINTEXT_MECHANISMS).map((m) => m.trim().toUpperCase()));
@@ -76,9 +79,16 @@ export class SaslAnalyzer implements Analyzer {
     }
     // Per server: the first record of an ip:port (within a service and port) that reports capabilities or SASL counts.
     if (!this.servers.add(key, g.index)) return;
-    if (hasBefore) g.before.add(before, imapCaps);
+    // A list cut at the record's cap counts with the mechanisms it kept; the cut itself is counted in the totals.
+    if (hasBefore) {
+      g.before.add(before, imapCaps);
+      if (truncated(r.sasl, 'beforeTls')) this.truncatedBefore++;
+    }
     const saslAfter = strings(r.sasl?.afterTls);
-    if (strings(r.capabilities?.afterTls) !== undefined || saslAfter !== undefined) g.after.add(normalize(saslAfter), undefined);
+    if (strings(r.capabilities?.afterTls) !== undefined || saslAfter !== undefined) {
+      g.after.add(normalize(saslAfter), undefined);
+      if (truncated(r.sasl, 'afterTls')) this.truncatedAfter++;
+    }
   }
 
   finish(): Report {
@@ -95,6 +105,8 @@ export class SaslAnalyzer implements Analyzer {
         withSaslAfterTls: sum((g) => g.after, 'withSasl'),
         beforeTlsServers: sum((g) => g.before, 'population'),
         withSaslBeforeTls: sum((g) => g.before, 'withSasl'),
+        saslTruncatedAfterTls: this.truncatedAfter,
+        saslTruncatedBeforeTls: this.truncatedBefore,
         passiveRecords: this.passiveRecords,
         internalErrors: this.internalErrors,
       },
@@ -118,6 +130,12 @@ export class SaslAnalyzer implements Analyzer {
 /** The strings of a list field; undefined when the field is absent or not a list. */
 function strings(list: unknown): string[] | undefined {
   return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : undefined;
+}
+
+/** Whether the record says it cut this phase's list at its cap (`sasl.truncated.<phase>`: how many the server listed). */
+function truncated(lists: ProbeRecord['sasl'], phase: 'beforeTls' | 'afterTls'): boolean {
+  const n: unknown = lists?.truncated?.[phase];
+  return typeof n === 'number' && n > 0;
 }
 
 /** Upper-cased, trimmed, empty names dropped; server order kept. */

@@ -1,5 +1,5 @@
 import type { ReportCell, ReportColumn, ReportTable } from '@wildtls/core';
-import { share } from '@wildtls/core';
+import { MAX_CAPABILITIES, MAX_SASL_MECHANISMS, share } from '@wildtls/core';
 import { byCount, type SaslTally } from './sasl-tally.js';
 
 /** One service and port: its populations. */
@@ -187,6 +187,7 @@ export function saslNotes(plaintext: string[], withPassive: boolean): string[] {
     'Per server: an ip:port within a service and port; its first record that reports capabilities or SASL counts. Records with status internal-error (a wildtls bug) are left out of every count (totals.internalErrors).',
     'Tables VIII-XI (after TLS): the servers that reached TLS and reported capabilities after it (STARTTLS ports: after the upgrade; implicit-TLS ports: the only capabilities there are). Mechanisms come from the after-TLS list only: a server offering none after TLS has no SASL, whatever it offered in the clear. Shares are of the servers offering SASL after TLS (the study\'s ">99% offer PLAIN or LOGIN" is of those); the servers without are counted apart (No SASL after TLS).',
     'Tables XII-XIII (before STARTTLS): shares of ALL servers that listed capabilities before STARTTLS, with or without SASL (implicit-TLS ports have no such phase).',
+    `A record keeps at most ${MAX_SASL_MECHANISMS} mechanisms and ${MAX_CAPABILITIES} capability entries per phase (the first, in server order) and counts the rest (sasl.truncated, capabilities.truncated). A cut list counts with what it kept: the kept mechanisms are offered, plaintext-only and plaintext-first are judged from them, LOGINDISABLED from the kept capabilities. totals.saslTruncatedAfterTls and saslTruncatedBeforeTls count the servers of each population whose mechanism list was cut.`,
     withPassive
       ? 'Passive records (source: passive) are one connection each: their rows give servers (first record per ip:port) and connections (every record); active records give servers only. Tables VIII-XI count active records only (a passive observer sees nothing inside TLS).'
       : 'By connections (Tables XII-XIII as the study also gives them) needs passive records (source: passive, one per connection); with active records only, the tables are by server.',

@@ -101,13 +101,34 @@ describe('SaslAnalyzer: before STARTTLS (Tables XII-XIII)', () => {
   });
 });
 
+describe('SaslAnalyzer on lists cut at the record cap', () => {
+  it('counts the mechanisms kept as offered, and the cut lists in the totals', async () => {
+    // A flood: 64 mechanisms kept (PLAIN first, then X-1 ... X-63) of 170,000 listed.
+    const kept = ['PLAIN', ...Array.from({ length: 63 }, (_, i) => `X-${i + 1}`)];
+    const a = new SaslAnalyzer({ version: 't' });
+    a.consume(rec('192.0.2.1', { capabilities: { afterTls: [] }, sasl: { beforeTls: ['LOGIN'], afterTls: kept, truncated: { afterTls: 170_000 } } }, 'smtp', 25));
+    a.consume(rec('192.0.2.2', { capabilities: { afterTls: [] }, sasl: { beforeTls: kept, afterTls: ['PLAIN'], truncated: { beforeTls: 70_000 } } }, 'smtp', 25));
+    a.consume(rec('192.0.2.3', { capabilities: { afterTls: [] }, sasl: { beforeTls: [], afterTls: ['CRAM-MD5'] } }, 'smtp', 25));
+    // Not a count: left alone.
+    a.consume(rec('192.0.2.4', { capabilities: { afterTls: [] }, sasl: { afterTls: ['LOGIN'], truncated: { afterTls: '9', beforeTls: -1 } } as never }, 'smtp', 25));
+    const r = await a.finish();
+    expect(r.totals).toMatchObject({ afterTlsServers: 4, withSaslAfterTls: 4, beforeTlsServers: 3, saslTruncatedAfterTls: 1, saslTruncatedBeforeTls: 1 });
+    const after = Object.fromEntries(rows(r, 'mechanisms').map((x) => [x.mechanism, x.servers]));
+    expect(after).toEqual({ PLAIN: 2, LOGIN: 1, 'CRAM-MD5': 1, ...Object.fromEntries(kept.slice(1).map((m) => [m, 1])) });
+    // The cut server's list is judged from what it kept: PLAIN first, not plaintext only.
+    expect(rows(r, 'after-tls-text')[0]).toMatchObject({ servers: 4, withSasl: 4, anyPlaintext: 3 / 4, plaintextOnly: 2 / 4, plaintextFirst: 3 / 4 });
+    const before = Object.fromEntries(rows(r, 'before-tls-mechanisms').map((x) => [x.mechanism, x.servers]));
+    expect(before).toEqual({ LOGIN: 1, ...Object.fromEntries(kept.map((m) => [m, 1])) });
+  });
+});
+
 describe('SaslAnalyzer and internal errors', () => {
   it('leaves records with status internal-error out of every count, and says how many', async () => {
     const a = new SaslAnalyzer({ version: 't' });
     a.consume(rec('192.0.2.1', { status: 'internal-error', capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'] }, error: { reason: 'internal', message: 'TypeError' } }));
     a.consume(rec('192.0.2.2', { capabilities: { beforeTls: ['IMAP4rev1'], afterTls: ['IMAP4rev1'] }, sasl: { beforeTls: [], afterTls: ['SCRAM-SHA-256'] } }));
     const r = await a.finish();
-    expect(r.totals).toEqual({ records: 2, servers: 1, afterTlsServers: 1, withSaslAfterTls: 1, beforeTlsServers: 1, withSaslBeforeTls: 0, passiveRecords: 0, internalErrors: 1 });
+    expect(r.totals).toEqual({ records: 2, servers: 1, afterTlsServers: 1, withSaslAfterTls: 1, beforeTlsServers: 1, withSaslBeforeTls: 0, saslTruncatedAfterTls: 0, saslTruncatedBeforeTls: 0, passiveRecords: 0, internalErrors: 1 });
     expect(rows(r, 'mechanisms').map((x) => [x.mechanism, x.servers])).toEqual([['SCRAM-SHA-256', 1]]);
     expect(rows(r, 'before-tls-text')[0]).toMatchObject({ servers: 1, withSasl: 0 });
   });

@@ -12,7 +12,7 @@ export default defineAnalysisPlugin({
   kind: 'analysis',
   id: 'starttls',
   version,
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'Per service and port and for the whole scan: hosts with the port open, successful SSL/TLS (TLS reached), unique end-host and intermediate certificates and noise hosts (Table I); STARTTLS supported & upgraded (Table III); the funnel from probed to handshake completed.',
   configSchema: Type.Object({}, { additionalProperties: false }),
   create: () => new StartTlsAnalyzer({ version }),

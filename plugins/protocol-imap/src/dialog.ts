@@ -8,7 +8,7 @@ import {
   type LineStartTlsSpec,
   type ProbeDialog,
 } from '@wildtls/core';
-import { capabilitiesFromReply, capabilityCode, classifyLine, malformed, parseImapCapabilities } from './reply.js';
+import { capabilityTexts, capabilityCode, classifyLine, malformed, parseImapCapabilities } from './reply.js';
 
 export interface ImapOptions {
   /** Send CAPABILITY even when the greeting carries a [CAPABILITY ...] code. */
@@ -75,7 +75,7 @@ function imapSpec(ctx: DialogContext<ImapOptions>): LineStartTlsSpec {
     },
 
     parseCapabilities(lines) {
-      const view = parseImapCapabilities(capabilitiesFromReply(lines, lastTag));
+      const view = parseImapCapabilities(capabilityTexts(lines, lastTag));
       // STARTTLS is valid only in the not-authenticated state (RFC 3501 §6.2.1).
       if (preauth) view.startTls = false;
       return view;

@@ -2,7 +2,7 @@ import { defineProtocolPlugin, Type } from '@wildtls/core';
 import { imapDialog, type ImapOptions } from './dialog.js';
 
 export { imapDialog, IMAP_DEFAULTS, type ImapOptions } from './dialog.js';
-export { parseImapCapabilities, capabilitiesFromReply, classifyLine, isLoginDisabled } from './reply.js';
+export { parseImapCapabilities, capabilityTexts, classifyLine, isLoginDisabled } from './reply.js';
 
 const ImapOptionsSchema = Type.Object(
   {
@@ -20,7 +20,7 @@ export const plugin = defineProtocolPlugin<ImapOptions>({
   kind: 'protocol',
   id: 'imap',
   version: '0.1.0',
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'IMAP and IMAPS: CAPABILITY, SASL mechanisms and LOGINDISABLED before and after TLS; never logs in',
   configSchema: ImapOptionsSchema,
   services: [

@@ -1,4 +1,17 @@
-import { ProbeError, type CapabilityView } from '@wildtls/core';
+import {
+  CappedList,
+  MAX_CAPABILITIES,
+  MAX_SASL_MECHANISMS,
+  ProbeError,
+  cappedView,
+  hasPrefixAt,
+  isSpace,
+  isWord,
+  mechanismName,
+  skipSpace,
+  wordEnd,
+  type CapabilityView,
+} from '@wildtls/core';
 
 /** One IMAP response line, classified (RFC 3501 §2.2.2, §7). */
 export type UntaggedStatus = 'OK' | 'NO' | 'BAD' | 'BYE' | 'PREAUTH';
@@ -32,100 +45,84 @@ export function classifyLine(line: string, tag?: string): ImapLine | undefined {
 
 /**
  * The atoms of a `[CAPABILITY ...]` response code in a status response, if it
- * carries one: a status word, white space, `[CAPABILITY`, then `]` or white
- * space and everything up to the first `]`.
+ * carries one, as one text: a status word, white space, `[CAPABILITY`, then
+ * `]` or white space and everything up to the first `]` (parseImapCapabilities
+ * reads its atoms).
  */
-export function capabilityCode(text: string): string[] | undefined {
+export function capabilityCode(text: string): string | undefined {
   const status = STATUS.exec(text);
   if (!status) return undefined;
   const afterWord = status[1]!.length;
   let i = skipSpace(text, afterWord);
-  if (i === afterWord || text.charCodeAt(i) !== 0x5b /* [ */ || !hasWordAt(text, i + 1, 'CAPABILITY')) return undefined;
+  if (i === afterWord || text.charCodeAt(i) !== 0x5b /* [ */ || !hasPrefixAt(text, i + 1, 'CAPABILITY')) return undefined;
   i += 1 + 'CAPABILITY'.length;
-  if (text.charCodeAt(i) === 0x5d /* ] */) return [];
+  if (text.charCodeAt(i) === 0x5d /* ] */) return '';
   if (!isSpace(text.charCodeAt(i))) return undefined;
   const end = text.indexOf(']', i);
-  return end < 0 ? undefined : atoms(text.slice(i, end));
+  return end < 0 ? undefined : text.slice(i, end);
 }
 
-/** The atoms of an untagged `CAPABILITY ...` response, if this is one. */
-export function capabilityData(text: string): string[] | undefined {
-  if (!hasWordAt(text, 0, 'CAPABILITY')) return undefined;
+/** The atoms of an untagged `CAPABILITY ...` response, as one text, if this is one. */
+export function capabilityData(text: string): string | undefined {
+  if (!hasPrefixAt(text, 0, 'CAPABILITY')) return undefined;
   const i = 'CAPABILITY'.length;
-  if (text.length === i) return [];
+  if (text.length === i) return '';
   if (!isSpace(text.charCodeAt(i))) return undefined;
   const rest = text.slice(skipSpace(text, i));
   // As before: a line break character inside the atoms (a bare CR) makes it no CAPABILITY response.
-  return LINE_BREAK.test(rest) ? undefined : atoms(rest);
+  return LINE_BREAK.test(rest) ? undefined : rest;
 }
 
 const LINE_BREAK = /[\n\r\u2028\u2029]/;
 
-function atoms(s: string): string[] {
-  return s.split(/\s+/).filter((a) => a.length > 0);
-}
-
-/** `word` (upper-case ASCII) at `at`, compared as a case-insensitive regular expression would. */
-function hasWordAt(text: string, at: number, word: string): boolean {
-  if (text.length < at + word.length) return false;
-  for (let k = 0; k < word.length; k++) {
-    const c = text.charCodeAt(at + k);
-    if ((c >= 0x61 && c <= 0x7a ? c - 0x20 : c) !== word.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
-/** Exactly the characters of a regular expression's `\s`. */
-function isSpace(c: number): boolean {
-  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
-    || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return i;
-}
-
 /**
  * Capabilities as the server listed them (raw atoms, server order), the SASL
  * mechanisms from AUTH=... atoms (upper-cased, de-duplicated, in order), and
- * whether STARTTLS is offered. LOGINDISABLED stays a capability entry.
+ * whether STARTTLS is offered, from texts of white-space separated atoms (as
+ * capabilityTexts returns them, or one atom each). LOGINDISABLED stays a
+ * capability entry. Every atom is looked at, but past the record's caps
+ * (MAX_CAPABILITIES, MAX_SASL_MECHANISMS) atoms are only counted, never built.
  */
-export function parseImapCapabilities(caps: string[]): CapabilityView {
-  // A Set keeps the de-duplication linear however many AUTH= atoms a server sends.
-  const sasl = new Set<string>();
+export function parseImapCapabilities(texts: readonly string[]): CapabilityView {
+  const caps = new CappedList(MAX_CAPABILITIES);
+  const sasl = new CappedList(MAX_SASL_MECHANISMS, true);
   let startTls = false;
-  for (const c of caps) {
-    const u = c.toUpperCase();
-    if (u === 'STARTTLS') startTls = true;
-    else if (u.startsWith('AUTH=') && u.length > 5) sasl.add(u.slice(5));
+  for (const text of texts) {
+    for (let i = skipSpace(text, 0); i < text.length; i = skipSpace(text, i)) {
+      const e = wordEnd(text, i);
+      if (caps.full) caps.skip();
+      else caps.add(text.slice(i, e));
+      if (isWord(text, i, e, 'STARTTLS')) startTls = true;
+      else if (e - i > 5 && hasPrefixAt(text, i, 'AUTH=')) {
+        if (sasl.full) sasl.skip();
+        else sasl.add(mechanismName(text.slice(i + 5, e)));
+      }
+      i = e;
+    }
   }
-  return { capabilities: [...caps], sasl: [...sasl], startTls };
+  return cappedView(caps, sasl, startTls);
 }
 
 /**
- * Collect the capability atoms from response lines: untagged CAPABILITY data
- * when present, else a [CAPABILITY ...] response code of a status response
- * (the greeting, or a tagged OK).
+ * The capability texts of response lines: the atoms of each untagged
+ * CAPABILITY response when there is one, else those of a [CAPABILITY ...]
+ * response code of a status response (the greeting, or a tagged OK). One
+ * text per response, for parseImapCapabilities.
  */
-export function capabilitiesFromReply(lines: string[], tag?: string): string[] {
+export function capabilityTexts(lines: string[], tag?: string): string[] {
   const data: string[] = [];
-  let code: string[] | undefined;
-  let seen = false;
+  let code: string | undefined;
   for (const line of lines) {
     const c = classifyLine(line, tag);
     if (!c || c.kind === 'continuation') continue;
     if (c.kind === 'untagged' && !c.status) {
       const d = capabilityData(c.text);
-      if (d) {
-        seen = true;
-        data.push(...d);
-      }
+      if (d !== undefined) data.push(d);
     } else {
       code ??= capabilityCode(c.text);
     }
   }
-  return seen ? data : code ?? [];
+  return data.length > 0 ? data : code !== undefined ? [code] : [];
 }
 
 export function isLoginDisabled(caps: string[]): boolean {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { capabilitiesFromReply, classifyLine, parseImapCapabilities } from '../src/reply.js';
+import { capabilityTexts, classifyLine, parseImapCapabilities } from '../src/reply.js';
+
+/** The capability atoms of a reply, as the dialog reads them. */
+const capabilitiesFromReply = (lines: string[], tag?: string) => parseImapCapabilities(capabilityTexts(lines, tag)).capabilities;
 
 describe('IMAP reply parsing', () => {
   it('classifies untagged, tagged and continuation lines, case-insensitively', () => {
@@ -14,6 +17,7 @@ describe('IMAP reply parsing', () => {
   });
 
   it('prefers untagged CAPABILITY data and joins several lines in order', () => {
+    expect(capabilityTexts(['* CAPABILITY IMAP4rev1 STARTTLS', '* CAPABILITY', 'W001 OK [CAPABILITY X] done'], 'W001')).toEqual(['IMAP4rev1 STARTTLS', '']);
     expect(capabilitiesFromReply(['* CAPABILITY IMAP4rev1 STARTTLS', '* CAPABILITY AUTH=PLAIN', 'W001 OK [CAPABILITY X] done'], 'W001')).toEqual(['IMAP4rev1', 'STARTTLS', 'AUTH=PLAIN']);
   });
 

@@ -1,6 +1,6 @@
-import { ProbeError, sanitize, type DialogContext, type ProbeDialog, type ProbeStatus } from '@wildtls/core';
+import { ProbeError, recordCapabilities, sanitize, type CapabilityView, type DialogContext, type ProbeDialog, type ProbeStatus } from '@wildtls/core';
 import { IrcLineReader } from './line-reader.js';
-import { addCapTokens, saslMechanisms } from './message.js';
+import { CapLsList } from './cap-ls.js';
 import { resolveOptions, type IrcOptions } from './options.js';
 
 /**
@@ -16,10 +16,9 @@ export const ircDialog: ProbeDialog<IrcOptions> = async (ctx) => {
   const reader = new IrcLineReader(conn, options.maxLines, (b) => (record.banner = b));
   const phase = ctx.implicitTls ? 'afterTls' : 'beforeTls';
   const first = await capLs(ctx, reader, options, true);
-  record.capabilities = { [phase]: first.map((c) => sanitize(c, 512)) };
-  record.sasl = { [phase]: saslMechanisms(first).map((m) => sanitize(m, 128)) };
+  recordCapabilities(record, phase, first);
   if (ctx.implicitTls) return quit(ctx, 'success');
-  if (!first.some((c) => c === 'tls' || c.startsWith('tls='))) {
+  if (!first.startTls) {
     record.starttls = { offered: false, upgraded: false };
     return quit(ctx, 'no-starttls');
   }
@@ -36,8 +35,7 @@ export const ircDialog: ProbeDialog<IrcOptions> = async (ctx) => {
   const outcome = await ctx.startTls();
   if (!outcome.completed) return 'success';
   const after = await capLs(ctx, reader, options, false);
-  record.capabilities.afterTls = after.map((c) => sanitize(c, 512));
-  record.sasl.afterTls = saslMechanisms(after).map((m) => sanitize(m, 128));
+  recordCapabilities(record, 'afterTls', after);
   return quit(ctx, 'success');
 };
 
@@ -48,15 +46,15 @@ type CapAnswer = { kind: 'caps' } | { kind: 'unsupported' } | { kind: 'register'
  * continuation lines. A server without CAP (421) has none. A server that
  * wants registration first (451) is registered once, when allowed.
  */
-async function capLs(ctx: DialogContext<IrcOptions>, reader: IrcLineReader, options: IrcOptions, mayRegister: boolean): Promise<string[]> {
-  const caps = new Set<string>();
+async function capLs(ctx: DialogContext<IrcOptions>, reader: IrcLineReader, options: IrcOptions, mayRegister: boolean): Promise<CapabilityView> {
+  const caps = new CapLsList();
   await ctx.conn.write('CAP LS 302\r\n');
   const answer = await reader.until<CapAnswer>('a reply to CAP LS', (msg) => {
     if (msg.command === 'CAP' && msg.params[1]?.toUpperCase() === 'LS') {
       const more = msg.params.length >= 4 && msg.params[2] === '*';
       // `CAP <nick> LS [*] :<caps>`; a bare `CAP * LS` lists nothing.
       const list = msg.params.length >= 3 ? msg.params.at(-1)! : '';
-      addCapTokens(caps, list);
+      caps.add(list);
       return more ? undefined : { kind: 'caps' };
     }
     if (msg.command === 'CAP' && msg.params[1]?.toUpperCase() === 'NAK') return { kind: 'unsupported' };
@@ -65,8 +63,8 @@ async function capLs(ctx: DialogContext<IrcOptions>, reader: IrcLineReader, opti
     if (msg.command === '451') return { kind: 'register' };
     return undefined;
   });
-  if (answer.kind !== 'register') return [...caps];
-  if (!mayRegister || !options.registerIfRequired) return [];
+  if (answer.kind !== 'register') return caps.view();
+  if (!mayRegister || !options.registerIfRequired) return new CapLsList().view();
   await register(ctx, reader, options);
   return capLs(ctx, reader, options, false);
 }

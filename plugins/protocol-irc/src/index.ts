@@ -7,7 +7,7 @@ export default defineProtocolPlugin<IrcOptions>({
   kind: 'protocol',
   id: 'irc',
   version: '0.1.0',
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'IRC: CAP LS 302 before and after TLS, STARTTLS only when the tls cap is offered (numerics 670/691)',
   configSchema: IrcOptionsSchema,
   services: [
@@ -18,4 +18,5 @@ export default defineProtocolPlugin<IrcOptions>({
 
 export { ircDialog } from './dialog.js';
 export { IrcOptionsSchema, type IrcOptions } from './options.js';
-export { parseMessage, capTokens, addCapTokens, saslMechanisms, type IrcMessage } from './message.js';
+export { parseMessage, type IrcMessage } from './message.js';
+export { CapLsList, saslMechanisms } from './cap-ls.js';

@@ -42,29 +42,3 @@ function after(s: string): string {
   const sp = s.indexOf(' ');
   return sp < 0 ? '' : s.slice(sp + 1).trimStart();
 }
-
-/** Capability tokens of one `CAP * LS` line, in order (`name` or `name=value`). */
-export function capTokens(list: string): string[] {
-  return list.split(' ').filter((t) => t.length > 0);
-}
-
-/**
- * Add the tokens of one `CAP * LS` line to those of the lines before it (a
- * reply may span many continuation lines); a token already listed is kept once,
- * in first-seen order. A Set keeps this linear however many tokens a server sends.
- */
-export function addCapTokens(caps: Set<string>, list: string): void {
-  for (const t of capTokens(list)) caps.add(t);
-}
-
-/** SASL mechanisms from the `sasl=PLAIN,EXTERNAL` cap value (IRCv3 CAP 302), upper-cased, de-duplicated. */
-export function saslMechanisms(caps: string[]): string[] {
-  const sasl = caps.find((c) => c === 'sasl' || c.startsWith('sasl='));
-  if (!sasl || !sasl.includes('=')) return [];
-  const out = new Set<string>();
-  for (const m of sasl.slice(5).split(',')) {
-    const name = m.trim().toUpperCase();
-    if (name) out.add(name);
-  }
-  return [...out];
-}

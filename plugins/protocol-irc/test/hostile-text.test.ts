@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDialogAgainst, startScriptedServer, type ScriptedServer } from '@wildtls/core/testing';
-import plugin, { addCapTokens, capTokens, parseMessage, saslMechanisms } from '@wildtls/protocol-irc';
+import plugin, { CapLsList, parseMessage, saslMechanisms } from '@wildtls/protocol-irc';
 
 /*
  * IRC lines shaped to cost a careless parser super-linear time: thousands of
@@ -30,16 +30,20 @@ describe('IRC parsing of hostile text', () => {
     expect(parseMessage(`@${'t'.repeat(8000)}`)).toBeUndefined();
   });
 
-  it('a CAP LS reply of 199 continuation lines, caps repeated across lines: each once, in first-seen order', () => {
-    const list = new Set<string>();
-    for (let k = 0; k < 199; k++) addCapTokens(list, `${caps(1000, k * 5).join(' ')} `);
-    expect([...list]).toEqual(caps(1990));
-    expect(capTokens(' '.repeat(8000))).toEqual([]);
+  it('a CAP LS reply of 199 continuation lines, caps repeated across lines: the first 256 once each, in first-seen order; every token counted', () => {
+    const list = new CapLsList();
+    for (let k = 0; k < 199; k++) list.add(`${caps(1000, k * 5).join(' ')} `);
+    expect(list.view()).toEqual({ capabilities: caps(256), sasl: [], startTls: false, truncated: { capabilities: 199_000 } });
+    const blank = new CapLsList();
+    blank.add(' '.repeat(8000));
+    expect(blank.view()).toEqual({ capabilities: [], sasl: [], startTls: false });
   });
 
-  it('a sasl= value of 4,000 mechanisms, with repeats and empty entries: each once, upper-cased', () => {
+  it('a sasl= value of 4,000 mechanisms, with repeats and empty entries: the first 64 once each, upper-cased; every one counted', () => {
     const value = Array.from({ length: 4000 }, (_, i) => `m${i % 1500}`).join(',,');
-    expect(saslMechanisms(['tls', `sasl=${value}`])).toEqual(Array.from({ length: 1500 }, (_, i) => `M${i}`));
+    const sasl = saslMechanisms(`sasl=${value}`);
+    expect(sasl.entries).toEqual(Array.from({ length: 64 }, (_, i) => `M${i}`));
+    expect(sasl.truncated).toBe(4000);
   });
 });
 
@@ -50,13 +54,13 @@ describe('IRC dialog against a server sending hostile text', () => {
     server = undefined;
   });
 
-  it('199 CAP LS continuation lines of long cap lists: the caps recorded once each, SASL from sasl=', async () => {
+  it('199 CAP LS continuation lines of long cap lists: the first 256 caps recorded once each, all counted, SASL from a sasl= past the cap', async () => {
     const more = Array.from({ length: 198 }, (_, k) => `:irc.test CAP * LS * :${caps(900, k * 10).join(' ')}\r\n`).join('');
     server = await startScriptedServer({ host: HOST, script: [{ expect: 'CAP LS 302' }, { send: `${more}:irc.test CAP * LS :sasl=PLAIN,EXTERNAL,plain cap-0\r\n` }] });
     const irc = plugin.services.find((s) => s.name === 'irc')!;
     const r = await runDialogAgainst({ host: HOST, port: server.port, spec: irc, readTimeoutMs: 5000, maxTotalBytes: 4 << 20 });
     expect(r.status).toBe('no-starttls');
-    expect(r.capabilities?.beforeTls).toEqual([...caps(900 + 1970), 'sasl=PLAIN,EXTERNAL,plain']);
-    expect(r.sasl?.beforeTls).toEqual(['PLAIN', 'EXTERNAL']);
+    expect(r.capabilities).toEqual({ beforeTls: caps(256), truncated: { beforeTls: 198 * 900 + 2 } });
+    expect(r.sasl).toEqual({ beforeTls: ['PLAIN', 'EXTERNAL'] });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { capTokens, parseMessage, saslMechanisms } from '@wildtls/protocol-irc';
+import { CapLsList, parseMessage, saslMechanisms } from '@wildtls/protocol-irc';
+
+/** The view of a CAP LS reply of these lines. */
+function capLs(...lines: string[]) {
+  const list = new CapLsList();
+  for (const l of lines) list.add(l);
+  return list.view();
+}
 
 describe('parseMessage', () => {
   it('prefix, numeric, middle params and trailing', () => {
@@ -28,12 +35,17 @@ describe('parseMessage', () => {
 });
 
 describe('caps', () => {
-  it('tokens keep values and order; the trailing space InspIRCd sends adds nothing', () => {
-    expect(capTokens('account-notify sasl=PLAIN,EXTERNAL tls ')).toEqual(['account-notify', 'sasl=PLAIN,EXTERNAL', 'tls']);
+  it('tokens keep values and order; the trailing space InspIRCd sends adds nothing; tls offers STARTTLS', () => {
+    expect(capLs('account-notify sasl=PLAIN,EXTERNAL tls ')).toEqual({ capabilities: ['account-notify', 'sasl=PLAIN,EXTERNAL', 'tls'], sasl: ['PLAIN', 'EXTERNAL'], startTls: true });
+    expect(capLs('tls=x  away-notify', 'away-notify tlsx')).toEqual({ capabilities: ['tls=x', 'away-notify', 'tlsx'], sasl: [], startTls: true });
+    expect(capLs('tlsx TLS').startTls).toBe(false);
   });
-  it('sasl mechanisms come from the sasl cap value only', () => {
-    expect(saslMechanisms(['tls', 'sasl=plain,EXTERNAL,PLAIN'])).toEqual(['PLAIN', 'EXTERNAL']);
-    expect(saslMechanisms(['sasl'])).toEqual([]);
-    expect(saslMechanisms(['saslx=PLAIN'])).toEqual([]);
+  it('sasl mechanisms come from the first sasl cap value only', () => {
+    expect(saslMechanisms('sasl=plain,EXTERNAL,PLAIN').entries).toEqual(['PLAIN', 'EXTERNAL']);
+    expect(saslMechanisms('sasl').entries).toEqual([]);
+    expect(saslMechanisms(undefined).entries).toEqual([]);
+    expect(capLs('tls sasl=plain,EXTERNAL,PLAIN').sasl).toEqual(['PLAIN', 'EXTERNAL']);
+    expect(capLs('saslx=PLAIN').sasl).toEqual([]);
+    expect(capLs('sasl=A', 'sasl=B').sasl).toEqual(['A']);
   });
 });

@@ -16,7 +16,7 @@ export const plugin = defineProtocolPlugin<Pop3Options>({
   kind: 'protocol',
   id: 'pop3',
   version: '0.1.0',
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'POP3 and POP3S: CAPA and SASL mechanisms before and after TLS; never logs in',
   configSchema: Pop3OptionsSchema,
   services: [

@@ -1,4 +1,15 @@
-import { ProbeError, sanitize, type CapabilityView } from '@wildtls/core';
+import {
+  CappedList,
+  MAX_CAPABILITIES,
+  MAX_SASL_MECHANISMS,
+  ProbeError,
+  addMechanismWords,
+  cappedView,
+  isWord,
+  sanitize,
+  wordEnd,
+  type CapabilityView,
+} from '@wildtls/core';
 
 /** True for a positive status line (RFC 1939 §3: "+OK", case-sensitive in the RFC, compared leniently). */
 export function isOk(line: string): boolean {
@@ -24,21 +35,23 @@ export function unstuff(line: string): string {
 /**
  * Parse the body of a CAPA reply (RFC 2449), the lines between "+OK" and ".":
  * raw capability lines in server order, SASL mechanisms from SASL lines
- * (upper-cased, de-duplicated, in order), and whether STLS is offered.
+ * (upper-cased, de-duplicated, in order), and whether STLS is offered. Every
+ * line and word is looked at, but past the record's caps (MAX_CAPABILITIES,
+ * MAX_SASL_MECHANISMS) they are only counted.
  */
 export function parseCapa(body: string[]): CapabilityView {
-  const capabilities: string[] = [];
-  // A Set keeps the de-duplication linear however many SASL mechanisms a server lists.
-  const sasl = new Set<string>();
+  const capabilities = new CappedList(MAX_CAPABILITIES);
+  const sasl = new CappedList(MAX_SASL_MECHANISMS, true);
   let startTls = false;
-  for (const raw of body) {
-    const line = raw.trim();
-    if (line === '') continue;
-    capabilities.push(line);
-    const [name, ...args] = line.split(/\s+/);
-    const u = name!.toUpperCase();
-    if (u === 'STLS') startTls = true;
-    else if (u === 'SASL') for (const m of args) sasl.add(m.toUpperCase());
+  for (const line of body) {
+    // (trimStart: a native scan, several times faster than a loop over a line of 8 KiB of spaces; it is the same \s set.)
+    const k = line.length - line.trimStart().length;
+    if (k === line.length) continue;
+    if (capabilities.full) capabilities.skip();
+    else capabilities.add(line.trim());
+    const e = wordEnd(line, k);
+    if (isWord(line, k, e, 'STLS')) startTls = true;
+    else if (isWord(line, k, e, 'SASL')) addMechanismWords(sasl, line, e);
   }
-  return { capabilities, sasl: [...sasl], startTls };
+  return cappedView(capabilities, sasl, startTls);
 }

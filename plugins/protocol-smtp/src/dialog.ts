@@ -71,8 +71,7 @@ export function smtpSpec(ctx: DialogContext<unknown>, opts: SmtpOptions): LineSt
 
     parseCapabilities(lines): CapabilityView {
       if (helo) return { capabilities: [], sasl: [], startTls: false };
-      const { capabilities, sasl, startTls } = parseEhlo(lines);
-      return { capabilities, sasl, startTls };
+      return parseEhlo(lines);
     },
 
     async requestStartTls(conn) {

@@ -15,7 +15,7 @@ const plugin = defineProtocolPlugin<SmtpOptions>({
   kind: 'protocol',
   id: 'smtp',
   version: '0.1.0',
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'SMTP (25), SUBMISSION (587) and SMTPS (465): EHLO capabilities and SASL mechanisms before and after TLS, STARTTLS per RFC 3207',
   configSchema: SmtpOptionsSchema,
   services: [

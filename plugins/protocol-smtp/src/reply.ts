@@ -1,4 +1,16 @@
-import { ProbeError, sanitize, type CapabilityView } from '@wildtls/core';
+import {
+  CappedList,
+  MAX_CAPABILITIES,
+  MAX_SASL_MECHANISMS,
+  ProbeError,
+  addMechanismWords,
+  cappedView,
+  hasPrefixAt,
+  isWord,
+  sanitize,
+  wordEnd,
+  type CapabilityView,
+} from '@wildtls/core';
 
 /**
  * SMTP replies (RFC 5321 section 4.2): every line starts with a three-digit
@@ -69,20 +81,26 @@ export interface EhloView extends CapabilityView {
  * Read an EHLO reply. The first line names the server; each further line is
  * one extension. SASL mechanisms come from every AUTH line (both `AUTH PLAIN
  * LOGIN` and `AUTH=PLAIN LOGIN`), merged in server order without duplicates.
- * A HELO reply is a single line, so it offers no extensions.
+ * A HELO reply is a single line, so it offers no extensions. Every line and
+ * word is looked at (STARTTLS after a flood is still found), but past the
+ * record's caps (MAX_CAPABILITIES, MAX_SASL_MECHANISMS) they are only counted.
  */
 export function parseEhlo(lines: readonly string[]): EhloView {
   const reply = parseReply(lines);
-  const capabilities = reply.texts.slice(1);
-  // A Set keeps the de-duplication linear however many AUTH mechanisms a server lists.
-  const sasl = new Set<string>();
+  const capabilities = new CappedList(MAX_CAPABILITIES);
+  const sasl = new CappedList(MAX_SASL_MECHANISMS, true);
   let startTls = false;
-  for (const text of capabilities) {
-    const { keyword, params } = parseKeyword(text);
-    if (keyword === 'STARTTLS') startTls = true;
-    if (keyword !== 'AUTH') continue;
+  for (let n = 1; n < reply.texts.length; n++) {
+    const text = reply.texts[n]!;
+    capabilities.add(text);
+    // The keyword as parseKeyword reads it, without splitting the line into words.
+    // (trimStart: a native scan, several times faster than a loop over a line of 8 KiB of spaces; it is the same \s set.)
+    const k = text.length - text.trimStart().length;
+    const e = wordEnd(text, k);
+    if (isWord(text, k, e, 'STARTTLS')) startTls = true;
     // Mechanism names are short ASCII tokens (RFC 4422); anything else is kept, but escaped and bounded.
-    for (const mech of params) sasl.add(sanitize(mech.toUpperCase(), 64));
+    else if (isWord(text, k, e, 'AUTH')) addMechanismWords(sasl, text, e);
+    else if (hasPrefixAt(text, k, 'AUTH=')) addMechanismWords(sasl, text, k + 5);
   }
-  return { greeting: reply.texts[0] ?? '', capabilities, sasl: [...sasl], startTls };
+  return { greeting: reply.texts[0] ?? '', ...cappedView(capabilities, sasl, startTls) };
 }

@@ -54,13 +54,15 @@ describe('tls protocol plugin', () => {
     const r = await probe(port, settings(['only13', 'compat'], user));
     expect(r.status).toBe('success');
     expect(r.tls).toMatchObject({ completed: true, version: 'TLSv1.2', profile: 'compat', fallbackStep: 1 });
+    expect(r.tls?.refusedSteps).toEqual([expect.objectContaining({ step: 0, profile: 'only13', kind: 'alert' })]);
   });
 
-  it('with every step refused, the record keeps the last alert', async () => {
+  it('with every step refused, the record is the first step\'s (the answer to the main offer), every refusal listed', async () => {
     const user = { only13: { extends: 'modern', supportedVersions: ['TLSv1.3'] } };
     const r = await probe(port, settings(['only13', 'ssl3'], user));
     expect(r.status).toBe('tls-failed');
-    expect(r.tls).toMatchObject({ completed: false, profile: 'ssl3', fallbackStep: 1, error: { kind: 'alert' } });
+    expect(r.tls).toMatchObject({ completed: false, profile: 'only13', fallbackStep: 0, error: { kind: 'alert' } });
+    expect(r.tls?.refusedSteps?.map((x) => [x.step, x.profile, x.kind])).toEqual([[0, 'only13', 'alert'], [1, 'ssl3', 'alert']]);
   });
 
   it('observe-only: success without a stream, notCompletedReason recorded', async () => {

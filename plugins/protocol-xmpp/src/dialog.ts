@@ -1,4 +1,4 @@
-import { ProbeError, sanitize, type DialogContext, type ProbeDialog, type ProbeStatus } from '@wildtls/core';
+import { ProbeError, recordCapabilities, sanitize, type DialogContext, type ProbeDialog, type ProbeStatus } from '@wildtls/core';
 import { resolveOptions, type XmppOptions } from './options.js';
 import { parseFeatures, TLS_NS, type StreamFeatures } from './features.js';
 import { StreamReader } from './stream-reader.js';
@@ -20,8 +20,7 @@ export function xmppDialog(kind: StreamKind): ProbeDialog<XmppOptions> {
     const { record, conn } = ctx;
     const phase = ctx.implicitTls ? 'afterTls' : 'beforeTls';
     const first = await openStream(ctx, kind, (banner) => (record.banner = banner));
-    record.capabilities = { [phase]: first.features.capabilities.map((c) => sanitize(c, 512)) };
-    record.sasl = { [phase]: first.features.sasl.map((m) => sanitize(m, 128)) };
+    recordCapabilities(record, phase, first.features);
     if (ctx.implicitTls) return close(ctx, 'success');
     if (!first.features.startTls) {
       record.starttls = { offered: false, upgraded: false };
@@ -46,8 +45,7 @@ export function xmppDialog(kind: StreamKind): ProbeDialog<XmppOptions> {
     if (!outcome.completed) return 'success';
     // RFC 6120 5.4.3.3: after TLS both sides start a fresh stream.
     const second = await openStream(ctx, kind);
-    record.capabilities.afterTls = second.features.capabilities.map((c) => sanitize(c, 512));
-    record.sasl.afterTls = second.features.sasl.map((m) => sanitize(m, 128));
+    recordCapabilities(record, 'afterTls', second.features);
     return close(ctx, 'success');
   };
 }

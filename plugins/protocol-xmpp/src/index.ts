@@ -7,7 +7,7 @@ export default defineProtocolPlugin<XmppOptions>({
   kind: 'protocol',
   id: 'xmpp',
   version: '0.1.0',
-  api: '^1.0.0',
+  api: '^1.2.0',
   description: 'XMPP client and server streams: STARTTLS in stream features (RFC 6120), SASL mechanisms before and after TLS',
   configSchema: XmppOptionsSchema,
   services: [

@@ -2,15 +2,7 @@ import type { Connection } from '../net/connection.js';
 import type { DialogContext } from '../probe/dialog-context.js';
 import { ProbeError, type ProbeStatus } from '../record/status.js';
 import { sanitize } from './read-reply.js';
-
-export interface CapabilityView {
-  /** Raw capability entries, in the server's order. */
-  capabilities: string[];
-  /** SASL mechanisms, in the server's order, upper-cased, de-duplicated. */
-  sasl: string[];
-  /** Whether the STARTTLS command is offered. */
-  startTls: boolean;
-}
+import { recordCapabilities, type CapabilityView } from './capability-lists.js';
 
 /**
  * The data-driven STARTTLS line dialog shared by the line protocols (in the
@@ -22,6 +14,7 @@ export interface LineStartTlsSpec {
   readGreeting(conn: Connection): Promise<string[]>;
   /** Send the capability command and read its reply. */
   requestCapabilities(conn: Connection, phase: 'beforeTls' | 'afterTls'): Promise<string[]>;
+  /** Parse the reply; its lists are capped when the record is written (recordCapabilities), so a parser may cap them first. */
   parseCapabilities(lines: string[]): CapabilityView;
   /** Send the STARTTLS command and read the reply. */
   requestStartTls(conn: Connection): Promise<string[]>;
@@ -41,8 +34,7 @@ export async function runLineStartTls(ctx: DialogContext, spec: LineStartTlsSpec
   record.banner = sanitize(greeting.join('\n'));
   const phase = ctx.implicitTls ? 'afterTls' : 'beforeTls';
   const first = spec.parseCapabilities(await spec.requestCapabilities(conn, phase));
-  record.capabilities = { [phase]: first.capabilities.map((c) => sanitize(c, 512)) };
-  record.sasl = { [phase]: first.sasl.map((m) => sanitize(m, 64)) };
+  recordCapabilities(record, phase, first);
   if (ctx.implicitTls) {
     await quietly(spec.quit(conn));
     return 'success';
@@ -68,8 +60,7 @@ export async function runLineStartTls(ctx: DialogContext, spec: LineStartTlsSpec
   const outcome = await ctx.startTls();
   if (!outcome.completed) return 'success';
   const after = spec.parseCapabilities(await spec.requestCapabilities(conn, 'afterTls'));
-  record.capabilities.afterTls = after.capabilities.map((c) => sanitize(c, 512));
-  record.sasl.afterTls = after.sasl.map((m) => sanitize(m, 64));
+  recordCapabilities(record, 'afterTls', after);
   await quietly(spec.quit(conn));
   return 'success';
 }

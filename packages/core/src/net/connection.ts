@@ -1,4 +1,6 @@
 import type { ByteStream } from './byte-stream.js';
+import { ByteBudget } from './byte-budget.js';
+import { ByteQueue } from './byte-queue.js';
 import { ProbeError, errorToStatus } from '../record/status.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 
@@ -12,25 +14,40 @@ export interface ReadLimits {
 export interface ConnectionLimits {
   readTimeoutMs: number;
   maxLineBytes: number;
-  /** Cap on every byte received over the connection's life. */
+  /** Cap on every byte received over the connection's life (when no `budget` is given). */
   maxTotalBytes: number;
+  /**
+   * The probe's one byte budget, shared with the TLS engine and the TLS stream: the connection then
+   * charges only the socket it was created on, since whoever reads the raw socket after a
+   * TLS upgrade charges it (decrypted bytes are never charged twice). Without one, the connection
+   * counts everything it reads, decrypted bytes included, against maxTotalBytes.
+   */
+  budget?: ByteBudget;
 }
 
 /**
  * A byte stream with the reads a dialog needs, each with a deadline and a byte
- * cap. Every failure is a ProbeError with a classified status.
+ * cap. Every failure is a ProbeError with a classified status. Received bytes
+ * wait in a ByteQueue (never joined per chunk), and a line search resumes
+ * where the last one stopped, so reading costs linear time in the bytes
+ * received however the server splits them.
  */
 export class Connection {
-  private buf: Buffer = Buffer.alloc(0);
+  private readonly buf = new ByteQueue();
+  /** Bytes at the front of `buf` already searched for a line feed. */
+  private scanned = 0;
   private ended = false;
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
   private received = 0;
+  private readonly budget: ByteBudget;
+  /** Whether bytes from the current stream are charged here (see ConnectionLimits.budget). */
+  private charging = true;
   private readonly onData = (chunk: Buffer) => {
     this.received += chunk.length;
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
-    if (this.received > this.limits.maxTotalBytes) {
-      this.failure = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.limits.maxTotalBytes} bytes`);
+    this.buf.push(chunk);
+    if (this.charging && !this.budget.charge(chunk.length)) {
+      this.failure = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.budget.limit} bytes`);
       this.stream.pause();
     }
     this.wake();
@@ -45,6 +62,7 @@ export class Connection {
   };
 
   constructor(private stream: ByteStream, readonly limits: ConnectionLimits) {
+    this.budget = limits.budget ?? new ByteBudget(limits.maxTotalBytes);
     this.listen();
     stream.resume();
   }
@@ -77,14 +95,15 @@ export class Connection {
     this.stream.off('close', this.onEnd);
     this.stream.off('error', this.onError);
     this.stream.pause();
-    const leftover = this.buf;
-    this.buf = Buffer.alloc(0);
+    const leftover = this.buf.takeAll();
+    this.scanned = 0;
     return { stream: this.stream, leftover };
   }
 
   /** Continue on a new stream (the decrypted TLS stream after an upgrade). */
   attach(stream: ByteStream): void {
     this.stream = stream;
+    this.charging = !this.limits.budget;
     this.ended = false;
     this.failure = undefined;
     this.listen();
@@ -101,18 +120,24 @@ export class Connection {
   /** Read one line (LF-terminated; CR stripped). Fails on a line over the cap. */
   async readLine(limits: ReadLimits = {}): Promise<string> {
     const max = limits.maxBytes ?? this.limits.maxLineBytes;
-    const idx = await this.waitFor(() => {
-      const i = this.buf.indexOf(0x0a);
-      if (i >= 0 && i <= max) return i;
-      if (i > max || (i < 0 && this.buf.length > max)) {
-        throw new ProbeError('protocol-error', 'line-too-long', `line longer than ${max} bytes`);
-      }
-      return undefined;
-    }, limits);
-    const line = this.buf.subarray(0, idx);
-    this.buf = this.buf.subarray(idx + 1);
-    const text = line.toString('latin1');
+    // A line already buffered (the usual case in a multi-line reply) skips the wait machinery.
+    const idx = this.lineEnd(max) ?? (await this.waitFor(() => this.lineEnd(max), limits));
+    const line = this.buf.take(idx + 1);
+    this.scanned = 0;
+    const text = line.toString('latin1', 0, idx);
     return text.endsWith('\r') ? text.slice(0, -1) : text;
+  }
+
+  /** Index of the buffered line's LF, or undefined while there is none; throws past `max`. */
+  private lineEnd(max: number): number | undefined {
+    // Bytes before `scanned` hold no line feed: only the new ones are searched.
+    const i = this.buf.indexOf(0x0a, this.scanned);
+    if (i >= 0 && i <= max) return i;
+    if (i > max || (i < 0 && this.buf.length > max)) {
+      throw new ProbeError('protocol-error', 'line-too-long', `line longer than ${max} bytes`);
+    }
+    this.scanned = this.buf.length;
+    return undefined;
   }
 
   /** Read whatever is available (at least one byte, at most maxBytes). */
@@ -120,8 +145,8 @@ export class Connection {
     const max = limits.maxBytes ?? 16384;
     await this.waitFor(() => (this.buf.length > 0 ? true : undefined), limits);
     const n = Math.min(max, this.buf.length);
-    const out = this.buf.subarray(0, n);
-    this.buf = this.buf.subarray(n);
+    const out = this.buf.take(n);
+    this.scanned = Math.max(0, this.scanned - n);
     return out;
   }
 
@@ -132,24 +157,27 @@ export class Connection {
 
   private async waitFor<T>(ready: () => T | undefined, limits: ReadLimits): Promise<T> {
     const timeoutMs = limits.timeoutMs ?? this.limits.readTimeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = ready();
-      if (v !== undefined) return v;
-      if (this.failure) throw this.classify(this.failure);
-      if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
-      const left = deadline - Date.now();
-      if (left <= 0) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          this.waiter = undefined;
-          resolve();
-        }, left);
-        this.waiter = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+    // One timer per read, not one per chunk: a server that sends its reply in many small pieces wakes us often.
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      for (;;) {
+        const v = ready();
+        if (v !== undefined) return v;
+        if (this.failure) throw this.classify(this.failure);
+        if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
+        if (timedOut) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          this.waiter = resolve;
+          timer ??= setTimeout(() => {
+            timedOut = true;
+            this.wake();
+          }, timeoutMs);
+        });
+      }
+    } finally {
+      clearTimeout(timer);
+      this.waiter = undefined;
     }
   }
 

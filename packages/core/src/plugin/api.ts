@@ -11,7 +11,7 @@ import type { TargetSource } from '../targets/target-source.js';
  * range it was built for in `api`; the loader refuses a plugin whose range
  * does not include this version.
  */
-export const PLUGIN_API_VERSION = '1.1.0';
+export const PLUGIN_API_VERSION = '1.2.0';
 
 export type PluginKind = 'protocol' | 'analysis' | 'sink' | 'target-source';
 

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { ServiceSpec } from '../plugin/api.js';
 import type { ByteStream } from '../net/byte-stream.js';
+import { ByteBudget } from '../net/byte-budget.js';
 import { Connection } from '../net/connection.js';
 import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
+import type { TlsInfo } from '../record/tls-schema.js';
 import { ProbeError, errorToStatus, tlsErrorStatus, type ProbeStatus } from '../record/status.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import type { DialogContext, DialogRecord, ProbeTarget, StartTlsOutcome } from './dialog-context.js';
@@ -41,11 +43,18 @@ export async function runProbe(job: ProbeJob, engine: TlsEngine, settings: Probe
   const startedAt = new Date();
   const t0 = performance.now();
   let record: ProbeRecord | undefined;
+  let first: ProbeRecord | undefined;
+  const refused: NonNullable<TlsInfo['refusedSteps']> = [];
   for (let step = 0; step < Math.max(1, settings.ladder.length); step++) {
     record = await probeOnce(job, engine, settings, step, logger);
     if (!refusedOffer(record)) break;
+    first ??= record;
+    refused.push(refusalOf(record, step));
+    record = undefined;
   }
-  const r = record!;
+  // Every step refused: the first step's record says how the server answered the main offer.
+  const r = record ?? first!;
+  if (refused.length && r.tls) r.tls.refusedSteps = refused;
   r.startedAt = startedAt.toISOString();
   r.durationMs = Math.round((performance.now() - t0) * 100) / 100;
   return r;
@@ -65,6 +74,16 @@ function refusedOffer(record: ProbeRecord): boolean {
   return tls.error.kind === 'alert' || tls.error.kind === 'closed' || tls.error.kind === 'reset';
 }
 
+function refusalOf(record: ProbeRecord, step: number): NonNullable<TlsInfo['refusedSteps']>[number] {
+  const tls = record.tls!;
+  return {
+    step,
+    profile: tls.profile ?? 'default',
+    kind: tls.error!.kind as 'alert' | 'closed' | 'reset',
+    ...(tls.alert ? { alert: tls.alert.description } : {}),
+  };
+}
+
 async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, step: number, logger: Logger): Promise<ProbeRecord> {
   const { target, spec } = job;
   const dialogRecord: DialogRecord = {};
@@ -73,17 +92,22 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
   let conn: Connection | undefined;
   let status: ProbeStatus = 'success';
   let error: ProbeRecord['error'];
+  let budget: ByteBudget | undefined;
   const probeTimer = setTimeout(() => abort.abort(), settings.timeouts.probeMs);
   try {
     socket = await connectWithRetries(target, settings, abort.signal);
     // A late error on a half-closed socket must never crash the scanner.
     socket.on('error', () => {});
+    // One byte cap for the whole probe: each reader of the socket (dialog, handshake, TLS stream) charges it.
+    budget = new ByteBudget(settings.maxTotalBytes);
     conn = new Connection(socket, {
       readTimeoutMs: settings.timeouts.readMs,
       maxLineBytes: settings.maxLineBytes,
       maxTotalBytes: settings.maxTotalBytes,
+      budget,
     });
     const c = conn;
+    const probeBudget = budget;
     const profile = settings.ladder[step] ?? { name: 'default' };
     const startTls = async (): Promise<StartTlsOutcome> => {
       const { stream, leftover } = c.detach();
@@ -93,6 +117,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
         observeOnly: settings.observeOnly,
         readTimeoutMs: settings.timeouts.readMs,
         maxBytes: settings.maxTotalBytes,
+        budget: probeBudget,
         signal: abort.signal,
         initialData: leftover.length ? leftover : undefined,
       });
@@ -146,6 +171,8 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     mode: spec.mode,
     status,
     ...(error ? { error } : {}),
+    // Raw bytes read from the socket (absent when the connection never opened): 0 marks a host that never spoke.
+    ...(budget ? { bytesReceived: budget.used } : {}),
     startedAt: '',
     durationMs: 0,
     // A copy: a dialog still running after the probe deadline must not change an emitted record.

@@ -53,6 +53,12 @@ export const TlsInfoSchema = Type.Object(
     alert: Type.Optional(Type.Object({ level: Type.String(), description: Type.String(), code: Type.Integer() }, { additionalProperties: false })),
     profile: Type.Optional(Type.String({ description: 'ClientHello profile that produced this handshake.' })),
     fallbackStep: Type.Optional(Type.Integer({ minimum: 0, description: 'Index in the fallback ladder of the step that produced this result (0 = first).' })),
+    refusedSteps: Type.Optional(Type.Array(Type.Object({
+      step: Type.Integer({ minimum: 0 }),
+      profile: Type.String(),
+      kind: Type.Union([Type.Literal('alert'), Type.Literal('closed'), Type.Literal('reset')]),
+      alert: Type.Optional(Type.String({ description: 'The alert the server sent, when it sent one.' })),
+    }, { additionalProperties: false }), { description: 'Fallback-ladder steps the server refused before any ServerHello, in order. When every step was refused, the record is the first step\'s (how the server answered the main offer) and this lists all of them.' })),
     completed: Type.Boolean({ description: 'True when both Finished messages were exchanged and application data can flow.' }),
     notCompletedReason: Type.Optional(Type.String()),
     handshakeMs: Type.Optional(Type.Number()),

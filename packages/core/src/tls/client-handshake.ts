@@ -9,7 +9,9 @@ import { alertName, extensionName, groupName, handshakeTypeName, versionName } f
 import type { TlsProfile } from './profiles.js';
 import type { RecordProtection } from './record-protection.js';
 import { RecordReader, type RawRecord } from './record-reader.js';
-import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
+import { HandshakeReassembler } from './handshake-reassembler.js';
+import { DEFAULT_TLS_LIMITS, SMALL_RECORD_BYTES, type TlsLimits } from './limits.js';
+import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
 import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp } from './observations.js';
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader, handshakeMessage } from './bytes.js';
@@ -20,16 +22,15 @@ export interface ClientHandshakeOptions {
   serverName?: string;
   alpn?: string[];
   observeOnly: boolean;
-  /** Cap on one handshake message (defaults to 256 KiB). */
+  /** Cap on one handshake message (defaults to 256 KiB; `limits.maxMessageBytes` too). */
   maxMessageBytes?: number;
+  /** Caps on what the server may send (limits.ts); defaults for whatever is left out. */
+  limits?: Partial<TlsLimits>;
   /** Fixed randomness, only for replaying recorded flights in tests. */
   replay?: { clientRandom: Buffer; sessionId: Buffer; share: (group: string) => KeyShare };
 }
 
 export type HandshakeState = 'running' | 'done' | 'failed';
-
-/** Largest handshake message accepted (a long certificate chain fits comfortably). */
-const DEFAULT_MAX_MESSAGE = 256 * 1024;
 
 /**
  * The client side of one handshake as a pure byte-in/bytes-out state machine:
@@ -68,12 +69,17 @@ export class ClientHandshake {
   readProtIsApp = false;
   /** Stopped after the first flight (observe-only): later bytes are ignored. */
   observedOnly = false;
-  private hsBuf: Buffer = Buffer.alloc(0);
-  private hsOffset = 0;
+  readonly limits: TlsLimits;
+  private readonly hsMessages: HandshakeReassembler;
+  /** Records before the handshake ended; after it, records without application data and handshake messages. */
+  private handshakeRecords = 0;
+  private idleRecords = 0;
+  private postHandshakeMessages = 0;
+  private smallRecords = 0;
+  private emptyBeforeData = false;
   private sessionId: Buffer;
   private helloRetried = false;
   private flow: Tls12Flow | Tls13Flow | undefined;
-  private readonly maxMessage: number;
 
   constructor(profile: TlsProfile, readonly options: ClientHandshakeOptions) {
     this.cp = compileProfile(profile);
@@ -86,7 +92,8 @@ export class ClientHandshake {
       this.clientRandom = rnd.subarray(0, 32);
       this.sessionId = rnd.subarray(32);
     }
-    this.maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
+    this.limits = { ...DEFAULT_TLS_LIMITS, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}), ...options.limits };
+    this.hsMessages = new HandshakeReassembler(this.limits.maxMessageBytes);
   }
 
   get alpnOffer(): string[] {
@@ -162,6 +169,9 @@ export class ClientHandshake {
   }
 
   private onRecord(rec: RawRecord): void {
+    if (this.state !== 'done' && ++this.handshakeRecords > this.limits.maxHandshakeRecords) {
+      throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', rec.offset);
+    }
     // After the ServerHello, TLS 1.0-1.2 records carry the negotiated version (the MAC covers it, and
     // OpenSSL rejects others); TLS 1.3 ignores the field (RFC 8446 5.1). Alerts pass, so what they say is kept.
     if (this.version && this.version < 0x0304 && rec.version !== this.version && rec.type !== 21) {
@@ -177,6 +187,9 @@ export class ClientHandshake {
         throw e;
       }
     }
+    // Only application data may be empty (RFC 5246 6.2.1, RFC 8446 5.1 and 5.4).
+    if (data.length === 0 && type !== 23) throw new TlsFailure('protocol', `empty ${RECORD_TYPE_NAMES[type] ?? `type ${type}`} record`, 'record', rec.offset);
+    if (this.state === 'done') this.countIdle(type, data.length, rec.offset);
     switch (type) {
       case 21:
         return this.onAlert(data, rec.offset);
@@ -187,7 +200,7 @@ export class ClientHandshake {
           return;
         }
         if (!this.flow || !(this.flow instanceof Tls12Flow)) throw new TlsFailure('protocol', 'unexpected ChangeCipherSpec', 'ChangeCipherSpec', rec.offset);
-        if (this.hsBuf.length) throw new TlsFailure('protocol', 'ChangeCipherSpec inside a handshake message', 'ChangeCipherSpec', rec.offset);
+        if (this.hsMessages.pending) throw new TlsFailure('protocol', 'ChangeCipherSpec inside a handshake message', 'ChangeCipherSpec', rec.offset);
         return this.flow.onChangeCipherSpec(data, rec.offset);
       case 22:
         return this.onHandshakeBytes(data, rec.offset);
@@ -197,6 +210,28 @@ export class ClientHandshake {
         return;
       default:
         throw new TlsFailure('protocol', `unexpected record type ${type}`, 'record', rec.offset);
+    }
+  }
+
+  /**
+   * After the handshake, records that carry no application data are capped per connection, and so are
+   * records that carry little (every record costs a decryption: a flood of one-byte records would cost
+   * about as much as one of empty ones). An empty application-data record directly before a non-empty
+   * one is not counted in TLS 1.0 and SSL 3.0: that is the CBC countermeasure OpenSSL sends before each
+   * write unless told not to ("empty fragments").
+   */
+  private countIdle(type: number, length: number, offset: number): void {
+    if (type === 23 && length > 0) {
+      if (this.emptyBeforeData) this.idleRecords--;
+      this.emptyBeforeData = false;
+      if (length < SMALL_RECORD_BYTES && ++this.smallRecords > this.limits.maxSmallRecords) {
+        throw new TlsFailure('protocol', `more than ${this.limits.maxSmallRecords} records with less than ${SMALL_RECORD_BYTES} bytes of application data after the handshake`, 'record', offset);
+      }
+      return;
+    }
+    this.emptyBeforeData = type === 23 && this.version <= 0x0301;
+    if (++this.idleRecords > this.limits.maxIdleRecords) {
+      throw new TlsFailure('protocol', `more than ${this.limits.maxIdleRecords} records without application data after the handshake`, 'record', offset);
     }
   }
 
@@ -218,17 +253,11 @@ export class ClientHandshake {
   }
 
   private onHandshakeBytes(data: Buffer, offset: number): void {
-    if (this.hsBuf.length === 0) this.hsOffset = offset + 5;
-    this.hsBuf = this.hsBuf.length ? Buffer.concat([this.hsBuf, data]) : data;
-    while (this.hsBuf.length >= 4 && this.state !== 'failed') {
-      const len = (this.hsBuf[1]! << 16) | (this.hsBuf[2]! << 8) | this.hsBuf[3]!;
-      const type = this.hsBuf[0]!;
-      if (len > this.maxMessage) throw new TlsFailure('protocol', `${handshakeTypeName(type)} of ${len} bytes exceeds the ${this.maxMessage}-byte cap`, handshakeTypeName(type), this.hsOffset);
-      if (this.hsBuf.length < 4 + len) return;
-      const raw = this.hsBuf.subarray(0, 4 + len);
-      this.hsBuf = this.hsBuf.subarray(4 + len);
-      const at = this.hsOffset;
-      this.hsOffset += 4 + len;
+    this.hsMessages.push(data, offset + 5);
+    while (this.state !== 'failed') {
+      const frame = this.hsMessages.next();
+      if (!frame) return;
+      const { type, raw, offset: at } = frame;
       try {
         this.onMessage(type, raw.subarray(4), raw);
       } catch (e) {
@@ -244,6 +273,9 @@ export class ClientHandshake {
 
   private onMessage(type: number, body: Buffer, raw: Buffer): void {
     if (this.state === 'done') {
+      if (++this.postHandshakeMessages > this.limits.maxPostHandshakeMessages) {
+        throw new TlsFailure('protocol', `more than ${this.limits.maxPostHandshakeMessages} handshake messages after the handshake`);
+      }
       // Post-handshake: the 1.3 flow records tickets and handles KeyUpdate; before 1.3, a HelloRequest
       // (renegotiation, which we decline by ignoring it) is all a server may send.
       if (this.flow instanceof Tls13Flow) this.flow.onPostHandshake(type, body);
@@ -328,7 +360,7 @@ export class ClientHandshake {
 
   /** Observations common to both flows. */
   parseCertificate(body: Buffer, tls13: boolean): void {
-    const { chain, ocsp } = parseCertificate(body, tls13);
+    const { chain, ocsp } = parseCertificate(body, tls13, this.limits.maxCertificates);
     this.chainDer = chain;
     recordChain(this.info, chain, ocsp);
   }
@@ -348,8 +380,10 @@ export class ClientHandshake {
     const kex = this.suite?.kex;
     if (kex !== 'DHE' && kex !== 'ECDHE') throw new TlsFailure('protocol', `ServerKeyExchange with ${kex ?? 'unknown'} key exchange`, 'ServerKeyExchange');
     const ske = parseServerKeyExchange(body, kex);
-    this.ske = ske;
     this.info.keyExchange = keyExchangeInfo(ske);
+    // After recording them, so the record keeps the sizes of parameters it rejects.
+    if (ske.kind === 'DHE') checkDhParameters(ske);
+    this.ske = ske;
     return ske;
   }
 
@@ -405,3 +439,5 @@ export class ClientHandshake {
 function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
+
+const RECORD_TYPE_NAMES: Record<number, string> = { 20: 'ChangeCipherSpec', 21: 'Alert', 22: 'Handshake' };

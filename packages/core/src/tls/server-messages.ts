@@ -51,8 +51,11 @@ export function findExtension(exts: Extension[], id: number): Buffer | undefined
   return exts.find((e) => e.id === id)?.data;
 }
 
-/** Certificate: TLS 1.2 form (a list of DER) or 1.3 form (context, entries with extensions; OCSP in the leaf's status_request). */
-export function parseCertificate(body: Buffer, tls13: boolean): { chain: Buffer[]; ocsp?: Buffer } {
+/**
+ * Certificate: TLS 1.2 form (a list of DER) or 1.3 form (context, entries with extensions; OCSP in the
+ * leaf's status_request). At most `maxEntries` entries: 256 KiB holds 65,000 one-byte ones.
+ */
+export function parseCertificate(body: Buffer, tls13: boolean, maxEntries = Infinity): { chain: Buffer[]; ocsp?: Buffer } {
   const r = new ByteReader(body, 'Certificate');
   if (tls13) r.vec8();
   const list = new ByteReader(r.vec24(), 'Certificate');
@@ -60,6 +63,7 @@ export function parseCertificate(body: Buffer, tls13: boolean): { chain: Buffer[
   const chain: Buffer[] = [];
   let ocsp: Buffer | undefined;
   while (list.left > 0) {
+    if (chain.length >= maxEntries) throw new TlsFailure('protocol', `Certificate: more than ${maxEntries} entries`, 'Certificate', list.pos);
     const der = list.vec24();
     if (der.length === 0) throw new TlsFailure('protocol', 'Certificate: empty certificate entry', 'Certificate', list.pos);
     chain.push(der);
@@ -101,6 +105,21 @@ export function parseServerKeyExchange(body: Buffer, kex: 'DHE' | 'ECDHE'): Serv
   const point = r.vec8();
   if (point.length === 0) throw new TlsFailure('protocol', 'ServerKeyExchange: empty EC point', 'ServerKeyExchange', r.pos);
   return { kind: 'ECDHE', curveType, group, point };
+}
+
+/**
+ * What a DH group must be before any arithmetic on it (RFC 5246 7.4.3: dh_g and dh_Ys are below dh_p):
+ * an odd prime of at least 2 bits, a generator of at least 2, generator and public value no longer
+ * than the prime. Cheap: no primality test (that is the server's claim, and testing it would cost the
+ * client seconds).
+ */
+export function checkDhParameters(ske: { p: Buffer; g: Buffer; ys: Buffer }): void {
+  const bits = bitLength(ske.p);
+  if (bits < 2 || (ske.p[ske.p.length - 1]! & 1) === 0) throw new TlsFailure('protocol', `ServerKeyExchange: DH prime is ${bits < 2 ? 'below 2' : 'even'}`, 'ServerKeyExchange');
+  const gBits = bitLength(ske.g);
+  if (gBits < 2) throw new TlsFailure('protocol', 'ServerKeyExchange: DH generator below 2', 'ServerKeyExchange');
+  if (gBits > bits) throw new TlsFailure('protocol', 'ServerKeyExchange: DH generator longer than the prime', 'ServerKeyExchange');
+  if (bitLength(ske.ys) > bits) throw new TlsFailure('protocol', 'ServerKeyExchange: DH public value longer than the prime', 'ServerKeyExchange');
 }
 
 /** Bits of a big-endian unsigned integer (DH prime size). */

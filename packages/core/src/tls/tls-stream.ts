@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ByteStream } from '../net/byte-stream.js';
+import type { ByteBudget } from '../net/byte-budget.js';
+import { ProbeError } from '../record/status.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { TlsFailure } from './tls-failure.js';
 
@@ -15,6 +17,9 @@ type WriteCallback = (err?: Error | null) => void;
  * Deliberately not a Duplex: a scan completes one per probe and most are
  * closed after a line or two, where a Duplex's set-up and teardown cost more
  * than the record protection.
+ * With the probe's ByteBudget, every raw byte read from the socket is charged
+ * to it (decrypted bytes never are); passing the cap is an 'error' with
+ * reason reply-too-large, as the dialog's own reads report it.
  */
 export class TlsStream extends EventEmitter implements ByteStream {
   /** null until someone reads or pauses: as a node stream, a first 'data' listener then starts the flow. */
@@ -25,6 +30,12 @@ export class TlsStream extends EventEmitter implements ByteStream {
   private closed = false;
 
   private readonly onData = (chunk: Buffer) => {
+    if (this.budget && !this.budget.charge(chunk.length)) {
+      const err = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.budget.limit} bytes in this probe (the per-probe byte cap), passed after the TLS handshake`);
+      if (this.listenerCount('error') > 0) this.emit('error', err);
+      this.destroy();
+      return;
+    }
     this.hs.feed(chunk);
     const out = this.hs.drain();
     if (out && !this.socket.destroyed) this.socket.write(out);
@@ -45,7 +56,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     if (this.listenerCount('error') > 0) this.emit('error', err);
   };
 
-  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake) {
+  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake, private readonly budget?: ByteBudget) {
     super();
     hs.onAppData = (d) => this.deliver(d);
     hs.onPeerClose = () => this.peerEnded();

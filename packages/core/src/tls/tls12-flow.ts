@@ -8,6 +8,8 @@ import { RunningHash } from './running-hash.js';
 import { BLOCK_LEN, CbcProtection, KEY_LEN, MAC_LEN, Tls12AeadProtection, type RecordProtection } from './record-protection.js';
 import { StreamProtection } from './stream-protection.js';
 import { TlsFailure } from './tls-failure.js';
+import { bitLength } from './server-messages.js';
+import { dheLongGeneratorExchange } from './dhe-long-generator.js';
 import { handshakeMessage, u16, vec16, vec24, vec8 } from './bytes.js';
 
 // Order of the server's first-flight messages; each may appear once, in this order.
@@ -78,6 +80,9 @@ export class Tls12Flow {
     if (hs.options.observeOnly) return hs.stopObserving('observe-only', false);
     const blocker = hs.completionBlocker();
     if (blocker) return hs.stopObserving(blocker, true);
+    // Key agreement costs the cube of the prime's size (docs/tls-engine.md): a bigger group is recorded, not computed.
+    const dhBits = hs.ske?.kind === 'DHE' ? bitLength(hs.ske.p) : 0;
+    if (dhBits > hs.limits.maxDhPrimeBits) return hs.stopObserving(`DH prime of ${dhBits} bits exceeds the ${hs.limits.maxDhPrimeBits}-bit cap`, true);
 
     if (hs.certRequest) hs.sendHandshake(handshakeMessage(11, vec24(Buffer.alloc(0))));
     let premaster: Buffer;
@@ -89,7 +94,9 @@ export class Tls12Flow {
       premaster = Buffer.concat([u16(hs.cp.clientVersion), randomFromPool(46)]);
       cke = vec16(rsaEncryptPremaster(leaf, premaster));
     } else if (ske?.kind === 'DHE') {
-      const { publicKey, premaster: pms } = dheExchange(ske.p, ske.g, ske.ys);
+      // A generator past 31 bits would take dheExchange to createDiffieHellman, which tests the prime (seconds).
+      const exchange = bitLength(ske.g) > 31 ? dheLongGeneratorExchange : dheExchange;
+      const { publicKey, premaster: pms } = exchange(ske.p, ske.g, ske.ys);
       premaster = pms;
       cke = vec16(publicKey);
     } else if (ske?.kind === 'ECDHE') {

@@ -161,9 +161,23 @@ describe('runProbe: the ladder steps down only for an offer refused before any S
     const r = await probe(host, settings(['modern', 'compat', 'compat']));
     expect(r.status).toBe('tls-failed');
     expect(r.error?.reason).toBe(reason);
-    expect(r.tls).toMatchObject({ error: { kind }, fallbackStep: 2, profile: 'compat' });
+    // Every rung refused: the record is the first rung's (the answer to the main offer), the refusals listed in order.
+    expect(r.tls).toMatchObject({ error: { kind }, fallbackStep: 0, profile: 'modern' });
+    expect(r.tls?.refusedSteps).toEqual([0, 1, 2].map((step) => ({
+      step, profile: step === 0 ? 'modern' : 'compat', kind, ...(kind === 'alert' ? { alert: 'handshake_failure' } : {}),
+    })));
     expect(r.tls?.version).toBeUndefined();
     expect(connections.get(host)).toBe(3);
+  });
+
+  it('a rung the server accepts after refused ones: its record, with the refused rungs listed', async () => {
+    // The Node tls.Server on HOST.node refuses nothing; a first rung it cannot share a suite with is refused.
+    const only3des = { ...resolveProfile('compat', {}), name: 'only-3des', cipherSuites: ['TLS_RSA_WITH_3DES_EDE_CBC_SHA'] };
+    const s = { ...settings(['compat']), ladder: [only3des, resolveProfile('compat', {})] };
+    const r = await probe(HOST.node, s);
+    expect(r.status).toBe('success');
+    expect(r.tls).toMatchObject({ completed: true, fallbackStep: 1, profile: 'compat' });
+    expect(r.tls?.refusedSteps).toEqual([{ step: 0, profile: 'only-3des', kind: 'alert', alert: 'handshake_failure' }]);
   });
 
   it('an alert after a ServerHello: tls-failed / tls-alert with what the server chose, and no step down', async () => {
@@ -173,6 +187,18 @@ describe('runProbe: the ladder steps down only for an offer refused before any S
     expect(r.error?.reason).toBe('tls-alert');
     expect(r.tls).toMatchObject({ version: 'TLSv1.2', cipherSuite: { id: 0xc030 }, error: { kind: 'alert' }, alert: { description: 'handshake_failure' }, fallbackStep: 0 });
     expect(connections.get(HOST.helloThenAlert)).toBe(1);
+  });
+
+  it('bytesReceived: the raw bytes read from the socket; 0 for a listener that never speaks; absent when the port is closed', async () => {
+    const garbage = await probe(HOST.garbage, settings(['compat']));
+    expect(garbage.bytesReceived).toBe('HTTP/1.1 400 Bad Request\r\n\r\n'.length);
+    const silent = await probe(HOST.closeAtHello, settings(['compat']));
+    expect(silent.bytesReceived).toBe(0);
+    const done = await probe(HOST.node, settings(['compat']));
+    expect(done.bytesReceived).toBeGreaterThan(1000); // ServerHello, certificate chain, Finished
+    const closed = await runProbe({ target: { ip: HOST.node, port: 9, service: 'tls' }, protocolId: 'tls', spec, options: {} }, new RawTlsEngine(), settings(['compat']), silentLogger());
+    expect(closed.status).toBe('connect-failed');
+    expect(closed.bytesReceived).toBeUndefined();
   });
 
   it.each([

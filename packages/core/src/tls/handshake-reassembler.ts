@@ -1,0 +1,97 @@
+import { handshakeTypeName } from './names.js';
+import { TlsFailure } from './tls-failure.js';
+
+export interface HandshakeFrame {
+  type: number;
+  /** The whole message, type and length included (for the transcript). */
+  raw: Buffer;
+  /** Offset of the message's first byte in the server's byte stream. */
+  offset: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Handshake messages out of handshake-record fragments: many messages per
+ * record, one message over many records. A message inside one fragment is
+ * handed out as a view; one that spans fragments is copied, byte by byte as
+ * they arrive, into a buffer of its announced size (at most the cap), so no
+ * fragment is kept and no byte is copied twice: linear time and no garbage
+ * per record, however the server cuts its messages (one byte per record too).
+ */
+export class HandshakeReassembler {
+  private frag: Buffer = EMPTY;
+  private pos = 0;
+  /** Stream offset of frag[0]. */
+  private fragAt = 0;
+  /** The first bytes (< 4) of a message whose header spans fragments (made when first needed: rare). */
+  private head: Buffer | undefined;
+  private headLength = 0;
+  /** A message that spans fragments, `filled` bytes of it so far. */
+  private partial: Buffer | undefined;
+  private filled = 0;
+  private messageAt = 0;
+
+  constructor(private readonly maxMessage: number) {}
+
+  /** Bytes of an incomplete message waiting for more records. */
+  get pending(): number {
+    return this.headLength + (this.partial ? this.filled : 0) + (this.frag.length - this.pos);
+  }
+
+  /** The next fragment, once next() returned undefined; `at`: its offset in the server's byte stream. */
+  push(fragment: Buffer, at: number): void {
+    this.frag = fragment;
+    this.pos = 0;
+    this.fragAt = at;
+  }
+
+  /** The next complete message, or undefined when the fragments so far hold none; a length over the cap fails at once. */
+  next(): HandshakeFrame | undefined {
+    const f = this.frag;
+    for (;;) {
+      const avail = f.length - this.pos;
+      if (this.partial) {
+        const k = Math.min(avail, this.partial.length - this.filled);
+        f.copy(this.partial, this.filled, this.pos, this.pos + k);
+        this.filled += k;
+        this.pos += k;
+        if (this.filled < this.partial.length) return undefined;
+        const raw = this.partial;
+        this.partial = undefined;
+        return { type: raw[0]!, raw, offset: this.messageAt };
+      }
+      if (avail === 0) return undefined;
+      if (this.headLength > 0 || avail < 4) {
+        if (this.headLength === 0) this.messageAt = this.fragAt + this.pos;
+        const head = (this.head ??= Buffer.alloc(4));
+        while (this.headLength < 4 && this.pos < f.length) head[this.headLength++] = f[this.pos++]!;
+        if (this.headLength < 4) return undefined;
+        this.headLength = 0;
+        this.partial = Buffer.allocUnsafe(4 + this.announced(head, 0));
+        head.copy(this.partial);
+        this.filled = 4;
+        continue;
+      }
+      this.messageAt = this.fragAt + this.pos;
+      const len = this.announced(f, this.pos);
+      if (avail >= 4 + len) {
+        const raw = f.subarray(this.pos, this.pos + 4 + len);
+        this.pos += 4 + len;
+        return { type: raw[0]!, raw, offset: this.messageAt };
+      }
+      this.partial = Buffer.allocUnsafe(4 + len);
+      this.filled = 0;
+    }
+  }
+
+  /** The body length a message header announces, checked against the cap before any of the body is awaited. */
+  private announced(b: Buffer, at: number): number {
+    const len = (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+    if (len > this.maxMessage) {
+      const name = handshakeTypeName(b[at]!);
+      throw new TlsFailure('protocol', `${name} of ${len} bytes exceeds the ${this.maxMessage}-byte cap`, name, this.messageAt);
+    }
+    return len;
+  }
+}
