@@ -17,7 +17,7 @@ import starttlsPlugin from '@wildtls/analysis-starttls';
 import { readRecords, silentLogger, type AnalysisPlugin, type ProbeRecord, type Report, type ReportCell, type ReportTable } from '@wildtls/core';
 import type { Expectation, ExpectedTable } from '../synthetic/population.mjs';
 
-export const PLUGINS: Record<string, AnalysisPlugin<any>> = { starttls: starttlsPlugin, crypto: cryptoPlugin, sasl: saslPlugin, reuse: reusePlugin, 'ca-practice': caPracticePlugin };
+export const PLUGINS: Record<string, AnalysisPlugin<unknown>> = { starttls: starttlsPlugin, crypto: cryptoPlugin, sasl: saslPlugin, reuse: reusePlugin, 'ca-practice': caPracticePlugin };
 
 /** "6/10" -> 0.6 (the analyses divide the same two integers); lists cell by cell; anything else as written. */
 export function literal(v: unknown): unknown {

@@ -91,7 +91,7 @@ function checkDomain(d) {
 }
 
 const SASL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$/;
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- a capability never holds a control character: the pattern names them to reject them
 const CAPABILITY = /^[^\u0000-\u001f\u007f]{1,200}$/;
 
 /**

@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeRecord } from '@wildtls/core';
 import { DAEMONS, requireBinaries } from '../harness/require-binary.js';
 import { EXIM_BIN, EXIM_INSTALL } from '../real-servers/smtp/exim.js';
 import { GNUTLS_SERV, scanFixtureServers, type Named, type Rec, type Scanned } from './fixture-servers.js';
@@ -54,7 +55,7 @@ const phases = (o: unknown) => (o && typeof o === 'object' ? Object.fromEntries(
 
 /** What the synthetic records and the truth tests rely on, as a scan gives it (addresses, ports the kernel chose, times and certificate bytes left out). */
 function shape(r: Rec) {
-  const tls = r.tls as Record<string, any> | undefined;
+  const tls = r.tls as ProbeRecord['tls'];
   const st = r.starttls as { offered: boolean; upgraded: boolean } | undefined;
   return {
     service: r.service,
