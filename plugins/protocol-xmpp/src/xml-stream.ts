@@ -7,7 +7,7 @@ import { endTagName, parseStartTag, type StartTag } from './xml-tag.js';
 export const STREAM_NS = 'http://etherx.jabber.org/streams';
 
 /** Shared by every element without attributes or children (most of them): fewer objects each. */
-const NO_ATTRIBUTES: Record<string, string> = Object.freeze({});
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze(Object.create(null) as Record<string, string>);
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
 /** A child of the stream root (a stanza or a features/proceed/failure element), kept small. */
@@ -106,7 +106,7 @@ export class XmlStream implements XmlTokenHandler {
       throw new ProbeError('protocol-error', 'reply-too-large', `elements nested deeper than ${this.limits.maxDepth}`);
     }
     const el = this.element(tag);
-    const parent = this.stack.at(-1);
+    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : undefined;
     if (parent) (parent.children === NO_CHILDREN ? (parent.children = []) : parent.children).push(el);
     this.stack.push(el);
     if (tag.selfClosing) this.close(end);
@@ -173,7 +173,7 @@ export class XmlStream implements XmlTokenHandler {
       name,
       local: colon < 0 ? name : name.slice(colon + 1),
       uri,
-      attrs: attrs.length === 0 ? NO_ATTRIBUTES : Object.fromEntries(attrs),
+      attrs: tag.byName ?? NO_ATTRIBUTES,
       children: NO_CHILDREN,
       text: '',
     };

@@ -39,6 +39,21 @@ describe('XmlStream: attributes (XML 1.0 §3.1, §3.3.3)', () => {
     expect(element("<a v='a\r\nb\tc\rd\ne&#10;&#x9;&lt;&amp;&#65;&quot;'/>").attrs.v).toBe('a b c d e\n\t<&A"');
   });
 
+  it('names that are properties of Object.prototype are plain attributes; an element without attributes has none of them', () => {
+    const el = element("<a __proto__='p' toString='t' constructor='c'/>");
+    expect(Object.entries(el.attrs)).toEqual([['__proto__', 'p'], ['toString', 't'], ['constructor', 'c']]);
+    expect(Object.getPrototypeOf(el.attrs)).toBe(null);
+    expect('toString' in element('<b/>').attrs).toBe(false);
+    expect(failure("<a __proto__='1' __proto__='2'/>")).toMatch(/duplicate attribute __proto__/);
+  });
+
+  it('a duplicate is found among many attributes, wherever it is', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `a${i}='${i}'`).join(' ');
+    expect(Object.keys(element(`<a ${many}/>`).attrs)).toHaveLength(40);
+    expect(failure(`<a ${many} a39='x'/>`)).toMatch(/duplicate attribute a39/);
+    expect(failure(`<a a0='x' ${many}/>`)).toMatch(/duplicate attribute a0/);
+  });
+
   it('refused: duplicates (also after namespace expansion), "<" in a value, unquoted values, no space between attributes', () => {
     expect(failure("<a x='1' x='2'/>")).toMatch(/duplicate attribute x/);
     expect(failure("<a xmlns:p='u' xmlns:q='u' p:x='1' q:x='2'/>")).toMatch(/duplicate attribute \{u\}x/);
