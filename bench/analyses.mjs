@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Benchmark: the analyses over a large synthetic result file (issue 6, "Proof").
 //
-//   node bench/analyses.mjs [--file /tmp/wildtls-bench.jsonl.gz] [--chains 100000] [--records 1000000]
+//   node bench/analyses.mjs [--file /tmp/wildtls-bench-population.jsonl.gz] [--scale 1 | --records 1000000]
 //                           [--analyses ca-practice,reuse,sasl,crypto,starttls] [--mode both|single|workers]
 //                           [--plugin id=path/to/index.js ...]
 //
-// Generates the file (and its truth and trust anchor) with test/synthetic when
-// it is missing, then runs each mode in a fresh process and prints wall time
-// and peak RSS:
+// Generates the file (and its trust anchor) with test/synthetic from
+// test/synthetic/bench-population.yaml when it is missing (scale 1: 1,000,000
+// records, about 100,000 distinct chains, every record a copy of a real engine
+// record), then runs each mode in a fresh process and prints wall time and
+// peak RSS:
 //   read     baseline: stream and parse the file, no analysis;
 //   single   one thread reads the file and feeds every analysis, as `wildtls analyze` does;
 //   workers  two worker threads, each reading the file and running half of the
@@ -19,7 +21,7 @@
 // so that two builds are measured on the same machine in the same session.
 // Build first: npx tsc -b packages/core plugins/analysis-*
 import 'reflect-metadata';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -120,9 +122,9 @@ if (!isMainThread) {
 } else {
   const { values } = parseArgs({
     options: {
-      file: { type: 'string', default: '/tmp/wildtls-bench.jsonl.gz' },
-      chains: { type: 'string', default: '100000' },
-      records: { type: 'string', default: '1000000' },
+      file: { type: 'string', default: '/tmp/wildtls-bench-population.jsonl.gz' },
+      scale: { type: 'string' },
+      records: { type: 'string' },
       analyses: { type: 'string' },
       mode: { type: 'string', default: 'both', description: 'both (= all four) | read | single | workers | workers-split' },
       child: { type: 'boolean', default: false },
@@ -138,8 +140,10 @@ if (!isMainThread) {
     await child(values.mode, ids, file, plugins);
   } else {
     if (!existsSync(file)) {
-      console.error(`generating ${file}: ${values.chains} chains, ${values.records} records`);
-      const g = spawnSync(process.execPath, [fileURLToPath(new URL('../test/synthetic/cli.mjs', import.meta.url)), '--out', file, '--chains', values.chains, '--fill-to', values.records, '--failures', '0', '--unique-key-certs', '500', '--keys-per-class', '50'], { stdio: 'inherit' });
+      // The population's size at scale 1 is 1,000,000 records; --records N is scale N / 1,000,000.
+      const scale = values.scale ?? (values.records ? String(Number(values.records) / 1e6) : '1');
+      console.error(`generating ${file} from test/synthetic/bench-population.yaml at scale ${scale}`);
+      const g = spawnSync(process.execPath, [fileURLToPath(new URL('../test/synthetic/cli.mjs', import.meta.url)), '--population', fileURLToPath(new URL('../test/synthetic/bench-population.yaml', import.meta.url)), '--out', file, '--scale', scale], { stdio: 'inherit' });
       if (g.status !== 0) process.exit(1);
     }
     // An analysis whose package does not load (not built yet) is left out, and said so.
@@ -154,9 +158,13 @@ if (!isMainThread) {
     }
     ids = ids.filter((id) => !missing.some((m) => m.startsWith(`${id} `)));
     if (missing.length) console.error(`left out: ${missing.join('; ')}`);
-    const truth = JSON.parse(readFileSync(`${file}.truth.json`, 'utf8'));
+    if (!existsSync(`${file}.made.json`)) {
+      console.error(`${file} has no ${file}.made.json: not written by test/synthetic/cli.mjs from a population (an older generator?); remove it or name another --file`);
+      process.exit(1);
+    }
+    const made = JSON.parse(readFileSync(`${file}.made.json`, 'utf8'));
     console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
-    console.log(`input: ${file}: ${truth.records} records, ${truth.reuse.certificates} distinct leaf certificates (one chain each), ${truth.reuse.keys} keys`);
+    console.log(`input: ${file}: ${made.records} records (test/synthetic/bench-population.yaml at scale ${made.scale}), ${made.minted + made.declared} distinct leaf certificates of its PKI (one chain each), ${made.keys} keys`);
     console.log(`analyses: ${ids.join(', ')}`);
     const modes = values.mode === 'both' ? ['read', 'single', 'workers', 'workers-split'] : [values.mode];
     for (const mode of modes) {

@@ -59,9 +59,9 @@ async function sources() {
     const c = await certificateChain({ keyType });
     repo.push(c.root.der, c.intermediate.der, c.leaf.der, (await selfSignedCertificate({ keyType })).der);
   }
-  const { buildSynthetic } = await import('../test/synthetic/generate.mjs');
-  const set = await buildSynthetic({ chains: 400, uniqueKeyCerts: 10, seed: 3 });
-  repo.push(...pemDers(set.rootPem), ...set.certs.flatMap((c) => c.chain.map((b) => Buffer.from(b, 'base64'))));
+  const { sampleChains } = await import('../test/synthetic/certificates.mjs');
+  const set = await sampleChains({ perClass: 50 });
+  repo.push(...set.authorities.map((b) => Buffer.from(b, 'base64')), ...set.chains.map((c) => Buffer.from(c.chain[0], 'base64')));
   const fixtures = new URL('../packages/core/test/tls/fixtures/', import.meta.url);
   for (const f of readdirSync(fixtures)) {
     const j = JSON.parse(readFileSync(new URL(f, fixtures), 'utf8'));

@@ -130,7 +130,10 @@ try {
       const t = setTimeout(res, 5000);
       stream.on('data', (d) => {
         got += d.toString('latin1');
-        if (/<\/HTML>/i.test(got)) (clearTimeout(t), res());
+        if (/<\/HTML>/i.test(got)) {
+          clearTimeout(t);
+          res();
+        }
       });
       stream.on('end', () => (clearTimeout(t), res()));
       stream.on('error', () => (clearTimeout(t), res()));

@@ -18,6 +18,7 @@ import { RawTlsEngine, dialTcp, resolveProfile } from '@wildtls/core';
 const N = Number(process.argv[2] ?? 500);
 const dir = mkdtempSync(join(tmpdir(), 'wildtls-study-'));
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec.key', '-out', 'ec.crt', '-subj', '/CN=x', '-days', '2'], { cwd: dir, stdio: 'ignore' });
+/** @type {[ip: string, args: string[]][]} */
 const servers = [
   ['127.0.41.240', []],
   ['127.0.41.241', ['-no_tls1_3']],

@@ -33,6 +33,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { NodeTlsEngine, RawTlsEngine, dialTcp, resolveProfile, type ByteStream, type SocketKind, type TlsEngine, type TlsProfileRef } from '@wildtls/core';
 
 const quick = process.argv.includes('--quick');
@@ -295,12 +296,11 @@ function buildGoClient(dir: string): string | undefined {
   }
 }
 
-function goGroup(bin: string, port: number): Promise<Record<string, RunResult[]>> {
+async function goGroup(bin: string, port: number): Promise<Record<string, RunResult[]>> {
   const hello = floorHello(resolveProfile('compat', {})).toString('hex');
   const args = ['-hosts', FARM.join(','), '-port', String(port), '-hello', hello, '-n', String(N), '-warm', String(WARM), '-rounds', String(ROUNDS_PER_PASS), '-conc', String(CONC)];
-  return new Promise((resolve, reject) => {
-    execFile(bin, args, { maxBuffer: 1 << 20 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as Record<string, RunResult[]>)));
-  });
+  const { stdout } = await promisify(execFile)(bin, args, { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Record<string, RunResult[]>;
 }
 
 /** The Go row a raw-engine row compares with: the same kind of handshake. */

@@ -32,6 +32,7 @@ writeDhParams('dh2048.pem', 'modp14');
 ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rsa.key', '-out', 'rsa.crt', '-subj', '/CN=x', '-days', '2');
 ossl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec.key', '-out', 'ec.crt', '-subj', '/CN=x', '-days', '2');
 const tls12 = (suite, extra = {}) => ({ extends: 'compat', cipherSuites: [suite], ...extra });
+/** @type {[label: string, serverArgs: string[], cert: 'rsa' | 'ec', profile: string | object][]} */
 const cells = [
   ['tls13 x25519', [], 'rsa', 'modern'],
   ['tls13 p256 hrr', ['-groups', 'P-256'], 'rsa', 'modern'],

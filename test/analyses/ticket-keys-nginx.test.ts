@@ -61,7 +61,7 @@ describe.runIf(requireBinary(NGINX, 'nginx'))('session-ticket keys: nginx sharin
     expect(infos[2]!.sessionTickets).toEqual([expect.objectContaining({ keyName: name(1) })]);
 
     const reuse = new ReuseAnalyzer({ version: 't', classifier: { classify: () => 'invalid' }, classifierName: 't', topInvalid: 1 });
-    infos.forEach((tls, i) => reuse.consume({ ip: HOSTS[i]!, port: 4433, service: 'tls', protocol: 'tls', mode: 'implicit', status: 'success', startedAt: new Date().toISOString(), durationMs: 1, tls } as ProbeRecord));
+    for (const [i, tls] of infos.entries()) await reuse.consume({ ip: HOSTS[i]!, port: 4433, service: 'tls', protocol: 'tls', mode: 'implicit', status: 'success', startedAt: new Date().toISOString(), durationMs: 1, tls } as ProbeRecord);
     const report = await reuse.finish();
     const rows = report.tables.find((t) => t.id === 'ticket-keys')!.rows.filter((r) => r.service === 'all').map((r) => [r.ips, r.count]);
     expect(rows).toEqual([[1, 1], [2, 1]]);

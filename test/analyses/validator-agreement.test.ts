@@ -18,7 +18,7 @@ import caPracticePlugin from '@wildtls/analysis-ca-practice';
 import reusePlugin, { type ChainClass } from '@wildtls/analysis-reuse';
 import { silentLogger, type Analyzer, type ProbeRecord, type Report } from '@wildtls/core';
 import { NOW, corruptSignature, issue, type Issued } from '../../plugins/analysis-ca-practice/test/pki.js';
-import { table } from './synthetic-fixture.js';
+import { table } from './population-truth.js';
 
 const DAY = 86_400_000;
 

@@ -85,8 +85,14 @@ export function applyExample(dir: string, example: string): void {
   cpSync(join(example, 'README.md'), join(dir, 'README.md'));
 }
 
-export function readJson(file: string): Record<string, any> {
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+/** A package.json: the tests read its devDependencies and compare the rest whole. */
+export interface PackageJson {
+  devDependencies: Record<string, string>;
+  [field: string]: unknown;
+}
+
+export function readJson(file: string): PackageJson {
+  return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
 }
 
 /** A free TCP port on 127.0.0.1 (asked from the kernel, then released for a daemon to bind). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
 import { runCli, type CliResult } from '../cli/run-cli.js';
-import { makePki, type TestPki } from '../tls-engine/pki.js';
+import { makePki } from '../tls-engine/pki.js';
 import { farmConfigYaml } from './farm/farm-config.js';
 import { startFarm, type Farm } from './farm/start-farm.js';
 
@@ -40,7 +40,6 @@ interface Reports {
 }
 
 let farm: Farm;
-let pki: TestPki;
 const ssl: Daemon[] = [];
 let dir = '';
 let scan: CliResult;
@@ -61,7 +60,7 @@ async function analyze(file: string): Promise<Reports> {
 
 beforeAll(async () => {
   dir = tempDir('census');
-  pki = makePki(dir);
+  makePki(dir); // rsa.crt and rsa.key for the s_servers below
   ssl.push(startForeground(OPENSSL, ['s_server', '-accept', `${CAMELLIA}:${SSL_PORT}`, '-cert', 'rsa.crt', '-key', 'rsa.key', '-no_tls1_3', '-cipher', 'CAMELLIA128-SHA:@SECLEVEL=0', '-www', '-quiet'], { cwd: dir }));
   ssl.push(startForeground(OPENSSL, ['s_server', '-provider', 'legacy', '-provider', 'default', '-accept', `${SEED}:${SSL_PORT}`, '-cert', 'rsa.crt', '-key', 'rsa.key', '-no_tls1_3', '-cipher', 'SEED-SHA:@SECLEVEL=0', '-www', '-quiet'], { cwd: dir }));
   farm = await startFarm(AT);
@@ -151,7 +150,7 @@ describe('suites the engine does not complete still count (tls-unsupported), thr
   it('crypto: both in Table IV (TLSv1.2) and in Fig. 3 (RSA key exchange, Camellia and "other" bulk ciphers)', () => {
     expect(legacyReports.crypto?.totals).toMatchObject({ records: 2, servers: 2, handshakes: 2, completed: 1 });
     expect(rowsOf(legacyReports, 'crypto', 'versions')[0]).toMatchObject({ service: 'tls', port: SSL_PORT, servers: 2, tls12: 2, tls12Share: 1 });
-    const categories = Object.fromEntries(rowsOf(legacyReports, 'crypto', 'cipher-categories').filter((row) => row.service === 'tls').map((row) => [`${row.keyExchange} ${row.bulk}`, row.servers]));
+    const categories = Object.fromEntries(rowsOf(legacyReports, 'crypto', 'cipher-categories').filter((row) => row.service === 'tls').map((row) => [`${String(row.keyExchange)} ${String(row.bulk)}`, row.servers]));
     expect(categories).toEqual({ 'RSA Camellia': 1, 'RSA other': 1 });
     const steps = Object.fromEntries(rowsOf(legacyReports, 'starttls', 'starttls-funnel').map((row) => [row.step, row.servers]));
     expect(steps).toMatchObject({ answered: 2, 'TLS reached (ServerHello)': 2, 'handshake completed': 1 });

@@ -55,7 +55,7 @@ function loadRoots(rootsFile: string | undefined): TrustStore {
 
 function profileOf(options: Opts, param: unknown): Profile {
   const p = param ?? options?.profile ?? 'openssl';
-  if (!(PROFILES as readonly unknown[]).includes(p)) throw new WildtlsError('WILDTLS_ERR_USAGE', `ca-practice: unknown validity profile "${String(p)}" (one of ${PROFILES.join(', ')})`);
+  if (!(PROFILES as readonly unknown[]).includes(p)) throw new WildtlsError('WILDTLS_ERR_USAGE', `ca-practice: unknown validity profile ${JSON.stringify(p)} (one of ${PROFILES.join(', ')})`);
   return p as Profile;
 }
 

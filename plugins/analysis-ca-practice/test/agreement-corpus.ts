@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { certificateChain, selfSignedCertificate } from '@wildtls/core/testing';
-// @ts-expect-error plain ESM module without types
-import { buildSynthetic, SCAN_TIME } from '../../../test/synthetic/generate.mjs';
+import { sampleChains } from '../../../test/synthetic/certificates.mjs';
 import { makePki } from '../../../test/tls-engine/pki.js';
 import { eraChains } from './era-pki.js';
 import { NOW, corruptSignature, issue, resign, type Issued } from './pki.js';
@@ -103,11 +102,11 @@ async function coreChains(): Promise<CorpusChain[]> {
   return out;
 }
 
-/** The synthetic data set's PKI (test/synthetic): every class of chain it writes, and the heavily reused ones. */
+/** The synthetic populations' PKI (test/synthetic/certificates.mjs): every class of chain they send, RSA and ECDSA leaves. */
 async function syntheticChains(): Promise<CorpusChain[]> {
-  const set = await buildSynthetic({ chains: 24, uniqueKeyCerts: 2, keysPerClass: 2, intermediates: 2, seed: 11 });
-  const anchors = [derOfPem(set.rootPem as string)];
-  return (set.certs as Array<{ chain: string[]; cls: string }>).map((cert, i) => ({ id: `synthetic::${cert.cls}-${i}`, chain: cert.chain.map(b64), anchors, at: Date.parse(SCAN_TIME as string) }));
+  const set = await sampleChains({ perClass: 3 });
+  const anchors = [derOfPem(set.rootPem)];
+  return set.chains.map((c, i) => ({ id: `synthetic::${c.cls}-${c.keyType}-${i}`, chain: c.chain.map(b64), anchors, at: set.at.getTime() }));
 }
 
 /** test/tls-engine/pki.ts: a CA, an RSA and an ECDSA leaf made by `openssl req` / `openssl x509 -req`. */

@@ -7,7 +7,7 @@ describe('CryptoAnalyzer on malformed records', () => {
   it('files odd values under "unknown" and never throws', async () => {
     const a = new CryptoAnalyzer({ version: 't' });
     for (const x of HOSTILE_RECORDS) a.consume(x);
-    const r = await a.finish();
+    const r = a.finish();
     expect(r.totals).toMatchObject({ records: 4, servers: 4, handshakes: 2 });
     expect(r.tables.find((t) => t.id === 'versions')!.rows[0]).toMatchObject({ servers: 2, other: 2, tls13: 0 });
     expect(r.tables.find((t) => t.id === 'ecdhe-curves')!.rows.map((x) => x.curve)).toEqual(['unknown']);
@@ -44,7 +44,7 @@ describe('CryptoAnalyzer counts what the server chose, completed or not', () => 
   it('observe-only, tls-unsupported and failures after the ServerHello all count; refusals and internal errors do not', async () => {
     const a = new CryptoAnalyzer({ version: 't' });
     for (const r of RECORDS) a.consume(r);
-    const r = await a.finish();
+    const r = a.finish();
     expect(r.totals).toEqual({ records: 13, servers: 11, handshakes: 10, completed: 2, connections: 11, internalErrors: 1 });
     const table = (id: string) => r.tables.find((t) => t.id === id)!.rows;
     const smtp = (rows: ReturnType<typeof table>) => rows.filter((x) => x.service === 'smtp');
@@ -74,7 +74,7 @@ describe('CryptoAnalyzer counts what the server chose, completed or not', () => 
   it('an observe-only census alone gives non-empty tables', async () => {
     const a = new CryptoAnalyzer({ version: 't' });
     a.consume(RECORDS[1]!);
-    const r = await a.finish();
+    const r = a.finish();
     expect(r.totals).toMatchObject({ handshakes: 1, completed: 0 });
     expect(r.tables.find((t) => t.id === 'versions')!.rows[0]).toMatchObject({ service: 'smtp', port: 25, servers: 1, tls13: 1, tls13Share: 1 });
     expect(r.tables.find((t) => t.id === 'cipher-categories')!.rows[0]).toMatchObject({ keyExchange: 'ECDHE', bulk: 'AES-GCM', servers: 1, share: 1 });

@@ -55,7 +55,7 @@ describe('CryptoAnalyzer: ocsp-responses', () => {
       rec('192.0.2.6', 'garbage'),
       rec('192.0.2.7', undefined), // did not staple
     ]) a.consume(r);
-    const report = await a.finish();
+    const report = a.finish();
     const row = report.tables.find((t) => t.id === 'ocsp-responses')!.rows[0]!;
     expect(row).toEqual({
       service: 'https', port: 443, stapled: 6,

@@ -47,7 +47,7 @@ function ccdf(id: string, ref: { ref: string; order?: number }, title: string, w
   for (const it of items) {
     eachLine(it, (g, x) => {
       let hist = hists.get(g);
-      if (!hist) hists.set(g, (hist = new Map()));
+      if (!hist) hists.set(g, (hist = new Map<number, number>()));
       const from = bucketOf(x, mode)[0];
       hist.set(from, (hist.get(from) ?? 0) + 1);
     });

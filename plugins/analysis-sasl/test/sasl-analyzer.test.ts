@@ -18,7 +18,7 @@ describe('SaslAnalyzer: after TLS (Tables VIII-XI)', () => {
     // Never reached TLS: not in the after-TLS population.
     a.consume(rec('192.0.2.4', { status: 'no-starttls', capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['LOGIN'] } }));
     a.consume(rec('192.0.2.5', { status: 'connect-failed' })); // said nothing
-    const r = await a.finish();
+    const r = a.finish();
     expect(rows(r, 'after-tls-text')).toEqual([
       { service: 'imap', port: 143, servers: 3, withSasl: 2, noSasl: 1, anyPlaintext: 1, anyCram: 0, anyScram: 0.5, anyCramOrScram: 0.5, plaintextOnly: 0.5, plaintextFirst: 0.5 },
       { service: 'all', port: null, servers: 3, withSasl: 2, noSasl: 1, anyPlaintext: 1, anyCram: 0, anyScram: 0.5, anyCramOrScram: 0.5, plaintextOnly: 0.5, plaintextFirst: 0.5 },
@@ -32,7 +32,7 @@ describe('SaslAnalyzer: after TLS (Tables VIII-XI)', () => {
     const a = new SaslAnalyzer({ version: 't' });
     a.consume(rec('192.0.2.1', { mode: 'implicit', capabilities: { afterTls: ['AUTH PLAIN'] }, sasl: { afterTls: ['PLAIN'] } }, 'smtps', 465));
     a.consume(rec('192.0.2.2', { mode: 'implicit', capabilities: { afterTls: ['PIPELINING'] }, sasl: { afterTls: [] } }, 'smtps', 465));
-    const r = await a.finish();
+    const r = a.finish();
     expect(rows(r, 'after-tls-text')[0]).toMatchObject({ service: 'smtps', servers: 2, withSasl: 1, noSasl: 1, plaintextOnly: 1 });
     expect(rows(r, 'before-tls-text')).toEqual([]);
   });
@@ -42,13 +42,13 @@ describe('SaslAnalyzer: after TLS (Tables VIII-XI)', () => {
     a.consume(rec('192.0.2.1', { sasl: { afterTls: ['LOGIN'] } }, 'smtp', 25));
     a.consume(rec('192.0.2.2', { sasl: { afterTls: ['LOGIN'] } }, 'smtp', 25));
     a.consume(rec('192.0.2.3', { sasl: { afterTls: ['PLAIN'] } }, 'smtp', 25));
-    const r = await a.finish();
+    const r = a.finish();
     expect(rows(r, 'after-tls-text')[0]).toMatchObject({ plaintextOnly: 1 / 3, anyPlaintext: 1 / 3 });
     expect(rows(r, 'combinations')).toHaveLength(1);
   });
 
   it('marks each table with the study\'s table it reproduces', async () => {
-    const r = await new SaslAnalyzer({ version: 't' }).finish();
+    const r = new SaslAnalyzer({ version: 't' }).finish();
     expect(r.tables.map((t) => [t.id, t.paper])).toEqual([
       ['mechanisms', { ref: 'Tables VIII-XI', order: 1 }],
       ['combinations', { ref: 'Tables VIII-XI', order: 2 }],
@@ -67,7 +67,7 @@ describe('SaslAnalyzer: before STARTTLS (Tables XII-XIII)', () => {
     a.consume(rec('192.0.2.2', { status: 'no-starttls', capabilities: { beforeTls: ['IMAP4rev1', 'AUTH=PLAIN'] }, sasl: { beforeTls: ['PLAIN'] } }));
     a.consume(rec('192.0.2.3', { status: 'starttls-refused', capabilities: { beforeTls: ['IMAP4rev1', 'AUTH=CRAM-MD5'] }, sasl: { beforeTls: ['CRAM-MD5'] } }));
     a.consume(rec('192.0.2.4', { capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'] } }));
-    const r = await a.finish();
+    const r = a.finish();
     expect(rows(r, 'before-tls-mechanisms').map((x) => [x.mechanism, x.servers, x.share])).toEqual([['PLAIN', 2, 0.5], ['CRAM-MD5', 1, 0.25]]);
     expect(rows(r, 'before-tls-combinations').map((x) => [x.mechanisms, x.servers, x.share])).toEqual([[['PLAIN'], 2, 0.5], [['CRAM-MD5'], 1, 0.25]]);
     expect(rows(r, 'before-tls-text')).toEqual([
@@ -84,7 +84,7 @@ describe('SaslAnalyzer: before STARTTLS (Tables XII-XIII)', () => {
     for (let i = 0; i < 3; i++) a.consume(passive('192.0.2.1', ['PLAIN', 'LOGIN']));
     a.consume(passive('192.0.2.2', []));
     a.consume(rec('192.0.2.3', { capabilities: { beforeTls: ['PIPELINING'], afterTls: [] }, sasl: { beforeTls: ['LOGIN'], afterTls: ['LOGIN'] } }, 'smtp', 25));
-    const r = await a.finish();
+    const r = a.finish();
     expect(rows(r, 'before-tls-mechanisms').map((x) => [x.source, x.mechanism, x.servers, x.share, x.connections, x.connectionShare])).toEqual([
       ['active', 'LOGIN', 1, 1, null, null],
       ['passive', 'LOGIN', 1, 0.5, 3, 0.75],
@@ -111,7 +111,7 @@ describe('SaslAnalyzer on lists cut at the record cap', () => {
     a.consume(rec('192.0.2.3', { capabilities: { afterTls: [] }, sasl: { beforeTls: [], afterTls: ['CRAM-MD5'] } }, 'smtp', 25));
     // Not a count: left alone.
     a.consume(rec('192.0.2.4', { capabilities: { afterTls: [] }, sasl: { afterTls: ['LOGIN'], truncated: { afterTls: '9', beforeTls: -1 } } as never }, 'smtp', 25));
-    const r = await a.finish();
+    const r = a.finish();
     expect(r.totals).toMatchObject({ afterTlsServers: 4, withSaslAfterTls: 4, beforeTlsServers: 3, saslTruncatedAfterTls: 1, saslTruncatedBeforeTls: 1 });
     const after = Object.fromEntries(rows(r, 'mechanisms').map((x) => [x.mechanism, x.servers]));
     expect(after).toEqual({ PLAIN: 2, LOGIN: 1, 'CRAM-MD5': 1, ...Object.fromEntries(kept.slice(1).map((m) => [m, 1])) });
@@ -127,7 +127,7 @@ describe('SaslAnalyzer and internal errors', () => {
     const a = new SaslAnalyzer({ version: 't' });
     a.consume(rec('192.0.2.1', { status: 'internal-error', capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'] }, error: { reason: 'internal', message: 'TypeError' } }));
     a.consume(rec('192.0.2.2', { capabilities: { beforeTls: ['IMAP4rev1'], afterTls: ['IMAP4rev1'] }, sasl: { beforeTls: [], afterTls: ['SCRAM-SHA-256'] } }));
-    const r = await a.finish();
+    const r = a.finish();
     expect(r.totals).toEqual({ records: 2, servers: 1, afterTlsServers: 1, withSaslAfterTls: 1, beforeTlsServers: 1, withSaslBeforeTls: 0, saslTruncatedAfterTls: 0, saslTruncatedBeforeTls: 0, passiveRecords: 0, internalErrors: 1 });
     expect(rows(r, 'mechanisms').map((x) => [x.mechanism, x.servers])).toEqual([['SCRAM-SHA-256', 1]]);
     expect(rows(r, 'before-tls-text')[0]).toMatchObject({ servers: 1, withSasl: 0 });
@@ -139,7 +139,7 @@ describe('SaslAnalyzer on malformed records', () => {
     const { HOSTILE_RECORDS } = await import('./hostile-records.js');
     const a = new SaslAnalyzer({ version: 't' });
     for (const x of HOSTILE_RECORDS) a.consume(x);
-    const r = await a.finish();
+    const r = a.finish();
     expect(rows(r, 'combinations').map((x) => x.mechanisms)).toEqual([['PLAIN']]);
     expect(r.totals).toMatchObject({ records: 4, servers: 4, afterTlsServers: 1, withSaslAfterTls: 1, beforeTlsServers: 0 });
   });

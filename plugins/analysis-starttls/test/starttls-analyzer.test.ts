@@ -20,7 +20,7 @@ describe('StartTlsAnalyzer: Table I and Table III over the hosts with the port o
       { ...base, ip: '192.0.2.5', port: 465, service: 'smtps', mode: 'implicit', status: 'success', tls: { chain: ['AAAA'], ocspStapled: false, completed: true } },
     ];
     for (const r of recs) a.consume(r);
-    const rep = await a.finish();
+    const rep = a.finish();
     const [smtp, smtps, all] = table(rep, 'tls-overview').rows;
     expect(smtp).toEqual({ service: 'smtp', port: 25, mode: 'starttls', hosts: 4, tls: 1, tlsShare: 1 / 4, leafUnique: 1, leafUniqueShare: 1, interTotal: 1, interUnique: 1, interUniqueShare: 1, noise: 1, noiseShare: 1 / 4 });
     expect(smtps).toMatchObject({ hosts: 1, tls: 1, noise: 0 });
@@ -49,7 +49,7 @@ describe('StartTlsAnalyzer: Table I and Table III over the hosts with the port o
       { ...smtp, ip: '192.0.2.8', status: 'no-starttls', starttls: { offered: false, upgraded: false } },
     ];
     for (const r of recs) a.consume(r);
-    const rep = await a.finish();
+    const rep = a.finish();
     expect(funnel(rep, 'smtp')).toEqual({
       probed: 7, 'port open': 7, 'noise (no byte)': 0, answered: 7, 'STARTTLS offered': 6, 'STARTTLS accepted (upgraded)': 5, 'TLS reached (ServerHello)': 3, 'handshake completed': 1,
     });
@@ -85,7 +85,7 @@ describe('StartTlsAnalyzer on malformed records', () => {
     const { HOSTILE_RECORDS } = await import('./hostile-records.js');
     const a = new StartTlsAnalyzer({ version: 't' });
     for (const x of HOSTILE_RECORDS) a.consume(x);
-    const rep = await a.finish();
+    const rep = a.finish();
     expect(table(rep, 'tls-overview').rows.at(-1)).toMatchObject({ tls: 2, leafUnique: 0, interTotal: 1, interUnique: 1 });
     expect(rep.totals).toMatchObject({ records: 4, servers: 4 });
   });

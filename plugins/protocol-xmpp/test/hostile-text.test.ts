@@ -50,7 +50,10 @@ describe('XMPP stream parsing of hostile XML', () => {
     const nest = (n: number) => '<a>'.repeat(n) + '</a>'.repeat(n);
     let el = firstElement(one(nest(16)));
     let depth = 1;
-    while (el.children.length) (el = el.children[0]!), depth++;
+    while (el.children.length) {
+      el = el.children[0]!;
+      depth++;
+    }
     expect(depth).toBe(16);
     expect(one(nest(17)).x.failure?.reason).toBe('reply-too-large');
   });

@@ -1,10 +1,13 @@
 /**
  * `wildtls analyze` renders the sasl and reuse reports, the study's tables
- * included, in every format, from a real scan's records (farm-records.jsonl).
+ * included, in every format, from real scans' records (the fixture library,
+ * test/synthetic/fixture/records.jsonl).
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/run-cli.js';
-import { FIXTURE_FILE } from './fixture-records.js';
+
+const FIXTURE_FILE = fileURLToPath(new URL('../../synthetic/fixture/records.jsonl', import.meta.url));
 
 const analyze = (format: string) => runCli(['analyze', FIXTURE_FILE, '--analysis', 'sasl', '--analysis', 'reuse', '--format', format], { timeoutMs: 60_000 });
 

@@ -23,7 +23,7 @@ export interface DovecotInstance {
   ports: { imap: number; imaps: number; pop3: number; pop3s: number };
   dir: string;
   daemon: Daemon;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** A free TCP port on `ip` (asked of the kernel, then released for the daemon). */

@@ -8,7 +8,7 @@ import type { ReportCell, ReportColumn, ReportTable } from './report.js';
  * looks like a heading nor drive the terminal. CSV keeps the raw value, quoted.
  */
 function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped
   return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

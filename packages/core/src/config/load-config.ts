@@ -19,7 +19,7 @@ export interface LoadedConfig {
   /** Absolute path of the file read, if any. */
   filepath?: string;
   /** Where a key path is written in the file, for error messages. */
-  locate(path: string[]): string | undefined;
+  locate: (path: string[]) => string | undefined;
 }
 
 const documents = new WeakMap<object, { doc: Document; lines: LineCounter }>();
@@ -32,7 +32,7 @@ const yamlLoader: Loader = (filepath, content) => {
     const pos = e.linePos?.[0];
     throw new WildtlsError('WILDTLS_ERR_CONFIG_PARSE', `${filepath}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  const value = doc.toJS() ?? {};
+  const value: unknown = doc.toJS() ?? {};
   if (typeof value === 'object' && value !== null) documents.set(value, { doc, lines });
   return value;
 };

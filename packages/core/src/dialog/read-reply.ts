@@ -28,7 +28,7 @@ export function sanitize(text: string, maxLength = 2048): string {
   // Escaping only lengthens text, so the first maxLength + 1 characters decide the
   // result: the cost is bounded by the output, not by what the server sent.
   const head = text.length > maxLength + 1 ? text.slice(0, maxLength + 1) : text;
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped
   const clean = hasControl(head) ? head.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : head;
   return clean.length > maxLength ? clean.slice(0, maxLength) + '…' : clean;
 }

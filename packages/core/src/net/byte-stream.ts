@@ -6,9 +6,9 @@ import { Duplex } from 'node:stream';
  * (Buffer), 'end', 'close', 'error'. Reading starts on resume().
  */
 export interface ByteStream {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as EventEmitter types it, so a listener taking (d: Buffer) fits
   on(event: string, listener: (...args: any[]) => void): unknown;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as EventEmitter types it, so a listener taking (d: Buffer) fits
   off(event: string, listener: (...args: any[]) => void): unknown;
   write(data: Buffer | string, cb?: (err?: Error | null) => void): boolean;
   end(): unknown;

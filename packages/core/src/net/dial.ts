@@ -50,19 +50,25 @@ function dialNode(host: string, port: number, options: DialOptions): Promise<Byt
 function withDeadline(stream: ByteStream, connected: Promise<void>, { timeoutMs, signal }: DialOptions): Promise<ByteStream> {
   return new Promise<ByteStream>((resolve, reject) => {
     let done = false;
-    const settle = (err: unknown) => {
-      if (done) return;
+    /** True for the first call only: the one that settles. */
+    const first = () => {
+      if (done) return false;
       done = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (err === undefined) return resolve(stream);
+      return true;
+    };
+    const settle = (err: unknown) => {
+      if (!first()) return;
       stream.destroy();
       reject(err);
     };
     const timer = setTimeout(() => settle(new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`)), timeoutMs);
     const onAbort = () => settle(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
     // Handled before anything can settle: a connect cancelled by destroy() rejects later, and must not go unhandled.
-    connected.then(() => settle(undefined), settle);
+    connected.then(() => {
+      if (first()) resolve(stream);
+    }, settle);
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
   });

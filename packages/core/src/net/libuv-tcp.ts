@@ -52,7 +52,7 @@ export const UV_EOF = -4095;
 
 function load(): LibuvTcp | undefined {
   try {
-    const binding = (process as unknown as { binding(name: string): Record<string, unknown> }).binding;
+    const binding = (process as unknown as { binding: (name: string) => Record<string, unknown> }).binding;
     const tcp = binding('tcp_wrap') as { TCP?: new (t: number) => TcpHandle; TCPConnectWrap?: new () => ConnectRequest; constants?: { SOCKET?: number } };
     const sw = binding('stream_wrap') as {
       WriteWrap?: new () => WriteRequest;

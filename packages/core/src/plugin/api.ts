@@ -106,6 +106,7 @@ export interface TargetSourcePlugin<Options = unknown> extends PluginBase<Option
   create(ctx: TargetSourceCreateContext<Options>): TargetSource | Promise<TargetSource>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list holds plugins of every options type; a dialog taking SmtpOptions is no dialog taking unknown
 export type WildtlsPlugin<Options = any> =
   | ProtocolPlugin<Options>
   | AnalysisPlugin<Options>

@@ -65,7 +65,7 @@ type CoreRecord = Static<typeof ProbeRecordSchema>;
  *     interface ProbeRecordExtensions { http?: { server?: string } }
  *   }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty on purpose: plugins add their fields by module augmentation, which needs an interface
 export interface ProbeRecordExtensions {}
 
 export interface ProbeRecord extends CoreRecord, ProbeRecordExtensions {}

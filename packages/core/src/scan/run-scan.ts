@@ -69,7 +69,8 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
   let skipped = 0;
   let closed = false;
   let publishing: Promise<void> = Promise.resolve();
-  let failure: unknown;
+  // Boxed, so that a falsy thrown value (`throw undefined`) still stops the scan.
+  let failure: { error: unknown } | undefined;
   let position = opts.from ?? 0;
   let unnumbered = 0;
   const log = opts.logger.child({ component: 'scan' });
@@ -139,12 +140,12 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
             // Publishing is chained so the bus sees records one at a time; the
             // slot is released only once the bus has accepted the record.
             publishing = publishing.then(() => opts.bus.publish(record)).catch((err) => {
-              failure ??= err;
+              failure ??= { error: err };
             });
             return publishing;
           })
           .catch((err) => {
-            failure ??= err;
+            failure ??= { error: err };
           })
           .finally(() => slots.release());
       }
@@ -156,7 +157,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
   const abandoned = await settle(slots, opts.signal?.aborted ? opts.graceMs : undefined);
   closed = true;
   await publishing;
-  if (failure) throw failure;
+  if (failure) throw failure.error;
   if (abandoned) log.warn({ abandoned }, 'probes still running after the shutdown grace were abandoned; their targets are scanned again on resume');
   const stats = opts.source.stats();
   return {

@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE, resolveProfile } from '../tls/profiles.js';
 export interface DialogRunOptions {
   host?: string;
   port: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin's spec; its dialog takes that plugin's own options type
   spec: ServiceSpec<any>;
   options?: unknown;
   protocolId?: string;

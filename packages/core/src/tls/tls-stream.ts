@@ -92,7 +92,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     this.emit('end');
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overrides EventEmitter.on, whose listener takes any[]
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     super.on(event, listener);
     if (event === 'data' && this.flowing === null) this.resume();

@@ -22,7 +22,7 @@ describe('position tracker', () => {
         const snap = tracker.snapshot({ excluded: 0, invalid: 0 });
         const unfinished: number[] = [];
         for (let p = 0; p < snap.position; p++) if ((writtenAt.get(p) ?? 0) !== (probesAt.get(p) ?? 0)) unfinished.push(p);
-        if (unfinished.length) expect.fail(`trial ${trial}: checkpoint at ${snap.position} passed unfinished positions ${unfinished}`);
+        if (unfinished.length) expect.fail(`trial ${trial}: checkpoint at ${snap.position} passed unfinished positions ${unfinished.join(',')}`);
         // `written` lists exactly the records written at or after the checkpoint position.
         let expected = 0;
         for (const [p, n] of writtenAt) if (p >= snap.position) expected += n;

@@ -95,7 +95,7 @@ describe('sharding', () => {
         for (const t of await collect(source)) got.set(t.ip, (got.get(t.ip) ?? 0) + 1);
         excluded += source.stats().excluded;
       }
-      expect(got.size, `trial ${trial}: ${ranges} minus ${blocks}`).toBe(expected.size);
+      expect(got.size, `trial ${trial}: ${ranges.join(',')} minus ${blocks.join(',')}`).toBe(expected.size);
       expect([...got.values()].every((v) => v === 1)).toBe(true);
       for (const ip of got.keys()) expect(expected.has(ipv4ToInt(ip)!)).toBe(true);
       expect(excluded).toBe(expectedExcluded);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CIPHER_SUITES, cipherSuiteById, whyNotCompletable, type CipherSuite } from '../../src/tls/cipher-suites.js';
+import { CIPHER_SUITES, cipherSuiteById, whyNotCompletable } from '../../src/tls/cipher-suites.js';
 
 /**
  * The suite table against two independent tables on this machine: OpenSSL 3's

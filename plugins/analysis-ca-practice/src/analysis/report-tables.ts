@@ -9,7 +9,7 @@ export type { Group } from './table-helpers.js';
 
 export interface TableOptions extends ValidityOptions {
   /** The first verdict of each distinct chain, by the analyzer's chain id. */
-  entryOf(id: number): ChainEntry | undefined;
+  entryOf: (id: number) => ChainEntry | undefined;
 }
 
 const valid = (e: ChainEntry) => e.errors.length === 0;
