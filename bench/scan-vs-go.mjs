@@ -90,7 +90,7 @@ async function main() {
   checkTime();
   const work = mkdtempSync(join(tmpdir(), 'wildtls-scan-vs-go-'));
   const stops = [];
-  const raw = { clis: CLIS.map(({ label, root, hasWorkers }) => ({ label, root, hasWorkers })), cpu: {}, startup: {}, throughput: {}, memory: {} };
+  const raw = { loadStart: loadavg(), started: new Date().toISOString(), clis: CLIS.map(({ label, root, hasWorkers }) => ({ label, root, hasWorkers })), cpu: {}, startup: {}, throughput: {}, memory: {} };
   const notes = [];
   try {
     const { chain, key } = await writeChain(work);
@@ -105,13 +105,13 @@ async function main() {
       goServer = buildGo('go-smtp-server', work);
     } catch (e) {
       notes.push(`No Go (${String(e.message).split('\n')[0]}): the Go rows and the SMTP rows (its server is Go) are left out. apt-get install golang-go`);
-      log(notes.at(-1));
     }
     log('starting nginx and the SMTP server');
     stops.push(await startNginx(work, { ...NGINX, chain, key, workers: 2 }));
     if (goServer) stops.push(await startSmtp(goServer, { ...SMTP, chain, key }));
     const hello = compatHello();
-    for (const c of CLIS) if (!c.hasWorkers) notes.push(`CLI ${c.label} has no --workers flag: its throughput rows run with its default.`);
+    for (const c of CLIS) if (!c.hasWorkers && !SKIP.has('throughput')) notes.push(`SKIPPED: the throughput rows \`--workers 1\` and \`--workers 2\` of CLI ${c.label}: its \`scan --help\` has no --workers flag (only its default row runs).`);
+    notes.forEach((n) => log(n));
 
     await cpuPasses(work, config, lists, goClient, hello, raw);
     if (!SKIP.has('startup')) await startup(work, config, goClient, raw);
@@ -253,9 +253,11 @@ async function profile(work, config, lists, dir, raw) {
   raw.profile = { cli: cli.label, ok: r.ok, files, top: execFileSync(process.execPath, [fileURLToPath(new URL('./cpu-profile-top.mjs', import.meta.url)), ...files], { encoding: 'utf8' }) };
 }
 
+const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
+
 function printReport(raw, notes) {
   const out = [];
-  out.push(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}.`);
+  out.push(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; started ${raw.started.slice(0, 16)} UTC; load average (1, 5, 15 min) at the start ${load(raw.loadStart)}, at the end ${load(loadavg())}.`);
   out.push(`CLIs: ${CLIS.map((c) => `${c.label} (${c.root}${c.hasWorkers ? ', has --workers' : ', no --workers'})`).join('; ')}. Passes: ${PASSES}.`);
   for (const n of notes) out.push(`Note: ${n}`);
   out.push('', '### CPU per probe, concurrency 50', '', cpuTable(MODES, raw.cpu, CLIS, PASSES));
@@ -275,6 +277,7 @@ function printReport(raw, notes) {
       const pairs = r.big.map((b, p) => [r.small[p], b]);
       out.push(`| ${name} | ${fixed(median(r.big.map((b) => b.n / b.wallS)), 0)} | ${fixed(median(pairs.map(([s, b]) => marginalRate(s, b))), 0)} | ${fixed(median(pairs.map(([s, b]) => marginalMs(s, b))))} | ${okText([...r.small, ...r.big])} |`);
     }
+    for (const c of CLIS.filter((x) => !x.hasWorkers)) for (const w of [1, 2]) out.push(`| wildtls ${c.label} --workers ${w} | skipped: no --workers flag in this CLI | | | |`);
   }
   if (Object.keys(raw.memory).length) {
     out.push('', '### Memory per in-flight probe (concurrency 5,000 against 50)', '', '| probe held | CLI | held at 5,000 / 50 | RSS of the process tree MiB at 5,000 / 50 | KiB RSS per probe | KiB heap+external per probe (main thread) |', '| --- | --- | --- | --- | --- | --- |');
