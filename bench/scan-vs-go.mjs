@@ -114,14 +114,25 @@ async function main() {
     notes.forEach((n) => log(n));
 
     await cpuPasses(work, config, lists, goClient, hello, raw);
-    if (!SKIP.has('startup')) await startup(work, config, goClient, raw);
-    if (!SKIP.has('throughput')) await throughput(work, config, lists, goClient, raw);
+    // A later section that fails is reported, and the figures already measured are still printed.
+    const section = async (name, run) => {
+      try {
+        await run();
+      } catch (e) {
+        notes.push(`FAILED: the ${name} section: ${e.stack ?? e}`);
+        log(notes.at(-1));
+      }
+    };
+    if (!SKIP.has('startup')) await section('start-up', () => startup(work, config, goClient, raw));
+    if (!SKIP.has('throughput')) await section('throughput', () => throughput(work, config, lists, goClient, raw));
     if (!SKIP.has('memory')) {
-      const hold = await startHold(HOLD);
-      stops.push(hold);
-      await memory(work, config, hold, raw);
+      await section('memory', async () => {
+        const hold = await startHold(HOLD);
+        stops.push(hold);
+        await memory(work, config, hold, raw);
+      });
     }
-    if (one('--cpu-prof')) await profile(work, config, lists, one('--cpu-prof'), raw);
+    if (one('--cpu-prof')) await section('CPU profile', () => profile(work, config, lists, one('--cpu-prof'), raw));
     printReport(raw, notes);
     if (one('--json')) writeFileSync(one('--json'), JSON.stringify(raw, null, 1));
   } finally {

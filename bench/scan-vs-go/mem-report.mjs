@@ -4,12 +4,14 @@
  * main thread's heap and external memory, the process's RSS) to the file
  * named by WILDTLS_BENCH_MEM. Nothing else changes in the scan.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 
 const file = process.env.WILDTLS_BENCH_MEM;
 if (file) {
   process.on('SIGUSR2', () => {
     globalThis.gc?.();
-    writeFileSync(file, JSON.stringify({ ...process.memoryUsage(), at: Date.now() }));
+    // Written aside and renamed into place, so the reader never sees half a file.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ ...process.memoryUsage(), at: Date.now() }));
+    renameSync(`${file}.tmp`, file);
   });
 }

@@ -6,7 +6,7 @@
  * sampled three times. Per probe = (RSS high - RSS low) / (held high - held
  * low): start-up and the idle process cancel out.
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './runners.mjs';
@@ -42,6 +42,15 @@ function treeRssKiB(root) {
   return sum;
 }
 
+/** The CLI's last memory report (mem-report.mjs renames it into place whole), or undefined. */
+function readReport(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 async function waitFor(test, timeoutMs, stepMs = 250) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -72,10 +81,11 @@ export async function heldScan(cli, hold, o) {
     const held = [];
     for (let i = 0; i < 3; i++) {
       const cliPid = children(timePid)[0];
-      const before = existsSync(memFile) ? readFileSync(memFile, 'utf8') : '';
+      const asked = Date.now();
       process.kill(cliPid, 'SIGUSR2');
-      await waitFor(() => existsSync(memFile) && readFileSync(memFile, 'utf8') !== before, 10_000, 50);
-      const m = JSON.parse(readFileSync(memFile, 'utf8'));
+      let m;
+      await waitFor(() => (m = readReport(memFile))?.at >= asked, 10_000, 50);
+      if (!(m?.at >= asked)) throw new Error(`the CLI (pid ${cliPid}) wrote no memory report within 10 s of SIGUSR2`);
       heap.push((m.heapUsed + m.external) / 1024);
       rss.push(treeRssKiB(timePid));
       held.push(await hold.open());
