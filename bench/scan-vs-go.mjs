@@ -8,7 +8,8 @@
  *
  *   npx tsc -b && node bench/scan-vs-go.mjs [--cli CHECKOUT]... [--passes 3]
  *     [--modes tls-modern,tls-study,smtp,census-study,census-compat]
- *     [--skip startup,throughput,memory] [--cpu-prof DIR] [--json FILE]
+ *     [--skip startup,throughput,memory] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
+ *     [--json FILE]
  *
  * Endpoints, started here and stopped by pid: nginx (2 workers) on
  * 127.0.50.1-254 x 16 ports (TLS 1.2 and 1.3, leaf + intermediate + root,
@@ -30,8 +31,9 @@
  *    whole command's wall time at 4,064 targets, and marginal between 254
  *    and 4,064; `--workers 1` and `--workers 2` when the CLI has the flag.
  * 4. Memory per in-flight probe at 5,000 concurrent (memory.mjs).
- * --cpu-prof DIR: one more 4,064-target TLS 1.3 scan under `node --cpu-prof`,
- * its top self-time entries outside the handshake (bench/cpu-profile-top.mjs).
+ * --cpu-prof DIR: one more 4,064-target scan under `node --cpu-prof` per mode
+ * of --cpu-prof-modes (default tls-modern: TLS 1.3), profiles in DIR/<mode>/,
+ * the top self-time entries outside the handshake (bench/cpu-profile-top.mjs).
  * --cli DIR (repeatable): measure that checkout's CLI (built), alternating
  * with the others in every pass; default: this checkout.
  */
@@ -132,7 +134,7 @@ async function main() {
         await memory(work, config, hold, raw);
       });
     }
-    if (one('--cpu-prof')) await section('CPU profile', () => profile(work, config, lists, one('--cpu-prof'), raw));
+    if (one('--cpu-prof')) await section('CPU profile', () => profile(work, config, lists, one('--cpu-prof'), Boolean(goServer), raw));
     printReport(raw, notes);
     if (one('--json')) writeFileSync(one('--json'), JSON.stringify(raw, null, 1));
   } finally {
@@ -256,12 +258,23 @@ async function memory(work, config, hold, raw) {
   }
 }
 
-async function profile(work, config, lists, dir, raw) {
-  mkdirSync(dir, { recursive: true });
+/** One 4,064-target scan per mode under `node --cpu-prof`, each profile's top entries outside the handshake. */
+async function profile(work, config, lists, dir, goServerUp, raw) {
   const cli = CLIS[0];
-  const r = await runCli(cli, { work, config, targetsFile: lists.nginxHosts, proto: 'tls', ports: NGINX.ports, concurrency: CONC, args: ['--profile', 'modern'], nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
-  raw.profile = { cli: cli.label, ok: r.ok, files, top: execFileSync(process.execPath, [fileURLToPath(new URL('./cpu-profile-top.mjs', import.meta.url)), ...files], { encoding: 'utf8' }) };
+  raw.profile = [];
+  for (const id of one('--cpu-prof-modes', 'tls-modern').split(',')) {
+    const mode = ALL_MODES[id] ?? fail(`unknown mode ${id}`);
+    if (mode.farm === SMTP && !goServerUp) continue;
+    const out = join(dir, id);
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    const targetsFile = mode.farm === NGINX ? lists.nginxHosts : lists.smtpHosts;
+    const r = await runCli(cli, { work, config, targetsFile, proto: mode.proto, ports: mode.farm.ports, concurrency: CONC, args: mode.args, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', out] });
+    const files = readdirSync(out).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(out, f));
+    const top = execFileSync(process.execPath, [fileURLToPath(new URL('./cpu-profile-top.mjs', import.meta.url)), ...files], { encoding: 'utf8' });
+    raw.profile.push({ id, label: mode.label, cli: cli.label, ok: r.ok, files, top });
+    log(`profile ${id}: ${r.ok} ok, ${files.join(' ')}`);
+  }
 }
 
 const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
@@ -297,7 +310,7 @@ function printReport(raw, notes) {
       out.push(`| ${id} | ${label} | ${m.high.held} / ${m.low.held}${m.high.reached ? '' : ' (5,000 not reached)'} | ${fixed(m.high.rssKiB / 1024, 0)} / ${fixed(m.low.rssKiB / 1024, 0)} | ${fixed(m.perProbe.rssKiB, 1)} | ${fixed(m.perProbe.heapKiB, 1)} |`);
     }
   }
-  if (raw.profile) out.push('', `### CPU profile: TLS 1.3 scan of 4,064 targets, concurrency 50, CLI ${raw.profile.cli} (${raw.profile.ok} ok)`, '', raw.profile.top);
+  for (const p of raw.profile ?? []) out.push('', `### CPU profile: ${p.label}, 4,064 targets, concurrency 50, CLI ${p.cli} (${p.ok} ok)`, '', p.top);
   console.log(out.join('\n'));
 }
 
