@@ -287,7 +287,8 @@ const GO_LABELS = {
 function buildGoClient(dir: string): string | undefined {
   const bin = join(dir, 'go-tls-client');
   try {
-    execFileSync('go', ['build', '-o', bin, fileURLToPath(new URL('../go-tls-client/main.go', import.meta.url))], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GO111MODULE: 'off' } });
+    // The package is the folder (main.go, scan.go, smtp.go); GOPATH mode needs no go.mod.
+    execFileSync('go', ['build', '-o', bin, '.'], { cwd: fileURLToPath(new URL('../go-tls-client/', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GO111MODULE: 'off' } });
     return bin;
   } catch (e) {
     console.log(`(no Go reference: ${(e as Error).message.split('\n')[0]})`);

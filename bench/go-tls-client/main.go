@@ -1,9 +1,12 @@
 // A Go crypto/tls scanner's client, the class of zgrab2, as the reference the
 // TLS handshake benchmark (bench/tls-handshake.ts) measures the raw engine
-// against in the same run. Loopback only: it dials the addresses it is given.
+// against in the same run, and (with -scan, see scan.go) the reference the
+// scan benchmark (bench/scan-vs-go.mjs) measures the wildtls CLI against.
+// Loopback only: it dials the addresses it is given.
 //
-//	go build -o go-tls-client main.go
+//	go build -o go-tls-client .
 //	go-tls-client -hosts 127.0.20.1,... -port 8443 -hello <hex ClientHello record> -n 1500 -warm 2000 -rounds 3 -conc 16
+//	go-tls-client -scan tls13 -targets list.txt -conc 50 -out results.jsonl
 //
 // Modes, interleaved in rounds like the node groups:
 //   - go-tls13: crypto/tls completes a TLS 1.3 handshake (no verification, as
@@ -56,13 +59,13 @@ func cpuNow() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// dial connects with a 5 s deadline on the connect and on everything after it.
+// dial connects with a 5 s deadline on the connect and 10 s on everything after it.
 func dial(addr string) (net.Conn, error) {
 	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		return nil, err
 	}
-	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	return c, nil
 }
 
@@ -183,7 +186,14 @@ func main() {
 	warm := flag.Int("warm", 2000, "warm-up handshakes per mode")
 	rounds := flag.Int("rounds", 3, "rounds")
 	conc := flag.Int("conc", 16, "concurrency")
+	scan := flag.String("scan", "", "scan mode over -targets: tls13, tls12, observe12 (needs -hello), smtp, smtp-full")
+	targets := flag.String("targets", "", "scan: file of host:port lines (loopback only)")
+	outFile := flag.String("out", "", "scan: JSONL file of one result per target (default: none)")
 	flag.Parse()
+	if *scan != "" {
+		scanMain(*scan, *targets, *outFile, *helloHex, *conc)
+		return
+	}
 	for _, h := range strings.Split(*hosts, ",") {
 		if ip := net.ParseIP(h); ip == nil || !ip.IsLoopback() {
 			os.Stderr.WriteString("refusing a non-loopback address: " + h + "\n")

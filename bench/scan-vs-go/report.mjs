@@ -1,0 +1,62 @@
+/** The benchmark's arithmetic and its Markdown tables. */
+
+export const median = (a) => {
+  const s = a.filter((x) => Number.isFinite(x)).sort((x, y) => x - y);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+/** Marginal CPU per probe (ms) between a small and a big run of the same pass: start-up cancels out. */
+export const marginalMs = (small, big) => ((big.cpuS - small.cpuS) * 1000) / (big.n - small.n || NaN);
+
+/** Marginal wall time per target between the same runs, as targets per second. */
+export const marginalRate = (small, big) => (big.n - small.n) / (big.wallS - small.wallS);
+
+/** The runs' median CPU, for the marginal of the medians. */
+const medianRun = (runs) => ({ cpuS: median(runs.map((x) => x.cpuS)), n: runs[0].n });
+
+/** "ok/n" over a run's records, and what went wrong when not every probe succeeded. */
+export function okText(runs) {
+  const ok = runs.reduce((s, r) => s + r.ok, 0);
+  const n = runs.reduce((s, r) => s + r.expected, 0);
+  const bad = runs.find((r) => r.ok !== r.expected);
+  const why = bad ? ` (e.g. ${bad.firstError ?? JSON.stringify(bad.statuses ?? {})}, exit ${bad.code ?? bad.signal})` : '';
+  return `${ok}/${n}${why}`;
+}
+
+/**
+ * The CPU table: per mode, each CLI and each Go peer with its marginal ms of
+ * CPU per probe from the medians of its runs at 254 and at 4,064 targets (a
+ * start-up that ran slow in one pass moves the median little), each pass's
+ * own marginal, and each CLI's ratio to each Go peer: the ratio of those
+ * marginals, with the range of the per-pass ratios.
+ */
+export function cpuTable(modes, results, clis, passes) {
+  const rows = ['| mode | client | ms CPU per probe, marginal of the medians (each pass) | x Go: ratio of the marginals (per-pass range) | CPU s at 254 / 4,064 (median) | records ok |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const [id, mode] of Object.entries(modes)) {
+    const r = results[id];
+    if (!r) continue;
+    const per = (who) => Array.from({ length: passes }, (_, p) => marginalMs(r[who].small[p], r[who].big[p]));
+    const ofMedians = (who) => marginalMs(medianRun(r[who].small), medianRun(r[who].big));
+    const goPeers = mode.go.filter((g) => r[`go:${g}`]);
+    for (const who of [...clis.map((c) => `cli:${c.label}`), ...goPeers.map((g) => `go:${g}`)]) {
+      const m = per(who);
+      const ratios = who.startsWith('cli:')
+        ? goPeers
+            .map((g) => {
+              const pp = m.map((x, p) => x / per(`go:${g}`)[p]);
+              return `${f(ofMedians(who) / ofMedians(`go:${g}`), 2)}x ${g} (${f(Math.min(...pp), 2)}-${f(Math.max(...pp), 2)})`;
+            })
+            .join(', ')
+        : '';
+      const name = who.startsWith('cli:') ? `wildtls ${who.slice(4)}` : `Go ${who.slice(3)}`;
+      const cpu = `${f(median(r[who].small.map((x) => x.cpuS)), 2)} / ${f(median(r[who].big.map((x) => x.cpuS)), 2)}`;
+      rows.push(`| ${mode.label} | ${name} | ${f(ofMedians(who))} (${m.map((x) => f(x)).join(', ')}) | ${ratios} | ${cpu} | ${okText([...r[who].small, ...r[who].big])} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+export { f as fixed };
