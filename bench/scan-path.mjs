@@ -13,7 +13,7 @@
 //   [--protocol tls|smtp] [--profile study] [--startup 10]
 // Every connection goes to 127.0.54.0/24; the scans are bounded by their target lists.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { Socket, createServer } from 'node:net';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,6 +31,8 @@ const { values: opt } = parseArgs({
     profile: { type: 'string', default: 'study' },
     startup: { type: 'string', default: '0' },
     concurrency: { type: 'string', default: '50' },
+    prof: { type: 'boolean', default: false },
+    serve: { type: 'string', default: '0' },
   },
 });
 const PORTS = [20401, 20402, 20403, 20404, 20405, 20406, 20407, 20408];
@@ -165,8 +167,8 @@ function scanArgs(n, out) {
 function cpuOf(cwd, args) {
   const tf = join(dir, 'time.txt');
   const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', tf, process.execPath, join(cwd, 'packages/cli/bin/run.js'), ...args],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`scan failed (${r.status}): ${r.stderr}`);
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`scan failed (${r.status} ${r.signal} ${r.error?.message}): ${r.stderr.slice(-2000)}`);
   const [u, s, maxKb] = readFileSync(tf, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   return { cpu: u + s, maxKb };
 }
@@ -178,6 +180,27 @@ function countLines(f) {
   return { lines: lines.length, ok };
 }
 
+/** --prof: one high scan of the last build under --cpu-prof; prints the top self times (by function and file). */
+function profile(cwd, args) {
+  const pd = join(dir, 'prof');
+  spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', pd, join(cwd, 'packages/cli/bin/run.js'), ...args], { cwd: dir, stdio: 'ignore', timeout: 300_000 });
+  const file = readdirSync(pd).find((f) => f.endsWith('.cpuprofile'));
+  const prof = JSON.parse(readFileSync(join(pd, file), 'utf8'));
+  const self = new Map();
+  const byId = new Map(prof.nodes.map((nd) => [nd.id, nd]));
+  const dt = new Map();
+  prof.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  let total = 0;
+  for (const [id, t] of dt) {
+    const cf = byId.get(id).callFrame;
+    const key = `${cf.functionName || '(anon)'} ${cf.url.replace(/^.*node_modules\//, 'nm/').replace(/^.*\/(packages|plugins)\//, '$1/')}:${cf.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + t);
+    total += t;
+  }
+  console.log(`profile ${join(pd, file)}: ${(total / 1e6).toFixed(2)} s sampled`);
+  for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 45)) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}% ${k}`);
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`# scan-path: ${cpus().length} CPUs (${cpus()[0].model}), node ${process.version}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -187,6 +210,15 @@ try {
   const pki = makeChain();
   if (opt.protocol === 'tls') procs.push(await startNginx());
   else servers.push(...startSmtp(pki));
+  if (Number(opt.serve) > 0) {
+    // Keep the endpoints up for manual runs (bounded).
+    console.log(`serving for ${opt.serve} s; targets: ${targetsFile(Number(opt.high))}; args: ${scanArgs(Number(opt.high), 'out.jsonl').join(' ')}`);
+    await new Promise((r) => setTimeout(r, Number(opt.serve) * 1000));
+  }
+  if (opt.prof) {
+    profile(builds.at(-1)[1], scanArgs(Number(opt.high), join(dir, 'prof.jsonl')));
+    process.exitCode = 0;
+  }
   const low = Number(opt.low);
   const high = Number(opt.high);
   const per = Object.fromEntries(builds.map(([n]) => [n, []]));
