@@ -12,6 +12,7 @@ const valid: Array<Record<string, unknown>> = [
   { tls: { profiles: { mine: { versions: ['TLSv1.2'] } } }, output: { path: 'x.jsonl', gzip: true }, log: { level: 'debug' } },
   { analyses: ['crypto', 'sasl'], options: { smtp: { ehloName: 'scanner.example' } } },
   { scan: { source: 'ipv4-all', shards: 4, shard: 3, seed: 7, checkpoint: 'c.ckpt', progress: 'off' } },
+  { tls: { keyShareReuse: { handshakes: 1 } } },
 ];
 const invalid: Array<Record<string, unknown>> = [
   { scan: { rate: 'fast' } },
@@ -20,6 +21,7 @@ const invalid: Array<Record<string, unknown>> = [
   { options: { nosuch: {} } },
   { options: { smtp: { ehloName: 5 } } },
   { tls: { fallback: 'compat' } },
+  { tls: { keyShareReuse: { handshakes: 0 } } },
 ];
 
 describe('config validation: quick path and Ajv agree', async () => {
