@@ -33,12 +33,16 @@ const { values: opt } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     prof: { type: 'boolean', default: false },
     serve: { type: 'string', default: '0' },
+    // Also run the after build with key-share reuse off (a third build in the alternation).
+    'no-reuse': { type: 'boolean', default: false },
   },
 });
 const PORTS = [20401, 20402, 20403, 20404, 20405, 20406, 20407, 20408];
 const SMTP_PORT = 20425;
 const dir = mkdtempSync(join(tmpdir(), 'scan-path-'));
-const builds = [['before', opt.before], ['after', opt.after]].filter(([, p]) => p).map(([n, p]) => [n, resolve(p)]);
+/** @type {Array<[string, string, string[]]>} */
+const builds = [['before', opt.before, []], ['after', opt.after, []], ...(opt['no-reuse'] ? [['after-no-reuse', opt.after, ['--set', 'tls.keyShareReuse.handshakes=1']]] : [])]
+  .filter(([, p]) => p).map(([n, p, extra]) => [n, resolve(p), extra]);
 
 function openssl(args) {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -223,13 +227,13 @@ try {
   const high = Number(opt.high);
   const per = Object.fromEntries(builds.map(([n]) => [n, []]));
   // Warm-up: one small scan per build (page cache, nginx session state).
-  for (const [, path] of builds) cpuOf(path, scanArgs(low, join(dir, 'warm.jsonl')));
+  for (const [, path, extra] of builds) cpuOf(path, [...scanArgs(low, join(dir, 'warm.jsonl')), ...extra]);
   for (let pass = 0; pass < Number(opt.passes); pass++) {
-    for (const [name, path] of pass % 2 ? [...builds].reverse() : builds) {
+    for (const [name, path, extra] of pass % 2 ? [...builds].reverse() : builds) {
       const outL = join(dir, `${name}-low.jsonl`);
       const outH = join(dir, `${name}-high.jsonl`);
-      const a = cpuOf(path, scanArgs(low, outL));
-      const b = cpuOf(path, scanArgs(high, outH));
+      const a = cpuOf(path, [...scanArgs(low, outL), ...extra]);
+      const b = cpuOf(path, [...scanArgs(high, outH), ...extra]);
       const cl = countLines(outL);
       const ch = countLines(outH);
       const usPerProbe = ((b.cpu - a.cpu) / (ch.lines - cl.lines)) * 1e6;
@@ -239,12 +243,14 @@ try {
     }
   }
   for (const [name] of builds) console.log(`${name}: median marginal CPU ${median(per[name]).toFixed(0)} us/probe (${opt.protocol}, profile ${opt.profile})`);
-  if (per.before?.length && per.after?.length) console.log(`after/before: ${(median(per.after) / median(per.before)).toFixed(3)}`);
+  for (const name of ['after', 'after-no-reuse']) {
+    if (per.before?.length && per[name]?.length) console.log(`${name}/before: ${(median(per[name]) / median(per.before)).toFixed(3)}`);
+  }
   const n = Number(opt.startup);
   if (n > 0) {
     const st = Object.fromEntries(builds.map(([b]) => [b, []]));
     const args = ['scan', '127.0.54.1', '--protocol', 'smtp', '--port', '20499', '--allow', '127.0.0.0/8', '--output', join(dir, 'one.jsonl'), '--quiet'];
-    for (let i = 0; i < n; i++) for (const [name, path] of i % 2 ? [...builds].reverse() : builds) st[name].push(cpuOf(path, args).cpu);
+    for (let i = 0; i < n; i++) for (const [name, path, extra] of i % 2 ? [...builds].reverse() : builds) st[name].push(cpuOf(path, [...args, ...extra]).cpu);
     for (const [name] of builds) console.log(`${name}: one-target scan start-up CPU median ${median(st[name]).toFixed(3)} s (of ${n}: ${st[name].map((x) => x.toFixed(2)).join(' ')})`);
   }
   console.log(`# load at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
