@@ -2,7 +2,7 @@
 // The product path's marginal CPU per probe, before vs after a change, in one run.
 //
 // Starts nginx (TLS 1.3 only, a 3-certificate ECDSA chain) on 127.0.54.1-250 x 8 ports
-// (and, with --smtp, a small Node SMTP STARTTLS server on 127.0.54.251-254), then runs
+// (or, with --protocol smtp, a small Node SMTP STARTTLS server on the same endpoints), then runs
 // the real `wildtls scan` CLI of each build (JSONL output file, progress off, rate 0,
 // concurrency 50) at two target counts, alternating builds, several passes. The marginal
 // client CPU (user+sys) between the two counts, divided by the extra probes, excludes
@@ -35,11 +35,20 @@ const { values: opt } = parseArgs({
     serve: { type: 'string', default: '0' },
     // Also run the after build with key-share reuse off (a third build in the alternation).
     'no-reuse': { type: 'boolean', default: false },
+    // Internal: run the SMTP server (a child process: the parent blocks in spawnSync while scans run).
+    'smtp-child': { type: 'string' },
   },
 });
 const PORTS = [20401, 20402, 20403, 20404, 20405, 20406, 20407, 20408];
-const SMTP_PORT = 20425;
 const dir = mkdtempSync(join(tmpdir(), 'scan-path-'));
+if (opt['smtp-child']) {
+  const d = opt['smtp-child'];
+  startSmtp({ chain: readFileSync(join(d, 'chain.pem'), 'utf8'), key: readFileSync(join(d, 'leaf.key'), 'utf8') });
+  // Bounded: the parent kills this process by pid; it also ends on its own after an hour.
+  setTimeout(() => process.exit(0), 3_600_000);
+  await new Promise(() => {}); // the servers keep it alive; nothing below runs in the child
+}
+
 /** @type {Array<[string, string, string[]]>} */
 const builds = [['before', opt.before, []], ['after', opt.after, []], ...(opt['no-reuse'] ? [['after-no-reuse', opt.after, ['--set', 'tls.keyShareReuse.handshakes=1']]] : [])]
   .filter(([, p]) => p).map(([n, p, extra]) => [n, resolve(p), extra]);
@@ -98,7 +107,7 @@ ${listens}
 function startSmtp({ chain, key }) {
   const ctx = createSecureContext({ cert: chain, key, minVersion: 'TLSv1.3' });
   const servers = [];
-  for (let i = 251; i <= 254; i++) {
+  for (const [ip, port] of nginxAddrs().flatMap((a) => PORTS.map((p) => [a, p]))) {
     const srv = createServer((sock) => {
       sock.on('error', () => {});
       sock.setTimeout(10_000, () => sock.destroy());
@@ -128,7 +137,7 @@ function startSmtp({ chain, key }) {
         dialog(t, undefined);
       });
     });
-    srv.listen(SMTP_PORT, `127.0.54.${i}`);
+    srv.listen(port, ip);
     servers.push(srv);
   }
   return servers;
@@ -148,15 +157,10 @@ async function waitListening(host, port) {
   throw new Error(`nothing listens on ${host}:${port}`);
 }
 
-/** Target lists: `n` probes as ip lines (x 8 ports for tls; ip:port lines for smtp). */
+/** Target lists: `n` probes as address lines (x 8 ports). */
 function targetsFile(n) {
   const f = join(dir, `targets-${opt.protocol}-${n}.txt`);
-  if (opt.protocol === 'tls') {
-    writeFileSync(f, nginxAddrs().slice(0, Math.ceil(n / PORTS.length)).join('\n') + '\n');
-  } else {
-    // Four SMTP addresses: the same address repeated is probed again (one record per input line).
-    writeFileSync(f, Array.from({ length: n }, (_, i) => `127.0.54.${251 + (i % 4)}`).join('\n') + '\n');
-  }
+  writeFileSync(f, nginxAddrs().slice(0, Math.ceil(n / PORTS.length)).join('\n') + '\n');
   return f;
 }
 
@@ -164,7 +168,7 @@ function scanArgs(n, out) {
   const common = ['--input', targetsFile(n), '--allow', '127.0.0.0/8', '--output', out, '--progress', 'off', '--rate', '0',
     '--concurrency', opt.concurrency, '--per-network', opt.concurrency, '--profile', opt.profile, '--quiet', '--order', 'sequential'];
   if (opt.protocol === 'tls') return ['scan', '-p', 'tls', ...PORTS.flatMap((p) => ['--port', String(p)]), ...common];
-  return ['scan', '-p', 'smtp', '--port', String(SMTP_PORT), ...common];
+  return ['scan', '-p', 'smtp', ...PORTS.flatMap((p) => ['--port', String(p)]), ...common];
 }
 
 /** Run a command, return the child's CPU seconds (user+sys) from GNU time. */
@@ -211,9 +215,12 @@ console.log(`# scan-path: ${cpus().length} CPUs (${cpus()[0].model}), node ${pro
 const procs = [];
 const servers = [];
 try {
-  const pki = makeChain();
+  makeChain();
   if (opt.protocol === 'tls') procs.push(await startNginx());
-  else servers.push(...startSmtp(pki));
+  else {
+    procs.push(spawn(process.execPath, [process.argv[1], '--smtp-child', dir], { stdio: 'ignore' }));
+    await waitListening('127.0.54.250', PORTS[7]);
+  }
   if (Number(opt.serve) > 0) {
     // Keep the endpoints up for manual runs (bounded).
     console.log(`serving for ${opt.serve} s; targets: ${targetsFile(Number(opt.high))}; args: ${scanArgs(Number(opt.high), 'out.jsonl').join(' ')}`);
