@@ -2,7 +2,6 @@ import { Flags } from '@oclif/core';
 import { writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { createRunContainer, renderReports, scanFromConfig, type ProbeRecord, type Report } from '@wildtls/core';
-import { selfSignedCertificate } from '@wildtls/core/testing';
 import { WildtlsCommand } from '../base-command.js';
 import { startDemoHttps, startDemoImaps, startDemoSmtp, type DemoServer } from '../demo/demo-servers.js';
 import { describeRecord } from '../demo/describe-record.js';
@@ -22,6 +21,9 @@ export default class Demo extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Demo);
+    // Imported here: without an oclif manifest every command module is loaded at start-up, and
+    // @wildtls/core/testing pulls in @peculiar/x509 (about half a second of CPU) for every command.
+    const { selfSignedCertificate } = await import('@wildtls/core/testing');
     const cert = await selfSignedCertificate({ commonName: 'demo.wildtls.test', dnsNames: ['demo.wildtls.test', 'localhost'], keyType: 'ec' });
     const servers: DemoServer[] = await Promise.all([startDemoSmtp(cert), startDemoImaps(cert), startDemoHttps(cert)]);
     const engines = availableEngines();

@@ -66,6 +66,13 @@ export const TlsSettingsSchema = Type.Object(
     observeOnly: Type.Boolean({ default: false, description: "Stop after the server's first flight (census mode)." }),
     sni: Type.Boolean({ default: true, description: 'Send SNI when the target has a host name.' }),
     profiles: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }), { default: {}, description: 'User-defined ClientHello profiles.' }),
+    keyShareReuse: Type.Object(
+      {
+        handshakes: Type.Integer({ minimum: 1, default: 64, description: 'Handshakes one ephemeral key share of ours may serve (1 = a fresh share for every handshake).' }),
+        seconds: Type.Number({ exclusiveMinimum: 0, default: 10, description: 'Seconds one key share of ours may be used.' }),
+      },
+      { additionalProperties: false, default: {}, description: "Reuse the raw engine's own (client) ephemeral key shares across handshakes, within both bounds: a fresh X25519 + P-256 pair costs about a tenth of a TLS 1.3 probe; what servers see and what is recorded do not change (docs/tls-engine.md)." },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

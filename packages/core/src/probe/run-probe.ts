@@ -29,6 +29,8 @@ export interface ProbeSettings {
   connectRetries: number;
   /** Socket path; default: the lean one where available (net/dial.ts). */
   sockets?: SocketKind;
+  /** Reuse the engine's key shares within these bounds (config tls.keyShareReuse). */
+  keyShareReuse?: { handshakes: number; ms: number };
 }
 
 export interface ProbeJob {
@@ -120,6 +122,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
         budget: probeBudget,
         signal: abort.signal,
         initialData: leftover.length ? leftover : undefined,
+        ...(settings.keyShareReuse ? { keyShareReuse: settings.keyShareReuse } : {}),
       });
       info.profile ??= profile.name;
       info.fallbackStep = step;

@@ -56,6 +56,7 @@ export function probeSettingsFromConfig(config: WildtlsConfig, resolveProfile?: 
     observeOnly: tls.observeOnly,
     sni: tls.sni,
     connectRetries: scan.connectRetries,
+    ...(tls.keyShareReuse.handshakes > 1 ? { keyShareReuse: { handshakes: tls.keyShareReuse.handshakes, ms: tls.keyShareReuse.seconds * 1000 } } : {}),
   };
 }
 

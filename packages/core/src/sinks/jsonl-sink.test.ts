@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -35,5 +36,54 @@ describe('JSONL sink and reader', () => {
       await sink.close();
     }
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('batches lines, and flush puts every line written so far in the file (what a checkpoint counts)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wildtls-sink-')), 'r.jsonl');
+    const sink = new JsonlSink({ path });
+    for (let i = 1; i <= 3; i++) await sink.write(rec(i));
+    await sink.flush();
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ProbeRecord)).toEqual([rec(1), rec(2), rec(3)]);
+    for (let i = 4; i <= 3000; i++) await sink.write(rec(i));
+    await sink.flush();
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(3000);
+    await sink.close();
+  });
+
+  it('hands a batch over on its own after a short while (a slow scan still shows its output)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wildtls-sink-')), 'r.jsonl');
+    const sink = new JsonlSink({ path });
+    await sink.write(rec(1));
+    const text = () => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+    for (let i = 0; i < 50 && text() === ''; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(text()).toBe(JSON.stringify(rec(1)) + '\n');
+    await sink.close();
+  });
+
+  it('waits for a slow consumer: what it holds stays bounded, and every line arrives in order', async () => {
+    let received = '';
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, cb) {
+        inFlight += chunk.length;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        setTimeout(() => {
+          received += chunk.toString();
+          inFlight -= chunk.length;
+          cb();
+        }, 2);
+      },
+    });
+    const sink = new JsonlSink({ path: '-' }, slow);
+    for (let i = 1; i <= 5000; i++) await sink.write(rec(i));
+    await sink.flush();
+    const lines = received.trim().split('\n');
+    expect(lines).toHaveLength(5000);
+    expect(lines.map((l) => (JSON.parse(l) as ProbeRecord).durationMs)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    // One batch (~64 KiB) at a time at most, never the whole output.
+    expect(maxInFlight).toBeLessThan(5000 * 100);
+    expect(maxInFlight).toBeLessThanOrEqual(2 * 64 * 1024 + 200);
   });
 });

@@ -14,10 +14,25 @@ export interface JsonlSinkSettings {
   append?: boolean;
 }
 
-/** One JSON object per line, to a file or stdout, optionally gzipped. Honours stream backpressure. */
+/** Lines are handed to the stream in batches of about this many characters... */
+const BATCH_CHARS = 64 * 1024;
+/** ...or this long after the first line of a batch, whichever comes first (a slow scan's output still shows up). */
+const BATCH_MS = 200;
+
+/**
+ * One JSON object per line, to a file or stdout, optionally gzipped. Lines are
+ * batched (one stream write, hence one write(2), per ~64 KiB instead of one per
+ * record) and the stream's backpressure is honoured. `flush` and `close` hand
+ * the pending batch over first, so a checkpoint never counts a line that is
+ * still in memory.
+ */
 export class JsonlSink implements Sink {
   private readonly out: Writable;
   private readonly file: Writable | undefined;
+  private pending = '';
+  private timer: NodeJS.Timeout | undefined;
+  /** Set while the stream is over its high-water mark (a timer-pushed batch may have filled it). */
+  private drained: Promise<unknown> | undefined;
 
   constructor(settings: JsonlSinkSettings, private readonly stdout: Writable = process.stdout) {
     const gzip = settings.gzip ?? settings.path.endsWith('.gz');
@@ -33,11 +48,31 @@ export class JsonlSink implements Sink {
   }
 
   async write(record: ProbeRecord): Promise<void> {
-    if (!this.out.write(JSON.stringify(record) + '\n')) await once(this.out, 'drain');
+    if (this.drained) await this.drained;
+    this.pending += JSON.stringify(record) + '\n';
+    if (this.pending.length >= BATCH_CHARS) this.push();
+    else this.timer ??= setTimeout(() => this.push(), BATCH_MS).unref();
+    if (this.drained) await this.drained;
+  }
+
+  /** Hand the pending batch to the stream. */
+  private push(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending) return;
+    const chunk = this.pending;
+    this.pending = '';
+    if (!this.out.write(chunk) && !this.drained) {
+      const drained = once(this.out, 'drain').finally(() => (this.drained = undefined));
+      // A stream error rejects it: the next write or flush throws; unawaited, it must not crash the process.
+      drained.catch(() => {});
+      this.drained = drained;
+    }
   }
 
   /** Resolves when everything written so far is in the file (or handed to stdout). */
   async flush(): Promise<void> {
+    this.push();
     const target = this.file ?? this.stdout;
     if (this.out !== target) {
       // Gzip: push out what the compressor holds, then let the pipe hand it to the file.
@@ -50,6 +85,7 @@ export class JsonlSink implements Sink {
   }
 
   async close(): Promise<void> {
+    this.push();
     if (this.out === process.stdout) return;
     const finished = this.file ? once(this.file, 'close') : once(this.out, 'finish');
     this.out.end();

@@ -3,7 +3,7 @@ import { randomFromPool } from './random-pool.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { cipherSuiteById, cipherSuiteName, whyNotCompletable, type CipherSuite } from './cipher-suites.js';
 import { clientHelloRecord, compileProfile, plaintextRecords, type CompiledProfile } from './client-hello.js';
-import { canShare, generateKeyShare, type KeyShare } from './key-exchange.js';
+import { canShare, nextKeyShare, type KeyShare, type KeyShareReuse } from './key-exchange.js';
 import type { Hash13 } from './key-schedule13.js';
 import { alertName, extensionName, groupName, handshakeTypeName, versionName } from './names.js';
 import type { TlsProfile } from './profiles.js';
@@ -26,6 +26,8 @@ export interface ClientHandshakeOptions {
   maxMessageBytes?: number;
   /** Caps on what the server may send (limits.ts); defaults for whatever is left out. */
   limits?: Partial<TlsLimits>;
+  /** Reuse our key shares across handshakes, within these bounds (key-exchange.ts nextKeyShare); default: a fresh share each time. */
+  keyShareReuse?: KeyShareReuse;
   /** Fixed randomness, only for replaying recorded flights in tests. */
   replay?: { clientRandom: Buffer; sessionId: Buffer; share: (group: string) => KeyShare };
 }
@@ -355,7 +357,7 @@ export class ClientHandshake {
   }
 
   newShare(group: string): KeyShare {
-    return this.options.replay ? this.options.replay.share(group) : generateKeyShare(group);
+    return this.options.replay ? this.options.replay.share(group) : nextKeyShare(group, this.options.keyShareReuse);
   }
 
   /** Observations common to both flows. */

@@ -28,6 +28,8 @@ export interface TlsHandshakeOptions {
   signal?: AbortSignal;
   /** Bytes already read from the socket before the handshake began. */
   initialData?: Buffer;
+  /** Reuse our ephemeral key shares within these bounds (engines that make their own may ignore it). */
+  keyShareReuse?: { handshakes: number; ms: number };
 }
 
 export interface TlsHandshakeResult {

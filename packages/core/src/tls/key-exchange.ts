@@ -1,4 +1,5 @@
 import { createDiffieHellman, createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, publicEncrypt, constants, X509Certificate, type KeyObject } from 'node:crypto';
+import { randomFromPool } from './random-pool.js';
 import { DerError, TAG, children, expectTag, readTlv } from '../der/der.js';
 import { TlsFailure, serverInput } from './tls-failure.js';
 
@@ -15,11 +16,21 @@ export function canShare(group: string): boolean {
   return group === 'x25519' || group in ECDH_CURVES;
 }
 
-/** X25519 through JWK export/import: about three times cheaper in Node 20 than SPKI DER. */
+/**
+ * X25519 from 32 random bytes imported as a JWK private key, never through
+ * generateKeyPairSync: in Node 20, exporting a key that generateKeyPairSync
+ * made (JWK or DER) holds the key's mutex while allocating; if that allocation
+ * triggers a GC which finalizes the generating job, the job's destructor takes
+ * the same mutex and the main thread deadlocks (a scan hung after ~800
+ * probes; bench/x25519-deadlock.mjs reproduces it in seconds). An imported key
+ * shares its mutex with no job. Same cost as generate + JWK export (about
+ * three times cheaper than SPKI DER); x is required by the JWK reader and
+ * ignored when d is given.
+ */
 export function generateKeyShare(group: string): KeyShare {
   if (group === 'x25519') {
-    const { privateKey, publicKey } = generateKeyPairSync('x25519');
-    const x = publicKey.export({ format: 'jwk' }).x!;
+    const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: randomFromPool(32).toString('base64url'), x: '' }, format: 'jwk' });
+    const x = privateKey.export({ format: 'jwk' }).x!;
     return {
       group,
       publicKey: Buffer.from(x, 'base64url'),
@@ -50,6 +61,37 @@ export function generateKeyShare(group: string): KeyShare {
       }
     },
   };
+}
+
+/** Reuse of our ephemeral key shares: a share serves at most `handshakes` handshakes and `ms` milliseconds. */
+export interface KeyShareReuse {
+  handshakes: number;
+  ms: number;
+}
+
+const reusable = new Map<string, { share: KeyShare; uses: number; born: number }>();
+
+/**
+ * A key share for the next handshake: with `reuse`, the last one made for the
+ * group while it is within its bounds, else a fresh one. A fresh X25519 and
+ * P-256 pair cost about a tenth of a TLS 1.3 probe's CPU. Safe for a scanner:
+ * no secret of ours rides on these handshakes (we send no data worth keeping),
+ * both shares are checked points (an off-curve P-256 point or a low-order
+ * X25519 one is refused, so a server cannot learn the private key), and what a
+ * server sees is the same as before: one valid share per group. Servers seeing
+ * the same share within the bounds learn only that one scanner reached them,
+ * which its address says anyway. Each process (and worker) has its own shares.
+ */
+export function nextKeyShare(group: string, reuse: KeyShareReuse | undefined): KeyShare {
+  if (!reuse || reuse.handshakes <= 1) return generateKeyShare(group);
+  const now = performance.now();
+  let r = reusable.get(group);
+  if (!r || r.uses >= reuse.handshakes || now - r.born >= reuse.ms) {
+    r = { share: generateKeyShare(group), uses: 0, born: now };
+    reusable.set(group, r);
+  }
+  r.uses++;
+  return r.share;
 }
 
 function derLen(n: number): Buffer {
@@ -97,14 +139,16 @@ export function dheExchange(p: Buffer, g: Buffer, ys: Buffer): { publicKey: Buff
   let publicKey: Buffer;
   const gNum = g.length <= 4 ? g.reduce((a, b) => a * 256 + b, 0) : -1;
   if (gNum >= 2) {
-    // @types/node has no 'dh' overload; node supports it (prime + generator).
-    const genDh = generateKeyPairSync as unknown as (t: 'dh', o: { prime: Buffer; generator: number }) => { privateKey: KeyObject; publicKey: KeyObject };
-    const pair = server('prime', () => genDh('dh', { prime: p, generator: gNum }));
+    // @types/node has no 'dh' overload; node supports it (prime + generator). The public key comes
+    // encoded by the job itself: exporting a generated key later can deadlock (see generateKeyShare).
+    type DhPair = { privateKey: KeyObject; publicKey: Buffer };
+    const genDh = generateKeyPairSync as unknown as (t: 'dh', o: { prime: Buffer; generator: number; publicKeyEncoding: { type: 'spki'; format: 'der' } }) => DhPair;
+    const pair = server('prime', () => genDh('dh', { prime: p, generator: gNum, publicKeyEncoding: { type: 'spki', format: 'der' } }));
     const params = der(0x30, Buffer.concat([derInt(p), derInt(g)]));
     const peerSpki = der(0x30, Buffer.concat([der(0x30, Buffer.concat([DH_OID, params])), der(3, Buffer.concat([Buffer.from([0]), derInt(ys)]))]));
     const peer = server('public value', () => createPublicKey({ key: peerSpki, format: 'der', type: 'spki' }));
     secret = server('key agreement', () => diffieHellman({ privateKey: pair.privateKey, publicKey: peer }));
-    publicKey = dhSpkiPublicValue(pair.publicKey.export({ type: 'spki', format: 'der' }));
+    publicKey = dhSpkiPublicValue(pair.publicKey);
   } else {
     const dh = server('group', () => createDiffieHellman(p, g));
     publicKey = server('group', () => dh.generateKeys());

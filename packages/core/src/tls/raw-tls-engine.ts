@@ -24,6 +24,7 @@ export class RawTlsEngine implements TlsEngine {
       ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
       ...(options.alpn ? { alpn: options.alpn } : {}),
       observeOnly: options.observeOnly,
+      ...(options.keyShareReuse ? { keyShareReuse: options.keyShareReuse } : {}),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
     });
     const budget = options.budget;
