@@ -160,6 +160,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   try {
     // A checkpoint exists from the start, so a scan killed at once can be resumed too.
     await writer.checkpoint();
+    await pool?.start();
     summary = await runScan({
       source,
       services,

@@ -46,9 +46,10 @@ describe('ProbePool (worker threads, 127.0.55.10-21)', () => {
 
   const job = (ip: string, p = port): ProbeJob => ({ target: { ip, port: p, service: 'banner' }, protocolId: plugin.id, spec: plugin.services[0]!, options: {} });
 
-  it('runs probes in at most `size` workers and gives the records runProbe gives in this thread', async () => {
+  it('runs probes in `size` workers and gives the records runProbe gives in this thread', async () => {
     const pool = new ProbePool({ size: 2, setup: setup([BANNER]), logger });
     try {
+      await pool.start();
       // A closed port too: a connection-refused record made in the worker.
       const jobs = [...ADDRESSES.map((ip) => job(ip)), job('127.0.55.22')];
       const got = await Promise.all(jobs.map((j) => pool.run(j)));
@@ -66,6 +67,7 @@ describe('ProbePool (worker threads, 127.0.55.10-21)', () => {
   it('fails every job with a usage error when a worker cannot load its plugins', async () => {
     const pool = new ProbePool({ size: 2, setup: setup([resolve(ROOT, 'test/fixtures/workers/no-such-plugin.mjs')]), logger });
     try {
+      await expect(pool.start()).rejects.toThrow(/probe worker failed to start/);
       await expect(pool.run(job(ADDRESSES[0]!))).rejects.toThrow(/probe worker failed to start/);
       await expect(pool.run(job(ADDRESSES[1]!))).rejects.toThrow(/--workers 1/);
     } finally {

@@ -19,11 +19,13 @@ interface Member {
   worker: Worker;
   jobs: Map<number, Pending>;
   ready: boolean;
+  /** Settles when the worker is ready or has died. */
+  started: Promise<void>;
   exited: boolean;
 }
 
 export interface ProbePoolOptions {
-  /** Worker threads at most (spawned as load needs them). */
+  /** Worker threads. */
   size: number;
   setup: WorkerSetup;
   logger: Logger;
@@ -33,8 +35,8 @@ const WORKER_URL = new URL('./probe-worker.js', import.meta.url);
 
 /**
  * Runs probes in worker threads, each with its own event loop, engine and
- * plugins. A job goes to the least-loaded worker (a new one is started while
- * fewer than `size` run and all are busy). A worker that dies (an uncaught
+ * plugins. `start()` starts them all; a job goes to the least-loaded ready
+ * worker. A worker that dies (an uncaught
  * exception in a plugin, say) takes no record with it: its probes are sent
  * once more to another worker, and a probe whose second worker dies too is
  * recorded as internal-error.
@@ -55,6 +57,13 @@ export class ProbePool {
 
   get workers(): number {
     return this.members.length;
+  }
+
+  /** Start every worker and resolve once all have loaded their plugins (before the scan admits its first probe). */
+  async start(): Promise<void> {
+    while (this.members.length < this.opts.size) this.spawn();
+    await Promise.all(this.members.map((m) => m.started));
+    if (this.broken) throw this.broken;
   }
 
   /** Run one probe in a worker; resolves to its record (parsed from the line the worker serialized). */
@@ -80,29 +89,40 @@ export class ProbePool {
   }
 
   private pick(): Member {
+    if (this.members.length === 0) this.spawn();
+    // A worker still loading its plugins only gets jobs when none is ready:
+    // the jobs would wait there and then connect at once, as a burst past the rate limit.
     let best: Member | undefined;
-    for (const m of this.members) if (!best || m.jobs.size < best.jobs.size) best = m;
-    if (best && (best.jobs.size === 0 || this.members.length >= this.opts.size)) return best;
-    return this.spawn();
+    for (const m of this.members) {
+      if (best && best.ready && !m.ready) continue;
+      if (!best || (m.ready && !best.ready) || m.jobs.size < best.jobs.size) best = m;
+    }
+    return best!;
   }
 
   private spawn(): Member {
     // Messages posted before the worker listens are queued by the port.
     const worker = new Worker(WORKER_URL, { workerData: this.opts.setup });
-    const m: Member = { worker, jobs: new Map(), ready: false, exited: false };
+    let settle!: () => void;
+    const started = new Promise<void>((resolve) => (settle = resolve));
+    const m: Member = { worker, jobs: new Map(), ready: false, started, exited: false };
     let error: unknown;
-    worker.on('message', (msg: WorkerMessage) => this.onMessage(m, msg));
+    worker.on('message', (msg: WorkerMessage) => {
+      if (msg.type === 'ready') {
+        m.ready = true;
+        settle();
+      } else this.onMessage(m, msg);
+    });
     worker.on('error', (err) => (error = err));
-    worker.on('exit', (code) => this.onExit(m, code, error));
+    worker.on('exit', (code) => {
+      settle();
+      this.onExit(m, code, error);
+    });
     this.members.push(m);
     return m;
   }
 
-  private onMessage(m: Member, msg: WorkerMessage): void {
-    if (msg.type === 'ready') {
-      m.ready = true;
-      return;
-    }
+  private onMessage(m: Member, msg: Exclude<WorkerMessage, { type: 'ready' }>): void {
     const p = m.jobs.get(msg.id);
     if (!p) return;
     m.jobs.delete(msg.id);
@@ -126,6 +146,7 @@ export class ProbePool {
     }
     this.crashes++;
     this.opts.logger.error({ err: error, inFlight: orphans.length, crashes: this.crashes }, `probe worker died (${why}); its probes are retried once on another worker`);
+    this.spawn(); // a replacement, so the pool keeps its size
     for (const p of orphans) {
       if (p.attempts < 2) this.dispatch(p);
       else {
