@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { certificateChain } from '@wildtls/core/testing';
-import { BANNER_PLUGIN, runCli } from './cli-run.js';
+import { BANNER_PLUGIN, ROOT, runCli } from './cli-run.js';
 import { startFarm, type Farm } from './loopback-farm.js';
+
+const CRASH_PLUGIN = join(ROOT, 'test/fixtures/workers/crash-plugin.mjs');
 
 type Rec = Record<string, unknown> & { ip: string; port: number; service: string; status: string };
 
@@ -56,7 +58,7 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
     writeFileSync(
       join(dir, 'wildtls.config.yaml'),
       [
-        `plugins: ['@wildtls/protocol-tls', '@wildtls/protocol-smtp', ${BANNER_PLUGIN}]`,
+        `plugins: ['@wildtls/protocol-tls', ${BANNER_PLUGIN}, ${CRASH_PLUGIN}]`,
         'log: { level: warn }',
         `scan: { checkpointInterval: 150, progress: off, connectRetries: 0, perNetworkConcurrency: 1000 }`,
         '',
@@ -122,7 +124,7 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
     // Same set, each target exactly once.
     expect(records(out).map((x) => `${x.ip}|${x.status}`).sort()).toEqual(expected);
     expect(ck.counters.probes).toBe(256);
-  });
+  }, 120_000);
 
   it('the rate limit holds across workers: at --rate 100, no second of server-side accepts holds more than 100 beyond the burst', async () => {
     const rate = 100;
@@ -145,6 +147,44 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
       worst = Math.max(worst, i - j + 1);
     }
     expect(worst).toBeLessThanOrEqual(rate + 1 + 10);
+  });
+
+  it('a worker that dies takes no record with it: its probes are retried once on another worker', async () => {
+    const marker = join(tmpdir(), `wildtls-crash-once-${farm.port}`);
+    rmSync(marker, { force: true });
+    const out = join(dir, 'crash-once.jsonl');
+    try {
+      // The first probe any worker runs throws an uncaught exception, with about 8 other probes in flight in its worker.
+      const r = await runCli(['scan', '127.0.55.0/25', '-p', 'crash-once', '--port', String(farm.port), '--allow', '127.0.0.0/8', '--workers', '2', '--rate', '0', '--concurrency', '16', '-o', out], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(marker)).toBe(true);
+      expect(r.stderr).toMatch(/probe worker died \(crash-plugin: uncaught bug\)/);
+      expect(r.stderr).toMatch(/probe workers that died: 1 /);
+      // Other probes were in flight in the dead worker, and were retried.
+      const died = r.stderr.split('\n').find((l) => l.includes('probe worker died'));
+      expect((JSON.parse(died!) as { inFlight: number }).inFlight).toBeGreaterThan(1);
+      const recs = records(out);
+      expect(recs.map((x) => x.ip).sort()).toEqual(addresses(0, 127).sort());
+      expect(new Set(recs.map((x) => x.status))).toEqual(new Set(['no-starttls']));
+    } finally {
+      rmSync(marker, { force: true });
+    }
+  });
+
+  it('a probe whose second worker dies too is recorded as internal-error, and every other probe as the server answered', async () => {
+    const out = join(dir, 'crash-always.jsonl');
+    // One probe in flight at a time: the probe of .13 kills its worker, then the replacement; nothing else is lost with them.
+    const r = await runCli(['scan', '127.0.55.8/29', '-p', 'crash-always', '--port', String(farm.port), '--allow', '127.0.0.0/8', '--workers', '2', '--rate', '0', '--concurrency', '1', '-o', out], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/probe workers that died: 2 /);
+    const recs = records(out);
+    expect(recs.map((x) => x.ip).sort()).toEqual(addresses(8, 15).sort());
+    for (const x of recs) {
+      if (x.ip === '127.0.55.13') {
+        expect(x.status).toBe('internal-error');
+        expect(x.error).toEqual({ reason: 'internal', message: 'the probe worker died twice while running this probe (crash-plugin: uncaught bug)' });
+      } else expect(x.status, x.ip).toBe('no-starttls');
+    }
   });
 });
 
