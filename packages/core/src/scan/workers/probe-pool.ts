@@ -55,6 +55,10 @@ export class ProbePool {
     if (opts.size < 1) throw new WildtlsError('WILDTLS_ERR_USAGE', 'the probe pool needs at least one worker');
   }
 
+  get size(): number {
+    return this.opts.size;
+  }
+
   get workers(): number {
     return this.members.length;
   }
