@@ -127,11 +127,19 @@ export class ProbePool {
   }
 
   private onMessage(m: Member, msg: Exclude<WorkerMessage, { type: 'ready' }>): void {
+    if (msg.type === 'records') {
+      for (const a of msg.answers) {
+        const p = m.jobs.get(a.id);
+        if (!p) continue;
+        m.jobs.delete(a.id);
+        p.resolve(JSON.parse(a.line) as ProbeRecord);
+      }
+      return;
+    }
     const p = m.jobs.get(msg.id);
     if (!p) return;
     m.jobs.delete(msg.id);
-    if (msg.type === 'record') p.resolve(JSON.parse(msg.line) as ProbeRecord);
-    else p.reject(Object.assign(new Error(msg.message), { stack: msg.stack }));
+    p.reject(Object.assign(new Error(msg.message), { stack: msg.stack }));
   }
 
   private onExit(m: Member, code: number, error: unknown): void {

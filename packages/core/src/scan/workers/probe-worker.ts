@@ -9,7 +9,7 @@ import type { ResolvedService } from '../../plugin/registry.js';
 import { runProbe } from '../../probe/run-probe.js';
 import { probeKey } from '../position-tracker.js';
 import { workerEngine } from './worker-engines.js';
-import type { ProbeAnswer, ProbeFailure, ProbeRequest, WorkerSetup } from './messages.js';
+import type { ProbeAnswer, ProbeAnswers, ProbeFailure, ProbeRequest, WorkerSetup } from './messages.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -24,6 +24,13 @@ const engine = workerEngine(setup.engine);
 // JSON lines (never pretty): several threads may share stderr or the log file.
 const logger = createLogger({ level: setup.log.level as LevelWithSilent, file: setup.log.file, pretty: false }).child({ component: 'scan' });
 
+// Answers ready in one turn of the event loop leave in one message.
+let batch: ProbeAnswer[] = [];
+const flush = () => {
+  port.postMessage({ type: 'records', answers: batch } satisfies ProbeAnswers);
+  batch = [];
+};
+
 port.on('message', (req: ProbeRequest) => {
   const resolved = services.get(req.target.service);
   if (!resolved) {
@@ -33,8 +40,8 @@ port.on('message', (req: ProbeRequest) => {
   const job = { target: req.target, protocolId: req.protocolId, spec: resolved.spec, options: setup.options[req.protocolId] ?? {} };
   runProbe(job, engine, setup.settings, logger).then(
     (record) => {
-      const answer: ProbeAnswer = { type: 'record', id: req.id, line: JSON.stringify(record), status: record.status, key: probeKey(record) };
-      port.postMessage(answer);
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ id: req.id, line: JSON.stringify(record), status: record.status, key: probeKey(record) });
     },
     (err: unknown) => {
       const e = err instanceof Error ? err : new Error(String(err));
