@@ -132,6 +132,24 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
     expect(ck.counters.probes).toBe(256);
   }, 120_000);
 
+  it('SIGTERM during a two-worker scan stops admission, lets in-flight probes finish, flushes and checkpoints; resume completes', async () => {
+    const out = join(dir, 'term.jsonl');
+    const ckpt = join(dir, 'term.ckpt');
+    const args = [...banner(), '--workers', '2', '--rate', '60', '--concurrency', '10', '-o', out, '--checkpoint', ckpt, '--seed', '5'];
+    farm.connections.clear();
+    const r = await runCli(args, { cwd: dir, onStart: (c) => void whenConnected(farm, 60).then(() => c.kill('SIGTERM')) });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopped early/);
+    const ck = JSON.parse(readFileSync(ckpt, 'utf8')) as { complete: boolean; counters: { probes: number }; output: { bytes: number } };
+    expect(ck.complete).toBe(false);
+    // Every record the checkpoint counts is in the file, and the file ends there (a clean stop).
+    expect(records(out)).toHaveLength(ck.counters.probes);
+    expect(readFileSync(out).length).toBe(ck.output.bytes);
+    const r2 = await runCli([...args, '--resume', '--set', 'scan.rate=0'], { cwd: dir });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(records(out).map((x) => x.ip).sort()).toEqual(addresses(0, 255).sort());
+  }, 60_000);
+
   it('the rate limit holds across workers: at --rate 100, no second of server-side accepts holds more than 100 beyond the burst', async () => {
     const rate = 100;
     const out = join(dir, 'rate.jsonl');
