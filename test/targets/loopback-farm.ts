@@ -9,6 +9,8 @@ export interface Farm {
   connections: Map<string, number>;
   /** Time (Date.now()) of each address's first connection. */
   firstSeen: Map<string, number>;
+  /** Time (performance.now()) of every accepted connection, in order. */
+  acceptedAt: number[];
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export interface FarmOptions {
 export async function startFarm(addresses: string[], options: FarmOptions = {}): Promise<Farm> {
   const connections = new Map<string, number>();
   const firstSeen = new Map<string, number>();
+  const acceptedAt: number[] = [];
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
   const make = () =>
@@ -33,6 +36,7 @@ export async function startFarm(addresses: string[], options: FarmOptions = {}):
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => {});
       const local = socket.localAddress ?? '?';
+      acceptedAt.push(performance.now());
       connections.set(local, (connections.get(local) ?? 0) + 1);
       if (!firstSeen.has(local)) firstSeen.set(local, Date.now());
       const delay = options.delay?.(local) ?? 0;
@@ -54,6 +58,7 @@ export async function startFarm(addresses: string[], options: FarmOptions = {}):
     addresses,
     connections,
     firstSeen,
+    acceptedAt,
     close: async () => {
       for (const s of sockets) s.destroy();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));

@@ -84,7 +84,7 @@ describe('scan through the CLI against a loopback farm (127.0.30.0/24)', () => {
     // Same set, each target exactly once: no duplicate and none lost.
     expect(got).toEqual(expected);
     expect(ck.counters.probes).toBe(256);
-  });
+  }, 120_000); // up to six CLI runs at --rate 80: over 30 s on a loaded machine
 });
 
 /** Resolves once the farm has accepted `n` connections in all (bounded: 20 s). */

@@ -22,6 +22,7 @@ import { prepareOutput } from './resume-output.js';
 import { runScan, type ScanSummary } from './run-scan.js';
 import { SinkWriter } from './sink-writer.js';
 import { buildServices, createTargetSource, registerTargetServices, settleSeed } from './target-plan.js';
+import { probePoolFor } from './workers/start-pool.js';
 
 export interface RunEnvironment {
   logger: Logger;
@@ -145,8 +146,9 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     }
   };
   if (env.reloadOnSighup) process.on('SIGHUP', onHangup);
+  const pool = probePoolFor(config, registry, services, probeSettings, logger, source.total?.());
   const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
-  logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency }, 'scan starting');
+  logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: pool?.size ?? 1 }, 'scan starting');
   const progress = new ScanProgress({
     mode: scan.progress,
     intervalMs: scan.progressInterval,
@@ -159,6 +161,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   try {
     // A checkpoint exists from the start, so a scan killed at once can be resumed too.
     await writer.checkpoint();
+    await pool?.start();
     summary = await runScan({
       source,
       services,
@@ -174,9 +177,12 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
       skip: resumeFrom ? countKeys(resumeFrom.written) : undefined,
       tracker,
       probe: probeSettings,
+      run: pool && ((job) => pool.run(job)),
     });
+    if (pool?.crashes) summary = { ...summary, workerCrashes: pool.crashes };
   } finally {
     progress.stop();
+    await pool?.close();
     if (env.reloadOnSighup) process.off('SIGHUP', onHangup);
     try {
       await bus.close();

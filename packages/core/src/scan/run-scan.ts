@@ -4,7 +4,7 @@ import type { ProbeRecord } from '../record/record-schema.js';
 import type { ProbeStatus } from '../record/status.js';
 import type { TlsEngine } from '../tls/engine.js';
 import type { TargetSource } from '../targets/target-source.js';
-import { runProbe, type ProbeSettings } from '../probe/run-probe.js';
+import { runProbe, type ProbeJob, type ProbeSettings } from '../probe/run-probe.js';
 import { expandTarget, type ScanService } from './expand-target.js';
 import { PositionTracker, probeKey } from './position-tracker.js';
 import { Semaphore } from './semaphore.js';
@@ -27,6 +27,8 @@ export interface ScanSummary {
   abandoned?: number;
   /** Probes not run because a previous run already wrote their record (resume). */
   skipped?: number;
+  /** Probe worker threads that died during the scan (--workers > 1); their probes were retried once. */
+  workerCrashes?: number;
 }
 
 export interface RunScanOptions {
@@ -51,6 +53,8 @@ export interface RunScanOptions {
   skip?: Map<string, number>;
   /** Follows positions for checkpoints; records are tagged with their position before publishing. */
   tracker?: PositionTracker;
+  /** Runs one probe (default: runProbe in this thread; a ProbePool runs it in a worker thread). */
+  run?: (job: ProbeJob) => Promise<ProbeRecord>;
 }
 
 /**
@@ -74,6 +78,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
   let position = opts.from ?? 0;
   let unnumbered = 0;
   const log = opts.logger.child({ component: 'scan' });
+  const run = opts.run ?? ((job: ProbeJob) => runProbe(job, opts.engine, opts.probe, log));
 
   const iterator = opts.source.targets({ from: opts.from })[Symbol.asyncIterator]();
   try {
@@ -131,7 +136,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
         tracker.started(position);
         const at = position;
         const job = { target, protocolId: scan.service.plugin.id, spec: scan.service.spec, options: scan.options };
-        void runProbe(job, opts.engine, opts.probe, log)
+        void run(job)
           .then((record) => {
             release?.();
             if (closed) return; // abandoned at shutdown: its target stays unfinished and is scanned again on resume

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { ProbePool, RawTlsEngine, runProbe, type ProbeJob, type ProbeRecord, type ProbeSettings, type ProtocolPlugin, type WorkerSetup } from '@wildtls/core';
+
+const logger = pino({ level: 'silent' });
+const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
+const BANNER = resolve(ROOT, 'test/fixtures/targets/banner-plugin.mjs');
+const ADDRESSES = Array.from({ length: 12 }, (_, i) => `127.0.55.${10 + i}`);
+
+const settings: ProbeSettings = {
+  timeouts: { connectMs: 2000, readMs: 2000, probeMs: 5000 },
+  maxLineBytes: 1024,
+  maxTotalBytes: 65536,
+  ladder: [{ name: 'study' }],
+  observeOnly: false,
+  sni: false,
+  connectRetries: 0,
+};
+const setup = (plugins: string[]): WorkerSetup => ({ plugins, engine: 'raw', settings, options: {}, log: { level: 'silent' } });
+/** A record without the fields that depend on when it ran. */
+const timeless = ({ startedAt: _s, durationMs: _d, ...rest }: ProbeRecord) => rest;
+
+describe('ProbePool (worker threads, 127.0.55.10-21)', () => {
+  const servers: Server[] = [];
+  let port = 0;
+  let plugin: ProtocolPlugin;
+  beforeAll(async () => {
+    plugin = ((await import(BANNER)) as { default: ProtocolPlugin }).default;
+    for (const [i, ip] of ADDRESSES.entries()) {
+      // Every third address says something that is not a banner: a protocol-error record.
+      const s = createServer((c) => {
+        c.on('error', () => {});
+        c.end(i % 3 === 2 ? 'HELLO\r\n' : `220 ${ip}\r\n`);
+      });
+      s.listen({ host: ip, port });
+      await once(s, 'listening');
+      port = (s.address() as { port: number }).port;
+      servers.push(s);
+    }
+  });
+  afterAll(() => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))));
+
+  const job = (ip: string, p = port): ProbeJob => ({ target: { ip, port: p, service: 'banner' }, protocolId: plugin.id, spec: plugin.services[0]!, options: {} });
+
+  it('runs probes in `size` workers and gives the records runProbe gives in this thread', async () => {
+    const pool = new ProbePool({ size: 2, setup: setup([BANNER]), logger });
+    try {
+      await pool.start();
+      // A closed port too: a connection-refused record made in the worker.
+      const jobs = [...ADDRESSES.map((ip) => job(ip)), job('127.0.55.22')];
+      const got = await Promise.all(jobs.map((j) => pool.run(j)));
+      expect(pool.workers).toBe(2);
+      const engine = new RawTlsEngine();
+      const expected = await Promise.all(jobs.map((j) => runProbe(j, engine, settings, logger)));
+      expect(got.map(timeless)).toEqual(expected.map(timeless));
+      expect(new Set(got.map((r) => r.status))).toEqual(new Set(['no-starttls', 'protocol-error', 'connect-failed']));
+      expect(pool.crashes).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails every job with a usage error when a worker cannot load its plugins', async () => {
+    const pool = new ProbePool({ size: 2, setup: setup([resolve(ROOT, 'test/fixtures/workers/no-such-plugin.mjs')]), logger });
+    try {
+      await expect(pool.start()).rejects.toThrow(/probe worker failed to start/);
+      await expect(pool.run(job(ADDRESSES[0]!))).rejects.toThrow(/probe worker failed to start/);
+      await expect(pool.run(job(ADDRESSES[1]!))).rejects.toThrow(/--workers 1/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
