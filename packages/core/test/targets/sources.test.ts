@@ -107,6 +107,18 @@ describe('domain source and DNS (loopback responder)', () => {
     expect(await collect(source)).toEqual([{ ip: '127.0.30.1', position: 0 }, { ip: '127.0.30.20', domain: 'nomx.test', position: 1 }]);
   });
 
+  it('knows its size before the stream starts when every target is on the command line (the scan sizes its worker pool from it); exact once it has run', async () => {
+    const opts = { seed: 1, shards: 2, shard: 0, order: 'sequential' as const, exclusions: open(), logger };
+    const named = new RangeTargetSource({ ...opts, targets: ['127.0.30.0/30', '127.0.31.7', 'not an address'] });
+    expect(named.total()).toBe(6); // 4 + 1 addresses, and one entry that may be a host name: a bound, as if one shard
+    expect(await collect(named)).toEqual([{ ip: '127.0.30.0', position: 0 }, { ip: '127.0.30.2', position: 1 }, { ip: '127.0.31.7', position: 2 }]);
+    expect(named.total()).toBe(3); // this shard's positions
+    const fromFile = new RangeTargetSource({ ...opts, targets: ['127.0.30.1'], input: '-', stdin: Readable.from(['127.0.30.2\n']) });
+    expect(fromFile.total()).toBeUndefined(); // a file is read when the stream starts
+    await collect(fromFile);
+    expect(fromFile.total()).toBe(1);
+  });
+
   it('parses top-list lines', () => {
     expect(parseDomainLine('1,Example.ORG.')).toBe('example.org');
     expect(parseDomainLine('example.org')).toBe('example.org');
