@@ -146,6 +146,8 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     }
   };
   if (env.reloadOnSighup) process.on('SIGHUP', onHangup);
+  // The number of probes, where the source can tell before it streams, sizes the worker pool.
+  await source.prepare?.();
   const pool = probePoolFor(config, registry, services, probeSettings, logger, source.total?.());
   const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
   logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: pool?.size ?? 1 }, 'scan starting');

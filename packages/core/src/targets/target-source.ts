@@ -33,6 +33,12 @@ export interface TargetSource {
   stats(): TargetSourceStats;
   /** Total number of positions, when knowable up front (for progress and ETA). */
   total?(): number | undefined;
+  /**
+   * Read what the source reads in full before its stream starts (an input
+   * file), so that total() can answer before the scan starts; the scan calls
+   * it once, before targets().
+   */
+  prepare?(): Promise<unknown>;
   /** What identifies this stream's order (seed, shard, inputs): a resume must match it. */
   fingerprint?(): string;
 }

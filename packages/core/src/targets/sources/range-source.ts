@@ -46,16 +46,14 @@ export class RangeTargetSource implements TargetSource {
   }
 
   /**
-   * Exact once the stream has started. Before that, when every target was named
-   * on the command line (no input file), an upper bound: the addresses in the
-   * ranges and the host names, as if this were the only shard (what the scan
-   * uses it for up front, the number of probe workers, needs no more).
+   * Exact once the stream has started. Before that, once prepared, an upper
+   * bound: the addresses in the ranges and the host names, as if this were the
+   * only shard (what the scan uses it for up front, the number of probe
+   * workers, needs no more).
    */
   total(): number | undefined {
-    if (this.totalPositions !== undefined || this.opts.input !== undefined) return this.totalPositions;
-    const cidrs = this.opts.targets.filter((t) => parseCidr(t));
-    const hosts = this.opts.targets.length - cidrs.length;
-    return new RangeSpace(cidrs).size + hosts;
+    if (this.totalPositions !== undefined || !this.inputs) return this.totalPositions;
+    return new RangeSpace(this.inputs.cidrs).size + this.inputs.hosts.length;
   }
 
   fingerprint(): string {
