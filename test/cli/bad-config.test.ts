@@ -77,10 +77,36 @@ describe('bad configuration gives a clear error and a non-zero exit', () => {
     const r = await runCli(['analyze', results, '--analysis', 'starttls'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${results}:2: not a JSON record`);
+    expect(r.stderr).toContain('--lenient');
     const gz = join(dir, 'results.jsonl.gz');
     writeFileSync(gz, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
     const r2 = await runCli(['analyze', gz, '--analysis', 'starttls'], { cwd: dir });
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(gz);
+  });
+
+  it('--lenient skips what a kill -9 leaves (a cut last line) and garbage, counts them, and analyzes the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wildtls-lenient-'));
+    const rec = (ip: string) => JSON.stringify({ ip, port: 25, service: 'smtp', protocol: 'smtp', mode: 'starttls', status: 'no-starttls', startedAt: '2026-01-01T00:00:00Z', durationMs: 1 });
+    const results = join(dir, 'killed.jsonl');
+    writeFileSync(results, `${rec('127.0.0.1')}\n{"nope":1}\n${rec('127.0.0.2')}\n{"ip":"127.0.0.3","po`);
+    const r = await runCli(['analyze', results, '--analysis', 'starttls', '--format', 'json', '--lenient'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`skipped 2 unreadable lines (--lenient); the first: ${results}:2: not a wildtls record`);
+    const reports = JSON.parse(r.stdout) as Record<string, { totals: Record<string, number> }>;
+    expect(reports.starttls!.totals.records).toBe(2);
+  });
+
+  it('a missing results file is not found, not corrupt; a binary file\'s bytes are escaped in the message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wildtls-missing-'));
+    const r = await runCli(['analyze', join(dir, 'nope.jsonl'), '--analysis', 'starttls'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`results file not found: ${join(dir, 'nope.jsonl')} [WILDTLS_ERR_RESULTS_NOT_FOUND]`);
+    const binary = join(dir, 'binary.bin');
+    writeFileSync(binary, Buffer.from([0x00, 0x01, 0x1b, 0x5b, 0x32, 0x4a, 0xff, 0xfe, 0x0a]));
+    const r2 = await runCli(['analyze', binary, '--analysis', 'starttls'], { cwd: dir });
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain(`${binary}:1: not a JSON record ("\\u0000\\u0001\\u001b[2J\\ufffd\\ufffd")`);
+    expect([...r2.stderr].filter((c) => c.charCodeAt(0) < 0x20 && c !== '\n')).toEqual([]); // no raw control byte
   });
 });

@@ -13,6 +13,7 @@ export type WildtlsErrorCode =
   | 'WILDTLS_ERR_UNKNOWN_SERVICE'
   | 'WILDTLS_ERR_TARGET'
   | 'WILDTLS_ERR_RESULTS_CORRUPT'
+  | 'WILDTLS_ERR_RESULTS_NOT_FOUND'
   | 'WILDTLS_ERR_USAGE';
 
 export class WildtlsError extends Error {

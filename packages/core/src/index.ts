@@ -75,7 +75,7 @@ export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { paperView, type PaperView, type PaperSection } from './analysis/paper-view.js';
 export { renderPaperView } from './analysis/render-paper-view.js';
 export { STUDY_LABELS } from './analysis/paper-refs.js';
-export { readRecords } from './analysis/read-records.js';
+export { readRecords, type ReadRecordsOptions } from './analysis/read-records.js';
 export { serverKey, share, ServerTally } from './analysis/server-key.js';
 export { CertificateFingerprints } from './analysis/certificate-fingerprints.js';
 export * as der from './der/der.js';

@@ -14,6 +14,7 @@ export default class Analyze extends WildtlsCommand {
     '<%= config.bin %> analyze results.jsonl --analysis ca-practice --validity-profile strict',
     '<%= config.bin %> analyze results.jsonl --format json > reports.json',
     '<%= config.bin %> analyze results.jsonl --paper --format markdown > paper-view.md',
+    '<%= config.bin %> analyze killed-scan.jsonl --lenient',
   ];
 
   static override strict = false;
@@ -29,6 +30,7 @@ export default class Analyze extends WildtlsCommand {
     at: Flags.string({ description: 'Evaluate certificate validity at this ISO time instead of each record\'s scan time.' }),
     roots: Flags.string({ description: 'PEM bundle of trust anchors (default: Node\'s bundled Mozilla store).' }),
     paper: Flags.boolean({ description: "Print the paper view: only the tables that reproduce the study's tables and figures, in the study's order under its labels, with a line for each one these reports lack." }),
+    lenient: Flags.boolean({ description: 'Skip lines that are not wildtls records (a line cut off by kill -9, garbage) and the rest of a gzip file that breaks off, instead of stopping; how many were skipped is printed on stderr.' }),
     'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid (ca-practice): openssl (default, what `openssl verify` says), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
   };
 
@@ -52,11 +54,18 @@ export default class Analyze extends WildtlsCommand {
       }));
     }
     if (analyzers.length === 0) throw new WildtlsError('WILDTLS_ERR_USAGE', 'no analysis plugin is loaded; add one to the plugins list');
+    let skipped = 0;
+    let firstSkip = '';
+    const onSkip = (where: string, why: string) => {
+      if (skipped++ === 0) firstSkip = `${where}: ${why}`;
+      setup.logger.debug({ where, why }, 'unreadable line skipped');
+    };
     for (const file of argv as string[]) {
-      for await (const record of readRecords(file)) {
+      for await (const record of readRecords(file, process.stdin, { lenient: flags.lenient, onSkip })) {
         for (const a of analyzers) await a.consume(record);
       }
     }
+    if (skipped > 0) process.stderr.write(`wildtls: skipped ${skipped} unreadable line${skipped === 1 ? '' : 's'} (--lenient); the first: ${firstSkip}\n`);
     const reports = [];
     for (const a of analyzers) reports.push(await a.finish());
     const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'json')) as ReportFormat;
