@@ -109,4 +109,17 @@ describe('bad configuration gives a clear error and a non-zero exit', () => {
     expect(r2.stderr).toContain(`${binary}:1: not a JSON record ("\\u0000\\u0001\\u001b[2J\\ufffd\\ufffd")`);
     expect([...r2.stderr].filter((c) => c.charCodeAt(0) < 0x20 && c !== '\n')).toEqual([]); // no raw control byte
   });
+
+  it('an output that cannot be written is a usage error naming it, before any probe (no stack trace)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wildtls-output-'));
+    const missing = join(dir, 'no-such-folder', 'out.jsonl');
+    const r = await runCli(['scan', '127.0.0.1', '--protocol', 'smtp', '--port', '1', '--allow', '127.0.0.0/8', '--output', missing, '--progress', 'off'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot write the output ${missing}: its folder does not exist [WILDTLS_ERR_USAGE]`);
+    expect(r.stderr).not.toContain('    at ');
+    const r2 = await runCli(['scan', '127.0.0.1', '--protocol', 'smtp', '--port', '1', '--allow', '127.0.0.0/8', '--output', dir, '--progress', 'off'], { cwd: dir });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain(`cannot write the output ${dir}: it is a folder`);
+  });
 });
+

@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync } from 'node:fs';
+import { WildtlsError } from '../errors.js';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
@@ -36,6 +37,7 @@ export class JsonlSink implements Sink {
 
   constructor(settings: JsonlSinkSettings, private readonly stdout: Writable = process.stdout) {
     const gzip = settings.gzip ?? settings.path.endsWith('.gz');
+    if (settings.path !== '-') openOrExplain(settings.path, settings.append ? 'a' : 'w');
     this.file = settings.path === '-' ? undefined : createWriteStream(settings.path, { flags: settings.append ? 'a' : 'w' });
     const target = this.file ?? stdout;
     if (gzip) {
@@ -90,5 +92,20 @@ export class JsonlSink implements Sink {
     const finished = this.file ? once(this.file, 'close') : once(this.out, 'finish');
     this.out.end();
     await finished;
+  }
+}
+
+/**
+ * Open the output once, synchronously, before the scan starts: a path that
+ * cannot be written (no such folder, no permission, a folder) is a usage
+ * error naming it, not an unhandled stream error after the first probe.
+ */
+function openOrExplain(path: string, flags: 'a' | 'w'): void {
+  try {
+    closeSync(openSync(path, flags));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+    throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot write the output ${path}: ${why}`);
   }
 }
