@@ -37,7 +37,26 @@ describe('readRecords', () => {
     await expect(drain(t)).rejects.toThrow(/trunc\.jsonl\.gz/);
   });
 
-  it('names a missing file', async () => {
-    await expect(drain(join(dir, 'missing.jsonl'))).rejects.toThrow(/cannot read results .*missing\.jsonl/);
+  it('names a missing file, with its own code', async () => {
+    const missing = join(dir, 'missing.jsonl');
+    await expect(drain(missing)).rejects.toMatchObject({ code: 'WILDTLS_ERR_RESULTS_NOT_FOUND', message: `results file not found: ${missing}` });
+  });
+
+  it('lenient: skips what is not a record and a broken-off gzip rest, says where, and yields the rest', async () => {
+    const skips: string[] = [];
+    const read = async (file: string) => {
+      const out: string[] = [];
+      for await (const r of readRecords(file, undefined, { lenient: true, onSkip: (where) => skips.push(where) })) out.push(r.ip);
+      return out;
+    };
+    const f = join(dir, 'mixed.jsonl');
+    writeFileSync(f, `${good}\n[1]\n${good}\n{"ip":"127.0.0.2","po`);
+    expect(await read(f)).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect(skips).toEqual([`${f}:2`, `${f}:4`]);
+    const t = join(dir, 'cut.jsonl.gz');
+    const z = gzipSync(Buffer.from(`${good}\n`.repeat(2000)));
+    writeFileSync(t, z.subarray(0, z.length - 12));
+    expect((await read(t)).length).toBeGreaterThan(0);
+    expect(skips.at(-1)).toBe(t);
   });
 });
