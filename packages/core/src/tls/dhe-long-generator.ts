@@ -3,6 +3,7 @@ import { dhSpkiPublicValue } from './key-exchange.js';
 import { randomFromPool } from './random-pool.js';
 import { bitLength } from './server-messages.js';
 import { TlsFailure } from './tls-failure.js';
+import { DH_OID, der, derInt } from '../der/der-encode.js';
 
 /**
  * Finite-field DHE for a generator that does not fit a 31-bit number (RFC 5114's
@@ -41,22 +42,3 @@ function privateValue(p: Buffer): Buffer {
   return x;
 }
 
-const DH_OID = Buffer.from('06092a864886f70d010301', 'hex');
-
-function derLen(n: number): Buffer {
-  if (n < 128) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 255);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function der(tag: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), derLen(body.length), body]);
-}
-
-function derInt(v: Buffer): Buffer {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  const t = v.subarray(i);
-  return der(2, t[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), t]) : t);
-}

@@ -2,6 +2,7 @@ import { createDiffieHellman, createECDH, createPrivateKey, createPublicKey, dif
 import { randomFromPool } from './random-pool.js';
 import { DerError, TAG, children, expectTag, readTlv } from '../der/der.js';
 import { TlsFailure, serverInput } from './tls-failure.js';
+import { DH_OID, der, derInt } from '../der/der-encode.js';
 
 /** One ephemeral (EC)DH key pair: the public bytes to send and the shared-secret step. */
 export interface KeyShare {
@@ -93,23 +94,6 @@ export function nextKeyShare(group: string, reuse: KeyShareReuse | undefined): K
   r.uses++;
   return r.share;
 }
-
-function derLen(n: number): Buffer {
-  if (n < 128) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 255);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-function der(tag: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), derLen(body.length), body]);
-}
-function derInt(v: Buffer): Buffer {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  const t = v.subarray(i);
-  return der(2, t[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), t]) : t);
-}
-const DH_OID = Buffer.from('06092a864886f70d010301', 'hex');
 
 /**
  * The public value of a DH SubjectPublicKeyInfo, SEQ { SEQ algid, BIT STRING
