@@ -68,6 +68,7 @@ export { createAdmission, type Admit, type AdmissionSettings } from './rate/admi
 
 export type { Sink } from './sinks/sink.js';
 export { JsonlSink, type JsonlSinkSettings } from './sinks/jsonl-sink.js';
+export { parseRecordLine, recordLine } from './record/record-line.js';
 
 export type { Analyzer } from './analysis/analyzer.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProbeRecord } from '../record/record-schema.js';
 import { readRecords } from '../analysis/read-records.js';
 import { JsonlSink } from './jsonl-sink.js';
+import { parseRecordLine } from '../record/record-line.js';
 
 const rec = (i: number): ProbeRecord => ({
   ip: `127.0.0.${i}`, port: 25, service: 'smtp', protocol: 'smtp', mode: 'starttls', status: 'success', startedAt: new Date(0).toISOString(), durationMs: i,
@@ -26,6 +27,19 @@ describe('JSONL sink and reader', () => {
       for await (const r of readRecords(path)) back.push(r);
       expect(back).toEqual(Array.from({ length: 1000 }, (_, i) => rec(i + 1)));
     }
+  });
+
+  it("writes a worker's record as the line the worker serialized, and serializes any other record", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wildtls-sink-')), 'r.jsonl');
+    // Spacing no serializer on our side would produce: only the remembered line can give it back.
+    const line = '{"ip": "127.0.0.9", "port": 25, "service": "smtp", "protocol": "smtp", "mode": "starttls", "status": "success", "startedAt": "1970-01-01T00:00:00.000Z", "durationMs": 9}';
+    const fromWorker = parseRecordLine(line);
+    expect(fromWorker).toEqual(rec(9));
+    const sink = new JsonlSink({ path });
+    await sink.write(fromWorker);
+    await sink.write(rec(10));
+    await sink.close();
+    expect(readFileSync(path, 'utf8')).toBe(`${line}\n${JSON.stringify(rec(10))}\n`);
   });
 
   it('appends when asked (resume)', async () => {

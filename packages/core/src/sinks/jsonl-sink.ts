@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import type { ProbeRecord } from '../record/record-schema.js';
+import { recordLine } from '../record/record-line.js';
 import type { Sink } from './sink.js';
 
 export interface JsonlSinkSettings {
@@ -51,7 +52,7 @@ export class JsonlSink implements Sink {
 
   async write(record: ProbeRecord): Promise<void> {
     if (this.drained) await this.drained;
-    this.pending += JSON.stringify(record) + '\n';
+    this.pending += recordLine(record) + '\n';
     if (this.pending.length >= BATCH_CHARS) this.push();
     else this.timer ??= setTimeout(() => this.push(), BATCH_MS).unref();
     if (this.drained) await this.drained;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { WildtlsError } from '../../errors.js';
 import type { ProbeJob } from '../../probe/run-probe.js';
 import type { ProbeRecord } from '../../record/record-schema.js';
+import { parseRecordLine } from '../../record/record-line.js';
 import type { ProbeRequest, WorkerMessage, WorkerSetup } from './messages.js';
 
 interface Pending {
@@ -70,7 +71,7 @@ export class ProbePool {
     if (this.broken) throw this.broken;
   }
 
-  /** Run one probe in a worker; resolves to its record (parsed from the line the worker serialized). */
+  /** Run one probe in a worker; resolves to its record (parsed from the line the worker serialized; the JSONL sink writes that line as it is). */
   run(job: ProbeJob): Promise<ProbeRecord> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise<ProbeRecord>((resolve, reject) => {
@@ -132,7 +133,7 @@ export class ProbePool {
         const p = m.jobs.get(a.id);
         if (!p) continue;
         m.jobs.delete(a.id);
-        p.resolve(JSON.parse(a.line) as ProbeRecord);
+        p.resolve(parseRecordLine(a.line));
       }
       return;
     }
