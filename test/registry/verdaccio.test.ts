@@ -122,6 +122,14 @@ describe('publishing to and installing from a registry (verdaccio on loopback)',
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).not.toContain('installing');
     expect(again.stdout).toContain('is already in the plugins list');
+    // A name the registry does not have: npm's error, a coded one-line failure, the config untouched.
+    const missing = await wildtls(['plugins', 'add', '@wildtls-test/no-such-plugin', '--registry', registry.url]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stdout).toContain(`installing @wildtls-test/no-such-plugin with npm in ${project} from ${registry.url}`);
+    expect(missing.stderr).toContain('could not install @wildtls-test/no-such-plugin');
+    expect(missing.stderr).toContain('WILDTLS_ERR_PLUGIN_NOT_FOUND');
+    expect(missing.stderr).toMatch(/E404|404/);
+    expect(readFileSync(join(project, 'wildtls.config.yaml'), 'utf8')).toBe(config);
   }, 320_000);
 
   it('the installed CLI scans a loopback TLS server and the plugin analyses the results', async () => {
