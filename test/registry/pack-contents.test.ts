@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '../harness/daemon.js';
 import { ROOT } from '../cli/run-cli.js';
 import { ok, run } from '../authoring/plugin-workspace.js';
 import { npmEnv } from './local-registry.js';
+import { copyWorkspace } from './workspace-copy.js';
 
 /*
  * What each workspace package would publish (`npm pack --dry-run`, the file
@@ -33,14 +35,21 @@ interface Manifest {
 
 let packed: Packed[];
 const workspaces = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
-const dirs = new Map<string, string>();
+let work: string;
+let dirs: Map<string, string>;
 
 beforeAll(async () => {
-  const r = ok(await run('npm', ['pack', '--dry-run', '--json', '-ws'], { cwd: ROOT, timeoutMs: 120_000, env: npmEnv({}) }), 'npm pack --dry-run');
+  // Packed from a copy of the workspace (the checkout's build): see workspace-copy.ts.
+  work = tempDir('pack');
+  mkdirSync(join(work, 'workspace'));
+  dirs = copyWorkspace(join(work, 'workspace'));
+  const r = ok(await run('npm', ['pack', '--dry-run', '--json', '-ws'], { cwd: join(work, 'workspace'), timeoutMs: 120_000, env: npmEnv({}) }), 'npm pack --dry-run');
   packed = JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as Packed[];
-  const list = await run('npm', ['query', '.workspace'], { cwd: ROOT, env: npmEnv({}) });
-  for (const w of JSON.parse(ok(list, 'npm query').stdout) as Array<{ name: string; path: string }>) dirs.set(w.name, w.path);
 }, 130_000);
+
+afterAll(() => {
+  if (work) removeDir(work);
+});
 
 const manifest = (name: string) => JSON.parse(readFileSync(join(dirs.get(name)!, 'package.json'), 'utf8')) as Manifest;
 
@@ -53,7 +62,7 @@ describe('npm pack --dry-run of every workspace package', () => {
     // Everything else is a plugin, from plugins/*.
     for (const n of names.filter((n) => n !== '@wildtls/core' && n !== '@wildtls/cli')) {
       expect(n).toMatch(/^@wildtls\/(protocol|analysis)-/);
-      expect(dirs.get(n)).toBe(join(ROOT, 'plugins', n.slice('@wildtls/'.length)));
+      expect(dirs.get(n)).toBe(join(work, 'workspace', 'plugins', n.slice('@wildtls/'.length)));
     }
     expect(workspaces).toContain('plugins/*');
   });

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '@wildtls/core/testing';
 import { removeDir, tempDir } from '../harness/daemon.js';
-import { ROOT, runCli } from '../cli/run-cli.js';
+import { runCli } from '../cli/run-cli.js';
 import { linkDevDependencies, ok, run } from '../authoring/plugin-workspace.js';
 import { HOST, freePortOn, npmEnv, startRegistry, type LocalRegistry } from './local-registry.js';
+import { copyWorkspace } from './workspace-copy.js';
 
 /*
  * The packages install from a registry, as a user gets them: every workspace
@@ -61,10 +62,15 @@ afterAll(async () => {
 
 describe('publishing to and installing from a registry (verdaccio on loopback)', () => {
   it('publishes @wildtls/core, @wildtls/cli and every plugin with npm publish -ws', async () => {
-    const r = await run('npm', ['publish', '-ws', '--registry', registry.url, '--userconfig', registry.userconfig], { cwd: ROOT, timeoutMs: 300_000, env: npmEnv({}) });
+    // From a copy of the workspace (the checkout's build): see workspace-copy.ts.
+    const copy = join(work, 'workspace');
+    mkdirSync(copy);
+    const dirs = copyWorkspace(copy);
+    expect([...dirs.keys()].sort()).toEqual([...WORKSPACES].sort());
+    const r = await run('npm', ['publish', '-ws', '--registry', registry.url, '--userconfig', registry.userconfig], { cwd: copy, timeoutMs: 300_000, env: npmEnv({}) });
     expect(r.code, `${r.stdout}\n${r.stderr}\n${registry.daemon.output()}`).toBe(0);
     for (const name of WORKSPACES) {
-      const version = (JSON.parse(readFileSync(join(ROOT, name === '@wildtls/core' || name === '@wildtls/cli' ? `packages/${name.slice(9)}` : `plugins/${name.slice(9)}`, 'package.json'), 'utf8')) as { version: string }).version;
+      const version = (JSON.parse(readFileSync(join(dirs.get(name)!, 'package.json'), 'utf8')) as { version: string }).version;
       const { status, body } = await packument(name);
       expect(status, name).toBe(200);
       expect(body!['dist-tags'].latest, name).toBe(version);
