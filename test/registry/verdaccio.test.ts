@@ -87,6 +87,11 @@ describe('publishing to and installing from a registry (verdaccio on loopback)',
     const { status, body } = await packument(THIRD);
     expect(status).toBe(200);
     expect(body!['dist-tags'].latest).toBe('0.1.0');
+    // What it shipped: its build and README, no sources, tests or source maps.
+    const pack = ok(await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, env: npmEnv({}) }), 'npm pack --dry-run (third party)');
+    const files = (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md', 'package.json']));
+    expect(files.filter((f) => /\.map$|^src\/|^test\//.test(f))).toEqual([]);
   }, 320_000);
 
   it('installs @wildtls/cli by name into an empty project', async () => {
