@@ -20,6 +20,8 @@ export default class Scan extends WildtlsCommand {
     '<%= config.bin %> scan --source ipv4-all -p smtp --rate 10000 --shards 4 --shard 0 --seed 7 --blocklist optout.txt -o s0.jsonl --checkpoint s0.ckpt',
     '<%= config.bin %> scan --source ipv4-all -p smtp --shards 4 --shard 0 -o s0.jsonl --checkpoint s0.ckpt --resume',
     '<%= config.bin %> scan --source domains -i top-1m.csv -p smtp -p imaps --dns-server 192.0.2.53',
+    '<%= config.bin %> scan 127.0.0.0/24 -p smtp --allow 127.0.0.0/8 -o out.jsonl --log-format json 2> scan-log.jsonl',
+    '<%= config.bin %> scan 127.0.0.0/24 -p smtp --allow 127.0.0.0/8 -o out.jsonl --quiet',
   ];
 
   static override strict = false;
