@@ -16,3 +16,29 @@ describe('wildtls --help', () => {
     }
   });
 });
+
+describe('wildtls help COMMAND and -h (issue 20, item 5)', () => {
+  it('`help scan`, `scan -h` and `scan --help` print the same help, exit 0', async () => {
+    const [viaHelp, viaShort, viaLong] = await Promise.all([runCli(['help', 'scan']), runCli(['scan', '-h']), runCli(['scan', '--help'])]);
+    for (const r of [viaHelp, viaShort, viaLong]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+    expect(viaLong.stdout).toContain('USAGE\n  $ wildtls scan');
+    expect(viaHelp.stdout).toBe(viaLong.stdout);
+    expect(viaShort.stdout).toBe(viaLong.stdout);
+  });
+
+  it('`help plugins add` and `plugins add -h` reach a command under a topic', async () => {
+    const [viaHelp, viaShort] = await Promise.all([runCli(['help', 'plugins', 'add']), runCli(['plugins', 'add', '-h'])]);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toContain('$ wildtls plugins add PLUGIN');
+    expect(viaShort.stdout).toBe(viaHelp.stdout);
+  });
+
+  it('`help` of a command that does not exist exits 2 and lists the commands', async () => {
+    const r = await runCli(['help', 'scna']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^wildtls: no command "scna"; the commands: analyze, .*\bscan\b/);
+  });
+});

@@ -117,7 +117,7 @@ describe('signals', () => {
     farm.firstSeen.clear();
     const out = join(dir, 'hup.jsonl');
     let sentAt = 0;
-    const r = await runCli([...base(), '--rate', '100', '--concurrency', '10', '--blocklist', block, '-o', out, '--log-level', 'info'], {
+    const r = await runCli([...base(), '--rate', '100', '--concurrency', '10', '--blocklist', block, '-o', out, '--log-level', 'info', '--log-format', 'json'], {
       cwd: dir,
       // Once the scan is under way (a quarter of the farm reached), block the upper half.
       onStart: (c) =>

@@ -7,6 +7,7 @@ import {
   loadPlugins,
   validateConfig,
   type LoadedPlugin,
+  type LogFormat,
   type LogSettings,
   type WildtlsConfig,
 } from '@wildtls/core';
@@ -22,6 +23,12 @@ export interface RunSetup {
   registry: PluginRegistry;
   loaded: LoadedPlugin[];
   logger: Logger;
+}
+
+let cliLogFormat: LogFormat | undefined;
+/** The global --log-format of this process's command (set when it parses its flags; see base-command.ts). */
+export function setLogFormat(format: LogFormat): void {
+  cliLogFormat = format;
 }
 
 /** Deep-merge CLI overrides onto the file's config (objects merge, everything else replaces). */
@@ -50,6 +57,7 @@ export async function loadRun(opts: { configFile?: string; overrides?: Record<st
   const loaded = await loadPlugins(specs, { dirs: [configDir, cwd], builtinDir: CLI_DIR, builtins: BUILTIN_PLUGINS });
   const config = validateConfig(raw, loaded.map((l) => l.plugin), { filepath: file.filepath, locate: file.locate });
   if (opts.logLevel) config.log.level = opts.logLevel as WildtlsConfig['log']['level'];
-  const logger = createLogger({ level: config.log.level as LogSettings['level'], file: config.log.file });
+  if (cliLogFormat) config.log.format = cliLogFormat;
+  const logger = createLogger({ level: config.log.level as LogSettings['level'], file: config.log.file, format: config.log.format });
   return { config, configFile: file.filepath, registry: new PluginRegistry(loaded), loaded, logger };
 }

@@ -15,3 +15,8 @@ export function formatSummary(s: ScanSummary): string {
     ...(s.abandoned ? [`  abandoned at shutdown (scanned again on --resume): ${s.abandoned}`] : []),
   ].join('\n');
 }
+
+/** The summary as one JSON line shaped like pino's (--log-format json), printed whatever the log level. */
+export function summaryJsonLine(s: ScanSummary): string {
+  return JSON.stringify({ level: 30, time: Date.now(), name: 'wildtls', msg: s.stopped ? 'scan stopped' : 'scan finished', summary: s }) + '\n';
+}

@@ -22,6 +22,8 @@ export { validateConfig, assembleConfigSchema } from './config/validate-config.j
 
 export { ResultBus, type BusHandler, type BusStats, type SubscribeOptions } from './bus/result-bus.js';
 export { createLogger, silentLogger, type LogSettings } from './log/logger.js';
+export { type LogFormat } from './log/logger.js';
+export { formatHumanLine } from './log/human-line.js';
 export { TOKENS } from './di/tokens.js';
 
 export { Connection, type ConnectionLimits, type ReadLimits } from './net/connection.js';

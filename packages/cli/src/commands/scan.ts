@@ -5,7 +5,7 @@ import { WildtlsCommand } from '../base-command.js';
 import { availableEngines, profileResolver } from '../engines.js';
 import { scanOverrides, setFlag, targetFlags, tlsFlags } from '../flags.js';
 import { loadRun } from '../load-run.js';
-import { formatSummary } from '../summary.js';
+import { formatSummary, summaryJsonLine } from '../summary.js';
 import { pacingFlags } from '../schedule-flags.js';
 
 export default class Scan extends WildtlsCommand {
@@ -20,6 +20,8 @@ export default class Scan extends WildtlsCommand {
     '<%= config.bin %> scan --source ipv4-all -p smtp --rate 10000 --shards 4 --shard 0 --seed 7 --blocklist optout.txt -o s0.jsonl --checkpoint s0.ckpt',
     '<%= config.bin %> scan --source ipv4-all -p smtp --shards 4 --shard 0 -o s0.jsonl --checkpoint s0.ckpt --resume',
     '<%= config.bin %> scan --source domains -i top-1m.csv -p smtp -p imaps --dns-server 192.0.2.53',
+    '<%= config.bin %> scan 127.0.0.0/24 -p smtp --allow 127.0.0.0/8 -o out.jsonl --log-format json 2> scan-log.jsonl',
+    '<%= config.bin %> scan 127.0.0.0/24 -p smtp --allow 127.0.0.0/8 -o out.jsonl --quiet',
   ];
 
   static override strict = false;
@@ -38,12 +40,14 @@ export default class Scan extends WildtlsCommand {
     analysis: Flags.string({ char: 'a', multiple: true, description: 'Run this analysis live during the scan (repeatable).' }),
     report: Flags.string({ description: 'Write the live analyses\' reports to this file (default: stderr).' }),
     format: Flags.string({ description: 'Report format.', options: ['table', 'json', 'csv', 'markdown'], default: 'table' }),
-    quiet: Flags.boolean({ char: 'q', description: 'Do not print the summary.' }),
+    quiet: Flags.boolean({ char: 'q', description: 'Print neither progress nor the summary, and log only warnings and errors (unless --log-level says otherwise).' }),
   };
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Scan);
-    const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), logLevel: flags['log-level'] });
+    const overrides = scanOverrides(flags, argv as string[]);
+    if (flags.quiet) overrides.scan = { ...(overrides.scan as object), progress: 'off' };
+    const setup = await loadRun({ configFile: flags.config, overrides, logLevel: flags['log-level'] ?? (flags.quiet ? 'warn' : undefined) });
     const abort = new AbortController();
     // First signal: stop admission, let in-flight probes finish (scan.shutdownGrace), flush, checkpoint.
     // A second one exits at once (the last checkpoint still allows --resume).
@@ -68,7 +72,7 @@ export default class Scan extends WildtlsCommand {
         if (flags.report) writeFileSync(flags.report, text);
         else process.stderr.write(text);
       }
-      if (!flags.quiet) process.stderr.write(formatSummary(summary) + '\n');
+      if (!flags.quiet) process.stderr.write(setup.config.log.format === 'json' ? summaryJsonLine(summary) : formatSummary(summary) + '\n');
       // Probes abandoned after the grace may still hold timers: leave now (sinks and checkpoint are flushed).
       if (summary.stopped) process.exit(130);
     } finally {

@@ -95,7 +95,11 @@ export const OutputSettingsSchema = Type.Object(
 export const LogSettingsSchema = Type.Object(
   {
     level: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
-    file: Type.Optional(Type.String()),
+    file: Type.Optional(Type.String({ description: 'Write the log to this file, as JSON lines, instead of stderr.' })),
+    format: Type.Union([Type.Literal('pretty'), Type.Literal('json')], {
+      default: 'pretty',
+      description: "On stderr: one human line per message (`wildtls: warn: ...`) or pino's JSON lines (json). Progress lines follow it.",
+    }),
   },
   { additionalProperties: false, default: {} },
 );

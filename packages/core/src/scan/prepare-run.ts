@@ -154,7 +154,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   const progress = new ScanProgress({
     mode: scan.progress,
     intervalMs: scan.progressInterval,
-    logger: logger.child({ component: 'progress' }),
+    format: config.log.format,
     stream: env.progressStream,
     stats: () => ({ done: tracker.watermark, total: source.total?.(), probes: writer.probes, byStatus: writer.byStatus, excluded: (resumeFrom?.counters.excluded ?? 0) + source.stats().excluded }),
   });
@@ -199,7 +199,8 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   summary = { ...summary, probes: writer.probes, byStatus: { ...writer.byStatus } };
   const reports: Report[] = [];
   for (const a of analyzers) reports.push(await a.analyzer.finish());
-  logger.info({ summary }, summary.stopped ? 'scan stopped' : 'scan finished');
+  // Debug only: the caller shows the summary to its user (the CLI once, on stderr).
+  logger.debug({ summary }, summary.stopped ? 'scan stopped' : 'scan finished');
   return { summary, reports };
 }
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Logger } from 'pino';
+import type { LogFormat } from '../log/logger.js';
 import type { ProbeStatus } from '../record/status.js';
 
 export interface ProgressStats {
@@ -18,9 +18,14 @@ export type ProgressMode = 'auto' | 'bar' | 'log' | 'off';
 export interface ProgressOptions {
   mode: ProgressMode;
   intervalMs: number;
-  logger: Logger;
+  /**
+   * Log mode's lines: human (`wildtls: progress: ...`, default) or JSON objects
+   * shaped like pino's. They are written to the stream whatever the log level:
+   * progress is the scan's output to its user, not a log message.
+   */
+  format?: LogFormat;
   stats: () => ProgressStats;
-  /** Where the bar is drawn (default stderr); auto mode draws it only when this is a TTY. */
+  /** Where the bar or the lines go (default stderr); auto mode draws a bar only when this is a TTY. */
   stream?: NodeJS.WriteStream;
 }
 
@@ -42,7 +47,7 @@ function eta(seconds: number): string {
 
 /**
  * Live progress: a bar on a TTY (done/total positions, probe rate, ETA,
- * statuses), periodic pino lines otherwise. Rates are averaged since the start.
+ * statuses), periodic lines otherwise. Rates are averaged since the start.
  */
 export class ScanProgress {
   private readonly t0 = performance.now();
@@ -50,9 +55,10 @@ export class ScanProgress {
   private bar: cliProgress.SingleBar | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly mode: 'bar' | 'log' | 'off';
+  private readonly stream: NodeJS.WriteStream;
 
   constructor(private readonly opts: ProgressOptions) {
-    const stream = opts.stream ?? process.stderr;
+    const stream = (this.stream = opts.stream ?? process.stderr);
     this.mode = opts.mode === 'auto' ? (stream.isTTY ? 'bar' : 'log') : opts.mode;
     this.start = opts.stats();
     if (this.mode === 'bar') {
@@ -98,10 +104,14 @@ export class ScanProgress {
   private log(): void {
     const s = this.opts.stats();
     const p = this.payload(s);
-    this.opts.logger.info(
-      { done: s.done, total: s.total, percent: p.percent !== undefined ? Number(p.percent.toFixed(2)) : undefined, probes: s.probes, rate: Number(p.rate), eta: p.etaText, byStatus: s.byStatus, excluded: s.excluded },
-      'progress',
-    );
+    const percent = p.percent !== undefined ? Number(p.percent.toFixed(2)) : undefined;
+    if (this.opts.format === 'json') {
+      const fields = { done: s.done, total: s.total, percent, probes: s.probes, rate: Number(p.rate), eta: p.etaText, byStatus: s.byStatus, excluded: s.excluded };
+      this.stream.write(JSON.stringify({ level: 30, time: Date.now(), name: 'wildtls', component: 'progress', ...fields, msg: 'progress' }) + '\n');
+      return;
+    }
+    const of = s.total !== undefined ? `${s.done}/${s.total} positions (${percent}%)` : `${s.done} positions`;
+    this.stream.write(`wildtls: progress: ${of} | ${s.probes} probes | ${p.rate}/s | ETA ${p.etaText} | ${p.statuses} | excluded ${s.excluded}\n`);
   }
 
   stop(): void {

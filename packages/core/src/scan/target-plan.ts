@@ -9,6 +9,7 @@ import type { ProbeTarget } from '../probe/dialog-context.js';
 import { Exclusions } from '../targets/blocklist.js';
 import { BUILTIN_TARGET_SOURCES } from '../targets/builtin-sources.js';
 import { DnsClient } from '../targets/dns/dns-client.js';
+import { NoDnsClient } from '../targets/dns/no-dns.js';
 import { TARGET_TOKENS } from '../targets/source-context.js';
 import type { TargetSource, TargetSourceStats } from '../targets/target-source.js';
 import { expandTarget, type ScanService } from './expand-target.js';
@@ -46,6 +47,8 @@ export function settleSeed(config: WildtlsConfig, fromCheckpoint?: number): numb
 export interface TargetEnvironment {
   logger: Logger;
   stdin?: Readable;
+  /** False: send no DNS query; host names and domains are skipped (counted invalid) and listed by the plan's notResolved(). Default true. */
+  resolve?: boolean;
 }
 
 /** Register the blocklist, DNS client and stdin for target sources; returns the blocklist. */
@@ -53,10 +56,13 @@ export function registerTargetServices(config: WildtlsConfig, container: Depende
   const scan = config.scan;
   const exclusions = new Exclusions({ allow: scan.allow, blocklistFiles: scan.blocklist, allowlistFile: scan.allowlist });
   const d = scan.dns;
-  const dns = new DnsClient(
-    { servers: d.servers, rate: d.rate, concurrency: d.concurrency, timeoutMs: d.timeout, tries: d.tries, cacheSize: d.cacheSize, maxTtlMs: d.maxTtl, ipv6: d.ipv6 },
-    env.logger.child({ component: 'dns' }),
-  );
+  const dns =
+    env.resolve === false
+      ? new NoDnsClient()
+      : new DnsClient(
+          { servers: d.servers, rate: d.rate, concurrency: d.concurrency, timeoutMs: d.timeout, tries: d.tries, cacheSize: d.cacheSize, maxTtlMs: d.maxTtl, ipv6: d.ipv6 },
+          env.logger.child({ component: 'dns' }),
+        );
   container.register(TARGET_TOKENS.Exclusions, { useValue: exclusions });
   container.register(TARGET_TOKENS.Dns, { useValue: dns });
   if (env.stdin) container.register(TARGET_TOKENS.Stdin, { useValue: env.stdin });
@@ -82,6 +88,8 @@ export interface TargetPlan {
   /** Probe targets in scan order, after blocklists and sharding; nothing is sent. */
   probes(): AsyncGenerator<ProbeTarget>;
   stats(): TargetSourceStats & { targets: number; probes: number };
+  /** Host names and domains left unresolved because the plan was made with `resolve: false`. */
+  notResolved(): string[];
 }
 
 /** What `wildtls targets` prints: the scan's target stream without connecting to anything. */
@@ -89,6 +97,7 @@ export async function planTargets(config: WildtlsConfig, registry: PluginRegistr
   const services = buildServices(config, registry);
   settleSeed(config);
   const exclusions = registerTargetServices(config, container, env);
+  const dns = container.resolve<DnsClient>(TARGET_TOKENS.Dns);
   const source = await createTargetSource(config, registry, container, env.logger);
   let targets = 0;
   let probes = 0;
@@ -106,5 +115,6 @@ export async function planTargets(config: WildtlsConfig, registry: PluginRegistr
       }
     },
     stats: () => ({ ...source.stats(), targets, probes }),
+    notResolved: () => (dns instanceof NoDnsClient ? [...dns.asked] : []),
   };
 }

@@ -17,7 +17,7 @@ export interface WorkerSetup {
   settings: ProbeSettings;
   /** Each protocol plugin's options section, by plugin id. */
   options: Record<string, unknown>;
-  log: { level: string; file?: string };
+  log: { level: string; file?: string; format?: 'pretty' | 'json' };
 }
 
 /** Main thread to worker: run one probe. */

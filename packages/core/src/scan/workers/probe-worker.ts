@@ -21,8 +21,8 @@ for (const entry of setup.plugins) {
   for (const spec of plugin.services) services.set(spec.name, { plugin, spec });
 }
 const engine = workerEngine(setup.engine);
-// JSON lines (never pretty): several threads may share stderr or the log file.
-const logger = createLogger({ level: setup.log.level as LevelWithSilent, file: setup.log.file, pretty: false }).child({ component: 'scan' });
+// One write per line (human or JSON), so threads sharing stderr or the log file never interleave within a line.
+const logger = createLogger({ level: setup.log.level as LevelWithSilent, file: setup.log.file, format: setup.log.format }).child({ component: 'scan' });
 
 // Answers ready in one turn of the event loop leave in one message.
 let batch: ProbeAnswer[] = [];

@@ -42,7 +42,7 @@ export function probePoolFor(config: WildtlsConfig, registry: PluginRegistry, se
   for (const s of services) options[s.service.plugin.id] = s.options;
   return new ProbePool({
     size,
-    setup: { plugins, engine: config.tls.engine, settings, options, log: { level: config.log.level, file: config.log.file } },
+    setup: { plugins, engine: config.tls.engine, settings, options, log: { level: config.log.level, file: config.log.file, format: config.log.format } },
     logger: logger.child({ component: 'probe-pool' }),
   });
 }
