@@ -3,9 +3,9 @@ import { ChainService } from '@wildtls/analysis-ca-practice';
 import { matchTlsa } from '../dane/tlsa-match.js';
 import type { SecureResolver } from '../dns/secure-resolver.js';
 import type { FetchSettings } from '../sts/policy-fetch.js';
-import { domainVerdict, type DomainVerdict, type Endpoint } from '../verdict/domain-verdict.js';
+import { domainVerdict, type Endpoint } from '../verdict/domain-verdict.js';
 import { lookupDomain, type DomainDns } from './domain-lookups.js';
-import { policyTables } from './policy-tables.js';
+import { policyTables, type JudgedDomain } from './policy-tables.js';
 
 export interface PolicyAnalyzerOptions {
   version: string;
@@ -76,13 +76,14 @@ export class PolicyAnalyzer implements Analyzer {
   async finish(): Promise<Report> {
     const names = [...this.domains.keys()].sort();
     const judged = this.o.resolver ? names.slice(0, this.o.maxDomains) : [];
-    const verdicts = new Map<string, DomainVerdict>();
+    const verdicts = new Map<string, JudgedDomain>();
     const queue = [...judged];
     const worker = async () => {
       for (let d = queue.shift(); d !== undefined; d = queue.shift()) {
         const seen = this.domains.get(d)!;
         const dns = await lookupDomain(d, [...new Set(seen.map((s) => s.host))], this.o.resolver!, this.o.fetch);
-        verdicts.set(d, domainVerdict({ ...dns, endpoints: seen.map((s) => this.endpoint(d, s, dns)) }));
+        const verdict = domainVerdict({ ...dns, endpoints: seen.map((s) => this.endpoint(d, s, dns)) });
+        verdicts.set(d, { verdict, mxHosts: [...new Set(seen.map((s) => s.host))], mxDnssec: dns.mxStatus, stsTxt: dns.stsTxt, policyMode: policyMode(dns), tlsRpt: dns.tlsRpt });
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));
@@ -101,4 +102,11 @@ export class PolicyAnalyzer implements Analyzer {
       notes,
     };
   }
+}
+
+/** The MTA-STS column: the policy's mode, why there is none, or the TXT record's state. */
+function policyMode(dns: DomainDns): string {
+  if (dns.policy?.ok) return dns.policy.policy.mode;
+  if (dns.policy) return dns.policy.fetch ? `fetch failed: ${dns.policy.fetch}` : 'invalid policy';
+  return dns.stsTxt === 'valid' ? 'no policy' : `TXT ${dns.stsTxt}`;
 }

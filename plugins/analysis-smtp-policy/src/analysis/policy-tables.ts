@@ -1,6 +1,16 @@
 import type { ReportTable } from '@wildtls/core';
 import { CAUSES, VERDICTS, type DomainVerdict } from '../verdict/domain-verdict.js';
 
+/** One judged domain: its verdict and what it publishes. */
+export interface JudgedDomain {
+  verdict: DomainVerdict;
+  mxHosts: string[];
+  mxDnssec: string;
+  stsTxt: string;
+  policyMode: string;
+  tlsRpt: string;
+}
+
 const share = (n: number, d: number) => (d ? n / d : 0);
 
 const VERDICT_TEXT: Record<(typeof VERDICTS)[number], string> = {
@@ -14,8 +24,8 @@ const VERDICT_TEXT: Record<(typeof VERDICTS)[number], string> = {
 };
 
 /** The report's tables over the judged domains (none when offline). */
-export function policyTables(verdicts: ReadonlyMap<string, DomainVerdict>, domains: number): ReportTable[] {
-  const all = [...verdicts.values()];
+export function policyTables(judged: ReadonlyMap<string, JudgedDomain>, domains: number): ReportTable[] {
+  const all = [...judged.values()].map((j) => j.verdict);
   const n = all.length;
   const verdictRows = VERDICTS.map((v) => {
     const c = all.filter((x) => x.verdict === v).length;
@@ -28,6 +38,18 @@ export function policyTables(verdicts: ReadonlyMap<string, DomainVerdict>, domai
   const validUnprotected = answered.filter((x) => x.validChains && x.verdict !== 'dane' && x.verdict !== 'mta-sts-enforce').length;
   const withCause = all.filter((x) => x.causes.length > 0).length;
   return [
+    {
+      id: 'domains',
+      title: 'Per mail domain: verdict, broken causes, what it publishes',
+      columns: [
+        { key: 'domain', title: 'Domain', type: 'string' }, { key: 'verdict', title: 'Verdict', type: 'string' }, { key: 'causes', title: 'Broken', type: 'list' },
+        { key: 'mx', title: 'MX hosts', type: 'list' }, { key: 'mxDnssec', title: 'MX DNSSEC', type: 'string' }, { key: 'mtaSts', title: 'MTA-STS', type: 'string' },
+        { key: 'tlsRpt', title: 'TLS-RPT', type: 'string' }, { key: 'validChains', title: 'Valid chains', type: 'boolean' },
+      ],
+      rows: [...judged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([domain, j]) => ({
+        domain, verdict: j.verdict.verdict, causes: j.verdict.causes, mx: j.mxHosts, mxDnssec: j.mxDnssec, mtaSts: j.policyMode, tlsRpt: j.tlsRpt, validChains: j.verdict.validChains,
+      })),
+    },
     {
       id: 'verdicts',
       title: `SMTP transport security per mail domain (${n} of ${domains} domains judged)`,
