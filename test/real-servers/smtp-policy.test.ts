@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir, type Daemon } from '../harness/daemon.js';
 import { DAEMONS, requireBinaries } from '../harness/require-binary.js';
 import { runCli, type CliResult } from '../cli/run-cli.js';
+import { SecureResolver } from '@wildtls/analysis-smtp-policy';
 import { startPostfix, POSTFIX_INSTALL } from './smtp/postfix.js';
 import { KNOTD, UNBOUND, startDnsWorld, type DnsWorld } from './smtp-policy/dns-world.js';
 import { ADDR, CASES, corruptSignatures, makePki, startPolicyNginx, zones, type Pki } from './smtp-policy/policy-world.js';
@@ -81,6 +82,25 @@ describe.runIf(ready)('smtp-policy on a loopback world: DNSSEC, DANE, MTA-STS, T
       expect(r!.domain).toBe(c.mx);
       expect(r!.tls?.completed, c.domain).toBe(true);
     }
+  });
+
+  it('the resolver client tells secure, insecure and bogus apart through unbound (AD bit, SERVFAIL then CD)', async () => {
+    const r = new SecureResolver({ server: { host: ADDR.resolver, port: 53 }, timeoutMs: 3000, concurrency: 4, rate: 100, maxQueries: 100, cacheSize: 100 });
+    const any = () => true;
+    const look = async (name: string, type: string) => {
+      const l = await r.lookup(name, type, any);
+      return { status: l.status, n: l.records.length, empty: l.empty };
+    };
+    expect(await look('dane-ee.sec.test', 'MX'), logs()).toEqual({ status: 'secure', n: 1, empty: false });
+    expect(await look('_25._tcp.mx-ee.sec.test', 'TLSA')).toEqual({ status: 'secure', n: 1, empty: false });
+    expect(await look('_25._tcp.mx-sts.sec.test', 'TLSA')).toEqual({ status: 'secure', n: 0, empty: true });
+    expect(await look('nothing-here.sec.test', 'TXT')).toEqual({ status: 'secure', n: 0, empty: true });
+    expect(await look('_25._tcp.mx.plain.test', 'TLSA')).toEqual({ status: 'insecure', n: 1, empty: false });
+    expect(await look('_25._tcp.mx-bogus.sec.test', 'TLSA')).toEqual({ status: 'bogus', n: 0, empty: false });
+    // Cached: asking again costs no query.
+    const before = r.queries;
+    await look('dane-ee.sec.test', 'MX');
+    expect(r.queries).toBe(before);
   });
 
   it('analyze judges every domain', () => {

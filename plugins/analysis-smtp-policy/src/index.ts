@@ -11,6 +11,7 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 export { matchTlsa, type Tlsa, type TlsaOutcome } from './dane/tlsa-match.js';
 export { parseStsPolicy, mxMatches, type StsPolicy } from './parse/sts-policy.js';
 export { parseStsTxt, parseTlsRptTxt } from './parse/txt-records.js';
+export { SecureResolver, parseServer, type DnssecStatus, type Lookup, type ResolverSettings } from './dns/secure-resolver.js';
 export { domainVerdict, VERDICTS, CAUSES, type Verdict, type Cause, type DomainFacts } from './verdict/domain-verdict.js';
 
 const OptionsSchema = Type.Object(
