@@ -37,6 +37,8 @@ export class PolicyAnalyzer implements Analyzer {
   private withoutMailDomain = 0;
   private readonly servers = new Set<string>();
   private validator: ChainService | undefined;
+  /** One copy of each distinct chain: many mail domains share a few MX hosts. */
+  private readonly chains = new Map<string, string[]>();
 
   constructor(private readonly o: PolicyAnalyzerOptions) {}
 
@@ -52,10 +54,18 @@ export class PolicyAnalyzer implements Analyzer {
       host: r.domain.toLowerCase().replace(/\.$/, ''),
       answered: r.banner !== undefined || r.starttls !== undefined || (r.bytesReceived ?? 0) > 0,
       tls: r.tls?.completed === true,
-      chain: r.tls?.chain ?? [],
+      chain: this.intern(r.tls?.chain ?? []),
       at: this.o.at?.getTime() ?? (Date.parse(r.startedAt) || Date.now()),
     });
     this.domains.set(mail.toLowerCase(), list);
+  }
+
+  private intern(chain: string[]): string[] {
+    const key = ChainService.chainHash(chain);
+    const hit = this.chains.get(key);
+    if (hit) return hit;
+    this.chains.set(key, chain);
+    return chain;
   }
 
   private endpoint(mail: string, s: Seen, dns: DomainDns | undefined): Endpoint {
