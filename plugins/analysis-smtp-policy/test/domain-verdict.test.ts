@@ -6,6 +6,7 @@ const tlsaRec = { usage: 3, selector: 1, matchingType: 1, data: new Uint8Array(3
 const ok: Endpoint = { host: 'mx.d.test', answered: true, tls: true, chainValid: true, nameMatches: true };
 const facts = (over: Partial<DomainFacts> = {}): DomainFacts => ({
   mxStatus: 'insecure',
+  mxNames: ['mx.d.test', 'mx2.d.test'],
   hosts: new Map([['mx.d.test', { tlsaStatus: 'insecure', tlsa: [] }]]),
   endpoints: [ok],
   stsTxt: 'absent',
@@ -22,6 +23,8 @@ describe('domain verdicts', () => {
     ['TLSA not matching', facts({ mxStatus: 'secure', hosts: secureTlsa, endpoints: [{ ...ok, tlsa: { kind: 'mismatch', why: 'x' } }] }), 'policy-broken', ['tlsa-mismatch']],
     ['DANE host without STARTTLS', facts({ mxStatus: 'secure', hosts: secureTlsa, endpoints: [{ ...ok, tls: false, tlsa: { kind: 'mismatch', why: 'no certificate' } }] }), 'policy-broken', ['dane-without-starttls']],
     ['TLSA under an insecure MX answer is ignored', facts({ mxStatus: 'insecure', hosts: secureTlsa, endpoints: [{ ...ok, tlsa: { kind: 'mismatch', why: 'x' } }] }), 'opportunistic', []],
+    ['TLSA of a host the secure MX answer does not name is ignored', facts({ mxStatus: 'secure', mxNames: ['other.d.test'], hosts: secureTlsa, endpoints: [{ ...ok, tlsa: { kind: 'mismatch', why: 'x' } }] }), 'opportunistic', []],
+    ['no MX records: the domain is its own MX, DANE applies', facts({ mxStatus: 'secure', mxNames: [], hosts: secureTlsa, endpoints: [{ ...ok, tlsa: { kind: 'match', record: tlsaRec } }] }), 'dane', []],
     ['TLSA in an unsigned zone is ignored', facts({ hosts: new Map([['mx.d.test', { tlsaStatus: 'insecure', tlsa: [tlsaRec] }]]) }), 'opportunistic', []],
     ['only unusable TLSA records: no DANE', facts({ mxStatus: 'secure', hosts: secureTlsa, endpoints: [{ ...ok, tlsa: { kind: 'unusable' } }] }), 'opportunistic', []],
     ['bogus TLSA', facts({ mxStatus: 'secure', hosts: new Map([['mx.d.test', { tlsaStatus: 'bogus', tlsa: [] }]]) }), 'policy-broken', ['dnssec-bogus']],

@@ -54,6 +54,7 @@ export async function lookupDomain(domain: string, scanHosts: readonly string[],
   const rptParsed = parseTlsRptTxt(rpt.records);
   const out: DomainDns = {
     mxStatus: mx.status,
+    mxNames: mx.records,
     hosts,
     stsTxt: txtStatus(sts.status, stsParsed.kind === 'absent', stsParsed.kind === 'absent' ? 'absent' : stsParsed.kind),
     tlsRpt: txtStatus(rpt.status, rptParsed.kind === 'absent', rptParsed.kind === 'absent' ? 'absent' : rptParsed.kind),

@@ -51,6 +51,8 @@ export interface HostDns {
 
 export interface DomainFacts {
   mxStatus: DnssecStatus;
+  /** MX host names in the analysis's own MX answer (lower case, no final dot); empty for no MX records. */
+  mxNames: string[];
   /** DNS facts per MX host name (lower case). */
   hosts: Map<string, HostDns>;
   endpoints: Endpoint[];
@@ -72,10 +74,18 @@ export interface DomainVerdict {
   modes: EndpointMode[];
 }
 
-/** DANE applies to a host when the MX answer and its TLSA answer are secure and hold usable records. */
+/**
+ * The host name came from a secure answer: the MX answer is secure and names
+ * the host (or, with no MX records, the host is the domain's implicit MX).
+ */
+function secureName(f: DomainFacts, e: Endpoint): boolean {
+  return f.mxStatus === 'secure' && (f.mxNames.length === 0 || f.mxNames.includes(e.host));
+}
+
+/** DANE applies to a host when its name came from a secure answer and its TLSA answer is secure with usable records. */
 function daneApplies(f: DomainFacts, e: Endpoint): boolean {
   const h = f.hosts.get(e.host);
-  return f.mxStatus === 'secure' && h?.tlsaStatus === 'secure' && h.tlsa.length > 0 && e.tlsa?.kind !== 'unusable';
+  return secureName(f, e) && h?.tlsaStatus === 'secure' && h.tlsa.length > 0 && e.tlsa?.kind !== 'unusable';
 }
 
 export function domainVerdict(f: DomainFacts): DomainVerdict {
@@ -91,7 +101,8 @@ export function domainVerdict(f: DomainFacts): DomainVerdict {
   let refused = false;
   for (const e of live) {
     const h = f.hosts.get(e.host);
-    if (f.mxStatus === 'secure' && h?.tlsaStatus === 'bogus') {
+    if (h?.tlsaStatus === 'error') causes.add('dns-error');
+    if (secureName(f, e) && h?.tlsaStatus === 'bogus') {
       // RFC 7672 2.2: a bogus TLSA answer makes the host unusable.
       causes.add('dnssec-bogus');
       refused = true;
@@ -110,7 +121,6 @@ export function domainVerdict(f: DomainFacts): DomainVerdict {
       else continue;
       refused = true;
     } else modes.push(policy?.mode === 'testing' ? 'sts-testing' : 'none');
-    if (h?.tlsaStatus === 'error') causes.add('dns-error');
   }
   const validChains = live.length > 0 && live.every((e) => e.tls && e.chainValid && e.nameMatches);
   const out = (verdict: Verdict): DomainVerdict => ({ verdict, causes: CAUSES.filter((c) => causes.has(c)), validChains, modes });
