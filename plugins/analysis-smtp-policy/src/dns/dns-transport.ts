@@ -49,7 +49,11 @@ function udp(server: Server, name: string, type: string, cd: boolean, timeoutMs:
   const family = server.host.includes(':') ? 'udp6' : 'udp4';
   return new Promise((resolve, reject) => {
     const sock = createSocket(family);
+    let settled = false;
     const done = (err: Error | undefined, a?: DnsAnswer & { tc: boolean }) => {
+      // Once only: a late error or datagram must not close the socket twice.
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       sock.close();
       if (err) reject(err);
@@ -62,7 +66,9 @@ function udp(server: Server, name: string, type: string, cd: boolean, timeoutMs:
       const a = reply(msg, id, name, type);
       if (a) done(undefined, a);
     });
-    sock.send(queryPacket(id, name, type, cd), server.port, server.host);
+    sock.send(queryPacket(id, name, type, cd), server.port, server.host, (err) => {
+      if (err) done(err);
+    });
   });
 }
 
@@ -72,7 +78,10 @@ function tcp(server: Server, name: string, type: string, cd: boolean, timeoutMs:
     const sock = connect({ host: server.host, port: server.port });
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
     const done = (err: Error | undefined, a?: DnsAnswer) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       sock.destroy();
       if (err) reject(err);
