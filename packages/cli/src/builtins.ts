@@ -16,4 +16,5 @@ export const BUILTIN_PLUGINS: readonly string[] = [
   '@wildtls/analysis-sasl',
   '@wildtls/analysis-crypto',
   '@wildtls/analysis-starttls',
+  '@wildtls/analysis-smtp-policy',
 ];

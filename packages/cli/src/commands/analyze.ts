@@ -15,6 +15,7 @@ export default class Analyze extends WildtlsCommand {
     '<%= config.bin %> analyze results.jsonl --format json > reports.json',
     '<%= config.bin %> analyze results.jsonl --paper --format markdown > paper-view.md',
     '<%= config.bin %> analyze killed-scan.jsonl --lenient',
+    '<%= config.bin %> analyze mx-scan.jsonl --analysis smtp-policy --dns-server 127.0.0.53',
   ];
 
   static override strict = false;
@@ -31,6 +32,7 @@ export default class Analyze extends WildtlsCommand {
     roots: Flags.string({ description: 'PEM bundle of trust anchors (default: Node\'s bundled Mozilla store).' }),
     paper: Flags.boolean({ description: "Print the paper view: only the tables that reproduce the study's tables and figures, in the study's order under its labels, with a line for each one these reports lack." }),
     lenient: Flags.boolean({ description: 'Skip lines that are not wildtls records (a line cut off by kill -9, garbage) and the rest of a gzip file that breaks off, instead of stopping; how many were skipped is printed on stderr.' }),
+    'dns-server': Flags.string({ description: 'Validating DNS resolver (ip or ip:port) for the smtp-policy analysis: its AD bit is trusted for DNSSEC, and it resolves the MTA-STS policy hosts. Without one smtp-policy gives no verdicts.' }),
     'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid (ca-practice): openssl (default, what `openssl verify` says), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
   };
 
@@ -50,7 +52,7 @@ export default class Analyze extends WildtlsCommand {
         options: (setup.config.options as Record<string, unknown>)[id],
         logger: setup.logger.child({ analysis: id }),
         container,
-        params: { at, rootsFile: flags.roots, validityProfile: flags['validity-profile'] },
+        params: { at, rootsFile: flags.roots, validityProfile: flags['validity-profile'], dnsServer: flags['dns-server'] },
       }));
     }
     if (analyzers.length === 0) throw new WildtlsError('WILDTLS_ERR_USAGE', 'no analysis plugin is loaded; add one to the plugins list');

@@ -9,6 +9,7 @@ export interface ProbeTarget {
   ip: string;
   port: number;
   domain?: string;
+  mailDomain?: string;
   service: string;
 }
 

@@ -169,6 +169,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     ip: target.ip,
     port: target.port,
     ...(target.domain ? { domain: target.domain } : {}),
+    ...(target.mailDomain ? { mailDomain: target.mailDomain } : {}),
     service: target.service,
     protocol: job.protocolId,
     mode: spec.mode,

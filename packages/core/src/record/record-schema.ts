@@ -30,6 +30,7 @@ export const ProbeRecordSchema = Type.Object(
     ip: Type.String({ description: 'Address probed (IPv4 or IPv6).' }),
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     domain: Type.Optional(Type.String({ description: 'Host name the target came from, used for SNI and hostname checks.' })),
+    mailDomain: Type.Optional(Type.String({ description: 'For a target reached through MX records of a domain list: the mail domain whose MX records named `domain` (the MX host).' })),
     service: Type.String({ description: 'Service name, e.g. smtp, imaps, xmpp-client, tls.' }),
     protocol: Type.String({ description: 'Id of the protocol plugin that ran the dialog.' }),
     mode: Type.Union([Type.Literal('starttls'), Type.Literal('implicit')]),

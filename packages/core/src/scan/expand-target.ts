@@ -16,7 +16,7 @@ export function* expandTarget(input: TargetInput, services: readonly ScanService
     if (input.service && input.service !== s.service.spec.name) continue;
     const ports = input.port ? [input.port] : s.ports;
     for (const port of ports) {
-      yield { target: { ip: input.ip, port, service: s.service.spec.name, ...(input.domain ? { domain: input.domain } : {}) }, scan: s };
+      yield { target: { ip: input.ip, port, service: s.service.spec.name, ...(input.domain ? { domain: input.domain } : {}), ...(input.mailDomain ? { mailDomain: input.mailDomain } : {}) }, scan: s };
     }
   }
 }

@@ -23,8 +23,9 @@ interface Unit {
 }
 
 /** The identity of a record for exactly-once accounting. */
-export function probeKey(r: { ip: string; port: number; service: string; domain?: string }): string {
-  return `${r.ip}|${r.port}|${r.service}|${r.domain ?? ''}`;
+export function probeKey(r: { ip: string; port: number; service: string; domain?: string; mailDomain?: string }): string {
+  // Two mail domains may share an MX host: their probes are distinct records.
+  return `${r.ip}|${r.port}|${r.service}|${r.domain ?? ''}${r.mailDomain ? `|${r.mailDomain}` : ''}`;
 }
 
 /**

@@ -5,6 +5,8 @@ export interface TargetInput {
   port?: number;
   /** Host name the address came from (for SNI and hostname checks). */
   domain?: string;
+  /** The mail domain whose MX records named `domain` (MX services of a domain list). */
+  mailDomain?: string;
   /** Restrict to one service; otherwise every service of the scan. */
   service?: string;
   /**

@@ -69,13 +69,13 @@ describe('domain source and DNS (loopback responder)', () => {
     });
     const got = await collect(source);
     expect(got).toEqual([
-      { ip: '127.0.30.11', domain: 'mx1.example.test', service: 'smtp', position: 0 },
-      { ip: '127.0.30.12', domain: 'mx2.example.test', service: 'smtp', position: 0 },
-      { ip: '127.0.30.11', domain: 'mx2.example.test', service: 'smtp', position: 0 },
+      { ip: '127.0.30.11', domain: 'mx1.example.test', service: 'smtp', position: 0, mailDomain: 'example.test' },
+      { ip: '127.0.30.12', domain: 'mx2.example.test', service: 'smtp', position: 0, mailDomain: 'example.test' },
+      { ip: '127.0.30.11', domain: 'mx2.example.test', service: 'smtp', position: 0, mailDomain: 'example.test' },
       { ip: '127.0.30.10', domain: 'example.test', service: 'imaps', position: 0 },
       { ip: '::1', domain: 'example.test', service: 'imaps', position: 0 },
       // No MX: the domain itself (RFC 5321 implicit MX).
-      { ip: '127.0.30.20', domain: 'nomx.test', service: 'smtp', position: 1 },
+      { ip: '127.0.30.20', domain: 'nomx.test', service: 'smtp', position: 1, mailDomain: 'nomx.test' },
       { ip: '127.0.30.20', domain: 'nomx.test', service: 'imaps', position: 1 },
     ]);
     // missing.test (NXDOMAIN) and "not a domain" are invalid; blocked.test's 10.1.2.3 (twice: smtp, imaps) excluded.

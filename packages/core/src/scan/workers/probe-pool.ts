@@ -177,6 +177,7 @@ function crashRecord(p: Pending, why: string): ProbeRecord {
     ip: target.ip,
     port: target.port,
     ...(target.domain ? { domain: target.domain } : {}),
+    ...(target.mailDomain ? { mailDomain: target.mailDomain } : {}),
     service: target.service,
     protocol: p.job.protocolId,
     mode: p.job.spec.mode,

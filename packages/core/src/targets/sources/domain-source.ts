@@ -85,7 +85,7 @@ export class DomainTargetSource implements TargetSource {
       if (seen.has(key)) return;
       seen.add(key);
       if (this.opts.exclusions.excludes(ip)) this.excluded++;
-      else out.push({ ip, domain: name, position, ...(service ? { service } : {}) });
+      else out.push({ ip, domain: name, position, ...(service ? { service } : {}), ...(viaMx.includes(service ?? '') ? { mailDomain: domain } : {}) });
     };
     try {
       if (viaMx.length) {
