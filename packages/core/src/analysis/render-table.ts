@@ -7,12 +7,12 @@ import type { ReportCell, ReportColumn, ReportTable } from './report.js';
  * characters are shown escaped, so a value can neither start a line that
  * looks like a heading nor drive the terminal. CSV keeps the raw value, quoted.
  */
-function visible(s: string): string {
+export function visible(s: string): string {
   // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped
   return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function cellText(v: ReportCell | undefined, col: ReportColumn, human: boolean): string {
+export function cellText(v: ReportCell | undefined, col: ReportColumn, human: boolean): string {
   if (v === null || v === undefined) return '';
   if (human && typeof v === 'string') return visible(v);
   if (Array.isArray(v)) return human ? v.map(visible).join(', ') : v.join(' ');
