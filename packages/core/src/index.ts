@@ -76,6 +76,7 @@ export { renderTerminal, type TerminalOptions } from './analysis/render-terminal
 export { reportCsvFiles, type CsvFile } from './analysis/csv-files.js';
 export { headline, type Headline } from './analysis/headline.js';
 export { isEmptyRow, ROW_LABEL_KEYS } from './analysis/empty-rows.js';
+export { visible as terminalSafe } from './analysis/render-table.js';
 export { paperView, type PaperView, type PaperSection } from './analysis/paper-view.js';
 export { renderPaperView } from './analysis/render-paper-view.js';
 export { STUDY_LABELS } from './analysis/paper-refs.js';

@@ -1,7 +1,6 @@
-import type { ProbeRecord } from '@wildtls/core';
+import { terminalSafe as t, type ProbeRecord } from '@wildtls/core';
 import type { CertificateView } from './decode-certificate.js';
 import { hostView, type ChainVerdict, type HostView } from './host-view.js';
-import { terminalSafe as t } from './terminal-text.js';
 
 /** A record as readable lines (the demo's output, `wildtls show`): every server-controlled string escaped. */
 export function describeRecord(r: ProbeRecord, validity?: ChainVerdict): string {

@@ -87,6 +87,14 @@ describe('renderTerminal', () => {
     expect(out).not.toContain('\u001b');
   });
 
+  it('server-controlled cells: C0, C1 and bidi override characters escaped', () => {
+    const hostile: Report = { ...ca, tables: [{ ...ca.tables[1]!, rows: [{ rank: 1, subject: 'CN=a\u001b[2Jb\u009b31m\u202ec', ips: 1 }] }] };
+    const out = renderTerminal([hostile]);
+    expect(out).toContain('CN=a\\x1b[2Jb\\x9b31m\\u202ec');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+  });
+
   it('a table whose numbers alone overflow the width turns into one block of lines per row', () => {
     const wide: Report = { ...ca, tables: [{ id: 'w', title: 'Wide', columns: Array.from({ length: 12 }, (_, i) => ({ key: `c${i}`, title: `Column ${i}`, type: 'share' as const })), rows: [Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`c${i}`, 0.5]))] }] };
     const out = renderTerminal([wide], { width: 40 });
