@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -98,4 +98,21 @@ describe('wildtls analyze for people', () => {
       });
     }
   }, 240_000);
+
+  it('csv: a name ending in .csv keeps the one stream (the help points to a directory), an existing file is a usage error up front', async () => {
+    const one = join(dir, 'all.csv');
+    const r = await runCli(['analyze', RESULTS, '--analysis', 'sasl', '--format', 'csv', '--output', one], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(one, 'utf8')).toMatch(/^# sasl \/ mechanisms \(per-server\)$/m);
+    expect(r.stderr).toBe('');
+    const help = await runCli(['analyze', '--help'], { cwd: dir });
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--format csv --output DIR writes one CSV file per table');
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'keep');
+    const bad = await runCli(['analyze', join(dir, 'no-such-results.jsonl'), '--format', 'csv', '--output', file], { cwd: dir });
+    // The output is checked first: the missing results file is never reached.
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`--output ${file}`);
+    expect(readFileSync(file, 'utf8')).toBe('keep');
+  }, 120_000);
 });

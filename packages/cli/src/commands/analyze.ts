@@ -30,7 +30,7 @@ export default class Analyze extends WildtlsCommand {
   static override flags = {
     analysis: Flags.string({ char: 'a', multiple: true, description: 'Analysis id to run (repeatable; default: every loaded analysis plugin).' }),
     format: Flags.string({ char: 'f', description: 'Output format (default: table on a TTY, json otherwise).', options: ['table', 'json', 'csv', 'markdown'] }),
-    output: Flags.string({ char: 'o', description: 'Write the reports to this file instead of stdout; with --format csv, a directory that gets one CSV file per table (the way for spreadsheets; created if missing).' }),
+    output: Flags.string({ char: 'o', description: 'Write the reports to this file instead of stdout. With --format csv: a directory (created if missing) that gets one CSV file per table, the way for spreadsheets; a name ending in .csv keeps all tables in one file under # headings.' }),
     all: Flags.boolean({ description: 'Format table: show empty tables and empty rows too (by default left out, with a line saying how many).' }),
     at: Flags.string({ description: 'Evaluate certificate validity at this ISO time instead of each record\'s scan time.' }),
     roots: Flags.string({ description: 'PEM bundle of trust anchors (default: Node\'s bundled Mozilla store).' }),
@@ -41,6 +41,9 @@ export default class Analyze extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Analyze);
+    const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'json')) as ReportFormat;
+    // Checked before any record is read: an unusable output is a usage error up front.
+    const csvDir = format === 'csv' && flags.output && !flags.paper ? csvDirectory(flags.output) : undefined;
     const setup = await loadRun({ configFile: flags.config, logLevel: flags['log-level'] ?? 'warn' });
     const at = flags.at ? new Date(flags.at) : undefined;
     if (at && Number.isNaN(at.getTime())) throw new WildtlsError('WILDTLS_ERR_USAGE', `--at ${flags.at}: not an ISO 8601 time`);
@@ -73,8 +76,7 @@ export default class Analyze extends WildtlsCommand {
     if (skipped > 0) process.stderr.write(`wildtls: skipped ${skipped} unreadable line${skipped === 1 ? '' : 's'} (--lenient); the first: ${firstSkip}\n`);
     const reports = [];
     for (const a of analyzers) reports.push(await a.finish());
-    const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'json')) as ReportFormat;
-    if (format === 'csv' && flags.output && !flags.paper) return writeCsvDirectory(flags.output, reports);
+    if (csvDir) return writeCsvFiles(csvDir, reports);
     const terminal = { width: terminalWidth(flags.output), all: flags.all };
     const text = flags.paper ? renderPaperView(reports, format) : renderReports(reports, format, format === 'table' ? terminal : undefined);
     if (flags.output) writeFileSync(flags.output, text);
@@ -90,13 +92,23 @@ function terminalWidth(output: string | undefined): number | undefined {
   return Number.isInteger(env) && env > 0 ? env : undefined;
 }
 
-function writeCsvDirectory(dir: string, reports: Report[]): void {
+/** --output with --format csv: the directory for one file per table (made now), or undefined for one file (a name ending in .csv). */
+function csvDirectory(output: string): string | undefined {
+  const st = statSync(output, { throwIfNoEntry: false });
+  if (!st?.isDirectory() && output.toLowerCase().endsWith('.csv')) return undefined;
+  if (st && !st.isDirectory()) throw new WildtlsError('WILDTLS_ERR_USAGE', `--output ${output}: with --format csv, --output names a directory (one CSV file per table) or a file ending in .csv, and ${output} is a file`);
   try {
-    if (statSync(dir, { throwIfNoEntry: false })?.isFile()) throw new WildtlsError('WILDTLS_ERR_USAGE', `--output ${dir}: with --format csv, --output names a directory (one CSV file per table), and ${dir} is a file`);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(output, { recursive: true });
+  } catch (err) {
+    throw new WildtlsError('WILDTLS_ERR_USAGE', `--output ${output}: cannot make the directory for the CSV files (${(err as Error).message})`, { cause: err });
+  }
+  return output;
+}
+
+function writeCsvFiles(dir: string, reports: Report[]): void {
+  try {
     for (const f of reportCsvFiles(reports)) writeFileSync(join(dir, f.name), f.text);
   } catch (err) {
-    if (err instanceof WildtlsError) throw err;
     throw new WildtlsError('WILDTLS_ERR_USAGE', `--output ${dir}: cannot write the CSV files there (${(err as Error).message})`, { cause: err });
   }
 }
