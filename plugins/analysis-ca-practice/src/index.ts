@@ -22,7 +22,7 @@ export { X509_V_TEXT } from './openssl/verify-errors.js';
 export { loadTrustStore, type TrustStore } from './roots/trust-store.js';
 export { WorkerPool } from './analysis/worker-pool.js';
 export type { VerdictSource, SourceStats } from './analysis/verdict-source.js';
-export { CHAIN_CLASSIFIER, SharedClassifier, chainClassOf, type ChainClass, type ChainClassifier } from './analysis/shared-classifier.js';
+export { CHAIN_CLASSIFIER, SharedClassifier, chainClassOf, type ChainClass, type ChainClassifier, type ChainExplanation } from './analysis/shared-classifier.js';
 
 const OptionsSchema = Type.Object(
   {
@@ -108,7 +108,7 @@ export default defineAnalysisPlugin<Opts>({
     // Registered at load so an analysis created before ours (reuse) finds it; configured in create(). Loaded but
     // not run (`analyze --analysis reuse`), the validator is built from our options and the roots reuse passes on.
     const fallback = (rootsFile: string | undefined) => verdictSource(settings(options, rootsFile, profileOf(options, undefined)), defaultWorkers(options));
-    container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(fallback, (file) => void loadRoots(file)) });
+    container.register(CHAIN_CLASSIFIER, { useValue: new SharedClassifier(fallback, (file) => void loadRoots(file), profileOf(options, undefined)) });
   },
   create: ({ options, params, container }) => {
     const profile = profileOf(options, params.validityProfile);
@@ -116,7 +116,7 @@ export default defineAnalysisPlugin<Opts>({
     const workers = defaultWorkers(options);
     const service = verdictSource(plain, workers);
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
-    if (shared instanceof SharedClassifier) shared.use(service);
+    if (shared instanceof SharedClassifier) shared.use(service, profile);
     return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true });
   },
 });

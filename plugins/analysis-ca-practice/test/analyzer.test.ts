@@ -208,4 +208,21 @@ describe('ca-practice analyzer', () => {
     expect(await cls.classify([leaves[3]!.der], new Date(NOW))).toBe('self-signed');
     expect(await cls.classify([leaves[0]!.der], new Date(NOW))).toBe('invalid');
   });
+
+  it('explains a chain in full through the same classifier: every error, OpenSSL\'s first, the profile create() was given, the host name', async () => {
+    const c = fakeContainer();
+    await plugin.register?.({ container: c, logger: silentLogger(), options: undefined });
+    await plugin.create({ options: undefined, logger: silentLogger(), container: c, params: { rootsFile, validityProfile: 'strict' } });
+    type Explained = { profile: string; errors: string[]; openssl: { code: number; depth: number; text: string }; hostname?: { name: string; matches: boolean } };
+    const cls = c.resolve<{ explain(chain: string[], at: Date, name?: string): Explained | Promise<Explained> }>(Symbol.for('wildtls.ChainClassifier'));
+    const b64 = (x: Issued) => x.der.toString('base64');
+    expect(await cls.explain([b64(leaves[0]!), b64(inter)], new Date(NOW), 'h0.example.net')).toEqual({
+      profile: 'strict', errors: [], openssl: { code: 0, depth: 0, text: 'ok' }, hostname: { name: 'h0.example.net', matches: true },
+    });
+    const self = await cls.explain([b64(leaves[3]!)], new Date(NOW), 'other.example.net');
+    expect(self.errors).toContain('self-signed');
+    expect(self.openssl).toEqual({ code: 18, depth: 0, text: 'self-signed certificate' });
+    expect(self.hostname).toEqual({ name: 'other.example.net', matches: false });
+    expect((await cls.explain([b64(leaves[0]!)], new Date(NOW))).hostname).toBeUndefined();
+  });
 });

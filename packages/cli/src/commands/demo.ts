@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { createRunContainer, renderReports, scanFromConfig, type ProbeRecord, type Report } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { startDemoHttps, startDemoImaps, startDemoSmtp, type DemoServer } from '../demo/demo-servers.js';
-import { describeRecord } from '../demo/describe-record.js';
+import { describeRecord } from '../show/describe-record.js';
 import { availableEngines, profileResolver } from '../engines.js';
 import { loadRun } from '../load-run.js';
 

@@ -1,10 +1,16 @@
 import type { Report } from './report.js';
 import { tableCsv, tableMarkdown, tableText } from './render-table.js';
+import { renderTerminal, type TerminalOptions } from './render-terminal.js';
 
 export type ReportFormat = 'table' | 'json' | 'csv' | 'markdown';
 
-/** Render reports from their envelopes alone; no analysis-specific code. */
-export function renderReports(reports: Report[], format: ReportFormat): string {
+/**
+ * Render reports from their envelopes alone; no analysis-specific code.
+ * `terminal`, for format table only: the people's view (renderTerminal:
+ * headline, empty tables and rows left out unless `all`, fitted to `width`).
+ */
+export function renderReports(reports: Report[], format: ReportFormat, terminal?: TerminalOptions): string {
+  if (format === 'table' && terminal) return renderTerminal(reports, terminal);
   if (format === 'json') {
     return JSON.stringify(Object.fromEntries(reports.map((r) => [r.analysis.id, r])), null, 2) + '\n';
   }

@@ -3,16 +3,21 @@ import type { ReportCell, ReportColumn, ReportTable } from './report.js';
 /** One table's body in each text format; shared by the report renderer and the paper view. */
 
 /**
- * Cells can hold what a server sent (a subject CN): for people, control
- * characters are shown escaped, so a value can neither start a line that
- * looks like a heading nor drive the terminal. CSV keeps the raw value, quoted.
+ * Cells can hold what a server sent (a subject CN): for people, C0 and C1
+ * control characters, DEL, line and paragraph separators and bidirectional
+ * overrides are shown escaped (\x1b, \u202e), so a value can neither start a
+ * line that looks like a heading, drive the terminal nor reorder what is
+ * shown. CSV keeps the raw value, quoted. `wildtls show` uses it too.
  */
-function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex -- finding control bytes is the point: they are escaped
-  return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point: they are escaped
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
 }
 
-function cellText(v: ReportCell | undefined, col: ReportColumn, human: boolean): string {
+export function cellText(v: ReportCell | undefined, col: ReportColumn, human: boolean): string {
   if (v === null || v === undefined) return '';
   if (human && typeof v === 'string') return visible(v);
   if (Array.isArray(v)) return human ? v.map(visible).join(', ') : v.join(' ');
