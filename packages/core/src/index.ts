@@ -71,6 +71,8 @@ export { JsonlSink, type JsonlSinkSettings } from './sinks/jsonl-sink.js';
 
 export type { Analyzer } from './analysis/analyzer.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';
+export type { ReportFigure, ReportHeadline } from './analysis/report.js';
+export { headlineValues } from './analysis/report-headline.js';
 export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { paperView, type PaperView, type PaperSection } from './analysis/paper-view.js';
 export { renderPaperView } from './analysis/render-paper-view.js';
