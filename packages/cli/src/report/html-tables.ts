@@ -32,9 +32,10 @@ ${body}
 </tbody></table></div>${more}</details>`;
 }
 
-/** The headline: one row per service, one column per headline item of every report, in report order. */
+/** The headline: one row per service, one column per headline item of every report, by the items' order. */
 export function headlineHtml(reports: Report[]): string {
-  const items = reports.flatMap((r) => (r.headline ?? []).map((h) => ({ analysis: r.analysis.id, h })));
+  // Stable sort: by declared order, then report order.
+  const items = reports.flatMap((r) => (r.headline ?? []).map((h) => ({ analysis: r.analysis.id, h }))).sort((a, b) => (a.h.order ?? 100) - (b.h.order ?? 100));
   if (items.length === 0) return '<p class="empty">No analysis declared headline numbers.</p>';
   const services: string[] = [];
   for (const { h } of items) for (const v of h.values) if (!services.includes(v.service)) services.push(v.service);

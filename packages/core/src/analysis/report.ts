@@ -69,6 +69,8 @@ export interface ReportHeadline {
   /** What the total counts, when there is one: "servers probed". */
   of?: string;
   countingRule?: CountingRule;
+  /** Column position in the headline, lowest first (default 100); the built-in analyses use 10-50. */
+  order?: number;
   /** Per service (every port of it summed); services without the number are left out. */
   values: Array<{ service: string; count: number; total?: number }>;
 }

@@ -21,8 +21,8 @@ export function validityFigures(tables: ReportTable[]): ReportFigure[] {
       table: 'validity',
       note: 'Per server with a chain; a chain may be in several classes (expired and self-signed), so the bars of one port can sum past 100%.',
       spec: {
-        // Grouped bars: one band per port wide enough for every class.
-        width: { step: Math.max(24, 6 * classes.length) },
+        // Grouped bars: with an offset channel the step is each class's bar (vega-lite), so a port gets classes × 7 px.
+        width: { step: 7 },
         transform: [
           AT,
           { fold: classes.map((c) => c.key), as: ['class', 'share'] },
@@ -67,5 +67,5 @@ export function validityHeadline(tables: ReportTable[], profile: string): Report
   if (!validity) return [];
   // The table holds shares of its `servers` column: n / servers * servers is n again.
   const rows = validity.rows.map((r) => ({ service: String(r.service), port: typeof r.port === 'number' ? r.port : null, count: Math.round(Number(r.valid ?? 0) * Number(r.servers)), total: Number(r.servers) }));
-  return [{ id: 'valid-chain', title: `Valid chain (${profile} profile)`, of: 'servers with a chain', countingRule: 'per-server', values: headlineValues(rows) }];
+  return [{ id: 'valid-chain', title: `Valid chain (${profile} profile)`, of: 'servers with a chain', order: 30, countingRule: 'per-server', values: headlineValues(rows) }];
 }
