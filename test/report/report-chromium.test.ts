@@ -22,7 +22,7 @@ const ARTIFACTS = resolve(ROOT, 'test-artifacts');
 const FIGURES = ['crypto/fig-cipher-categories', 'ca-practice/fig-validity', 'ca-practice/fig-primary-error', 'reuse/fig-ccdf-certificates-all', 'reuse/fig-ccdf-certificates-valid', 'reuse/fig-ccdf-certificates-self-signed', 'reuse/fig-ccdf-keys'];
 
 type Row = Record<string, unknown>;
-type Reports = Record<string, { tables: Array<{ id: string; rows: Row[] }> }>;
+type Reports = Record<string, { tables: Array<{ id: string; columns: Array<{ key: string; title: string; type: string }>; rows: Row[] }> }>;
 
 const { postfix, dovecot, dovecotImap, dovecotPop3, prosody, inspircd, nginx } = DAEMONS;
 const ready = requireBinaries([postfix, dovecot, dovecotImap, dovecotPop3, prosody, inspircd, nginx, { path: CHROMIUM, pkg: 'chromium' }]);
@@ -99,6 +99,20 @@ describe.runIf(ready)('wildtls report of a scan of the real-daemon farm, opened 
     for (const r of cells) {
       const label = `Port: ${at(r)}; Error: ${String(r.code)} ${String(r.error)}; Servers: ${String(r.servers)};`;
       expect(marks('ca-practice/fig-primary-error', 'bar').filter((m) => m.includes(label)), label).toHaveLength(1);
+    }
+  });
+
+  it('Fig. 4: one bar per (port, validity class) with the share analyze gives, the farm\'s servers valid', () => {
+    const table = reports['ca-practice']!.tables.find((t) => t.id === 'validity')!;
+    const classes = table.columns.filter((c) => c.type === 'share');
+    const counted = table.rows.filter((r) => Number(r.servers) > 0);
+    expect(counted.some((r) => r.valid === 1)).toBe(true);
+    for (const r of counted) {
+      for (const c of classes) {
+        const parts = [`Port: ${at(r)};`, `Class: ${c.title};`];
+        const share = `Share: ${(Number(r[c.key]) * 100).toFixed(1)}%`;
+        expect(marks('ca-practice/fig-validity', 'bar').filter((m) => parts.every((p) => m.includes(p)) && m.endsWith(share)), `${parts.join(' ')} ${share}`).toHaveLength(1);
+      }
     }
   });
 
