@@ -117,3 +117,12 @@ describe('wildtls report with a third-party analysis plugin', () => {
     expect(html).toMatch(/<p class="empty" data-table="port-census\/nothing">A table with no rows: no rows \(counted per-record\)\.<\/p>/);
   });
 });
+
+describe('wildtls report usage errors', () => {
+  it('an --output folder that does not exist is a usage error naming it, before any analysis runs', async () => {
+    const missing = join(dir, 'no-such-folder', 'r.html');
+    const res = await runCli(['report', FIXTURE, '--output', missing], { timeoutMs: 60_000 });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`--output ${missing}: the folder ${join(dir, 'no-such-folder')} does not exist [WILDTLS_ERR_USAGE]`);
+  });
+});

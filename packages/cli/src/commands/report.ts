@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WildtlsError } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { buildReportPage } from '../report/report-page.js';
@@ -36,6 +37,9 @@ export default class Report extends WildtlsCommand {
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Report);
     const files = argv as string[];
+    // Found before the analyses run (minutes on a large scan), not after.
+    const folder = dirname(resolve(flags.output));
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new WildtlsError('WILDTLS_ERR_USAGE', `--output ${flags.output}: the folder ${folder} does not exist`);
     const reports = await runAnalyses({
       files,
       configFile: flags.config,
@@ -52,7 +56,7 @@ export default class Report extends WildtlsCommand {
       if (flags.figures) writeFigures(flags.figures, page.figures);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot write the report: ${err.code ?? ''} ${err.message}`);
+      throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot write the report: ${err.message}`);
     }
   }
 }
