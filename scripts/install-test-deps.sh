@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 packages=(openssl gnutls-bin postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
 packages+=(knot knot-dnsutils unbound)  # smtp-policy: signed zones (knot), validating resolver (unbound)
+packages+=(chromium fonts-dejavu-core)  # wildtls report: its test opens the HTML in headless Chromium; figures use DejaVu Sans
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 need_exim=0; [ -x /opt/wildtls-exim/usr/sbin/exim4 ] || need_exim=1

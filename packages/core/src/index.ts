@@ -74,6 +74,8 @@ export { parseRecordLine, recordLine } from './record/record-line.js';
 
 export type { Analyzer } from './analysis/analyzer.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';
+export type { ReportFigure, ReportHeadline } from './analysis/report.js';
+export { headlineValues } from './analysis/report-headline.js';
 export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { renderTerminal, type TerminalOptions } from './analysis/render-terminal.js';
 export { reportCsvFiles, type CsvFile } from './analysis/csv-files.js';

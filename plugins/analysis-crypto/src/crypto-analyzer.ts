@@ -2,6 +2,7 @@ import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
 import { ServerTally, serverKey } from '@wildtls/core';
 import { CryptoCounts } from './crypto-counts.js';
 import { CRYPTO_NOTES } from './crypto-notes.js';
+import { cryptoFigures } from './crypto-figures.js';
 import { cipherTable, curveTables, dhTables, forwardSecrecyTables, ocspTables, versionsTable, weakTable, type CountsRow } from './crypto-tables.js';
 import { judgeStapledOcsp } from './ocsp-response.js';
 import { classifySuite } from './suite-class.js';
@@ -107,6 +108,7 @@ export class CryptoAnalyzer implements Analyzer {
         ...ocspTables(withPooled, pooled),
         weakTable(withPooled),
       ],
+      figures: cryptoFigures(),
       notes: CRYPTO_NOTES,
     };
   }

@@ -6,6 +6,7 @@ import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
 import { IpIds, IpPairs, MAX_GROUPS } from './ip-pairs.js';
 import { buildReuseTables, type CertView, type DistributionMode, type KeyView } from './reuse-tables.js';
 import { buildPaperTables } from './paper-tables.js';
+import { paperFigures } from './paper-figures.js';
 import { ServerTally, serverKey } from '@wildtls/core';
 
 export interface ReuseAnalyzerOptions {
@@ -140,6 +141,7 @@ export class ReuseAnalyzer implements Analyzer {
       countingRule: 'per-certificate',
       totals: { records: this.records, internalErrors: this.internalErrors, servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size },
       tables,
+      figures: paperFigures(),
       notes,
     };
   }

@@ -1,6 +1,7 @@
 import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
 import { ServerTally, serverKey } from '@wildtls/core';
 import { SaslTally } from './sasl-tally.js';
+import { saslHeadline } from './sasl-headline.js';
 import { buildSaslTables, saslNotes, type SaslGroup } from './sasl-tables.js';
 
 /** Mechanisms that send the password in the clear (inside TLS or not). */
@@ -111,6 +112,7 @@ export class SaslAnalyzer implements Analyzer {
         internalErrors: this.internalErrors,
       },
       tables: buildSaslTables(groups, { topCombinations: this.opts.topCombinations ?? 0, withPassive, newTally: () => new SaslTally(this.plaintext) }),
+      headline: saslHeadline(groups),
       notes: saslNotes([...this.plaintext], withPassive),
     };
   }

@@ -3,6 +3,7 @@ import { CertificateFingerprints, ServerTally, serverKey } from '@wildtls/core';
 import { tlsReached } from './host-state.js';
 import { StartTlsCounts } from './starttls-counts.js';
 import { STARTTLS_NOTES } from './starttls-notes.js';
+import { starttlsHeadline } from './starttls-headline.js';
 import { funnelTable, tableI, tableIII, type CountsRow } from './starttls-tables.js';
 
 interface Group extends CountsRow {
@@ -62,6 +63,7 @@ export class StartTlsAnalyzer implements Analyzer {
       // Hosts with the port open and noise hosts of the whole scan: the study reports its noise as a share of a scan.
       totals: { records: this.records, servers: this.servers.size, hosts: this.all.hosts, noiseHosts: this.all.noise, internalErrors: this.internalErrors },
       tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups)],
+      headline: starttlsHeadline(groups),
       notes: STARTTLS_NOTES,
     };
   }

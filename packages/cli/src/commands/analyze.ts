@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WildtlsError, createRunContainer, readRecords, renderPaperView, renderReports, reportCsvFiles, type Analyzer, type Report, type ReportFormat } from '@wildtls/core';
+import { WildtlsError, renderPaperView, renderReports, reportCsvFiles, type Report, type ReportFormat } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
-import { loadRun } from '../load-run.js';
+import { runAnalyses } from '../run-analyses.js';
 
 export default class Analyze extends WildtlsCommand {
   static override description =
@@ -46,38 +46,17 @@ export default class Analyze extends WildtlsCommand {
     const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'json')) as ReportFormat;
     // Checked before any record is read: an unusable output is a usage error up front.
     const csvDir = format === 'csv' && flags.output && !flags.paper ? csvDirectory(flags.output) : undefined;
-    const setup = await loadRun({ configFile: flags.config, logLevel: flags['log-level'] ?? 'warn' });
-    const at = flags.at ? new Date(flags.at) : undefined;
-    if (at && Number.isNaN(at.getTime())) throw new WildtlsError('WILDTLS_ERR_USAGE', `--at ${flags.at}: not an ISO 8601 time`);
-    const available = setup.registry.analyses();
-    const ids = flags.analysis ?? available.map((a) => a.id);
-    const container = await createRunContainer(setup.config, setup.registry, setup.logger);
-    const analyzers: Analyzer[] = [];
-    for (const id of ids) {
-      const plugin = available.find((a) => a.id === id);
-      if (!plugin) throw new WildtlsError('WILDTLS_ERR_USAGE', `no analysis plugin with id "${id}" is loaded (loaded: ${available.map((a) => a.id).join(', ') || 'none'})`);
-      analyzers.push(await plugin.create({
-        options: (setup.config.options as Record<string, unknown>)[id],
-        logger: setup.logger.child({ analysis: id }),
-        container,
-        params: { at, rootsFile: flags.roots, validityProfile: flags['validity-profile'], dnsServer: flags['dns-server'] },
-      }));
-    }
-    if (analyzers.length === 0) throw new WildtlsError('WILDTLS_ERR_USAGE', 'no analysis plugin is loaded; add one to the plugins list');
-    let skipped = 0;
-    let firstSkip = '';
-    const onSkip = (where: string, why: string) => {
-      if (skipped++ === 0) firstSkip = `${where}: ${why}`;
-      setup.logger.debug({ where, why }, 'unreadable line skipped');
-    };
-    for (const file of argv as string[]) {
-      for await (const record of readRecords(file, process.stdin, { lenient: flags.lenient, onSkip })) {
-        for (const a of analyzers) await a.consume(record);
-      }
-    }
-    if (skipped > 0) process.stderr.write(`wildtls: skipped ${skipped} unreadable line${skipped === 1 ? '' : 's'} (--lenient); the first: ${firstSkip}\n`);
-    const reports = [];
-    for (const a of analyzers) reports.push(await a.finish());
+    const reports = await runAnalyses({
+      files: argv as string[],
+      configFile: flags.config,
+      logLevel: flags['log-level'],
+      analyses: flags.analysis,
+      at: flags.at,
+      roots: flags.roots,
+      validityProfile: flags['validity-profile'],
+      dnsServer: flags['dns-server'],
+      lenient: flags.lenient,
+    });
     if (csvDir) return writeCsvFiles(csvDir, reports);
     const terminal = { width: terminalWidth(flags.output), all: flags.all };
     const text = flags.paper ? renderPaperView(reports, format) : renderReports(reports, format, format === 'table' ? terminal : undefined);

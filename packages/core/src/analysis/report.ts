@@ -37,11 +37,53 @@ export interface ReportTable {
   rows: Array<Record<string, ReportCell>>;
 }
 
+/**
+ * A chart an analysis declares from its own data, drawn by whoever renders the
+ * report (`wildtls report` uses vega-lite). `spec` is a vega-lite spec (plain
+ * JSON, no functions). With `table`, the rows of that table of the same report
+ * become the spec's data (`data.values`), so the numbers are stated once; a
+ * spec without `table` carries its own inline `data.values`.
+ */
+export interface ReportFigure {
+  id: string;
+  title: string;
+  /** Set only when the figure reproduces the study's figure of that name. */
+  paper?: PaperRef;
+  /** Id of a table of this report whose rows are the figure's data. */
+  table?: string;
+  /** A vega-lite spec (https://vega.github.io/vega-lite/docs/spec.html), JSON only. */
+  spec: Record<string, unknown>;
+  /** What a reader must know to read it (counting rule, what is missing). */
+  note?: string;
+}
+
+/**
+ * One number per protocol for a report's headline ("TLS reached: 12 of 15
+ * servers probed"), declared by the analysis that counts it; a report page
+ * shows every report's headline items side by side, per service.
+ */
+export interface ReportHeadline {
+  id: string;
+  /** What is counted: "TLS reached". */
+  title: string;
+  /** What the total counts, when there is one: "servers probed". */
+  of?: string;
+  countingRule?: CountingRule;
+  /** Column position in the headline, lowest first (default 100); the built-in analyses use 10-50. */
+  order?: number;
+  /** Per service (every port of it summed); services without the number are left out. */
+  values: Array<{ service: string; count: number; total?: number }>;
+}
+
 export interface Report {
   analysis: { id: string; version: string };
   countingRule: CountingRule;
   /** Totals the analysis saw: every record, and distinct servers (ip:port). */
   totals: { records: number; servers: number; [k: string]: number };
   tables: ReportTable[];
+  /** Headline numbers per protocol; renderers without a headline ignore them. */
+  headline?: ReportHeadline[];
+  /** Charts of the report's data; renderers without charts ignore them. */
+  figures?: ReportFigure[];
   notes?: string[];
 }

@@ -3,6 +3,7 @@ import type { Profile } from '../validate/profile-verdict.js';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import { buildTables, type Group } from './report-tables.js';
+import { validityFigures, validityHeadline } from './validity-figures.js';
 import type { VerdictSource } from './verdict-source.js';
 
 export interface CaAnalyzerOptions {
@@ -126,6 +127,8 @@ export class CaPracticeAnalyzer implements Analyzer {
       countingRule: 'per-server',
       totals: { records: this.records, servers: this.servers.size, chains, validations: st.validations, internalErrors: this.internalErrors },
       tables,
+      headline: validityHeadline(tables, this.o.profile),
+      figures: validityFigures(tables),
       notes,
     };
   }
