@@ -79,7 +79,7 @@ export { headlineValues } from './analysis/report-headline.js';
 export { renderReports, type ReportFormat } from './analysis/render-report.js';
 export { renderTerminal, type TerminalOptions } from './analysis/render-terminal.js';
 export { reportCsvFiles, type CsvFile } from './analysis/csv-files.js';
-export { headline, type Headline } from './analysis/headline.js';
+export { headline, headlineCell, headlineItems, type Headline, type HeadlineItem } from './analysis/headline.js';
 export { isEmptyRow, ROW_LABEL_KEYS } from './analysis/empty-rows.js';
 export { visible as terminalSafe } from './analysis/render-table.js';
 export { paperView, type PaperView, type PaperSection } from './analysis/paper-view.js';

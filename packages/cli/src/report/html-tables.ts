@@ -1,4 +1,4 @@
-import type { Report, ReportCell, ReportColumn, ReportTable } from '@wildtls/core';
+import { headlineCell, headlineItems, type Report, type ReportCell, type ReportColumn, type ReportTable } from '@wildtls/core';
 import { escapeHtml } from './html-escape.js';
 
 /** Rows shown per table; the rest are counted in a note (analyze --format csv has them all). */
@@ -32,19 +32,17 @@ ${body}
 </tbody></table></div>${more}</details>`;
 }
 
-/** The headline: one row per service, one column per headline item of every report, by the items' order. */
+/** The headline: one row per service, one column per headline item of every report, by the items' order (core's headlineItems). */
 export function headlineHtml(reports: Report[]): string {
-  // Stable sort: by declared order, then report order.
-  const items = reports.flatMap((r) => (r.headline ?? []).map((h) => ({ analysis: r.analysis.id, h }))).sort((a, b) => (a.h.order ?? 100) - (b.h.order ?? 100));
+  const items = headlineItems(reports);
   if (items.length === 0) return '<p class="empty">No analysis declared headline numbers.</p>';
   const services: string[] = [];
-  for (const { h } of items) for (const v of h.values) if (!services.includes(v.service)) services.push(v.service);
-  const head = items.map(({ analysis, h }) => `<th title="${escapeHtml(`${analysis}: ${h.countingRule ?? ''}`)}">${escapeHtml(h.title)}${h.of ? `<br><span class="meta">of ${escapeHtml(h.of)}</span>` : ''}</th>`).join('');
-  const rows = services.map((s) => `<tr><th>${escapeHtml(s)}</th>${items.map(({ analysis, h }) => {
+  for (const { item } of items) for (const v of item.values) if (!services.includes(v.service)) services.push(v.service);
+  const head = items.map(({ analysis, item: h }) => `<th title="${escapeHtml(`${analysis}: ${h.countingRule ?? ''}`)}">${escapeHtml(h.title)}${h.of ? `<br><span class="meta">of ${escapeHtml(h.of)}</span>` : ''}</th>`).join('');
+  const rows = services.map((s) => `<tr><th>${escapeHtml(s)}</th>${items.map(({ analysis, item: h }) => {
     const v = h.values.find((x) => x.service === s);
     if (!v) return '<td class="num">–</td>';
-    const pct = v.total ? ` (${((v.count / v.total) * 100).toFixed(1)}%)` : '';
-    return `<td class="num" data-headline="${escapeHtml(`${analysis}/${h.id}/${s}`)}">${v.count}${v.total !== undefined ? ` of ${v.total}` : ''}${pct}</td>`;
+    return `<td class="num" data-headline="${escapeHtml(`${analysis}/${h.id}/${s}`)}">${escapeHtml(headlineCell(v))}</td>`;
   }).join('')}</tr>`).join('\n');
   return `<div class="scroll"><table class="headline"><thead><tr><th>Service</th>${head}</tr></thead><tbody>
 ${rows}

@@ -3,6 +3,7 @@ import type { ReportTable } from './report.js';
 
 const GAP = 2;
 const ELLIPSIS = '…';
+const COUNT_TEXT = /^(\d+( of \d+( \(\d+(\.\d+)?%\))?)?)?$/;
 
 /** Cut a string to `w` characters, the last one an ellipsis when anything was cut. */
 export function truncate(s: string, w: number): string {
@@ -28,7 +29,7 @@ export function wrap(s: string, w: number): string[] {
 }
 
 /**
- * A table in at most `width` columns. Numbers are never cut; text columns
+ * A table in at most `width` columns. Numbers (and text columns of counts) are never cut; text columns
  * (and any title) give up characters, widest first, down to 8 (or their
  * natural width) and end in an ellipsis. When even that does not fit, each
  * row is printed as "Title: value" lines, one block per row, values cut to
@@ -36,9 +37,10 @@ export function wrap(s: string, w: number): string[] {
  */
 export function tableFitted(t: ReportTable, width: number): string {
   if (!t.rows.length) return '(no rows)';
-  const numeric = t.columns.map((c) => c.type === 'integer' || c.type === 'number' || c.type === 'share');
   const head = t.columns.map((c) => visible(c.title));
   const rows = t.rows.map((r) => t.columns.map((c) => cellText(r[c.key], c, true)));
+  // A text column whose every cell is a count ("12", "5 of 13 (38.5%)": the headline's) is a number too.
+  const numeric = t.columns.map((c, i) => c.type === 'integer' || c.type === 'number' || c.type === 'share' || rows.every((r) => COUNT_TEXT.test(r[i]!)));
   const natural = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const least = natural.map((n, i) => (numeric[i] ? Math.max(1, ...rows.map((r) => r[i]!.length)) : Math.min(n, 8)));
   const total = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + GAP * (ws.length - 1);

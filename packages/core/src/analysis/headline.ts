@@ -1,82 +1,65 @@
-import type { Report, ReportCell, ReportTable } from './report.js';
+import type { Report, ReportHeadline, ReportTable } from './report.js';
 
 /**
- * What the headline shows per service, each read from a table a report may
- * carry: (analysis, table, the count, its denominator). A report without
- * that table leaves its column out; nothing here counts records itself.
- * `share`: the count is a share column, multiplied by the denominator.
+ * The headline of a set of reports: what each analysis declared in its
+ * `headline` items (built-in or third-party alike), one column per item in
+ * the items' order, one row per service. Nothing here knows an analysis or
+ * counts records itself; `analyze`'s terminal view and `report`'s page both
+ * read it from here.
  */
-interface Fact {
-  key: string;
-  title: string;
-  /** What the count is a share of, and where it comes from: the headline's legend. */
-  legend: string;
+export interface HeadlineItem {
   analysis: string;
-  table: string;
-  count: string;
-  of: string;
-  share?: boolean;
+  item: ReportHeadline;
 }
-
-const FACTS: readonly Fact[] = [
-  { key: 'tls', title: 'TLS reached', legend: 'TLS reached: of the hosts with the port open (starttls / tls-overview)', analysis: 'starttls', table: 'tls-overview', count: 'tls', of: 'hosts' },
-  { key: 'starttls', title: 'STARTTLS accepted', legend: 'STARTTLS accepted: of the hosts with a STARTTLS port open (starttls / starttls-support)', analysis: 'starttls', table: 'starttls-support', count: 'upgraded', of: 'hosts' },
-  { key: 'valid', title: 'Valid chains', legend: 'valid chains: of the servers that sent a chain (ca-practice / validity)', analysis: 'ca-practice', table: 'validity', count: 'valid', of: 'servers', share: true },
-];
 
 export interface Headline {
   /** Records read: the largest total any report gives (each analysis sees every record). */
   records: number;
   servers: number;
-  /** Per service, the facts the reports carry; undefined when they carry none. */
+  /** Every report's headline items, lowest `order` first. */
+  items: HeadlineItem[];
+  /** Per service, one column per item (`n of total (share)`); undefined when no report declared any. */
   table?: ReportTable;
-  /** One line per column of the table: its denominator and source. */
+  /** One line per column: what its total counts and which analysis gave it. */
   legend: string[];
 }
 
-const num = (v: ReportCell | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+export function headlineItems(reports: Report[]): HeadlineItem[] {
+  return reports
+    .flatMap((r) => (r.headline ?? []).map((item) => ({ analysis: r.analysis.id, item })))
+    .sort((a, b) => (a.item.order ?? 100) - (b.item.order ?? 100));
+}
 
-/** Sum a fact's count and denominator per service (over its ports); rows named "all" are totals, not services. */
-function perService(t: ReportTable, f: Fact): Map<string, { n: number; of: number }> {
-  const out = new Map<string, { n: number; of: number }>();
-  for (const row of t.rows) {
-    const service = row.service;
-    if (typeof service !== 'string' || service === 'all') continue;
-    const of = num(row[f.of]);
-    const n = f.share ? Math.round(num(row[f.count]) * of) : num(row[f.count]);
-    const acc = out.get(service) ?? { n: 0, of: 0 };
-    acc.n += n;
-    acc.of += of;
-    out.set(service, acc);
-  }
-  return out;
+/** `n`, or `n of total (share)` when the item has a total. */
+export function headlineCell(v: { count: number; total?: number } | undefined): string {
+  if (!v) return '';
+  if (v.total === undefined) return String(v.count);
+  return v.total > 0 ? `${v.count} of ${v.total} (${((v.count / v.total) * 100).toFixed(1)}%)` : `${v.count} of 0`;
 }
 
 export function headline(reports: Report[]): Headline {
   const records = Math.max(0, ...reports.map((r) => r.totals.records));
   const servers = Math.max(0, ...reports.map((r) => r.totals.servers));
-  const found: Array<{ fact: Fact; byService: Map<string, { n: number; of: number }> }> = [];
-  for (const fact of FACTS) {
-    const t = reports.find((r) => r.analysis.id === fact.analysis)?.tables.find((x) => x.id === fact.table);
-    if (t && t.columns.some((c) => c.key === fact.count) && t.columns.some((c) => c.key === fact.of)) found.push({ fact, byService: perService(t, fact) });
-  }
-  if (!found.length) return { records, servers, legend: [] };
-  const services = [...new Set(found.flatMap((f) => [...f.byService.keys()]))].sort();
-  const cell = (v: { n: number; of: number } | undefined) => (v && v.of > 0 ? `${v.n} of ${v.of} (${((v.n / v.of) * 100).toFixed(1)}%)` : v ? '0 of 0' : '');
-  const rows = services.map((s) => ({ service: s, ...Object.fromEntries(found.map(({ fact, byService }) => [fact.key, cell(byService.get(s))])) }));
-  const totals = found.map(({ fact, byService }) => {
-    const sum = [...byService.values()].reduce((a, b) => ({ n: a.n + b.n, of: a.of + b.of }), { n: 0, of: 0 });
-    return [fact.key, cell(sum)] as const;
-  });
-  rows.push({ service: 'all', ...Object.fromEntries(totals) });
+  const items = headlineItems(reports);
+  if (!items.length) return { records, servers, items, legend: [] };
+  const key = (h: HeadlineItem) => `${h.analysis}/${h.item.id}`;
+  const services = [...new Set(items.flatMap((h) => h.item.values.map((v) => v.service)))].sort();
+  const rows = services.map((s) => ({ service: s, ...Object.fromEntries(items.map((h) => [key(h), headlineCell(h.item.values.find((v) => v.service === s))])) }));
+  const sum = (h: HeadlineItem) => {
+    const withTotal = h.item.values.every((v) => v.total !== undefined);
+    const count = h.item.values.reduce((a, v) => a + v.count, 0);
+    return withTotal ? { count, total: h.item.values.reduce((a, v) => a + (v.total ?? 0), 0) } : { count };
+  };
+  rows.push({ service: 'all', ...Object.fromEntries(items.map((h) => [key(h), headlineCell(sum(h))])) });
   return {
     records,
     servers,
-    legend: found.map(({ fact }) => fact.legend),
+    items,
+    legend: items.map((h) => `${h.item.title}: ${h.item.of ? `of the ${h.item.of}` : 'a count'} (${key(h)})`),
     table: {
       id: 'headline',
-      title: 'Per service (a host or server counted once per port; from the reports below)',
-      columns: [{ key: 'service', title: 'Service', type: 'string' }, ...found.map(({ fact }) => ({ key: fact.key, title: fact.title, type: 'string' as const }))],
+      title: 'Per service (a server counted once per port; as the analyses below declare it)',
+      columns: [{ key: 'service', title: 'Service', type: 'string' }, ...items.map((h) => ({ key: key(h), title: h.item.title, type: 'string' as const }))],
       rows,
     },
   };

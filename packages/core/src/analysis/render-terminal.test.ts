@@ -5,7 +5,7 @@ import { renderTerminal } from './render-terminal.js';
 import type { Report } from './report.js';
 
 // A hand-made report: two empty rows (every count zero or blank; port and rank do not count), one empty table,
-// a long server-controlled subject, and the three tables the headline reads.
+// a long server-controlled subject, and headline items declared as an analysis declares them (Report.headline).
 const ca: Report = {
   analysis: { id: 'ca-practice', version: '1' },
   countingRule: 'per-server',
@@ -32,6 +32,7 @@ const ca: Report = {
     },
     { id: 'nothing', title: 'Never seen', columns: [{ key: 'service', title: 'Service', type: 'string' }, { key: 'n', title: 'N', type: 'integer' }], rows: [] },
   ],
+  headline: [{ id: 'valid-chain', title: 'Valid chains', order: 30, of: 'servers with a chain', values: [{ service: 'smtp', count: 3, total: 4 }, { service: 'imap', count: 0, total: 0 }] }],
 };
 const starttls: Report = {
   analysis: { id: 'starttls', version: '1' },
@@ -51,19 +52,33 @@ const starttls: Report = {
       rows: [{ service: 'smtp', port: 25, hosts: 5, upgraded: 5 }, { service: 'imap', port: 143, hosts: 2, upgraded: 1 }],
     },
   ],
+  headline: [
+    { id: 'tls-reached', title: 'TLS reached', order: 20, of: 'servers probed', values: [{ service: 'smtp', count: 4, total: 6 }, { service: 'imap', count: 0, total: 2 }] },
+    { id: 'upgraded', title: 'STARTTLS accepted', order: 40, of: 'servers with the port open', values: [{ service: 'smtp', count: 5, total: 5 }, { service: 'imap', count: 1, total: 2 }] },
+    { id: 'probed', title: 'Probed', order: 10, values: [{ service: 'smtp', count: 6 }, { service: 'imap', count: 2 }] },
+  ],
 };
 const reports = [ca, starttls];
 const widths = (text: string) => text.split('\n').map((l) => [...l].length);
 
 describe('renderTerminal', () => {
-  it('starts with a headline read from the reports\' own tables', () => {
+  it('starts with a headline of the items the reports declare, in their order, summed over services', () => {
     const out = renderTerminal(reports);
     const lines = out.split('\n');
     expect(lines[0]).toBe('wildtls analyze: 9 records, 7 servers (ip:port); 2 analyses: ca-practice, starttls');
-    // smtp: 4 of 6 hosts over both ports reached TLS; 5 of 5 accepted STARTTLS; 0.75 x 4 = 3 of 4 chains valid.
-    expect(out).toMatch(/^smtp +4 of 6 \(66\.7%\) +5 of 5 \(100\.0%\) +3 of 4 \(75\.0%\)$/m);
-    expect(out).toMatch(/^imap +0 of 2 \(0\.0%\) +1 of 2 \(50\.0%\) +0 of 0$/m);
-    expect(out).toMatch(/^all +4 of 8 \(50\.0%\) +6 of 7 \(85\.7%\) +3 of 4 \(75\.0%\)$/m);
+    expect(out).toMatch(/^Service +Probed +TLS reached +Valid chains +STARTTLS accepted$/m);
+    expect(out).toMatch(/^smtp +6 +4 of 6 \(66\.7%\) +3 of 4 \(75\.0%\) +5 of 5 \(100\.0%\)$/m);
+    expect(out).toMatch(/^imap +2 +0 of 2 \(0\.0%\) +0 of 0 +1 of 2 \(50\.0%\)$/m);
+    expect(out).toMatch(/^all +8 +4 of 8 \(50\.0%\) +3 of 4 \(75\.0%\) +6 of 7 \(85\.7%\)$/m);
+    expect(out).toContain('TLS reached: of the servers probed (starttls/tls-reached)');
+    expect(out).toContain('Probed: a count (starttls/probed)');
+  });
+
+  it('no headline table when no report declares headline items', () => {
+    const bare = reports.map(({ headline: _h, ...r }) => r);
+    const out = renderTerminal(bare);
+    expect(out).not.toContain('Per service');
+    expect(out.split('\n')[0]).toBe('wildtls analyze: 9 records, 7 servers (ip:port); 2 analyses: ca-practice, starttls');
   });
 
   it('leaves out empty rows and tables and says how many; --all shows them', () => {
