@@ -90,3 +90,6 @@ export { PositionTracker, probeKey, type TrackerSnapshot, type StreamCounters } 
 export { readCheckpoint, writeCheckpoint, type Checkpoint } from './scan/checkpoint.js';
 export { ScanProgress, formatStatuses, type ProgressStats, type ProgressMode } from './scan/progress.js';
 export { Semaphore } from './scan/semaphore.js';
+
+// Passive monitoring (issue 16): capture reading and TCP reassembly
+export type { FlowKey, FlowStart, FlowDirection, FlowEndReason, FlowHandler, FlowHandlerFactory } from './passive/flow.js';
