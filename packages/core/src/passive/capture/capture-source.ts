@@ -60,16 +60,20 @@ export async function readCapture(input: CaptureInput, onPacket: PacketCallback,
     throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: cannot be read: ${(err as Error).message}`, { cause: err });
   }
   if (head.length === 0) throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: is empty, not a pcap or pcapng capture`);
-  let parser: RecordParser | undefined;
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
+  let parser: RecordParser | undefined;
+  let start: Buffer = Buffer.alloc(0); // the first bytes after gzip, until there are 4 to tell the format
   try {
     for await (const chunk of unzipIfGzip(head, it)) {
       if (!parser) {
-        if (chunk.length < 4) throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: too short to be a capture (${describe(chunk)})`);
-        const magic = chunk.readUInt32BE(0);
+        start = start.length ? Buffer.concat([start, chunk]) : chunk;
+        if (start.length < 4) continue;
+        const magic = start.readUInt32BE(0);
         if (PCAP_MAGICS.has(magic)) parser = new PcapParser(name, onPacket);
         else if (magic === PCAPNG_SHB) parser = new PcapngParser(name, onPacket);
-        else throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: not a pcap or pcapng capture${gzipped ? ' (inside gzip)' : ''} (${describe(chunk)}); write one with tcpdump -w FILE`);
+        else throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: not a pcap or pcapng capture${gzipped ? ' (inside gzip)' : ''} (${describe(start)}); write one with tcpdump -w FILE`);
+        parser.push(start);
+        continue;
       }
       parser.push(chunk);
     }
@@ -84,7 +88,7 @@ export async function readCapture(input: CaptureInput, onPacket: PacketCallback,
     const what = gzipped ? 'its gzip data is broken' : 'cannot be read';
     throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: ${what}: ${(err as Error).message}`, { cause: err });
   }
-  if (!parser) throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: is empty, not a pcap or pcapng capture`);
+  if (!parser) throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: too short to be a capture (${describe(start)})`);
   if (!parser.started) throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: ends inside its file header (a truncated capture)`);
   if (parser.leftover > 0) stats.truncatedFiles++;
   stats.files++;
