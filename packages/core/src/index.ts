@@ -97,3 +97,5 @@ export { readCaptureFlows, type ReadCaptureOptions } from './passive/read-captur
 export type { CaptureInput } from './passive/capture/capture-source.js';
 export { emptyCaptureStats, type CaptureStats } from './passive/capture/capture-stats.js';
 export { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './passive/reassembly/reassembly-limits.js';
+export { passiveFromConfig, type PassiveFactoryContext, type PassiveFactoryMaker, type PassivePrivacy, type PassiveRunOptions, type PassiveOutcome } from './passive/passive-run.js';
+export { createOutputSinks } from './scan/output-sinks.js';
