@@ -15,7 +15,7 @@
 //
 // node bench/passive-capture.mjs [--bulk-mb 200] [--handshakes 1000] [--rounds 3] [--flows 100000]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, createWriteStream } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { loadavg, tmpdir, cpus } from 'node:os';
@@ -87,10 +87,11 @@ async function makeBulk(file, megabytes) {
   const chunk = Buffer.alloc(16384, 0x17);
   for (let sent = 0; sent < megabytes * 1024 * 1024; sent += per) {
     await new Promise((res, rej) => {
-      const c = connect({ host: '127.0.62.100', port, localAddress: '127.0.62.101' }, async () => {
+      const send = async () => {
         for (let n = 0; n < per; n += chunk.length) if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
         c.end();
-      });
+      };
+      const c = connect({ host: '127.0.62.100', port, localAddress: '127.0.62.101' }, () => void send().catch(rej));
       c.on('error', rej); c.on('close', res); c.on('data', () => {});
     });
   }
