@@ -11,6 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(openssl gnutls-bin postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
 packages+=(knot knot-dnsutils unbound)  # smtp-policy: signed zones (knot), validating resolver (unbound)
 packages+=(chromium fonts-dejavu-core)  # wildtls report: its test opens the HTML in headless Chromium; figures use DejaVu Sans
+packages+=(tcpdump tshark)  # passive capture tests (tshark brings editcap; its setuid question is answered no below)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 need_exim=0; [ -x /opt/wildtls-exim/usr/sbin/exim4 ] || need_exim=1
@@ -22,6 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections  # passive capture tests
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ $need_exim = 0 ] || sh test/real-servers/smtp/install-exim.sh /opt/wildtls-exim >/dev/null

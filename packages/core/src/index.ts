@@ -100,3 +100,12 @@ export { PositionTracker, probeKey, type TrackerSnapshot, type StreamCounters } 
 export { readCheckpoint, writeCheckpoint, type Checkpoint } from './scan/checkpoint.js';
 export { ScanProgress, formatStatuses, type ProgressStats, type ProgressMode } from './scan/progress.js';
 export { Semaphore } from './scan/semaphore.js';
+
+// Passive monitoring (issue 16): capture reading and TCP reassembly
+export type { FlowKey, FlowStart, FlowDirection, FlowEndReason, FlowHandler, FlowHandlerFactory } from './passive/flow.js';
+export { readCaptureFlows, type ReadCaptureOptions } from './passive/read-capture-flows.js';
+export type { CaptureInput } from './passive/capture/capture-source.js';
+export { emptyCaptureStats, type CaptureStats } from './passive/capture/capture-stats.js';
+export { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './passive/reassembly/reassembly-limits.js';
+export { passiveFromConfig, type PassiveFactoryContext, type PassiveFactoryMaker, type PassivePrivacy, type PassiveRunOptions, type PassiveOutcome } from './passive/passive-run.js';
+export { createOutputSinks } from './scan/output-sinks.js';
