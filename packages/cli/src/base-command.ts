@@ -10,7 +10,7 @@ export abstract class WildtlsCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (isWildtlsError(err)) {
-      const usage = err.code === 'WILDTLS_ERR_USAGE' || err.code === 'WILDTLS_ERR_UNKNOWN_SERVICE';
+      const usage = err.code === 'WILDTLS_ERR_USAGE' || err.code === 'WILDTLS_ERR_UNKNOWN_SERVICE' || err.code === 'WILDTLS_ERR_TARGET';
       this.logToStderr(`wildtls: ${err.message} [${err.code}]`);
       this.exit(usage ? 2 : 1);
     }

@@ -98,6 +98,8 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   container.register(TOKENS.TlsEngine, { useValue: engine });
   const exclusions = registerTargetServices(config, container, env);
   const source = await createTargetSource(config, registry, container, logger);
+  // Read the targets first: an invalid or missing target stops the run before the output is opened.
+  await source.prepare?.();
   const identity = { source: scan.source, fingerprint: source.fingerprint?.() ?? scan.source, seed, shards: scan.shards, shard: scan.shard };
   if (resumeFrom && (resumeFrom.source !== identity.source || resumeFrom.fingerprint !== identity.fingerprint)) {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `the checkpoint ${scan.checkpoint} was written by a scan of other targets (source ${resumeFrom.source}); resume with the same targets, input and options`);
@@ -146,8 +148,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     }
   };
   if (env.reloadOnSighup) process.on('SIGHUP', onHangup);
-  // The number of probes, where the source can tell before it streams, sizes the worker pool.
-  await source.prepare?.();
+  // The number of probes, where the source can tell before it streams (prepared above), sizes the worker pool.
   const pool = probePoolFor(config, registry, services, probeSettings, logger, source.total?.());
   const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
   logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: pool?.size ?? 1 }, 'scan starting');
