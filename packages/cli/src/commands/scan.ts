@@ -5,6 +5,7 @@ import { WildtlsCommand } from '../base-command.js';
 import { availableEngines, profileResolver } from '../engines.js';
 import { scanOverrides, setFlag, targetFlags, tlsFlags } from '../flags.js';
 import { loadRun } from '../load-run.js';
+import { emptyScanError } from '../empty-scan.js';
 import { formatSummary } from '../summary.js';
 import { pacingFlags } from '../schedule-flags.js';
 
@@ -55,6 +56,12 @@ export default class Scan extends WildtlsCommand {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // `wildtls scan ... | head -1`: the reader has what it wanted. Stop admission and end quietly with 0, as ripgrep does.
+    let readerGone = false;
+    const onOutputClosed = () => {
+      readerGone = true;
+      abort.abort();
+    };
     try {
       const { summary, reports } = await scanFromConfig(setup.config, setup.registry, {
         logger: setup.logger,
@@ -62,13 +69,20 @@ export default class Scan extends WildtlsCommand {
         resolveProfile: profileResolver(),
         signal: abort.signal,
         reloadOnSighup: true,
+        onOutputClosed,
       });
+      if (readerGone) {
+        setup.logger.debug({ summary }, 'stdout was closed by its reader; scan stopped');
+        process.exit(0);
+      }
       if (reports.length) {
         const text = renderReports(reports, flags.format as ReportFormat);
         if (flags.report) writeFileSync(flags.report, text);
         else process.stderr.write(text);
       }
       if (!flags.quiet) process.stderr.write(formatSummary(summary) + '\n');
+      const empty = emptyScanError(summary);
+      if (empty) throw empty;
       // Probes abandoned after the grace may still hold timers: leave now (sinks and checkpoint are flushed).
       if (summary.stopped) process.exit(130);
     } finally {

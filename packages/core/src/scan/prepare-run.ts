@@ -32,6 +32,8 @@ export interface RunEnvironment {
   signal?: AbortSignal;
   /** Re-read the blocklist/allowlist files on SIGHUP while the scan runs (the CLI sets this). */
   reloadOnSighup?: boolean;
+  /** Called once when stdout's reader closes the pipe (EPIPE) while the output goes to stdout; records are dropped from then on. */
+  onOutputClosed?: () => void;
   /** Where the progress bar is drawn (default stderr). */
   progressStream?: NodeJS.WriteStream;
   /** Engines by name (`tls.engine`); the CLI registers the raw engine and node's. */
@@ -107,11 +109,11 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
 
   // The primary JSONL output: on resume, cut back to its length at the checkpoint and append.
   const primary = prepareOutput(config, resumeFrom);
-  const sinks: Sink[] = [new JsonlSink({ path: config.output.path, gzip: config.output.gzip, append: primary.append }, env.stdout)];
+  const sinks: Sink[] = [new JsonlSink({ path: config.output.path, gzip: config.output.gzip, append: primary.append }, env.stdout, env.onOutputClosed)];
   for (const entry of config.output.sinks) {
     const { use, ...settings } = entry;
     if (use === 'jsonl') {
-      sinks.push(new JsonlSink(settings as { path: string; gzip?: boolean }, env.stdout));
+      sinks.push(new JsonlSink(settings as { path: string; gzip?: boolean }, env.stdout, env.onOutputClosed));
       continue;
     }
     const plugin = registry.sinks().find((s) => s.id === use);
