@@ -20,6 +20,7 @@ import { PositionTracker } from './position-tracker.js';
 import { ScanProgress } from './progress.js';
 import { prepareOutput } from './resume-output.js';
 import { runScan, type ScanSummary } from './run-scan.js';
+import { planDifferences, scanPlan, type ScanPlan } from './scan-plan.js';
 import { SinkWriter } from './sink-writer.js';
 import { buildServices, createTargetSource, registerTargetServices, settleSeed } from './target-plan.js';
 import { probePoolFor } from './workers/start-pool.js';
@@ -93,6 +94,8 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     }
   }
   const seed = settleSeed(config, resumeFrom?.seed);
+  const plan = scanPlan(config, services, seed);
+  if (resumeFrom) checkResumePlan(resumeFrom, plan, scan.checkpoint!, logger);
 
   const container = await createRunContainer(config, registry, logger);
   const bus = new ResultBus<ProbeRecord>(256);
@@ -102,7 +105,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   const source = await createTargetSource(config, registry, container, logger);
   // Read the targets first: an invalid or missing target stops the run before the output is opened.
   await source.prepare?.();
-  const identity = { source: scan.source, fingerprint: source.fingerprint?.() ?? scan.source, seed, shards: scan.shards, shard: scan.shard };
+  const identity = { source: scan.source, fingerprint: source.fingerprint?.() ?? scan.source, seed, shards: scan.shards, shard: scan.shard, plan };
   if (resumeFrom && (resumeFrom.source !== identity.source || resumeFrom.fingerprint !== identity.fingerprint)) {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `the checkpoint ${scan.checkpoint} was written by a scan of other targets (source ${resumeFrom.source}); resume with the same targets, input and options`);
   }
@@ -204,6 +207,22 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   for (const a of analyzers) reports.push(await a.analyzer.finish());
   logger.info({ summary }, summary.stopped ? 'scan stopped' : 'scan finished');
   return { summary, reports };
+}
+
+/**
+ * `--resume` continues the same scan or nothing: another plan would append a
+ * different scan to the output. A checkpoint from before plans were stored
+ * is accepted with a warning (its source fingerprint still checks targets,
+ * seed and shard; services, ports and TLS settings cannot be checked).
+ */
+function checkResumePlan(checkpoint: Checkpoint, plan: ScanPlan, path: string, logger: Logger): void {
+  if (!checkpoint.plan) {
+    logger.warn({ checkpoint: path }, 'the checkpoint predates stored scan plans: services, ports and TLS settings cannot be checked; resume with exactly the options of the interrupted scan');
+    return;
+  }
+  if (checkpoint.plan.fingerprint === plan.fingerprint) return;
+  const changes = planDifferences(checkpoint.plan.summary, plan.summary);
+  throw new WildtlsError('WILDTLS_ERR_USAGE', `--resume: the scan plan differs from the checkpoint ${path} (${changes.join('; ') || 'its fingerprint differs'}); resume with the options of the interrupted scan, or start a new scan with another --output and --checkpoint`);
 }
 
 function countKeys(keys: string[]): Map<string, number> {
