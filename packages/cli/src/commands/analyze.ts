@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { WildtlsError, createRunContainer, readRecords, renderPaperView, renderReports, type Analyzer, type ReportFormat } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { loadRun } from '../load-run.js';
+import { assertWritable } from '../writable-path.js';
 
 export default class Analyze extends WildtlsCommand {
   static override description = 'Run analyses over stored JSONL results (several files, gzip accepted, streamed) and print their reports.';
@@ -36,6 +37,7 @@ export default class Analyze extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Analyze);
+    if (flags.output) assertWritable(flags.output, '--output');
     const setup = await loadRun({ configFile: flags.config, logLevel: flags['log-level'] ?? 'warn' });
     const at = flags.at ? new Date(flags.at) : undefined;
     if (at && Number.isNaN(at.getTime())) throw new WildtlsError('WILDTLS_ERR_USAGE', `--at ${flags.at}: not an ISO 8601 time`);

@@ -5,6 +5,7 @@ import { WildtlsCommand } from '../base-command.js';
 import { availableEngines, profileResolver } from '../engines.js';
 import { scanOverrides, setFlag, targetFlags, tlsFlags } from '../flags.js';
 import { loadRun } from '../load-run.js';
+import { assertWritable } from '../writable-path.js';
 import { emptyScanError } from '../empty-scan.js';
 import { formatSummary } from '../summary.js';
 import { pacingFlags } from '../schedule-flags.js';
@@ -44,7 +45,8 @@ export default class Scan extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Scan);
-    const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), logLevel: flags['log-level'] });
+    if (flags.report) assertWritable(flags.report, '--report');
+    const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), sets: flags.set, logLevel: flags['log-level'] });
     const abort = new AbortController();
     // First signal: stop admission, let in-flight probes finish (scan.shutdownGrace), flush, checkpoint.
     // A second one exits at once (the last checkpoint still allows --resume).

@@ -31,7 +31,7 @@ export default class Targets extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Targets);
-    const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), logLevel: flags['log-level'] ?? 'warn' });
+    const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), sets: flags.set, logLevel: flags['log-level'] ?? 'warn' });
     const container = await createRunContainer(setup.config, setup.registry, setup.logger);
     const plan = await planTargets(setup.config, setup.registry, container, { logger: setup.logger });
     const out = process.stdout;
