@@ -33,7 +33,7 @@ describe('--resume refuses a changed plan, naming what changed, and leaves the o
     const same = await runCli([...base, '-p', 'smtp', '--port', '1', '--resume'], { cwd: dir });
     expect(same.code, same.stderr).toBe(0);
     expect(readFileSync(join(dir, 'out.jsonl'), 'utf8')).toBe(written); // complete: nothing more to scan
-  });
+  }, 180_000); // six CLI runs on a loaded machine
 
   it('a checkpoint written before plans were stored resumes with a warning', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wildtls-resume-old-'));
@@ -45,5 +45,5 @@ describe('--resume refuses a changed plan, naming what changed, and leaves the o
     const r = await runCli([...args, '--resume'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('the checkpoint predates stored scan plans: services, ports and TLS settings cannot be checked');
-  });
+  }, 120_000);
 });

@@ -11,10 +11,13 @@ import { formatSummary } from '../summary.js';
 import { pacingFlags } from '../schedule-flags.js';
 
 export default class Scan extends WildtlsCommand {
-  static override description = 'Probe targets with protocol plugins and write one JSONL record per (target, port, service).';
+  static override description = 'Probe targets with protocol plugins and write one JSONL record per (target, port, service).\n\nTargets: ADDR, CIDR, HOST, ADDR:PORT, [IPv6]:PORT, HOST:PORT, IP,DOMAIN (SNI without DNS) or IP,DOMAIN,TAG,PORT (zgrab2), as arguments or in --input. An invalid target, no target, or every target excluded by the blocklist is a usage error (exit 2) before or instead of a scan; stdout closed by its reader ends the scan quietly (exit 0); --resume refuses a changed plan.';
 
   static override examples = [
     '<%= config.bin %> scan 127.0.0.1 --protocol smtp --port 2525 --allow 127.0.0.0/8',
+    '<%= config.bin %> scan 127.0.0.1:2525 [::1]:1143 -p smtp --allow 127.0.0.0/8 --allow ::1/128',
+    '<%= config.bin %> scan 192.0.2.7,mail.example.org 192.0.2.8,mail.example.net,,465 -p smtps',
+    '<%= config.bin %> scan 127.0.0.1 -p smtp -p imap --port smtp=2525 --port imap=1143 --allow 127.0.0.0/8',
     '<%= config.bin %> scan 127.0.0.0/28 -p imaps -p pop3s --allow 127.0.0.0/8 --output results.jsonl.gz',
     'zmap -p 25 198.51.100.0/24 | <%= config.bin %> scan --input - --protocol smtp',
     '<%= config.bin %> scan --config wildtls.config.yaml --analysis sasl --analysis crypto',
@@ -27,7 +30,7 @@ export default class Scan extends WildtlsCommand {
   static override strict = false;
 
   static override args = {
-    targets: Args.string({ description: 'Addresses, CIDR ranges or host names (more with --input).', ignoreStdin: true }), // stdin is for --input - (zmap pipes)
+    targets: Args.string({ description: 'Addresses, CIDR ranges or host names, optionally with :PORT ([IPv6]:PORT) or as IP,DOMAIN (more with --input).', ignoreStdin: true }), // stdin is for --input - (zmap pipes)
   };
 
   static override flags = {
