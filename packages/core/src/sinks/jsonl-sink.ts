@@ -36,6 +36,7 @@ export class JsonlSink implements Sink {
   private drained: Promise<unknown> | undefined;
   /** stdout's reader went away (EPIPE: `wildtls scan ... | head -1`): records are dropped from then on. */
   private readerGone = false;
+  private streamError: Error | undefined;
   private markGone!: () => void;
   /** Resolves when stdout's reader goes away (a pending drain never comes then). */
   private readonly gone = new Promise<void>((resolve) => (this.markGone = resolve));
@@ -49,7 +50,11 @@ export class JsonlSink implements Sink {
     const target = this.file ?? stdout;
     if (!this.file) {
       this.onStdoutError = (err) => {
-        if (err.code !== 'EPIPE') throw err;
+        // Another error fails the next write or flush (a listener must not throw: that would be uncaught).
+        if (err.code !== 'EPIPE') {
+          this.streamError ??= err;
+          return;
+        }
         if (this.readerGone) return;
         this.readerGone = true;
         this.pending = '';
@@ -68,6 +73,7 @@ export class JsonlSink implements Sink {
   }
 
   async write(record: ProbeRecord): Promise<void> {
+    if (this.streamError) throw this.streamError;
     if (this.drained) await this.waitDrain();
     if (this.readerGone) return;
     this.pending += JSON.stringify(record) + '\n';
@@ -103,6 +109,7 @@ export class JsonlSink implements Sink {
 
   /** Resolves when everything written so far is in the file (or handed to stdout). */
   async flush(): Promise<void> {
+    if (this.streamError) throw this.streamError;
     this.push();
     if (this.readerGone) return;
     const target = this.file ?? this.stdout;
