@@ -40,7 +40,11 @@ describe('a scan that cannot do what was asked exits non-zero with one line nami
     const r = await runCli(['scan', '--input', 'nonexistent.txt', '-p', 'smtp', ...quiet], { cwd: dir() });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('wildtls: cannot read the target input nonexistent.txt (--input / scan.input): no such file [WILDTLS_ERR_USAGE]\n');
-  });
+    const d = dir();
+    const folder = await runCli(['scan', '--input', d, '-p', 'smtp', ...quiet], { cwd: d });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe(`wildtls: cannot read the target input ${d} (--input / scan.input): it is a folder [WILDTLS_ERR_USAGE]\n`);
+  }, 120_000);
 
   it('a scan that ran exits 0, even when some targets were excluded', async () => {
     const r = await runCli(['scan', '127.0.64.1:1', '10.0.0.1', '-p', 'smtp', '--allow', '127.0.0.0/8', ...quiet], { cwd: dir() });

@@ -45,13 +45,17 @@ export async function* readLines(input: string, stdin: Readable | undefined, onL
 }
 
 async function openable(path: string): Promise<void> {
+  let isFolder = false;
   try {
-    await (await open(path, 'r')).close();
+    const handle = await open(path, 'r');
+    isFolder = (await handle.stat()).isDirectory();
+    await handle.close();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
     throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot read the target input ${path} (--input / scan.input): ${why}`);
   }
+  if (isFolder) throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot read the target input ${path} (--input / scan.input): it is a folder`);
 }
 
 /** A short stable hash of what defines a stream's order (checked on resume). */
