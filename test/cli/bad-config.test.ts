@@ -34,7 +34,7 @@ describe('bad configuration gives a clear error and a non-zero exit', () => {
     const dir = configDir(`plugins: [${plugin}]\n`);
     const r = await runCli(['scan', '127.0.0.1', '--protocol', 'hello', '--set', 'scan.maxBytes=lots', '--set', 'options.hello.greeting=yo'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/scan\.maxBytes: expected integer/);
+    expect(r.stderr).toMatch(/scan\.maxBytes \(--set scan\.maxBytes=lots\): expected integer/);
     expect(r.stderr).not.toMatch(/greeting/);
   });
 

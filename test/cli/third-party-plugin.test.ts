@@ -111,9 +111,11 @@ describe('a third-party plugin outside plugins/', () => {
     const cfg2 = join(dir, 'no-allow.yaml');
     writeFileSync(cfg2, readFileSync(join(dir, 'wildtls.config.yaml'), 'utf8').replace('  allow: [127.0.0.0/8]\n', ''));
     const r2 = await runCli(['scan', '127.0.0.0/30', '--port', String(server.port), '--config', cfg2]);
-    expect(r2.code).toBe(0);
+    // A scan that probed nothing did not do what was asked: exit 2, naming the flag that fixes it.
+    expect(r2.code).toBe(2);
     expect(r2.stdout).toBe('');
     expect(r2.stderr).toContain('0 probes');
     expect(r2.stderr).toContain('excluded by blocklist: 4');
-  });
+    expect(r2.stderr).toContain('wildtls: nothing was scanned: all 4 target addresses are excluded by the blocklist (IANA special-purpose ranges, --blocklist, --allowlist); loopback needs --allow 127.0.0.0/8 [WILDTLS_ERR_TARGET]');
+  }, 120_000); // two CLI runs on a loaded machine
 });

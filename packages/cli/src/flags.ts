@@ -9,7 +9,10 @@ import { scheduleOverrides, selectionFlags } from './schedule-flags.js';
  */
 export const targetFlags = {
   protocol: Flags.string({ char: 'p', multiple: true, description: 'Service to probe (repeatable): smtp, submission, smtps, imap, imaps, pop3, pop3s, xmpp-client, xmpp-server, xmpps-client, xmpps-server, irc, ircs, https, tls.' }),
-  port: Flags.integer({ multiple: true, min: 1, max: 65535, description: "Port to probe instead of each service's default (repeatable)." }),
+  port: Flags.string({
+    multiple: true,
+    description: "Port to probe (repeatable). SERVICE=PORT: that service's port (--port smtp=2525 --port imap=1143); a plain PORT replaces every service's default. Several plain ports with several services would probe every combination: that is an error pointing to SERVICE=PORT.",
+  }),
   input: Flags.string({ char: 'i', description: 'Read more targets from this file, one per line ("-" for stdin).' }),
   allow: Flags.string({ multiple: true, description: 'Allow a range the default blocklist excludes (repeatable; loopback runs need 127.0.0.0/8).' }),
   ...selectionFlags,
@@ -35,7 +38,7 @@ export function scanOverrides(flags: Parsed, targets: string[]): Record<string, 
   const scan: Parsed = {};
   if (targets.length) scan.targets = targets;
   if (flags.protocol) scan.protocols = flags.protocol;
-  if (flags.port) scan.ports = flags.port;
+  if (flags.port) Object.assign(scan, portOverrides(flags.port as string[], (flags.protocol as string[] | undefined) ?? []));
   if (flags.input) scan.input = flags.input;
   if (flags.allow) scan.allow = flags.allow;
   Object.assign(scan, scheduleOverrides(flags));
@@ -55,6 +58,37 @@ export function scanOverrides(flags: Parsed, targets: string[]): Record<string, 
   if (flags.analysis) out.analyses = flags.analysis;
   for (const assignment of (flags.set as string[] | undefined) ?? []) applySet(out, assignment);
   return out;
+}
+
+/**
+ * `--port N` and `--port SERVICE=N` -> scan.ports and scan.servicePorts.
+ * `-p smtp -p imap --port 2525 --port 1143` would probe each port with each
+ * service (four probes per address), rarely what is meant: refused, naming
+ * the SERVICE=PORT form (the cross product stays possible via --set scan.ports).
+ */
+export function portOverrides(values: string[], protocols: string[]): { ports?: number[]; servicePorts?: Record<string, number[]> } {
+  const ports: number[] = [];
+  const servicePorts: Record<string, number[]> = {};
+  for (const v of values) {
+    const m = /^(?:([a-z0-9][a-z0-9-]*)=)?(\d+)$/i.exec(v.trim());
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || !(port >= 1 && port <= 65535) || /^0/.test(m[2]!)) {
+      throw new WildtlsError('WILDTLS_ERR_USAGE', `--port ${v}: expected PORT or SERVICE=PORT with a port 1-65535 (e.g. --port 2525 or --port smtp=2525)`);
+    }
+    if (m[1]) {
+      const service = m[1].toLowerCase();
+      if (protocols.length && !protocols.includes(service)) {
+        throw new WildtlsError('WILDTLS_ERR_USAGE', `--port ${v}: ${service} is not among the scanned protocols (${protocols.join(', ')}); add -p ${service}`);
+      }
+      (servicePorts[service] ??= []).push(port);
+    } else ports.push(port);
+  }
+  const unpinned = protocols.filter((p) => !servicePorts[p]);
+  if (ports.length > 1 && unpinned.length > 1) {
+    const pairs = unpinned.slice(0, ports.length).map((p, i) => `--port ${p}=${ports[i]}`).join(' ');
+    throw new WildtlsError('WILDTLS_ERR_USAGE', `--port ${ports.join(' --port ')} with ${unpinned.map((p) => `-p ${p}`).join(' ')} would probe every port with every service (${ports.length * unpinned.length} probes per address); for one port per service use ${pairs}; for every combination, --set scan.ports=[${ports.join(',')}]`);
+  }
+  return { ...(ports.length ? { ports } : {}), ...(Object.keys(servicePorts).length ? { servicePorts } : {}) };
 }
 
 /** `--fallback none` switches the ladder off; otherwise the profiles in the order given. */

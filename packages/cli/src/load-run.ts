@@ -45,17 +45,39 @@ export function mergeOverrides(base: Record<string, unknown>, overrides: Record<
 }
 
 /**
+ * Where a key's value came from, for validation errors: a value given by
+ * `--set key=value` names that flag, another command-line flag says so, and
+ * only the rest points at the config file's line.
+ */
+export function blameOverrides(locate: ((path: string[]) => string | undefined) | undefined, overrides: Record<string, unknown>, sets: string[]): (path: string[]) => string | undefined {
+  return (path) => {
+    const dotted = path.join('.');
+    const set = [...sets].reverse().find((a) => {
+      const key = a.slice(0, a.indexOf('='));
+      return dotted === key || dotted.startsWith(`${key}.`) || key.startsWith(`${dotted}.`);
+    });
+    if (set) return `--set ${set}`;
+    let node: unknown = overrides;
+    for (const key of path) {
+      if (!node || typeof node !== 'object' || Array.isArray(node) || !(key in node)) return locate?.(path);
+      node = (node as Record<string, unknown>)[key];
+    }
+    return 'from a command-line flag';
+  };
+}
+
+/**
  * Find the config, load the plugins it names (or the built-in list), validate
  * the config against core's and the plugins' schemas, and make the logger.
  */
-export async function loadRun(opts: { configFile?: string; overrides?: Record<string, unknown>; logLevel?: string; cwd?: string; ignoreConfigFiles?: boolean }): Promise<RunSetup> {
+export async function loadRun(opts: { configFile?: string; overrides?: Record<string, unknown>; sets?: string[]; logLevel?: string; cwd?: string; ignoreConfigFiles?: boolean }): Promise<RunSetup> {
   const cwd = opts.cwd ?? process.cwd();
   const file = opts.ignoreConfigFiles ? { raw: {}, filepath: undefined, locate: () => undefined } : await loadConfigFile({ file: opts.configFile, cwd });
   const raw = mergeOverrides(file.raw, opts.overrides ?? {});
   const specs = (Array.isArray(raw.plugins) ? (raw.plugins as unknown[]) : BUILTIN_PLUGINS).map(String);
   const configDir = file.filepath ? dirname(file.filepath) : cwd;
   const loaded = await loadPlugins(specs, { dirs: [configDir, cwd], builtinDir: CLI_DIR, builtins: BUILTIN_PLUGINS });
-  const config = validateConfig(raw, loaded.map((l) => l.plugin), { filepath: file.filepath, locate: file.locate });
+  const config = validateConfig(raw, loaded.map((l) => l.plugin), { filepath: file.filepath, locate: blameOverrides(file.locate, opts.overrides ?? {}, opts.sets ?? []) });
   if (opts.logLevel) config.log.level = opts.logLevel as WildtlsConfig['log']['level'];
   if (cliLogFormat) config.log.format = cliLogFormat;
   const logger = createLogger({ level: config.log.level as LogSettings['level'], file: config.log.file, format: config.log.format });

@@ -62,6 +62,8 @@ export { DnsClient, DEFAULT_DNS, type DnsSettings, type MxHost } from './targets
 export { RangeTargetSource, type RangeSourceOptions } from './targets/sources/range-source.js';
 export { ZmapTargetSource, type ZmapSourceOptions } from './targets/sources/zmap-source.js';
 export { DomainTargetSource, parseDomainLine, type DomainSourceOptions } from './targets/sources/domain-source.js';
+export { parseTarget, parsePort, MAX_TARGET_CHARS, type TargetSpec, type TargetParse } from './targets/target-syntax.js';
+export { parseDomainEntry } from './targets/sources/domain-source.js';
 export { BUILTIN_TARGET_SOURCES, rangeSource, ipv4AllSource, zmapSource, domainSource } from './targets/builtin-sources.js';
 
 export { TokenBucket } from './rate/token-bucket.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { WildtlsError, renderPaperView, renderReports, reportCsvFiles, type Report, type ReportFormat } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { runAnalyses } from '../run-analyses.js';
+import { assertWritable } from '../writable-path.js';
 
 export default class Analyze extends WildtlsCommand {
   static override description =
@@ -43,6 +44,7 @@ export default class Analyze extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Analyze);
+    if (flags.output) assertWritable(flags.output, '--output');
     const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'json')) as ReportFormat;
     // Checked before any record is read: an unusable output is a usage error up front.
     const csvDir = format === 'csv' && flags.output && !flags.paper ? csvDirectory(flags.output) : undefined;

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WildtlsError } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { CLI_DIR } from '../load-run.js';
@@ -26,6 +26,12 @@ export default class Init extends WildtlsCommand {
     const target = resolve(flags.path);
     if (existsSync(target) && !flags.force) {
       throw new WildtlsError('WILDTLS_ERR_USAGE', `${target} exists; use --force to overwrite it`);
+    }
+    // `init --path scans/lab.yaml` (the example above) in a fresh clone: make the folder, and say so.
+    const dir = dirname(target);
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.log(`created ${dir}`);
     }
     writeFileSync(target, text);
     this.log(`wrote ${target}`);

@@ -5,14 +5,19 @@ import { WildtlsCommand } from '../base-command.js';
 import { availableEngines, profileResolver } from '../engines.js';
 import { scanOverrides, setFlag, targetFlags, tlsFlags } from '../flags.js';
 import { loadRun } from '../load-run.js';
+import { assertWritable } from '../writable-path.js';
+import { emptyScanError } from '../empty-scan.js';
 import { formatSummary, summaryJsonLine } from '../summary.js';
 import { pacingFlags } from '../schedule-flags.js';
 
 export default class Scan extends WildtlsCommand {
-  static override description = 'Probe targets with protocol plugins and write one JSONL record per (target, port, service).';
+  static override description = 'Probe targets with protocol plugins and write one JSONL record per (target, port, service).\n\nTargets: ADDR, CIDR, HOST, ADDR:PORT, [IPv6]:PORT, HOST:PORT, IP,DOMAIN (SNI without DNS) or IP,DOMAIN,TAG,PORT (zgrab2), as arguments or in --input. An invalid target, no target, or every target excluded by the blocklist is a usage error (exit 2) before or instead of a scan; stdout closed by its reader ends the scan quietly (exit 0); --resume refuses a changed plan.';
 
   static override examples = [
     '<%= config.bin %> scan 127.0.0.1 --protocol smtp --port 2525 --allow 127.0.0.0/8',
+    '<%= config.bin %> scan 127.0.0.1:2525 [::1]:1143 -p smtp --allow 127.0.0.0/8 --allow ::1/128',
+    '<%= config.bin %> scan 192.0.2.7,mail.example.org 192.0.2.8,mail.example.net,,465 -p smtps',
+    '<%= config.bin %> scan 127.0.0.1 -p smtp -p imap --port smtp=2525 --port imap=1143 --allow 127.0.0.0/8',
     '<%= config.bin %> scan 127.0.0.0/28 -p imaps -p pop3s --allow 127.0.0.0/8 --output results.jsonl.gz',
     'zmap -p 25 198.51.100.0/24 | <%= config.bin %> scan --input - --protocol smtp',
     '<%= config.bin %> scan --config wildtls.config.yaml --analysis sasl --analysis crypto',
@@ -27,7 +32,7 @@ export default class Scan extends WildtlsCommand {
   static override strict = false;
 
   static override args = {
-    targets: Args.string({ description: 'Addresses, CIDR ranges or host names (more with --input).', ignoreStdin: true }), // stdin is for --input - (zmap pipes)
+    targets: Args.string({ description: 'Addresses, CIDR ranges or host names, optionally with :PORT ([IPv6]:PORT) or as IP,DOMAIN (more with --input).', ignoreStdin: true }), // stdin is for --input - (zmap pipes)
   };
 
   static override flags = {
@@ -45,9 +50,10 @@ export default class Scan extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Scan);
+    if (flags.report) assertWritable(flags.report, '--report');
     const overrides = scanOverrides(flags, argv as string[]);
     if (flags.quiet) overrides.scan = { ...(overrides.scan as object), progress: 'off' };
-    const setup = await loadRun({ configFile: flags.config, overrides, logLevel: flags['log-level'] ?? (flags.quiet ? 'warn' : undefined) });
+    const setup = await loadRun({ configFile: flags.config, overrides, sets: flags.set, logLevel: flags['log-level'] ?? (flags.quiet ? 'warn' : undefined) });
     const abort = new AbortController();
     // First signal: stop admission, let in-flight probes finish (scan.shutdownGrace), flush, checkpoint.
     // A second one exits at once (the last checkpoint still allows --resume).
@@ -59,6 +65,12 @@ export default class Scan extends WildtlsCommand {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // `wildtls scan ... | head -1`: the reader has what it wanted. Stop admission and end quietly with 0, as ripgrep does.
+    let readerGone = false;
+    const onOutputClosed = () => {
+      readerGone = true;
+      abort.abort();
+    };
     try {
       const { summary, reports } = await scanFromConfig(setup.config, setup.registry, {
         logger: setup.logger,
@@ -66,13 +78,20 @@ export default class Scan extends WildtlsCommand {
         resolveProfile: profileResolver(),
         signal: abort.signal,
         reloadOnSighup: true,
+        onOutputClosed,
       });
+      if (readerGone) {
+        setup.logger.debug({ summary }, 'stdout was closed by its reader; scan stopped');
+        process.exit(0);
+      }
       if (reports.length) {
         const text = renderReports(reports, flags.format as ReportFormat);
         if (flags.report) writeFileSync(flags.report, text);
         else process.stderr.write(text);
       }
       if (!flags.quiet) process.stderr.write(setup.config.log.format === 'json' ? summaryJsonLine(summary) : formatSummary(summary) + '\n');
+      const empty = emptyScanError(summary);
+      if (empty) throw empty;
       // Probes abandoned after the grace may still hold timers: leave now (sinks and checkpoint are flushed).
       if (summary.stopped) process.exit(130);
     } finally {

@@ -35,7 +35,7 @@ export default class Targets extends WildtlsCommand {
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Targets);
-    const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), logLevel: flags['log-level'] ?? 'warn' });
+    const setup = await loadRun({ configFile: flags.config, overrides: scanOverrides(flags, argv as string[]), sets: flags.set, logLevel: flags['log-level'] ?? 'warn' });
     const container = await createRunContainer(setup.config, setup.registry, setup.logger);
     const resolve = flags.resolve ?? setup.config.scan.source === 'domains';
     if (resolve && flags.resolve === undefined) process.stderr.write('wildtls: resolving the domains through DNS to list their addresses (--no-resolve sends no query)\n');

@@ -52,7 +52,7 @@ export function validateWithAjv(
   const validate = ajv.compile(schema);
   if (!validate(withDefaults)) {
     const lines = (validate.errors ?? []).filter(relevant).map((e) => describe(e, source));
-    const where = source.filepath ?? 'configuration';
+    const where = source.filepath ?? 'the settings (no config file)';
     throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `invalid configuration in ${where}:\n${[...new Set(lines)].map((l) => `  - ${l}`).join('\n')}`);
   }
   return withDefaults as unknown as WildtlsConfig;
@@ -95,7 +95,7 @@ export function quickValidate(raw: Record<string, unknown>, plugins: readonly Wi
 
 function checkShards(cfg: WildtlsConfig, source: { filepath?: string }): WildtlsConfig {
   if (cfg.scan.shard >= cfg.scan.shards) {
-    throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `invalid configuration in ${source.filepath ?? 'configuration'}:\n  - scan.shard: must be below scan.shards (${cfg.scan.shards}), got ${cfg.scan.shard}`);
+    throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `invalid configuration in ${source.filepath ?? 'the settings (no config file)'}:\n  - scan.shard: must be below scan.shards (${cfg.scan.shards}), got ${cfg.scan.shard}`);
   }
   return cfg;
 }

@@ -2,6 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { WildtlsError } from '../errors.js';
 import type { ProbeStatus } from '../record/status.js';
 import type { StreamCounters } from './position-tracker.js';
+import type { ScanPlan } from './scan-plan.js';
 
 /**
  * What `--resume` needs: which stream (source, seed, shard), how far it got,
@@ -16,6 +17,12 @@ export interface Checkpoint {
   seed: number;
   shards: number;
   shard: number;
+  /**
+   * What the scan was asked to do (services, ports, targets, TLS settings):
+   * a resume with another plan is refused. Absent in checkpoints written
+   * before it existed (accepted with a warning).
+   */
+  plan?: ScanPlan;
   /** Every target before this position has all its records in the output. */
   position: number;
   /** Keys (ip|port|service|domain) of records in the output for targets at or after `position`. */

@@ -13,13 +13,13 @@ export async function createOutputSinks(
   registry: PluginRegistry,
   container: DependencyContainer,
   logger: Logger,
-  opts: { append?: boolean; stdout?: Writable } = {},
+  opts: { append?: boolean; stdout?: Writable; onOutputClosed?: () => void } = {},
 ): Promise<Sink[]> {
-  const sinks: Sink[] = [new JsonlSink({ path: config.output.path, gzip: config.output.gzip, append: opts.append }, opts.stdout)];
+  const sinks: Sink[] = [new JsonlSink({ path: config.output.path, gzip: config.output.gzip, append: opts.append }, opts.stdout, opts.onOutputClosed)];
   for (const entry of config.output.sinks) {
     const { use, ...settings } = entry;
     if (use === 'jsonl') {
-      sinks.push(new JsonlSink(settings as { path: string; gzip?: boolean }, opts.stdout));
+      sinks.push(new JsonlSink(settings as { path: string; gzip?: boolean }, opts.stdout, opts.onOutputClosed));
       continue;
     }
     const plugin = registry.sinks().find((s) => s.id === use);

@@ -19,6 +19,7 @@ import { PositionTracker } from './position-tracker.js';
 import { ScanProgress } from './progress.js';
 import { prepareOutput } from './resume-output.js';
 import { runScan, type ScanSummary } from './run-scan.js';
+import { planDifferences, scanPlan, type ScanPlan } from './scan-plan.js';
 import { SinkWriter } from './sink-writer.js';
 import { createOutputSinks } from './output-sinks.js';
 import { buildServices, createTargetSource, registerTargetServices, settleSeed } from './target-plan.js';
@@ -32,6 +33,8 @@ export interface RunEnvironment {
   signal?: AbortSignal;
   /** Re-read the blocklist/allowlist files on SIGHUP while the scan runs (the CLI sets this). */
   reloadOnSighup?: boolean;
+  /** Called once when stdout's reader closes the pipe (EPIPE) while the output goes to stdout; records are dropped from then on. */
+  onOutputClosed?: () => void;
   /** Where the progress bar is drawn (default stderr). */
   progressStream?: NodeJS.WriteStream;
   /** Engines by name (`tls.engine`); the CLI registers the raw engine and node's. */
@@ -91,6 +94,8 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     }
   }
   const seed = settleSeed(config, resumeFrom?.seed);
+  const plan = scanPlan(config, services, seed);
+  if (resumeFrom) checkResumePlan(resumeFrom, plan, scan.checkpoint!, logger);
 
   const container = await createRunContainer(config, registry, logger);
   const bus = new ResultBus<ProbeRecord>(256);
@@ -98,14 +103,16 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   container.register(TOKENS.TlsEngine, { useValue: engine });
   const exclusions = registerTargetServices(config, container, env);
   const source = await createTargetSource(config, registry, container, logger);
-  const identity = { source: scan.source, fingerprint: source.fingerprint?.() ?? scan.source, seed, shards: scan.shards, shard: scan.shard };
+  // Read the targets first: an invalid or missing target stops the run before the output is opened.
+  await source.prepare?.();
+  const identity = { source: scan.source, fingerprint: source.fingerprint?.() ?? scan.source, seed, shards: scan.shards, shard: scan.shard, plan };
   if (resumeFrom && (resumeFrom.source !== identity.source || resumeFrom.fingerprint !== identity.fingerprint)) {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `the checkpoint ${scan.checkpoint} was written by a scan of other targets (source ${resumeFrom.source}); resume with the same targets, input and options`);
   }
 
   // The primary JSONL output: on resume, cut back to its length at the checkpoint and append.
   const primary = prepareOutput(config, resumeFrom);
-  const sinks: Sink[] = await createOutputSinks(config, registry, container, logger, { append: primary.append, stdout: env.stdout });
+  const sinks: Sink[] = await createOutputSinks(config, registry, container, logger, { append: primary.append, stdout: env.stdout, onOutputClosed: env.onOutputClosed });
 
   const tracker = new PositionTracker(resumeFrom?.position ?? 0, resumeFrom?.counters, resumeFrom?.written);
   const writer = new SinkWriter({
@@ -136,8 +143,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     }
   };
   if (env.reloadOnSighup) process.on('SIGHUP', onHangup);
-  // The number of probes, where the source can tell before it streams, sizes the worker pool.
-  await source.prepare?.();
+  // The number of probes, where the source can tell before it streams (prepared above), sizes the worker pool.
   const pool = probePoolFor(config, registry, services, probeSettings, logger, source.total?.());
   const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
   logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: pool?.size ?? 1 }, 'scan starting');
@@ -192,6 +198,22 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   // Debug only: the caller shows the summary to its user (the CLI once, on stderr).
   logger.debug({ summary }, summary.stopped ? 'scan stopped' : 'scan finished');
   return { summary, reports };
+}
+
+/**
+ * `--resume` continues the same scan or nothing: another plan would append a
+ * different scan to the output. A checkpoint from before plans were stored
+ * is accepted with a warning (its source fingerprint still checks targets,
+ * seed and shard; services, ports and TLS settings cannot be checked).
+ */
+function checkResumePlan(checkpoint: Checkpoint, plan: ScanPlan, path: string, logger: Logger): void {
+  if (!checkpoint.plan) {
+    logger.warn({ checkpoint: path }, 'the checkpoint predates stored scan plans: services, ports and TLS settings cannot be checked; resume with exactly the options of the interrupted scan');
+    return;
+  }
+  if (checkpoint.plan.fingerprint === plan.fingerprint) return;
+  const changes = planDifferences(checkpoint.plan.summary, plan.summary);
+  throw new WildtlsError('WILDTLS_ERR_USAGE', `--resume: the scan plan differs from the checkpoint ${path} (${changes.join('; ') || 'its fingerprint differs'}); resume with the options of the interrupted scan, or start a new scan with another --output and --checkpoint`);
 }
 
 function countKeys(keys: string[]): Map<string, number> {

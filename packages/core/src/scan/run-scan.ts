@@ -18,6 +18,8 @@ export interface ScanSummary {
   probes: number;
   /** Addresses removed by the blocklist or outside the allowlist (never connected to). */
   excluded: number;
+  /** The first address the blocklist removed (for the hint when nothing could be scanned). */
+  firstExcluded?: string;
   invalid: number;
   byStatus: Partial<Record<ProbeStatus, number>>;
   elapsedMs: number;
@@ -170,6 +172,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
     probes: probes - abandoned,
     excluded: stats.excluded + lateExcluded,
     invalid: stats.invalid,
+    ...(stats.firstExcluded ? { firstExcluded: stats.firstExcluded } : {}),
     byStatus,
     elapsedMs: Math.round(performance.now() - t0),
     stopped: Boolean(opts.signal?.aborted),

@@ -18,7 +18,7 @@ export interface SinkWriterOptions {
     path: string;
     intervalMs: number;
     /** The stream's identity, copied into every checkpoint. */
-    identity: Pick<Checkpoint, 'source' | 'fingerprint' | 'seed' | 'shards' | 'shard'>;
+    identity: Pick<Checkpoint, 'source' | 'fingerprint' | 'seed' | 'shards' | 'shard' | 'plan'>;
     /** The JSONL output file whose length is recorded. */
     outputPath?: string;
   };

@@ -100,4 +100,25 @@ describe('JSONL sink and reader', () => {
     expect(maxInFlight).toBeLessThan(5000 * 100);
     expect(maxInFlight).toBeLessThanOrEqual(2 * 64 * 1024 + 200);
   });
+
+  it("stdout's reader going away (EPIPE) drops records quietly and is reported once; other stream errors still fail", async () => {
+    // A stdout whose reader is gone after the first chunk, as `| head -1` leaves it; it accepts little, so drains are pending.
+    let chunks = 0;
+    const epipe = () => Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    const out = new Writable({ highWaterMark: 16, write: (_c, _e, cb) => (chunks++ === 0 ? cb() : cb(epipe())) });
+    let gone = 0;
+    const sink = new JsonlSink({ path: '-' }, out, () => gone++);
+    for (let i = 1; i <= 3000; i++) await sink.write(rec(i % 250));
+    await sink.flush();
+    await sink.close();
+    expect(gone).toBe(1);
+    expect(chunks).toBe(2); // the first batch, then the one that failed: nothing written after it
+
+    const broken = new Writable({ highWaterMark: 16, write: (_c, _e, cb) => cb(Object.assign(new Error('write EIO'), { code: 'EIO' })) });
+    const other = new JsonlSink({ path: '-' }, broken);
+    const failed = (async () => {
+      for (let i = 1; i <= 3000; i++) await other.write(rec(i % 250));
+    })();
+    await expect(failed).rejects.toThrow('EIO');
+  });
 });

@@ -35,12 +35,35 @@ export class JsonlSink implements Sink {
   private timer: NodeJS.Timeout | undefined;
   /** Set while the stream is over its high-water mark (a timer-pushed batch may have filled it). */
   private drained: Promise<unknown> | undefined;
+  /** stdout's reader went away (EPIPE: `wildtls scan ... | head -1`): records are dropped from then on. */
+  private readerGone = false;
+  private streamError: Error | undefined;
+  private markGone!: () => void;
+  /** Resolves when stdout's reader goes away (a pending drain never comes then). */
+  private readonly gone = new Promise<void>((resolve) => (this.markGone = resolve));
+  private readonly onStdoutError: ((err: NodeJS.ErrnoException) => void) | undefined;
 
-  constructor(settings: JsonlSinkSettings, private readonly stdout: Writable = process.stdout) {
+  /** `onReaderGone`: called once when stdout's reader closes the pipe (the CLI stops admission then). */
+  constructor(settings: JsonlSinkSettings, private readonly stdout: Writable = process.stdout, onReaderGone?: () => void) {
     const gzip = settings.gzip ?? settings.path.endsWith('.gz');
     if (settings.path !== '-') openOrExplain(settings.path, settings.append ? 'a' : 'w');
     this.file = settings.path === '-' ? undefined : createWriteStream(settings.path, { flags: settings.append ? 'a' : 'w' });
     const target = this.file ?? stdout;
+    if (!this.file) {
+      this.onStdoutError = (err) => {
+        // Another error fails the next write or flush (a listener must not throw: that would be uncaught).
+        if (err.code !== 'EPIPE') {
+          this.streamError ??= err;
+          return;
+        }
+        if (this.readerGone) return;
+        this.readerGone = true;
+        this.pending = '';
+        this.markGone();
+        onReaderGone?.();
+      };
+      stdout.on('error', this.onStdoutError);
+    }
     if (gzip) {
       const z = createGzip();
       z.pipe(target);
@@ -51,17 +74,29 @@ export class JsonlSink implements Sink {
   }
 
   async write(record: ProbeRecord): Promise<void> {
-    if (this.drained) await this.drained;
+    if (this.streamError) throw this.streamError;
+    if (this.drained) await this.waitDrain();
+    if (this.readerGone) return;
     this.pending += recordLine(record) + '\n';
     if (this.pending.length >= BATCH_CHARS) this.push();
     else this.timer ??= setTimeout(() => this.push(), BATCH_MS).unref();
-    if (this.drained) await this.drained;
+    if (this.drained) await this.waitDrain();
+  }
+
+  /** A stream error fails the write, except stdout's reader going away (a drain that never comes then). */
+  private async waitDrain(): Promise<void> {
+    const drained = this.drained!;
+    await Promise.race([drained, this.gone]).catch((err) => {
+      if (!this.readerGone) throw err;
+    });
+    if (this.readerGone) this.drained = undefined;
   }
 
   /** Hand the pending batch to the stream. */
   private push(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.readerGone) this.pending = '';
     if (!this.pending) return;
     const chunk = this.pending;
     this.pending = '';
@@ -75,7 +110,9 @@ export class JsonlSink implements Sink {
 
   /** Resolves when everything written so far is in the file (or handed to stdout). */
   async flush(): Promise<void> {
+    if (this.streamError) throw this.streamError;
     this.push();
+    if (this.readerGone) return;
     const target = this.file ?? this.stdout;
     if (this.out !== target) {
       // Gzip: push out what the compressor holds, then let the pipe hand it to the file.
@@ -89,7 +126,9 @@ export class JsonlSink implements Sink {
 
   async close(): Promise<void> {
     this.push();
-    if (this.out === process.stdout) return;
+    // Left in place after an EPIPE: a late write to the closed pipe must not become an uncaught error.
+    if (this.onStdoutError && !this.readerGone) this.stdout.off('error', this.onStdoutError);
+    if (this.out === process.stdout || this.readerGone) return;
     const finished = this.file ? once(this.file, 'close') : once(this.out, 'finish');
     this.out.end();
     await finished;

@@ -22,6 +22,8 @@ export interface TargetSourceStats {
   excluded: number;
   /** Inputs that could not be understood (or host names that did not resolve). */
   invalid: number;
+  /** The first address removed by the blocklist, when the source tracks it (for the hint when every target was excluded). */
+  firstExcluded?: string;
 }
 
 export interface TargetStreamOptions {

@@ -109,13 +109,36 @@ describe('domain source and DNS (loopback responder)', () => {
 
   it('knows its size once prepared, before the stream starts (the scan sizes its worker pool from it); exact once it has run', async () => {
     const opts = { seed: 1, shards: 2, shard: 0, order: 'sequential' as const, exclusions: open(), logger };
-    const named = new RangeTargetSource({ ...opts, targets: ['127.0.30.0/30', 'not an address'], input: '-', stdin: Readable.from(['127.0.31.7\n']) });
+    const named = new RangeTargetSource({ ...opts, targets: ['127.0.30.0/30', '127.0.32.1:25'], input: '-', stdin: Readable.from(['127.0.31.7\n']) });
     expect(named.total()).toBeUndefined(); // the input is not read yet
     await named.prepare();
-    expect(named.total()).toBe(5); // 4 + 1 addresses: a bound, as if one shard
-    expect(await collect(named)).toEqual([{ ip: '127.0.30.0', position: 0 }, { ip: '127.0.30.2', position: 1 }, { ip: '127.0.31.7', position: 2 }]);
-    expect(named.total()).toBe(3); // this shard's positions
-    expect(named.stats().invalid).toBe(1); // counted once, though prepared before the stream
+    expect(named.total()).toBe(6); // 4 + 1 addresses + 1 pinned: a bound, as if one shard
+    expect(await collect(named)).toEqual([{ ip: '127.0.30.0', position: 0 }, { ip: '127.0.30.2', position: 1 }, { ip: '127.0.31.7', position: 2 }, { ip: '127.0.32.1', port: 25, position: 3 }]);
+    expect(named.total()).toBe(4); // this shard's positions
+  });
+
+  it('ports and SNI names travel with their target; pinned addresses and host names are dealt to shards after the walk', async () => {
+    const targets = ['127.0.30.1', '127.0.30.2:2525', '[::1]:993', '127.0.30.3,mail.example.test', 'nomx.test:587'];
+    const one = new RangeTargetSource({ targets, seed: 1, shards: 1, shard: 0, order: 'sequential', exclusions: open(), dns: client(), logger });
+    expect(await collect(one)).toEqual([
+      { ip: '127.0.30.1', position: 0 },
+      { ip: '127.0.30.2', port: 2525, position: 1 },
+      { ip: '::1', port: 993, position: 2 },
+      { ip: '127.0.30.3', domain: 'mail.example.test', position: 3 },
+      { ip: '127.0.30.20', domain: 'nomx.test', port: 587, position: 4 },
+    ]);
+    const second = new RangeTargetSource({ targets, seed: 1, shards: 2, shard: 1, order: 'sequential', exclusions: open(), dns: client(), logger });
+    // The walk has one step (none for shard 1); pinned 1 of [0..2]; host 1 of [0] (none).
+    expect(await collect(second)).toEqual([{ ip: '::1', port: 993, position: 0 }]);
+  });
+
+  it('an invalid target stops the source before it yields anything, naming the first three and where they are', async () => {
+    const source = new RangeTargetSource({ targets: ['127.0.30.1', '10.0.0.0/33', '300.1.2.3'], input: '-', stdin: Readable.from(['# comment\n127.0.30.2\n127.0.0.1:0\nx y\n']), seed: 1, shards: 1, shard: 0, order: 'permuted', exclusions: open(), logger });
+    await expect(source.prepare()).rejects.toThrow('invalid targets: target 2 "10.0.0.0/33" (not an IPv4 range (prefix length 0-32)); target 3 "300.1.2.3" (not an IPv4 address (four decimal numbers 0-255)); stdin:3 "127.0.0.1:0" (bad port "0" (1-65535)) and 1 more.');
+    const none = new RangeTargetSource({ targets: [], seed: 1, shards: 1, shard: 0, order: 'permuted', exclusions: open(), logger });
+    await expect(none.prepare()).rejects.toThrow(/^no targets: give addresses, ranges or host names as arguments/);
+    const missing = new RangeTargetSource({ targets: [], input: '/nonexistent/targets.txt', seed: 1, shards: 1, shard: 0, order: 'permuted', exclusions: open(), logger });
+    await expect(missing.prepare()).rejects.toThrow('cannot read the target input /nonexistent/targets.txt (--input / scan.input): no such file');
   });
 
   it('parses top-list lines', () => {

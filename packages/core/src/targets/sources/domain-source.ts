@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import { WildtlsError } from '../../errors.js';
 import type { Exclusions } from '../blocklist.js';
 import type { DnsClient } from '../dns/dns-client.js';
 import { HOSTNAME, fingerprintOf, normalizeHost, readLines } from '../source-context.js';
+import { parsePort } from '../target-syntax.js';
 import type { TargetInput, TargetSource, TargetSourceStats, TargetStreamOptions } from '../target-source.js';
 
 export interface DomainSourceOptions {
@@ -47,12 +49,16 @@ export class DomainTargetSource implements TargetSource {
   }
 
   async *targets(options: TargetStreamOptions = {}): AsyncGenerator<TargetInput> {
+    if (!this.opts.targets.length && !this.opts.input) {
+      throw new WildtlsError('WILDTLS_ERR_USAGE', 'no domains: give them as arguments, or --input FILE (one per line or rank,domain; "-" for stdin)');
+    }
     const from = options.from ?? 0;
     const window: Array<Promise<TargetInput[]>> = [];
     let index = -1;
     for await (const line of this.lines()) {
-      const domain = parseDomainLine(line);
-      if (domain === null) continue; // a header line
+      const parsed = parseDomainEntry(line);
+      if (parsed === null) continue; // a header line
+      const [domain, port] = parsed;
       index++;
       if (index % this.opts.shards !== this.opts.shard) continue;
       const position = Math.floor(index / this.opts.shards);
@@ -62,7 +68,7 @@ export class DomainTargetSource implements TargetSource {
         this.opts.logger.warn({ line: line.slice(0, 100) }, 'domain list: not a domain name; skipped');
         continue;
       }
-      window.push(this.expand(domain, position));
+      window.push(this.expand(domain, position, port));
       if (window.length >= this.opts.lookahead) yield* await window.shift()!;
     }
     while (window.length) yield* await window.shift()!;
@@ -74,7 +80,7 @@ export class DomainTargetSource implements TargetSource {
   }
 
   /** Every target of one domain; never throws (a failed lookup counts as invalid). */
-  private async expand(domain: string, position: number): Promise<TargetInput[]> {
+  private async expand(domain: string, position: number, port: number | undefined): Promise<TargetInput[]> {
     const { services, mxServices, dns } = this.opts;
     const viaMx = services.filter((s) => mxServices.includes(s));
     const direct = services.filter((s) => !mxServices.includes(s));
@@ -85,7 +91,7 @@ export class DomainTargetSource implements TargetSource {
       if (seen.has(key)) return;
       seen.add(key);
       if (this.opts.exclusions.excludes(ip)) this.excluded++;
-      else out.push({ ip, domain: name, position, ...(service ? { service } : {}), ...(viaMx.includes(service ?? '') ? { mailDomain: domain } : {}) });
+      else out.push({ ip, domain: name, position, ...(service ? { service } : {}), ...(port ? { port } : {}), ...(viaMx.includes(service ?? '') ? { mailDomain: domain } : {}) });
     };
     try {
       if (viaMx.length) {
@@ -117,10 +123,26 @@ export class DomainTargetSource implements TargetSource {
 
 /** "example.org", "1,example.org" or "1,example.org,..." -> the domain; null for a header; "" when malformed. */
 export function parseDomainLine(line: string): string | null {
+  const entry = parseDomainEntry(line);
+  return entry && entry[0];
+}
+
+/**
+ * A domain list line with an optional port ("example.org:8443", "1,example.org:8443"):
+ * [domain, port]; null for a header; ["", undefined] when malformed.
+ */
+export function parseDomainEntry(line: string): [string, number | undefined] | null {
   const fields = line.split(',').map((f) => f.trim());
   let name = fields[0]!;
   if (fields.length > 1 && /^\d+$/.test(fields[0]!)) name = fields[1]!;
   else if (fields.length > 1 && /^(rank|#|id)$/i.test(fields[0]!)) return null;
-  if (!HOSTNAME.test(name) || !/[a-z]/i.test(name)) return '';
-  return normalizeHost(name);
+  let port: number | undefined;
+  const colon = name.indexOf(':');
+  if (colon >= 0) {
+    port = parsePort(name.slice(colon + 1));
+    if (port === undefined) return ['', undefined];
+    name = name.slice(0, colon);
+  }
+  if (!HOSTNAME.test(name) || !/[a-z]/i.test(name)) return ['', undefined];
+  return [normalizeHost(name), port];
 }
