@@ -93,3 +93,10 @@ export { Semaphore } from './scan/semaphore.js';
 
 // Passive monitoring (issue 16): capture reading and TCP reassembly
 export type { FlowKey, FlowStart, FlowDirection, FlowEndReason, FlowHandler, FlowHandlerFactory } from './passive/flow.js';
+export type { PassiveDialog, PassiveSide, PassiveStep, PassiveView } from './plugin/passive-dialog.js';
+export { linePassiveDialog, PASSIVE_LINE_BYTES, PASSIVE_MAX_LINES, type LinePassiveSpec } from './dialog/passive-lines.js';
+export { createPassiveFlowFactory, passivePortMap, watchedPorts, type PassiveFollowOptions, type PassivePortEntry } from './follow/flow-factory.js';
+export { loadClientKey, clientAnonymizer } from './follow/client-key.js';
+export { PassiveInfoSchema, type PassiveInfo } from './record/passive-schema.js';
+export { parseClientHello, type ClientHello } from './tls/client-hello-parse.js';
+export { ja3, ja4, isGrease } from './tls/fingerprints.js';
