@@ -97,10 +97,15 @@ function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult): voi
 function statusOf(record: ProbeRecord, r: FollowResult): ProbeStatus {
   const tls = record.tls;
   if (tls?.completed) return 'success';
-  if (record.starttls?.offered && record.starttls.reply !== undefined && !record.starttls.upgraded) return 'starttls-refused';
+  if (passiveRefused(record)) return 'starttls-refused';
   if (!r.tlsStarted) return noTlsStatus(record, r);
   if (tls?.error) return 'tls-failed';
   return r.endReason === 'idle' || r.endReason === 'capture-end' || r.endReason === 'gap' || r.endReason === 'buffer-cap' ? 'timeout' : 'tls-failed';
+}
+
+/** The client asked for STARTTLS and the server said no (whether or not it had offered it). */
+function passiveRefused(record: ProbeRecord): boolean {
+  return record.starttls?.reply !== undefined && !record.starttls.upgraded;
 }
 
 /** A connection that never reached TLS. On a STARTTLS port: it stayed in the clear (starttls.offered says whether the server offered). */

@@ -1,0 +1,89 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { FlowHandler, FlowHandlerFactory } from '@wildtls/core';
+import { stopPid } from '../harness/daemon.js';
+
+/**
+ * Captures for the passive proof: tcpdump on lo writes what real clients and
+ * daemons say; tshark dissects the same file for the assertions. Both are
+ * stopped by pid.
+ */
+export const TCPDUMP = '/usr/bin/tcpdump';
+export const TSHARK = '/usr/bin/tshark';
+
+export interface Capture {
+  file: string;
+  /** Stop tcpdump (SIGTERM: it flushes and closes the file) and wait until it is gone. */
+  stop(): Promise<void>;
+}
+
+export async function startCapture(file: string, filter: string): Promise<Capture> {
+  const child = spawn(TCPDUMP, ['-i', 'lo', '--immediate-mode', '-U', '-s', '0', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tcpdump did not start within 10 s: ${err}`)), 10_000);
+    child.stderr!.on('data', (d) => {
+      err += d;
+      if (err.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`tcpdump exited with ${code}: ${err}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    file,
+    async stop() {
+      // Let the last packets reach the file before tcpdump goes (--immediate-mode: none wait in a kernel block).
+      await new Promise((r) => setTimeout(r, 500));
+      await stopPid(child.pid ?? -1);
+      await exited;
+      if (!existsSync(file)) throw new Error(`tcpdump wrote no file: ${err}`);
+    },
+  };
+}
+
+/** tshark -T fields over a capture: one row per packet (matching `filter`), each field's values as tshark prints them. */
+export function tsharkFields(file: string, fields: string[], filter: string, decodeAs: string[] = []): string[][] {
+  const args = ['-r', file, '-n', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=;', '-Y', filter];
+  for (const d of decodeAs) args.push('-d', d);
+  for (const f of fields) args.push('-e', f);
+  const out = spawnSync(TSHARK, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+  if (out.status !== 0) throw new Error(`tshark failed: ${out.stderr}`);
+  return out.stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+}
+
+/**
+ * Until the capture reader is merged (P1's readCaptureFlows), flows come from
+ * tshark's per-packet TCP payloads, in capture order (loopback loses and
+ * reorders nothing): the SYN's sender is the client. The handler under test
+ * sees the same calls the reassembler makes: data per direction, then end.
+ */
+export function tsharkFlows(file: string, factory: FlowHandlerFactory): number {
+  const rows = tsharkFields(file, ['tcp.stream', 'frame.time_epoch', 'ip.src', 'tcp.srcport', 'ip.dst', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.flags.fin', 'tcp.flags.reset', 'tcp.payload'], 'tcp');
+  const flows = new Map<string, { handler: FlowHandler | undefined; client: string; ended: boolean; fins: number; ts: number }>();
+  for (const [stream, epoch, src, sport, dst, dport, syn, ack, fin, rst, payload] of rows) {
+    const ts = Number(epoch) * 1000;
+    const from = `${src}:${sport}`;
+    let f = flows.get(stream!);
+    if (!f) {
+      if (syn !== '1' || ack === '1') continue; // only connections whose SYN is in the capture
+      f = { handler: factory({ clientIp: src!, clientPort: Number(sport), serverIp: dst!, serverPort: Number(dport), ts, midStream: false }), client: from, ended: false, fins: 0, ts };
+      flows.set(stream!, f);
+    }
+    f.ts = ts;
+    if (!f.handler || f.ended) continue;
+    const dir = from === f.client ? 'client' : 'server';
+    if (payload && !f.handler.done) f.handler.data(dir, Buffer.from(payload.replace(/:/g, ''), 'hex'), ts);
+    if (rst === '1') {
+      f.ended = true;
+      f.handler.end('rst', ts);
+    } else if (fin === '1' && ++f.fins === 2) {
+      f.ended = true;
+      f.handler.end('fin', ts);
+    }
+  }
+  for (const f of flows.values()) if (f.handler && !f.ended) f.handler.end('capture-end', f.ts);
+  return flows.size;
+}
