@@ -48,7 +48,8 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
     if (view.capabilities || view.sasl) recordCapabilities(record as DialogRecord, 'beforeTls', { capabilities: view.capabilities ?? [], sasl: view.sasl ?? [] });
     if (view.startTlsOffered !== undefined || view.startTlsRequested) {
       record.starttls = {
-        offered: view.startTlsOffered ?? view.startTlsRequested,
+        // A client that never asked for the capabilities (s_client -starttls pop3): a server that went ahead supports it.
+        offered: view.startTlsOffered ?? view.startTlsAccepted === true,
         upgraded: view.startTlsAccepted === true,
         ...(view.startTlsReply !== undefined ? { reply: sanitize(view.startTlsReply) } : {}),
       };
