@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { FlowHandler, FlowHandlerFactory } from '@wildtls/core';
 import { stopPid } from '../harness/daemon.js';
 
 /**
@@ -52,38 +51,4 @@ export function tsharkFields(file: string, fields: string[], filter: string, dec
   const out = spawnSync(TSHARK, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
   if (out.status !== 0) throw new Error(`tshark failed: ${out.stderr}`);
   return out.stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
-}
-
-/**
- * Until the capture reader is merged (P1's readCaptureFlows), flows come from
- * tshark's per-packet TCP payloads, in capture order (loopback loses and
- * reorders nothing): the SYN's sender is the client. The handler under test
- * sees the same calls the reassembler makes: data per direction, then end.
- */
-export function tsharkFlows(file: string, factory: FlowHandlerFactory): number {
-  const rows = tsharkFields(file, ['tcp.stream', 'frame.time_epoch', 'ip.src', 'tcp.srcport', 'ip.dst', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.flags.fin', 'tcp.flags.reset', 'tcp.payload'], 'tcp');
-  const flows = new Map<string, { handler: FlowHandler | undefined; client: string; ended: boolean; fins: number; ts: number }>();
-  for (const [stream, epoch, src, sport, dst, dport, syn, ack, fin, rst, payload] of rows) {
-    const ts = Number(epoch) * 1000;
-    const from = `${src}:${sport}`;
-    let f = flows.get(stream!);
-    if (!f) {
-      if (syn !== '1' || ack === '1') continue; // only connections whose SYN is in the capture
-      f = { handler: factory({ clientIp: src!, clientPort: Number(sport), serverIp: dst!, serverPort: Number(dport), ts, midStream: false }), client: from, ended: false, fins: 0, ts };
-      flows.set(stream!, f);
-    }
-    f.ts = ts;
-    if (!f.handler || f.ended) continue;
-    const dir = from === f.client ? 'client' : 'server';
-    if (payload && !f.handler.done) f.handler.data(dir, Buffer.from(payload.replace(/:/g, ''), 'hex'), ts);
-    if (rst === '1') {
-      f.ended = true;
-      f.handler.end('rst', ts);
-    } else if (fin === '1' && ++f.fins === 2) {
-      f.ended = true;
-      f.handler.end('fin', ts);
-    }
-  }
-  for (const f of flows.values()) if (f.handler && !f.ended) f.handler.end('capture-end', f.ts);
-  return flows.size;
 }

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import smtp from '@wildtls/protocol-smtp';
-import { PluginRegistry, clientAnonymizer, createPassiveFlowFactory, passivePortMap, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
+import { PluginRegistry, clientAnonymizer, createPassiveFlowFactory, passivePortMap, readCaptureFlows, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
 import { removeDir, tempDir, type Daemon } from '../harness/daemon.js';
 import { DAEMONS, requireBinaries } from '../harness/require-binary.js';
 import { startDovecotAuth } from './smtp/dovecot-auth.js';
 import { POSTFIX_INSTALL, startPostfix } from './smtp/postfix.js';
 import { writeTlsFiles, type TlsFiles } from './smtp/tls-files.js';
-import { startCapture, TCPDUMP, TSHARK, tsharkFlows } from '../passive/capture-harness.js';
+import { startCapture, TCPDUMP, TSHARK } from '../passive/capture-harness.js';
 import { checkAgainstTshark } from '../passive/tshark-check.js';
 import { OPENSSL, runClient, SWAKS } from '../passive/real-clients.js';
 
@@ -32,7 +32,9 @@ const ready = requireBinaries([
 let dir = '';
 let tls: TlsFiles;
 const daemons: Daemon[] = [];
-const records: ProbeRecord[] = [];
+const all: ProbeRecord[] = [];
+/** The connections the clients opened (their SYN is in the capture); the daemons' readiness probes may end inside it, mid-stream. */
+let records: ProbeRecord[] = [];
 let pcap = '';
 const key = Buffer.from('a test key that the test keeps to itself', 'utf8');
 
@@ -73,9 +75,11 @@ beforeAll(async () => {
   for (const r of runs) await r.run();
   await capture.stop();
   const registry = new PluginRegistry([{ plugin: smtp as WildtlsPlugin, spec: 'smtp', source: 'builtin', entry: '' }] as never);
-  const factory = createPassiveFlowFactory({ ports: passivePortMap(registry), clientIp: clientAnonymizer(key) }, (r) => records.push(r));
-  tsharkFlows(pcap, factory);
-  records.sort((a, b) => a.passive!.captureStart.localeCompare(b.passive!.captureStart));
+  const ports = passivePortMap(registry);
+  const factory = createPassiveFlowFactory({ ports, clientIp: clientAnonymizer(key) }, (r) => all.push(r));
+  await readCaptureFlows(pcap, factory, { watchPorts: watchedPorts(ports) });
+  all.sort((a, b) => a.passive!.captureStart.localeCompare(b.passive!.captureStart));
+  records = all.filter((r) => !r.passive!.midStream);
 }, 120_000);
 
 afterAll(async () => {
@@ -91,6 +95,8 @@ describe.runIf(ready)('passive SMTP records from a real capture (Postfix, swaks,
 
   it('makes one record per connection, in the order the clients ran', () => {
     expect(records.map((r) => `${r.ip}:${r.port}`)).toEqual([`${PF}:25`, `${PF}:25`, `${PF}:587`, `${PF}:25`, `${PF}:25`, `${PF}:465`, `${PF2}:25`]);
+    // Readiness probes still open when the capture began: followed from the middle, marked so, no TLS.
+    for (const r of all.filter((x) => x.passive!.midStream)) expect(r.tls?.completed ?? false).toBe(false);
     for (const r of records) {
       expect(r.source).toBe('passive');
       expect(r.passive!.client.ip).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);

@@ -14,7 +14,8 @@ export type WildtlsErrorCode =
   | 'WILDTLS_ERR_TARGET'
   | 'WILDTLS_ERR_RESULTS_CORRUPT'
   | 'WILDTLS_ERR_RESULTS_NOT_FOUND'
-  | 'WILDTLS_ERR_USAGE';
+  | 'WILDTLS_ERR_USAGE'
+  | 'WILDTLS_ERR_CAPTURE';
 
 export class WildtlsError extends Error {
   readonly code: WildtlsErrorCode;

@@ -93,6 +93,10 @@ export { Semaphore } from './scan/semaphore.js';
 
 // Passive monitoring (issue 16): capture reading and TCP reassembly
 export type { FlowKey, FlowStart, FlowDirection, FlowEndReason, FlowHandler, FlowHandlerFactory } from './passive/flow.js';
+export { readCaptureFlows, type ReadCaptureOptions } from './passive/read-capture-flows.js';
+export type { CaptureInput } from './passive/capture/capture-source.js';
+export { emptyCaptureStats, type CaptureStats } from './passive/capture/capture-stats.js';
+export { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './passive/reassembly/reassembly-limits.js';
 export type { PassiveDialog, PassiveSide, PassiveStep, PassiveView } from './plugin/passive-dialog.js';
 export { linePassiveDialog, PASSIVE_LINE_BYTES, PASSIVE_MAX_LINES, type LinePassiveSpec } from './dialog/passive-lines.js';
 export { createPassiveFlowFactory, passivePortMap, watchedPorts, type PassiveFollowOptions, type PassivePortEntry } from './follow/flow-factory.js';

@@ -1,0 +1,42 @@
+import { MAX_CAPLEN, RecordParser } from './record-parser.js';
+
+/** Classic pcap magics as read big-endian: microsecond and nanosecond, in either byte order. */
+export const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
+
+/** libpcap's file format: a 24-byte file header, then 16-byte record headers each followed by caplen bytes. */
+export class PcapParser extends RecordParser {
+  private le = false;
+  private nano = false;
+  private linkType = -1;
+
+  get started(): boolean {
+    return this.linkType >= 0;
+  }
+
+  protected parse(): number {
+    const b = this.buf;
+    let p = this.pos;
+    if (this.linkType < 0) {
+      if (b.length - p < 24) return p;
+      const magic = b.readUInt32BE(p);
+      this.le = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
+      this.nano = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
+      // The link type's upper bits carry an FCS length flag on some writers: keep the low 16 bits.
+      this.linkType = (this.le ? b.readUInt32LE(p + 20) : b.readUInt32BE(p + 20)) & 0xffff;
+      p += 24;
+    }
+    const le = this.le;
+    const div = this.nano ? 1e6 : 1e3;
+    while (b.length - p >= 16) {
+      const sec = le ? b.readUInt32LE(p) : b.readUInt32BE(p);
+      const frac = le ? b.readUInt32LE(p + 4) : b.readUInt32BE(p + 4);
+      const caplen = le ? b.readUInt32LE(p + 8) : b.readUInt32BE(p + 8);
+      const wire = le ? b.readUInt32LE(p + 12) : b.readUInt32BE(p + 12);
+      if (caplen > MAX_CAPLEN) this.fail(`a packet record claims ${caplen} captured bytes (more than ${MAX_CAPLEN}): not a capture, or a corrupt one`, p);
+      if (b.length - p - 16 < caplen) break;
+      this.onPacket(this.linkType, sec * 1000 + frac / div, b.subarray(p + 16, p + 16 + caplen), Math.max(wire, caplen));
+      p += 16 + caplen;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,24 @@
+/** One decoded TCP segment. A single object is reused for every packet (no allocation per packet). */
+export interface TcpSegment {
+  srcIp: string;
+  dstIp: string;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** TCP flag bits (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10). */
+  flags: number;
+  /** The captured payload bytes (valid during the packet's processing only). */
+  payload: Uint8Array;
+  /** The payload's length per the IP header: more than payload.length when the snap length cut it. */
+  payloadLength: number;
+}
+
+export const FIN = 0x01;
+export const SYN = 0x02;
+export const RST = 0x04;
+export const ACK = 0x10;
+
+export function newSegment(): TcpSegment {
+  return { srcIp: '', dstIp: '', srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, payload: new Uint8Array(0), payloadLength: 0 };
+}

@@ -1,0 +1,50 @@
+import type { Readable } from 'node:stream';
+import { emptyCaptureStats, type CaptureStats } from './capture/capture-stats.js';
+import { readCapture, type CaptureInput } from './capture/capture-source.js';
+import { decodeTcp } from './decode/decode-tcp.js';
+import { newSegment } from './decode/tcp-segment.js';
+import type { FlowHandlerFactory, FlowStart } from './flow.js';
+import { FlowTable } from './reassembly/flow-table.js';
+import { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './reassembly/reassembly-limits.js';
+
+export interface ReadCaptureOptions {
+  /** Server ports to follow (the scan's service/port map); undefined = every port (the lower port of a mid-stream pair serves). */
+  watchPorts?: ReadonlySet<number>;
+  limits?: Partial<ReassemblyLimits>;
+  /** A flow handler (or the factory) threw: that flow is dropped, the capture goes on. */
+  onHandlerError?: (err: unknown, start: FlowStart) => void;
+  /** Called between captures and at the end, e.g. for progress. */
+  stats?: CaptureStats;
+}
+
+/**
+ * Read captures in order (pcap or pcapng, gzip or not, files or standard input as '-'), reassemble
+ * the TCP connections on watched ports, and hand each connection's bytes to the handler the factory
+ * makes for it. One flow table spans all the captures (one capture cut into several files reads as
+ * one). Resolves with the counts when every flow has ended; a file that is not a capture, or is
+ * corrupt past reading, rejects with a WildtlsError naming it.
+ */
+export async function readCaptureFlows(
+  inputs: CaptureInput | Readable | readonly CaptureInput[],
+  factory: FlowHandlerFactory,
+  opts: ReadCaptureOptions = {},
+): Promise<CaptureStats> {
+  const stats = opts.stats ?? emptyCaptureStats();
+  const limits = { ...DEFAULT_REASSEMBLY_LIMITS, ...opts.limits };
+  const table = new FlowTable(factory, opts.watchPorts, limits, stats, opts.onHandlerError ?? (() => {}));
+  const seg = newSegment();
+  const onPacket = (linkType: number, ts: number, data: Uint8Array, wireLength: number): void => {
+    stats.packets++;
+    stats.bytes += data.length;
+    if (decodeTcp(linkType, data, wireLength, seg, stats)) table.packet(seg, ts);
+  };
+  const list: readonly CaptureInput[] = Array.isArray(inputs)
+    ? inputs
+    : [typeof inputs === 'string' || 'name' in (inputs as object) && 'stream' in (inputs as object) ? (inputs as CaptureInput) : { name: 'stream', stream: inputs as Readable }];
+  try {
+    for (const input of list) await readCapture(input, onPacket, stats);
+  } finally {
+    table.finish();
+  }
+  return stats;
+}

@@ -1,0 +1,218 @@
+import type { CaptureStats } from '../capture/capture-stats.js';
+import { ACK, FIN, RST, SYN, type TcpSegment } from '../decode/tcp-segment.js';
+import type { FlowHandler, FlowHandlerFactory, FlowStart } from '../flow.js';
+import type { ReassemblyLimits } from './reassembly-limits.js';
+import type { StreamDirection } from './stream-direction.js';
+import { TcpFlow, type FlowOwner } from './tcp-flow.js';
+
+/** How often (capture time) idle flows and old holes are looked for. */
+const SWEEP_EVERY_MS = 1000;
+
+/**
+ * The connections of a capture, keyed by their 4-tuple (the lower endpoint first, so both directions
+ * find the same entry). The Map's insertion order is kept as least-recently-active first (a flow is
+ * re-inserted on each packet), so idle expiry and eviction at the cap take from the front.
+ */
+export class FlowTable implements FlowOwner {
+  private readonly flows = new Map<string, TcpFlow>();
+  /** Flows holding bytes ahead of a hole (for the hole timeout between their packets). */
+  private readonly holding = new Set<TcpFlow>();
+  private heldTotal = 0;
+  private now = -Infinity;
+  private lastSweep = -Infinity;
+
+  constructor(
+    private readonly factory: FlowHandlerFactory,
+    private readonly watchPorts: ReadonlySet<number> | undefined,
+    private readonly limits: ReassemblyLimits,
+    private readonly stats: CaptureStats,
+    private readonly onHandlerError: (err: unknown, start: FlowStart) => void,
+  ) {}
+
+  get size(): number {
+    return this.flows.size;
+  }
+
+  get heldBytes(): number {
+    return this.heldTotal;
+  }
+
+  private watched(port: number): boolean {
+    return this.watchPorts === undefined || this.watchPorts.has(port);
+  }
+
+  packet(seg: TcpSegment, ts: number): void {
+    if (ts > this.now) this.now = ts;
+    if (this.now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep();
+    const srcFirst = seg.srcIp < seg.dstIp || (seg.srcIp === seg.dstIp && seg.srcPort < seg.dstPort);
+    const key = srcFirst ? `${seg.srcIp} ${seg.srcPort} ${seg.dstIp} ${seg.dstPort}` : `${seg.dstIp} ${seg.dstPort} ${seg.srcIp} ${seg.srcPort}`;
+    const syn = (seg.flags & (SYN | ACK)) === SYN;
+    let flow = this.flows.get(key);
+    if (!flow || (syn && flow.closed && !this.sameSyn(flow, seg))) {
+      if (flow) this.remove(flow);
+      flow = this.create(key, seg, ts);
+      if (!flow) return;
+    } else {
+      // Least recently active first: move to the back.
+      this.flows.delete(key);
+      this.flows.set(key, flow);
+    }
+    flow.lastTs = ts;
+    if (flow.closed) return;
+    const fromClient = seg.srcPort === flow.start.clientPort && seg.srcIp === flow.start.clientIp;
+    if (flow.done) {
+      this.doneFlowPacket(flow, seg, fromClient, ts);
+      return;
+    }
+    const before = flow.heldBytes;
+    this.follow(flow, seg, fromClient, ts, before);
+    this.account(flow, before);
+  }
+
+  private sameSyn(flow: TcpFlow, seg: TcpSegment): boolean {
+    // A retransmitted SYN of the connection that just ended is not a new connection.
+    return flow.client.started && ((flow.client.nextSeq - seg.seq) >>> 0) < 0x10000000;
+  }
+
+  private follow(flow: TcpFlow, seg: TcpSegment, fromClient: boolean, ts: number, heldBefore: number): void {
+    const dir = fromClient ? flow.client : flow.server;
+    const other = fromClient ? flow.server : flow.client;
+    if (seg.flags & SYN) {
+      if (!dir.started) dir.init(seg.seq + 1);
+    } else if (!dir.started) {
+      dir.init(seg.seq);
+    }
+    if (seg.flags & ACK && other.started) other.acked(seg.ack, ts);
+    if (seg.flags & RST) {
+      flow.end('rst', ts);
+      return;
+    }
+    if (flow.closed) return;
+    dir.segment(seg.seq, seg.payload, seg.payloadLength, (seg.flags & FIN) !== 0, ts);
+    if (flow.closed) return;
+    if (dir.held.length && ts - dir.oldestHeldTs >= this.limits.holeTimeoutMs) this.giveUpOldHoles(dir, ts);
+    if (dir.heldBytes > this.limits.maxHeldBytesPerDirection || dir.held.length > this.limits.maxHeldSegmentsPerDirection ||
+      this.heldTotal - heldBefore + flow.heldBytes > this.limits.maxHeldBytesTotal) {
+      if (this.limits.bufferCapAction === 'end') {
+        this.stats.evictedFlows++;
+        flow.end('buffer-cap', ts);
+        return;
+      }
+      while (dir.held.length && (dir.heldBytes > this.limits.maxHeldBytesPerDirection / 2 || dir.held.length > this.limits.maxHeldSegmentsPerDirection / 2)) dir.skipHole(ts);
+      if (this.heldTotal - heldBefore + flow.heldBytes > this.limits.maxHeldBytesTotal) dir.flush(ts);
+    }
+    if (flow.client.finished && flow.server.finished) flow.end('fin', ts);
+  }
+
+  private giveUpOldHoles(dir: StreamDirection, ts: number): void {
+    while (dir.held.length && ts - dir.oldestHeldTs >= this.limits.holeTimeoutMs) dir.skipHole(ts);
+  }
+
+  /** A flow whose handler has all it wants: only its end is still followed (FIN both ways, or RST). */
+  private doneFlowPacket(flow: TcpFlow, seg: TcpSegment, fromClient: boolean, ts: number): void {
+    if (seg.flags & RST) flow.end('rst', ts);
+    else if (seg.flags & FIN) {
+      (fromClient ? flow.client : flow.server).finAbs = 0; // seen; offsets no longer matter
+      if (flow.client.finAbs >= 0 && flow.server.finAbs >= 0) flow.end('fin', ts);
+    }
+  }
+
+  private account(flow: TcpFlow, before: number): void {
+    const after = flow.heldBytes;
+    this.heldTotal += after - before;
+    if (after > 0 && !flow.closed) this.holding.add(flow);
+    else this.holding.delete(flow);
+  }
+
+  /** A new connection, or undefined when neither side is a watched server port. */
+  private create(key: string, seg: TcpSegment, ts: number): TcpFlow | undefined {
+    if (seg.flags & RST) return undefined;
+    let srcIsClient: boolean;
+    let midStream = true;
+    if ((seg.flags & (SYN | ACK)) === SYN) {
+      srcIsClient = true;
+      midStream = false;
+      if (!this.watched(seg.dstPort)) return undefined;
+    } else if ((seg.flags & (SYN | ACK)) === (SYN | ACK)) {
+      // The SYN was missed but the SYN-ACK says who is who, and no byte was missed.
+      srcIsClient = false;
+      midStream = false;
+      if (!this.watched(seg.srcPort)) return undefined;
+    } else {
+      const dstWatched = this.watched(seg.dstPort);
+      const srcWatched = this.watched(seg.srcPort);
+      if (dstWatched && srcWatched) srcIsClient = seg.srcPort > seg.dstPort; // both watched: the lower port serves
+      else if (dstWatched) srcIsClient = true;
+      else if (srcWatched) srcIsClient = false;
+      else return undefined;
+    }
+    if (this.flows.size >= this.limits.maxFlows) this.evictOldest(ts);
+    const start: FlowStart = srcIsClient
+      ? { clientIp: seg.srcIp, clientPort: seg.srcPort, serverIp: seg.dstIp, serverPort: seg.dstPort, ts, midStream }
+      : { clientIp: seg.dstIp, clientPort: seg.dstPort, serverIp: seg.srcIp, serverPort: seg.srcPort, ts, midStream };
+    this.stats.flows++;
+    let handler: FlowHandler | undefined;
+    try {
+      handler = this.factory(start);
+    } catch (err) {
+      this.stats.handlerErrors++;
+      this.onHandlerError(err, start);
+    }
+    if (handler) this.stats.flowsWatched++;
+    const flow = new TcpFlow(key, start, handler, this);
+    this.flows.set(key, flow);
+    return flow;
+  }
+
+  private evictOldest(ts: number): void {
+    const oldest = this.flows.values().next().value as TcpFlow | undefined;
+    if (!oldest) return;
+    if (oldest.open) this.stats.evictedFlows++;
+    this.expire(oldest, 'idle', ts);
+  }
+
+  private remove(flow: TcpFlow): void {
+    this.flows.delete(flow.key);
+    if (this.holding.delete(flow)) this.heldTotal -= flow.heldBytes;
+  }
+
+  private expire(flow: TcpFlow, reason: 'idle' | 'capture-end', ts: number): void {
+    const before = flow.heldBytes;
+    flow.end(reason, ts);
+    this.heldTotal -= before - flow.heldBytes;
+    this.holding.delete(flow);
+    this.flows.delete(flow.key);
+  }
+
+  /** End flows idle too long (from the least recently active) and give up holes that are too old. */
+  sweep(): void {
+    this.lastSweep = this.now;
+    const idleBefore = this.now - this.limits.idleTimeoutMs;
+    for (const flow of this.flows.values()) {
+      if (flow.lastTs > idleBefore) break;
+      this.expire(flow, 'idle', flow.lastTs + this.limits.idleTimeoutMs);
+    }
+    for (const flow of [...this.holding]) {
+      const before = flow.heldBytes;
+      this.giveUpOldHoles(flow.client, this.now);
+      this.giveUpOldHoles(flow.server, this.now);
+      this.account(flow, before);
+    }
+  }
+
+  /** The capture is over: end every open flow ('capture-end'). */
+  finish(): void {
+    for (const flow of [...this.flows.values()]) this.expire(flow, 'capture-end', this.now);
+    this.heldTotal = 0;
+  }
+
+  gapReported(missing: number): void {
+    this.stats.gaps++;
+    this.stats.gapBytes += missing;
+  }
+
+  handlerFailed(err: unknown, flow: TcpFlow): void {
+    this.stats.handlerErrors++;
+    this.onHandlerError(err, flow.start);
+  }
+}
