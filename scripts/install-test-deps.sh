@@ -9,7 +9,8 @@ if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 packages=(openssl gnutls-bin postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
-packages+=(swaks tcpdump tshark curl)  # passive records: real clients and captures (issue 16)
+packages+=(tcpdump tshark)  # passive capture tests (tshark brings editcap; its setuid question is answered no below)
+packages+=(swaks curl)  # passive records: real clients for the capture proofs (issue 16)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 need_exim=0; [ -x /opt/wildtls-exim/usr/sbin/exim4 ] || need_exim=1
@@ -21,6 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections  # passive capture tests
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ $need_exim = 0 ] || sh test/real-servers/smtp/install-exim.sh /opt/wildtls-exim >/dev/null

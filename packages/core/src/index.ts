@@ -97,6 +97,8 @@ export { readCaptureFlows, type ReadCaptureOptions } from './passive/read-captur
 export type { CaptureInput } from './passive/capture/capture-source.js';
 export { emptyCaptureStats, type CaptureStats } from './passive/capture/capture-stats.js';
 export { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './passive/reassembly/reassembly-limits.js';
+export { passiveFromConfig, type PassiveFactoryContext, type PassiveFactoryMaker, type PassivePrivacy, type PassiveRunOptions, type PassiveOutcome } from './passive/passive-run.js';
+export { createOutputSinks } from './scan/output-sinks.js';
 export type { PassiveDialog, PassiveSide, PassiveStep, PassiveView } from './plugin/passive-dialog.js';
 export { linePassiveDialog, PASSIVE_LINE_BYTES, PASSIVE_MAX_LINES, type LinePassiveSpec } from './dialog/passive-lines.js';
 export { createPassiveFlowFactory, passivePortMap, watchedPorts, type PassiveFollowOptions, type PassivePortEntry } from './follow/flow-factory.js';

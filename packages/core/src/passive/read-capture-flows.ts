@@ -13,8 +13,10 @@ export interface ReadCaptureOptions {
   limits?: Partial<ReassemblyLimits>;
   /** A flow handler (or the factory) threw: that flow is dropped, the capture goes on. */
   onHandlerError?: (err: unknown, start: FlowStart) => void;
-  /** Called between captures and at the end, e.g. for progress. */
+  /** Counts to add to (default: new ones). */
   stats?: CaptureStats;
+  /** Awaited after each chunk of capture is handled: the consumers' backpressure (e.g. records waiting for the bus). */
+  between?: () => Promise<void> | void;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function readCaptureFlows(
     ? inputs
     : [typeof inputs === 'string' || 'name' in (inputs as object) && 'stream' in (inputs as object) ? (inputs as CaptureInput) : { name: 'stream', stream: inputs as Readable }];
   try {
-    for (const input of list) await readCapture(input, onPacket, stats);
+    for (const input of list) await readCapture(input, onPacket, stats, opts.between);
   } finally {
     table.finish();
   }

@@ -10,7 +10,6 @@ import type { PluginRegistry } from '../plugin/registry.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Report } from '../analysis/report.js';
-import { JsonlSink } from '../sinks/jsonl-sink.js';
 import type { Sink } from '../sinks/sink.js';
 import type { ProbeSettings } from '../probe/run-probe.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
@@ -21,6 +20,7 @@ import { ScanProgress } from './progress.js';
 import { prepareOutput } from './resume-output.js';
 import { runScan, type ScanSummary } from './run-scan.js';
 import { SinkWriter } from './sink-writer.js';
+import { createOutputSinks } from './output-sinks.js';
 import { buildServices, createTargetSource, registerTargetServices, settleSeed } from './target-plan.js';
 import { probePoolFor } from './workers/start-pool.js';
 
@@ -105,17 +105,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
 
   // The primary JSONL output: on resume, cut back to its length at the checkpoint and append.
   const primary = prepareOutput(config, resumeFrom);
-  const sinks: Sink[] = [new JsonlSink({ path: config.output.path, gzip: config.output.gzip, append: primary.append }, env.stdout)];
-  for (const entry of config.output.sinks) {
-    const { use, ...settings } = entry;
-    if (use === 'jsonl') {
-      sinks.push(new JsonlSink(settings as { path: string; gzip?: boolean }, env.stdout));
-      continue;
-    }
-    const plugin = registry.sinks().find((s) => s.id === use);
-    if (!plugin) throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `output.sinks: no sink plugin with id "${use}" is loaded`);
-    sinks.push(await plugin.create({ settings, options: (config.options as Record<string, unknown>)[plugin.id], logger: logger.child({ sink: use }), container }));
-  }
+  const sinks: Sink[] = await createOutputSinks(config, registry, container, logger, { append: primary.append, stdout: env.stdout });
 
   const tracker = new PositionTracker(resumeFrom?.position ?? 0, resumeFrom?.counters, resumeFrom?.written);
   const writer = new SinkWriter({

@@ -46,7 +46,7 @@ async function* unzipIfGzip(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGen
  * Read one capture (pcap or pcapng, gzip or not) as a stream: chunks are parsed as they arrive, and the
  * stream is paused while a chunk is parsed (backpressure), so a capture never sits in memory whole.
  */
-export async function readCapture(input: CaptureInput, onPacket: PacketCallback, stats: CaptureStats): Promise<void> {
+export async function readCapture(input: CaptureInput, onPacket: PacketCallback, stats: CaptureStats, between?: () => Promise<void> | void): Promise<void> {
   const { name, stream } = openInput(input);
   const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
@@ -73,9 +73,11 @@ export async function readCapture(input: CaptureInput, onPacket: PacketCallback,
         else if (magic === PCAPNG_SHB) parser = new PcapngParser(name, onPacket);
         else throw new WildtlsError('WILDTLS_ERR_CAPTURE', `${name}: not a pcap or pcapng capture${gzipped ? ' (inside gzip)' : ''} (${describe(start)}); write one with tcpdump -w FILE`);
         parser.push(start);
-        continue;
+      } else {
+        parser.push(chunk);
       }
-      parser.push(chunk);
+      // Backpressure from the consumers (the result bus): the next chunk waits until they have room.
+      if (between) await between();
     }
   } catch (err) {
     if (err instanceof WildtlsError) throw err;

@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// Throughput of passive capture reading + TCP reassembly (issue 16), beside tshark on the same files,
+// and peak memory with 100,000 concurrent flows.
+//
+// Captures are made here, with tcpdump on lo, from bounded local traffic on 127.0.62.0/24:
+//  - bulk: Node client/server pairs sending --bulk-mb megabytes in all (few, large packets);
+//  - handshakes: --handshakes TLS connections (Node tls client) to `openssl s_server`, each a full
+//    handshake, a few bytes and a close (many small packets).
+// Each file is read alternately --rounds times by (a) wildtls's readCaptureFlows with a handler that
+// parses TLS record headers only (this is a PART of `wildtls passive`: the record building of issue
+// 16 part 2 is not in it) and (b) `tshark -r FILE -T fields -e tls.handshake.type -e
+// tls.handshake.ciphersuite ...`. Both on one core (wildtls is single-threaded; tshark too).
+// Memory: a synthetic pcap of --flows SYN + 200-byte-data flows without FIN, read in a child process;
+// its peak RSS (maxRSS) beside a child reading a capture of the same size with one flow.
+//
+// node bench/passive-capture.mjs [--bulk-mb 200] [--handshakes 1000] [--rounds 3] [--flows 100000]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { loadavg, tmpdir, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+
+const { values: opt } = parseArgs({ options: {
+  'bulk-mb': { type: 'string', default: '200' }, handshakes: { type: 'string', default: '1000' },
+  rounds: { type: 'string', default: '3' }, flows: { type: 'string', default: '100000' }, child: { type: 'string' },
+} });
+const core = await import(pathToFileURL(resolve('packages/core/dist/index.js')).href);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The handler of the measurement: parse TLS record headers (type, version, length) across data calls. */
+function recordHeaderFactory(counts) {
+  return () => {
+    const state = { client: { need: 5, hdr: [], skip: 0 }, server: { need: 5, hdr: [], skip: 0 } };
+    return {
+      data(dir, bytes) {
+        const s = state[dir];
+        let i = 0;
+        while (i < bytes.length) {
+          if (s.skip > 0) { const n = Math.min(s.skip, bytes.length - i); s.skip -= n; i += n; continue; }
+          s.hdr.push(bytes[i++]);
+          if (s.hdr.length === 5) {
+            if (s.hdr[0] === 22) counts.handshakeRecords++;
+            counts.records++;
+            s.skip = (s.hdr[3] << 8) | s.hdr[4];
+            s.hdr = [];
+          }
+        }
+      },
+      gap(dir) { state[dir] = { need: 5, hdr: [], skip: 0 }; counts.gaps++; },
+      end() {},
+    };
+  };
+}
+
+// --- child mode: read one capture and report peak RSS -----------------------------------------
+if (opt.child) {
+  const counts = { records: 0, handshakeRecords: 0, gaps: 0 };
+  const stats = await core.readCaptureFlows([opt.child], () => ({ data() {}, gap() {}, end() {} }), { watchPorts: new Set([443]) });
+  process.stdout.write(JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, flows: stats.flows, packets: stats.packets, counts }));
+  process.exit(0);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'passive-bench-'));
+function tcpdump(file, filter) {
+  const child = spawn('tcpdump', ['-U', '-B', '65536', '-i', 'lo', '-w', file, ...filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  return new Promise((res, rej) => {
+    child.stderr.on('data', (d) => { err += d; if (err.includes('listening on') && !child.started) { child.started = true; res({ stop: async () => {
+      // let tcpdump catch up (its file stops growing), then stop it
+      let last = -1; for (let i = 0; i < 80; i++) { const n = statSync(file).size; if (n === last) break; last = n; await sleep(500); }
+      child.kill('SIGINT'); await new Promise((r) => child.once('exit', r)); return err;
+    } }); } });
+    child.once('error', rej);
+    setTimeout(() => { if (!child.started) { child.kill('SIGKILL'); rej(new Error('tcpdump did not start')); } }, 10_000);
+  });
+}
+
+async function makeBulk(file, megabytes) {
+  const server = createServer((s) => { s.on('data', () => {}); s.on('end', () => s.end()); s.on('error', () => {}); });
+  await new Promise((r) => server.listen(0, '127.0.62.100', r));
+  const port = server.address().port;
+  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.62.100', 'and', 'port', String(port)]);
+  const per = 10 * 1024 * 1024;
+  const chunk = Buffer.alloc(16384, 0x17);
+  for (let sent = 0; sent < megabytes * 1024 * 1024; sent += per) {
+    await new Promise((res, rej) => {
+      const c = connect({ host: '127.0.62.100', port, localAddress: '127.0.62.101' }, async () => {
+        for (let n = 0; n < per; n += chunk.length) if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
+        c.end();
+      });
+      c.on('error', rej); c.on('close', res); c.on('data', () => {});
+    });
+  }
+  const log = await cap.stop();
+  server.close();
+  return log;
+}
+
+async function makeHandshakes(file, n) {
+  const key = join(dir, 'key.pem'); const cert = join(dir, 'cert.pem');
+  spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=bench.example'], { stdio: 'ignore' });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn('openssl', ['s_server', '-accept', `127.0.62.102:${port}`, '-key', key, '-cert', cert, '-quiet', '-naccept', String(n)], { stdio: ['ignore', 'ignore', 'ignore'] });
+  await sleep(500);
+  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.62.102', 'and', 'port', String(port)]);
+  for (let i = 0; i < n; i++) {
+    await new Promise((res) => {
+      const s = tlsConnect({ host: '127.0.62.102', port, rejectUnauthorized: false, maxVersion: i % 2 ? 'TLSv1.2' : 'TLSv1.3' }, () => { s.end('bye'); });
+      s.on('error', res); s.on('close', res); s.on('data', () => {});
+      setTimeout(() => s.destroy(), 5000);
+    });
+  }
+  const log = await cap.stop();
+  server.kill('SIGTERM');
+  return { log, port };
+}
+
+/** A synthetic pcap (raw IP) of `flows` SYN + data flows to port 443, none ended. */
+async function makeFlows(file, flows, payload = 200) {
+  const out = createWriteStream(file);
+  const hdr = Buffer.alloc(24);
+  hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6); hdr.writeUInt32LE(262144, 16); hdr.writeUInt32LE(101, 20);
+  out.write(hdr);
+  const packet = (i, syn, t) => {
+    const len = 40 + (syn ? 0 : payload);
+    const b = Buffer.alloc(16 + len, 0x16);
+    b.writeUInt32LE(1_700_000_000 + Math.floor(t / 1e6), 0); b.writeUInt32LE(t % 1e6, 4); b.writeUInt32LE(len, 8); b.writeUInt32LE(len, 12);
+    const ip = 16;
+    b.writeUInt8(0x45, ip); b.writeUInt8(0, ip + 1); b.writeUInt16BE(len, ip + 2); b.writeUInt32BE(0, ip + 4); b.writeUInt8(64, ip + 8); b.writeUInt8(6, ip + 9); b.writeUInt16BE(0, ip + 10);
+    b.writeUInt32BE(((10 << 24) | (i >>> 8)) >>> 0, ip + 12); b.writeUInt32BE(((192 << 24) | (2 << 8) | 1) >>> 0, ip + 16);
+    const tcp = ip + 20;
+    b.writeUInt16BE(1024 + (i & 0xff), tcp); b.writeUInt16BE(443, tcp + 2); b.writeUInt32BE(syn ? 999 : 1000, tcp + 4); b.writeUInt32BE(0, tcp + 8);
+    b.writeUInt8(0x50, tcp + 12); b.writeUInt8(syn ? 0x02 : 0x18, tcp + 13); b.writeUInt16BE(65535, tcp + 14); b.writeUInt32BE(0, tcp + 16);
+    return b;
+  };
+  for (let i = 0; i < flows; i++) { if (!out.write(packet(i, true, i * 10))) await new Promise((r) => out.once('drain', r)); }
+  for (let i = 0; i < flows; i++) { if (!out.write(packet(i, false, flows * 10 + i * 10))) await new Promise((r) => out.once('drain', r)); }
+  await new Promise((r) => out.end(r));
+}
+
+function timeWildtls(file) {
+  const counts = { records: 0, handshakeRecords: 0, gaps: 0 };
+  const t = process.hrtime.bigint();
+  return core.readCaptureFlows([file], recordHeaderFactory(counts), { watchPorts: undefined }).then((stats) => ({ s: Number(process.hrtime.bigint() - t) / 1e9, stats, counts }));
+}
+
+function timeTshark(file) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('taskset', ['-c', '0', 'tshark', '-r', file, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'tls.handshake.ciphersuite', '-e', 'tls.handshake.version', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 });
+  return { s: Number(process.hrtime.bigint() - t) / 1e9, lines: r.stdout.toString().split('\n').filter((l) => l.trim()).length };
+}
+
+try {
+  console.log(`# passive-capture bench: node ${process.version}, ${cpus()[0].model} x${cpus().length}, load before ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const bulk = join(dir, 'bulk.pcap');
+  const hs = join(dir, 'handshakes.pcap');
+  const bulkLog = await makeBulk(bulk, Number(opt['bulk-mb']));
+  const { log: hsLog } = await makeHandshakes(hs, Number(opt.handshakes));
+  console.log(`captures: bulk ${(statSync(bulk).size / 1e6).toFixed(1)} MB, handshakes ${(statSync(hs).size / 1e6).toFixed(1)} MB; tcpdump: ${[bulkLog, hsLog].map((l) => (/(\d+) packets dropped by kernel/.exec(l) ?? [])[1]).join(' / ')} dropped`);
+  for (const [name, file] of [['bulk transfer', bulk], ['handshakes', hs]]) {
+    const size = statSync(file).size;
+    const w = []; const k = [];
+    let stats; let counts; let lines = 0;
+    for (let r = 0; r < Number(opt.rounds); r++) {
+      const a = await timeWildtls(file); w.push(a.s); stats = a.stats; counts = a.counts;
+      const b = timeTshark(file); k.push(b.s); lines = b.lines;
+    }
+    const med = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const ws = med(w); const ks = med(k);
+    console.log(`\n## ${name}: ${(size / 1e6).toFixed(1)} MB, ${stats.packets} packets, ${stats.flows} flows, TLS records ${counts.records} (handshake ${counts.handshakeRecords}), gaps ${stats.gaps}; tshark printed ${lines} lines`);
+    console.log(`wildtls (reader + reassembly + TLS record headers): median ${ws.toFixed(3)} s = ${(size / 1e6 / ws).toFixed(1)} MB/s, ${(stats.packets / ws / 1e3).toFixed(1)} k packets/s   [runs ${w.map((x) => x.toFixed(3)).join(' ')}]`);
+    console.log(`tshark -T fields (one core):                      median ${ks.toFixed(3)} s = ${(size / 1e6 / ks).toFixed(1)} MB/s, ${(stats.packets / ks / 1e3).toFixed(1)} k packets/s   [runs ${k.map((x) => x.toFixed(3)).join(' ')}]`);
+    console.log(`ratio tshark/wildtls: ${(ks / ws).toFixed(1)}x`);
+  }
+  const flowsFile = join(dir, 'flows.pcap');
+  const oneFile = join(dir, 'one-flow.pcap');
+  const nflows = Number(opt.flows);
+  await makeFlows(flowsFile, nflows);
+  await makeFlows(oneFile, 1);
+  const child = (file) => JSON.parse(spawnSync(process.execPath, ['--max-old-space-size=4096', 'bench/passive-capture.mjs', '--child', file], { encoding: 'utf8', maxBuffer: 1 << 20 }).stdout);
+  const many = child(flowsFile); const one = child(oneFile);
+  console.log(`\n## memory: ${nflows} concurrent flows (SYN + 200 bytes each, no FIN), ${(statSync(flowsFile).size / 1e6).toFixed(1)} MB capture`);
+  console.log(`peak RSS ${(many.maxRssKiB / 1024).toFixed(0)} MiB (${many.flows} flows) vs ${(one.maxRssKiB / 1024).toFixed(0)} MiB reading a 1-flow capture: ${(((many.maxRssKiB - one.maxRssKiB) * 1024) / nflows).toFixed(0)} bytes per concurrent flow`);
+  console.log(`\nload after ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
