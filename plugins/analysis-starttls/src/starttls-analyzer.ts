@@ -3,6 +3,7 @@ import { CertificateFingerprints, ServerTally, serverKey } from '@wildtls/core';
 import { tlsReached } from './host-state.js';
 import { StartTlsCounts } from './starttls-counts.js';
 import { STARTTLS_NOTES } from './starttls-notes.js';
+import { PASSIVE_NOTES, PassiveConnections } from './passive-connections.js';
 import { funnelTable, tableI, tableIII, type CountsRow } from './starttls-tables.js';
 
 interface Group extends CountsRow {
@@ -23,6 +24,7 @@ export class StartTlsAnalyzer implements Analyzer {
   private records = 0;
   private internalErrors = 0;
   private readonly fingerprints = new CertificateFingerprints();
+  private readonly passive = new PassiveConnections();
 
   constructor(private readonly opts: StartTlsAnalyzerOptions) {}
 
@@ -31,6 +33,11 @@ export class StartTlsAnalyzer implements Analyzer {
     // Our own bug, not a measurement: left out of every count.
     if (r.status === 'internal-error') {
       this.internalErrors++;
+      return;
+    }
+    // A captured connection: weighted by connection in tables of its own, never a scanned server.
+    if (r.source === 'passive') {
+      this.passive.add(r);
       return;
     }
     const gk = `${r.service}\t${r.port}`;
@@ -61,8 +68,8 @@ export class StartTlsAnalyzer implements Analyzer {
       countingRule: 'per-server',
       // Hosts with the port open and noise hosts of the whole scan: the study reports its noise as a share of a scan.
       totals: { records: this.records, servers: this.servers.size, hosts: this.all.hosts, noiseHosts: this.all.noise, internalErrors: this.internalErrors },
-      tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups)],
-      notes: STARTTLS_NOTES,
+      tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups), ...(this.passive.size > 0 ? this.passive.tables() : [])],
+      notes: this.passive.size > 0 ? [...STARTTLS_NOTES, ...PASSIVE_NOTES] : STARTTLS_NOTES,
     };
   }
 }
