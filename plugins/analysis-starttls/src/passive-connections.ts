@@ -14,6 +14,9 @@ interface PortTally {
   completed: number;
 }
 
+/** HTTP and push-service ALPN ids (RFC 7301 registry; Apple push's apns-*) the study's exclusions name. */
+export const DEFAULT_PASSIVE_EXCLUDE_ALPN: readonly string[] = ['http/1.0', 'http/1.1', 'h2', 'h3', 'spdy/1', 'spdy/2', 'spdy/3', 'spdy/3.1', 'apns-security-v2', 'apns-security-v3', 'apns-pack-v1'];
+
 const share = (n: number, d: number) => (d > 0 ? n / d : null);
 
 /**
@@ -24,12 +27,30 @@ const share = (n: number, d: number) => (d > 0 ? n / d : null);
  */
 export class PassiveConnections {
   private readonly ports = new Map<string, PortTally>();
+  private readonly excludeAlpn: ReadonlySet<string>;
+  /** Connections left out by the ALPN rule. */
+  excluded = 0;
+
+  constructor(excludeAlpn: readonly string[] = DEFAULT_PASSIVE_EXCLUDE_ALPN) {
+    this.excludeAlpn = new Set(excludeAlpn);
+  }
+
+  /** The exclusion rule as the report notes state it. */
+  note(): string {
+    return this.excludeAlpn.size === 0
+      ? 'Passive exclusions: none (passiveExcludeAlpn is empty).'
+      : `Passive exclusions: ${this.excluded} connection(s) on ports other than https/tls whose ClientHello offered ALPN ${[...this.excludeAlpn].join(', ')} (HTTP or push services, not the port's own protocol) are left out of passive-connections and passive-starttls (option passiveExcludeAlpn).`;
+  }
 
   get size(): number {
     return this.ports.size;
   }
 
   add(r: ProbeRecord): void {
+    if (r.service !== 'https' && r.service !== 'tls' && (r.passive?.clientHello?.alpn ?? []).some((a) => this.excludeAlpn.has(a))) {
+      this.excluded++;
+      return;
+    }
     const k = `${r.service}\t${r.port}`;
     let t = this.ports.get(k);
     if (!t) {

@@ -14,6 +14,8 @@ interface Group extends CountsRow {
 
 export interface StartTlsAnalyzerOptions {
   version: string;
+  /** Passive records: ALPN ids whose connections are left out of the per-connection tables (default DEFAULT_PASSIVE_EXCLUDE_ALPN). */
+  passiveExcludeAlpn?: readonly string[];
 }
 
 /** Table I (hosts, TLS reached, certificates, noise), Table III (STARTTLS upgraded) and the funnel beyond them. */
@@ -24,9 +26,12 @@ export class StartTlsAnalyzer implements Analyzer {
   private records = 0;
   private internalErrors = 0;
   private readonly fingerprints = new CertificateFingerprints();
-  private readonly passive = new PassiveConnections();
+  private readonly passive: PassiveConnections;
+  private passiveRecords = 0;
 
-  constructor(private readonly opts: StartTlsAnalyzerOptions) {}
+  constructor(private readonly opts: StartTlsAnalyzerOptions) {
+    this.passive = new PassiveConnections(opts.passiveExcludeAlpn);
+  }
 
   consume(r: ProbeRecord): void {
     this.records++;
@@ -37,6 +42,7 @@ export class StartTlsAnalyzer implements Analyzer {
     }
     // A captured connection: weighted by connection in tables of its own, never a scanned server.
     if (r.source === 'passive') {
+      this.passiveRecords++;
       this.passive.add(r);
       return;
     }
@@ -68,8 +74,8 @@ export class StartTlsAnalyzer implements Analyzer {
       countingRule: 'per-server',
       // Hosts with the port open and noise hosts of the whole scan: the study reports its noise as a share of a scan.
       totals: { records: this.records, servers: this.servers.size, hosts: this.all.hosts, noiseHosts: this.all.noise, internalErrors: this.internalErrors },
-      tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups), ...(this.passive.size > 0 ? this.passive.tables() : [])],
-      notes: this.passive.size > 0 ? [...STARTTLS_NOTES, ...PASSIVE_NOTES] : STARTTLS_NOTES,
+      tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups), ...(this.passiveRecords > 0 ? this.passive.tables() : [])],
+      notes: this.passiveRecords > 0 ? [...STARTTLS_NOTES, ...PASSIVE_NOTES, this.passive.note()] : STARTTLS_NOTES,
     };
   }
 }

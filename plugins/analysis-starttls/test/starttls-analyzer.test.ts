@@ -134,4 +134,20 @@ describe('StartTlsAnalyzer: passive records, weighted by connection', () => {
     ]);
     expect(table(b, 'passive-starttls').paper).toEqual({ ref: 'Table III' });
   });
+
+  it('leaves out connections offering HTTP or push ALPN on other ports (configurable), and says so in the notes', () => {
+    const hello = (alpn: string[]) => ({ version: '0x0303', supportedVersions: [], cipherSuites: [], alpn, groups: [], signatureAlgorithms: [], extensions: [], sessionIdLength: 0, ticketOffered: false, pskOffered: false });
+    const push = { ...passive('198.51.100.9', false, false, true), port: 5223, service: 'xmpps-client', mode: 'implicit' as const };
+    push.passive = { ...push.passive!, clientHello: hello(['apns-security-v3']) };
+    const web = { ...passive('198.51.100.8', false, false, true), port: 443, service: 'https', mode: 'implicit' as const };
+    web.passive = { ...web.passive!, clientHello: hello(['h2']) };
+    const a = new StartTlsAnalyzer({ version: 't' });
+    for (const r of [push, web]) a.consume(r);
+    const rep = a.finish();
+    expect(table(rep, 'passive-connections').rows).toEqual([{ service: 'https', port: 443, connections: 1, servers: 1, completed: 1 }]);
+    expect(rep.notes!.some((n) => n.startsWith('Passive exclusions: 1 connection(s)') && n.includes('apns-security-v3'))).toBe(true);
+    const keep = new StartTlsAnalyzer({ version: 't', passiveExcludeAlpn: [] });
+    keep.consume(push);
+    expect(table(keep.finish(), 'passive-connections').rows).toHaveLength(1);
+  });
 });
