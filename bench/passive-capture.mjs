@@ -15,7 +15,7 @@
 //
 // node bench/passive-capture.mjs [--bulk-mb 200] [--handshakes 1000] [--rounds 3] [--flows 100000]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, createWriteStream } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { loadavg, tmpdir, cpus } from 'node:os';
@@ -87,10 +87,11 @@ async function makeBulk(file, megabytes) {
   const chunk = Buffer.alloc(16384, 0x17);
   for (let sent = 0; sent < megabytes * 1024 * 1024; sent += per) {
     await new Promise((res, rej) => {
-      const c = connect({ host: '127.0.62.100', port, localAddress: '127.0.62.101' }, async () => {
+      const send = async () => {
         for (let n = 0; n < per; n += chunk.length) if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
         c.end();
-      });
+      };
+      const c = connect({ host: '127.0.62.100', port, localAddress: '127.0.62.101' }, () => void send().catch(rej));
       c.on('error', rej); c.on('close', res); c.on('data', () => {});
     });
   }
@@ -144,13 +145,19 @@ async function makeFlows(file, flows, payload = 200) {
 function timeWildtls(file) {
   const counts = { records: 0, handshakeRecords: 0, gaps: 0 };
   const t = process.hrtime.bigint();
-  return core.readCaptureFlows([file], recordHeaderFactory(counts), { watchPorts: undefined }).then((stats) => ({ s: Number(process.hrtime.bigint() - t) / 1e9, stats, counts }));
+  const cpu = process.cpuUsage();
+  return core.readCaptureFlows([file], recordHeaderFactory(counts), { watchPorts: undefined }).then((stats) => {
+    const used = process.cpuUsage(cpu);
+    return { s: Number(process.hrtime.bigint() - t) / 1e9, cpu: (used.user + used.system) / 1e6, stats, counts };
+  });
 }
 
 function timeTshark(file) {
   const t = process.hrtime.bigint();
-  const r = spawnSync('taskset', ['-c', '0', 'tshark', '-r', file, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'tls.handshake.ciphersuite', '-e', 'tls.handshake.version', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 });
-  return { s: Number(process.hrtime.bigint() - t) / 1e9, lines: r.stdout.toString().split('\n').filter((l) => l.trim()).length };
+  // /usr/bin/time gives tshark's CPU time (user + system) on its last stderr line.
+  const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'taskset', '-c', '0', 'tshark', '-r', file, '-T', 'fields', '-e', 'tls.handshake.type', '-e', 'tls.handshake.ciphersuite', '-e', 'tls.handshake.version', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+  const m = /CPU ([\d.]+) ([\d.]+)/.exec(r.stderr.toString());
+  return { s: Number(process.hrtime.bigint() - t) / 1e9, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, lines: r.stdout.toString().split('\n').filter((l) => l.trim()).length };
 }
 
 try {
@@ -162,18 +169,20 @@ try {
   console.log(`captures: bulk ${(statSync(bulk).size / 1e6).toFixed(1)} MB, handshakes ${(statSync(hs).size / 1e6).toFixed(1)} MB; tcpdump: ${[bulkLog, hsLog].map((l) => (/(\d+) packets dropped by kernel/.exec(l) ?? [])[1]).join(' / ')} dropped`);
   for (const [name, file] of [['bulk transfer', bulk], ['handshakes', hs]]) {
     const size = statSync(file).size;
-    const w = []; const k = [];
+    const w = []; const k = []; const wc = []; const kc = [];
     let stats; let counts; let lines = 0;
     for (let r = 0; r < Number(opt.rounds); r++) {
-      const a = await timeWildtls(file); w.push(a.s); stats = a.stats; counts = a.counts;
-      const b = timeTshark(file); k.push(b.s); lines = b.lines;
+      const a = await timeWildtls(file); w.push(a.s); wc.push(a.cpu); stats = a.stats; counts = a.counts;
+      const b = timeTshark(file); k.push(b.s); kc.push(b.cpu); lines = b.lines;
     }
     const med = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const ws = med(w); const ks = med(k);
     console.log(`\n## ${name}: ${(size / 1e6).toFixed(1)} MB, ${stats.packets} packets, ${stats.flows} flows, TLS records ${counts.records} (handshake ${counts.handshakeRecords}), gaps ${stats.gaps}; tshark printed ${lines} lines`);
     console.log(`wildtls (reader + reassembly + TLS record headers): median ${ws.toFixed(3)} s = ${(size / 1e6 / ws).toFixed(1)} MB/s, ${(stats.packets / ws / 1e3).toFixed(1)} k packets/s   [runs ${w.map((x) => x.toFixed(3)).join(' ')}]`);
     console.log(`tshark -T fields (one core):                      median ${ks.toFixed(3)} s = ${(size / 1e6 / ks).toFixed(1)} MB/s, ${(stats.packets / ks / 1e3).toFixed(1)} k packets/s   [runs ${k.map((x) => x.toFixed(3)).join(' ')}]`);
-    console.log(`ratio tshark/wildtls: ${(ks / ws).toFixed(1)}x`);
+    const wcm = med(wc); const kcm = med(kc);
+    console.log(`CPU time (user + system), median: wildtls ${wcm.toFixed(3)} s = ${(size / 1e6 / wcm).toFixed(1)} MB/s, ${(stats.packets / wcm / 1e3).toFixed(1)} k packets/s; tshark ${kcm.toFixed(3)} s   [wildtls ${wc.map((x) => x.toFixed(3)).join(' ')}; tshark ${kc.map((x) => x.toFixed(3)).join(' ')}]`);
+    console.log(`ratio tshark/wildtls: wall ${(ks / ws).toFixed(1)}x, CPU ${(kcm / wcm).toFixed(1)}x`);
   }
   const flowsFile = join(dir, 'flows.pcap');
   const oneFile = join(dir, 'one-flow.pcap');

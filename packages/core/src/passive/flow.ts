@@ -6,7 +6,10 @@ export interface FlowKey { clientIp: string; clientPort: number; serverIp: strin
 export interface FlowStart extends FlowKey {
   /** Capture time of the first packet seen, ms since the epoch (fractional: micro/nanosecond precision kept as far as a double allows). */
   ts: number;
-  /** true when the SYN was not seen (the capture began mid-connection); client/server then guessed by port. */
+  /**
+   * true when the SYN was not seen (the capture began mid-connection); client/server then guessed by port.
+   * A SYN-ACK seen without its SYN counts as seen (false): the start and who is who are known, no byte was missed.
+   */
   midStream: boolean;
 }
 
@@ -16,7 +19,10 @@ export type FlowDirection = 'client' | 'server';
 export type FlowEndReason = 'fin' | 'rst' | 'idle' | 'capture-end' | 'buffer-cap';
 
 export interface FlowHandler {
-  /** In-order bytes of one direction, each byte delivered once (retransmissions and overlaps resolved). */
+  /**
+   * In-order bytes of one direction, each byte delivered once (retransmissions and overlaps resolved).
+   * The bytes are valid during the call only (they may be a view into the capture's read buffer): copy what you keep.
+   */
   data(dir: FlowDirection, bytes: Uint8Array, ts: number): void;
   /** Bytes that never arrived in the capture (a hole the reassembler skipped over). */
   gap(dir: FlowDirection, missingBytes: number, ts: number): void;

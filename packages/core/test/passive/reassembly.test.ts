@@ -163,6 +163,17 @@ describe('TCP reassembly', () => {
     expect(flows.map((f) => [f.client.toString(), f.end, f.start.midStream])).toEqual([['', 'rst', false], ['two', 'capture-end', false]]);
   });
 
+  it('a retransmitted SYN is the same connection; a SYN with another sequence number on an open one starts a new connection', async () => {
+    const { flows } = await recordFlows([cap([
+      { ...base, seq: 500, flags: 'S' },
+      { ...base, seq: 500, flags: 'S' },
+      { ...base, seq: 501, payload: 'first' },
+      { ...base, seq: 7000, flags: 'S' }, // the first was never seen to end
+      { ...base, seq: 7001, payload: 'second' },
+    ])], { watchPorts: ports });
+    expect(flows.map((f) => [f.client.toString(), f.end])).toEqual([['first', 'idle'], ['second', 'capture-end']]);
+  });
+
   it('a handler that is done gets no more bytes, and still its end', async () => {
     const { flows } = await recordFlows([cap([
       { ...base, seq: 0, flags: 'S' },

@@ -48,8 +48,13 @@ export class FlowTable implements FlowOwner {
     const key = srcFirst ? `${seg.srcIp} ${seg.srcPort} ${seg.dstIp} ${seg.dstPort}` : `${seg.dstIp} ${seg.dstPort} ${seg.srcIp} ${seg.srcPort}`;
     const syn = (seg.flags & (SYN | ACK)) === SYN;
     let flow = this.flows.get(key);
-    if (!flow || (syn && flow.closed && !this.sameSyn(flow, seg))) {
-      if (flow) this.remove(flow);
+    if (!flow || (syn && flow.synSeq !== seg.seq)) {
+      // A SYN with another initial sequence number is a new connection on the same ports: the old one
+      // (ended, or never seen to end) gives way.
+      if (flow) {
+        if (flow.open) this.expire(flow, 'idle', ts);
+        else this.remove(flow);
+      }
       flow = this.create(key, seg, ts);
       if (!flow) return;
     } else {
@@ -67,11 +72,6 @@ export class FlowTable implements FlowOwner {
     const before = flow.heldBytes;
     this.follow(flow, seg, fromClient, ts, before);
     this.account(flow, before);
-  }
-
-  private sameSyn(flow: TcpFlow, seg: TcpSegment): boolean {
-    // A retransmitted SYN of the connection that just ended is not a new connection.
-    return flow.client.started && ((flow.client.nextSeq - seg.seq) >>> 0) < 0x10000000;
   }
 
   private follow(flow: TcpFlow, seg: TcpSegment, fromClient: boolean, ts: number, heldBefore: number): void {
@@ -160,6 +160,7 @@ export class FlowTable implements FlowOwner {
     }
     if (handler) this.stats.flowsWatched++;
     const flow = new TcpFlow(key, start, handler, this);
+    if ((seg.flags & (SYN | ACK)) === SYN) flow.synSeq = seg.seq;
     this.flows.set(key, flow);
     return flow;
   }

@@ -18,6 +18,8 @@ export class TcpFlow implements StreamOutput {
   lastTs: number;
   /** Set once the handler was ended, failed or is done; then packets only update lastTs. */
   closed: boolean;
+  /** The client's SYN's sequence number (-1: not seen): a SYN with another one is a new connection. */
+  synSeq = -1;
   /** The handler said done: no more bytes, only the end is still to be told. */
   done = false;
 
