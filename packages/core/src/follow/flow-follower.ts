@@ -73,7 +73,8 @@ export class FlowFollower implements FlowHandler {
         return;
       case 'tls':
         this.tlsStarted = true;
-        this.tls.push(dir, buf);
+        // Copied: the reader's bytes are valid during the call only, and the record reader keeps chunks until a record is whole.
+        this.tls.push(dir, Buffer.from(buf));
         if (this.tls.done) this.finish('handshake-done');
         return;
       case 'held':
