@@ -5,7 +5,8 @@ import pop3 from '@wildtls/protocol-pop3';
 import https from '@wildtls/protocol-https';
 import { certificateChain, type TestChain } from '@wildtls/core/testing';
 import { PluginRegistry, createPassiveFlowFactory, passivePortMap, readCaptureFlows, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
-import { removeDir, tempDir } from '../harness/daemon.js';
+import { writeFileSync } from 'node:fs';
+import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
 import { DAEMONS, requireBinaries } from '../harness/require-binary.js';
 import { startDovecot, type DovecotInstance } from './dovecot/start-dovecot.js';
 import { startNginx, type NginxInstance } from './nginx/start-nginx.js';
@@ -22,6 +23,7 @@ import { CURL, OPENSSL, runClient } from '../passive/real-clients.js';
 const DV = '127.0.63.3'; // Dovecot with TLS, LOGINDISABLED before TLS
 const DV_CLEAR = '127.0.63.5'; // Dovecot without TLS, plaintext logins allowed
 const WEB = '127.0.63.4'; // nginx on 443, TLS 1.2 and 1.3
+const OLD = '127.0.63.9'; // openssl s_server on 443 speaking TLS 1.0 only (security level 0)
 const USER = 'scanner-test:not-a-real-password';
 
 const ready = requireBinaries([DAEMONS.dovecot, DAEMONS.dovecotImap, DAEMONS.dovecotPop3, DAEMONS.nginx, DAEMONS.openssl, { path: CURL, pkg: 'curl' }, { path: TCPDUMP, pkg: 'tcpdump' }, { path: TSHARK, pkg: 'tshark' }]);
@@ -31,6 +33,7 @@ let chain: TestChain;
 let dv: DovecotInstance;
 let dvClear: DovecotInstance;
 let web: NginxInstance;
+let old: Daemon | undefined;
 let pcap = '';
 const all: ProbeRecord[] = [];
 /** The connections the clients opened (their SYN is in the capture); the daemons' readiness probes may end inside it, mid-stream. */
@@ -50,6 +53,7 @@ const runs: Array<{ name: string; run: () => Promise<unknown> }> = [
   { name: 'curl imap clear', run: () => curl('-u', USER, `imap://${DV_CLEAR}:${dvClear.ports.imap}/`) },
   { name: 'curl pop3 clear', run: () => curl('-u', USER, `pop3://${DV_CLEAR}:${dvClear.ports.pop3}/`) },
   { name: 'curl https 1.3', run: () => curl('--tlsv1.3', '--resolve', `www.wildtls.test:443:${WEB}`, 'https://www.wildtls.test/') },
+  { name: 's_client tls1', run: () => sClient(['-connect', `${OLD}:443`, '-tls1', '-cipher', 'ECDHE-RSA-AES128-SHA@SECLEVEL=0', '-servername', 'old.wildtls.test'], 'GET / HTTP/1.0\n\n') },
   { name: 'curl https 1.2', run: () => curl('--tlsv1.2', '--tls-max', '1.2', '--http1.1', '--resolve', `www.wildtls.test:443:${WEB}`, 'https://www.wildtls.test/') },
 ];
 
@@ -61,6 +65,11 @@ beforeAll(async () => {
   dv = await startDovecot({ ip: DV, ssl: true, disablePlaintextAuth: true, mechanisms: ['PLAIN', 'LOGIN'], certChainPem, keyPem: chain.leaf.keyPem });
   dvClear = await startDovecot({ ip: DV_CLEAR, ssl: false, disablePlaintextAuth: false, mechanisms: ['PLAIN'] });
   web = await startNginx(certChainPem, chain.leaf.keyPem, [{ ip: WEB, port: 443, serverName: 'www.wildtls.test', protocols: 'TLSv1.2 TLSv1.3', status: 204 }]);
+  writeFileSync(join(dir, 'leaf.pem'), chain.leaf.certPem);
+  writeFileSync(join(dir, 'inter.pem'), chain.intermediate.certPem);
+  writeFileSync(join(dir, 'key.pem'), chain.leaf.keyPem, { mode: 0o600 });
+  old = startForeground(OPENSSL, ['s_server', '-accept', `${OLD}:443`, '-cert', join(dir, 'leaf.pem'), '-cert_chain', join(dir, 'inter.pem'), '-key', join(dir, 'key.pem'), '-tls1', '-cipher', 'DEFAULT@SECLEVEL=0', '-www', '-quiet']);
+  await waitForPort(OLD, 443, 10_000);
   pcap = join(dir, 'mail.pcap');
   const capture = await startCapture(pcap, 'net 127.0.63.0/24');
   for (const r of runs) await r.run();
@@ -80,6 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await web?.stop();
+  await old?.stop();
   await dv?.stop();
   await dvClear?.stop();
   if (dir) removeDir(dir);
@@ -90,14 +100,14 @@ describe.runIf(ready)('passive IMAP, POP3 and HTTPS records from a real capture 
   const b64 = (der: Buffer) => der.toString('base64');
 
   it('makes one record per connection, with the service the configured port map names', () => {
-    expect(records.map((r) => r.service)).toEqual(['imap', 'pop3', 'imap', 'imaps', 'pop3s', 'imap', 'pop3', 'https', 'https']);
+    expect(records.map((r) => r.service)).toEqual(['imap', 'pop3', 'imap', 'imaps', 'pop3s', 'imap', 'pop3', 'https', 'https', 'https']);
     // --no-anonymize: the address as captured.
     for (const r of records) expect(r.passive!.client.ip).toBe('127.0.0.1');
   });
 
   it('every TLS field agrees with tshark\'s dissection of the same capture', () => {
     const decodeAs = [`tcp.port==${dv.ports.imap},imap`, `tcp.port==${dv.ports.pop3},pop`, `tcp.port==${dv.ports.imaps},tls`, `tcp.port==${dv.ports.pop3s},tls`];
-    expect(checkAgainstTshark(pcap, records, decodeAs)).toBe(7);
+    expect(checkAgainstTshark(pcap, records, decodeAs)).toBe(8);
   });
 
   it('s_client -starttls imap: the greeting\'s capabilities with LOGINDISABLED, STARTTLS accepted, TLS 1.2 and the chain', () => {
@@ -157,5 +167,14 @@ describe.runIf(ready)('passive IMAP, POP3 and HTTPS records from a real capture 
     expect(b.passive!.clientHello!.alpn).toEqual(['http/1.1']);
     expect(b.tls).toMatchObject({ version: 'TLSv1.2', alpn: 'http/1.1', completed: true });
     expect(b.tls!.chain).toEqual([b64(chain.leaf.der), b64(chain.intermediate.der)]);
+  });
+
+  it('s_client -tls1 against a TLS 1.0-only server: TLS 1.0, the one suite asked for, the chain as sent', () => {
+    const r = rec('s_client tls1');
+    expect(r.status).toBe('success');
+    expect(r.tls).toMatchObject({ version: 'TLSv1.0', cipherSuite: { id: 0xc013, name: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA' }, keyExchange: { kind: 'ECDHE' }, completed: true });
+    expect(r.tls!.chain).toEqual([b64(chain.leaf.der), b64(chain.intermediate.der)]);
+    expect(r.passive!.clientHello).toMatchObject({ version: '0x0301', serverName: 'old.wildtls.test' });
+    expect(r.passive!.ja4).toMatch(/^t10d/);
   });
 });
