@@ -12,6 +12,7 @@ packages=(openssl gnutls-bin postfix dovecot-core dovecot-imapd dovecot-pop3d pr
 packages+=(knot knot-dnsutils unbound)  # smtp-policy: signed zones (knot), validating resolver (unbound)
 packages+=(chromium fonts-dejavu-core)  # wildtls report: its test opens the HTML in headless Chromium; figures use DejaVu Sans
 packages+=(tcpdump tshark)  # passive capture tests (tshark brings editcap; its setuid question is answered no below)
+packages+=(swaks curl)  # passive records: real clients for the capture proofs (issue 16)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 need_exim=0; [ -x /opt/wildtls-exim/usr/sbin/exim4 ] || need_exim=1

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,5 +50,25 @@ describe('wildtls passive (the command shell)', () => {
     const p = await runCli(['passive', file, '--ports', 'smtp:25']);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('--ports smtp:25: expected SERVICE=PORT');
+  });
+
+  it('writes one passive record per connection; the client address hashed under a key file it makes 0600, or kept with --no-anonymize', async () => {
+    const key = join(dir, 'client.key');
+    const out = join(dir, 'records.jsonl');
+    const r = await runCli(['passive', file, '--ports', 'smtp=25', '--client-key', key, '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ source: 'passive', ip: '203.0.113.9', port: 25, service: 'smtp', banner: '220 mx ESMTP', status: 'no-starttls', passive: { client: { port: 40001 }, starttlsRequested: false, endReason: 'fin' } });
+    expect(lines[0].passive.client.ip).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(readFileSync(out, 'utf8')).not.toContain('198.51.100.7');
+    // The same key gives the same hash: the file is reused, not replaced.
+    const again = await runCli(['passive', file, '--ports', 'smtp=25', '--client-key', key, '-o', out]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).passive.client.ip).toBe(lines[0].passive.client.ip);
+    const plain = await runCli(['passive', file, '--ports', 'smtp=25', '--no-anonymize', '-o', out]);
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).passive.client.ip).toBe('198.51.100.7');
   });
 });

@@ -111,3 +111,10 @@ export { emptyCaptureStats, type CaptureStats } from './passive/capture/capture-
 export { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './passive/reassembly/reassembly-limits.js';
 export { passiveFromConfig, type PassiveFactoryContext, type PassiveFactoryMaker, type PassivePrivacy, type PassiveRunOptions, type PassiveOutcome } from './passive/passive-run.js';
 export { createOutputSinks } from './scan/output-sinks.js';
+export type { PassiveDialog, PassiveSide, PassiveStep, PassiveView } from './plugin/passive-dialog.js';
+export { linePassiveDialog, PASSIVE_LINE_BYTES, PASSIVE_MAX_LINES, type LinePassiveSpec } from './dialog/passive-lines.js';
+export { createPassiveFlowFactory, passivePortMap, watchedPorts, type PassiveFollowOptions, type PassivePortEntry } from './follow/flow-factory.js';
+export { loadClientKey, clientAnonymizer } from './follow/client-key.js';
+export { PassiveInfoSchema, type PassiveInfo } from './record/passive-schema.js';
+export { parseClientHello, type ClientHello } from './tls/client-hello-parse.js';
+export { ja3, ja4, isGrease } from './tls/fingerprints.js';

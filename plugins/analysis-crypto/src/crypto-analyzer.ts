@@ -1,5 +1,6 @@
 import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
 import { ServerTally, serverKey } from '@wildtls/core';
+import { PASSIVE_CRYPTO_NOTE, PassiveCrypto } from './passive-crypto.js';
 import { CryptoCounts } from './crypto-counts.js';
 import { CRYPTO_NOTES } from './crypto-notes.js';
 import { cryptoFigures } from './crypto-figures.js';
@@ -42,6 +43,8 @@ export class CryptoAnalyzer implements Analyzer {
 
   constructor(private readonly opts: CryptoAnalyzerOptions) {}
 
+  private readonly passive = new PassiveCrypto();
+
   consume(r: ProbeRecord): void {
     this.records++;
     // Our own bug, not a measurement: left out of every count.
@@ -51,6 +54,11 @@ export class CryptoAnalyzer implements Analyzer {
     }
     const key = serverKey(r.ip, r.port);
     const tls = r.tls;
+    // A captured connection: its own per-connection tables, never a scanned server.
+    if ((r as { source?: unknown }).source === 'passive') {
+      if (tlsReached(tls)) this.passive.add(r, tls, classifySuite(tls));
+      return;
+    }
     if (!tlsReached(tls)) {
       this.servers.add(key);
       return;
@@ -107,9 +115,10 @@ export class CryptoAnalyzer implements Analyzer {
         ...dhTables(withPooled, pooled),
         ...ocspTables(withPooled, pooled),
         weakTable(withPooled),
+        ...(this.passive.size > 0 ? this.passive.tables() : []),
       ],
       figures: cryptoFigures(),
-      notes: CRYPTO_NOTES,
+      notes: this.passive.size > 0 ? [...CRYPTO_NOTES, PASSIVE_CRYPTO_NOTE] : CRYPTO_NOTES,
     };
   }
 }

@@ -80,3 +80,35 @@ describe('CryptoAnalyzer counts what the server chose, completed or not', () => 
     expect(r.tables.find((t) => t.id === 'cipher-categories')!.rows[0]).toMatchObject({ keyExchange: 'ECDHE', bulk: 'AES-GCM', servers: 1, share: 1 });
   });
 });
+
+describe('CryptoAnalyzer: passive records, weighted by connection', () => {
+  const base = { startedAt: '2025-01-01T00:00:00Z', durationMs: 1, protocol: 'smtp', port: 25, service: 'smtp', mode: 'starttls' as const, status: 'success' as const };
+  const tls = (version: TlsInfo['version'], id: number, name: string): TlsInfo => ({ version, cipherSuite: { id, name }, chain: [], ocspStapled: false, completed: true });
+  const scan: ProbeRecord[] = [
+    { ...base, ip: '192.0.2.1', tls: tls('TLSv1.2', 0xc02f, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256') },
+    { ...base, ip: '192.0.2.2', tls: tls('TLSv1.0', 0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA') },
+  ];
+  const conn = (ip: string, t?: TlsInfo): ProbeRecord => ({ ...base, ip, source: 'passive', ...(t ? { tls: t } : {}) });
+  const conns = [
+    conn('198.51.100.1', tls('TLSv1.3', 0x1301, 'TLS_AES_128_GCM_SHA256')), conn('198.51.100.1', tls('TLSv1.3', 0x1301, 'TLS_AES_128_GCM_SHA256')),
+    conn('198.51.100.1', tls('TLSv1.2', 0xc02f, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256')), conn('198.51.100.2'),
+  ];
+
+  it('leaves every per-server table as scan records alone make it, and counts versions and cipher categories per connection', () => {
+    const only = new CryptoAnalyzer({ version: 't' });
+    for (const r of scan) only.consume(r);
+    const mixed = new CryptoAnalyzer({ version: 't' });
+    for (const r of [conns[0]!, ...scan, ...conns.slice(1)]) mixed.consume(r);
+    const a = only.finish();
+    const b = mixed.finish();
+    for (const t of a.tables) expect(b.tables.find((x) => x.id === t.id)).toEqual(t);
+    expect(a.tables.some((t) => t.id.startsWith('passive-'))).toBe(false);
+    const versions = b.tables.find((t) => t.id === 'passive-versions')!;
+    expect(versions).toMatchObject({ countingRule: 'per-connection', paper: { ref: 'Table IV' } });
+    expect(versions.rows[0]).toMatchObject({ service: 'smtp', port: 25, connections: 3, tls13: 2, tls12: 1 });
+    const ciphers = b.tables.find((t) => t.id === 'passive-cipher-categories')!;
+    // TLS 1.3 and ECDHE-RSA AES-GCM fall in one category: the three connections.
+    expect(ciphers.rows.filter((r) => r.service === 'smtp').reduce((n, r) => n + Number(r.connections), 0)).toBe(3);
+    expect(ciphers.columns.some((c) => c.key === 'servers')).toBe(false);
+  });
+});

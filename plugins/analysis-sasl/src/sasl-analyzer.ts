@@ -2,6 +2,7 @@ import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
 import { ServerTally, serverKey } from '@wildtls/core';
 import { SaslTally } from './sasl-tally.js';
 import { saslHeadline } from './sasl-headline.js';
+import { CLIENT_MECHANISMS_NOTE, ClientMechanisms } from './client-mechanisms.js';
 import { buildSaslTables, saslNotes, type SaslGroup } from './sasl-tables.js';
 
 /** Mechanisms that send the password in the clear (inside TLS or not). */
@@ -18,7 +19,7 @@ function isImap(r: ProbeRecord): boolean {
   return r.service.toLowerCase().startsWith('imap') || String(r.protocol ?? '').toLowerCase() === 'imap';
 }
 
-/** A record seen on the wire rather than by a probe of ours: one connection (another issue adds passive input). */
+/** A record seen on the wire rather than by a probe of ours: one connection (`wildtls passive`). */
 function isPassive(r: ProbeRecord): boolean {
   return (r as { source?: unknown }).source === 'passive';
 }
@@ -39,6 +40,7 @@ export class SaslAnalyzer implements Analyzer {
   /** The first passive record of each server per group. */
   private readonly passiveServers = new ServerTally();
   private readonly plaintext: Set<string>;
+  private readonly clientMechanisms: ClientMechanisms;
   private records = 0;
   private internalErrors = 0;
   private passiveRecords = 0;
@@ -48,6 +50,7 @@ export class SaslAnalyzer implements Analyzer {
 
   constructor(private readonly opts: SaslAnalyzerOptions) {
     this.plaintext = new Set((opts.plaintextMechanisms ?? DEFAULT_PLAINTEXT_MECHANISMS).map((m) => m.trim().toUpperCase()));
+    this.clientMechanisms = new ClientMechanisms(this.plaintext);
   }
 
   consume(r: ProbeRecord): void {
@@ -59,6 +62,10 @@ export class SaslAnalyzer implements Analyzer {
     }
     const key = serverKey(r.ip, r.port);
     const passive = isPassive(r);
+    if (passive) {
+      this.passiveRecords++;
+      this.clientMechanisms.add(r);
+    }
     if (!r.capabilities && !r.sasl) {
       this.servers.add(key);
       return;
@@ -71,7 +78,6 @@ export class SaslAnalyzer implements Analyzer {
     const before = normalize(saslBefore);
     const imapCaps = isImap(r) ? capsBefore : undefined;
     if (passive) {
-      this.passiveRecords++;
       this.servers.add(key);
       if (!hasBefore) return;
       g.passiveConnections.add(before, imapCaps);
@@ -111,9 +117,12 @@ export class SaslAnalyzer implements Analyzer {
         passiveRecords: this.passiveRecords,
         internalErrors: this.internalErrors,
       },
-      tables: buildSaslTables(groups, { topCombinations: this.opts.topCombinations ?? 0, withPassive, newTally: () => new SaslTally(this.plaintext) }),
+      tables: [
+        ...buildSaslTables(groups, { topCombinations: this.opts.topCombinations ?? 0, withPassive, newTally: () => new SaslTally(this.plaintext) }),
+        ...(withPassive ? [this.clientMechanisms.table()] : []),
+      ],
       headline: saslHeadline(groups),
-      notes: saslNotes([...this.plaintext], withPassive),
+      notes: [...saslNotes([...this.plaintext], withPassive), ...(withPassive ? [CLIENT_MECHANISMS_NOTE] : [])],
     };
   }
 

@@ -144,3 +144,34 @@ describe('SaslAnalyzer on malformed records', () => {
     expect(r.totals).toMatchObject({ records: 4, servers: 4, afterTlsServers: 1, withSaslAfterTls: 1, beforeTlsServers: 0 });
   });
 });
+
+describe('SaslAnalyzer: clients that did not upgrade (passive)', () => {
+  const conn = (ip: string, extra: Partial<ProbeRecord>, service = 'imap', port = 143) => ({
+    ...rec(ip, extra, service, port), source: 'passive',
+  }) as ProbeRecord;
+  const p = (mech?: string) => ({ client: { ip: 'x', port: 1 }, captureStart: '2025-01-01T00:00:00Z', captureEnd: '2025-01-01T00:00:00Z', midStream: false, endReason: 'dialog-stopped' as const, starttlsRequested: false, ...(mech ? { clientMechanism: mech } : {}) });
+
+  it('counts, per connection, those that stayed in the clear, authenticated there, and with a plaintext mechanism or login command', () => {
+    const a = new SaslAnalyzer({ version: 't' });
+    a.consume(conn('192.0.2.1', { status: 'no-starttls', passive: p('PLAIN') }));
+    a.consume(conn('192.0.2.1', { status: 'no-starttls', passive: p('LOGIN') })); // IMAP LOGIN command
+    a.consume(conn('192.0.2.2', { status: 'no-starttls', passive: p('CRAM-MD5') }));
+    a.consume(conn('192.0.2.2', { status: 'no-starttls', passive: p() }));
+    a.consume(conn('192.0.2.3', { status: 'success', starttls: { offered: true, upgraded: true }, passive: p() })); // upgraded: not counted
+    a.consume(conn('192.0.2.4', { status: 'no-starttls', passive: p('USER') }, 'pop3', 110));
+    a.consume(conn('192.0.2.4', { status: 'no-starttls', passive: p('APOP') }, 'pop3', 110));
+    const r = a.finish();
+    const t = r.tables.find((x) => x.id === 'sasl-client-mechanisms')!;
+    expect(t.countingRule).toBe('per-connection');
+    expect(t.rows).toEqual([
+      { service: 'imap', port: 143, notUpgraded: 4, authenticated: 3, plaintext: 2, plaintextShare: 2 / 3 },
+      { service: 'pop3', port: 110, notUpgraded: 2, authenticated: 2, plaintext: 1, plaintextShare: 1 / 2 },
+    ]);
+  });
+
+  it('scan records alone: no such table', () => {
+    const a = new SaslAnalyzer({ version: 't' });
+    a.consume(rec('192.0.2.1', { capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'] } }));
+    expect(a.finish().tables.some((x) => x.id === 'sasl-client-mechanisms')).toBe(false);
+  });
+});

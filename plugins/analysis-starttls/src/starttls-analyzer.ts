@@ -4,6 +4,7 @@ import { tlsReached } from './host-state.js';
 import { StartTlsCounts } from './starttls-counts.js';
 import { STARTTLS_NOTES } from './starttls-notes.js';
 import { starttlsHeadline } from './starttls-headline.js';
+import { PASSIVE_NOTES, PassiveConnections } from './passive-connections.js';
 import { funnelTable, tableI, tableIII, type CountsRow } from './starttls-tables.js';
 
 interface Group extends CountsRow {
@@ -14,6 +15,8 @@ interface Group extends CountsRow {
 
 export interface StartTlsAnalyzerOptions {
   version: string;
+  /** Passive records: ALPN ids whose connections are left out of the per-connection tables (default DEFAULT_PASSIVE_EXCLUDE_ALPN). */
+  passiveExcludeAlpn?: readonly string[];
 }
 
 /** Table I (hosts, TLS reached, certificates, noise), Table III (STARTTLS upgraded) and the funnel beyond them. */
@@ -24,14 +27,24 @@ export class StartTlsAnalyzer implements Analyzer {
   private records = 0;
   private internalErrors = 0;
   private readonly fingerprints = new CertificateFingerprints();
+  private readonly passive: PassiveConnections;
+  private passiveRecords = 0;
 
-  constructor(private readonly opts: StartTlsAnalyzerOptions) {}
+  constructor(private readonly opts: StartTlsAnalyzerOptions) {
+    this.passive = new PassiveConnections(opts.passiveExcludeAlpn);
+  }
 
   consume(r: ProbeRecord): void {
     this.records++;
     // Our own bug, not a measurement: left out of every count.
     if (r.status === 'internal-error') {
       this.internalErrors++;
+      return;
+    }
+    // A captured connection: weighted by connection in tables of its own, never a scanned server.
+    if (r.source === 'passive') {
+      this.passiveRecords++;
+      this.passive.add(r);
       return;
     }
     const gk = `${r.service}\t${r.port}`;
@@ -62,9 +75,9 @@ export class StartTlsAnalyzer implements Analyzer {
       countingRule: 'per-server',
       // Hosts with the port open and noise hosts of the whole scan: the study reports its noise as a share of a scan.
       totals: { records: this.records, servers: this.servers.size, hosts: this.all.hosts, noiseHosts: this.all.noise, internalErrors: this.internalErrors },
-      tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups)],
+      tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups), ...(this.passiveRecords > 0 ? this.passive.tables() : [])],
       headline: starttlsHeadline(groups),
-      notes: STARTTLS_NOTES,
+      notes: this.passiveRecords > 0 ? [...STARTTLS_NOTES, ...PASSIVE_NOTES, this.passive.note()] : STARTTLS_NOTES,
     };
   }
 }

@@ -90,3 +90,64 @@ describe('StartTlsAnalyzer on malformed records', () => {
     expect(rep.totals).toMatchObject({ records: 4, servers: 4 });
   });
 });
+
+describe('StartTlsAnalyzer: passive records, weighted by connection', () => {
+  const scan: ProbeRecord[] = [
+    { ...base, ip: '192.0.2.1', port: 25, service: 'smtp', mode: 'starttls', status: 'success', banner: '220', starttls: { offered: true, upgraded: true }, tls: { chain: ['AAAA'], ocspStapled: false, completed: true } },
+    { ...base, ip: '192.0.2.2', port: 25, service: 'smtp', mode: 'starttls', status: 'no-starttls', banner: '220', starttls: { offered: false, upgraded: false } },
+  ];
+  const client = { ip: 'hmac-sha256:00', port: 1 };
+  const passive = (ip: string, offered: boolean, upgraded: boolean, completed: boolean): ProbeRecord => ({
+    ...base, ip, port: 25, service: 'smtp', mode: 'starttls', status: completed ? 'success' : 'no-starttls', source: 'passive',
+    starttls: { offered, upgraded }, ...(completed ? { tls: { chain: [], ocspStapled: false, completed } } : {}),
+    passive: { client, captureStart: base.startedAt, captureEnd: base.startedAt, midStream: false, endReason: 'fin', starttlsRequested: upgraded },
+  });
+  const conns = [
+    passive('198.51.100.1', true, true, true), passive('198.51.100.1', true, true, true), passive('198.51.100.1', true, false, false),
+    passive('198.51.100.2', false, false, false),
+    { ...passive('198.51.100.3', true, true, true), port: 465, service: 'smtps', mode: 'implicit' as const },
+  ];
+
+  it('scan records alone: the report is exactly what it was (no passive table, same notes)', () => {
+    const a = new StartTlsAnalyzer({ version: 't' });
+    for (const r of scan) a.consume(r);
+    const rep = a.finish();
+    expect(rep.tables.map((t) => t.id)).toEqual(['tls-overview', 'starttls-support', 'starttls-funnel']);
+    expect(rep.notes!.some((n) => n.includes('source "passive"'))).toBe(false);
+  });
+
+  it('scan and passive records together: the scan tables are unchanged; Table II and Table III\'s passive columns count connections', () => {
+    const only = new StartTlsAnalyzer({ version: 't' });
+    for (const r of scan) only.consume(r);
+    const mixed = new StartTlsAnalyzer({ version: 't' });
+    for (const r of [...conns.slice(0, 2), ...scan, ...conns.slice(2)]) mixed.consume(r);
+    const a = only.finish();
+    const b = mixed.finish();
+    for (const id of ['tls-overview', 'starttls-support', 'starttls-funnel']) expect(table(b, id)).toEqual(table(a, id));
+    expect(table(b, 'passive-connections').rows).toEqual([
+      { service: 'smtp', port: 25, connections: 4, servers: 2, completed: 2 },
+      { service: 'smtps', port: 465, connections: 1, servers: 1, completed: 1 },
+    ]);
+    expect(table(b, 'passive-connections')).toMatchObject({ paper: { ref: 'Table II' }, countingRule: 'per-connection' });
+    expect(table(b, 'passive-starttls').rows).toEqual([
+      { service: 'smtp', port: 25, servers: 2, serversStarttls: 1, connections: 4, offered: 3, offeredShare: 3 / 4, upgraded: 2, upgradedShare: 2 / 3 },
+    ]);
+    expect(table(b, 'passive-starttls').paper).toEqual({ ref: 'Table III' });
+  });
+
+  it('leaves out connections offering HTTP or push ALPN on other ports (configurable), and says so in the notes', () => {
+    const hello = (alpn: string[]) => ({ version: '0x0303', supportedVersions: [], cipherSuites: [], alpn, groups: [], signatureAlgorithms: [], extensions: [], sessionIdLength: 0, ticketOffered: false, pskOffered: false });
+    const push = { ...passive('198.51.100.9', false, false, true), port: 5223, service: 'xmpps-client', mode: 'implicit' as const };
+    push.passive = { ...push.passive!, clientHello: hello(['apns-security-v3']) };
+    const web = { ...passive('198.51.100.8', false, false, true), port: 443, service: 'https', mode: 'implicit' as const };
+    web.passive = { ...web.passive!, clientHello: hello(['h2']) };
+    const a = new StartTlsAnalyzer({ version: 't' });
+    for (const r of [push, web]) a.consume(r);
+    const rep = a.finish();
+    expect(table(rep, 'passive-connections').rows).toEqual([{ service: 'https', port: 443, connections: 1, servers: 1, completed: 1 }]);
+    expect(rep.notes!.some((n) => n.startsWith('Passive exclusions: 1 connection(s)') && n.includes('apns-security-v3'))).toBe(true);
+    const keep = new StartTlsAnalyzer({ version: 't', passiveExcludeAlpn: [] });
+    keep.consume(push);
+    expect(table(keep.finish(), 'passive-connections').rows).toHaveLength(1);
+  });
+});

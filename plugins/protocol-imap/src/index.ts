@@ -1,6 +1,8 @@
 import { defineProtocolPlugin, Type } from '@wildtls/core';
+import { imapPassive } from './passive.js';
 import { imapDialog, type ImapOptions } from './dialog.js';
 
+export { imapPassive } from './passive.js';
 export { imapDialog, IMAP_DEFAULTS, type ImapOptions } from './dialog.js';
 export { parseImapCapabilities, capabilityTexts, classifyLine, isLoginDisabled } from './reply.js';
 
@@ -24,7 +26,7 @@ export const plugin = defineProtocolPlugin<ImapOptions>({
   description: 'IMAP and IMAPS: CAPABILITY, SASL mechanisms and LOGINDISABLED before and after TLS; never logs in',
   configSchema: ImapOptionsSchema,
   services: [
-    { name: 'imap', defaultPort: 143, mode: 'starttls', description: 'IMAP with STARTTLS (RFC 3501 §6.2.1, RFC 2595)', dialog: imapDialog },
+    { name: 'imap', defaultPort: 143, mode: 'starttls', description: 'IMAP with STARTTLS (RFC 3501 §6.2.1, RFC 2595)', dialog: imapDialog, passive: imapPassive },
     { name: 'imaps', defaultPort: 993, mode: 'implicit', description: 'IMAP over implicit TLS (RFC 8314)', dialog: imapDialog },
   ],
 });

@@ -1,5 +1,6 @@
 import { defineProtocolPlugin } from '@wildtls/core';
 import { xmppDialog } from './dialog.js';
+import { xmppPassive } from './passive.js';
 import { XmppOptionsSchema, type XmppOptions } from './options.js';
 
 /** XMPP c2s and s2s, STARTTLS in stream features (RFC 6120), and implicit-TLS XMPPS. */
@@ -11,8 +12,8 @@ export default defineProtocolPlugin<XmppOptions>({
   description: 'XMPP client and server streams: STARTTLS in stream features (RFC 6120), SASL mechanisms before and after TLS',
   configSchema: XmppOptionsSchema,
   services: [
-    { name: 'xmpp-client', defaultPort: 5222, mode: 'starttls', description: 'XMPP c2s, STARTTLS (jabber:client)', dialog: xmppDialog('client') },
-    { name: 'xmpp-server', defaultPort: 5269, mode: 'starttls', description: 'XMPP s2s, STARTTLS (jabber:server)', dialog: xmppDialog('server') },
+    { name: 'xmpp-client', defaultPort: 5222, mode: 'starttls', description: 'XMPP c2s, STARTTLS (jabber:client)', dialog: xmppDialog('client'), passive: xmppPassive('client') },
+    { name: 'xmpp-server', defaultPort: 5269, mode: 'starttls', description: 'XMPP s2s, STARTTLS (jabber:server)', dialog: xmppDialog('server'), passive: xmppPassive('server') },
     { name: 'xmpps-client', defaultPort: 5223, mode: 'implicit', description: 'XMPP c2s over implicit TLS (XEP-0368)', dialog: xmppDialog('client') },
     { name: 'xmpps-server', defaultPort: 5270, mode: 'implicit', description: 'XMPP s2s over implicit TLS (XEP-0368)', dialog: xmppDialog('server') },
   ],
@@ -20,4 +21,5 @@ export default defineProtocolPlugin<XmppOptions>({
 
 export { xmppDialog, type StreamKind } from './dialog.js';
 export { XmppOptionsSchema, type XmppOptions } from './options.js';
+export { xmppPassive } from './passive.js';
 export { parseFeatures, type StreamFeatures } from './features.js';

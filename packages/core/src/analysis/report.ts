@@ -2,7 +2,7 @@
  * One envelope for every analysis report. A report is data, not text: the CLI
  * renders any report (third-party ones included) from this shape alone.
  */
-export type CountingRule = 'per-server' | 'per-certificate' | 'per-key' | 'per-record' | 'per-chain' | 'per-host';
+export type CountingRule = 'per-server' | 'per-certificate' | 'per-key' | 'per-record' | 'per-chain' | 'per-host' | 'per-connection';
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'share' | 'boolean' | 'list';
 

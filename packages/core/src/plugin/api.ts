@@ -5,6 +5,7 @@ import type { ProbeDialog } from '../probe/dialog-context.js';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Sink } from '../sinks/sink.js';
 import type { TargetSource } from '../targets/target-source.js';
+import type { PassiveDialog } from './passive-dialog.js';
 
 /**
  * The plugin API version this core implements. A plugin declares the semver
@@ -51,6 +52,11 @@ export interface ServiceSpec<Options = unknown> {
   description?: string;
   /** The dialog the kernel runs on a connection it opened. */
   dialog: ProbeDialog<Options>;
+  /**
+   * Optional: a follower of this dialog seen from the wire, for `wildtls passive`
+   * (one per connection). Implicit-TLS services need none: TLS starts at once.
+   */
+  passive?: () => PassiveDialog;
 }
 
 export interface ProtocolPlugin<Options = unknown> extends PluginBase<Options> {

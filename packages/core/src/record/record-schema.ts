@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PROBE_STATUSES } from './status.js';
 import { TlsInfoSchema } from './tls-schema.js';
+import { PassiveInfoSchema } from './passive-schema.js';
 import { CAPABILITY_ENTRY_LENGTH, MAX_CAPABILITIES, MAX_SASL_MECHANISMS, SASL_NAME_LENGTH } from './list-caps.js';
 
 const StatusSchema = Type.Union(PROBE_STATUSES.map((s) => Type.Literal(s)));
@@ -48,6 +49,8 @@ export const ProbeRecordSchema = Type.Object(
     capabilities: Type.Optional(PhaseLists(`Capability entries per phase, in the server's order: at most ${MAX_CAPABILITIES} per phase (the first), each escaped and cut at ${CAPABILITY_ENTRY_LENGTH} characters.`, MAX_CAPABILITIES)),
     sasl: Type.Optional(PhaseLists(`SASL mechanisms per phase, in the server's order, upper-cased, de-duplicated: at most ${MAX_SASL_MECHANISMS} per phase (the first), each escaped and cut at ${SASL_NAME_LENGTH} characters.`, MAX_SASL_MECHANISMS)),
     tls: Type.Optional(TlsInfoSchema),
+    source: Type.Optional(Type.Literal('passive', { description: 'Absent on scan records; "passive" on records of `wildtls passive`: one per TCP connection seen in a capture, `ip`/`port` being the server\'s.' })),
+    passive: Type.Optional(PassiveInfoSchema),
   },
   {
     $id: 'https://wildtls.dev/schema/record.json',
