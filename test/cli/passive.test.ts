@@ -22,8 +22,10 @@ describe('wildtls passive (the command shell)', () => {
   writeFileSync(file, capture);
 
   it('reads a capture file and prints the statistics on stderr', async () => {
-    const r = await runCli(['passive', file, '--ports', 'smtp=25', '--output', join(dir, 'out.jsonl')]);
+    // Without --client-key the key lives under $XDG_CONFIG_HOME (here the test's folder, never the user's home).
+    const r = await runCli(['passive', file, '--ports', 'smtp=25', '--output', join(dir, 'out.jsonl')], { env: { XDG_CONFIG_HOME: join(dir, 'xdg') } });
     expect(r.code, r.stderr).toBe(0);
+    expect(statSync(join(dir, 'xdg', 'wildtls', 'client.key')).mode & 0o777).toBe(0o600);
     expect(r.stderr).toContain('wildtls passive: 7 packets');
     expect(r.stderr).toContain('TCP connections on watched ports: 1');
   });
@@ -31,7 +33,7 @@ describe('wildtls passive (the command shell)', () => {
   it('reads standard input given as "-", and watches every loaded service\'s default port without --ports', async () => {
     // Binary standard input: the capture file itself is the child's stdin (a pipe from tcpdump in real use).
     const r = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'passive', '-', '-o', join(dir, 'out2.jsonl')], { stdio: [openSync(file, 'r'), 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'passive', '-', '-o', join(dir, 'out2.jsonl')], { stdio: [openSync(file, 'r'), 'ignore', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg') } });
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
       const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('passive - did not finish')); }, 60_000);
