@@ -70,7 +70,7 @@ describe('wildtls plugins remove', () => {
     expect(text).toContain('  rate: 10 # gentle');
     const list = await runCli(['plugins', '--json'], { cwd: work });
     const ids = (JSON.parse(list.stdout) as { plugins: Array<{ id: string }> }).plugins.map((p) => p.id);
-    expect(ids).toHaveLength(11);
+    expect(ids).toHaveLength(12); // the 13 built-ins but https
     expect(ids).not.toContain('https');
     expect(ids).toContain('smtp');
   });

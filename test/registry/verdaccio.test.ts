@@ -22,7 +22,7 @@ import { copyWorkspace } from './workspace-copy.js';
 const THIRD = '@wildtls-test/wildtls-analysis-tls-seen';
 const WORKSPACES = [
   '@wildtls/core', '@wildtls/cli',
-  '@wildtls/analysis-ca-practice', '@wildtls/analysis-crypto', '@wildtls/analysis-reuse', '@wildtls/analysis-sasl', '@wildtls/analysis-starttls',
+  '@wildtls/analysis-ca-practice', '@wildtls/analysis-crypto', '@wildtls/analysis-reuse', '@wildtls/analysis-sasl', '@wildtls/analysis-smtp-policy', '@wildtls/analysis-starttls',
   '@wildtls/protocol-https', '@wildtls/protocol-imap', '@wildtls/protocol-irc', '@wildtls/protocol-pop3', '@wildtls/protocol-smtp', '@wildtls/protocol-tls', '@wildtls/protocol-xmpp',
 ];
 
