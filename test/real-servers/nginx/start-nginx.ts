@@ -43,7 +43,18 @@ export async function startNginx(certChainPem: string, keyPem: string, sites: Ng
     ${s.hsts ? `add_header Strict-Transport-Security "${s.hsts}" always;` : ''}
     location / { return ${s.status}; }
   }`).join('\n');
-  const conf = `daemon off;
+  const d = runNginx(dir, servers);
+  const ready = await whenListening('nginx', d, dir, sites.map((s) => [s.ip, s.port]));
+  return { ...ready, sites };
+}
+
+/**
+ * Write dir/nginx.conf around the given `server { ... }` blocks (everything
+ * nginx writes kept under dir: pid, logs, temp files) and start nginx in the
+ * foreground on it. dir must hold the folders tmp and logs.
+ */
+export function runNginx(dir: string, servers: string): Daemon {
+  writeFileSync(join(dir, 'nginx.conf'), `daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/logs/error.log;
 worker_processes 1;
@@ -54,9 +65,6 @@ http {
   client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
 ${servers}
 }
-`;
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const d = startForeground(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'logs', 'error.log')]);
-  const ready = await whenListening('nginx', d, dir, sites.map((s) => [s.ip, s.port]));
-  return { ...ready, sites };
+`);
+  return startForeground(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'logs', 'error.log')]);
 }

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { certificateChain, type TestChain } from '@wildtls/core/testing';
-import { startForeground, whenListening, type Daemon } from '../../harness/daemon.js';
+import { whenListening, type Daemon } from '../../harness/daemon.js';
+import { runNginx } from '../nginx/start-nginx.js';
 import type { Zone } from './dns-world.js';
 
 /** This suite's loopback addresses (127.0.67.0/24). */
@@ -151,18 +152,6 @@ export async function startPolicyNginx(dir: string, pki: Pki): Promise<Daemon> {
     location = /.well-known/mta-sts.txt { ${body} }
   }`;
   }).join('\n');
-  writeFileSync(join(dir, 'nginx.conf'), `daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log;
-worker_processes 1;
-events { worker_connections 64; }
-http {
-  access_log off;
-  server_tokens off;
-  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
-${servers}
-}
-`);
-  const d = startForeground('/usr/sbin/nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'logs', 'error.log')]);
+  const d = runNginx(dir, servers);
   return whenListening('nginx', d, dir, [[ADDR.policy, 443]]);
 }
