@@ -1,5 +1,38 @@
+import { Flags } from '@oclif/core';
 import { WildtlsError, createRunContainer, readRecords, type Analyzer, type Report } from '@wildtls/core';
 import { loadRun } from './load-run.js';
+
+/** How certificate validity is judged: the flags of analyze, report and show. */
+export const validityFlags = {
+  at: Flags.string({ description: "Evaluate certificate validity at this ISO time instead of each record's scan time." }),
+  roots: Flags.string({ description: "PEM bundle of trust anchors (default: Node's bundled Mozilla store)." }),
+  'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid (ca-practice): openssl (default, what `openssl verify` says), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
+};
+
+export const lenientFlag = Flags.boolean({ description: 'Skip lines that are not wildtls records (a line cut off by kill -9, garbage) and the rest of a gzip file that breaks off, instead of stopping; how many were skipped is printed on stderr.' });
+
+/** The flags of a command that runs analyses over stored results (analyze, report). */
+export const analysisRunFlags = {
+  analysis: Flags.string({ char: 'a', multiple: true, description: 'Analysis id to run (repeatable; default: every loaded analysis plugin).' }),
+  ...validityFlags,
+  lenient: lenientFlag,
+  'dns-server': Flags.string({ description: 'Validating DNS resolver (ip or ip:port) for the smtp-policy analysis: its AD bit is trusted for DNSSEC, and it resolves the MTA-STS policy hosts. Without one smtp-policy gives no verdicts.' }),
+};
+
+/** The run options from a command's parsed analysisRunFlags (and the global --config / --log-level). */
+export function analysisRunOptions(files: string[], flags: { config?: string; 'log-level'?: string; analysis?: string[]; at?: string; roots?: string; 'validity-profile'?: string; 'dns-server'?: string; lenient?: boolean }): AnalysisRunOptions {
+  return {
+    files,
+    configFile: flags.config,
+    logLevel: flags['log-level'],
+    analyses: flags.analysis,
+    at: flags.at,
+    roots: flags.roots,
+    validityProfile: flags['validity-profile'],
+    dnsServer: flags['dns-server'],
+    lenient: flags.lenient,
+  };
+}
 
 /** What `analyze` and `report` share: which analyses, on which files, under which validity parameters. */
 export interface AnalysisRunOptions {

@@ -3,7 +3,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WildtlsError, renderPaperView, renderReports, reportCsvFiles, type Report, type ReportFormat } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
-import { runAnalyses } from '../run-analyses.js';
+import { analysisRunFlags, analysisRunOptions, runAnalyses } from '../run-analyses.js';
 import { assertWritable } from '../writable-path.js';
 
 export default class Analyze extends WildtlsCommand {
@@ -30,16 +30,11 @@ export default class Analyze extends WildtlsCommand {
   };
 
   static override flags = {
-    analysis: Flags.string({ char: 'a', multiple: true, description: 'Analysis id to run (repeatable; default: every loaded analysis plugin).' }),
+    ...analysisRunFlags,
     format: Flags.string({ char: 'f', description: 'Output format (default: table on a TTY, json otherwise).', options: ['table', 'json', 'csv', 'markdown'] }),
     output: Flags.string({ char: 'o', description: 'Write the reports to this file instead of stdout. With --format csv: a directory (created if missing) that gets one CSV file per table, the way for spreadsheets; a name ending in .csv keeps all tables in one file under # headings.' }),
     all: Flags.boolean({ description: 'Format table: show empty tables and empty rows too (by default left out, with a line saying how many).' }),
-    at: Flags.string({ description: 'Evaluate certificate validity at this ISO time instead of each record\'s scan time.' }),
-    roots: Flags.string({ description: 'PEM bundle of trust anchors (default: Node\'s bundled Mozilla store).' }),
     paper: Flags.boolean({ description: "Print the paper view: only the tables that reproduce the study's tables and figures, in the study's order under its labels, with a line for each one these reports lack." }),
-    lenient: Flags.boolean({ description: 'Skip lines that are not wildtls records (a line cut off by kill -9, garbage) and the rest of a gzip file that breaks off, instead of stopping; how many were skipped is printed on stderr.' }),
-    'dns-server': Flags.string({ description: 'Validating DNS resolver (ip or ip:port) for the smtp-policy analysis: its AD bit is trusted for DNSSEC, and it resolves the MTA-STS policy hosts. Without one smtp-policy gives no verdicts.' }),
-    'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid (ca-practice): openssl (default, what `openssl verify` says), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
   };
 
   async run(): Promise<void> {
@@ -48,17 +43,7 @@ export default class Analyze extends WildtlsCommand {
     const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'json')) as ReportFormat;
     // Checked before any record is read: an unusable output is a usage error up front.
     const csvDir = format === 'csv' && flags.output && !flags.paper ? csvDirectory(flags.output) : undefined;
-    const reports = await runAnalyses({
-      files: argv as string[],
-      configFile: flags.config,
-      logLevel: flags['log-level'],
-      analyses: flags.analysis,
-      at: flags.at,
-      roots: flags.roots,
-      validityProfile: flags['validity-profile'],
-      dnsServer: flags['dns-server'],
-      lenient: flags.lenient,
-    });
+    const reports = await runAnalyses(analysisRunOptions(argv as string[], flags));
     if (csvDir) return writeCsvFiles(csvDir, reports);
     const terminal = { width: terminalWidth(flags.output), all: flags.all };
     const text = flags.paper ? renderPaperView(reports, format) : renderReports(reports, format, format === 'table' ? terminal : undefined);

@@ -5,7 +5,7 @@ import { WildtlsError } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { buildReportPage } from '../report/report-page.js';
 import { writeFigures } from '../report/write-figures.js';
-import { runAnalyses } from '../run-analyses.js';
+import { analysisRunFlags, analysisRunOptions, runAnalyses } from '../run-analyses.js';
 
 export default class Report extends WildtlsCommand {
   static override description = `Write one self-contained HTML report of stored results: a headline per protocol (servers probed, TLS reached, STARTTLS, valid chains, plaintext-only SASL), then per analysis its figures (the study's Figs. 3-7, labelled with their numbers) and every table. The page loads nothing and runs no script: charts are SVG rendered here by vega-lite, styles and data are inline. --figures also writes each chart as SVG and PNG.`;
@@ -26,13 +26,8 @@ export default class Report extends WildtlsCommand {
   static override flags = {
     output: Flags.string({ char: 'o', required: true, description: 'The HTML file to write.' }),
     title: Flags.string({ description: 'The page title (default: "wildtls report").' }),
+    ...analysisRunFlags,
     figures: Flags.string({ description: 'Also write every figure to this folder as <analysis>-<figure>.svg and .png.' }),
-    analysis: Flags.string({ char: 'a', multiple: true, description: 'Analysis id to run (repeatable; default: every loaded analysis plugin).' }),
-    at: Flags.string({ description: 'Evaluate certificate validity at this ISO time instead of each record\'s scan time.' }),
-    roots: Flags.string({ description: 'PEM bundle of trust anchors (default: Node\'s bundled Mozilla store).' }),
-    lenient: Flags.boolean({ description: 'Skip lines that are not wildtls records and the rest of a gzip file that breaks off, instead of stopping; how many were skipped is printed on stderr.' }),
-    'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid (ca-practice): openssl (default), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
-    'dns-server': Flags.string({ description: 'Validating DNS resolver (ip or ip:port) for the smtp-policy analysis, as in analyze; without one smtp-policy gives no verdicts.' }),
   };
 
   async run(): Promise<void> {
@@ -41,17 +36,7 @@ export default class Report extends WildtlsCommand {
     // Found before the analyses run (minutes on a large scan), not after.
     const folder = dirname(resolve(flags.output));
     if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new WildtlsError('WILDTLS_ERR_USAGE', `--output ${flags.output}: the folder ${folder} does not exist`);
-    const reports = await runAnalyses({
-      files,
-      configFile: flags.config,
-      logLevel: flags['log-level'],
-      analyses: flags.analysis,
-      at: flags.at,
-      roots: flags.roots,
-      validityProfile: flags['validity-profile'],
-      dnsServer: flags['dns-server'],
-      lenient: flags.lenient,
-    });
+    const reports = await runAnalyses(analysisRunOptions(files, flags));
     const page = await buildReportPage(reports, { title: flags.title ?? 'wildtls report', inputs: files, generatedAt: new Date() });
     try {
       writeFileSync(flags.output, page.html);

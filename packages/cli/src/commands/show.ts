@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { WildtlsError, readRecords, type ProbeRecord } from '@wildtls/core';
 import { WildtlsCommand } from '../base-command.js';
 import { loadRun } from '../load-run.js';
+import { lenientFlag, validityFlags } from '../run-analyses.js';
 import { chainVerdicts } from '../show/chain-verdicts.js';
 import { describeHost } from '../show/describe-record.js';
 import { hostView, type ChainVerdict } from '../show/host-view.js';
@@ -27,11 +28,9 @@ export default class Show extends WildtlsCommand {
 
   static override flags = {
     target: Flags.string({ char: 't', description: 'Only the records of this host: IP (every port) or IP:PORT ([IPv6]:PORT). Exits non-zero when the results hold none.' }),
+    ...validityFlags,
+    lenient: lenientFlag,
     format: Flags.string({ char: 'f', description: 'text (default): a block of lines per record; json: one JSON object per record and line.', options: ['text', 'json'], default: 'text' }),
-    at: Flags.string({ description: "Evaluate certificate validity at this ISO time instead of each record's scan time." }),
-    roots: Flags.string({ description: "PEM bundle of trust anchors (default: Node's bundled Mozilla store)." }),
-    'validity-profile': Flags.string({ description: 'Which rules make a certificate chain valid: openssl (default, what `openssl verify` says), strict or webpki.', options: ['openssl', 'strict', 'webpki'] }),
-    lenient: Flags.boolean({ description: 'Skip lines that are not wildtls records and a broken-off gzip rest instead of stopping; how many is printed on stderr.' }),
   };
 
   async run(): Promise<void> {
