@@ -73,6 +73,7 @@ export class ReuseAnalyzer implements Analyzer {
   private internalErrors = 0;
   private withCertificate = 0;
   private unparsable = 0;
+  private passive = 0;
   private classifierErrors = 0;
   private groupsShared = false;
 
@@ -83,6 +84,11 @@ export class ReuseAnalyzer implements Analyzer {
     // Our own bug, not a measurement: left out of every count (reported in totals).
     if (r.status === 'internal-error') {
       this.internalErrors++;
+      return;
+    }
+    // Passive records (one per captured connection) are another population: the study has no reuse table of them.
+    if (r.source === 'passive') {
+      this.passive++;
       return;
     }
     this.servers.add(serverKey(r.ip, r.port));
@@ -135,11 +141,12 @@ export class ReuseAnalyzer implements Analyzer {
     if (this.classifierErrors) notes.push(`${this.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
     if (this.unparsable) notes.push(`${this.unparsable} certificates could not be parsed (core's strict DER reader): counted as invalid certificates with no key.`);
     if (this.groupsShared) notes.push(`More than ${MAX_GROUPS - 1} service-port pairs: the last ones share one line of Fig. 6 and 7 (service and port of the first of them).`);
+    if (this.passive) notes.push(`${this.passive} passive records (source "passive", one per captured connection) are left out of every count: the tables here are of scan records (no passive version of them is built yet).`);
     if (this.internalErrors) notes.push(`${this.internalErrors} records with status internal-error (a wildtls bug, not the server's doing) are left out of every count.`);
     return {
       analysis: { id: 'reuse', version: this.opts.version },
       countingRule: 'per-certificate',
-      totals: { records: this.records, internalErrors: this.internalErrors, servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size },
+      totals: { records: this.records, internalErrors: this.internalErrors, ...(this.passive ? { passive: this.passive } : {}), servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size },
       tables,
       figures: paperFigures(),
       notes,

@@ -27,6 +27,26 @@ describe('ReuseAnalyzer', () => {
     expect(rep.totals).toMatchObject({ records: 6, servers: 5, certificates: 1, keys: 1 });
   });
 
+  it('leaves passive records (one per captured connection) out of every table, and says how many', async () => {
+    const a = await selfSignedCertificate({ keyType: 'ec', commonName: 'shared' });
+    const b64 = a.der.toString('base64');
+    const scan = [rec('192.0.2.1', 993, 'imaps', [b64]), rec('192.0.2.2', 993, 'imaps', [b64])];
+    const analyze = async (records: ProbeRecord[]) => {
+      const r = new ReuseAnalyzer({ version: 't', classifier: { classify: () => 'self-signed' }, classifierName: 't', topInvalid: 5 });
+      for (const x of records) await r.consume(x);
+      return r.finish();
+    };
+    const alone = await analyze(scan);
+    // The same certificate on a third IP, seen only in a capture: not a third IP of the scan's tables.
+    const passive = { ...rec('192.0.2.3', 993, 'imaps', [b64]), source: 'passive' } as ProbeRecord;
+    const mixed = await analyze([...scan, passive, passive]);
+    expect(mixed.tables).toEqual(alone.tables);
+    expect(mixed.tables.find((t) => t.id === 'certificates-all')!.rows.map((x) => [x.service, x.ips])).toEqual([['imaps', 2], ['all', 2]]);
+    expect(mixed.totals).toMatchObject({ records: 3 + 1, passive: 2, servers: 2 });
+    expect(alone.totals).not.toHaveProperty('passive');
+    expect(mixed.notes!.filter((n) => !alone.notes!.includes(n))).toEqual([expect.stringMatching(/^2 passive records .* left out of every count/)]);
+  });
+
   it('survives garbage certificates and a failing validator', async () => {
     const r = new ReuseAnalyzer({ version: 't', classifier: { classify: () => { throw new Error('boom'); } }, classifierName: 't', topInvalid: 5 });
     await r.consume(rec('192.0.2.1', 25, 'smtp', ['%%% not base64 %%%']));

@@ -5,6 +5,7 @@ import { ChainService, type ChainEntry } from './chain-service.js';
 import { buildTables, type Group } from './report-tables.js';
 import { validityFigures, validityHeadline } from './validity-figures.js';
 import type { VerdictSource } from './verdict-source.js';
+import { PASSIVE_CHAINS_NOTE, PassiveChains } from './passive-chains.js';
 
 export interface CaAnalyzerOptions {
   version: string;
@@ -28,6 +29,8 @@ const MAX_IN_FLIGHT = 4096;
  * id; the counts live per distinct verdict (a million servers, a hundred
  * thousand chains: a hundred thousand counters, not a million objects).
  * Records with status internal-error (our bugs) are left out and counted.
+ * Passive records (one per captured connection) are counted apart, by
+ * PassiveChains, with the same chain ids and verdicts.
  */
 export class CaPracticeAnalyzer implements Analyzer {
   private records = 0;
@@ -38,6 +41,7 @@ export class CaPracticeAnalyzer implements Analyzer {
   /** Distinct chains seen (SHA-256 of the chain) and the first verdict of each. */
   private readonly chainIds = new Map<string, number>();
   private readonly entries: Array<ChainEntry | undefined> = [];
+  private readonly passive = new PassiveChains();
 
   constructor(private readonly o: CaAnalyzerOptions) {}
 
@@ -47,6 +51,7 @@ export class CaPracticeAnalyzer implements Analyzer {
       this.internalErrors++;
       return;
     }
+    if (record.source === 'passive') return this.consumePassive(record);
     const key = serverKey(record.ip, record.port);
     this.servers.add(key);
     const g = this.group(record);
@@ -55,16 +60,8 @@ export class CaPracticeAnalyzer implements Analyzer {
       if (!g.counted.has(key)) g.noChain.add(key);
       return;
     }
-    const hash = ChainService.chainHash(chain);
-    let id = this.chainIds.get(hash);
-    if (id === undefined) {
-      id = this.entries.length;
-      this.chainIds.set(hash, id);
-      this.entries.push(undefined);
-    }
-    const chainId = id;
-    const parsedAt = Date.parse(record.startedAt);
-    const at = this.o.at?.getTime() ?? (Number.isNaN(parsedAt) ? Date.now() : parsedAt);
+    const { hash, chainId } = this.chainId(chain);
+    const at = this.at(record);
     const first = g.counted.get(key);
     if (first !== undefined) {
       // The same server again: only whether it served another chain matters (and that chain's validity).
@@ -83,6 +80,34 @@ export class CaPracticeAnalyzer implements Analyzer {
       this.entries[chainId] ??= e;
       count(g, e, domain);
     });
+  }
+
+  private consumePassive(record: ProbeRecord): void | Promise<void> {
+    const chain = record.tls?.chain;
+    if (!chain || chain.length === 0) return this.passive.addChainless(record);
+    const { hash, chainId } = this.chainId(chain);
+    const count = this.passive.addChain(record);
+    return this.track(this.o.service.verdict(chain, this.at(record), hash), (e) => {
+      this.entries[chainId] ??= e;
+      count(e);
+    });
+  }
+
+  /** The id of a distinct chain (a new one for a chain not seen before). */
+  private chainId(chain: readonly string[]): { hash: string; chainId: number } {
+    const hash = ChainService.chainHash(chain);
+    let id = this.chainIds.get(hash);
+    if (id === undefined) {
+      id = this.entries.length;
+      this.chainIds.set(hash, id);
+      this.entries.push(undefined);
+    }
+    return { hash, chainId: id };
+  }
+
+  private at(record: ProbeRecord): number {
+    const parsedAt = Date.parse(record.startedAt);
+    return this.o.at?.getTime() ?? (Number.isNaN(parsedAt) ? Date.now() : parsedAt);
   }
 
   private group(record: ProbeRecord): Group {
@@ -122,14 +147,15 @@ export class CaPracticeAnalyzer implements Analyzer {
       `Distinct chains validated once each: ${st.validations} validations${st.workers ? ` on ${st.workers} worker thread${st.workers > 1 ? 's' : ''}` : ''}.`,
       `Records left out: ${this.internalErrors} with status internal-error (a wildtls bug, not the server's doing).`,
     ];
+    const all = this.passive.size > 0 ? [...tables, ...this.passive.tables()] : tables;
     return {
       analysis: { id: 'ca-practice', version: this.o.version },
       countingRule: 'per-server',
       totals: { records: this.records, servers: this.servers.size, chains, validations: st.validations, internalErrors: this.internalErrors },
-      tables,
+      tables: all,
       headline: validityHeadline(tables, this.o.profile),
-      figures: validityFigures(tables),
-      notes,
+      figures: validityFigures(all),
+      notes: this.passive.size > 0 ? [...notes, PASSIVE_CHAINS_NOTE] : notes,
     };
   }
 }

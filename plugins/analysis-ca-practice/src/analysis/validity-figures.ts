@@ -6,8 +6,8 @@ const AT = { calculate: "datum.service + (datum.port == null ? '' : ':' + datum.
 /**
  * Fig. 4 (every validity class a server's chain is in, grouped bars per port:
  * classes overlap, so they are not stacked) and Fig. 5 (OpenSSL's first error
- * per server, stacked: exclusive). Drawn from the validity and primary-error
- * tables; Fig. 4 carries the study's label only when the table does (openssl profile).
+ * per server, stacked: exclusive; with passive records also per server seen
+ * and per connection). Drawn from the validity and primary-error tables; Fig. 4 carries the study's label only when the table does (openssl profile).
  */
 export function validityFigures(tables: ReportTable[]): ReportFigure[] {
   const figures: ReportFigure[] = [];
@@ -39,21 +39,28 @@ export function validityFigures(tables: ReportTable[]): ReportFigure[] {
       },
     });
   }
-  if (tables.some((t) => t.id === 'primary-error')) {
+  const fig5: Array<[table: string, unit: 'servers' | 'connections', title: string, note: string]> = [
+    ['primary-error', 'servers', 'Fig. 5: the error `openssl verify` reports first, per server, per protocol and port', 'Per server (scan records). The study also weights by connections: drawn from passive records when the input has them (fig-passive-primary-error-connections).'],
+    ['passive-primary-error', 'servers', 'Fig. 5 (passive, per server): the error `openssl verify` reports first, per server seen in the capture, per protocol and port', 'Per server (ip:port) of the passive records, by its first connection that carried a chain; TLS 1.3 connections carry none.'],
+    ['passive-primary-error-connections', 'connections', 'Fig. 5 (passive, by connections): the error `openssl verify` reports first, per captured connection, per protocol and port', 'Each passive connection that carried a chain counts once; TLS 1.3 connections carry none.'],
+  ];
+  for (const [table, unit, title, note] of fig5) {
+    if (!tables.some((t) => t.id === table)) continue;
+    const Unit = unit === 'servers' ? 'Servers' : 'Connections';
     figures.push({
-      id: 'fig-primary-error',
-      title: 'Fig. 5: the error `openssl verify` reports first, per server, per protocol and port',
+      id: `fig-${table}`,
+      title,
       paper: { ref: 'Fig. 5' },
-      table: 'primary-error',
-      note: 'Per server only. The study also weights each server by its connections, from passive records; wildtls has no passive records yet, so that half of Fig. 5 is not drawn.',
+      table,
+      note,
       spec: {
         transform: [AT, { calculate: "datum.code + ' ' + datum.error", as: 'label' }],
         mark: 'bar',
         encoding: {
           y: { field: 'at', type: 'nominal', title: 'Service and port', sort: null },
-          x: { field: 'share', type: 'quantitative', title: 'Share of servers with a chain', axis: { format: '%' }, stack: 'zero' },
+          x: { field: 'share', type: 'quantitative', title: `Share of ${unit} with a chain`, axis: { format: '%' }, stack: 'zero' },
           color: { field: 'label', type: 'nominal', title: 'First OpenSSL error (0: verifies)' },
-          tooltip: [{ field: 'at', title: 'Port' }, { field: 'label', title: 'Error' }, { field: 'servers', title: 'Servers' }, { field: 'share', title: 'Share', format: '.1%' }],
+          tooltip: [{ field: 'at', title: 'Port' }, { field: 'label', title: 'Error' }, { field: unit, title: Unit }, { field: 'share', title: 'Share', format: '.1%' }],
         },
       },
     });

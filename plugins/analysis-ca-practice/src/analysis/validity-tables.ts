@@ -54,41 +54,63 @@ export function validityTables(groups: Group[], o: ValidityOptions): ReportTable
   return tables;
 }
 
+/** One (service, port) population for Fig. 5: how many units (servers or connections) got each first OpenSSL error, of how many units with a chain. */
+export interface ErrorCounts {
+  service: string;
+  port: number;
+  counts: Map<number, number>;
+  of: number;
+}
+
 /** Fig. 5: per server, the first error `openssl verify` prints for its chain (0: it verifies), with the group's denominator. */
 function primaryErrorTable(groups: Group[]): ReportTable {
-  const rows: Row[] = [];
-  const total = new Map<number, number>();
-  let all = 0;
-  const emit = (service: string, port: number | null, counts: Map<number, number>, servers: number) => {
-    for (const [code, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
-      rows.push({ service, port, code, error: X509_V_TEXT[code] ?? `error ${code}`, servers: n, of: servers, share: share(n, servers) });
-    }
-  };
-  for (const g of groups) {
+  const populations = groups.map((g) => {
     const counts = new Map<number, number>();
     for (const [e, t] of g.tally) counts.set(e.openssl.code, (counts.get(e.openssl.code) ?? 0) + t.servers);
-    for (const [c, n] of counts) total.set(c, (total.get(c) ?? 0) + n);
-    all += g.counted.size;
-    emit(g.service, g.port, counts, g.counted.size);
-  }
-  if (groups.length > 1) emit('all', null, total, all);
+    return { service: g.service, port: g.port, counts, of: g.counted.size };
+  });
   return {
     id: 'primary-error',
     title: 'Fig. 5: the error `openssl verify` reports first for each server\'s chain, by service and port (exclusive: shares of the servers with a chain; code 0: the chain verifies)',
     // Whatever the profile: every verdict carries OpenSSL's first error.
     paper: { ref: 'Fig. 5' },
     countingRule: 'per-server',
-    columns: [
-      { key: 'service', title: 'Service', type: 'string' },
-      { key: 'port', title: 'Port', type: 'integer' },
-      { key: 'code', title: 'X509_V_ERR code', type: 'integer' },
-      { key: 'error', title: 'OpenSSL error', type: 'string' },
-      { key: 'servers', title: 'Servers', type: 'integer' },
-      { key: 'of', title: 'Servers with a chain', type: 'integer' },
-      { key: 'share', title: 'Share', type: 'share' },
-    ],
-    rows,
+    columns: primaryErrorColumns('servers'),
+    rows: primaryErrorRows(populations, 'servers'),
   };
+}
+
+/** Fig. 5's columns, counting `unit` (servers or connections). */
+export function primaryErrorColumns(unit: 'servers' | 'connections'): ReportTable['columns'] {
+  const Unit = unit === 'servers' ? 'Servers' : 'Connections';
+  return [
+    { key: 'service', title: 'Service', type: 'string' },
+    { key: 'port', title: 'Port', type: 'integer' },
+    { key: 'code', title: 'X509_V_ERR code', type: 'integer' },
+    { key: 'error', title: 'OpenSSL error', type: 'string' },
+    { key: unit, title: Unit, type: 'integer' },
+    { key: 'of', title: `${Unit} with a chain`, type: 'integer' },
+    { key: 'share', title: 'Share', type: 'share' },
+  ];
+}
+
+/** Fig. 5's rows: per population, one row per first error (most units first), and an `all` row set when there are several populations. */
+export function primaryErrorRows(populations: ErrorCounts[], unit: 'servers' | 'connections'): Row[] {
+  const rows: Row[] = [];
+  const total = new Map<number, number>();
+  let all = 0;
+  const emit = (service: string, port: number | null, counts: Map<number, number>, of: number) => {
+    for (const [code, n] of [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+      rows.push({ service, port, code, error: X509_V_TEXT[code] ?? `error ${code}`, [unit]: n, of, share: share(n, of) });
+    }
+  };
+  for (const p of populations) {
+    for (const [c, n] of p.counts) total.set(c, (total.get(c) ?? 0) + n);
+    all += p.of;
+    emit(p.service, p.port, p.counts, p.of);
+  }
+  if (populations.length > 1) emit('all', null, total, all);
+  return rows;
 }
 
 function hostnameTable(groups: Group[], inClasses: boolean): ReportTable {
