@@ -13,7 +13,8 @@
 // Whole command: (c) `wildtls passive FILE --ports https=PORT -o OUT.jsonl -q` (start-up, plugins,
 // reader, record building, records written), pinned to one core like tshark, alternating with (a)
 // and (b); with --cli ROOT also (d) the same command from another checkout's build at ROOT (e.g. the
-// commit before a change: `git worktree add /tmp/old HEAD~3 && cd /tmp/old && npm ci && npx tsc -b`).
+// commit before a change: `git worktree add /tmp/old HEAD~3 && cd /tmp/old && npm ci && npx tsc -b`), and
+// (e) that checkout's reader for the part measurement (a).
 // Memory: a synthetic pcap of --flows SYN + 200-byte-data flows without FIN, read in a child process;
 // its peak RSS (maxRSS) beside a child reading a capture of the same size with one flow.
 //
@@ -32,6 +33,8 @@ const { values: opt } = parseArgs({ options: {
   cli: { type: 'string' },
 } });
 const core = await import(pathToFileURL(resolve('packages/core/dist/index.js')).href);
+// --cli ROOT: that checkout's reader too, for the part measurement (before/after in one run)
+const otherCore = opt.cli && !opt.child ? await import(pathToFileURL(resolve(opt.cli, 'packages/core/dist/index.js')).href) : undefined;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The handler of the measurement: parse TLS record headers (type, version, length) across data calls. */
@@ -153,11 +156,11 @@ async function makeFlows(file, flows, payload = 200) {
   await new Promise((r) => out.end(r));
 }
 
-function timeWildtls(file) {
+function timeWildtls(file, lib = core) {
   const counts = { records: 0, handshakeRecords: 0, gaps: 0 };
   const t = process.hrtime.bigint();
   const cpu = process.cpuUsage();
-  return core.readCaptureFlows([file], recordHeaderFactory(counts), { watchPorts: undefined }).then((stats) => {
+  return lib.readCaptureFlows([file], recordHeaderFactory(counts), { watchPorts: undefined }).then((stats) => {
     const used = process.cpuUsage(cpu);
     return { s: Number(process.hrtime.bigint() - t) / 1e9, cpu: (used.user + used.system) / 1e6, stats, counts };
   });
@@ -197,22 +200,25 @@ try {
   for (const [name, file, port] of [['bulk transfer', bulk, bulkPort], ['handshakes', hs, hsPort]]) {
     const size = statSync(file).size;
     const w = []; const k = []; const wc = []; const kc = [];
+    const ow = []; const oc = [];
     const cw = clis.map(() => []); const cc = clis.map(() => []); const recs = clis.map(() => 0);
     let stats; let counts; let lines = 0;
     for (let r = 0; r < Number(opt.rounds); r++) {
       const a = await timeWildtls(file); w.push(a.s); wc.push(a.cpu); stats = a.stats; counts = a.counts;
       const b = timeTshark(file); k.push(b.s); kc.push(b.cpu); lines = b.lines;
+      if (otherCore) { const o = await timeWildtls(file, otherCore); ow.push(o.s); oc.push(o.cpu); }
       // alternate the checkouts' order between rounds, so neither always runs right after tshark
       const order = clis.map((_, i) => i); if (r % 2) order.reverse();
       for (const i of order) { const c = timeCli(clis[i][1], file, port); cw[i].push(c.s); cc[i].push(c.cpu); recs[i] = c.records; }
     }
     const ws = med(w); const ks = med(k);
     console.log(`\n## ${name}: ${(size / 1e6).toFixed(1)} MB, ${stats.packets} packets, ${stats.flows} flows, TLS records ${counts.records} (handshake ${counts.handshakeRecords}), gaps ${stats.gaps}; tshark printed ${lines} lines`);
-    console.log(`wildtls (reader + reassembly + TLS record headers): median ${ws.toFixed(3)} s = ${(size / 1e6 / ws).toFixed(1)} MB/s, ${(stats.packets / ws / 1e3).toFixed(1)} k packets/s   [runs ${w.map((x) => x.toFixed(3)).join(' ')}]`);
+    console.log(`PART wildtls (this checkout: reader + reassembly + TLS record headers): median ${ws.toFixed(3)} s = ${(size / 1e6 / ws).toFixed(1)} MB/s, ${(stats.packets / ws / 1e3).toFixed(1)} k packets/s   [runs ${w.map((x) => x.toFixed(3)).join(' ')}]`);
     console.log(`tshark -T fields (one core):                      median ${ks.toFixed(3)} s = ${(size / 1e6 / ks).toFixed(1)} MB/s, ${(stats.packets / ks / 1e3).toFixed(1)} k packets/s   [runs ${k.map((x) => x.toFixed(3)).join(' ')}]`);
     const wcm = med(wc); const kcm = med(kc);
     console.log(`CPU time (user + system), median: wildtls ${wcm.toFixed(3)} s = ${(size / 1e6 / wcm).toFixed(1)} MB/s, ${(stats.packets / wcm / 1e3).toFixed(1)} k packets/s; tshark ${kcm.toFixed(3)} s   [wildtls ${wc.map((x) => x.toFixed(3)).join(' ')}; tshark ${kc.map((x) => x.toFixed(3)).join(' ')}]`);
     console.log(`ratio tshark/wildtls (PART: reader + reassembly + record headers): wall ${(ks / ws).toFixed(1)}x, CPU ${(kcm / wcm).toFixed(1)}x`);
+    if (otherCore) console.log(`PART with --cli ${opt.cli}'s reader: median wall ${med(ow).toFixed(3)} s, CPU ${med(oc).toFixed(3)} s = ${(size / 1e6 / med(oc)).toFixed(1)} MB/s; ratio tshark/wildtls: wall ${(ks / med(ow)).toFixed(1)}x, CPU ${(kcm / med(oc)).toFixed(1)}x   [CPU ${oc.map((x) => x.toFixed(3)).join(' ')}]`);
     clis.forEach(([label], i) => {
       const s = med(cw[i]); const c = med(cc[i]);
       console.log(`WHOLE COMMAND ${label}, ${recs[i]} records written: median wall ${s.toFixed(3)} s, CPU ${c.toFixed(3)} s = ${(size / 1e6 / c).toFixed(1)} MB/s; ratio tshark/wildtls: wall ${(ks / s).toFixed(2)}x, CPU ${(kcm / c).toFixed(2)}x   [wall ${cw[i].map((x) => x.toFixed(3)).join(' ')}; CPU ${cc[i].map((x) => x.toFixed(3)).join(' ')}]`);
