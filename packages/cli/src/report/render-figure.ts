@@ -1,6 +1,9 @@
 import type { Report, ReportFigure } from '@wildtls/core';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+// vega and vega-lite are loaded on the first figure, not at import: oclif imports every command
+// class to list them, so a static import made every command (passive, scan...) pay ~0.4 s for them.
+let renderer: Promise<[typeof import('vega'), typeof import('vega-lite')]> | undefined;
 
 /** A font every Debian install with fonts-dejavu-core has; resvg finds it for the PNGs, and a browser falls back to its sans-serif. */
 export const FIGURE_FONT = 'DejaVu Sans, sans-serif';
@@ -38,6 +41,8 @@ export function figureSpec(report: Report, figure: ReportFigure): TopLevelSpec {
  * that asks for external data gets none: the loader refuses every URL and file.
  */
 export async function renderFigure(report: Report, figure: ReportFigure): Promise<RenderedFigure> {
+  renderer ??= Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, { compile }] = await renderer;
   const compiled = compile(figureSpec(report, figure)).spec;
   const loader = vega.loader();
   loader.load = () => Promise.reject(new Error(`figure "${figure.id}": a report figure must carry its data inline`));

@@ -141,3 +141,35 @@ describe('capture formats and link types', () => {
     }
   });
 });
+
+describe('records that span the chunks of the stream', () => {
+  // Payloads of a few KiB, so that at most chunk sizes records span chunks in every way: the header
+  // cut, the body cut, several records in one chunk, one record over several chunks.
+  const sizes = [1400, 3000, 17, 2500];
+  const payloads = sizes.map((n, i) => String.fromCharCode(97 + i).repeat(n));
+  const specs: TcpSpec[] = [{ src: '192.0.2.1', dst: '192.0.2.2', sport: 51000, dport: 993, seq: 10, flags: 'S' }];
+  let seq = 11;
+  for (const p of payloads) {
+    specs.push({ src: '192.0.2.1', dst: '192.0.2.2', sport: 51000, dport: 993, seq, payload: p });
+    seq += p.length;
+  }
+  const packets = specs.map((t, i) => ({ ts: T0 + i, data: ipPacket(t) }));
+  const files: Array<[string, Buffer]> = [
+    ['pcap', pcapFile(101, packets)],
+    ['pcapng little-endian, with unknown blocks', pcapngFile([{ interfaces: [{ linkType: 101 }], packets, unknownBlocks: 3 }])],
+    ['pcapng big-endian, two sections', pcapngFile([{ le: false, interfaces: [{ linkType: 101 }], packets: packets.slice(0, 3), unknownBlocks: 2 }, { interfaces: [{ linkType: 101 }], packets: packets.slice(3), unknownBlocks: 1 }])],
+  ];
+  for (const [name, file] of files) {
+    it(`${name}: the same packets and bytes at every chunk size`, async () => {
+      const want = payloads.join('');
+      for (const size of [1, 2, 3, 5, 7, 11, 13, 16, 17, 24, 100, 1000, 1500, 1501, 3001, 4096, file.length - 1, file.length]) {
+        const chunks: Buffer[] = [];
+        for (let at = 0; at < file.length; at += size) chunks.push(file.subarray(at, at + size));
+        let got = '';
+        const stats = await readCaptureFlows({ name: `chunks of ${size}`, stream: Readable.from(chunks) }, () => ({ data(d, b) { if (d === 'client') got += Buffer.from(b).toString(); }, gap() {}, end() {} }), { watchPorts: ports });
+        expect([size, stats.packets, stats.truncatedFiles, stats.gaps]).toEqual([size, packets.length, 0, 0]);
+        expect(got === want, `chunks of ${size}: ${got.length} bytes delivered of ${want.length}`).toBe(true);
+      }
+    });
+  }
+});

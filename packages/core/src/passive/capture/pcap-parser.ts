@@ -13,6 +13,13 @@ export class PcapParser extends RecordParser {
     return this.linkType >= 0;
   }
 
+  protected wanted(b: Buffer): number {
+    if (this.linkType < 0) return 24;
+    if (b.length < 16) return 16;
+    const caplen = this.le ? b.readUInt32LE(8) : b.readUInt32BE(8);
+    return caplen > MAX_CAPLEN ? 16 : 16 + caplen;
+  }
+
   protected parse(): number {
     const b = this.buf;
     let p = this.pos;

@@ -30,6 +30,13 @@ export class PcapngParser extends RecordParser {
     return this.inSection;
   }
 
+  protected wanted(b: Buffer): number {
+    if (b.length < 12) return 12;
+    const le = b.readUInt32BE(0) === PCAPNG_SHB ? b.readUInt32BE(8) === 0x4d3c2b1a : this.le;
+    const len = le ? b.readUInt32LE(4) : b.readUInt32BE(4);
+    return len >= 12 && len <= MAX_PARSED_BLOCK ? len : 12;
+  }
+
   protected parse(): number {
     const b = this.buf;
     let p = this.pos;

@@ -22,24 +22,52 @@ export abstract class RecordParser {
   constructor(readonly name: string, protected readonly onPacket: PacketCallback) {}
 
   push(chunk: Buffer): void {
-    if (this.skip > 0) {
-      const n = Math.min(this.skip, chunk.length);
-      this.skip -= n;
-      this.base += n;
-      chunk = chunk.subarray(n);
-      if (chunk.length === 0) return;
-    }
-    if (this.pos < this.buf.length) {
+    while (chunk.length > 0) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length);
+        this.skip -= n;
+        this.base += n;
+        chunk = chunk.subarray(n);
+        if (chunk.length === 0) return;
+      }
+      if (this.pos >= this.buf.length) {
+        this.base += this.buf.length;
+        this.buf = chunk;
+        this.pos = 0;
+        // parse() returns buf.length when it starts a skip that runs past this chunk.
+        this.pos = this.parse();
+        return;
+      }
+      // A record spans the two chunks: copy that record only (the leftover and the head of the new
+      // chunk), parse it alone, then go on in the new chunk in place. Joining the leftover to the whole
+      // chunk copied every chunk of a capture of large packets once more.
+      const had = this.buf.length - this.pos;
+      let left = this.buf.subarray(this.pos);
       this.base += this.pos;
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
-    } else {
-      this.base += this.buf.length;
-      this.buf = chunk;
+      let want = this.wanted(left);
+      while (want > left.length && chunk.length > 0) {
+        const take = Math.min(want - left.length, chunk.length);
+        left = Buffer.concat([left, chunk.subarray(0, take)]);
+        chunk = chunk.subarray(take);
+        want = this.wanted(left); // now that the record's header is whole: its full size
+      }
+      if (want <= had) {
+        // The leftover was already enough but parse() did not take it: join the plain way (always progresses).
+        left = Buffer.concat([left, chunk]);
+        chunk = chunk.subarray(chunk.length);
+      }
+      this.buf = left;
+      this.pos = 0;
+      this.pos = this.parse();
     }
-    this.pos = 0;
-    // parse() returns buf.length when it starts a skip that runs past this chunk.
-    this.pos = this.parse();
   }
+
+  /**
+   * Bytes from the start of `b` (a record not parsed yet) needed to parse that record: its header's
+   * size while the header is incomplete, then the whole record. Only a hint for how much of the next
+   * chunk to copy; parse() decides (a size it will refuse may be answered with the header's size).
+   */
+  protected abstract wanted(b: Buffer): number;
 
   /** Bytes left over at the end of the stream (a record cut off), or still to skip. */
   get leftover(): number {
