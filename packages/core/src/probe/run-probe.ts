@@ -166,13 +166,7 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     if (socket) setTimeout(() => socket?.destroy(), 200).unref();
   }
   return {
-    ip: target.ip,
-    port: target.port,
-    ...(target.domain ? { domain: target.domain } : {}),
-    ...(target.mailDomain ? { mailDomain: target.mailDomain } : {}),
-    service: target.service,
-    protocol: job.protocolId,
-    mode: spec.mode,
+    ...recordIdentity(job),
     status,
     ...(error ? { error } : {}),
     // Raw bytes read from the socket (absent when the connection never opened): 0 marks a host that never spoke.
@@ -213,4 +207,18 @@ async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, 
     }
   }
   throw lastErr;
+}
+
+/** What a record says of the probe itself (target, service, plugin, mode), in the record's key order: shared by every place that makes a record of a job. */
+export function recordIdentity(job: ProbeJob): Pick<ProbeRecord, 'ip' | 'port' | 'domain' | 'mailDomain' | 'service' | 'protocol' | 'mode'> {
+  const { target } = job;
+  return {
+    ip: target.ip,
+    port: target.port,
+    ...(target.domain ? { domain: target.domain } : {}),
+    ...(target.mailDomain ? { mailDomain: target.mailDomain } : {}),
+    service: target.service,
+    protocol: job.protocolId,
+    mode: job.spec.mode,
+  };
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { WildtlsError } from '../../errors.js';
-import type { ProbeJob } from '../../probe/run-probe.js';
+import { recordIdentity, type ProbeJob } from '../../probe/run-probe.js';
 import type { ProbeRecord } from '../../record/record-schema.js';
 import { parseRecordLine } from '../../record/record-line.js';
 import type { ProbeRequest, WorkerMessage, WorkerSetup } from './messages.js';
@@ -172,15 +172,8 @@ export class ProbePool {
 
 /** The record of a probe whose worker died twice while running it: our own failure, never the server's. */
 function crashRecord(p: Pending, why: string): ProbeRecord {
-  const { target } = p.job;
   return {
-    ip: target.ip,
-    port: target.port,
-    ...(target.domain ? { domain: target.domain } : {}),
-    ...(target.mailDomain ? { mailDomain: target.mailDomain } : {}),
-    service: target.service,
-    protocol: p.job.protocolId,
-    mode: p.job.spec.mode,
+    ...recordIdentity(p.job),
     status: 'internal-error',
     error: { reason: 'internal', message: `the probe worker died twice while running this probe (${why})` },
     startedAt: p.startedAt.toISOString(),
