@@ -75,6 +75,7 @@ export { JsonlSink, type JsonlSinkSettings } from './sinks/jsonl-sink.js';
 export { parseRecordLine, recordLine } from './record/record-line.js';
 
 export type { Analyzer } from './analysis/analyzer.js';
+export type { StoreQuery } from './store/store-query.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';
 export type { ReportFigure, ReportHeadline } from './analysis/report.js';
 export { headlineValues } from './analysis/report-headline.js';
