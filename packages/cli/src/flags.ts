@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import { WildtlsError } from '@wildtls/core';
 import { scheduleOverrides, selectionFlags } from './schedule-flags.js';
 
@@ -105,7 +106,8 @@ export function applySet(overlay: Record<string, unknown>, assignment: string): 
   const path = assignment.slice(0, eq).split('.');
   let value: unknown;
   try {
-    value = parseYaml(assignment.slice(eq + 1));
+    // yaml loads on the first --set, not at every command's start-up.
+    value = (createRequire(import.meta.url)('yaml') as typeof YamlModule).parse(assignment.slice(eq + 1));
   } catch {
     value = assignment.slice(eq + 1);
   }

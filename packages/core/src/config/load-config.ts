@@ -1,6 +1,14 @@
-import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Loader } from 'cosmiconfig';
+import type * as YamlModule from 'yaml';
 import { WildtlsError } from '../errors.js';
+
+// cosmiconfig and yaml (about 90 modules with their dependencies) load only
+// when there is a config file to read: not at every command's start-up.
+const requireHere = createRequire(import.meta.url);
+const yamlModule = (): typeof YamlModule => requireHere('yaml') as typeof YamlModule;
 
 export const CONFIG_SEARCH_PLACES = [
   'wildtls.config.yaml',
@@ -22,9 +30,10 @@ export interface LoadedConfig {
   locate: (path: string[]) => string | undefined;
 }
 
-const documents = new WeakMap<object, { doc: Document; lines: LineCounter }>();
+const documents = new WeakMap<object, { doc: YamlModule.Document; lines: YamlModule.LineCounter }>();
 
 const yamlLoader: Loader = (filepath, content) => {
+  const { LineCounter, parseDocument } = yamlModule();
   const lines = new LineCounter();
   const doc = parseDocument(content, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -37,8 +46,8 @@ const yamlLoader: Loader = (filepath, content) => {
   return value;
 };
 
-const explorer = () =>
-  cosmiconfig('wildtls', {
+const explorer = async () =>
+  (await import('cosmiconfig')).cosmiconfig('wildtls', {
     searchPlaces: CONFIG_SEARCH_PLACES,
     loaders: { '.yaml': yamlLoader, '.yml': yamlLoader, noExt: yamlLoader },
     searchStrategy: 'none',
@@ -46,9 +55,11 @@ const explorer = () =>
 
 /** Find and read the config: the given file, or the first of the search places in `cwd`. */
 export async function loadConfigFile(options: { file?: string; cwd?: string }): Promise<LoadedConfig> {
+  // No candidate file in the folder: what a search would find, without loading cosmiconfig.
+  if (!options.file && !CONFIG_SEARCH_PLACES.some((name) => existsSync(join(options.cwd ?? process.cwd(), name)))) return { raw: {}, locate: () => undefined };
   let result;
   try {
-    result = options.file ? await explorer().load(options.file) : await explorer().search(options.cwd ?? process.cwd());
+    result = options.file ? await (await explorer()).load(options.file) : await (await explorer()).search(options.cwd ?? process.cwd());
   } catch (err) {
     if (err instanceof WildtlsError) throw err;
     const e = err as NodeJS.ErrnoException;
@@ -66,6 +77,7 @@ export async function loadConfigFile(options: { file?: string; cwd?: string }): 
     filepath: result.filepath,
     locate: (path) => {
       if (!located) return undefined;
+      const { isMap, isSeq } = yamlModule();
       let node: unknown = located.doc.contents;
       let found: unknown;
       for (const key of path) {

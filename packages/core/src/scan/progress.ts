@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { LogFormat } from '../log/logger.js';
 import type { ProbeStatus } from '../record/status.js';
 
@@ -52,7 +53,7 @@ function eta(seconds: number): string {
 export class ScanProgress {
   private readonly t0 = performance.now();
   private readonly start: ProgressStats;
-  private bar: cliProgress.SingleBar | undefined;
+  private bar: CliProgress.SingleBar | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly mode: 'bar' | 'log' | 'off';
   private readonly stream: NodeJS.WriteStream;
@@ -64,6 +65,8 @@ export class ScanProgress {
     if (this.mode === 'bar') {
       // The bar appears only once the scan has run for a second: short scans stay quiet.
       this.timer = setTimeout(() => {
+        // cli-progress loads when a bar is drawn, not at every scan's start-up.
+        const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
         this.bar = new cliProgress.SingleBar(
           { stream, format: '{bar} {done}/{totalText} positions | {probes} probes | {rate}/s | ETA {etaText} | {statuses}', hideCursor: true, etaBuffer: 50, fps: 4, noTTYOutput: false },
           cliProgress.Presets.shades_classic,
