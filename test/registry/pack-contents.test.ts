@@ -82,6 +82,8 @@ describe('npm pack --dry-run of every workspace package', () => {
     }
     const cli = packed.find((p) => p.name === '@wildtls/cli')!.files.map((f) => f.path);
     expect(cli).toContain('bin/run.js');
+    // oclif's manifest (current for the build: prepack checks), so the installed CLI imports only the command run.
+    expect(cli).toContain('oclif.manifest.json');
     expect(cli).toContain('templates/analysis-plugin/package.json');
     expect(cli).toContain('templates/protocol-plugin/package.json');
   });

@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:tls';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '@wildtls/core/testing';
@@ -112,6 +113,10 @@ describe('publishing to and installing from a registry (verdaccio on loopback)',
       expect(entry, name).toMatchObject({ version: '0.1.0', integrity: published.dist.integrity });
       expect(entry!.link, name).toBeUndefined();
     }
+    // oclif's manifest came in the tarball and matches the installed files: the CLI never has to rewrite it.
+    const cliDir = join(project, 'node_modules/@wildtls/cli');
+    const { manifestIsCurrent } = (await import(pathToFileURL(join(cliDir, 'dist/oclif-manifest.js')).href)) as { manifestIsCurrent: (dir: string) => boolean };
+    expect(manifestIsCurrent(cliDir)).toBe(true);
   }, 620_000);
 
   it('`wildtls plugins add NAME` installs the third-party plugin from the .npmrc registry and registers it', async () => {
