@@ -6,9 +6,11 @@
  * checkout, checkouts alternating (reversed every other round) so machine
  * noise falls on all of them alike.
  *
- *   npx tsc -b && node bench/startup-cpu.mjs [--cli CHECKOUT]... [--runs 7]
+ *   npx tsc -b && node bench/startup-cpu.mjs [--cli CHECKOUT]... [--runs 7] [--cmd 'ARGS']
  *
  * --cli DIR (repeatable): a built checkout to measure; default: this one.
+ * --cmd 'ARGS': another command line instead of the scan, split on spaces
+ * (e.g. '--version', 'analyze results.jsonl -o /dev/null').
  * Connects only to 127.0.0.1:1.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +23,7 @@ const many = (name) => argv.flatMap((a, i) => (argv[i - 1] === name ? [a] : []))
 const runs = Number(many('--runs')[0] ?? 7);
 const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const clis = (many('--cli').length ? many('--cli') : [here]).map((d) => resolve(d));
-const args = ['scan', '127.0.0.1', '--allow', '127.0.0.0/8', '-p', 'tls', '--port', '1', '-o', '/dev/null', '-q'];
+const args = many('--cmd')[0]?.split(' ').filter(Boolean) ?? ['scan', '127.0.0.1', '--allow', '127.0.0.0/8', '-p', 'tls', '--port', '1', '-o', '/dev/null', '-q'];
 
 /** CPU seconds (user+sys) of one run, read from GNU time's output. */
 function cpuOf(dir) {
@@ -33,6 +35,7 @@ function cpuOf(dir) {
 }
 
 const times = new Map(clis.map((c) => [c, []]));
+console.log(`wildtls ${args.join(' ')}`);
 console.log(`load average at the start: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 for (let i = 0; i < runs; i++) {
   for (const c of i % 2 ? [...clis].reverse() : clis) times.get(c).push(cpuOf(c));
