@@ -180,7 +180,8 @@ function timeCli(root, file, port) {
   rmSync(out, { force: true });
   const t = process.hrtime.bigint();
   const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'taskset', '-c', '0', process.execPath, join(root, 'packages/cli/bin/run.js'), 'passive', file, '--ports', `https=${port}`, '-o', out, '-q'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg') }, maxBuffer: 1 << 26 });
+    // cwd outside every checkout: plugins resolve from the working directory first, so from a checkout another build's CLI would load that checkout's plugins and core too.
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg') }, maxBuffer: 1 << 26 });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
   const err = r.stderr.toString();
   const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(err);
