@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writ
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../harness/daemon.js';
-import { ROOT, type CliResult } from './run-cli.js';
+import { ROOT, runCli, type CliResult } from './run-cli.js';
 
 /*
  * The oclif manifest (packages/cli/src/oclif-manifest.ts) makes every command
@@ -56,6 +56,14 @@ describe('the checkout CLI', () => {
     expect(r.code).toBe(0);
     expect(manifestIds(CLI)).toEqual(idsOnDisk(join(CLI, 'dist/commands')));
     expect(JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')).files).toContain('oclif.manifest.json');
+  });
+
+  it('`wildtls --help` lists every command and topic on disk', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    const top = [...new Set(idsOnDisk(join(CLI, 'dist/commands')).map((id) => id.split(':')[0]!))];
+    expect(top.length).toBeGreaterThan(5);
+    for (const name of top) expect(r.stdout, name).toMatch(new RegExp(`^  ${name}\\s`, 'm'));
   });
 });
 
