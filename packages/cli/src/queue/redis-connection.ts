@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { WildtlsError } from '@wildtls/core';
 import type { Logger } from 'pino';
@@ -47,13 +48,14 @@ export async function connectQueue(url: string, opts: QueueConnectOptions): Prom
   let downSince: number | undefined;
   const reconnectMs = opts.reconnectMs ?? 120_000;
   const ca = process.env.WILDTLS_REDIS_CA;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const options: RedisOptions = {
-    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    host,
     port: parsed.port ? Number(parsed.port) : 6379,
     db: db ? Number(db) : 0,
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: { servername: parsed.hostname, ...(ca ? { ca: readFileSync(ca) } : {}) } } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: { ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca: readFileSync(ca) } : {}) } } : {}),
     lazyConnect: true,
     connectTimeout: opts.connectMs ?? 5000,
     // Commands wait while Redis is away (restart); the retry strategy bounds how long.
@@ -66,7 +68,10 @@ export async function connectQueue(url: string, opts: QueueConnectOptions): Prom
     },
   };
   const redis = new Redis(options);
+  // Before the first connection, the cause (refused, WRONGPASS, certificate) comes as an 'error' event; connect() only says "Connection is closed".
+  let firstError: Error | undefined;
   redis.on('error', (err: Error) => {
+    if (!ready) firstError ??= err;
     if (ready) opts.logger.warn({ queue: shown, err: err.message }, 'redis connection error; reconnecting');
   });
   redis.on('ready', () => {
@@ -78,7 +83,7 @@ export async function connectQueue(url: string, opts: QueueConnectOptions): Prom
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    const msg = (err as Error).message;
+    const msg = (firstError ?? (err as Error)).message;
     const auth = /WRONGPASS|NOAUTH|NOPERM|invalid password|invalid username/i.test(msg);
     throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot use the Redis at ${shown}: ${auth ? `authentication failed (${msg})` : msg}`);
   }

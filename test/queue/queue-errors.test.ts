@@ -1,0 +1,126 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { certificateChain } from '@wildtls/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, stopPid, tempDir } from '../harness/daemon.js';
+import { requireBinaries } from '../harness/require-binary.js';
+import { duplicates, readOutput } from './records.js';
+import { REDIS_SERVER, finished, freePort, startCli, startRedis, type CliProcess } from './start-redis.js';
+
+/*
+ * The edges of a queued scan, with redis-server (Debian package) on
+ * 127.0.0.1: no Redis at the URL, a worker whose probe settings differ, ACL
+ * users and passwords in the URL (right and wrong), and rediss:// (TLS;
+ * Debian's redis-server 7 is built with TLS). Targets: 127.72.0.0/24 on port
+ * 443, where nothing listens.
+ */
+
+const ready = requireBinaries([{ path: REDIS_SERVER, pkg: 'redis-server' }]);
+let dir = '';
+const started: CliProcess[] = [];
+
+beforeAll(() => {
+  if (ready) dir = tempDir('queue-errors');
+});
+afterAll(async () => {
+  for (const p of started) await stopPid(p.pid, 500);
+  if (dir) removeDir(dir);
+});
+
+function cli(args: string[], cwd: string, env: Record<string, string> = {}): CliProcess {
+  const p = startCli(args, cwd, env);
+  started.push(p);
+  return p;
+}
+const sub = (name: string) => {
+  const d = join(dir, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+};
+const scanArgs = (url: string, out: string) => ['scan', '127.72.0.0/24', '-p', 'https', '--port', '443', '--allow', '127.0.0.0/8', '--seed', '3', '--rate', '500', '-o', out, '--queue', url, '--chunk-size', '32'];
+
+describe.runIf(ready)('wildtls scan --queue / wildtls worker: bad input', () => {
+  it('no Redis at the URL: a usage error (exit 2) naming the URL without its password, for coordinator and worker', async () => {
+    const at = sub('unreachable');
+    const port = await freePort();
+    const url = `redis://scanner:s3cret-pw@127.0.0.1:${port}/0`;
+    const coord = cli(scanArgs(url, join(at, 'out.jsonl')), at);
+    expect(await finished(coord, 30_000, 'the coordinator')).toBe(2);
+    expect(coord.output()).toContain(`redis://scanner:***@127.0.0.1:${port}/0`);
+    expect(coord.output()).not.toContain('s3cret-pw');
+    const worker = cli(['worker', '--queue', url], at);
+    expect(await finished(worker, 30_000, 'the worker')).toBe(2);
+    expect(worker.output()).toContain(`redis://scanner:***@127.0.0.1:${port}/0`);
+    expect(worker.output()).not.toContain('s3cret-pw');
+  }, 60_000);
+
+  it('ACL user and requirepass in the URL: the job runs; a wrong password is refused (exit 2) without showing it', async () => {
+    const at = sub('auth');
+    const redis = await startRedis(at, ['--requirepass', 'default-pw', '--user', 'scanner', 'on', '>scanner-pw', '~*', '&*', '+@all']);
+    try {
+      const base = `127.0.0.1:${redis.port}/0`;
+      const wrong = cli(['worker', '--queue', `redis://scanner:not-it@${base}`], at);
+      expect(await finished(wrong, 30_000, 'the worker with a wrong password')).toBe(2);
+      expect(wrong.output()).toMatch(/authentication failed/);
+      expect(wrong.output()).not.toContain('not-it');
+      const none = cli(['worker', '--queue', `redis://${base}`], at);
+      expect(await finished(none, 30_000, 'the worker without a password')).toBe(2);
+      const out = join(at, 'out.jsonl');
+      const coord = cli(scanArgs(`redis://scanner:scanner-pw@${base}`, out), at);
+      const worker = cli(['worker', '--queue', `redis://:default-pw@${base}`], at);
+      expect(await finished(coord, 60_000, 'the coordinator'), coord.output()).toBe(0);
+      expect(await finished(worker, 20_000, 'the worker'), worker.output()).toBe(0);
+      const records = readOutput(out);
+      expect(records.length).toBe(256);
+      expect(duplicates(records).doubled).toEqual([]);
+    } finally {
+      await redis.stop();
+    }
+  }, 120_000);
+
+  it('a worker whose probe settings differ refuses the job (exit 1, naming the setting); a matching worker completes it', async () => {
+    const at = sub('refuse');
+    const redis = await startRedis(at);
+    try {
+      const out = join(at, 'out.jsonl');
+      const coord = cli(scanArgs(redis.url, out), at);
+      const odd = cli(['worker', '--queue', redis.url, '--set', 'scan.timeout.connect=1234'], at);
+      expect(await finished(odd, 30_000, 'the refusing worker'), odd.output()).toBe(1);
+      expect(odd.output()).toMatch(/refuses job .*timeout/s);
+      const engine = cli(['worker', '--queue', redis.url, '--engine', 'node'], at);
+      expect(await finished(engine, 30_000, 'the worker with another engine'), engine.output()).toBe(1);
+      expect(engine.output()).toMatch(/refuses job .*tls/s);
+      const good = cli(['worker', '--queue', redis.url], at);
+      expect(await finished(coord, 60_000, 'the coordinator'), coord.output()).toBe(0);
+      expect(await finished(good, 20_000, 'the worker'), good.output()).toBe(0);
+      expect(readOutput(out).length).toBe(256);
+    } finally {
+      await redis.stop();
+    }
+  }, 120_000);
+
+  it('rediss:// (TLS) with the CA in WILDTLS_REDIS_CA; without the CA the certificate is refused (exit 2)', async () => {
+    const at = sub('tls');
+    const chain = await certificateChain({ leafName: 'redis.queue.wildtls.test', keyType: 'ec' });
+    writeFileSync(join(at, 'cert.pem'), chain.leaf.certPem.trim() + '\n' + chain.intermediate.certPem.trim() + '\n');
+    writeFileSync(join(at, 'key.pem'), chain.leaf.keyPem, { mode: 0o600 });
+    writeFileSync(join(at, 'ca.pem'), chain.root.certPem);
+    const port = await freePort();
+    const redis = await startRedis(at, ['--tls-port', String(port), '--tls-cert-file', join(at, 'cert.pem'), '--tls-key-file', join(at, 'key.pem'), '--tls-ca-cert-file', join(at, 'ca.pem'), '--tls-auth-clients', 'no']);
+    try {
+      const url = `rediss://127.0.0.1:${port}/0`;
+      const untrusted = cli(['worker', '--queue', url], at);
+      expect(await finished(untrusted, 30_000, 'the worker without the CA')).toBe(2);
+      expect(untrusted.output()).toMatch(/certificate/i);
+      const out = join(at, 'out.jsonl');
+      const env = { WILDTLS_REDIS_CA: join(at, 'ca.pem') };
+      const coord = cli(scanArgs(url, out), at, env);
+      const worker = cli(['worker', '--queue', url], at, env);
+      expect(await finished(coord, 60_000, 'the coordinator'), coord.output()).toBe(0);
+      expect(await finished(worker, 20_000, 'the worker'), worker.output()).toBe(0);
+      expect(readOutput(out).length).toBe(256);
+    } finally {
+      await redis.stop();
+    }
+  }, 120_000);
+});
