@@ -123,4 +123,29 @@ describe.runIf(ready)('wildtls scan --queue / wildtls worker: bad input', () => 
       await redis.stop();
     }
   }, 120_000);
+
+  it('redis-server killed with kill -9 mid-job and started again (appendonly): the job continues, every probe exactly once', async () => {
+    const at = sub('restart');
+    let redis = await startRedis(at);
+    try {
+      const out = join(at, 'out.jsonl');
+      const coord = cli([...scanArgs(redis.url, out), '--set', 'scan.checkpointInterval=300'].map((a) => (a === '127.72.0.0/24' ? '127.72.0.0/20' : a)), at);
+      const workers = [0, 1].map(() => cli(['worker', '--queue', redis.url], at));
+      const deadline = Date.now() + 30_000;
+      while (readOutput(out).length < 500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      process.kill(redis.pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 1500));
+      const during = readOutput(out).length;
+      expect(during).toBeLessThan(4096);
+      redis = await startRedis(at, [], redis.port);
+      expect(await finished(coord, 120_000, 'the coordinator'), coord.output()).toBe(0);
+      for (const w of workers) expect(await finished(w, 20_000, 'a worker'), w.output()).toBe(0);
+      expect(coord.output() + workers.map((w) => w.output()).join('')).toMatch(/redis connection (error|restored)/);
+      const records = readOutput(out);
+      expect(duplicates(records).doubled).toEqual([]);
+      expect(records.length).toBe(4096);
+    } finally {
+      await redis.stop();
+    }
+  }, 180_000);
 });

@@ -5,7 +5,7 @@ import { loadRun } from '../load-run.js';
 
 export default class Worker extends WildtlsCommand {
   static override description =
-    'Take chunks of a queued scan (`wildtls scan ... --queue URL`) from Redis and probe them.\n\n' +
+    'Take chunks of a queued scan (`wildtls scan --queue URL`) from Redis and probe them.\n\n' +
     'The worker reads the job the coordinator published (its targets, seed, blocklist and shards, its services and TLS settings) and refuses it (exit 1, naming the difference) when its own plugins (id@version) or probe settings (TLS, deadlines, byte caps, plugin options, per-network caps) differ. ' +
     'It then takes one chunk at a time under a lease it extends while it works, rebuilds the chunk\'s targets from the plan, probes them with the normal probe path under the per-network caps and the ONE global rate kept in Redis, and sends the chunk\'s records back in one message. ' +
     'A worker killed with kill -9 loses nothing: its chunk goes to another worker when the lease runs out. The worker exits 0 when the job is done; SIGINT/SIGTERM finishes the current chunk and exits. ' +
