@@ -133,7 +133,7 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
           unacked.push(id);
           const raw = fields[fields.indexOf('result') + 1];
           if (!raw) continue;
-          const result = JSON.parse(raw) as ChunkResult;
+          const result = parseResult(raw, id);
           if (done.has(result.chunk)) {
             duplicates++;
             continue;
@@ -204,4 +204,18 @@ async function exactTotal(source: import('@wildtls/core').TargetSource): Promise
   const total = source.total?.();
   if (total === undefined) throw new WildtlsError('WILDTLS_ERR_USAGE', '--queue needs a target source whose size is known before the scan (addresses, ranges or an input file; not stdin)');
   return total;
+}
+
+/** A result message as a worker of this version writes it; anything else stops the coordinator (its checkpoint still allows --resume). */
+function parseResult(raw: string, id: string): ChunkResult {
+  let r: ChunkResult | undefined;
+  try {
+    r = JSON.parse(raw) as ChunkResult;
+  } catch {
+    r = undefined;
+  }
+  if (!r || !Number.isInteger(r.chunk) || typeof r.records !== 'string') {
+    throw new WildtlsError('WILDTLS_ERR_RESULTS_CORRUPT', `result message ${id} is not a chunk result of this wildtls version; stop the workers that sent it, then resume with --resume`);
+  }
+  return r;
 }
