@@ -99,6 +99,30 @@ describe.runIf(ready)('wildtls scan --queue / wildtls worker: bad input', () => 
     }
   }, 120_000);
 
+  it('a worker whose copy of the blocklist differs refuses the job; one with the same copy completes it', async () => {
+    const at = sub('blocklist');
+    const elsewhere = sub('blocklist-other-machine');
+    writeFileSync(join(at, 'optout.txt'), '# opt-out\n127.72.0.128/25\n');
+    writeFileSync(join(elsewhere, 'optout.txt'), '# an older copy\n');
+    const redis = await startRedis(at);
+    try {
+      const out = join(at, 'out.jsonl');
+      const coord = cli([...scanArgs(redis.url, out), '--blocklist', 'optout.txt'], at);
+      const stale = cli(['worker', '--queue', redis.url], elsewhere);
+      expect(await finished(stale, 30_000, 'the worker with another blocklist'), stale.output()).toBe(1);
+      expect(stale.output()).toMatch(/refuses job .*optout\.txt differs/s);
+      const good = cli(['worker', '--queue', redis.url], at);
+      expect(await finished(coord, 60_000, 'the coordinator'), coord.output()).toBe(0);
+      expect(await finished(good, 20_000, 'the worker'), good.output()).toBe(0);
+      const records = readOutput(out);
+      // 127.72.0.128/25 is blocked: only the lower half was probed.
+      expect(records.length).toBe(128);
+      expect(records.every((r) => Number(r.ip.split('.')[3]) < 128)).toBe(true);
+    } finally {
+      await redis.stop();
+    }
+  }, 120_000);
+
   it('rediss:// (TLS) with the CA in WILDTLS_REDIS_CA; without the CA the certificate is refused (exit 2)', async () => {
     const at = sub('tls');
     const chain = await certificateChain({ leafName: 'redis.queue.wildtls.test', keyType: 'ec' });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { PluginRegistry, WildtlsConfig } from '@wildtls/core';
 import type { FingerprintParts } from './job-keys.js';
 
@@ -55,4 +56,25 @@ function stableJson(v: unknown): string {
       ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
       : value,
   ) ?? 'undefined';
+}
+
+/**
+ * SHA-256 of each file the target stream is built from (blocklists, allowlist,
+ * input), by path: every worker reads its own copy, and an opt-out list that
+ * differs on one machine must stop that machine, not be noticed later.
+ */
+export function targetFileHashes(config: WildtlsConfig): Record<string, string> {
+  const s = config.scan;
+  const files = [...s.blocklist, ...(s.allowlist ? [s.allowlist] : []), ...(s.input && s.input !== '-' ? [s.input] : [])];
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    let hash: string;
+    try {
+      hash = createHash('sha256').update(readFileSync(f)).digest('hex');
+    } catch (err) {
+      hash = `unreadable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    }
+    out[f] = hash;
+  }
+  return out;
 }

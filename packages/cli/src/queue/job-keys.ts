@@ -32,6 +32,8 @@ export interface QueueJob {
   plan: ScanPlan;
   /** The target source's own fingerprint (seed, shard, inputs, blocklist): a worker's rebuilt source must match it. */
   sourceFingerprint: string;
+  /** targetFileHashes(): blocklists, allowlist and input, by path. */
+  targetFiles: Record<string, string>;
   /** configFingerprint(): the probe-relevant settings and the plugin set. */
   fingerprint: string;
   /** What the fingerprint covers, so a refusing worker can name the difference. */

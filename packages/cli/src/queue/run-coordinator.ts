@@ -15,7 +15,7 @@ import {
 } from '@wildtls/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { fingerprintOfParts, fingerprintParts } from './job-fingerprint.js';
+import { fingerprintOfParts, fingerprintParts, targetFileHashes } from './job-fingerprint.js';
 import { COORDINATOR_GROUP, CURRENT_JOB_KEY, WORKER_GROUP, jobKeys, type ChunkResult, type QueueJob } from './job-keys.js';
 import { cutOutput, readQueueCheckpoint, writeQueueCheckpoint, type QueueCheckpoint } from './queue-checkpoint.js';
 import { connectQueue, redactUrl } from './redis-connection.js';
@@ -46,6 +46,8 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
   const out = config.output.path;
   const plainFile = out !== '-' && !(config.output.gzip ?? out.endsWith('.gz'));
   const checkpointPath = scan.checkpoint ?? (plainFile ? `${out}.queue-checkpoint` : undefined);
+  // Workers rebuild the targets themselves: a stream only this process can read cannot be shared.
+  if (scan.input === '-' || scan.source === 'zmap') throw new WildtlsError('WILDTLS_ERR_USAGE', '--queue cannot share targets read from stdin (--input -, --source zmap): write them to a file that every worker can read, and give --input FILE');
   const resume = scan.resume ? readQueueCheckpoint(checkpointPath ?? '(none: give --checkpoint)') : undefined;
 
   // The plan, exactly as a local scan makes it (services, seed, blocklist, shards), and its total of positions.
@@ -77,6 +79,7 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
         config,
         plan: sp,
         sourceFingerprint: plan.source.fingerprint?.() ?? scan.source,
+        targetFiles: targetFileHashes(config),
         fingerprint: fingerprintOfParts(parts),
         fingerprintParts: parts,
         positions,

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { availableEngines, profileResolver } from '../engines.js';
 import { runChunk } from './chunk-run.js';
 import { GlobalBucket } from './global-bucket.js';
-import { fingerprintOfParts, fingerprintParts, partDifferences } from './job-fingerprint.js';
+import { fingerprintOfParts, fingerprintParts, partDifferences, targetFileHashes } from './job-fingerprint.js';
 import { CURRENT_JOB_KEY, WORKER_GROUP, jobKeys, type ChunkResult, type QueueJob } from './job-keys.js';
 import { connectQueue, redactUrl } from './redis-connection.js';
 import { heartbeat, takeChunk } from './take-chunk.js';
@@ -69,6 +69,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     if (fp !== job.sourceFingerprint) {
       throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `this worker refuses job ${job.id}: the target stream it rebuilds differs from the coordinator's (source fingerprint ${fp} != ${job.sourceFingerprint}); give every machine the same input and blocklist files`);
     }
+    const files = targetFileHashes(config);
+    const differ = Object.keys({ ...job.targetFiles, ...files }).filter((f) => job.targetFiles[f] !== files[f]);
+    if (differ.length) {
+      throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `this worker refuses job ${job.id}: its copy of ${differ.join(', ')} differs from the coordinator's (sha256 ${differ.map((f) => `${job.targetFiles[f]?.slice(0, 12) ?? 'none'} -> ${files[f]?.slice(0, 12) ?? 'none'}`).join(', ')}); give every machine the same blocklist, allowlist and input files`);
+    }
     const engine = availableEngines()[config.tls.engine];
     if (!engine) throw new WildtlsError('WILDTLS_ERR_USAGE', `unknown TLS engine "${config.tls.engine}"`);
     const probe = probeSettingsFromConfig(config, profileResolver());
@@ -93,6 +98,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     const lane = async () => {
       while (!opts.signal.aborted) {
         if ((await redis.get(keys.state)) !== 'running') break;
+        if ((await redis.get(CURRENT_JOB_KEY)) !== job.id) {
+          logger.warn({ job: job.id }, 'another job replaced this one (a coordinator started a new scan); this worker leaves');
+          break;
+        }
         const leased = await takeChunk(redis, blocking, keys.chunks, consumer, job.leaseMs, 1000);
         if (!leased) continue;
         if (leased.reclaimed) {
