@@ -84,20 +84,21 @@ describe.runIf(ready)('wildtls scan --queue with three workers (redis-server on 
     });
   }, 300_000);
 
-  // 300/s: what four node processes reliably get on this shared 2-core machine (load 11-15 from other
-  // work); at 600/s and more they are CPU-bound and fall short of any rate (docs/benchmarks.md).
-  it('holds the one global rate (--rate 300 across three workers) within 5% over the steady part', async () => {
+  // 200/s: what four node processes reliably get on this shared 2-core machine (load 11-20 from other
+  // work, other test files in parallel); from about 300/s they can be CPU-bound and fall short of any rate
+  // (docs/benchmarks.md), which would test the machine, not the limiter.
+  it('holds the one global rate (--rate 200 across three workers) within 5% over the steady part', async () => {
     await withRedis('rate', async (redis, at) => {
       const out = join(at, 'out.jsonl');
-      const coord = cli(scanArgs(redis.url, out, ['127.72.0.0/20'], ['--rate', '300']), at);
+      const coord = cli(scanArgs(redis.url, out, ['127.72.0.0/20'], ['--rate', '200']), at);
       const workers = [0, 1, 2].map(() => cli(workerArgs(redis.url), at));
       expect(await finished(coord, 120_000, 'the coordinator'), coord.output()).toBe(0);
       for (const w of workers) expect(await finished(w, 20_000, 'a worker'), w.output()).toBe(0);
       const records = readOutput(out);
       expect(records.length).toBe(4096);
       const rate = steadyRate(records);
-      expect(rate, `measured ${rate.toFixed(0)}/s`).toBeGreaterThan(285);
-      expect(rate, `measured ${rate.toFixed(0)}/s`).toBeLessThan(315);
+      expect(rate, `measured ${rate.toFixed(0)}/s`).toBeGreaterThan(190);
+      expect(rate, `measured ${rate.toFixed(0)}/s`).toBeLessThan(210);
       // Every worker took part, so the rate was shared, not one worker's own.
       for (const w of workers) expect(w.output()).toMatch(/"chunks":[1-9]/);
     });

@@ -11,7 +11,9 @@ export interface QueuedRecord {
 
 export function readOutput(path: string): QueuedRecord[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as QueuedRecord);
+  // Only whole lines: the file may be read while the coordinator is writing its last one.
+  const text = readFileSync(path, 'utf8');
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l) as QueuedRecord);
 }
 
 /** Keys (ip port service) seen more than once, and how many distinct keys there are. */

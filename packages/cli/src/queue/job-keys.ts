@@ -12,6 +12,8 @@ export function jobKeys(id: string) {
     chunks: `${base}:chunks`,
     /** One entry per finished chunk run (its records); consumer group COORDINATOR_GROUP. */
     results: `${base}:results`,
+    /** How many chunks are in the chunk stream (set with them, atomically). */
+    enqueued: `${base}:enqueued`,
     /** The global token bucket (tokens, ts). */
     bucket: `${base}:bucket`,
   };

@@ -13,8 +13,10 @@ export interface QueueCheckpoint {
   job: string;
   planFingerprint: string;
   chunks: number;
-  /** Chunk numbers whose records are in the output. */
-  done: number[];
+  /** Every chunk below this number has its records in the output... */
+  doneBelow: number;
+  /** ...and these chunks above it. */
+  doneAbove: number[];
   counters: { probes: number; targets: number; excluded: number; invalid: number; byStatus: Partial<Record<ProbeStatus, number>> };
   output: { path: string; bytes: number };
   complete: boolean;
@@ -34,7 +36,7 @@ export function readQueueCheckpoint(path: string): QueueCheckpoint {
   } catch (err) {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `cannot read the queue checkpoint ${path}: ${(err as Error).message}`);
   }
-  if (!cp || cp.kind !== 'queue' || cp.version !== 1 || !Array.isArray(cp.done) || typeof cp.job !== 'string') {
+  if (!cp || cp.kind !== 'queue' || cp.version !== 1 || typeof cp.doneBelow !== 'number' || !Array.isArray(cp.doneAbove) || typeof cp.job !== 'string') {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `${path} is not the checkpoint of a queued scan (wildtls scan --queue)`);
   }
   return cp;

@@ -17,6 +17,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { fingerprintOfParts, fingerprintParts, targetFileHashes } from './job-fingerprint.js';
 import { COORDINATOR_GROUP, CURRENT_JOB_KEY, WORKER_GROUP, jobKeys, type ChunkResult, type QueueJob } from './job-keys.js';
+import { DoneChunks } from './done-chunks.js';
 import { cutOutput, readQueueCheckpoint, writeQueueCheckpoint, type QueueCheckpoint } from './queue-checkpoint.js';
 import { connectQueue, redactUrl } from './redis-connection.js';
 
@@ -93,16 +94,21 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
     const keys = jobKeys(job.id);
     sinks = await createOutputSinks(config, opts.registry, container, logger, { append: Boolean(resume) });
 
-    const done = new Set<number>(resume?.done ?? []);
+    const done = new DoneChunks(resume?.doneBelow ?? 0, resume?.doneAbove ?? []);
+    let enqueued = Number((await redis.get(keys.enqueued)) ?? 0);
     const counters = resume?.counters ?? { probes: 0, targets: 0, excluded: 0, invalid: 0, byStatus: {} as Partial<Record<ProbeStatus, number>> };
-    const donePositions = () => [...done].reduce((n, c) => n + Math.min(job.chunkSize, job.positions - c * job.chunkSize), 0);
+    const donePositions = () => Math.min(job.positions, done.count * job.chunkSize);
+    // Chunks go into Redis a window at a time, as results come in: Redis holds a bounded number whatever the job's size.
+    const refill = async () => {
+      while (enqueued < job.chunks && enqueued - done.count < CHUNK_WINDOW) enqueued = await enqueue(redis, job, enqueued, CHUNK_WINDOW - (enqueued - done.count));
+    };
     let unacked: string[] = [];
     let duplicates = 0;
     const checkpoint = async (complete: boolean) => {
       await Promise.all(sinks.map((s) => s.flush?.()));
       if (checkpointPath && plainFile) {
         const { statSync } = await import('node:fs');
-        const cp: QueueCheckpoint = { version: 1, kind: 'queue', job: job.id, planFingerprint: sp.fingerprint, chunks: job.chunks, done: [...done].sort((a, b) => a - b), counters, output: { path: out, bytes: statSync(out).size }, complete, updatedAt: new Date().toISOString() };
+        const cp: QueueCheckpoint = { version: 1, kind: 'queue', job: job.id, planFingerprint: sp.fingerprint, chunks: job.chunks, doneBelow: done.below, doneAbove: done.extra(), counters, output: { path: out, bytes: statSync(out).size }, complete, updatedAt: new Date().toISOString() };
         writeQueueCheckpoint(checkpointPath, cp);
       }
       // Only now are the results covered: acknowledge (and drop) them.
@@ -114,7 +120,7 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
       }
     };
     await checkpoint(false);
-    logger.info({ job: job.id, queue: redactUrl(opts.url), chunks: job.chunks, positions: job.positions, rate: job.rate, resumed: Boolean(resume), done: done.size }, 'queued scan published; waiting for workers');
+    logger.info({ job: job.id, queue: redactUrl(opts.url), chunks: job.chunks, positions: job.positions, rate: job.rate, resumed: Boolean(resume), done: done.count }, 'queued scan published; waiting for workers');
     const progress = new ScanProgress({
       mode: scan.progress,
       intervalMs: scan.progressInterval,
@@ -126,7 +132,8 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
     // Entries delivered before a restart and never acknowledged come first (id 0), then new ones.
     let cursor = '0';
     try {
-      while (done.size < job.chunks && !opts.signal.aborted) {
+      while (done.count < job.chunks && !opts.signal.aborted) {
+        await refill();
         const read = (await blocking.xreadgroup('GROUP', COORDINATOR_GROUP, 'coordinator', 'COUNT', 32, 'BLOCK', 1000, 'STREAMS', keys.results, cursor)) as Array<[string, Entry[]]> | null;
         const entries = read?.[0]?.[1] ?? [];
         // The pending list is paged by id; once it is empty, read new entries.
@@ -153,15 +160,15 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
           counters.invalid += result.invalid;
           done.add(result.chunk);
         }
-        if (performance.now() - last >= scan.checkpointInterval || done.size === job.chunks) {
+        if (performance.now() - last >= scan.checkpointInterval || done.count === job.chunks) {
           last = performance.now();
-          await checkpoint(done.size === job.chunks);
+          await checkpoint(done.count === job.chunks);
         }
       }
     } finally {
       progress.stop();
     }
-    const complete = done.size === job.chunks;
+    const complete = done.count === job.chunks;
     await checkpoint(complete);
     if (complete) await finish(redis, job);
     if (duplicates) logger.info({ duplicates }, 'chunks that ran twice (a lease ran out) were written once');
@@ -180,14 +187,26 @@ async function publish(redis: Redis, job: QueueJob): Promise<void> {
   await redis.set(keys.state, 'running');
   await redis.xgroup('CREATE', keys.chunks, WORKER_GROUP, '0', 'MKSTREAM');
   await redis.xgroup('CREATE', keys.results, COORDINATOR_GROUP, '0', 'MKSTREAM');
-  for (let c = 0; c < job.chunks; c += 512) {
-    const batch = redis.pipeline();
-    for (let k = c; k < Math.min(job.chunks, c + 512); k++) {
-      batch.xadd(keys.chunks, '*', 'chunk', String(k), 'from', String(k * job.chunkSize), 'to', String(Math.min(job.positions, (k + 1) * job.chunkSize)));
-    }
-    await batch.exec();
-  }
+  await enqueue(redis, job, 0, CHUNK_WINDOW);
   await redis.set(CURRENT_JOB_KEY, job.id);
+}
+
+/** Chunks in Redis not yet written: enough for many workers' chunks in flight, small enough for any job size. */
+const CHUNK_WINDOW = 256;
+
+/** Add up to `count` chunks from `from` on, and the new count with them (one transaction: they never disagree). Returns the new count. */
+async function enqueue(redis: Redis, job: QueueJob, from: number, count: number): Promise<number> {
+  const keys = jobKeys(job.id);
+  const to = Math.min(job.chunks, from + count);
+  const tx = redis.multi();
+  for (let k = from; k < to; k++) {
+    tx.xadd(keys.chunks, '*', 'chunk', String(k), 'from', String(k * job.chunkSize), 'to', String(Math.min(job.positions, (k + 1) * job.chunkSize)));
+  }
+  tx.set(keys.enqueued, String(to));
+  const res = await tx.exec();
+  const failed = res?.find(([err]) => err);
+  if (!res || failed) throw new WildtlsError('WILDTLS_ERR_USAGE', `could not enqueue chunks ${from}-${to - 1} of job ${job.id}: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+  return to;
 }
 
 /** Every chunk is in: workers leave; the job's keys expire in a day (a late worker still sees `done`). */
