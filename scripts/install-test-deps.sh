@@ -9,6 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then exec sudo -E "$0" "$@"; fi
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 packages=(openssl gnutls-bin postfix dovecot-core dovecot-imapd dovecot-pop3d prosody inspircd nginx vsftpd)
+packages+=(redis-server)  # queued scans over Redis (test/queue)
 packages+=(knot knot-dnsutils unbound)  # smtp-policy: signed zones (knot), validating resolver (unbound)
 packages+=(chromium fonts-dejavu-core)  # wildtls report: its test opens the HTML in headless Chromium; figures use DejaVu Sans
 packages+=(tcpdump tshark)  # passive capture tests (tshark brings editcap; its setuid question is answered no below)

@@ -27,6 +27,8 @@ export default class Scan extends WildtlsCommand {
     '<%= config.bin %> scan --source domains -i top-1m.csv -p smtp -p imaps --dns-server 192.0.2.53',
     '<%= config.bin %> scan 127.0.0.0/24 -p smtp --allow 127.0.0.0/8 -o out.jsonl --log-format json 2> scan-log.jsonl',
     '<%= config.bin %> scan 127.0.0.0/24 -p smtp --allow 127.0.0.0/8 -o out.jsonl --quiet',
+    '<%= config.bin %> scan --source ipv4-all -p smtp --rate 10000 --seed 7 -o all.jsonl --queue redis://:secret@192.0.2.10:6379/0',
+    '<%= config.bin %> scan --source ipv4-all -p smtp --rate 10000 --seed 7 -o all.jsonl --queue redis://:secret@192.0.2.10:6379/0 --resume',
   ];
 
   static override strict = false;
@@ -46,6 +48,9 @@ export default class Scan extends WildtlsCommand {
     report: Flags.string({ description: 'Write the live analyses\' reports to this file (default: stderr).' }),
     format: Flags.string({ description: 'Report format.', options: ['table', 'json', 'csv', 'markdown'], default: 'table' }),
     quiet: Flags.boolean({ char: 'q', description: 'Print neither progress nor the summary, and log only warnings and errors (unless --log-level says otherwise).' }),
+    queue: Flags.string({ description: 'Coordinate a scan over many machines through this Redis: redis://[user:password@]HOST:PORT/DB (rediss:// for TLS). The scan is planned here, split into chunks that `wildtls worker --queue` processes take, and their records are written here (see docs/distributed.md).' }),
+    'chunk-size': Flags.integer({ min: 1, description: 'With --queue: target positions per chunk (default 256).', dependsOn: ['queue'] }),
+    lease: Flags.integer({ min: 1, description: 'With --queue: seconds a chunk stays with a worker that stopped heartbeating (killed, hung) before another worker takes it (default 30).', dependsOn: ['queue'] }),
   };
 
   async run(): Promise<void> {
@@ -71,6 +76,17 @@ export default class Scan extends WildtlsCommand {
       readerGone = true;
       abort.abort();
     };
+    if (flags.queue) {
+      // Loaded only here: a local scan never loads the Redis client.
+      const { runQueuedScan } = await import('../queue/queued-scan.js');
+      try {
+        await runQueuedScan(setup, { url: flags.queue, chunkSize: flags['chunk-size'] ?? 256, leaseMs: (flags.lease ?? 30) * 1000, signal: abort.signal, quiet: Boolean(flags.quiet) });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      return;
+    }
     try {
       const { summary, reports } = await scanFromConfig(setup.config, setup.registry, {
         logger: setup.logger,
