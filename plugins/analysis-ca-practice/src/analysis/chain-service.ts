@@ -192,7 +192,7 @@ export class ChainService implements VerdictSource {
 
   async close(): Promise<void> {}
 
-  static classes(e: ChainEntry, hostMismatch: boolean): ValidityClass[] {
+  static classes(e: Pick<ChainEntry, 'errors'>, hostMismatch: boolean): ValidityClass[] {
     return classesOf(hostMismatch ? [...e.errors, 'hostname-mismatch'] : e.errors);
   }
 }
