@@ -1,4 +1,4 @@
-import { serverKey, type Analyzer, type ProbeRecord, type Report } from '@wildtls/core';
+import { serverKey, type Analyzer, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
@@ -7,6 +7,8 @@ import { groupViews } from './group-views.js';
 import type { Group } from './table-helpers.js';
 import type { VerdictSource } from './verdict-source.js';
 import { PassiveChains } from './passive-chains.js';
+import type { PlainSettings } from './service-settings.js';
+import { analyzeStore, type StoreRun } from './store-analysis.js';
 
 export interface CaAnalyzerOptions {
   version: string;
@@ -16,6 +18,8 @@ export interface CaAnalyzerOptions {
   /** Fixed validation time; default each record's startedAt. */
   at?: Date;
   checkHostnames: boolean;
+  /** For analyzeStore: the validator's settings (they key the stored verdicts) and a validator that keeps no verdicts itself. */
+  store?: { plain: PlainSettings; source: () => VerdictSource };
 }
 
 /** Verdicts computed on a worker and not back yet: at most this many before consume() waits. */
@@ -44,7 +48,19 @@ export class CaPracticeAnalyzer implements Analyzer {
   private readonly entries: Array<ChainEntry | undefined> = [];
   private readonly passive = new PassiveChains();
 
+  /** What the last analyzeStore did (verdicts reused or validated, and how many validations): for tests and logs. */
+  storeRun: StoreRun | undefined;
+
   constructor(private readonly o: CaAnalyzerOptions) {}
+
+  /** The report of a whole result store, counted in SQL with verdicts stored per distinct chain (store-analysis.ts). */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    if (!this.o.store) throw new Error('ca-practice: analyzeStore needs the validator settings (CaAnalyzerOptions.store)');
+    const { version, profile, at, checkHostnames } = this.o;
+    const { report, run } = await analyzeStore(store, { version, profile, at, checkHostnames, ...this.o.store });
+    this.storeRun = run;
+    return report;
+  }
 
   consume(record: ProbeRecord): void | Promise<void> {
     this.records++;
