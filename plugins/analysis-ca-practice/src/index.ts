@@ -120,6 +120,6 @@ export default defineAnalysisPlugin<Opts>({
     const service = verdictSource(plain, workers);
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
     if (shared instanceof SharedClassifier) shared.use(service, profile);
-    return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true, store: { plain, source: () => verdictSource(plain, workers, false) } });
+    return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true, store: { plain, workers, source: () => verdictSource(plain, workers, false) } });
   },
 });

@@ -19,7 +19,7 @@ export interface CaAnalyzerOptions {
   at?: Date;
   checkHostnames: boolean;
   /** For analyzeStore: the validator's settings (they key the stored verdicts) and a validator that keeps no verdicts itself. */
-  store?: { plain: PlainSettings; source: () => VerdictSource };
+  store?: { plain: PlainSettings; workers: number; source: () => VerdictSource };
 }
 
 /** Verdicts computed on a worker and not back yet: at most this many before consume() waits. */

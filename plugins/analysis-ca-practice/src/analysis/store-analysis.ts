@@ -16,6 +16,8 @@ export interface StoreAnalysisOptions {
   checkHostnames: boolean;
   /** The validator's settings: with the anchors' content, the validation time and the store's records, they key the verdicts. */
   plain: PlainSettings;
+  /** Worker threads of the validator: they change no verdict, but the report states them and its validation count (which several workers' partial intermediate pools can change), so stored runs are per worker count. */
+  workers: number;
   /** A validator that keeps no verdicts of its own (they go to the verdict table). */
   source: () => VerdictSource;
 }
@@ -47,6 +49,7 @@ export async function analyzeStore(store: StoreQuery, o: StoreAnalysisOptions): 
     ...o.plain,
     roots: rootsDigest(o.plain.rootsFile),
     at: o.at?.toISOString() ?? 'startedAt',
+    workers: o.workers,
     // The scan's intermediates complete chains: verdicts hold for these records only.
     records,
     maxSeq: c?.max_seq === null || c?.max_seq === undefined ? null : Number(c.max_seq),
@@ -101,7 +104,7 @@ async function workingTables(store: StoreQuery, at: Date | undefined): Promise<v
   const time = at ? `${at.getTime()}::DOUBLE` : `coalesce(epoch_ms(try_cast(json_extract_string(record, '$.startedAt') AS TIMESTAMPTZ))::DOUBLE, ${Date.now()}::DOUBLE)`;
   await store.run(
     `CREATE OR REPLACE TEMP TABLE ca_rec AS SELECT seq, ip, port, service, coalesce(source = 'passive', false) AS passive,
-       CASE WHEN len(chain) > 0 THEN chain END AS chain, CASE WHEN domain <> '' THEN domain END AS domain, ${time} AS at,
+       CASE WHEN len(chain) > 0 THEN chain END AS chain, CASE WHEN domain <> '' THEN domain END AS domain, ${time} AS vt,
        coalesce(json_extract_string(record, '$.passive.chainHidden') = 'true', false) AS hidden
      FROM records WHERE status IS DISTINCT FROM 'internal-error'`,
   );
@@ -111,7 +114,7 @@ async function workingTables(store: StoreQuery, at: Date | undefined): Promise<v
   );
   await store.run('CREATE OR REPLACE TEMP TABLE ca_first AS SELECT r.* FROM ca_rec r JOIN (SELECT min(seq) AS seq FROM ca_rec WHERE chain IS NOT NULL GROUP BY chain) USING (seq)');
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE ca_cand AS SELECT seq, chain, at FROM ca_counted
-     UNION SELECT seq, chain, at FROM ca_first UNION SELECT seq, chain, at FROM ca_rec WHERE passive AND chain IS NOT NULL`,
+    `CREATE OR REPLACE TEMP TABLE ca_cand AS SELECT seq, chain, vt FROM ca_counted
+     UNION SELECT seq, chain, vt FROM ca_first UNION SELECT seq, chain, vt FROM ca_rec WHERE passive AND chain IS NOT NULL`,
   );
 }

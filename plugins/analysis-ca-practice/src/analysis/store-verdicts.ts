@@ -57,22 +57,22 @@ export async function computeVerdicts(store: StoreQuery, params: string, setting
   for (let round = 0; ; round++) {
     if (round >= MAX_ROUNDS) throw new Error(`ca-practice: verdict intervals did not cover the records' times after ${MAX_ROUNDS} rounds`);
     await store.run(
-      `CREATE OR REPLACE TEMP TABLE ca_todo AS SELECT row_number() OVER (ORDER BY min(seq)) AS n, chain, arg_min(at, seq) AS at FROM ca_cand c
-       WHERE NOT EXISTS (SELECT 1 FROM ${VERDICTS} v WHERE v.params = ${p} AND v.chain = c.chain AND c.at >= v.from_ms AND c.at < v.until_ms)
+      `CREATE OR REPLACE TEMP TABLE ca_todo AS SELECT row_number() OVER (ORDER BY min(seq)) AS n, chain, arg_min(vt, seq) AS vt FROM ca_cand c
+       WHERE NOT EXISTS (SELECT 1 FROM ${VERDICTS} v WHERE v.params = ${p} AND v.chain = c.chain AND c.vt >= v.from_ms AND c.vt < v.until_ms)
        GROUP BY chain`,
     );
     const [{ todo }] = (await store.all<{ todo: number }>('SELECT count(*)::INTEGER AS todo FROM ca_todo')) as [{ todo: number }];
     if (todo === 0) break;
     for (let from = 0; from < todo; from += PAGE) {
-      const page = await store.all<{ chain: string[]; at: number }>(`SELECT chain, at FROM ca_todo WHERE n > ${from} AND n <= ${from + PAGE} ORDER BY n`);
+      const page = await store.all<{ chain: string[]; vt: number }>(`SELECT chain, vt FROM ca_todo WHERE n > ${from} AND n <= ${from + PAGE} ORDER BY n`);
       const der = await certificates(store, page.map((r) => r.chain));
       const verdicts = await Promise.all(
         page.map((r) => {
           const b64 = r.chain.map((h) => der.get(h) ?? '');
-          return source.verdict(b64, r.at, ChainService.chainHash(b64));
+          return source.verdict(b64, r.vt, ChainService.chainHash(b64));
         }),
       );
-      await store.append(VERDICTS, verdicts.map((e, i) => verdictRow(params, vid++, page[i]!.chain, page[i]!.at, e)));
+      await store.append(VERDICTS, verdicts.map((e, i) => verdictRow(params, vid++, page[i]!.chain, page[i]!.vt, e)));
     }
   }
   await store.run('DROP TABLE IF EXISTS ca_todo');
@@ -144,6 +144,6 @@ async function hostChecks(store: StoreQuery, params: string): Promise<void> {
 export async function resolveVerdicts(store: StoreQuery, params: string): Promise<void> {
   await store.run(
     `CREATE OR REPLACE TEMP TABLE ca_rv AS SELECT c.seq, min(v.vid) AS vid FROM ca_cand c
-     JOIN ${VERDICTS} v ON v.params = ${sqlText(params)} AND v.chain = c.chain AND c.at >= v.from_ms AND c.at < v.until_ms GROUP BY c.seq`,
+     JOIN ${VERDICTS} v ON v.params = ${sqlText(params)} AND v.chain = c.chain AND c.vt >= v.from_ms AND c.vt < v.until_ms GROUP BY c.seq`,
   );
 }
