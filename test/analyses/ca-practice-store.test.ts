@@ -35,9 +35,9 @@ async function analyzer(params: Params, options: Options): Promise<CaPracticeAna
   return (await plugin.create({ options: options as never, logger: silentLogger(), container: c, params })) as CaPracticeAnalyzer;
 }
 
-async function fromStream(file: string, params: Params, options: Options = {}): Promise<Report> {
+async function fromStream(file: string | string[], params: Params, options: Options = {}): Promise<Report> {
   const a = await analyzer(params, options);
-  for await (const r of readRecords(file)) await a.consume(r);
+  for (const f of [file].flat()) for await (const r of readRecords(f)) await a.consume(r);
   return a.finish();
 }
 
@@ -103,6 +103,7 @@ describe('ca-practice from a result store: the fixture library and its variation
     ['strict profile', { validityProfile: 'strict' }, {}],
     ['webpki profile', { validityProfile: 'webpki', at: AT }, {}],
     ['validator on the analysis thread (verdicts stored apart: the report states the worker count)', {}, { workers: 0 }],
+    ['two worker threads', {}, { workers: 2 }],
   ];
   for (const [name, params, options] of cases) {
     it(`equals consume/finish: ${name}`, async () => {
@@ -128,6 +129,18 @@ describe('ca-practice from a result store: the fixture library and its variation
     } finally {
       await byDir.close();
     }
+  }, 60_000);
+
+  it('validates again once records are appended to the store (their intermediates may complete other chains)', async () => {
+    const before = await fromStore(store, { at: AT });
+    expect(before.run.reused).toBe(true);
+    const more = join(dir, 'more.jsonl');
+    await writeRecords([synthesize(fixtureRecord('sserver-rsa-gcm'), { ip: '127.0.74.8' })], more);
+    await importIntoStore([more], store);
+    const after = await fromStore(store, { at: AT });
+    expect(after.run).toMatchObject({ reused: false });
+    expect(after.run.params).not.toBe(before.run.params);
+    expect(after.report).toStrictEqual(await fromStream([file, more], { at: AT }));
   }, 60_000);
 });
 
