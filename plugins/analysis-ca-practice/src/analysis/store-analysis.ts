@@ -29,7 +29,7 @@ export interface StoreRun {
   validations: number;
 }
 
-const WORK = ['ca_rec', 'ca_counted', 'ca_first', 'ca_cand', 'ca_rv'];
+const WORK = ['ca_chain', 'ca_rec', 'ca_counted', 'ca_first', 'ca_cand', 'ca_rv', 'ca_vk'];
 
 /**
  * The ca-practice report of a whole result store: each distinct chain
@@ -101,20 +101,25 @@ function rootsDigest(rootsFile: string | undefined): string {
  */
 async function workingTables(store: StoreQuery, at: Date | undefined): Promise<void> {
   // An unparsable startedAt: the stream path validates at the time it reads the record; here, at this analysis's start.
-  const time = at ? `${at.getTime()}::DOUBLE` : `coalesce(epoch_ms(try_cast(json_extract_string(record, '$.startedAt') AS TIMESTAMPTZ))::DOUBLE, ${Date.now()}::DOUBLE)`;
+  const time = at ? `${at.getTime()}::DOUBLE` : `coalesce(epoch_ms(try_cast(json_extract_string(r.record, '$.startedAt') AS TIMESTAMPTZ))::DOUBLE, ${Date.now()}::DOUBLE)`;
+  // Chains by a small id: the working tables carry an integer per record, not the list of fingerprints.
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE ca_rec AS SELECT seq, ip, port, service, coalesce(source = 'passive', false) AS passive,
-       CASE WHEN len(chain) > 0 THEN chain END AS chain, CASE WHEN domain <> '' THEN domain END AS domain, ${time} AS vt,
-       coalesce(json_extract_string(record, '$.passive.chainHidden') = 'true', false) AS hidden
-     FROM records WHERE status IS DISTINCT FROM 'internal-error'`,
+    `CREATE OR REPLACE TEMP TABLE ca_chain AS SELECT row_number() OVER () AS cid, chain
+     FROM (SELECT DISTINCT chain FROM records WHERE status IS DISTINCT FROM 'internal-error' AND len(chain) > 0)`,
   );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE ca_counted AS SELECT r.* FROM ca_rec r
-     JOIN (SELECT min(seq) AS seq FROM ca_rec WHERE NOT passive AND chain IS NOT NULL GROUP BY service, port, ip) USING (seq)`,
+    `CREATE OR REPLACE TEMP TABLE ca_rec AS SELECT r.seq, r.ip, r.port, r.service, coalesce(r.source = 'passive', false) AS passive, k.cid,
+       CASE WHEN r.domain <> '' THEN r.domain END AS domain, ${time} AS vt,
+       coalesce(json_extract_string(r.record, '$.passive.chainHidden') = 'true', false) AS hidden
+     FROM records r LEFT JOIN ca_chain k ON k.chain = r.chain WHERE r.status IS DISTINCT FROM 'internal-error'`,
   );
-  await store.run('CREATE OR REPLACE TEMP TABLE ca_first AS SELECT r.* FROM ca_rec r JOIN (SELECT min(seq) AS seq FROM ca_rec WHERE chain IS NOT NULL GROUP BY chain) USING (seq)');
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE ca_cand AS SELECT seq, chain, vt FROM ca_counted
-     UNION SELECT seq, chain, vt FROM ca_first UNION SELECT seq, chain, vt FROM ca_rec WHERE passive AND chain IS NOT NULL`,
+    `CREATE OR REPLACE TEMP TABLE ca_counted AS SELECT r.seq, r.service, r.port, r.cid, r.domain, r.vt FROM ca_rec r
+     JOIN (SELECT min(seq) AS seq FROM ca_rec WHERE NOT passive AND cid IS NOT NULL GROUP BY service, port, ip) USING (seq)`,
+  );
+  await store.run('CREATE OR REPLACE TEMP TABLE ca_first AS SELECT min(seq) AS seq, cid, arg_min(vt, seq) AS vt FROM ca_rec WHERE cid IS NOT NULL GROUP BY cid');
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE ca_cand AS SELECT seq, cid, vt FROM ca_counted
+     UNION SELECT seq, cid, vt FROM ca_first UNION SELECT seq, cid, vt FROM ca_rec WHERE passive AND cid IS NOT NULL`,
   );
 }

@@ -21,12 +21,12 @@ const gk = (r: Row) => `${String(r.service)}|${n(r.port)}`;
 export async function storeGroups(store: StoreQuery, params: string, checkHostnames: boolean): Promise<{ groups: GroupView[]; totals: ChainTotals }> {
   const p = sqlText(params);
   // The counted servers with their verdict and host name result.
-  const cv = `(SELECT c.service, c.port, c.seq, c.chain, ${checkHostnames ? 'c.domain' : 'NULL::VARCHAR AS domain'}, v.vid, v.errors, v.openssl_code, v.flags, h.mismatched
+  const cv = `(SELECT c.service, c.port, c.seq, c.cid, ${checkHostnames ? 'c.domain' : 'NULL::VARCHAR AS domain'}, v.vid, v.errors, v.openssl_code, v.flags, h.mismatched
     FROM ca_counted c JOIN ca_rv r USING (seq) JOIN ${VERDICTS} v ON v.params = ${p} AND v.vid = r.vid
     LEFT JOIN ${HOSTS} h ON h.params = ${p} AND h.vid = v.vid AND h.domain = c.domain)`;
   const seen = await store.all(
     `SELECT service, port, count(*) FILTER (WHERE has_chain) AS servers, count(*) FILTER (WHERE NOT has_chain) AS no_chain
-     FROM (SELECT service, port, ip, bool_or(chain IS NOT NULL) AS has_chain FROM ca_rec WHERE NOT passive GROUP BY service, port, ip) GROUP BY service, port`,
+     FROM (SELECT service, port, ip, bool_or(cid IS NOT NULL) AS has_chain FROM ca_rec WHERE NOT passive GROUP BY service, port, ip) GROUP BY service, port`,
   );
   const tally = await store.all(
     `SELECT service, port, errors, openssl_code, flags, count(*) AS servers, count(domain) AS named, count(*) FILTER (WHERE domain IS NOT NULL AND mismatched) AS mismatched
@@ -34,22 +34,22 @@ export async function storeGroups(store: StoreQuery, params: string, checkHostna
   );
   // Distinct chains with a valid verdict among each group's servers, and those whose leaf a store root issued.
   const leafSql = (by: string) =>
-    `SELECT ${by ? `${by},` : ''} count(DISTINCT chain) FILTER (WHERE len(errors) = 0) AS verifiable,
-       count(DISTINCT chain) FILTER (WHERE len(errors) = 0 AND list_contains(flags, 'leaf-issued-by-root')) AS direct FROM ${cv} ${by ? `GROUP BY ${by}` : ''}`;
+    `SELECT ${by ? `${by},` : ''} count(DISTINCT cid) FILTER (WHERE len(errors) = 0) AS verifiable,
+       count(DISTINCT cid) FILTER (WHERE len(errors) = 0 AND list_contains(flags, 'leaf-issued-by-root')) AS direct FROM ${cv} ${by ? `GROUP BY ${by}` : ''}`;
   const leaf = await store.all(leafSql('service, port'));
   const [leafAll] = await store.all(leafSql(''));
   // Servers with several distinct chains in a group; each chain judged by its first verdict (that of its first record).
   const multi = await store.all(
-    `WITH firstv AS (SELECT f.chain, len(v.errors) = 0 AS valid FROM ca_first f JOIN ca_rv r USING (seq) JOIN ${VERDICTS} v ON v.params = ${p} AND v.vid = r.vid),
+    `WITH firstv AS (SELECT f.cid, len(v.errors) = 0 AS valid FROM ca_first f JOIN ca_rv r USING (seq) JOIN ${VERDICTS} v ON v.params = ${p} AND v.vid = r.vid),
      s AS (SELECT service, port, ip, count(*) AS chains, bool_and(valid) AS all_valid, bool_and(NOT valid) AS all_invalid
-       FROM (SELECT DISTINCT service, port, ip, chain FROM ca_rec WHERE NOT passive AND chain IS NOT NULL) JOIN firstv USING (chain) GROUP BY service, port, ip)
+       FROM (SELECT DISTINCT service, port, ip, cid FROM ca_rec WHERE NOT passive AND cid IS NOT NULL) JOIN firstv USING (cid) GROUP BY service, port, ip)
      SELECT service, port, count(*) AS multi, count(*) FILTER (WHERE all_valid) AS all_valid, count(*) FILTER (WHERE all_invalid) AS all_invalid,
        count(*) FILTER (WHERE NOT all_valid AND NOT all_invalid) AS mixed FROM s WHERE chains > 1 GROUP BY service, port`,
   );
   // Per distinct chain: the verdict the stream's per-chain table keeps (the last group in report order, the last verdict met there).
   const shapes = await store.all(
-    `WITH per AS (SELECT service, port, chain, vid, min(seq) AS fs FROM ${cv} GROUP BY service, port, chain, vid),
-     pick AS (SELECT vid FROM per QUALIFY row_number() OVER (PARTITION BY chain ORDER BY service DESC, port DESC, fs DESC) = 1)
+    `WITH per AS (SELECT service, port, cid, vid, min(seq) AS fs FROM ${cv} GROUP BY service, port, cid, vid),
+     pick AS (SELECT vid FROM per QUALIFY row_number() OVER (PARTITION BY cid ORDER BY service DESC, port DESC, fs DESC) = 1)
      SELECT v.errors, v.flags, count(*) AS chains FROM pick JOIN ${VERDICTS} v ON v.params = ${p} AND v.vid = pick.vid GROUP BY v.errors, v.flags`,
   );
 
@@ -78,13 +78,13 @@ export async function storeGroups(store: StoreQuery, params: string, checkHostna
 export async function storePassive(store: StoreQuery, params: string): Promise<PassiveView[]> {
   const p = sqlText(params);
   const groups = await store.all(
-    `SELECT service, port, count(*) AS connections, count(chain) AS with_chain, count(*) FILTER (WHERE chain IS NULL AND hidden) AS chain_hidden,
-       count(DISTINCT ip) AS seen, count(DISTINCT ip) FILTER (WHERE chain IS NOT NULL) AS counted FROM ca_rec WHERE passive GROUP BY service, port`,
+    `SELECT service, port, count(*) AS connections, count(cid) AS with_chain, count(*) FILTER (WHERE cid IS NULL AND hidden) AS chain_hidden,
+       count(DISTINCT ip) AS seen, count(DISTINCT ip) FILTER (WHERE cid IS NOT NULL) AS counted FROM ca_rec WHERE passive GROUP BY service, port`,
   );
   const codes = (from: string) =>
     store.all(`SELECT x.service, x.port, v.openssl_code AS code, count(*) AS k FROM ${from} x JOIN ca_rv r USING (seq) JOIN ${VERDICTS} v ON v.params = ${p} AND v.vid = r.vid GROUP BY x.service, x.port, v.openssl_code`);
-  const perConnection = await codes('(SELECT seq, service, port FROM ca_rec WHERE passive AND chain IS NOT NULL)');
-  const perServer = await codes('(SELECT min(seq) AS seq, service, port FROM ca_rec WHERE passive AND chain IS NOT NULL GROUP BY service, port, ip)');
+  const perConnection = await codes('(SELECT seq, service, port FROM ca_rec WHERE passive AND cid IS NOT NULL)');
+  const perServer = await codes('(SELECT min(seq) AS seq, service, port FROM ca_rec WHERE passive AND cid IS NOT NULL GROUP BY service, port, ip)');
   const views = new Map<string, PassiveView>();
   for (const r of groups) {
     views.set(gk(r), { service: String(r.service), port: n(r.port), connections: n(r.connections), withChain: n(r.with_chain), chainHidden: n(r.chain_hidden), seen: n(r.seen), counted: n(r.counted), serverCodes: new Map(), connectionCodes: new Map() });

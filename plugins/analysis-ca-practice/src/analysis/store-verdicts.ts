@@ -47,7 +47,7 @@ export async function storedRun(store: StoreQuery, params: string): Promise<Sour
  * interval, in the order the record stream would first meet them (so the
  * scan's intermediate pool grows as it does there), stores the verdicts,
  * settles the chains a later intermediate completes, checks host names, and
- * marks the run complete. `ca_cand(seq, chain, at)` holds the records whose
+ * marks the run complete. `ca_cand(seq, cid, vt)` (cid: `ca_chain`'s id of records.chain) holds the records whose
  * validation time matters (see store-analysis.ts). Holds one page at a time.
  */
 export async function computeVerdicts(store: StoreQuery, params: string, settings: string, source: VerdictSource): Promise<SourceStats> {
@@ -57,14 +57,16 @@ export async function computeVerdicts(store: StoreQuery, params: string, setting
   for (let round = 0; ; round++) {
     if (round >= MAX_ROUNDS) throw new Error(`ca-practice: verdict intervals did not cover the records' times after ${MAX_ROUNDS} rounds`);
     await store.run(
-      `CREATE OR REPLACE TEMP TABLE ca_todo AS SELECT row_number() OVER (ORDER BY min(seq)) AS n, chain, arg_min(vt, seq) AS vt FROM ca_cand c
-       WHERE NOT EXISTS (SELECT 1 FROM ${VERDICTS} v WHERE v.params = ${p} AND v.chain = c.chain AND c.vt >= v.from_ms AND c.vt < v.until_ms)
-       GROUP BY chain`,
+      `CREATE OR REPLACE TEMP TABLE ca_todo AS
+       WITH vk AS (SELECT k.cid, v.from_ms, v.until_ms FROM ${VERDICTS} v JOIN ca_chain k ON k.chain = v.chain WHERE v.params = ${p})
+       SELECT row_number() OVER (ORDER BY min(seq)) AS n, cid, arg_min(vt, seq) AS vt FROM ca_cand c
+       WHERE NOT EXISTS (SELECT 1 FROM vk WHERE vk.cid = c.cid AND c.vt >= vk.from_ms AND c.vt < vk.until_ms)
+       GROUP BY cid`,
     );
     const [{ todo }] = (await store.all<{ todo: number }>('SELECT count(*)::INTEGER AS todo FROM ca_todo')) as [{ todo: number }];
     if (todo === 0) break;
     for (let from = 0; from < todo; from += PAGE) {
-      const page = await store.all<{ chain: string[]; vt: number }>(`SELECT chain, vt FROM ca_todo WHERE n > ${from} AND n <= ${from + PAGE} ORDER BY n`);
+      const page = await store.all<{ chain: string[]; vt: number }>(`SELECT k.chain, t.vt FROM ca_todo t JOIN ca_chain k USING (cid) WHERE t.n > ${from} AND t.n <= ${from + PAGE} ORDER BY t.n`);
       const der = await certificates(store, page.map((r) => r.chain));
       const verdicts = await Promise.all(
         page.map((r) => {
@@ -143,7 +145,10 @@ async function hostChecks(store: StoreQuery, params: string): Promise<void> {
  */
 export async function resolveVerdicts(store: StoreQuery, params: string): Promise<void> {
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE ca_rv AS SELECT c.seq, min(v.vid) AS vid FROM ca_cand c
-     JOIN ${VERDICTS} v ON v.params = ${sqlText(params)} AND v.chain = c.chain AND c.vt >= v.from_ms AND c.vt < v.until_ms GROUP BY c.seq`,
+    `CREATE OR REPLACE TEMP TABLE ca_vk AS SELECT v.vid, k.cid, v.from_ms, v.until_ms FROM ${VERDICTS} v JOIN ca_chain k ON k.chain = v.chain WHERE v.params = ${sqlText(params)}`,
+  );
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE ca_rv AS SELECT c.seq, min(vk.vid) AS vid FROM ca_cand c
+     JOIN ca_vk vk ON vk.cid = c.cid AND c.vt >= vk.from_ms AND c.vt < vk.until_ms GROUP BY c.seq`,
   );
 }
