@@ -4,6 +4,7 @@
 // (consume/finish over the JSONL), on the analyses benchmark's population (issue 18).
 //
 //   node bench/ca-practice-store.mjs [--file /tmp/wildtls-bench-population.jsonl.gz] [--store PATH.duckdb] [--rounds 1]
+//                                    [--modes stream,store,store-again] [--memory-limit 200MB]
 //
 // The file is made as bench/analyses.mjs makes it (test/synthetic/cli.mjs from
 // test/synthetic/bench-population.yaml; its trust anchor beside it) and imported into the
@@ -13,6 +14,8 @@
 //   store        analyzeStore on a store without verdicts for these parameters (they are dropped first);
 //   store-again  analyzeStore again: the verdicts are reused, only the counting runs.
 // The reports of the three are compared (JSON equality) and the result printed.
+// --memory-limit sets DuckDB's memory_limit on the store's connection first (its buffer pool
+// otherwise grows to 80% of RAM and is most of the store modes' RSS).
 // Build first: npx tsc -b packages/core plugins/analysis-ca-practice
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
@@ -33,7 +36,7 @@ async function analyzer(file) {
   return plugin.create({ options: undefined, logger: silentLogger, container: c, params: { rootsFile: `${file}.roots.pem` } });
 }
 
-async function child(mode, file, storePath) {
+async function child(mode, file, storePath, memoryLimit) {
   const core = await import('@wildtls/core');
   const t0 = performance.now();
   let report;
@@ -47,6 +50,7 @@ async function child(mode, file, storePath) {
   } else {
     const store = await core.openStore(storePath);
     try {
+      if (memoryLimit) await store.run(`SET memory_limit = '${memoryLimit.replace(/[^0-9A-Za-z.]/g, '')}'`);
       if (mode === 'store') for (const t of ['ca_practice_verdict_runs', 'ca_practice_chain_verdicts', 'ca_practice_host_checks']) await store.run(`DROP TABLE IF EXISTS ${t}`);
       const a = await analyzer(file);
       report = await a.analyzeStore(store);
@@ -66,13 +70,15 @@ const { values } = parseArgs({
     store: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     mode: { type: 'string' },
+    modes: { type: 'string', default: 'stream,store,store-again' },
+    'memory-limit': { type: 'string' },
     child: { type: 'boolean', default: false },
   },
 });
 const file = values.file;
 const storePath = values.store ?? file.replace(/\.jsonl(\.gz)?$/, '') + '.duckdb';
 if (values.child) {
-  await child(values.mode, file, storePath);
+  await child(values.mode, file, storePath, values['memory-limit']);
 } else {
   if (!existsSync(file)) {
     console.error(`generating ${file} from test/synthetic/bench-population.yaml at scale 1`);
@@ -88,16 +94,17 @@ if (values.child) {
   }
   const digests = new Set();
   for (let round = 0; round < Number(values.rounds); round++) {
-    for (const mode of ['stream', 'store', 'store-again']) {
+    for (const mode of values.modes.split(',')) {
       const load = loadavg()[0];
-      const r = spawnSync(process.execPath, [self, '--child', '--mode', mode, '--file', file, '--store', storePath], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const limit = values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : [];
+      const r = spawnSync(process.execPath, [self, '--child', '--mode', mode, '--file', file, '--store', storePath, ...limit], { encoding: 'utf8', maxBuffer: 1 << 24 });
       if (r.status !== 0) {
         console.error(r.stderr);
         process.exit(1);
       }
       const out = JSON.parse(r.stdout.trim().split('\n').pop());
       digests.add(out.digest);
-      console.log(`${mode}: ${out.seconds.toFixed(1)} s wall, ${out.cpuSeconds.toFixed(1)} s CPU (all threads), peak RSS ${out.rssMiB.toFixed(0)} MiB, load average before ${load.toFixed(1)}; ${JSON.stringify(out.totals)}`);
+      console.log(`${mode}${limit.length && mode !== 'stream' ? ` (memory_limit ${values['memory-limit']})` : ''}: ${out.seconds.toFixed(1)} s wall, ${out.cpuSeconds.toFixed(1)} s CPU (all threads), peak RSS ${out.rssMiB.toFixed(0)} MiB, load average before ${load.toFixed(1)}; ${JSON.stringify(out.totals)}`);
     }
   }
   console.log(digests.size === 1 ? 'reports: identical (JSON) in every mode' : `reports DIFFER between modes: ${[...digests].join(', ')}`);
