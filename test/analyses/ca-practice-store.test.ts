@@ -21,6 +21,7 @@ import { importIntoStore, openStore, readRecords, silentLogger, type ProbeRecord
 import { fixtureLibrary, fixtureRecord, synthesize } from '../synthetic/fixture-library.mjs';
 import { readPopulation } from '../synthetic/population.mjs';
 import { writePopulation, writeRecords } from '../synthetic/generate.mjs';
+import { runCli } from '../cli/run-cli.js';
 
 const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'wildtls-ca-store-'));
@@ -142,6 +143,25 @@ describe('ca-practice from a result store: the fixture library and its variation
     expect(after.run.params).not.toBe(before.run.params);
     expect(after.report).toStrictEqual(await fromStream([file, more], { at: AT }));
   }, 60_000);
+
+  it('`wildtls analyze STORE --analysis ca-practice` prints what it prints for the JSONL, and keeps one verdict set over two runs', async () => {
+    const cliStore = join(dir, 'cli.duckdb');
+    await importIntoStore([file], cliStore);
+    const args = ['--analysis', 'ca-practice', '--at', AT.toISOString(), '--format', 'json'];
+    const jsonl = await runCli(['analyze', file, ...args], { timeoutMs: 120_000 });
+    expect(jsonl.code, jsonl.stderr).toBe(0);
+    for (let run = 0; run < 2; run++) {
+      const fromDuck = await runCli(['analyze', cliStore, ...args], { timeoutMs: 120_000 });
+      expect(fromDuck.code, fromDuck.stderr).toBe(0);
+      expect(JSON.parse(fromDuck.stdout)).toStrictEqual(JSON.parse(jsonl.stdout));
+    }
+    const s = await openStore(cliStore);
+    try {
+      expect(await s.all('SELECT count(*) AS n FROM ca_practice_verdict_runs')).toEqual([{ n: 1 }]);
+    } finally {
+      await s.close();
+    }
+  }, 300_000);
 });
 
 describe('ca-practice from a result store: the mid-size population', () => {
