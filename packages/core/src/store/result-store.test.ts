@@ -140,6 +140,20 @@ describe('result store: bad input', () => {
     await expect(openStore(path)).rejects.toMatchObject({ code: 'WILDTLS_ERR_RESULTS_CORRUPT', message: expect.stringContaining(path) });
   });
 
+  it('a store cut short: an error naming the file when opening or reading it', async () => {
+    const path = fresh();
+    await importIntoStore([FIXTURE], path);
+    const whole = readFileSync(path);
+    for (const size of [4096, 300_000, Math.floor(whole.length * 0.6)]) {
+      const cut = join(dir, `cut-${size}.duckdb`);
+      writeFileSync(cut, whole.subarray(0, size));
+      const read = async () => {
+        for await (const _ of readRecords(cut)) void _;
+      };
+      await expect(read(), `cut at ${size}`).rejects.toMatchObject({ code: 'WILDTLS_ERR_RESULTS_CORRUPT', message: expect.stringContaining(cut) });
+    }
+  });
+
   it('a missing file', async () => {
     await expect(openStore(join(dir, 'none.duckdb'))).rejects.toMatchObject({ code: 'WILDTLS_ERR_RESULTS_NOT_FOUND' });
   });

@@ -3,7 +3,7 @@ import { WildtlsError } from '../errors.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { StoreQuery } from './store-query.js';
 import { loadDuckDb, type DuckDbConnection, type DuckDbInstance } from './duckdb-module.js';
-import { openError } from './store-errors.js';
+import { openError, queryError } from './store-errors.js';
 import { plainRow } from './plain-value.js';
 import { duckValue } from './duck-value.js';
 import { CREATE_TABLES, STORE_FORMAT, STORE_SCHEMA_VERSION } from './store-schema.js';
@@ -62,7 +62,9 @@ class DuckDbResultStore implements ResultStore {
 
   exclusive<T>(fn: (conn: DuckDbConnection) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new WildtlsError('WILDTLS_ERR_USAGE', `result store ${this.path} is closed`));
-    const run = this.queue.then(() => fn(this.conn));
+    const run = this.queue.then(() => fn(this.conn)).catch((err: unknown) => {
+      throw queryError(this.path, err);
+    });
     this.queue = run.catch(() => {});
     return run;
   }
@@ -103,6 +105,8 @@ class DuckDbResultStore implements ResultStore {
       for await (const chunk of result.yieldRowObjectJs()) {
         for (const row of chunk) yield plainRow<T>(row as Record<string, unknown>);
       }
+    } catch (err) {
+      throw queryError(this.path, err);
     } finally {
       conn.closeSync();
     }
@@ -138,6 +142,8 @@ class DuckDbResultStore implements ResultStore {
     const lookup = await this.instance.connect();
     try {
       yield* streamStoreRecords(conn, lookup, where);
+    } catch (err) {
+      throw queryError(this.path, err);
     } finally {
       conn.closeSync();
       lookup.closeSync();

@@ -18,3 +18,12 @@ function firstLine(message: string): string {
   const line = message.split('\n')[0]!;
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
+
+/** An error while reading or writing an open store: damage to the file (IO error, bad checksum) names the file; other errors (an analysis' SQL) pass unchanged. */
+export function queryError(path: string, err: unknown): unknown {
+  const message = (err as Error)?.message ?? '';
+  if (/^(IO Error|Corrupt|INTERNAL Error|Serialization Error)|Corrupt database|Could not read enough bytes|checksum/i.test(message)) {
+    return new WildtlsError('WILDTLS_ERR_RESULTS_CORRUPT', `${path} is not a readable DuckDB result store (corrupt or truncated?): ${firstLine(message)}`, { cause: err });
+  }
+  return err;
+}
