@@ -75,11 +75,14 @@ function defaultWorkers(options: Opts): number {
   return options?.workers ?? (availableParallelism() > 1 ? 1 : 0);
 }
 
-/** The validator on `workers` threads, or on this one; the store is loaded here first so a bad roots file fails with a clear error, not in a worker. */
-function verdictSource(plain: PlainSettings, workers: number): VerdictSource {
+/**
+ * The validator on `workers` threads, or on this one; the store is loaded here first so a bad roots file fails
+ * with a clear error, not in a worker. `retain` false: it keeps only the verdicts settle() may change (the store path).
+ */
+function verdictSource(plain: PlainSettings, workers: number, retain = true): VerdictSource {
   const store = loadRoots(plain.rootsFile);
   const { rootsFile: _file, ...rest } = plain;
-  return workers > 0 ? new WorkerPool(plain, workers) : new ChainService({ ...rest, store });
+  return workers > 0 ? new WorkerPool(plain, workers, retain) : new ChainService({ ...rest, store }, retain);
 }
 
 /**
@@ -117,6 +120,6 @@ export default defineAnalysisPlugin<Opts>({
     const service = verdictSource(plain, workers);
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
     if (shared instanceof SharedClassifier) shared.use(service, profile);
-    return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true });
+    return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true, store: { plain, workers, source: () => verdictSource(plain, workers, false) } });
   },
 });

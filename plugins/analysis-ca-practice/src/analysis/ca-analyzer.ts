@@ -1,11 +1,14 @@
-import { serverKey, type Analyzer, type ProbeRecord, type Report } from '@wildtls/core';
+import { serverKey, type Analyzer, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
-import { buildTables, type Group } from './report-tables.js';
-import { validityFigures, validityHeadline } from './validity-figures.js';
+import { buildReport } from './build-report.js';
+import { groupViews } from './group-views.js';
+import type { Group } from './table-helpers.js';
 import type { VerdictSource } from './verdict-source.js';
-import { PASSIVE_CHAINS_NOTE, PassiveChains } from './passive-chains.js';
+import { PassiveChains } from './passive-chains.js';
+import type { PlainSettings } from './service-settings.js';
+import { analyzeStore, type StoreRun } from './store-analysis.js';
 
 export interface CaAnalyzerOptions {
   version: string;
@@ -15,6 +18,8 @@ export interface CaAnalyzerOptions {
   /** Fixed validation time; default each record's startedAt. */
   at?: Date;
   checkHostnames: boolean;
+  /** For analyzeStore: the validator's settings (they key the stored verdicts) and a validator that keeps no verdicts itself. */
+  store?: { plain: PlainSettings; workers: number; source: () => VerdictSource };
 }
 
 /** Verdicts computed on a worker and not back yet: at most this many before consume() waits. */
@@ -43,7 +48,19 @@ export class CaPracticeAnalyzer implements Analyzer {
   private readonly entries: Array<ChainEntry | undefined> = [];
   private readonly passive = new PassiveChains();
 
+  /** What the last analyzeStore did (verdicts reused or validated, and how many validations): for tests and logs. */
+  storeRun: StoreRun | undefined;
+
   constructor(private readonly o: CaAnalyzerOptions) {}
+
+  /** The report of a whole result store, counted in SQL with verdicts stored per distinct chain (store-analysis.ts). */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    if (!this.o.store) throw new Error('ca-practice: analyzeStore needs the validator settings (CaAnalyzerOptions.store)');
+    const { version, profile, at, checkHostnames } = this.o;
+    const { report, run } = await analyzeStore(store, { version, profile, at, checkHostnames, ...this.o.store });
+    this.storeRun = run;
+    return report;
+  }
 
   consume(record: ProbeRecord): void | Promise<void> {
     this.records++;
@@ -131,32 +148,11 @@ export class CaPracticeAnalyzer implements Analyzer {
     await Promise.all(this.inFlight.splice(0));
     // Entries are shared objects: settling updates them in place, and the tallies follow.
     await this.o.service.settle();
-    const st = await this.o.service.stats();
+    const stats = await this.o.service.stats();
     const groups = [...this.groups.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
-    const hostnamesInClasses = this.o.profile !== 'openssl' && this.o.checkHostnames;
-    const { tables, chains } = buildTables(groups, { profile: this.o.profile, hostnamesInClasses, checkHostnames: this.o.checkHostnames, entryOf: (id) => this.entries[id] });
-    const notes = [
-      `Profile: ${this.o.profile}${this.o.profile === 'openssl' ? " (the study's method: valid means `openssl verify -auth_level 1 -purpose sslserver` against the trust anchors says OK; SHA-1 counts as 80 bits, as OpenSSL 1.1 counted it; no host name check)" : ''}.`,
-      `Trust anchors: ${st.anchorSource} (${st.anchors} certificates${st.rejectedAnchors ? `, ${st.rejectedAnchors} unparsable skipped` : ''}).`,
-      `Validation time: ${this.o.at ? this.o.at.toISOString() : "each record's startedAt"}.`,
-      "Per-server tables count each server (ip:port) once per service and port, by the first record that carried a certificate chain (completed handshake or not); shares are of those servers. The validity table's classes (Fig. 4 under the openssl profile) overlap (a chain can be expired and self-signed): its shares sum past 100%. Fig. 5 counts each server once, by OpenSSL's first error.",
-      this.o.checkHostnames
-        ? `Host names are checked only for records that carry a domain, against subjectAltName dNSName/iPAddress entries (no subject CN fallback)${hostnamesInClasses ? ', and counted as the class hostname-mismatch' : '; under the openssl profile they are not a validity class, see the hostnames table'}.`
-        : 'Host name checks are off (checkHostnames: false).',
-      `missing-intermediate: no path from the certificates sent, but one using an intermediate seen elsewhere in the scan (${st.intermediates} distinct intermediates seen).`,
-      `Distinct chains validated once each: ${st.validations} validations${st.workers ? ` on ${st.workers} worker thread${st.workers > 1 ? 's' : ''}` : ''}.`,
-      `Records left out: ${this.internalErrors} with status internal-error (a wildtls bug, not the server's doing).`,
-    ];
-    const all = this.passive.size > 0 ? [...tables, ...this.passive.tables()] : tables;
-    return {
-      analysis: { id: 'ca-practice', version: this.o.version },
-      countingRule: 'per-server',
-      totals: { records: this.records, servers: this.servers.size, chains, validations: st.validations, internalErrors: this.internalErrors },
-      tables: all,
-      headline: validityHeadline(tables, this.o.profile),
-      figures: validityFigures(all),
-      notes: this.passive.size > 0 ? [...notes, PASSIVE_CHAINS_NOTE] : notes,
-    };
+    const { views, totals } = groupViews(groups, (id) => this.entries[id]);
+    const { version, profile, at, checkHostnames } = this.o;
+    return buildReport({ version, profile, at, checkHostnames, groups: views, totals, passive: this.passive.views(), stats, records: this.records, servers: this.servers.size, internalErrors: this.internalErrors });
   }
 }
 

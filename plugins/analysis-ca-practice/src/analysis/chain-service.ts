@@ -7,7 +7,7 @@ import { profileVerdict, type Profile } from '../validate/profile-verdict.js';
 import { matchesDnsName, type PeerName } from '../validate/hostname.js';
 import { ipBytes, ipText } from '../validate/ip-address.js';
 import { IssuerPool } from '../validate/issuer-pool.js';
-import type { SourceStats, VerdictSource } from './verdict-source.js';
+import type { SettledChange, SourceStats, VerdictSource } from './verdict-source.js';
 
 export interface ServiceSettings {
   store: TrustStore;
@@ -158,8 +158,8 @@ export class ChainService implements VerdictSource {
   }
 
   /** Recheck every chain that found no issuer; returns the entries that changed, with the interval they had. */
-  settleSync(): Array<{ from: number; until: number; entry: ChainEntry }> {
-    const changed: Array<{ from: number; until: number; entry: ChainEntry }> = [];
+  settleSync(): SettledChange[] {
+    const changed: SettledChange[] = [];
     for (const v of this.chains.values()) {
       for (const e of Array.isArray(v) ? v : [v]) {
         if (!e.retry) continue;
@@ -172,8 +172,8 @@ export class ChainService implements VerdictSource {
     return changed;
   }
 
-  async settle(): Promise<void> {
-    this.settleSync();
+  async settle(): Promise<SettledChange[]> {
+    return this.settleSync();
   }
 
   /** Intermediates seen so far, as base64 DER (to share between workers). */
@@ -192,7 +192,7 @@ export class ChainService implements VerdictSource {
 
   async close(): Promise<void> {}
 
-  static classes(e: ChainEntry, hostMismatch: boolean): ValidityClass[] {
+  static classes(e: Pick<ChainEntry, 'errors'>, hostMismatch: boolean): ValidityClass[] {
     return classesOf(hostMismatch ? [...e.errors, 'hostname-mismatch'] : e.errors);
   }
 }

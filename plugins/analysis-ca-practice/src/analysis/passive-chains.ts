@@ -61,49 +61,15 @@ export class PassiveChains {
     };
   }
 
-  tables(): ReportTable[] {
+  /** The groups as the tables read them (sorted by service and port). */
+  views(): PassiveView[] {
     const groups = [...this.groups.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
     const byCode = (m: Map<ChainEntry, number>) => {
       const counts = new Map<number, number>();
       for (const [e, n] of m) counts.set(e.openssl.code, (counts.get(e.openssl.code) ?? 0) + n);
       return counts;
     };
-    const perServer: ErrorCounts[] = groups.map((g) => ({ service: g.service, port: g.port, counts: byCode(g.servers), of: g.counted.size }));
-    const perConnection: ErrorCounts[] = groups.map((g) => ({ service: g.service, port: g.port, counts: byCode(g.perConnection), of: g.withChain }));
-    const fig5 = 'Fig. 5 (passive): the error `openssl verify` reports first for the chain';
-    return [
-      {
-        id: 'passive-chains',
-        title: 'Passive records (one per captured connection) by service and port: connections, those that carried a chain, TLS 1.3 ones (chain encrypted), servers',
-        countingRule: 'per-connection',
-        columns: [
-          { key: 'service', title: 'Service', type: 'string' },
-          { key: 'port', title: 'Port', type: 'integer' },
-          { key: 'connections', title: 'Connections', type: 'integer' },
-          { key: 'withChain', title: 'Connections with a chain', type: 'integer' },
-          { key: 'chainHidden', title: 'TLS 1.3 connections (chain encrypted)', type: 'integer' },
-          { key: 'seenServers', title: 'Servers seen', type: 'integer' },
-          { ...keyCols[2]! },
-        ],
-        rows: groups.map((g) => ({ service: g.service, port: g.port, connections: g.connections, withChain: g.withChain, chainHidden: g.chainHidden, seenServers: g.seen.size, servers: g.counted.size })),
-      },
-      {
-        id: 'passive-primary-error',
-        title: `${fig5} each server (ip:port) sent in its first captured connection with a chain, by service and port (exclusive: shares of the servers with a chain; code 0: the chain verifies)`,
-        paper: { ref: 'Fig. 5' },
-        countingRule: 'per-server',
-        columns: primaryErrorColumns('servers'),
-        rows: primaryErrorRows(perServer, 'servers'),
-      },
-      {
-        id: 'passive-primary-error-connections',
-        title: `${fig5} each captured connection carried, by service and port (weighted by connections: shares of the connections with a chain; code 0: the chain verifies)`,
-        paper: { ref: 'Fig. 5' },
-        countingRule: 'per-connection',
-        columns: primaryErrorColumns('connections'),
-        rows: primaryErrorRows(perConnection, 'connections'),
-      },
-    ];
+    return groups.map((g) => ({ service: g.service, port: g.port, connections: g.connections, withChain: g.withChain, chainHidden: g.chainHidden, seen: g.seen.size, counted: g.counted.size, serverCodes: byCode(g.servers), connectionCodes: byCode(g.perConnection) }));
   }
 
   private group(r: ProbeRecord): PassiveGroup {
@@ -115,6 +81,61 @@ export class PassiveChains {
     }
     return g;
   }
+}
+
+/** One (service, port) of passive records, counted: what the passive tables read (from PassiveChains or from SQL over a store). */
+export interface PassiveView {
+  service: string;
+  port: number;
+  connections: number;
+  withChain: number;
+  chainHidden: number;
+  /** Servers seen, and those with a connection that carried a chain. */
+  seen: number;
+  counted: number;
+  /** OpenSSL's first error: per server (its first connection with a chain), and per connection with a chain. */
+  serverCodes: Map<number, number>;
+  connectionCodes: Map<number, number>;
+}
+
+/** The passive tables (Fig. 5 per server and per connection), from groups sorted by service and port. */
+export function passiveTables(groups: PassiveView[]): ReportTable[] {
+  const perServer: ErrorCounts[] = groups.map((g) => ({ service: g.service, port: g.port, counts: g.serverCodes, of: g.counted }));
+  const perConnection: ErrorCounts[] = groups.map((g) => ({ service: g.service, port: g.port, counts: g.connectionCodes, of: g.withChain }));
+  const fig5 = 'Fig. 5 (passive): the error `openssl verify` reports first for the chain';
+  return [
+    {
+      id: 'passive-chains',
+      title: 'Passive records (one per captured connection) by service and port: connections, those that carried a chain, TLS 1.3 ones (chain encrypted), servers',
+      countingRule: 'per-connection',
+      columns: [
+        { key: 'service', title: 'Service', type: 'string' },
+        { key: 'port', title: 'Port', type: 'integer' },
+        { key: 'connections', title: 'Connections', type: 'integer' },
+        { key: 'withChain', title: 'Connections with a chain', type: 'integer' },
+        { key: 'chainHidden', title: 'TLS 1.3 connections (chain encrypted)', type: 'integer' },
+        { key: 'seenServers', title: 'Servers seen', type: 'integer' },
+        { ...keyCols[2]! },
+      ],
+      rows: groups.map((g) => ({ service: g.service, port: g.port, connections: g.connections, withChain: g.withChain, chainHidden: g.chainHidden, seenServers: g.seen, servers: g.counted })),
+    },
+    {
+      id: 'passive-primary-error',
+      title: `${fig5} each server (ip:port) sent in its first captured connection with a chain, by service and port (exclusive: shares of the servers with a chain; code 0: the chain verifies)`,
+      paper: { ref: 'Fig. 5' },
+      countingRule: 'per-server',
+      columns: primaryErrorColumns('servers'),
+      rows: primaryErrorRows(perServer, 'servers'),
+    },
+    {
+      id: 'passive-primary-error-connections',
+      title: `${fig5} each captured connection carried, by service and port (weighted by connections: shares of the connections with a chain; code 0: the chain verifies)`,
+      paper: { ref: 'Fig. 5' },
+      countingRule: 'per-connection',
+      columns: primaryErrorColumns('connections'),
+      rows: primaryErrorRows(perConnection, 'connections'),
+    },
+  ];
 }
 
 export const PASSIVE_CHAINS_NOTE =

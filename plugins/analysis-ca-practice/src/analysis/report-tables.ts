@@ -1,24 +1,18 @@
 import { share, type ReportCell, type ReportTable } from '@wildtls/core';
 import { PRACTICE_FLAGS, PRACTICE_FLAG_TITLES } from '../practice/practice-flags.js';
 import { VALIDITY_CLASSES, classesOf } from '../validate/errors.js';
-import type { ChainEntry } from './chain-service.js';
-import { countRows, groupRows, keyCols, shareColumns, type Group, type Row } from './table-helpers.js';
+import { countRows, groupRows, keyCols, shareColumns, type ChainTotals, type GroupView, type Row } from './table-helpers.js';
 import { validityTables, type ValidityOptions } from './validity-tables.js';
 
-export type { Group } from './table-helpers.js';
+export type { ChainTotals, Group, GroupView } from './table-helpers.js';
 
-export interface TableOptions extends ValidityOptions {
-  /** The first verdict of each distinct chain, by the analyzer's chain id. */
-  entryOf: (id: number) => ChainEntry | undefined;
-}
-
-const valid = (e: ChainEntry) => e.errors.length === 0;
+export type TableOptions = ValidityOptions;
 
 /** The paper view's section for the study's text statistics on certificate chains. */
 const TEXT_REF = 'Text: certificate chains';
 
 /** The report's tables: validity (Figs. 4 and 5, host names, errors), CA practice, servers with several chains, per distinct chain. */
-export function buildTables(groups: Group[], o: TableOptions): { tables: ReportTable[]; chains: number } {
+export function buildTables(groups: GroupView[], totals: ChainTotals, o: TableOptions): ReportTable[] {
   const tables = validityTables(groups, o);
   tables.push({
     id: 'practice',
@@ -29,19 +23,18 @@ export function buildTables(groups: Group[], o: TableOptions): { tables: ReportT
   });
   // Two statistics the study states in its text; validity in them is the profile's, so they are the study's under openssl only.
   const text = (order: number) => (o.profile === 'openssl' ? { paper: { ref: TEXT_REF, order } } : {});
-  tables.push({ ...leafByRootTable(groups), ...text(1) });
-  tables.push({ ...multiChainTable(groups, o.entryOf), ...text(2) });
+  tables.push({ ...leafByRootTable(groups, totals), ...text(1) });
+  tables.push({ ...multiChainTable(groups), ...text(2) });
 
   // Per distinct chain (host names are per record, so not here).
-  const distinct = new Map<string, ChainEntry>();
-  for (const g of groups) for (const e of g.tally.keys()) distinct.set(e.hash, e);
   const chainCount = new Map<string, number>();
-  for (const e of distinct.values()) {
-    for (const c of classesOf(e.errors)) chainCount.set(`class:${c}`, (chainCount.get(`class:${c}`) ?? 0) + 1);
-    for (const f of e.flags) chainCount.set(`flag:${f}`, (chainCount.get(`flag:${f}`) ?? 0) + 1);
+  const add = (k: string, n: number) => chainCount.set(k, (chainCount.get(k) ?? 0) + n);
+  for (const s of totals.shapes) {
+    for (const c of classesOf(s.errors)) add(`class:${c}`, s.chains);
+    for (const f of s.flags) add(`flag:${f}`, s.chains);
   }
   const chainRows: Array<Record<string, ReportCell>> = [];
-  const n = distinct.size;
+  const n = totals.chains;
   for (const c of VALIDITY_CLASSES) if (c !== 'hostname-mismatch') chainRows.push({ kind: 'class', name: c, chains: chainCount.get(`class:${c}`) ?? 0, share: share(chainCount.get(`class:${c}`) ?? 0, n) });
   for (const f of PRACTICE_FLAGS) chainRows.push({ kind: 'practice', name: f, chains: chainCount.get(`flag:${f}`) ?? 0, share: share(chainCount.get(`flag:${f}`) ?? 0, n) });
   tables.push({
@@ -61,27 +54,16 @@ export function buildTables(groups: Group[], o: TableOptions): { tables: ReportT
     title: 'Servers seen without a certificate chain (not in the shares above)',
     countingRule: 'per-server',
     columns: keyCols.map((c) => (c.key === 'servers' ? { ...c, title: 'Servers without a chain' } : c)),
-    rows: groups.map((g) => ({ service: g.service, port: g.port, servers: g.noChain.size })),
+    rows: groups.map((g) => ({ service: g.service, port: g.port, servers: g.noChain })),
   });
-  return { tables, chains: n };
+  return tables;
 }
 
 /** The study's count: leaves issued directly by a root of the trust store, among verifiable (valid) distinct chains. */
-function leafByRootTable(groups: Group[]): ReportTable {
-  const allValid = new Set<string>();
-  const allDirect = new Set<string>();
-  const row = (service: string, port: number | null, verifiable: Set<string>, direct: Set<string>): Row => ({ service, port, verifiable: verifiable.size, direct: direct.size, share: share(direct.size, verifiable.size) });
-  const rows = groups.map((g) => {
-    const verifiable = new Set<string>();
-    const direct = new Set<string>();
-    for (const e of g.tally.keys()) {
-      if (!valid(e)) continue;
-      for (const s of [verifiable, allValid]) s.add(e.hash);
-      if (e.flags.includes('leaf-issued-by-root')) for (const s of [direct, allDirect]) s.add(e.hash);
-    }
-    return row(g.service, g.port, verifiable, direct);
-  });
-  if (groups.length > 1) rows.push(row('all', null, allValid, allDirect));
+function leafByRootTable(groups: GroupView[], totals: ChainTotals): ReportTable {
+  const row = (service: string, port: number | null, c: { verifiable: number; direct: number }): Row => ({ service, port, verifiable: c.verifiable, direct: c.direct, share: share(c.direct, c.verifiable) });
+  const rows = groups.map((g) => row(g.service, g.port, g.leafByRoot));
+  if (groups.length > 1) rows.push(row('all', null, totals.leafByRoot));
   return {
     id: 'leaf-issued-by-root',
     title: 'Leaves issued directly by a root of the trust store, among verifiable chains (distinct valid chains the servers of each service and port sent)',
@@ -98,19 +80,10 @@ function leafByRootTable(groups: Group[]): ReportTable {
 }
 
 /** Servers (ip:port) that served more than one distinct chain in the scan, and whether their chains agree on validity. */
-function multiChainTable(groups: Group[], entryOf: (id: number) => ChainEntry | undefined): ReportTable {
+function multiChainTable(groups: GroupView[]): ReportTable {
   const rows = groupRows(
     groups,
-    (g) => {
-      const c = { servers: g.counted.size, multi: g.multi.size, allValid: 0, allInvalid: 0, mixed: 0 };
-      for (const ids of g.multi.values()) {
-        const verdicts = [...ids].map(entryOf).filter((e): e is ChainEntry => !!e).map(valid);
-        if (verdicts.every((v) => v)) c.allValid++;
-        else if (verdicts.every((v) => !v)) c.allInvalid++;
-        else c.mixed++;
-      }
-      return c;
-    },
+    (g) => ({ servers: g.servers, ...g.multi }),
     (c) => ({ servers: c.servers!, multi: c.multi!, allValid: c.allValid!, allInvalid: c.allInvalid!, mixed: c.mixed!, shared: share(c.allValid! + c.allInvalid!, c.multi!) }),
   );
   return {

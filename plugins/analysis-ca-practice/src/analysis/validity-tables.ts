@@ -2,7 +2,7 @@ import { share, type ReportTable } from '@wildtls/core';
 import { X509_V_TEXT } from '../openssl/verify-errors.js';
 import { ERROR_CLASS, VALIDITY_CLASSES, primaryClass, type ValidationError, type ValidityClass } from '../validate/errors.js';
 import { ChainService } from './chain-service.js';
-import { countRows, eachWeighted, groupRows, keyCols, shareColumns, type Group, type Row } from './table-helpers.js';
+import { countRows, eachWeighted, groupRows, keyCols, shareColumns, type GroupView, type Row } from './table-helpers.js';
 
 export const CLASS_TITLES: Record<ValidityClass, string> = {
   valid: 'Valid',
@@ -25,7 +25,7 @@ export interface ValidityOptions {
 }
 
 /** Fig. 4 (overlapping classes), Fig. 5 (OpenSSL's first error), the exclusive class, host names, and every error. */
-export function validityTables(groups: Group[], o: ValidityOptions): ReportTable[] {
+export function validityTables(groups: GroupView[], o: ValidityOptions): ReportTable[] {
   const classes = o.hostnamesInClasses ? VALIDITY_CLASSES : VALIDITY_CLASSES.filter((c) => c !== 'hostname-mismatch');
   const of = (e: Parameters<typeof ChainService.classes>[0], m: boolean) => ChainService.classes(e, o.hostnamesInClasses && m);
   const study = o.profile === 'openssl';
@@ -63,11 +63,11 @@ export interface ErrorCounts {
 }
 
 /** Fig. 5: per server, the first error `openssl verify` prints for its chain (0: it verifies), with the group's denominator. */
-function primaryErrorTable(groups: Group[]): ReportTable {
+function primaryErrorTable(groups: GroupView[]): ReportTable {
   const populations = groups.map((g) => {
     const counts = new Map<number, number>();
     for (const [e, t] of g.tally) counts.set(e.openssl.code, (counts.get(e.openssl.code) ?? 0) + t.servers);
-    return { service: g.service, port: g.port, counts, of: g.counted.size };
+    return { service: g.service, port: g.port, counts, of: g.servers };
   });
   return {
     id: 'primary-error',
@@ -113,7 +113,7 @@ export function primaryErrorRows(populations: ErrorCounts[], unit: 'servers' | '
   return rows;
 }
 
-function hostnameTable(groups: Group[], inClasses: boolean): ReportTable {
+function hostnameTable(groups: GroupView[], inClasses: boolean): ReportTable {
   const rows = groupRows(
     groups,
     (g) => {
@@ -123,7 +123,7 @@ function hostnameTable(groups: Group[], inClasses: boolean): ReportTable {
         named += t.named;
         mismatched += t.mismatched;
       }
-      return { servers: g.counted.size, named, mismatched };
+      return { servers: g.servers, named, mismatched };
     },
     (c) => ({ servers: c.servers!, named: c.named!, mismatched: c.mismatched!, share: share(c.mismatched!, c.named!) }),
   );
@@ -141,11 +141,11 @@ function hostnameTable(groups: Group[], inClasses: boolean): ReportTable {
   };
 }
 
-function errorTable(groups: Group[], hostnames: boolean): ReportTable {
+function errorTable(groups: GroupView[], hostnames: boolean): ReportTable {
   const errCount = new Map<string, number>();
   let servers = 0;
   for (const g of groups) {
-    servers += g.counted.size;
+    servers += g.servers;
     eachWeighted(g, (e, m, n) => {
       for (const err of e.errors) errCount.set(err, (errCount.get(err) ?? 0) + n);
       if (m && hostnames) errCount.set('hostname-mismatch', (errCount.get('hostname-mismatch') ?? 0) + n);

@@ -4,8 +4,12 @@ import type { ChainEntry } from './chain-service.js';
 export interface VerdictSource {
   /** The verdict for a chain (base64 DER, wire order) at `at` (epoch ms); a promise when it is computed elsewhere. `hash`: ChainService.chainHash(chain), when the caller has it. */
   verdict(chain: readonly string[], at: number, hash?: string): ChainEntry | Promise<ChainEntry>;
-  /** Once every record is in: settle order-dependent results (chains a later intermediate completes). */
-  settle(): Promise<void>;
+  /**
+   * Once every record is in: settle order-dependent results (chains a later
+   * intermediate completes). Returns the verdicts that changed, each with the
+   * interval it had before (how a caller that stored it finds it again).
+   */
+  settle(): Promise<SettledChange[]>;
   stats(): Promise<SourceStats>;
   close(): Promise<void>;
 }
@@ -18,6 +22,13 @@ export interface SourceStats {
   anchorSource: string;
   rejectedAnchors: number;
   workers: number;
+}
+
+/** A verdict settle() changed: its chain hash and former interval, and the verdict now. */
+export interface SettledChange {
+  from: number;
+  until: number;
+  entry: ChainEntry;
 }
 
 /** An entry as it crosses a thread boundary: without the retry state, which stays with its validator. */

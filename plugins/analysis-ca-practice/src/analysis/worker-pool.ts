@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import type { PlainSettings } from './service-settings.js';
-import type { SourceStats, VerdictSource } from './verdict-source.js';
+import type { SettledChange, SourceStats, VerdictSource } from './verdict-source.js';
 import type { ValidateRequest, WorkerRequest } from './validation-worker.js';
 
 /** A request without its id (Omit distributed over the union). */
@@ -26,6 +26,8 @@ const BATCH = 64;
  * repeated chain costs one hash and a map lookup. Each worker sees part of
  * the scan's intermediates: settle() pools them all before rechecking the
  * chains that found no issuer, so results match the in-thread validator.
+ * With `retain` false the main thread keeps no verdicts (the store path
+ * keeps them in its verdict table and asks each (chain, interval) once).
  */
 export class WorkerPool implements VerdictSource {
   private readonly slots: Slot[] = [];
@@ -34,7 +36,7 @@ export class WorkerPool implements VerdictSource {
   private nextId = 0;
   private failed: Error | undefined;
 
-  constructor(settings: PlainSettings, workers: number) {
+  constructor(settings: PlainSettings, workers: number, private readonly retain = true) {
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: settings });
       const slot: Slot = { worker, pending: new Map(), batch: [] };
@@ -88,10 +90,11 @@ export class WorkerPool implements VerdictSource {
     if (busy) return busy.then(() => this.verdict(chain, at, hash));
     const slot = this.slots[hash.charCodeAt(0) % this.slots.length]!;
     const done = this.enqueue(slot, { id: 0, hash, chain: [...chain], at }).then((e) => {
+      this.inflight.delete(hash);
+      if (!this.retain) return e;
       const list = this.cache.get(hash);
       if (list) list.push(e);
       else this.cache.set(hash, [e]);
-      this.inflight.delete(hash);
       return e;
     });
     this.inflight.set(hash, done);
@@ -116,7 +119,7 @@ export class WorkerPool implements VerdictSource {
     );
   }
 
-  async settle(): Promise<void> {
+  async settle(): Promise<SettledChange[]> {
     for (const s of this.slots) this.flush(s);
     await Promise.all(this.inflight.values());
     if (this.slots.length > 1) {
@@ -124,12 +127,12 @@ export class WorkerPool implements VerdictSource {
       const all = [...new Set(lists.flat())];
       await Promise.all(this.slots.map((s) => this.call(s, { type: 'add-intermediates', list: all })));
     }
-    type Changed = { from: number; until: number; entry: ChainEntry };
-    const changed = (await Promise.all(this.slots.map((s) => this.call<Changed[]>(s, { type: 'settle' })))).flat();
+    const changed = (await Promise.all(this.slots.map((s) => this.call<SettledChange[]>(s, { type: 'settle' })))).flat();
     for (const c of changed) {
       const mine = this.cache.get(c.entry.hash)?.find((x) => x.from === c.from && x.until === c.until);
       if (mine) Object.assign(mine, c.entry);
     }
+    return changed;
   }
 
   async stats(): Promise<SourceStats> {
