@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
 import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
@@ -7,6 +7,7 @@ import { IpIds, IpPairs, MAX_GROUPS } from './ip-pairs.js';
 import type { CertView, DistributionMode, KeyView } from './reuse-tables.js';
 import { aggregateViews } from './reuse-aggregates.js';
 import { reuseReport } from './reuse-report.js';
+import { reuseFromStore } from './reuse-store.js';
 import { ServerTally, serverKey } from '@wildtls/core';
 
 export interface ReuseAnalyzerOptions {
@@ -131,6 +132,14 @@ export class ReuseAnalyzer implements Analyzer {
       certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size,
       unparsable: this.unparsable, classifierErrors: this.classifierErrors, groupsShared: this.groupsShared,
     });
+  }
+
+  /** A whole store, counted in SQL (reuse-store.ts); the records streamed through consume() in the one case SQL does not cover. */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    const report = await reuseFromStore(store, this.opts);
+    if (report) return report;
+    for await (const r of store.records()) await this.consume(r);
+    return this.finish();
   }
 
   private newCertificate(fp: string, der: Buffer): CertEntry {
