@@ -76,6 +76,11 @@ export { parseRecordLine, recordLine } from './record/record-line.js';
 
 export type { Analyzer } from './analysis/analyzer.js';
 export type { StoreQuery } from './store/store-query.js';
+export { openStore, type ResultStore, type OpenStoreOptions } from './store/result-store.js';
+export { StoreSink, STORE_BATCH, type StoreSinkSettings } from './store/store-sink.js';
+export { StoreWriter } from './store/store-writer.js';
+export { importIntoStore, type ImportOptions } from './store/import-records.js';
+export { STORE_FORMAT, STORE_SCHEMA_VERSION } from './store/store-schema.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';
 export type { ReportFigure, ReportHeadline } from './analysis/report.js';
 export { headlineValues } from './analysis/report-headline.js';

@@ -1,0 +1,100 @@
+import type { ProbeRecord } from '../record/record-schema.js';
+import { BoundedCache } from './bounded-cache.js';
+import { loadDuckDb } from './duckdb-module.js';
+import type { ResultStore } from './result-store.js';
+import { certFingerprint, storeRecord } from './store-record.js';
+
+/** Certificates remembered as already stored (the shared intermediates and roots): bounded, whatever the scan's size. */
+const KNOWN_CERTS = 50_000;
+
+/**
+ * Appends records to a store, one transaction per batch. A batch's new
+ * certificates go through cert_staging and `INSERT OR IGNORE` into
+ * certificates, whose primary key makes that a point lookup per certificate
+ * (no work proportional to the store's size, no unbounded Set in memory).
+ * Records get seq = the store's count, then +1 each.
+ */
+export class StoreWriter {
+  private nextSeq = -1;
+  /** fingerprint -> true for certificates committed to the store. */
+  private readonly known = new BoundedCache<string, true>(KNOWN_CERTS);
+  /** base64 DER -> fingerprint: the shared certificates are hashed once. */
+  private readonly fingerprints = new BoundedCache<string, string>(KNOWN_CERTS);
+  private readonly fingerprint = (base64: string): string => {
+    let fp = this.fingerprints.get(base64);
+    if (fp === undefined) this.fingerprints.set(base64, (fp = certFingerprint(base64)));
+    return fp;
+  };
+
+  constructor(private readonly store: ResultStore) {}
+
+  /** The seq the next record gets (the store's record count). */
+  async seq(): Promise<number> {
+    if (this.nextSeq < 0) this.nextSeq = await this.store.count();
+    return this.nextSeq;
+  }
+
+  /** Write the records in one transaction: all of them or, on error, none. */
+  async write(records: readonly ProbeRecord[]): Promise<void> {
+    if (!records.length) return;
+    const first = await this.seq();
+    const stored = records.map((r) => storeRecord(r, this.fingerprint));
+    const fresh: string[] = [];
+    await this.store.exclusive(async (conn) => {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const certs = await conn.createAppender('cert_staging');
+        const batch = new Set<string>();
+        try {
+          stored.forEach((s, i) => {
+            for (const { sha256, base64 } of s.certs) {
+              if (batch.has(sha256) || this.known.has(sha256)) continue;
+              batch.add(sha256);
+              certs.appendVarchar(sha256);
+              certs.appendBlob(Buffer.from(base64, 'base64'));
+              certs.appendBigInt(BigInt(first + i));
+              certs.endRow();
+            }
+          });
+          certs.flushSync();
+        } finally {
+          certs.closeSync();
+        }
+        if (batch.size) {
+          await conn.run('INSERT OR IGNORE INTO certificates SELECT sha256, der, first_seq FROM cert_staging');
+          await conn.run('DELETE FROM cert_staging');
+        }
+        const { LIST, VARCHAR } = await loadDuckDb();
+        const listType = LIST(VARCHAR);
+        const rows = await conn.createAppender('records');
+        try {
+          stored.forEach((s, i) => {
+            const r = records[i]!;
+            rows.appendBigInt(BigInt(first + i));
+            rows.appendVarchar(r.ip);
+            rows.appendInteger(r.port);
+            rows.appendVarchar(r.service);
+            for (const v of [r.protocol, r.mode, r.status, r.domain, r.mailDomain, r.source]) {
+              if (typeof v === 'string') rows.appendVarchar(v);
+              else rows.appendNull();
+            }
+            if (s.chain) rows.appendList(s.chain, listType);
+            else rows.appendNull();
+            rows.appendVarchar(s.json);
+            rows.endRow();
+          });
+          rows.flushSync();
+        } finally {
+          rows.closeSync();
+        }
+        await conn.run('COMMIT');
+        fresh.push(...batch);
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    });
+    for (const fp of fresh) this.known.set(fp, true);
+    this.nextSeq = first + records.length;
+  }
+}
