@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { WildtlsError, createRunContainer, readRecords, type Analyzer, type Report } from '@wildtls/core';
+import { WildtlsError, createRunContainer, type Analyzer, type Report } from '@wildtls/core';
+import { analyzeInput } from './analyze-input.js';
 import { loadRun } from './load-run.js';
 
 /** How certificate validity is judged: the flags of analyze, report and show. */
@@ -51,8 +52,8 @@ export interface AnalysisRunOptions {
 }
 
 /**
- * Load the configured analysis plugins, stream every record of every file
- * through them and return their reports. Unreadable lines skipped under
+ * Load the configured analysis plugins, run them over the files
+ * (analyzeInput: a store's SQL where an analysis can use it) and return their reports. Unreadable lines skipped under
  * --lenient are counted on stderr, as `analyze` always did.
  */
 export async function runAnalyses(o: AnalysisRunOptions): Promise<Report[]> {
@@ -80,13 +81,7 @@ export async function runAnalyses(o: AnalysisRunOptions): Promise<Report[]> {
     if (skipped++ === 0) firstSkip = `${where}: ${why}`;
     setup.logger.debug({ where, why }, 'unreadable line skipped');
   };
-  for (const file of o.files) {
-    for await (const record of readRecords(file, process.stdin, { lenient: o.lenient, onSkip })) {
-      for (const a of analyzers) await a.consume(record);
-    }
-  }
+  const reports = await analyzeInput(o.files, analyzers, { lenient: o.lenient, onSkip });
   if (skipped > 0) process.stderr.write(`wildtls: skipped ${skipped} unreadable line${skipped === 1 ? '' : 's'} (--lenient); the first: ${firstSkip}\n`);
-  const reports: Report[] = [];
-  for (const a of analyzers) reports.push(await a.finish());
   return reports;
 }

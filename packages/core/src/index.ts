@@ -81,6 +81,8 @@ export { StoreSink, STORE_BATCH, type StoreSinkSettings } from './store/store-si
 export { StoreWriter } from './store/store-writer.js';
 export { importIntoStore, type ImportOptions } from './store/import-records.js';
 export { STORE_FORMAT, STORE_SCHEMA_VERSION } from './store/store-schema.js';
+export { isStoreFile } from './store/store-file.js';
+export { exportStore, certificatesParquetPath, type ExportFormat } from './store/export-store.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';
 export type { ReportFigure, ReportHeadline } from './analysis/report.js';
 export { headlineValues } from './analysis/report-headline.js';

@@ -48,7 +48,7 @@ export default class Passive extends WildtlsCommand {
 
   static override flags = {
     ...setFlag,
-    output: Flags.string({ char: 'o', description: 'JSONL output file ("-" = stdout, the default; .gz = gzip).' }),
+    output: Flags.string({ char: 'o', description: 'Output file: JSONL ("-" = stdout, the default; .gz = gzip), or a DuckDB result store when it ends in .duckdb (docs/store.md).' }),
     gzip: Flags.boolean({ description: 'Gzip the output.', allowNo: true }),
     ports: Flags.string({ multiple: true, description: 'Watch this server port as this service: SERVICE=PORT (repeatable; default: every loaded service on its scan.servicePorts or default port).' }),
     'client-key': Flags.string({ description: 'File with the key of the keyed hash (HMAC-SHA256) that replaces client addresses in the records (default: $XDG_CONFIG_HOME/wildtls/client.key, i.e. ~/.config/wildtls/client.key, made with mode 0600 on first use; keep it to link clients across captures, delete it to unlink them).' }),

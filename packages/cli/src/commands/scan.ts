@@ -40,7 +40,7 @@ export default class Scan extends WildtlsCommand {
     ...tlsFlags,
     ...setFlag,
     ...pacingFlags,
-    output: Flags.string({ char: 'o', description: 'JSONL output file ("-" = stdout, the default; .gz = gzip).' }),
+    output: Flags.string({ char: 'o', description: 'Output file: JSONL ("-" = stdout, the default; .gz = gzip), or a DuckDB result store when it ends in .duckdb (docs/store.md).' }),
     gzip: Flags.boolean({ description: 'Gzip the output.', allowNo: true }),
     analysis: Flags.string({ char: 'a', multiple: true, description: 'Run this analysis live during the scan (repeatable).' }),
     report: Flags.string({ description: 'Write the live analyses\' reports to this file (default: stderr).' }),

@@ -5,6 +5,8 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { WildtlsError } from '../errors.js';
 import type { ProbeRecord } from '../record/record-schema.js';
+import { openStore } from '../store/result-store.js';
+import { isStoreFile } from '../store/store-file.js';
 
 async function isGzip(file: string): Promise<boolean> {
   const fh = await open(file, 'r');
@@ -36,11 +38,20 @@ function excerpt(line: string): string {
 
 /**
  * Stream the records of a JSONL result file (gzip detected by its magic bytes;
- * "-" = stdin), one at a time: never the whole file in memory. A corrupt line
+ * a DuckDB result store too, by its magic bytes; "-" = stdin), one at a time: never the whole file in memory. A corrupt line
  * is an error naming the file and line, unless `lenient` (then it is skipped
  * and reported to `onSkip`); a file that does not exist is its own error.
  */
 export async function* readRecords(file: string, stdin: Readable = process.stdin, options: ReadRecordsOptions = {}): AsyncGenerator<ProbeRecord> {
+  if (file !== '-' && (await isStoreFile(file))) {
+    const store = await openStore(file, { readOnly: true });
+    try {
+      yield* store.records();
+    } finally {
+      await store.close();
+    }
+    return;
+  }
   let input: Readable;
   if (file === '-') input = stdin;
   else {

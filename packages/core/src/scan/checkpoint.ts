@@ -28,8 +28,12 @@ export interface Checkpoint {
   /** Keys (ip|port|service|domain) of records in the output for targets at or after `position`. */
   written: string[];
   counters: StreamCounters & { probes: number; byStatus: Partial<Record<ProbeStatus, number>> };
-  /** The JSONL output file and its length at the checkpoint. */
-  output?: { path: string; bytes: number };
+  /**
+   * The primary output at the checkpoint: a JSONL file and its length in
+   * bytes, or a result store (.duckdb) and its record count (`records`, the
+   * next seq; `bytes` is then 0).
+   */
+  output?: { path: string; bytes: number; records?: number };
   /** The scan reached the end of its targets. */
   complete: boolean;
   updatedAt: string;

@@ -22,6 +22,7 @@ import { runScan, type ScanSummary } from './run-scan.js';
 import { planDifferences, scanPlan, type ScanPlan } from './scan-plan.js';
 import { SinkWriter } from './sink-writer.js';
 import { createOutputSinks } from './output-sinks.js';
+import type { StoreSink } from '../store/store-sink.js';
 import { buildServices, createTargetSource, registerTargetServices, settleSeed } from './target-plan.js';
 import { probePoolFor } from './workers/start-pool.js';
 
@@ -112,7 +113,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
 
   // The primary JSONL output: on resume, cut back to its length at the checkpoint and append.
   const primary = prepareOutput(config, resumeFrom);
-  const sinks: Sink[] = await createOutputSinks(config, registry, container, logger, { append: primary.append, stdout: env.stdout, onOutputClosed: env.onOutputClosed });
+  const sinks: Sink[] = await createOutputSinks(config, registry, container, logger, { append: primary.append, resumeAt: primary.resumeAt, stdout: env.stdout, onOutputClosed: env.onOutputClosed });
 
   const tracker = new PositionTracker(resumeFrom?.position ?? 0, resumeFrom?.counters, resumeFrom?.written);
   const writer = new SinkWriter({
@@ -121,7 +122,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     source,
     logger,
     prior: resumeFrom?.counters,
-    checkpoint: scan.checkpoint ? { path: scan.checkpoint, intervalMs: scan.checkpointInterval, identity, outputPath: primary.file } : undefined,
+    checkpoint: scan.checkpoint ? { path: scan.checkpoint, intervalMs: scan.checkpointInterval, identity, outputPath: primary.file ?? primary.store, outputRecords: primary.store ? () => (sinks[0] as StoreSink).count() : undefined } : undefined,
   });
   bus.subscribe('sinks', writer.handle);
 

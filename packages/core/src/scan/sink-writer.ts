@@ -19,8 +19,10 @@ export interface SinkWriterOptions {
     intervalMs: number;
     /** The stream's identity, copied into every checkpoint. */
     identity: Pick<Checkpoint, 'source' | 'fingerprint' | 'seed' | 'shards' | 'shard' | 'plan'>;
-    /** The JSONL output file whose length is recorded. */
+    /** The JSONL output file whose length is recorded (or the store whose record count is). */
     outputPath?: string;
+    /** For a store: its committed record count, recorded instead of a length. */
+    outputRecords?: () => Promise<number>;
   };
 }
 
@@ -58,13 +60,16 @@ export class SinkWriter {
     const complete = this.opts.tracker.complete;
     const counters = { ...snap.counters, probes: this.probes, byStatus: { ...this.byStatus } };
     await Promise.all(this.opts.sinks.map((s) => s.flush?.()));
+    const output = !cp.outputPath ? undefined
+      : cp.outputRecords ? { path: cp.outputPath, bytes: 0, records: await cp.outputRecords() }
+      : { path: cp.outputPath, bytes: statSync(cp.outputPath).size };
     const data: Checkpoint = {
       version: 1,
       ...cp.identity,
       position: snap.position,
       written: snap.written,
       counters,
-      ...(cp.outputPath ? { output: { path: cp.outputPath, bytes: statSync(cp.outputPath).size } } : {}),
+      ...(output ? { output } : {}),
       complete,
       updatedAt: new Date().toISOString(),
     };

@@ -9,6 +9,8 @@ import type { ProbeRecord } from '../record/record-schema.js';
 import { importIntoStore } from './import-records.js';
 import { openStore } from './result-store.js';
 import { StoreSink } from './store-sink.js';
+import { isStoreFile } from './store-file.js';
+import { readRecords } from '../analysis/read-records.js';
 
 const FIXTURE = resolve(__dirname, '../../../../test/synthetic/fixture/records.jsonl');
 const LINES = readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean);
@@ -95,6 +97,16 @@ describe('result store', () => {
     for (const r of records.slice(10)) await resumed.write(r);
     await resumed.close();
     expect(await exported(path)).toEqual(LINES);
+  });
+
+  it('readRecords streams a store, told by its magic bytes whatever its name', async () => {
+    const path = join(dir, 'results.bin');
+    await importIntoStore([FIXTURE], path);
+    expect(await isStoreFile(path)).toBe(true);
+    expect(await isStoreFile(FIXTURE)).toBe(false);
+    const out: string[] = [];
+    for await (const r of readRecords(path)) out.push(JSON.stringify(r));
+    expect(out).toEqual(LINES);
   });
 
   it('StoreQuery: all, rows (streamed), run, append', async () => {

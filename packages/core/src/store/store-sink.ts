@@ -1,3 +1,4 @@
+import { WildtlsError } from '../errors.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { Sink } from '../sinks/sink.js';
 import { openStore, type ResultStore } from './result-store.js';
@@ -27,7 +28,11 @@ export class StoreSink implements Sink {
   static async open(settings: StoreSinkSettings): Promise<StoreSink> {
     const store = await openStore(settings.path, { create: true, createdBy: settings.createdBy });
     try {
-      if (settings.resumeAt !== undefined) await store.run('DELETE FROM records WHERE seq >= $1', [settings.resumeAt]);
+      if (settings.resumeAt !== undefined) {
+        await store.run('DELETE FROM records WHERE seq >= $1', [settings.resumeAt]);
+        const count = await store.count();
+        if (count !== settings.resumeAt) throw new WildtlsError('WILDTLS_ERR_USAGE', `the result store ${settings.path} holds ${count} records, fewer than when the checkpoint was written (${settings.resumeAt}); it cannot be resumed`);
+      }
     } catch (err) {
       await store.close();
       throw err;

@@ -1,0 +1,37 @@
+import { isStoreFile, openStore, readRecords, type Analyzer, type ReadRecordsOptions, type Report } from '@wildtls/core';
+
+/**
+ * Run analyzers over result files and return their reports, in the analyzers'
+ * order. When the input is exactly one result store, an analyzer with
+ * analyzeStore counts in SQL there; the others get the store's records,
+ * streamed once for all of them. Otherwise every analyzer consumes every
+ * record of every file (JSONL, JSONL.gz or stores), in one pass.
+ */
+export async function analyzeInput(files: readonly string[], analyzers: readonly Analyzer[], read: ReadRecordsOptions = {}): Promise<Report[]> {
+  const only = files.length === 1 && files[0] !== '-' ? files[0]! : undefined;
+  if (only && (await isStoreFile(only))) {
+    // Read-write: an analysis may keep what it derives (verdicts per distinct chain) in tables of its own.
+    const store = await openStore(only);
+    try {
+      const fromStore = new Map<Analyzer, Report>();
+      for (const a of analyzers) if (a.analyzeStore) fromStore.set(a, await a.analyzeStore(store));
+      const streamed = analyzers.filter((a) => !a.analyzeStore);
+      if (streamed.length) {
+        for await (const record of store.records()) for (const a of streamed) await a.consume(record);
+      }
+      const reports: Report[] = [];
+      for (const a of analyzers) reports.push(fromStore.get(a) ?? (await a.finish()));
+      return reports;
+    } finally {
+      await store.close();
+    }
+  }
+  for (const file of files) {
+    for await (const record of readRecords(file, process.stdin, read)) {
+      for (const a of analyzers) await a.consume(record);
+    }
+  }
+  const reports: Report[] = [];
+  for (const a of analyzers) reports.push(await a.finish());
+  return reports;
+}
