@@ -9,14 +9,15 @@
 // The trust anchor is POP.jsonl.gz.roots.pem. Each run prints wall time, CPU (user+sys) and peak RSS
 // of its process (worker threads included); store and stream alternate, --rounds times. The store
 // run first drops reuse's cached leaf facts so each run does the whole work. --memory-limit 256MB
-// sets DuckDB's memory_limit for the store runs (default: 80% of RAM). Build first: npx tsc -b
+// sets DuckDB's memory_limit for the store runs (default: 80% of RAM); --paths store runs only those.
+// Build first: npx tsc -b
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { file: { type: 'string' }, store: { type: 'string' }, analyses: { type: 'string', default: 'reuse,sasl,starttls' }, rounds: { type: 'string', default: '1' }, child: { type: 'string' }, analysis: { type: 'string' }, 'memory-limit': { type: 'string' } } });
+const { values } = parseArgs({ options: { file: { type: 'string' }, store: { type: 'string' }, analyses: { type: 'string', default: 'reuse,sasl,starttls' }, rounds: { type: 'string', default: '1' }, child: { type: 'string' }, analysis: { type: 'string' }, 'memory-limit': { type: 'string' }, paths: { type: 'string', default: 'store,stream' } } });
 
 async function child(mode, id, file, storePath) {
   const { silentLogger, openStore, readRecords } = await import('@wildtls/core');
@@ -52,7 +53,7 @@ if (values.child) {
   const self = fileURLToPath(import.meta.url);
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const id of values.analyses.split(',')) {
-      for (const mode of round % 2 ? ['stream', 'store'] : ['store', 'stream']) {
+      for (const mode of (round % 2 ? ['stream', 'store'] : ['store', 'stream']).filter((m) => values.paths.split(',').includes(m))) {
         const limit = values['memory-limit'] ? ['--memory-limit', values['memory-limit']] : [];
         const r = spawnSync(process.execPath, [self, '--child', mode, '--analysis', id, '--file', values.file, '--store', values.store, ...limit], { encoding: 'utf8', maxBuffer: 1 << 24 });
         if (r.status !== 0) {
