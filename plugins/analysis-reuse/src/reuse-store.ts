@@ -217,11 +217,7 @@ async function classifyChains(store: StoreQuery, opts: ReuseAnalyzerOptions): Pr
     batch = [];
     await store.append('reuse_chain_class', b);
   };
-  for await (const r of store.rows<{ first_seq: number; started: string | null; ders: Uint8Array[] }>(
-    `SELECT c.first_seq, any_value(c.started) AS started, list(k.der ORDER BY u.i) AS ders
-     FROM reuse_chains c, LATERAL (SELECT unnest(c.chain) AS sha, generate_subscripts(c.chain, 1) AS i) u
-     JOIN certificates k ON k.sha256 = u.sha GROUP BY c.first_seq`,
-  )) {
+  for await (const r of chainsWithDers(store)) {
     const started = Date.parse(r.started ?? '');
     const at = opts.at ?? new Date(Number.isNaN(started) ? Date.now() : started);
     const done = (v: ChainClass | 'error') => void batch.push([r.first_seq, v]);
@@ -247,4 +243,26 @@ async function classifyChains(store: StoreQuery, opts: ReuseAnalyzerOptions): Pr
   await Promise.all(pending);
   await flushBatch();
   if (opts.ownsClassifier) await classifier.close?.();
+}
+
+/**
+ * Each distinct chain with its certificates' DER, one chain at a time: the
+ * rows come one certificate each, sorted (a sort DuckDB can spill), and are
+ * put together here; gathering the lists in SQL instead held every chain's
+ * DERs in one hash table (0.7 GiB at 100,000 chains).
+ */
+async function* chainsWithDers(store: StoreQuery): AsyncGenerator<{ first_seq: number; started: string | null; ders: Uint8Array[] }> {
+  let current: { first_seq: number; started: string | null; ders: Uint8Array[] } | undefined;
+  for await (const r of store.rows<{ first_seq: number; started: string | null; der: Uint8Array }>(
+    `SELECT c.first_seq, c.started, k.der
+     FROM reuse_chains c, LATERAL (SELECT unnest(c.chain) AS sha, generate_subscripts(c.chain, 1) AS i) u
+     JOIN certificates k ON k.sha256 = u.sha ORDER BY c.first_seq, u.i`,
+  )) {
+    if (current?.first_seq !== r.first_seq) {
+      if (current) yield current;
+      current = { first_seq: r.first_seq, started: r.started, ders: [] };
+    }
+    current.ders.push(r.der);
+  }
+  if (current) yield current;
 }
