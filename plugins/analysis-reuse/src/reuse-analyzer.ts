@@ -1,12 +1,13 @@
 import { createHash, hash } from 'node:crypto';
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
 import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
 import { IpIds, IpPairs, MAX_GROUPS } from './ip-pairs.js';
-import { buildReuseTables, type CertView, type DistributionMode, type KeyView } from './reuse-tables.js';
-import { buildPaperTables } from './paper-tables.js';
-import { paperFigures } from './paper-figures.js';
+import type { CertView, DistributionMode, KeyView } from './reuse-tables.js';
+import { aggregateViews } from './reuse-aggregates.js';
+import { reuseReport } from './reuse-report.js';
+import { reuseFromStore } from './reuse-store.js';
 import { ServerTally, serverKey } from '@wildtls/core';
 
 export interface ReuseAnalyzerOptions {
@@ -125,32 +126,20 @@ export class ReuseAnalyzer implements Analyzer {
     const certs: CertView[] = [...this.certs.values()].map((c) => ({ ...view(c), fingerprint: c.fingerprint, cls: c.cls, subject: c.subject, cn: c.cn, o: c.o }));
     const keys: KeyView[] = [...this.keys.values()].map((k) => ({ ...view(k), fingerprint: k.fingerprint, certificates: k.certificates }));
     const ticketKeys = [...this.ticketKeys.values()].map((p) => view({ pairs: p }));
-    const distribution = this.opts.distribution ?? 'exact';
-    const tables = [
-      ...buildPaperTables({ services: this.services, groups: this.groups, certs, keys, topReused: this.opts.topReused ?? 10, distribution }),
-      ...buildReuseTables({ services: this.services, certs, keys, ticketKeys, topInvalid: this.opts.topInvalid, distribution }),
-    ];
-    const notes = [
-      'A certificate is the first one a server sent (its end-host certificate), identified by the SHA-256 of its DER; a key by the SHA-256 of its SubjectPublicKeyInfo.',
-      'Counts are distinct IP addresses (not ip:port): per service and port for Fig. 6 and 7 (one line per port, as the study plots them), per service (any port) for Table VI and the tables beyond the study; "all" counts distinct IPs across services and ports. Every record with a certificate chain counts, whether or not its handshake completed.',
-      'Fig. 6a-c and 7 are the study\'s "likelihood that a certificate (key) is used on X IPs": for each X, the share of the port\'s certificates (keys) seen on X or more IPs (a complementary CDF); the tables beyond the study give the counts on exactly X IPs and the CDF.',
-      'Table VI ranks certificates by distinct IPs per protocol (service) and over all protocols, with the whole subject DN (RFC 4514 order: last RDN first; emailAddress by name as OpenSSL prints it); reused = seen on more than one IP, and the share of those that are valid is the study\'s 78% figure.',
-      'A session-ticket key is the key name a ticket starts with (tls.sessionTickets[].keyName: its first 16 bytes, the key_name of RFC 5077\'s format, which OpenSSL uses); one name on several IPs means they share a ticket-encryption key. Servers with other ticket formats show a new name per ticket, so they look unshared.',
-      `Validity: ${this.opts.classifierName}. A certificate seen with several chains takes its best class (valid over self-signed over invalid); each distinct chain is classified once, at ${this.opts.at ? this.opts.at.toISOString() : 'the scan time of its first record'}.`,
-    ];
-    if (this.classifierErrors) notes.push(`${this.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
-    if (this.unparsable) notes.push(`${this.unparsable} certificates could not be parsed (core's strict DER reader): counted as invalid certificates with no key.`);
-    if (this.groupsShared) notes.push(`More than ${MAX_GROUPS - 1} service-port pairs: the last ones share one line of Fig. 6 and 7 (service and port of the first of them).`);
-    if (this.passive) notes.push(`${this.passive} passive records (source "passive", one per captured connection) are left out of every count: the tables here are of scan records (no passive version of them is built yet).`);
-    if (this.internalErrors) notes.push(`${this.internalErrors} records with status internal-error (a wildtls bug, not the server's doing) are left out of every count.`);
-    return {
-      analysis: { id: 'reuse', version: this.opts.version },
-      countingRule: 'per-certificate',
-      totals: { records: this.records, internalErrors: this.internalErrors, ...(this.passive ? { passive: this.passive } : {}), servers: this.servers.size, withCertificate: this.withCertificate, certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size },
-      tables,
-      figures: paperFigures(),
-      notes,
-    };
+    const aggregates = aggregateViews({ services: this.services, groups: this.groups, certs, keys, ticketKeys, topReused: this.opts.topReused ?? 10, topInvalid: this.opts.topInvalid });
+    return reuseReport(this.opts, aggregates, {
+      records: this.records, internalErrors: this.internalErrors, passive: this.passive, servers: this.servers.size, withCertificate: this.withCertificate,
+      certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size,
+      unparsable: this.unparsable, classifierErrors: this.classifierErrors, groupsShared: this.groupsShared,
+    });
+  }
+
+  /** A whole store, counted in SQL (reuse-store.ts); the records streamed through consume() in the one case SQL does not cover. */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    const report = await reuseFromStore(store, this.opts);
+    if (report) return report;
+    for await (const r of store.records()) await this.consume(r);
+    return this.finish();
   }
 
   private newCertificate(fp: string, der: Buffer): CertEntry {

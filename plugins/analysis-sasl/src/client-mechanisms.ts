@@ -30,14 +30,19 @@ export class ClientMechanisms {
 
   add(r: ProbeRecord): void {
     if (r.mode !== 'starttls' || r.starttls?.upgraded) return;
-    const k = `${r.service}\t${r.port}`;
+    const mech: unknown = r.passive?.clientMechanism;
+    this.addCounts(r.service, r.port, typeof mech === 'string' ? mech : undefined);
+  }
+
+  /** `n` connections that did not upgrade, on one service and port, with one client mechanism (undefined: none in the clear). */
+  addCounts(service: string, port: number, mechanism: string | undefined, n = 1): void {
+    const k = `${service}\t${port}`;
     let row = this.rows.get(k);
-    if (!row) this.rows.set(k, (row = { service: r.service, port: r.port, notUpgraded: 0, authenticated: 0, plaintext: 0 }));
-    row.notUpgraded++;
-    const mech = r.passive?.clientMechanism;
-    if (typeof mech !== 'string') return;
-    row.authenticated++;
-    if (this.plaintext.has(mech.toUpperCase())) row.plaintext++;
+    if (!row) this.rows.set(k, (row = { service, port, notUpgraded: 0, authenticated: 0, plaintext: 0 }));
+    row.notUpgraded += n;
+    if (mechanism === undefined) return;
+    row.authenticated += n;
+    if (this.plaintext.has(mechanism.toUpperCase())) row.plaintext += n;
   }
 
   table(): ReportTable {

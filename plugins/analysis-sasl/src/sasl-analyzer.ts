@@ -1,9 +1,10 @@
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
 import { ServerTally, serverKey } from '@wildtls/core';
 import { SaslTally } from './sasl-tally.js';
 import { saslHeadline } from './sasl-headline.js';
 import { CLIENT_MECHANISMS_NOTE, ClientMechanisms } from './client-mechanisms.js';
 import { buildSaslTables, saslNotes, type SaslGroup } from './sasl-tables.js';
+import { saslCountsFromStore, type PhaseRow } from './sasl-store.js';
 
 /** Mechanisms that send the password in the clear (inside TLS or not). */
 export const DEFAULT_PLAINTEXT_MECHANISMS = ['PLAIN', 'LOGIN'];
@@ -47,6 +48,8 @@ export class SaslAnalyzer implements Analyzer {
   /** Servers counted after TLS / before STARTTLS whose mechanism list the record cut at its cap (core's MAX_SASL_MECHANISMS). */
   private truncatedAfter = 0;
   private truncatedBefore = 0;
+  /** Distinct servers when counted in SQL (analyzeStore), instead of this.servers. */
+  private serverCount: number | undefined;
 
   constructor(private readonly opts: SaslAnalyzerOptions) {
     this.plaintext = new Set((opts.plaintextMechanisms ?? DEFAULT_PLAINTEXT_MECHANISMS).map((m) => m.trim().toUpperCase()));
@@ -70,7 +73,7 @@ export class SaslAnalyzer implements Analyzer {
       this.servers.add(key);
       return;
     }
-    const g = this.group(r);
+    const g = this.group(r.service, r.port);
     const capsBefore = strings(r.capabilities?.beforeTls);
     const saslBefore = strings(r.sasl?.beforeTls);
     // A phase counts when the server answered the capability command in it (for implicit TLS: after TLS only).
@@ -107,7 +110,7 @@ export class SaslAnalyzer implements Analyzer {
       countingRule: 'per-server',
       totals: {
         records: this.records,
-        servers: this.servers.size,
+        servers: this.serverCount ?? this.servers.size,
         afterTlsServers: sum((g) => g.after, 'population'),
         withSaslAfterTls: sum((g) => g.after, 'withSasl'),
         beforeTlsServers: sum((g) => g.before, 'population'),
@@ -126,12 +129,42 @@ export class SaslAnalyzer implements Analyzer {
     };
   }
 
-  private group(r: ProbeRecord): SaslGroup {
-    const gk = `${r.service}\t${r.port}`;
+  /**
+   * A whole store: the same tallies, filled from SQL's counts (sasl-store.ts)
+   * with each distinct combination added once, weighted by its count.
+   */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    const c = await saslCountsFromStore(store);
+    this.records = c.totals.records;
+    this.internalErrors = c.totals.internal;
+    this.passiveRecords = c.totals.passive;
+    this.serverCount = c.totals.servers;
+    for (const g of c.groups) this.group(g.service, g.port);
+    const imapCaps = (p: PhaseRow) => (p.imap_caps ? (p.login_disabled ? ['LOGINDISABLED'] : []) : undefined);
+    const before = (p: PhaseRow) => normalize(strings(p.sasl_before === null ? undefined : JSON.parse(p.sasl_before)));
+    for (const p of c.active) {
+      const g = this.group(p.service, p.port);
+      if (p.has_before) {
+        g.before.add(before(p), imapCaps(p), p.n);
+        if (p.cut_before) this.truncatedBefore += p.n;
+      }
+      if (p.has_after) {
+        g.after.add(normalize(strings(p.sasl_after === null ? undefined : JSON.parse(p.sasl_after))), undefined, p.n);
+        if (p.cut_after) this.truncatedAfter += p.n;
+      }
+    }
+    for (const p of c.passiveConnections) this.group(p.service, p.port).passiveConnections.add(before(p), imapCaps(p), p.n);
+    for (const p of c.passiveServers) this.group(p.service, p.port).passiveServers.add(before(p), imapCaps(p), p.n);
+    for (const x of c.clients) this.clientMechanisms.addCounts(x.service, x.port, x.mechanism ?? undefined, x.n);
+    return this.finish();
+  }
+
+  private group(service: string, port: number): SaslGroup {
+    const gk = `${service}\t${port}`;
     let g = this.groups.get(gk);
     if (!g) {
       const t = () => new SaslTally(this.plaintext);
-      g = { index: this.groups.size, service: r.service, port: r.port, after: t(), before: t(), passiveServers: t(), passiveConnections: t() };
+      g = { index: this.groups.size, service, port, after: t(), before: t(), passiveServers: t(), passiveConnections: t() };
       this.groups.set(gk, g);
     }
     return g;

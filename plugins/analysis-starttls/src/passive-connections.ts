@@ -12,6 +12,8 @@ interface PortTally {
   offered: number;
   upgraded: number;
   completed: number;
+  /** Distinct servers when counted elsewhere (SQL on a store). */
+  counted?: { servers: number; offering: number };
 }
 
 /** HTTP and push-service ALPN ids (RFC 7301 registry; Apple push's apns-*) the study's exclusions name. */
@@ -42,8 +44,19 @@ export class PassiveConnections {
       : `Passive exclusions: ${this.excluded} connection(s) on ports other than https/tls whose ClientHello offered ALPN ${[...this.excludeAlpn].join(', ')} (HTTP or push services, not the port's own protocol) are left out of passive-connections and passive-starttls (option passiveExcludeAlpn).`;
   }
 
+  /** The ALPN ids that leave a connection out. */
+  get excludedAlpn(): string[] {
+    return [...this.excludeAlpn];
+  }
+
   get size(): number {
     return this.ports.size;
+  }
+
+  /** The port rows and exclusions, counted elsewhere (SQL on a store), in order of first sight. */
+  setCounts(excluded: number, ports: ReadonlyArray<Omit<PortTally, 'servers' | 'serversOffering'> & { servers: number; serversOffering: number }>): void {
+    this.excluded = excluded;
+    for (const p of ports) this.ports.set(`${p.service}\t${p.port}`, { ...p, servers: new Set(), serversOffering: new Set(), counted: { servers: p.servers, offering: p.serversOffering } });
   }
 
   add(r: ProbeRecord): void {
@@ -83,7 +96,7 @@ export class PassiveConnections {
           { key: 'servers', title: 'Servers (ip:port)', type: 'integer' },
           { key: 'completed', title: 'Connections with a completed TLS handshake', type: 'integer' },
         ],
-        rows: rows.map((t) => ({ service: t.service, port: t.port, connections: t.connections, servers: t.servers.size, completed: t.completed })),
+        rows: rows.map((t) => ({ service: t.service, port: t.port, connections: t.connections, servers: t.counted?.servers ?? t.servers.size, completed: t.completed })),
       },
       {
         id: 'passive-starttls',
@@ -102,7 +115,7 @@ export class PassiveConnections {
           { key: 'upgradedShare', title: 'Upgraded (of offered)', type: 'share' },
         ],
         rows: rows.filter((t) => t.mode === 'starttls').map((t) => ({
-          service: t.service, port: t.port, servers: t.servers.size, serversStarttls: t.serversOffering.size,
+          service: t.service, port: t.port, servers: t.counted?.servers ?? t.servers.size, serversStarttls: t.counted?.offering ?? t.serversOffering.size,
           connections: t.connections, offered: t.offered, offeredShare: share(t.offered, t.connections),
           upgraded: t.upgraded, upgradedShare: share(t.upgraded, t.offered),
         })),

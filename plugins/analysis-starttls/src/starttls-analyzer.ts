@@ -1,10 +1,11 @@
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
 import { CertificateFingerprints, ServerTally, serverKey } from '@wildtls/core';
 import { tlsReached } from './host-state.js';
 import { StartTlsCounts } from './starttls-counts.js';
 import { STARTTLS_NOTES } from './starttls-notes.js';
 import { starttlsHeadline } from './starttls-headline.js';
 import { PASSIVE_NOTES, PassiveConnections } from './passive-connections.js';
+import { certificateCounts, standIn, startTlsCountsFromStore } from './starttls-store.js';
 import { funnelTable, tableI, tableIII, type CountsRow } from './starttls-tables.js';
 
 interface Group extends CountsRow {
@@ -29,6 +30,8 @@ export class StartTlsAnalyzer implements Analyzer {
   private readonly fingerprints = new CertificateFingerprints();
   private readonly passive: PassiveConnections;
   private passiveRecords = 0;
+  /** Distinct servers when counted in SQL (analyzeStore), instead of this.servers. */
+  private serverCount: number | undefined;
 
   constructor(private readonly opts: StartTlsAnalyzerOptions) {
     this.passive = new PassiveConnections(opts.passiveExcludeAlpn);
@@ -47,17 +50,47 @@ export class StartTlsAnalyzer implements Analyzer {
       this.passive.add(r);
       return;
     }
-    const gk = `${r.service}\t${r.port}`;
-    let g = this.groups.get(gk);
-    if (!g) {
-      g = { index: this.groups.size, service: r.service, port: r.port, mode: r.mode, c: new StartTlsCounts() };
-      this.groups.set(gk, g);
-    }
+    const g = this.group(r.service, r.port, r.mode);
     // Per server: a server seen in several records counts once, with its first record.
     if (!this.servers.add(serverKey(r.ip, r.port), g.index)) return;
     const chain = this.chainOf(r);
     g.c.add(r, chain);
     this.all.add(r, chain);
+  }
+
+  /**
+   * A whole store: the same counters, filled from SQL's counts
+   * (starttls-store.ts): each distinct combination of what the rules read
+   * goes through StartTlsCounts.add once, weighted by its count.
+   */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    const c = await startTlsCountsFromStore(store, this.passive.excludedAlpn);
+    this.records = c.totals.records;
+    this.internalErrors = c.totals.internal;
+    this.passiveRecords = c.totals.passive;
+    this.serverCount = c.totals.servers;
+    for (const g of c.groups) this.group(g.service, g.port, g.mode);
+    const reached = new Set<string>();
+    for (const x of c.shapes) {
+      const r = standIn(x.shape);
+      if (this.group(x.service, x.port, '').c.add(r, undefined, x.n)) reached.add(x.shape);
+      this.all.add(r, undefined, x.n);
+    }
+    for (const x of await certificateCounts(store, [...reached])) {
+      (x.service === null ? this.all : this.group(x.service, x.port!, '').c).setCertificates(x);
+    }
+    this.passive.setCounts(c.passive.excluded, c.passive.ports);
+    return this.finish();
+  }
+
+  private group(service: string, port: number, mode: string): Group {
+    const gk = `${service}\t${port}`;
+    let g = this.groups.get(gk);
+    if (!g) {
+      g = { index: this.groups.size, service, port, mode, c: new StartTlsCounts() };
+      this.groups.set(gk, g);
+    }
+    return g;
   }
 
   /** Fingerprints of the chain of a record that reached TLS (undefined for a non-certificate entry). */
@@ -74,7 +107,7 @@ export class StartTlsAnalyzer implements Analyzer {
       analysis: { id: 'starttls', version: this.opts.version },
       countingRule: 'per-server',
       // Hosts with the port open and noise hosts of the whole scan: the study reports its noise as a share of a scan.
-      totals: { records: this.records, servers: this.servers.size, hosts: this.all.hosts, noiseHosts: this.all.noise, internalErrors: this.internalErrors },
+      totals: { records: this.records, servers: this.serverCount ?? this.servers.size, hosts: this.all.hosts, noiseHosts: this.all.noise, internalErrors: this.internalErrors },
       tables: [tableI([...groups, pooled]), tableIII(groups), funnelTable(groups), ...(this.passiveRecords > 0 ? this.passive.tables() : [])],
       headline: starttlsHeadline(groups),
       notes: this.passiveRecords > 0 ? [...STARTTLS_NOTES, ...PASSIVE_NOTES, this.passive.note()] : STARTTLS_NOTES,

@@ -24,21 +24,43 @@ export class StartTlsCounts {
   readonly leafUnique = new Set<string>();
   interTotal = 0;
   readonly interUnique = new Set<string>();
+  /** Distinct certificates when counted elsewhere (SQL on a store) instead of in the sets. */
+  private distinct: { leaves: number; intermediates: number } | undefined;
 
-  /** One server's counted record; `chain`: its certificates' fingerprints in wire order (undefined: none). */
-  add(r: ProbeRecord, chain: Array<string | undefined> | undefined): void {
-    this.probed++;
-    if (!portOpen(r)) return;
-    this.hosts++;
-    if (isNoise(r)) this.noise++;
-    if (!answered(r)) return;
-    this.answered++;
-    if (r.starttls?.offered === true) this.offered++;
-    if (r.starttls?.upgraded === true) this.upgraded++;
-    if (!tlsReached(r.tls)) return;
-    this.tls++;
-    if (r.tls?.completed === true) this.completed++;
-    if (!chain) return;
+  get leafUniqueCount(): number {
+    return this.distinct?.leaves ?? this.leafUnique.size;
+  }
+
+  get interUniqueCount(): number {
+    return this.distinct?.intermediates ?? this.interUnique.size;
+  }
+
+  /** The certificate counts, counted elsewhere (SQL on a store). */
+  setCertificates(c: { leafTotal: number; leafUnique: number; interTotal: number; interUnique: number }): void {
+    this.leafTotal = c.leafTotal;
+    this.interTotal = c.interTotal;
+    this.distinct = { leaves: c.leafUnique, intermediates: c.interUnique };
+  }
+
+  /**
+   * One server's counted record; `chain`: its certificates' fingerprints in
+   * wire order (undefined: none). `n` servers whose records these are (the
+   * store path adds each distinct combination once); the result: whether the
+   * chain counts (a server whose TLS was reached).
+   */
+  add(r: ProbeRecord, chain: Array<string | undefined> | undefined, n = 1): boolean {
+    this.probed += n;
+    if (!portOpen(r)) return false;
+    this.hosts += n;
+    if (isNoise(r)) this.noise += n;
+    if (!answered(r)) return false;
+    this.answered += n;
+    if (r.starttls?.offered === true) this.offered += n;
+    if (r.starttls?.upgraded === true) this.upgraded += n;
+    if (!tlsReached(r.tls)) return false;
+    this.tls += n;
+    if (r.tls?.completed === true) this.completed += n;
+    if (!chain) return true;
     // The first certificate sent is the end-host certificate, every later one an
     // intermediate (roots sent needlessly included).
     chain.forEach((fp, i) => {
@@ -51,5 +73,6 @@ export class StartTlsCounts {
         this.interUnique.add(fp);
       }
     });
+    return true;
   }
 }

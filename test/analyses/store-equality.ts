@@ -1,0 +1,54 @@
+/*
+ * The store path of an analysis against its stream path: the same records
+ * imported into a result store (core's importIntoStore) and read back as JSONL
+ * (core's readRecords); analyzeStore on the one, consume/finish on the other.
+ * The stream path is the truth here: it has its own truth tests
+ * (paper-truth, mid-size-truth, the plugins' tests).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importIntoStore, openStore, readRecords, type Analyzer, type ProbeRecord, type Report } from '@wildtls/core';
+
+export interface BothPaths {
+  stream: Report;
+  store: Report;
+}
+
+/** A scratch directory, removed by the returned function. */
+export function scratch(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `wildtls-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Records written as a JSONL file (declarative records of a test). */
+export function writeJsonl(file: string, records: readonly unknown[]): string {
+  writeFileSync(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return file;
+}
+
+let stores = 0;
+
+/** Import `file` into a new store in `dir` (once per file: reuse the returned path). */
+export async function storeOf(file: string, dir: string): Promise<string> {
+  const path = join(dir, `store-${++stores}.duckdb`);
+  await importIntoStore([file], path);
+  return path;
+}
+
+/** Both paths, each with an analyzer of its own from `create`. */
+export async function bothPaths(create: () => Analyzer | Promise<Analyzer>, file: string, storePath: string): Promise<BothPaths> {
+  const streamed = await create();
+  for await (const r of readRecords(file)) await streamed.consume(r);
+  const stream = await streamed.finish();
+  const counted = await create();
+  if (!counted.analyzeStore) throw new Error('this analyzer has no analyzeStore');
+  const s = await openStore(storePath);
+  try {
+    return { stream, store: await counted.analyzeStore(s) };
+  } finally {
+    await s.close();
+  }
+}
+
+export type { ProbeRecord };

@@ -1,0 +1,87 @@
+/*
+ * sasl's store path (analyzeStore, counted in SQL) gives the report its
+ * stream path gives, on the fixture library, on the mid-size population and
+ * on declared edge records: a server seen twice, case and blanks in mechanism
+ * names, IMAP LOGINDISABLED, lists cut at their cap, passive connections
+ * (upgraded or not, with and without a client mechanism), internal-error
+ * records, and fields of the wrong type.
+ */
+import 'reflect-metadata';
+import { container as root } from 'tsyringe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import saslPlugin from '@wildtls/analysis-sasl';
+import { silentLogger } from '@wildtls/core';
+import { readPopulation } from '../synthetic/population.mjs';
+import { writePopulation } from '../synthetic/generate.mjs';
+import { bothPaths, scratch, storeOf, writeJsonl } from './store-equality.js';
+
+const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
+const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
+const tmp = scratch('store-sasl');
+afterAll(() => tmp.remove());
+
+const plugin = (options: Record<string, unknown> = {}) => () => saslPlugin.create({ options, params: {}, container: root.createChildContainer(), logger: silentLogger() });
+
+describe('sasl on a store', () => {
+  it('the fixture library: the stream path\'s report', async () => {
+    const store = await storeOf(FIXTURE, tmp.dir);
+    const { stream, store: viaStore } = await bothPaths(plugin(), FIXTURE, store);
+    expect(viaStore).toEqual(stream);
+  });
+
+  it('the mid-size population: the stream path\'s report, with the default and with other options', async () => {
+    const file = `${tmp.dir}/mid.jsonl.gz`;
+    await writePopulation(readPopulation(MID_SIZE), file);
+    const store = await storeOf(file, tmp.dir);
+    for (const options of [{}, { plaintextMechanisms: ['PLAIN'], topCombinations: 2 }]) {
+      const { stream, store: viaStore } = await bothPaths(plugin(options), file, store);
+      expect(viaStore).toEqual(stream);
+    }
+  }, 120_000);
+
+  describe('declared edge records', () => {
+    let t = Date.parse('2026-12-01T00:00:00Z');
+    const rec = (ip: string, extra: Record<string, unknown>, service = 'imap', port = 143) => ({
+      ip, port, service, protocol: service.replace(/s$/, ''), mode: 'starttls', status: 'success', startedAt: new Date((t += 1000)).toISOString(), durationMs: 1, ...extra,
+    });
+    const passive = (ip: string, extra: Record<string, unknown>, service = 'smtp', port = 25) => ({ ...rec(ip, extra, service, port), source: 'passive' });
+    const records = [
+      rec('192.0.2.1', { capabilities: { beforeTls: ['IMAP4rev1', 'logindisabled'], afterTls: ['IMAP4rev1'] }, sasl: { beforeTls: [], afterTls: [' plain', 'login', ''] } }),
+      rec('192.0.2.1', { capabilities: { afterTls: [] }, sasl: { afterTls: ['CRAM-MD5'] } }), // the same server again: not counted
+      rec('192.0.2.2', { capabilities: { beforeTls: ['IMAP4rev1'], afterTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'], afterTls: ['SCRAM-SHA-1', 'PLAIN'] } }),
+      rec('192.0.2.3', { capabilities: { beforeTls: ['IMAP4rev1'], afterTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'], afterTls: [], truncated: { beforeTls: 300 } } }),
+      rec('192.0.2.4', { status: 'no-starttls', capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['LOGIN'] } }),
+      rec('192.0.2.5', { status: 'connect-failed' }),
+      rec('192.0.2.6', { mode: 'implicit', capabilities: { afterTls: ['AUTH PLAIN'] }, sasl: { afterTls: ['PLAIN'], truncated: { afterTls: 12 } } }, 'smtps', 465),
+      rec('192.0.2.6', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN'] } }, 'smtp', 465), // same ip:port, other service: its own server there
+      rec('192.0.2.7', { status: 'internal-error', capabilities: { afterTls: ['X'] }, sasl: { afterTls: ['PLAIN'] } }),
+      rec('192.0.2.8', { capabilities: 0, sasl: '' }), // falsy: a server with no lists
+      rec('192.0.2.9', { capabilities: 'none', sasl: { beforeTls: 'PLAIN', afterTls: [1, null, 'plain'], truncated: { afterTls: '5' } } }),
+      rec('192.0.2.10', { capabilities: { beforeTls: { a: 1 } }, sasl: null }),
+      passive('192.0.2.20', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN', 'LOGIN'] }, starttls: { offered: true, upgraded: false }, passive: { clientMechanism: 'plain' } }),
+      passive('192.0.2.20', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN', 'LOGIN'] }, starttls: { offered: true, upgraded: true } }),
+      passive('192.0.2.20', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN', 'LOGIN'] }, passive: { clientMechanism: 'CRAM-MD5' } }),
+      passive('192.0.2.21', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: [] }, starttls: 'yes', passive: { clientMechanism: 5 } }),
+      passive('192.0.2.22', { sasl: { afterTls: ['PLAIN'] } }), // no before phase
+      passive('192.0.2.23', { mode: 'implicit' }, 'imaps', 993),
+      passive('192.0.2.24', { capabilities: { beforeTls: ['IMAP4rev1', 'LOGINDISABLED'] }, passive: { clientMechanism: 'USER' } }, 'pop3', 110),
+    ];
+    let file: string;
+    let store: string;
+    beforeAll(async () => {
+      file = writeJsonl(`${tmp.dir}/edge.jsonl`, records);
+      store = await storeOf(file, tmp.dir);
+    });
+    it('the stream path\'s report, and what the records declare', async () => {
+      const { stream, store: viaStore } = await bothPaths(plugin(), file, store);
+      expect(viaStore).toEqual(stream);
+      // Active servers with an after-TLS phase: .1, .2, .3 (imap 143), .6 smtps, .9 (a list of the wrong type still opens the phase).
+      expect(stream.totals).toMatchObject({ records: 19, internalErrors: 1, passiveRecords: 7, afterTlsServers: 5, saslTruncatedBeforeTls: 1, saslTruncatedAfterTls: 1 });
+      expect(stream.tables.find((x) => x.id === 'sasl-client-mechanisms')!.rows).toEqual([
+        { service: 'imaps', port: 993, notUpgraded: 0, authenticated: 0, plaintext: 0, plaintextShare: null },
+        { service: 'pop3', port: 110, notUpgraded: 1, authenticated: 1, plaintext: 1, plaintextShare: 1 },
+        { service: 'smtp', port: 25, notUpgraded: 4, authenticated: 2, plaintext: 1, plaintextShare: 0.5 }, // .20 twice, .21, .22; a mechanism of the wrong type is none
+      ].filter((r) => r.notUpgraded > 0));
+    });
+  });
+});
