@@ -49,7 +49,8 @@ async function run(strategy) {
     await c.run('BEGIN TRANSACTION');
     const a = await c.createAppender('cert_staging');
     const fresh = Math.min(N - next, Math.round(BATCH * 0.75));
-    for (let k = 0; k < BATCH - fresh && next > 0; k++) {
+    const repeats = next > 0 ? BATCH - fresh : 0;
+    for (let k = 0; k < repeats; k++) {
       const { der, sha256 } = cert(Math.floor(Math.random() * next));
       a.appendVarchar(sha256); a.appendBlob(der); a.appendBigInt(0n); a.appendUHugeInt(BigInt(`0x${sha256.slice(0, 32)}`)); a.endRow();
     }
@@ -72,7 +73,7 @@ async function run(strategy) {
   const [[count]] = (await c.runAndReadAll('SELECT count(*) FROM certificates')).getRowsJS();
   c.closeSync();
   db.closeSync();
-  console.log(`| ${strategy} | ${N} | ${batches} | ${secs.toFixed(1)} | ${Math.round(N / secs)} | ${lastBatchMs.toFixed(0)} | ${String(count)} |`);
+  console.log(`| ${strategy} | ${N} | ${batches} | ${secs.toFixed(1)} | ${Math.round(N / secs)} | ${lastBatchMs.toFixed(0)} | ${Number(count)} |`);
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
 }

@@ -53,8 +53,16 @@ describe.runIf(requireBinary(OPENSSL, 'openssl'))('result store through the CLI 
   it('a scan to a store exports the records of the same scan to JSONL; analyze gives the same reports', async () => {
     const jsonl = join(dir, 'scan.jsonl');
     const store = join(dir, 'scan.duckdb');
-    const r1 = await scan(jsonl);
+    // The JSONL scan also feeds a store through a `use: duckdb` sink: the same records, byte for byte.
+    const side = join(dir, 'side.duckdb');
+    const config = join(dir, 'side.yaml');
+    writeFileSync(config, `log: { level: warn }\nscan: { progress: off, connectRetries: 0 }\noutput: { sinks: [ { use: duckdb, path: ${JSON.stringify(side)} } ] }\n`);
+    const r1 = await scan(jsonl, ['-c', config]);
     expect(r1.code, r1.stderr).toBe(0);
+    const sideOut = join(dir, 'side.jsonl');
+    const s1 = await runCli(['export', side, '--output', sideOut], { cwd: dir });
+    expect(s1.code, s1.stderr).toBe(0);
+    expect(readFileSync(sideOut, 'utf8')).toBe(readFileSync(jsonl, 'utf8'));
     const r2 = await scan(store);
     expect(r2.code, r2.stderr).toBe(0);
     const fromJsonl = lines(readFileSync(jsonl, 'utf8')).map((l) => JSON.parse(l) as Rec).sort(byTarget);

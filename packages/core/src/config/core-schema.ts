@@ -79,13 +79,13 @@ export const TlsSettingsSchema = Type.Object(
 );
 
 export const SinkEntrySchema = Type.Object(
-  { use: Type.String({ description: 'Sink id (jsonl or a sink plugin id).' }) },
+  { use: Type.String({ description: 'Sink id: jsonl, duckdb (a result store; give its path, see docs/store.md) or a sink plugin id.' }) },
   { additionalProperties: true },
 );
 
 export const OutputSettingsSchema = Type.Object(
   {
-    path: Type.String({ default: '-', description: 'JSONL output file ("-" = stdout).' }),
+    path: Type.String({ default: '-', description: 'Output file: JSONL ("-" = stdout), or a DuckDB result store when it ends in .duckdb (docs/store.md).' }),
     gzip: Type.Optional(Type.Boolean()),
     sinks: Type.Array(SinkEntrySchema, { default: [], description: 'More sinks, each fed every record.' }),
   },
