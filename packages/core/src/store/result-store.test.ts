@@ -42,6 +42,57 @@ describe('result store', () => {
     expect(await exported(path)).toEqual(LINES);
   });
 
+  it('keeps a hostile chain (entries that are not strings, base64 that is not canonical) verbatim, with no chain column', async () => {
+    const base = JSON.parse(LINES[0]!) as ProbeRecord;
+    const hostile = [
+      { ...base, ip: '127.0.70.201', tls: { ...base.tls!, chain: [null, 5, {}, 'AAAA'] as unknown as string[] } },
+      { ...base, ip: '127.0.70.202', tls: { ...base.tls!, chain: ['AAB=', 'AA AA'] } },
+      { ...base, ip: '127.0.70.203', tls: { ...base.tls!, chain: [] } },
+    ];
+    const lines = [LINES[0]!, ...hostile.map((r) => JSON.stringify(r))];
+    const file = join(dir, 'hostile.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const path = fresh();
+    await importIntoStore([file], path);
+    expect(await exported(path)).toEqual(lines);
+    const store = await openStore(path, { readOnly: true });
+    try {
+      const rows = await store.all<{ ip: string; chain: string[] | null }>('SELECT ip, chain FROM records ORDER BY seq');
+      expect(rows.map((r) => r.chain === null)).toEqual([false, true, true, false]);
+      expect(rows[3]!.chain).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('opens stores with a bounded DuckDB memory_limit, WILDTLS_STORE_MEMORY_LIMIT overrides it, garbage is a usage error', async () => {
+    const path = fresh();
+    await importIntoStore([FIXTURE], path);
+    const limit = async (): Promise<string> => {
+      const store = await openStore(path, { readOnly: true });
+      try {
+        return (await store.all<{ v: string }>("SELECT current_setting('memory_limit') AS v"))[0]!.v;
+      } finally {
+        await store.close();
+      }
+    };
+    const saved = process.env.WILDTLS_STORE_MEMORY_LIMIT;
+    try {
+      delete process.env.WILDTLS_STORE_MEMORY_LIMIT;
+      const byDefault = await limit();
+      process.env.WILDTLS_STORE_MEMORY_LIMIT = '512MB';
+      const set = await limit();
+      expect(byDefault).not.toEqual(set);
+      expect(set).toMatch(/^(488\.2 MiB|512\.0 MB|488\.[0-9] MiB)$/);
+      expect(byDefault).toMatch(/^(1\.8 GiB|2\.0 GB|1\.8[0-9]* GiB)$/);
+      process.env.WILDTLS_STORE_MEMORY_LIMIT = 'lots';
+      await expect(openStore(path, { readOnly: true })).rejects.toThrow(/WILDTLS_STORE_MEMORY_LIMIT=lots: give a size/);
+    } finally {
+      if (saved === undefined) delete process.env.WILDTLS_STORE_MEMORY_LIMIT;
+      else process.env.WILDTLS_STORE_MEMORY_LIMIT = saved;
+    }
+  });
+
   it('stores each distinct certificate once, records keep fingerprints, seq is the write order', async () => {
     const path = fresh();
     await importIntoStore([FIXTURE, FIXTURE], path);

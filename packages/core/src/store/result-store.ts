@@ -28,6 +28,17 @@ export interface ResultStore extends StoreQuery {
   close(): Promise<void>;
 }
 
+/** The store's DuckDB buffer limit by default: bounded (DuckDB's own default is 80% of RAM); big aggregates spill to <store>.tmp beyond it. */
+export const DEFAULT_STORE_MEMORY_LIMIT = '2GB';
+
+/** DuckDB's memory_limit for stores: WILDTLS_STORE_MEMORY_LIMIT (e.g. 512MB, 8GB) or the default. */
+function storeMemoryLimit(): string {
+  const env = process.env.WILDTLS_STORE_MEMORY_LIMIT?.trim();
+  if (!env) return DEFAULT_STORE_MEMORY_LIMIT;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(env)) throw new WildtlsError('WILDTLS_ERR_USAGE', `WILDTLS_STORE_MEMORY_LIMIT=${env}: give a size such as 512MB or 4GB`);
+  return env;
+}
+
 /**
  * Open (or create) a DuckDB result store. A file that is not a DuckDB
  * database, a DuckDB file that is not a wildtls store, a store of a newer
@@ -39,7 +50,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
   const { DuckDBInstance } = await loadDuckDb();
   let instance: DuckDbInstance;
   try {
-    instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    instance = await DuckDBInstance.create(path, { ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}), memory_limit: storeMemoryLimit() });
   } catch (err) {
     throw openError(path, err);
   }

@@ -10,9 +10,14 @@ export interface StoredRecord {
   json: string;
 }
 
-/** Lower-case hex SHA-256 of a base64 DER certificate. */
-export function certFingerprint(base64: string): string {
-  return createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex');
+/**
+ * Lower-case hex SHA-256 of a base64 DER certificate; undefined when the
+ * text is not canonical base64 (the DER would not give it back byte for byte).
+ */
+export function certFingerprint(base64: string): string | undefined {
+  const der = Buffer.from(base64, 'base64');
+  if (der.toString('base64') !== base64) return undefined;
+  return createHash('sha256').update(der).digest('hex');
 }
 
 /**
@@ -20,18 +25,29 @@ export function certFingerprint(base64: string): string {
  * is); the copy keeps every key in its place, so restoring gives back the
  * same JSON text.
  */
-export function storeRecord(record: ProbeRecord, fingerprint: (base64: string) => string = certFingerprint): StoredRecord {
-  const chain = record.tls?.chain;
-  if (!Array.isArray(chain)) return { chain: undefined, certs: [], json: JSON.stringify(record) };
-  const certs = chain.map((base64) => ({ sha256: fingerprint(base64), base64 }));
+export function storeRecord(record: ProbeRecord, fingerprint: (base64: string) => string | undefined = certFingerprint): StoredRecord {
+  const chain = record.tls?.chain as unknown;
+  const verbatim = (): StoredRecord => ({ chain: undefined, certs: [], json: JSON.stringify(record) });
+  if (!Array.isArray(chain)) return verbatim();
+  const certs: StoredRecord['certs'] = [];
+  for (const base64 of chain) {
+    // A hostile chain (an entry that is not a string, or not canonical base64) is kept as it came, in the JSON, with no chain column.
+    const sha256 = typeof base64 === 'string' ? fingerprint(base64) : undefined;
+    if (sha256 === undefined) return verbatim();
+    certs.push({ sha256, base64: base64 as string });
+  }
   const fps = certs.map((c) => c.sha256);
   return { chain: fps, certs, json: JSON.stringify({ ...record, tls: { ...record.tls, chain: fps } }) };
 }
 
-/** The record back, each chain fingerprint replaced by its base64 DER (`der` answers for every fingerprint of the record). */
-export function restoreRecord(json: string, der: (sha256: string) => string): ProbeRecord {
+/**
+ * The record back, each chain fingerprint replaced by its base64 DER (`der`
+ * answers for every fingerprint of the record). `der` undefined: the record
+ * was stored verbatim (its chain column is NULL), nothing to restore.
+ */
+export function restoreRecord(json: string, der: ((sha256: string) => string) | undefined): ProbeRecord {
   const record = JSON.parse(json) as ProbeRecord;
   const chain = record.tls?.chain;
-  if (Array.isArray(chain)) record.tls!.chain = chain.map(der);
+  if (der && Array.isArray(chain)) record.tls!.chain = chain.map(der);
   return record;
 }

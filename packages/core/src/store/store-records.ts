@@ -44,8 +44,8 @@ export async function* streamStoreRecords(conn: DuckDbConnection, lookup: DuckDb
         for (const [fp, b64] of found.getRowsJS() as Array<[string, string]>) chunk.set(fp, b64);
       }
     }
-    for (const [seq, record] of rows) {
-      yield restoreRecord(record as string, (fp) => {
+    for (const [seq, record, chain] of rows) {
+      yield restoreRecord(record as string, !Array.isArray(chain) ? undefined : (fp) => {
         const b64 = chunk.get(fp) ?? cache.get(fp);
         if (b64 === undefined) throw new WildtlsError('WILDTLS_ERR_RESULTS_CORRUPT', `result store: record ${Number(seq)} refers to certificate ${fp}, which the store does not hold`);
         if (chunk.has(fp)) cache.set(fp, b64);
