@@ -1,10 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRecords } from '@wildtls/core';
 import { certificateChain } from '@wildtls/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, stopPid, tempDir } from '../harness/daemon.js';
 import { requireBinaries } from '../harness/require-binary.js';
 import { NGINX, startNginx, type NginxInstance } from '../real-servers/nginx/start-nginx.js';
-import { addressesOf, duplicates, readOutput, steadyRate } from './records.js';
+import { addressesOf, duplicates, readOutput, steadyRate, type QueuedRecord } from './records.js';
 import { REDIS_SERVER, finished, startCli, startRedis, type CliProcess, type RedisInstance } from './start-redis.js';
 
 /*
@@ -142,6 +144,41 @@ describe.runIf(ready)('wildtls scan --queue with three workers (redis-server on 
       expect(await finished(second, 120_000, 'the resumed coordinator'), second.output()).toBe(0);
       for (const w of workers) expect(await finished(w, 20_000, 'a worker'), w.output()).toBe(0);
       const records = readOutput(out);
+      expect(duplicates(records).doubled).toEqual([]);
+      expect(records.length).toBe(4096);
+    });
+  }, 180_000);
+  it('into a result store (.duckdb): the coordinator killed with kill -9 and resumed, every probe exactly once, the store cut back to its checkpoint', async () => {
+    await withRedis('kill-coordinator-store', async (redis, at) => {
+      const out = join(at, 'out.duckdb');
+      const cpFile = `${out}.queue-checkpoint`;
+      const args = scanArgs(redis.url, out, ['127.72.0.0/20'], ['--rate', '500', '--set', 'scan.checkpointInterval=300']);
+      const first = cli(args, at);
+      const workers = [0, 1, 2].map(() => cli(workerArgs(redis.url), at));
+      // The store is locked while the coordinator writes: follow its checkpoint instead.
+      const checkpointed = (): number => {
+        try {
+          return existsSync(cpFile) ? (JSON.parse(readFileSync(cpFile, 'utf8')) as { output: { records?: number } }).output.records ?? 0 : 0;
+        } catch {
+          return 0; // read while being renamed into place
+        }
+      };
+      const deadline = Date.now() + 30_000;
+      while (checkpointed() < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      process.kill(first.pid, 'SIGKILL');
+      await first.done;
+      const at1 = checkpointed();
+      expect(at1).toBeGreaterThan(0);
+      expect(at1).toBeLessThan(4096);
+      // A new scan (no --resume) never writes into the existing store.
+      const again = cli(scanArgs(redis.url, out, ['127.72.0.0/20']), at);
+      expect(await finished(again, 30_000, 'a second coordinator without --resume')).not.toBe(0);
+      expect(again.output()).toMatch(/exists: remove it/);
+      const second = cli([...args, '--resume'], at);
+      expect(await finished(second, 120_000, 'the resumed coordinator'), second.output()).toBe(0);
+      for (const w of workers) expect(await finished(w, 20_000, 'a worker'), w.output()).toBe(0);
+      const records: QueuedRecord[] = [];
+      for await (const r of readRecords(out)) records.push(r as unknown as QueuedRecord);
       expect(duplicates(records).doubled).toEqual([]);
       expect(records.length).toBe(4096);
     });

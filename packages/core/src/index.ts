@@ -82,6 +82,7 @@ export { StoreWriter } from './store/store-writer.js';
 export { importIntoStore, type ImportOptions } from './store/import-records.js';
 export { STORE_FORMAT, STORE_SCHEMA_VERSION } from './store/store-schema.js';
 export { isStoreFile } from './store/store-file.js';
+export { prepareOutput, isStorePath } from './scan/resume-output.js';
 export { exportStore, certificatesParquetPath, type ExportFormat } from './store/export-store.js';
 export type { Report, ReportTable, ReportColumn, ReportCell, ColumnType, CountingRule, PaperRef } from './analysis/report.js';
 export type { ReportFigure, ReportHeadline } from './analysis/report.js';

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { WildtlsError, type ProbeStatus } from '@wildtls/core';
 
 /**
  * The coordinator's checkpoint: which chunks are in the output, and how long
  * the output was then. Results received after it are acknowledged in Redis
  * only once a checkpoint covers them, so after kill -9 Redis delivers them
- * again, the output is cut back to `output.bytes`, and nothing is lost or doubled.
+ * again, the output is cut back to `output.bytes` (a store: its records from
+ * `output.records` on are deleted), and nothing is lost or doubled.
  */
 export interface QueueCheckpoint {
   version: 1;
@@ -18,7 +19,8 @@ export interface QueueCheckpoint {
   /** ...and these chunks above it. */
   doneAbove: number[];
   counters: { probes: number; targets: number; excluded: number; invalid: number; byStatus: Partial<Record<ProbeStatus, number>> };
-  output: { path: string; bytes: number };
+  /** The output at the checkpoint: a JSONL file and its length, or a result store and its record count (`records`; bytes 0). */
+  output: { path: string; bytes: number; records?: number };
   complete: boolean;
   updatedAt: string;
 }
@@ -40,12 +42,4 @@ export function readQueueCheckpoint(path: string): QueueCheckpoint {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `${path} is not the checkpoint of a queued scan (wildtls scan --queue)`);
   }
   return cp;
-}
-
-/** Cut the output back to its length at the checkpoint (records after it are received again). */
-export function cutOutput(cp: QueueCheckpoint, path: string): void {
-  if (cp.output.path !== path) throw new WildtlsError('WILDTLS_ERR_USAGE', `the checkpoint was written for output ${cp.output.path}; resume with --output ${cp.output.path}`);
-  const size = existsSync(path) ? statSync(path).size : -1;
-  if (size < cp.output.bytes) throw new WildtlsError('WILDTLS_ERR_USAGE', `${path} is shorter (${size < 0 ? 'missing' : `${size} bytes`}) than at the checkpoint (${cp.output.bytes} bytes); it cannot be resumed`);
-  truncateSync(path, cp.output.bytes);
 }

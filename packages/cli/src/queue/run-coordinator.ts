@@ -6,11 +6,13 @@ import {
   createRunContainer,
   parseRecordLine,
   planTargets,
+  prepareOutput,
   scanPlan,
   type PluginRegistry,
   type ProbeStatus,
   type ScanSummary,
   type Sink,
+  type StoreSink,
   type WildtlsConfig,
 } from '@wildtls/core';
 import type { Redis } from 'ioredis';
@@ -18,7 +20,7 @@ import type { Logger } from 'pino';
 import { fingerprintOfParts, fingerprintParts, targetFileHashes } from './job-fingerprint.js';
 import { COORDINATOR_GROUP, CURRENT_JOB_KEY, WORKER_GROUP, jobKeys, type ChunkResult, type QueueJob } from './job-keys.js';
 import { DoneChunks } from './done-chunks.js';
-import { cutOutput, readQueueCheckpoint, writeQueueCheckpoint, type QueueCheckpoint } from './queue-checkpoint.js';
+import { readQueueCheckpoint, writeQueueCheckpoint, type QueueCheckpoint } from './queue-checkpoint.js';
 import { connectQueue, redactUrl } from './redis-connection.js';
 
 export interface CoordinatorOptions {
@@ -60,6 +62,8 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
   if (resume && resume.planFingerprint !== sp.fingerprint) {
     throw new WildtlsError('WILDTLS_ERR_USAGE', `--resume: the scan plan differs from the checkpoint ${checkpointPath}; resume with the options of the interrupted scan`);
   }
+  // As a local scan: a JSONL file is cut back to its checkpointed length, a store loses the records after its checkpointed count; a new scan never writes into an existing store.
+  const primary = prepareOutput(config, resume);
   const parts = fingerprintParts(config, opts.registry);
   const redis = await connectQueue(opts.url, { logger });
   const blocking = redis.duplicate();
@@ -70,7 +74,6 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
       const meta = await redis.get(jobKeys(resume.job).meta);
       if (!meta) throw new WildtlsError('WILDTLS_ERR_USAGE', `--resume: job ${resume.job} of ${checkpointPath} is not in the Redis at ${redactUrl(opts.url)} (another database, or Redis lost its data); start the scan again without --resume`);
       job = JSON.parse(meta) as QueueJob;
-      cutOutput(resume, out);
     } else {
       const chunks = Math.max(1, Math.ceil(positions / opts.chunkSize));
       job = {
@@ -92,7 +95,7 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
       await publish(redis, job);
     }
     const keys = jobKeys(job.id);
-    sinks = await createOutputSinks(config, opts.registry, container, logger, { append: Boolean(resume) });
+    sinks = await createOutputSinks(config, opts.registry, container, logger, { append: primary.append, resumeAt: primary.resumeAt });
 
     const done = new DoneChunks(resume?.doneBelow ?? 0, resume?.doneAbove ?? []);
     let enqueued = Number((await redis.get(keys.enqueued)) ?? 0);
@@ -108,7 +111,8 @@ export async function runCoordinator(opts: CoordinatorOptions): Promise<ScanSumm
       await Promise.all(sinks.map((s) => s.flush?.()));
       if (checkpointPath && plainFile) {
         const { statSync } = await import('node:fs');
-        const cp: QueueCheckpoint = { version: 1, kind: 'queue', job: job.id, planFingerprint: sp.fingerprint, chunks: job.chunks, doneBelow: done.below, doneAbove: done.extra(), counters, output: { path: out, bytes: statSync(out).size }, complete, updatedAt: new Date().toISOString() };
+        const output = primary.store ? { path: out, bytes: 0, records: await (sinks[0] as StoreSink).count() } : { path: out, bytes: statSync(out).size };
+        const cp: QueueCheckpoint = { version: 1, kind: 'queue', job: job.id, planFingerprint: sp.fingerprint, chunks: job.chunks, doneBelow: done.below, doneAbove: done.extra(), counters, output, complete, updatedAt: new Date().toISOString() };
         writeQueueCheckpoint(checkpointPath, cp);
       }
       // Only now are the results covered: acknowledge (and drop) them.

@@ -9,7 +9,7 @@ import type { Checkpoint } from './checkpoint.js';
  * be scanned again, a torn last line after kill -9) is cut off and the scan
  * appends. Needs a plain file: stdout cannot be cut, gzip cannot be cut mid-stream.
  */
-export function prepareOutput(config: WildtlsConfig, resume: Checkpoint | undefined): { file?: string; append: boolean; store?: string; resumeAt?: number } {
+export function prepareOutput(config: WildtlsConfig, resume: Pick<Checkpoint, 'output'> | undefined): { file?: string; append: boolean; store?: string; resumeAt?: number } {
   const path = config.output.path;
   if (isStorePath(path)) return prepareStore(path, resume);
   const gzip = config.output.gzip ?? path.endsWith('.gz');
@@ -37,7 +37,7 @@ export function isStorePath(path: string): boolean {
  * records written after it (seq >= count) and continues. A new scan never
  * writes into an existing store (its records would mix with another scan's).
  */
-function prepareStore(path: string, resume: Checkpoint | undefined): { store: string; append: boolean; resumeAt?: number } {
+function prepareStore(path: string, resume: Pick<Checkpoint, 'output'> | undefined): { store: string; append: boolean; resumeAt?: number } {
   if (!resume) {
     if (existsSync(path)) throw new WildtlsError('WILDTLS_ERR_USAGE', `the result store ${path} exists: remove it, give another --output, or --resume the scan that wrote it (wildtls import adds records to a store)`);
     return { store: path, append: false };
