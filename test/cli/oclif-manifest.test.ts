@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,23 +29,8 @@ function idsOnDisk(dir: string): string[] {
 
 const manifestIds = (cliDir: string) => Object.keys((JSON.parse(readFileSync(join(cliDir, 'oclif.manifest.json'), 'utf8')) as { commands: object }).commands).sort();
 
-function runNode(args: string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not finish in time\n${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+/** Run a node script (a copy of the CLI, the manifest writer) in `cwd`, as run-cli runs the checkout's. */
+const runNode = ([script, ...args]: string[], cwd: string): Promise<CliResult> => runCli(args, { cwd, script });
 
 describe('the checkout CLI', () => {
   it('has a manifest listing exactly the commands on disk, current for the build (the published CLI ships it)', async () => {

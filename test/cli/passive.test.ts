@@ -21,6 +21,19 @@ describe('wildtls passive (the command shell)', () => {
   const file = join(dir, 'mail.pcap');
   writeFileSync(file, capture);
 
+  it('--output x.duckdb writes the records a JSONL output gets (export gives back the same file)', async () => {
+    const env = { XDG_CONFIG_HOME: join(dir, 'xdg') };
+    const j = await runCli(['passive', file, '--ports', 'smtp=25', '--output', join(dir, 'store-ref.jsonl')], { env });
+    expect(j.code, j.stderr).toBe(0);
+    const d = await runCli(['passive', file, '--ports', 'smtp=25', '--output', join(dir, 'out.duckdb')], { env });
+    expect(d.code, d.stderr).toBe(0);
+    const e = await runCli(['export', join(dir, 'out.duckdb'), '--output', join(dir, 'back.jsonl')], { env });
+    expect(e.code, e.stderr).toBe(0);
+    const jsonl = readFileSync(join(dir, 'store-ref.jsonl'), 'utf8');
+    expect(jsonl.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(readFileSync(join(dir, 'back.jsonl'), 'utf8')).toBe(jsonl);
+  }, 120_000); // three CLI runs
+
   it('reads a capture file and prints the statistics on stderr', async () => {
     // Without --client-key the key lives under $XDG_CONFIG_HOME (here the test's folder, never the user's home).
     const r = await runCli(['passive', file, '--ports', 'smtp=25', '--output', join(dir, 'out.jsonl')], { env: { XDG_CONFIG_HOME: join(dir, 'xdg') } });
