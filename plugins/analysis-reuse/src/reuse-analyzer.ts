@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
 import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
@@ -8,6 +8,7 @@ import { buildReuseTables, type CertView, type DistributionMode, type KeyView } 
 import { buildPaperTables } from './paper-tables.js';
 import { paperFigures } from './paper-figures.js';
 import { ServerTally, serverKey } from '@wildtls/core';
+import { PassiveReuse, PASSIVE_REUSE_NOTE } from './passive-reuse.js';
 
 export interface ReuseAnalyzerOptions {
   version: string;
@@ -26,6 +27,8 @@ export interface ReuseAnalyzerOptions {
   distribution?: DistributionMode;
   /** Classifications in flight before consume() waits for them (async classifiers). */
   maxPending?: number;
+  /** Rules leaving passive connections out of Table V (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 /** Better classes win when one certificate is seen with several chains. */
@@ -74,10 +77,14 @@ export class ReuseAnalyzer implements Analyzer {
   private withCertificate = 0;
   private unparsable = 0;
   private passive = 0;
+  /** Table V of passive records (passive-reuse.ts), after the exclusion rules. */
+  private readonly passiveReuse: PassiveReuse;
   private classifierErrors = 0;
   private groupsShared = false;
 
-  constructor(private readonly opts: ReuseAnalyzerOptions) {}
+  constructor(private readonly opts: ReuseAnalyzerOptions) {
+    this.passiveReuse = new PassiveReuse(opts.passiveExclusions);
+  }
 
   consume(r: ProbeRecord): void | Promise<void> {
     this.records++;
@@ -86,9 +93,10 @@ export class ReuseAnalyzer implements Analyzer {
       this.internalErrors++;
       return;
     }
-    // Passive records (one per captured connection) are another population: the study has no reuse table of them.
+    // Passive records (one per captured connection) are another population: only the passive Table V counts them.
     if (r.source === 'passive') {
       this.passive++;
+      this.passiveReuse.add(r);
       return;
     }
     this.servers.add(serverKey(r.ip, r.port));
@@ -129,6 +137,7 @@ export class ReuseAnalyzer implements Analyzer {
     const tables = [
       ...buildPaperTables({ services: this.services, groups: this.groups, certs, keys, topReused: this.opts.topReused ?? 10, distribution }),
       ...buildReuseTables({ services: this.services, certs, keys, ticketKeys, topInvalid: this.opts.topInvalid, distribution }),
+      ...(this.passive ? this.passiveReuse.tables() : []),
     ];
     const notes = [
       'A certificate is the first one a server sent (its end-host certificate), identified by the SHA-256 of its DER; a key by the SHA-256 of its SubjectPublicKeyInfo.',
@@ -141,7 +150,7 @@ export class ReuseAnalyzer implements Analyzer {
     if (this.classifierErrors) notes.push(`${this.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
     if (this.unparsable) notes.push(`${this.unparsable} certificates could not be parsed (core's strict DER reader): counted as invalid certificates with no key.`);
     if (this.groupsShared) notes.push(`More than ${MAX_GROUPS - 1} service-port pairs: the last ones share one line of Fig. 6 and 7 (service and port of the first of them).`);
-    if (this.passive) notes.push(`${this.passive} passive records (source "passive", one per captured connection) are left out of every count: the tables here are of scan records (no passive version of them is built yet).`);
+    if (this.passive) notes.push(`${this.passive} passive records (source "passive", one per captured connection) are left out of the scan tables and totals.`, PASSIVE_REUSE_NOTE, this.passiveReuse.exclusions.note());
     if (this.internalErrors) notes.push(`${this.internalErrors} records with status internal-error (a wildtls bug, not the server's doing) are left out of every count.`);
     return {
       analysis: { id: 'reuse', version: this.opts.version },
