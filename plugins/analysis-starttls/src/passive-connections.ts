@@ -1,5 +1,5 @@
-import type { ProbeRecord, ReportTable } from '@wildtls/core';
-import { serverKey } from '@wildtls/core';
+import type { PassiveExclusionRule, ProbeRecord, ReportTable } from '@wildtls/core';
+import { PassiveExclusions, serverKey } from '@wildtls/core';
 
 interface PortTally {
   service: string;
@@ -14,9 +14,6 @@ interface PortTally {
   completed: number;
 }
 
-/** HTTP and push-service ALPN ids (RFC 7301 registry; Apple push's apns-*) the study's exclusions name. */
-export const DEFAULT_PASSIVE_EXCLUDE_ALPN: readonly string[] = ['http/1.0', 'http/1.1', 'h2', 'h3', 'spdy/1', 'spdy/2', 'spdy/3', 'spdy/3.1', 'apns-security-v2', 'apns-security-v3', 'apns-pack-v1'];
-
 const share = (n: number, d: number) => (d > 0 ? n / d : null);
 
 /**
@@ -27,19 +24,16 @@ const share = (n: number, d: number) => (d > 0 ? n / d : null);
  */
 export class PassiveConnections {
   private readonly ports = new Map<string, PortTally>();
-  private readonly excludeAlpn: ReadonlySet<string>;
-  /** Connections left out by the ALPN rule. */
-  excluded = 0;
+  /** The exclusion rules (core's; the study's by default), with how many connections each left out. */
+  readonly exclusions: PassiveExclusions;
 
-  constructor(excludeAlpn: readonly string[] = DEFAULT_PASSIVE_EXCLUDE_ALPN) {
-    this.excludeAlpn = new Set(excludeAlpn);
+  constructor(rules?: readonly PassiveExclusionRule[]) {
+    this.exclusions = new PassiveExclusions(rules);
   }
 
-  /** The exclusion rule as the report notes state it. */
+  /** The exclusion rules as the report notes state them. */
   note(): string {
-    return this.excludeAlpn.size === 0
-      ? 'Passive exclusions: none (passiveExcludeAlpn is empty).'
-      : `Passive exclusions: ${this.excluded} connection(s) on ports other than https/tls whose ClientHello offered ALPN ${[...this.excludeAlpn].join(', ')} (HTTP or push services, not the port's own protocol) are left out of passive-connections and passive-starttls (option passiveExcludeAlpn).`;
+    return this.exclusions.note();
   }
 
   get size(): number {
@@ -47,10 +41,7 @@ export class PassiveConnections {
   }
 
   add(r: ProbeRecord): void {
-    if (r.service !== 'https' && r.service !== 'tls' && (r.passive?.clientHello?.alpn ?? []).some((a) => this.excludeAlpn.has(a))) {
-      this.excluded++;
-      return;
-    }
+    if (this.exclusions.exclude(r) !== undefined) return;
     const k = `${r.service}\t${r.port}`;
     let t = this.ports.get(k);
     if (!t) {
@@ -71,6 +62,7 @@ export class PassiveConnections {
   tables(): ReportTable[] {
     const rows = [...this.ports.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
     return [
+      this.exclusions.table(),
       {
         id: 'passive-connections',
         title: 'Table II: connections and servers per port (passive)',

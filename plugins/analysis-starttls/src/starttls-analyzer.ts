@@ -1,4 +1,4 @@
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report } from '@wildtls/core';
 import { CertificateFingerprints, ServerTally, serverKey } from '@wildtls/core';
 import { tlsReached } from './host-state.js';
 import { StartTlsCounts } from './starttls-counts.js';
@@ -15,8 +15,8 @@ interface Group extends CountsRow {
 
 export interface StartTlsAnalyzerOptions {
   version: string;
-  /** Passive records: ALPN ids whose connections are left out of the per-connection tables (default DEFAULT_PASSIVE_EXCLUDE_ALPN). */
-  passiveExcludeAlpn?: readonly string[];
+  /** Passive records: rules leaving connections out of the per-connection tables (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 /** Table I (hosts, TLS reached, certificates, noise), Table III (STARTTLS upgraded) and the funnel beyond them. */
@@ -31,7 +31,7 @@ export class StartTlsAnalyzer implements Analyzer {
   private passiveRecords = 0;
 
   constructor(private readonly opts: StartTlsAnalyzerOptions) {
-    this.passive = new PassiveConnections(opts.passiveExcludeAlpn);
+    this.passive = new PassiveConnections(opts.passiveExclusions);
   }
 
   consume(r: ProbeRecord): void {
