@@ -1,6 +1,6 @@
 /** @wildtls/analysis-reuse: certificate, public-key and session-ticket-key reuse across IPs (the study's Table VI, Fig. 6 and 7, and beyond). */
 import { createRequire } from 'node:module';
-import { defineAnalysisPlugin, PassiveExclusionRuleSchema, STUDY_PASSIVE_EXCLUSIONS, Type, type Static } from '@wildtls/core';
+import { defineAnalysisPlugin, passiveExclusionsOption, STUDY_PASSIVE_EXCLUSIONS, Type, type Static } from '@wildtls/core';
 import { CHAIN_CLASSIFIER, createChainClassifier, type ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { ReuseAnalyzer } from './reuse-analyzer.js';
 
@@ -16,11 +16,7 @@ const OptionsSchema = Type.Object(
     topInvalid: Type.Integer({ minimum: 0, default: 20, description: 'Rows in the table of the most reused certificates that are not valid (beyond the study).' }),
     worker: Type.Boolean({ default: true, description: "When ca-practice is not loaded: run ca-practice's validator, which reuse then builds, on a worker thread (false: on the analysis thread)." }),
     distribution: Type.Union([Type.Literal('exact'), Type.Literal('log2')], { default: 'exact', description: 'Distribution rows: one per distinct number of IPs (exact), or buckets 1, 2, 3-4, 5-8, ... (log2).' }),
-    // No schema default: the study's rules hold regular expressions, which a default column would print raw.
-    passiveExclusions: Type.Optional(Type.Array(PassiveExclusionRuleSchema, {
-      maxItems: 64,
-      description: 'Passive records only: rules leaving connections out of Table V (passive-reuse*), each listed in the passive-exclusions table with how many it left out. Each rule: id, description, and conditions that must all hold (exceptServices, clientAlpnAny, leafSubjectCn, leafIssuerCn; see docs/analyses/reuse.md). Unset: the study\'s two, alpn-http-push and tor-link-certificate. [] keeps every connection.',
-    })),
+    passiveExclusions: passiveExclusionsOption('passive-reuse, passive-reuse-servers and passive-reuse-connections (Table V per certificate, per server, per connection)'),
   },
   { additionalProperties: false },
 );

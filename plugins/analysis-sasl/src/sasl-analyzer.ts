@@ -1,5 +1,5 @@
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
-import { ServerTally, serverKey } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report } from '@wildtls/core';
+import { PassiveExclusions, ServerTally, serverKey } from '@wildtls/core';
 import { SaslTally } from './sasl-tally.js';
 import { saslHeadline } from './sasl-headline.js';
 import { CLIENT_MECHANISMS_NOTE, ClientMechanisms } from './client-mechanisms.js';
@@ -13,6 +13,8 @@ export interface SaslAnalyzerOptions {
   plaintextMechanisms?: string[];
   /** Most frequent combinations listed per service and port (0 = all). */
   topCombinations?: number;
+  /** Passive records: rules leaving connections out of every count (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 function isImap(r: ProbeRecord): boolean {
@@ -41,6 +43,7 @@ export class SaslAnalyzer implements Analyzer {
   private readonly passiveServers = new ServerTally();
   private readonly plaintext: Set<string>;
   private readonly clientMechanisms: ClientMechanisms;
+  private readonly passiveExclusions: PassiveExclusions;
   private records = 0;
   private internalErrors = 0;
   private passiveRecords = 0;
@@ -51,6 +54,7 @@ export class SaslAnalyzer implements Analyzer {
   constructor(private readonly opts: SaslAnalyzerOptions) {
     this.plaintext = new Set((opts.plaintextMechanisms ?? DEFAULT_PLAINTEXT_MECHANISMS).map((m) => m.trim().toUpperCase()));
     this.clientMechanisms = new ClientMechanisms(this.plaintext);
+    this.passiveExclusions = new PassiveExclusions(opts.passiveExclusions);
   }
 
   consume(r: ProbeRecord): void {
@@ -64,6 +68,7 @@ export class SaslAnalyzer implements Analyzer {
     const passive = isPassive(r);
     if (passive) {
       this.passiveRecords++;
+      if (this.passiveExclusions.exclude(r) !== undefined) return;
       this.clientMechanisms.add(r);
     }
     if (!r.capabilities && !r.sasl) {
@@ -119,10 +124,10 @@ export class SaslAnalyzer implements Analyzer {
       },
       tables: [
         ...buildSaslTables(groups, { topCombinations: this.opts.topCombinations ?? 0, withPassive, newTally: () => new SaslTally(this.plaintext) }),
-        ...(withPassive ? [this.clientMechanisms.table()] : []),
+        ...(withPassive ? [this.clientMechanisms.table(), this.passiveExclusions.table()] : []),
       ],
       headline: saslHeadline(groups),
-      notes: [...saslNotes([...this.plaintext], withPassive), ...(withPassive ? [CLIENT_MECHANISMS_NOTE] : [])],
+      notes: [...saslNotes([...this.plaintext], withPassive), ...(withPassive ? [CLIENT_MECHANISMS_NOTE, this.passiveExclusions.note()] : [])],
     };
   }
 

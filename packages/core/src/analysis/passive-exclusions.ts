@@ -170,3 +170,11 @@ function regex(rule: PassiveExclusionRule, source: string | undefined): RegExp |
     throw new WildtlsError('WILDTLS_ERR_USAGE', `passive exclusion rule ${rule.id}: ${(err as Error).message}`);
   }
 }
+
+/** The `passiveExclusions` option of an analysis plugin whose passive tables are `tables` (no schema default: the study's rules hold regular expressions, which a default column would print raw). */
+export function passiveExclusionsOption(tables: string) {
+  return Type.Optional(Type.Array(PassiveExclusionRuleSchema, {
+    maxItems: 64,
+    description: `Passive records only: rules leaving connections out of ${tables}, each listed in the passive-exclusions table with how many it left out. Each rule: id, description, and conditions that must all hold (exceptServices, clientAlpnAny, leafSubjectCn, leafIssuerCn; see docs/passive.md). Unset: the study's two, alpn-http-push (HTTP and push ALPN on ports other than https/tls, e.g. Apple push on 5223) and tor-link-certificate. [] keeps every connection.`,
+  }));
+}

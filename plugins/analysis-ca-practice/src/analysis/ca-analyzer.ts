@@ -1,4 +1,4 @@
-import { serverKey, type Analyzer, type ProbeRecord, type Report } from '@wildtls/core';
+import { PassiveExclusions, serverKey, type Analyzer, type PassiveExclusionRule, type ProbeRecord, type Report } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
@@ -15,6 +15,8 @@ export interface CaAnalyzerOptions {
   /** Fixed validation time; default each record's startedAt. */
   at?: Date;
   checkHostnames: boolean;
+  /** Passive records: rules leaving connections out of the passive tables (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 /** Verdicts computed on a worker and not back yet: at most this many before consume() waits. */
@@ -42,8 +44,12 @@ export class CaPracticeAnalyzer implements Analyzer {
   private readonly chainIds = new Map<string, number>();
   private readonly entries: Array<ChainEntry | undefined> = [];
   private readonly passive = new PassiveChains();
+  private readonly passiveExclusions: PassiveExclusions;
+  private passiveRecords = 0;
 
-  constructor(private readonly o: CaAnalyzerOptions) {}
+  constructor(private readonly o: CaAnalyzerOptions) {
+    this.passiveExclusions = new PassiveExclusions(o.passiveExclusions);
+  }
 
   consume(record: ProbeRecord): void | Promise<void> {
     this.records++;
@@ -83,6 +89,8 @@ export class CaPracticeAnalyzer implements Analyzer {
   }
 
   private consumePassive(record: ProbeRecord): void | Promise<void> {
+    this.passiveRecords++;
+    if (this.passiveExclusions.exclude(record) !== undefined) return;
     const chain = record.tls?.chain;
     if (!chain || chain.length === 0) return this.passive.addChainless(record);
     const { hash, chainId } = this.chainId(chain);
@@ -147,7 +155,7 @@ export class CaPracticeAnalyzer implements Analyzer {
       `Distinct chains validated once each: ${st.validations} validations${st.workers ? ` on ${st.workers} worker thread${st.workers > 1 ? 's' : ''}` : ''}.`,
       `Records left out: ${this.internalErrors} with status internal-error (a wildtls bug, not the server's doing).`,
     ];
-    const all = this.passive.size > 0 ? [...tables, ...this.passive.tables()] : tables;
+    const all = this.passiveRecords > 0 ? [...tables, ...this.passive.tables(), this.passiveExclusions.table()] : tables;
     return {
       analysis: { id: 'ca-practice', version: this.o.version },
       countingRule: 'per-server',
@@ -155,7 +163,7 @@ export class CaPracticeAnalyzer implements Analyzer {
       tables: all,
       headline: validityHeadline(tables, this.o.profile),
       figures: validityFigures(all),
-      notes: this.passive.size > 0 ? [...notes, PASSIVE_CHAINS_NOTE] : notes,
+      notes: this.passiveRecords > 0 ? [...notes, PASSIVE_CHAINS_NOTE, this.passiveExclusions.note()] : notes,
     };
   }
 }
