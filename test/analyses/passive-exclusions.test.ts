@@ -65,6 +65,10 @@ describe.runIf(ready)('passive exclusion rules', () => {
     expect(ex.exclude(passive('tls', 443, ['%%%']))).toBeUndefined();
     const der = minted.tor!.der;
     expect(ex.exclude(passive('tls', 443, [der.subarray(0, der.length - 1).toString('base64')]))).toBeUndefined();
+    // Hostile records: ALPN that is not a list of strings, no ClientHello, a chain that is not a list.
+    expect(ex.exclude({ ...passive('smtp', 25, []), passive: { clientHello: { alpn: 'h2' } } } as never)).toBeUndefined();
+    expect(new PassiveExclusions().exclude({ ...passive('smtp', 25, []), passive: { clientHello: { alpn: [1, null, {}] } } } as never)).toBeUndefined();
+    expect(new PassiveExclusions().exclude({ ...passive('smtp', 25, []), passive: undefined, tls: { chain: 'x' } } as never)).toBeUndefined();
     expect(ex.excluded).toBe(0);
   });
 

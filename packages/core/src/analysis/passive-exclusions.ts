@@ -127,7 +127,11 @@ export class PassiveExclusions {
 
   private holds(c: CompiledRule, r: ProbeRecord): boolean {
     if (c.except.has(r.service)) return false;
-    if (c.alpn && !(r.passive?.clientHello?.alpn ?? []).some((a) => c.alpn!.has(a))) return false;
+    if (c.alpn) {
+      // A hand-edited or hostile file may hold anything here.
+      const offered: unknown = r.passive?.clientHello?.alpn;
+      if (!Array.isArray(offered) || !offered.some((a) => typeof a === 'string' && c.alpn!.has(a))) return false;
+    }
     if (c.subject || c.issuer) {
       const names = this.leafCns(r);
       if (c.subject && (names?.subject === undefined || !c.subject.test(names.subject))) return false;
