@@ -106,4 +106,13 @@ describe('ca-practice: passive records give Fig. 5 per server and by connections
     expect(mixed.tables.filter((t) => !t.id.startsWith('passive'))).toEqual(alone.tables);
     expect(mixed.headline).toEqual(alone.headline);
   });
+
+  it('applies the passive exclusion rules (the study\'s by default) and lists them with their counts', async () => {
+    const h2 = passive(a, 2, { clientHello: { alpn: ['h2'] } as never });
+    const rep = await analyze([passive(a, 1), h2, passive(d, 3, { clientHello: { alpn: ['h2'] } as never })]);
+    // smtp:25 offering h2 is left out; tls:4433 is exempt from the ALPN rule.
+    expect(table(rep, 'passive-chains').rows.map((r) => [r.service, r.connections])).toEqual([['smtp', 1], ['tls', 1]]);
+    expect(table(rep, 'passive-exclusions').rows.map((r) => [r.rule, r.excluded])).toEqual([['alpn-http-push', 1], ['tor-link-certificate', 0]]);
+    expect(rep.notes).toContainEqual(expect.stringMatching(/alpn-http-push left out 1; tor-link-certificate left out 0/));
+  });
 });

@@ -2,13 +2,14 @@
  * ca-practice over a DuckDB result store (analyzeStore: verdicts per distinct
  * chain in ca_practice_chain_verdicts, counting in SQL) gives the report
  * consume/finish give on the same records, read from the JSONL they were
- * imported from: for the fixture library (real scans) with passive copies,
- * an internal-error record, a server with two chains, records named by a
+ * imported from: for the fixture library (real scans), an internal-error record, a server with two chains, records named by a
  * domain and records years apart (so a chain needs verdicts for several
  * validity intervals), and for the mid-size synthetic population; under the
  * default parameters, --at, another roots file and each validity profile.
  * A second analysis with the same parameters validates nothing; other
- * parameters validate again.
+ * parameters validate again. A store that holds passive records is
+ * streamed through consume/finish (core's storeHasPassive): the report is the
+ * stream's, passive tables and exclusion rules included.
  */
 import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,11 +44,18 @@ async function fromStream(file: string | string[], params: Params, options: Opti
 }
 
 async function fromStore(path: string, params: Params, options: Options = {}): Promise<{ report: Report; run: NonNullable<CaPracticeAnalyzer['storeRun']> }> {
+  const { report, run } = await fromStoreAny(path, params, options);
+  if (!run) throw new Error('analyzeStore streamed the records instead of counting in SQL');
+  return { report, run };
+}
+
+/** analyzeStore, whichever way it went (run undefined: the records were streamed). */
+async function fromStoreAny(path: string, params: Params, options: Options = {}): Promise<{ report: Report; run: CaPracticeAnalyzer['storeRun'] }> {
   const a = await analyzer(params, options);
   const store = await openStore(path);
   try {
     const report = await a.analyzeStore(store);
-    return { report, run: a.storeRun! };
+    return { report, run: a.storeRun };
   } finally {
     await store.close();
   }
@@ -64,7 +72,6 @@ function mixedRecords(): ProbeRecord[] {
   const records = lib.names.map((n) => lib.byName.get(n)!);
   const a = fixtureRecord('postfix-tls12-smtp');
   const d = fixtureRecord('sserver-rsa-gcm');
-  const e = fixtureRecord('sserver-tls13');
   const leafOnly = [a.tls!.chain![0]!];
   records.push(
     // The same server again with another chain (its leaf alone), and again with its first chain.
@@ -80,12 +87,23 @@ function mixedRecords(): ProbeRecord[] {
     synthesize(a, { ip: '127.0.74.6', port: 587, chain: leafOnly, startedAt: '2045-01-01T00:00:00.000Z' }),
     // Our own bug: left out and counted.
     { ...synthesize(d, { ip: '127.0.74.7' }), status: 'internal-error', reason: 'internal' } as ProbeRecord,
-    // Passive copies: per server and per connection, a TLS 1.3 connection without a chain, a late connection.
+  );
+  return records;
+}
+
+/** Passive copies: per server and per connection, a TLS 1.3 connection without a chain, a late connection, one the ALPN rule leaves out. */
+function passiveRecords(): ProbeRecord[] {
+  const a = fixtureRecord('postfix-tls12-smtp');
+  const d = fixtureRecord('sserver-rsa-gcm');
+  const e = fixtureRecord('sserver-tls13');
+  const leafOnly = [a.tls!.chain![0]!];
+  const h2 = passive(a, 7);
+  return [
     passive(a, 1), passive(a, 2), passive(synthesize(a, { chain: leafOnly }), 3), passive(d, 4),
     passive({ ...e, tls: { ...e.tls!, chain: [] } }, 5, { chainHidden: true }),
     passive(synthesize(d, { startedAt: '2045-01-01T00:00:00.000Z' }), 6),
-  );
-  return records;
+    { ...h2, passive: { ...h2.passive!, clientHello: { alpn: ['h2'] } } } as ProbeRecord,
+  ];
 }
 
 const AT = new Date('2026-12-06T12:30:00Z');
@@ -114,10 +132,9 @@ describe('ca-practice from a result store: the fixture library and its variation
     }, 60_000);
   }
 
-  it('reaches what the variations are for: several intervals, passive tables, a server with two chains, host names', async () => {
+  it('reaches what the variations are for: several intervals, a server with two chains, host names', async () => {
     const { report } = await fromStore(store, {});
     expect(report.totals).toMatchObject({ internalErrors: 1 });
-    expect(report.tables.map((t) => t.id)).toContain('passive-primary-error-connections');
     const multi = report.tables.find((t) => t.id === 'multi-chain')!.rows.find((r) => r.service === 'smtp' && r.port === 25);
     expect(multi?.multi).toBe(1);
     const hosts = report.tables.find((t) => t.id === 'hostnames')!.rows.find((r) => r.service === 'smtp' && r.port === 25);
@@ -162,6 +179,30 @@ describe('ca-practice from a result store: the fixture library and its variation
       await s.close();
     }
   }, 300_000);
+});
+
+describe('ca-practice from a result store with passive records: streamed through consume/finish', () => {
+  const file = join(dir, 'passive.jsonl');
+  const store = join(dir, 'passive.duckdb');
+  beforeAll(async () => {
+    await writeRecords([...mixedRecords(), ...passiveRecords()], file);
+    await importIntoStore([file], store);
+  }, 60_000);
+
+  for (const [name, params, options] of [['default', {}, {}], ['--at, no exclusion rules', { at: AT }, { passiveExclusions: [] }]] as Array<[string, Params, Options]>) {
+    it(`equals consume/finish, passive tables and exclusion rules included: ${name}`, async () => {
+      const stream = await fromStream(file, params, options);
+      const { report, run } = await fromStoreAny(store, params, options);
+      expect(run).toBeUndefined();
+      expect(report).toStrictEqual(stream);
+      const ids = report.tables.map((t) => t.id);
+      expect(ids).toContain('passive-primary-error-connections');
+      expect(ids).toContain('passive-exclusions');
+      const connections = report.tables.find((t) => t.id === 'passive-chains')!.rows.reduce((n, r) => n + Number(r.connections), 0);
+      // Seven passive connections; the study's ALPN rule leaves the h2 one out.
+      expect(connections).toBe(options.passiveExclusions ? 7 : 6);
+    }, 60_000);
+  }
 });
 
 describe('ca-practice from a result store: the mid-size population', () => {

@@ -27,6 +27,11 @@ export function writeJsonl(file: string, records: readonly unknown[]): string {
   return file;
 }
 
+/** The scan records of a list (passive ones left out): a store of them is counted in SQL, one with passive records is streamed. */
+export function scanOnly<T>(records: readonly T[]): T[] {
+  return records.filter((r) => (r as { source?: unknown }).source !== 'passive');
+}
+
 let stores = 0;
 
 /** Import `file` into a new store in `dir` (once per file: reuse the returned path). */

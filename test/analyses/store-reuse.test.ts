@@ -15,7 +15,7 @@ import { silentLogger } from '@wildtls/core';
 import { selfSignedCertificate } from '@wildtls/core/testing';
 import { readPopulation } from '../synthetic/population.mjs';
 import { writePopulation } from '../synthetic/generate.mjs';
-import { bothPaths, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
 
 const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
 const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
@@ -57,6 +57,7 @@ describe('reuse on a store: declared edge records', () => {
   const K2 = 'dc86d6a55fc00b7591358d3c3ba71bc3';
   let file: string;
   let store: string;
+  let scanStore: string;
   let dDer: Buffer;
   beforeAll(async () => {
     const [a, b, c, d] = await Promise.all(['a', 'b', 'c', 'd'].map((cn) => selfSignedCertificate({ keyType: 'ec', commonName: cn })));
@@ -68,7 +69,7 @@ describe('reuse on a store: declared edge records', () => {
     });
     const chain = (...ders: string[]) => ({ chain: ders, ocspStapled: false, completed: true });
     const tickets = (...names: unknown[]) => ({ chain: [], ocspStapled: false, completed: true, sessionTickets: names.map((keyName) => ({ lifetime: 300, length: 160, keyName })) });
-    file = writeJsonl(`${tmp.dir}/edge.jsonl`, [
+    const records = [
       rec('192.0.2.1', 993, 'imaps', chain(A)), // A alone: "self-signed" (below)
       rec('192.0.2.2', 993, 'imaps', chain(A, B)), // A with B: "valid"
       rec('192.0.2.3', 995, 'pop3s', chain(A, C)), // after A is valid: never classified
@@ -90,8 +91,11 @@ describe('reuse on a store: declared edge records', () => {
       rec('192.0.2.16', 993, 'imaps', chain(D), { source: 'passive' }),
       rec('192.0.2.17', 25, 'imap', 'garbage'),
       rec('192.0.2.18', 25, 'imap', { chain: 'MIIB', completed: true, sessionTickets: { keyName: K1 } }),
-    ]);
+      rec('192.0.2.19', 5223, 'xmpp', chain(C), { source: 'passive', passive: { clientHello: { alpn: ['apns-security-v3'] } } }), // left out of Table V by the ALPN rule
+    ];
+    file = writeJsonl(`${tmp.dir}/edge.jsonl`, records);
     store = await storeOf(file, tmp.dir);
+    scanStore = await storeOf(writeJsonl(`${tmp.dir}/edge-scan.jsonl`, scanOnly(records)), tmp.dir);
   });
 
   /** Declared classes: a chain of one is self-signed, of two valid; one with D makes the validator throw. */
@@ -102,12 +106,22 @@ describe('reuse on a store: declared edge records', () => {
     },
   });
 
-  it('gives the stream path\'s report, and counts what the records declare', async () => {
-    const make = () => new ReuseAnalyzer({ version: 't', classifier: declared(), classifierName: 'declared', topInvalid: 5, topReused: 2 });
+  const make = () => new ReuseAnalyzer({ version: 't', classifier: declared(), classifierName: 'declared', topInvalid: 5, topReused: 2 });
+
+  it('scan records only (counted in SQL): the stream path\'s report', async () => {
+    const { stream, store: viaStore } = await bothPaths(make, `${tmp.dir}/edge-scan.jsonl`, scanStore);
+    expect(viaStore).toEqual(stream);
+    expect(stream.totals).toMatchObject({ records: 19, internalErrors: 1, servers: 18, certificates: 5 });
+    expect(stream.totals.passive).toBeUndefined();
+  });
+
+  it('with passive records (streamed): the stream path\'s report, Table V and the exclusion rules included, and counts what the records declare', async () => {
     const { stream, store: viaStore } = await bothPaths(make, file, store);
     expect(viaStore).toEqual(stream);
+    expect(stream.tables.map((x) => x.id)).toEqual(expect.arrayContaining(['passive-reuse', 'passive-reuse-servers', 'passive-reuse-connections', 'passive-exclusions']));
+    expect(stream.tables.find((x) => x.id === 'passive-exclusions')!.rows).toContainEqual(expect.objectContaining({ rule: 'alpn-http-push', excluded: 1 }));
     // Leaves A, B, C and two unparsable; chains [A] [A,B] [B] [B,D] [C] and the two unparsable ones ([A,C] comes after A is valid).
-    expect(stream.totals).toEqual({ records: 21, internalErrors: 1, passive: 2, servers: 18, withCertificate: 11, certificates: 5, keys: 3, ticketKeys: 2, chainsClassified: 7 });
+    expect(stream.totals).toEqual({ records: 22, internalErrors: 1, passive: 3, servers: 18, withCertificate: 11, certificates: 5, keys: 3, ticketKeys: 2, chainsClassified: 7 });
     expect(stream.notes!.join(' ')).toMatch(/1 chains could not be classified.*2 certificates could not be parsed/);
     const summary = stream.tables.find((x) => x.id === 'summary')!.rows.find((r) => r.service === 'all');
     expect(summary).toMatchObject({ certificates: 5, valid: 1, selfSigned: 4, invalid: 0 }); // A valid; B, C and the two unparsable ones alone (the validator never parses)

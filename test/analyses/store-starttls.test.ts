@@ -14,7 +14,7 @@ import { silentLogger } from '@wildtls/core';
 import { selfSignedCertificate } from '@wildtls/core/testing';
 import { readPopulation } from '../synthetic/population.mjs';
 import { writePopulation } from '../synthetic/generate.mjs';
-import { bothPaths, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
 
 const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
 const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
@@ -41,6 +41,8 @@ describe('starttls on a store', () => {
   describe('declared edge records', () => {
     let file: string;
     let store: string;
+    let scanFile: string;
+    let scanStore: string;
     beforeAll(async () => {
       const [a, b, i] = await Promise.all(['a', 'b', 'i'].map((cn) => selfSignedCertificate({ keyType: 'ec', commonName: cn })));
       const [A, B, I] = [a!, b!, i!].map((x) => x.der.toString('base64'));
@@ -50,7 +52,7 @@ describe('starttls on a store', () => {
       });
       const done = (chain: unknown) => ({ version: 'TLSv1.2', cipherSuite: { name: 'X' }, completed: true, chain });
       const passive = (ip: string, extra: Record<string, unknown>, service = 'smtp', port = 25) => ({ ...rec(ip, extra, service, port), source: 'passive' });
-      file = writeJsonl(`${tmp.dir}/edge.jsonl`, [
+      const records = [
         rec('192.0.2.1', { bytesReceived: 300, banner: '220 hi', starttls: { offered: true, upgraded: true }, tls: done([A, I]) }),
         rec('192.0.2.1', { bytesReceived: 300, starttls: { offered: true, upgraded: true }, tls: done([B]) }), // the same server again
         rec('192.0.2.2', { bytesReceived: 300, starttls: { offered: true, upgraded: true }, tls: done([A, I, I]) }),
@@ -69,13 +71,26 @@ describe('starttls on a store', () => {
         passive('192.0.2.21', { passive: { clientHello: { alpn: ['h2', 'smtp'] } } }), // left out by ALPN
         passive('192.0.2.22', { passive: { clientHello: { alpn: [5, 'x'] } } }),
         passive('192.0.2.23', { passive: { clientHello: { alpn: ['h2'] } } }, 'https', 443),
-      ]);
+      ];
+      file = writeJsonl(`${tmp.dir}/edge.jsonl`, records);
       store = await storeOf(file, tmp.dir);
+      scanFile = writeJsonl(`${tmp.dir}/edge-scan.jsonl`, scanOnly(records));
+      scanStore = await storeOf(scanFile, tmp.dir);
     });
-    for (const options of [{}, { passiveExcludeAlpn: [] }]) {
-      it(`the stream path's report, and what the records declare (${JSON.stringify(options)})`, async () => {
+    it('scan records only (counted in SQL): the stream path\'s report', async () => {
+      const { stream, store: viaStore } = await bothPaths(plugin(), scanFile, scanStore);
+      expect(viaStore).toEqual(stream);
+      expect(stream.totals).toEqual({ records: 13, servers: 11, hosts: 10, noiseHosts: 3, internalErrors: 1 });
+      expect(stream.tables.map((x) => x.id)).not.toContain('passive-exclusions');
+    });
+    for (const options of [{}, { passiveExclusions: [] }]) {
+      it(`with passive records (streamed): the stream path's report, the exclusion rules included, and what the records declare (${JSON.stringify(options)})`, async () => {
         const { stream, store: viaStore } = await bothPaths(plugin(options), file, store);
         expect(viaStore).toEqual(stream);
+        const exclusions = stream.tables.find((x) => x.id === 'passive-exclusions')!.rows;
+        expect(exclusions.reduce((n, r) => n + Number(r.excluded), 0)).toBe(options.passiveExclusions ? 0 : 1); // .21 (h2 on smtp); .23's h2 is on https
+        const smtp = stream.tables.find((x) => x.id === 'passive-connections')!.rows.find((r) => r.service === 'smtp');
+        expect(smtp?.connections).toBe(options.passiveExclusions ? 4 : 3);
         expect(stream.totals).toEqual({ records: 18, servers: 11, hosts: 10, noiseHosts: 3, internalErrors: 1 });
         const all = stream.tables.find((x) => x.id === 'tls-overview')!.rows.find((r) => r.service === 'all');
         // TLS reached by .1, .2 and .11 (a version and a suite present, null or not): leaves A, A, B; intermediates I, I, I and AAAA.

@@ -15,10 +15,11 @@ import { OPENSSL, runClient } from '../passive/real-clients.js';
 /**
  * The passive proof for XMPP and IRC: tcpdump on lo records openssl s_client
  * (-starttls xmpp, xmpp-server, and implicit TLS) and wildtls's own IRC scan
- * dialog (CAP LS 302, then STARTTLS when the tls cap is listed: s_client
- * -starttls irc sends STARTTLS without CAP and, against InspIRCd 3, closes
- * without a ClientHello) talking to real Prosody and InspIRCd on
- * 127.0.63.0/24; records checked against what each client was told and
+ * dialog (CAP LS 302, then STARTTLS when the tls cap is listed) talking to
+ * real Prosody and InspIRCd on 127.0.63.0/24; and s_client -starttls irc
+ * against an InspIRCd on 127.0.76.7 without host lookups (s_client takes the
+ * first line after its STARTTLS as the reply and gives up on InspIRCd's usual
+ * "*** Looking up your hostname" NOTICE, which comes first); records checked against what each client was told and
  * against tshark's dissection of the same capture (tshark 4.0 does not
  * follow IRC's STARTTLS: that connection's TLS fields are checked against the
  * scan record its client wrote, the other end's view of the same handshake).
@@ -26,6 +27,7 @@ import { OPENSSL, runClient } from '../passive/real-clients.js';
 const XMPP = '127.0.63.6';
 const IRC = '127.0.63.7'; // InspIRCd with m_starttls
 const IRC_PLAIN = '127.0.63.8'; // InspIRCd without it: STARTTLS is refused
+const IRC_QUIET = '127.0.76.7'; // InspIRCd with m_starttls and no host lookup: no NOTICE before 670, so s_client -starttls irc works
 const HOST = 'chat.wildtls.test';
 
 const ready = requireBinaries([DAEMONS.prosody, DAEMONS.inspircd, DAEMONS.openssl, { path: TCPDUMP, pkg: 'tcpdump' }, { path: TSHARK, pkg: 'tshark' }]);
@@ -50,6 +52,7 @@ const runs: Array<{ name: string; run: () => Promise<unknown> }> = [
   { name: 'irc STARTTLS', run: async () => (ircScan = await scanIrc(IRC)) },
   { name: 'ircs 1.2', run: () => sClient(['-connect', `${IRC}:6697`, '-tls1_2'], 'QUIT\n') },
   { name: 'irc no tls cap', run: () => scanIrc(IRC_PLAIN) },
+  { name: 's_client irc 1.2', run: () => sClient(['-connect', `${IRC_QUIET}:6667`, '-starttls', 'irc', '-tls1_2'], 'QUIT\n') },
 ];
 
 beforeAll(async () => {
@@ -60,8 +63,9 @@ beforeAll(async () => {
   daemons.push(await startProsody({ ip: XMPP, host: HOST, certChainPem, keyPem: chain.leaf.keyPem, c2sRequireEncryption: true, protocol: 'tlsv1_2+' }));
   daemons.push(await startInspircd({ ip: IRC, serverName: HOST, certChainPem, keyPem: chain.leaf.keyPem, starttls: true, priority: 'NORMAL' }));
   daemons.push(await startInspircd({ ip: IRC_PLAIN, serverName: HOST, certChainPem, keyPem: chain.leaf.keyPem, starttls: false, priority: 'NORMAL' }));
+  daemons.push(await startInspircd({ ip: IRC_QUIET, serverName: HOST, certChainPem, keyPem: chain.leaf.keyPem, starttls: true, priority: 'NORMAL', resolveHostnames: false }));
   pcap = join(dir, 'chat.pcap');
-  const capture = await startCapture(pcap, 'net 127.0.63.0/24');
+  const capture = await startCapture(pcap, 'net 127.0.63.0/24 or net 127.0.76.0/24');
   for (const r of runs) await r.run();
   await capture.stop();
   const registry = new PluginRegistry([xmpp, irc].map((p) => ({ plugin: p as WildtlsPlugin, spec: p.id, source: 'builtin', entry: '' })) as never);
@@ -80,7 +84,7 @@ describe.runIf(ready)('passive XMPP and IRC records from a real capture (Prosody
   const rec = (name: string): ProbeRecord => records[runs.findIndex((r) => r.name === name)]!;
 
   it('makes one record per connection, the service from the default port map', () => {
-    expect(records.map((r) => r.service)).toEqual(['xmpp-client', 'xmpp-server', 'xmpps-client', 'irc', 'ircs', 'irc']);
+    expect(records.map((r) => r.service)).toEqual(['xmpp-client', 'xmpp-server', 'xmpps-client', 'irc', 'ircs', 'irc', 'irc']);
   });
 
   it('every TLS field agrees with tshark\'s dissection of the same capture', () => {
@@ -131,6 +135,18 @@ describe.runIf(ready)('passive XMPP and IRC records from a real capture (Prosody
   it('ircs -tls1_2: implicit TLS 1.2 with the chain', () => {
     expect(rec('ircs 1.2').tls).toMatchObject({ version: 'TLSv1.2', completed: true });
     expect(rec('ircs 1.2').tls!.chain).toHaveLength(2);
+  });
+
+  it('s_client -starttls irc (no CAP LS first) against InspIRCd without host lookups: 670, TLS 1.2 with the chain', () => {
+    const r = rec('s_client irc 1.2');
+    expect(r.ip).toBe(IRC_QUIET);
+    expect(r.status).toBe('success');
+    expect(r.capabilities).toBeUndefined(); // s_client sends STARTTLS straight away
+    expect(r.starttls).toMatchObject({ offered: true, upgraded: true });
+    expect(r.starttls!.reply).toMatch(/ 670 /);
+    expect(r.passive!.starttlsRequested).toBe(true);
+    expect(r.tls).toMatchObject({ version: 'TLSv1.2', completed: true });
+    expect(r.tls!.chain).toEqual([chain.leaf.der.toString('base64'), chain.intermediate.der.toString('base64')]);
   });
 
   it('an IRC server without the tls cap: offered false, the client did not ask', () => {

@@ -76,6 +76,7 @@ export { parseRecordLine, recordLine } from './record/record-line.js';
 
 export type { Analyzer } from './analysis/analyzer.js';
 export type { StoreQuery } from './store/store-query.js';
+export { storeHasPassive } from './store/store-passive.js';
 export { openStore, type ResultStore, type OpenStoreOptions } from './store/result-store.js';
 export { StoreSink, STORE_BATCH, type StoreSinkSettings } from './store/store-sink.js';
 export { StoreWriter } from './store/store-writer.js';
@@ -100,6 +101,8 @@ export { readRecords, type ReadRecordsOptions } from './analysis/read-records.js
 export { serverKey, share, ServerTally } from './analysis/server-key.js';
 export { CertificateFingerprints } from './analysis/certificate-fingerprints.js';
 export * as der from './der/der.js';
+export { PassiveExclusions, PassiveExclusionRuleSchema, passiveExclusionsOption, STUDY_PASSIVE_EXCLUSIONS, TOR_LINK_CERTIFICATE_RULE, ALPN_HTTP_PUSH_RULE, HTTP_PUSH_ALPN, type PassiveExclusionRule } from './analysis/passive-exclusions.js';
+export { leafNames, type NameAttributes } from './analysis/leaf-names.js';
 
 export { runScan, type ScanSummary, type ScanService, type RunScanOptions } from './scan/run-scan.js';
 export { ProbePool, type ProbePoolOptions } from './scan/workers/probe-pool.js';

@@ -1,7 +1,7 @@
 /** @wildtls/analysis-ca-practice: chain validity against a root store, and CA practice (the study's Fig. 4). */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { WildtlsError, defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
+import { WildtlsError, defineAnalysisPlugin, passiveExclusionsOption, Type, type Static } from '@wildtls/core';
 import { loadTrustStore, type TrustStore } from './roots/trust-store.js';
 import { CaPracticeAnalyzer } from './analysis/ca-analyzer.js';
 import { ChainService } from './analysis/chain-service.js';
@@ -33,6 +33,7 @@ const OptionsSchema = Type.Object(
     rootsFile: Type.Optional(Type.String({ description: "PEM bundle of trust anchors (default: Node's bundled Mozilla root store). --roots overrides it." })),
     maxValidityDays: Type.Integer({ minimum: 1, default: 1185, description: 'Leaf validity above this many days is flagged long-validity, and is the error validity-too-long under the webpki profile (default 39 months, the CA/B limit of the study period).' }),
     checkHostnames: Type.Boolean({ default: true, description: 'Check the leaf against the record\'s domain when it has one.' }),
+    passiveExclusions: passiveExclusionsOption('passive-chains, passive-primary-error and passive-primary-error-connections (Fig. 5 per server and by connections)'),
     useScanIntermediates: Type.Boolean({ default: true, description: 'Tell missing intermediates (completable from other chains in the scan) from unknown issuers.' }),
     strictAnchors: Type.Boolean({ default: false, description: 'Apply the extension profile rules (AKI form, SKI, critical basicConstraints) to trust anchors too; off by default because a few Mozilla roots break them.' }),
     maxIntermediates: Type.Integer({ minimum: 0, maximum: 16, default: 8, description: 'Most intermediates on a path (self-issued ones not counted).' }),
@@ -120,6 +121,9 @@ export default defineAnalysisPlugin<Opts>({
     const service = verdictSource(plain, workers);
     const shared = container.isRegistered(CHAIN_CLASSIFIER, true) ? container.resolve<unknown>(CHAIN_CLASSIFIER) : undefined;
     if (shared instanceof SharedClassifier) shared.use(service, profile);
-    return new CaPracticeAnalyzer({ version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true, store: { plain, workers, source: () => verdictSource(plain, workers, false) } });
+    return new CaPracticeAnalyzer({
+      version, service, profile, at: params.at, checkHostnames: options?.checkHostnames ?? true, passiveExclusions: options?.passiveExclusions,
+      store: { plain, workers, source: () => verdictSource(plain, workers, false) },
+    });
   },
 });

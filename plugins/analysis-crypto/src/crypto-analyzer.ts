@@ -1,4 +1,4 @@
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report } from '@wildtls/core';
 import { ServerTally, serverKey } from '@wildtls/core';
 import { PASSIVE_CRYPTO_NOTE, PassiveCrypto } from './passive-crypto.js';
 import { CryptoCounts } from './crypto-counts.js';
@@ -15,6 +15,8 @@ interface Group extends CountsRow {
 
 export interface CryptoAnalyzerOptions {
   version: string;
+  /** Passive records: rules leaving connections out of the per-connection tables (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 /**
@@ -41,9 +43,11 @@ export class CryptoAnalyzer implements Analyzer {
   private records = 0;
   private internalErrors = 0;
 
-  constructor(private readonly opts: CryptoAnalyzerOptions) {}
+  constructor(private readonly opts: CryptoAnalyzerOptions) {
+    this.passive = new PassiveCrypto(opts.passiveExclusions);
+  }
 
-  private readonly passive = new PassiveCrypto();
+  private readonly passive: PassiveCrypto;
 
   consume(r: ProbeRecord): void {
     this.records++;
@@ -56,7 +60,7 @@ export class CryptoAnalyzer implements Analyzer {
     const tls = r.tls;
     // A captured connection: its own per-connection tables, never a scanned server.
     if ((r as { source?: unknown }).source === 'passive') {
-      if (tlsReached(tls)) this.passive.add(r, tls, classifySuite(tls));
+      if (this.passive.take(r) && tlsReached(tls)) this.passive.add(r, tls, classifySuite(tls));
       return;
     }
     if (!tlsReached(tls)) {
@@ -115,10 +119,10 @@ export class CryptoAnalyzer implements Analyzer {
         ...dhTables(withPooled, pooled),
         ...ocspTables(withPooled, pooled),
         weakTable(withPooled),
-        ...(this.passive.size > 0 ? this.passive.tables() : []),
+        ...(this.passive.seen > 0 ? this.passive.tables() : []),
       ],
       figures: cryptoFigures(),
-      notes: this.passive.size > 0 ? [...CRYPTO_NOTES, PASSIVE_CRYPTO_NOTE] : CRYPTO_NOTES,
+      notes: this.passive.seen > 0 ? [...CRYPTO_NOTES, PASSIVE_CRYPTO_NOTE, this.passive.exclusions.note()] : CRYPTO_NOTES,
     };
   }
 }

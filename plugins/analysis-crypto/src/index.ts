@@ -1,6 +1,6 @@
 /** @wildtls/analysis-crypto: negotiated TLS parameters (Table IV, Fig. 3 and the study's text figures), weak crypto, OCSP stapling and what the stapled responses say. */
 import { createRequire } from 'node:module';
-import { defineAnalysisPlugin, Type } from '@wildtls/core';
+import { defineAnalysisPlugin, passiveExclusionsOption, Type, type PassiveExclusionRule } from '@wildtls/core';
 import { CryptoAnalyzer } from './crypto-analyzer.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -18,6 +18,6 @@ export default defineAnalysisPlugin({
   version,
   api: '^1.2.0',
   description: 'Negotiated protocol versions (Table IV), key exchange and bulk cipher (Fig. 3), forward secrecy, ECDHE curves, DHE prime sizes and OCSP stapling for the whole scan and per service and port, weak crypto, and the status of stapled OCSP responses.',
-  configSchema: Type.Object({}, { additionalProperties: false }),
-  create: () => new CryptoAnalyzer({ version }),
+  configSchema: Type.Object({ passiveExclusions: passiveExclusionsOption('passive-versions and passive-cipher-categories (Table IV observed, Fig. 3 by connections)') }, { additionalProperties: false }),
+  create: (ctx) => new CryptoAnalyzer({ version, passiveExclusions: (ctx.options as { passiveExclusions?: PassiveExclusionRule[] } | undefined)?.passiveExclusions }),
 });

@@ -1,4 +1,5 @@
-import type { ProbeRecord, ReportTable } from '@wildtls/core';
+import type { PassiveExclusionRule, ProbeRecord, ReportTable } from '@wildtls/core';
+import { PassiveExclusions } from '@wildtls/core';
 import { CryptoCounts } from './crypto-counts.js';
 import { cipherTable, versionsTable, type CountsRow } from './crypto-tables.js';
 import type { SuiteClass } from './suite-class.js';
@@ -12,9 +13,19 @@ import type { SuiteClass } from './suite-class.js';
 export class PassiveCrypto {
   private readonly groups = new Map<string, CountsRow>();
   private readonly all = new CryptoCounts();
+  /** The exclusion rules (core's; the study's by default), with how many connections each left out. */
+  readonly exclusions: PassiveExclusions;
+  /** Passive records seen, excluded ones included. */
+  seen = 0;
 
-  get size(): number {
-    return this.groups.size;
+  constructor(rules?: readonly PassiveExclusionRule[]) {
+    this.exclusions = new PassiveExclusions(rules);
+  }
+
+  /** Counts a passive record; false when an exclusion rule leaves it out. */
+  take(r: ProbeRecord): boolean {
+    this.seen++;
+    return this.exclusions.exclude(r) === undefined;
   }
 
   add(r: ProbeRecord, tls: NonNullable<ProbeRecord['tls']>, c: SuiteClass): void {
@@ -29,6 +40,7 @@ export class PassiveCrypto {
     const rows = [...this.groups.values()].sort((a, b) => a.service.localeCompare(b.service) || (a.port ?? 0) - (b.port ?? 0));
     const withPooled = [...rows, { service: 'all', port: null, c: this.all }];
     return [
+      this.exclusions.table(),
       perConnection(versionsTable(withPooled), 'passive-versions', 'Table IV (observed, passive): negotiated SSL/TLS versions, share of the connections where TLS was reached'),
       perConnection(cipherTable(withPooled), 'passive-cipher-categories', 'Fig. 3 (by connections, passive): negotiated cipher suites by key exchange and bulk cipher, share of the connections where TLS was reached'),
     ];

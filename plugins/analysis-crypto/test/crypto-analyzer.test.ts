@@ -111,4 +111,17 @@ describe('CryptoAnalyzer: passive records, weighted by connection', () => {
     expect(ciphers.rows.filter((r) => r.service === 'smtp').reduce((n, r) => n + Number(r.connections), 0)).toBe(3);
     expect(ciphers.columns.some((c) => c.key === 'servers')).toBe(false);
   });
+
+  it('applies the passive exclusion rules (default the study\'s) and lists them with their counts', () => {
+    const push = { ...conn('198.51.100.3', tls('TLSv1.2', 0xc02f, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256')), passive: { clientHello: { alpn: ['h2'] } } } as ProbeRecord;
+    const study = new CryptoAnalyzer({ version: 't' });
+    for (const r of [...conns, push]) study.consume(r);
+    const rep = study.finish();
+    expect(rep.tables.find((t) => t.id === 'passive-versions')!.rows[0]).toMatchObject({ service: 'smtp', port: 25, connections: 3 });
+    expect(rep.tables.find((t) => t.id === 'passive-exclusions')!.rows.map((r) => [r.rule, r.excluded])).toEqual([['alpn-http-push', 1], ['tor-link-certificate', 0]]);
+    expect(rep.notes).toContainEqual(expect.stringMatching(/alpn-http-push left out 1; tor-link-certificate left out 0/));
+    const keep = new CryptoAnalyzer({ version: 't', passiveExclusions: [] });
+    for (const r of [...conns, push]) keep.consume(r);
+    expect(keep.finish().tables.find((t) => t.id === 'passive-versions')!.rows[0]).toMatchObject({ connections: 4 });
+  });
 });

@@ -1,6 +1,6 @@
 /** @wildtls/analysis-reuse: certificate, public-key and session-ticket-key reuse across IPs (the study's Table VI, Fig. 6 and 7, and beyond). */
 import { createRequire } from 'node:module';
-import { defineAnalysisPlugin, Type, type Static } from '@wildtls/core';
+import { defineAnalysisPlugin, passiveExclusionsOption, STUDY_PASSIVE_EXCLUSIONS, Type, type Static } from '@wildtls/core';
 import { CHAIN_CLASSIFIER, createChainClassifier, type ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { ReuseAnalyzer } from './reuse-analyzer.js';
 
@@ -16,6 +16,7 @@ const OptionsSchema = Type.Object(
     topInvalid: Type.Integer({ minimum: 0, default: 20, description: 'Rows in the table of the most reused certificates that are not valid (beyond the study).' }),
     worker: Type.Boolean({ default: true, description: "When ca-practice is not loaded: run ca-practice's validator, which reuse then builds, on a worker thread (false: on the analysis thread)." }),
     distribution: Type.Union([Type.Literal('exact'), Type.Literal('log2')], { default: 'exact', description: 'Distribution rows: one per distinct number of IPs (exact), or buckets 1, 2, 3-4, 5-8, ... (log2).' }),
+    passiveExclusions: passiveExclusionsOption('passive-reuse, passive-reuse-servers and passive-reuse-connections (Table V per certificate, per server, per connection)'),
   },
   { additionalProperties: false },
 );
@@ -40,6 +41,6 @@ export default defineAnalysisPlugin<Partial<ReuseOptions> | undefined>({
     const classifierName = shared
       ? `the ca-practice validator loaded in this run (its options; trust anchors: ${params.rootsFile ? anchors : "its rootsFile option, or Node's bundled Mozilla root store"})`
       : `the ca-practice validator with its default options${worker ? ' (on a worker thread)' : ''}, trust anchors: ${anchors} (ca-practice is not loaded)`;
-    return new ReuseAnalyzer({ version, classifier, classifierName, at: params.at, topReused: options?.topReused ?? 10, topInvalid: options?.topInvalid ?? 20, ownsClassifier: !shared, distribution: options?.distribution ?? 'exact' });
+    return new ReuseAnalyzer({ version, classifier, classifierName, at: params.at, topReused: options?.topReused ?? 10, topInvalid: options?.topInvalid ?? 20, ownsClassifier: !shared, distribution: options?.distribution ?? 'exact', passiveExclusions: options?.passiveExclusions ?? STUDY_PASSIVE_EXCLUSIONS });
   },
 });

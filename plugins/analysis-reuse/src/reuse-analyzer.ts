@@ -1,5 +1,6 @@
 import { createHash, hash } from 'node:crypto';
-import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
+import { storeHasPassive } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
 import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
@@ -9,6 +10,7 @@ import { aggregateViews } from './reuse-aggregates.js';
 import { reuseReport } from './reuse-report.js';
 import { reuseFromStore } from './reuse-store.js';
 import { ServerTally, serverKey } from '@wildtls/core';
+import { PassiveReuse, PASSIVE_REUSE_NOTE } from './passive-reuse.js';
 
 export interface ReuseAnalyzerOptions {
   version: string;
@@ -27,6 +29,8 @@ export interface ReuseAnalyzerOptions {
   distribution?: DistributionMode;
   /** Classifications in flight before consume() waits for them (async classifiers). */
   maxPending?: number;
+  /** Rules leaving passive connections out of Table V (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 /** Better classes win when one certificate is seen with several chains. */
@@ -75,10 +79,14 @@ export class ReuseAnalyzer implements Analyzer {
   private withCertificate = 0;
   private unparsable = 0;
   private passive = 0;
+  /** Table V of passive records (passive-reuse.ts), after the exclusion rules. */
+  private readonly passiveReuse: PassiveReuse;
   private classifierErrors = 0;
   private groupsShared = false;
 
-  constructor(private readonly opts: ReuseAnalyzerOptions) {}
+  constructor(private readonly opts: ReuseAnalyzerOptions) {
+    this.passiveReuse = new PassiveReuse(opts.passiveExclusions);
+  }
 
   consume(r: ProbeRecord): void | Promise<void> {
     this.records++;
@@ -87,9 +95,10 @@ export class ReuseAnalyzer implements Analyzer {
       this.internalErrors++;
       return;
     }
-    // Passive records (one per captured connection) are another population: the study has no reuse table of them.
+    // Passive records (one per captured connection) are another population: only the passive Table V counts them.
     if (r.source === 'passive') {
       this.passive++;
+      this.passiveReuse.add(r);
       return;
     }
     this.servers.add(serverKey(r.ip, r.port));
@@ -131,12 +140,16 @@ export class ReuseAnalyzer implements Analyzer {
       records: this.records, internalErrors: this.internalErrors, passive: this.passive, servers: this.servers.size, withCertificate: this.withCertificate,
       certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size,
       unparsable: this.unparsable, classifierErrors: this.classifierErrors, groupsShared: this.groupsShared,
-    });
+    }, { tables: this.passiveReuse.tables(), notes: [PASSIVE_REUSE_NOTE, this.passiveReuse.exclusions.note()] });
   }
 
-  /** A whole store, counted in SQL (reuse-store.ts); the records streamed through consume() in the one case SQL does not cover. */
+  /**
+   * A whole store, counted in SQL (reuse-store.ts); the records streamed through
+   * consume() in the cases SQL does not cover, among them a store with passive
+   * records (Table V and the exclusion rules are the stream's own).
+   */
   async analyzeStore(store: StoreQuery): Promise<Report> {
-    const report = await reuseFromStore(store, this.opts);
+    const report = (await storeHasPassive(store)) ? undefined : await reuseFromStore(store, this.opts);
     if (report) return report;
     for await (const r of store.records()) await this.consume(r);
     return this.finish();

@@ -1,4 +1,4 @@
-import type { Report } from '@wildtls/core';
+import type { Report, ReportTable } from '@wildtls/core';
 import { MAX_GROUPS } from './ip-pairs.js';
 import { buildPaperTables } from './paper-tables.js';
 import { paperFigures } from './paper-figures.js';
@@ -22,10 +22,16 @@ export interface ReuseCounts {
   groupsShared: boolean;
 }
 
+/** Table V of passive records and its notes (passive-reuse.ts): built from the record stream only. */
+export interface PassiveReuseReport {
+  tables: ReportTable[];
+  notes: string[];
+}
+
 /** The one report layout, whichever path (records streamed, or SQL on a store) counted. */
-export function reuseReport(opts: ReuseAnalyzerOptions, aggregates: ReuseAggregates, c: ReuseCounts): Report {
+export function reuseReport(opts: ReuseAnalyzerOptions, aggregates: ReuseAggregates, c: ReuseCounts, passive?: PassiveReuseReport): Report {
   const distribution = opts.distribution ?? 'exact';
-  const tables = [...buildPaperTables(aggregates, distribution), ...buildReuseTables(aggregates, distribution)];
+  const tables = [...buildPaperTables(aggregates, distribution), ...buildReuseTables(aggregates, distribution), ...(c.passive && passive ? passive.tables : [])];
   const notes = [
     'A certificate is the first one a server sent (its end-host certificate), identified by the SHA-256 of its DER; a key by the SHA-256 of its SubjectPublicKeyInfo.',
     'Counts are distinct IP addresses (not ip:port): per service and port for Fig. 6 and 7 (one line per port, as the study plots them), per service (any port) for Table VI and the tables beyond the study; "all" counts distinct IPs across services and ports. Every record with a certificate chain counts, whether or not its handshake completed.',
@@ -37,7 +43,7 @@ export function reuseReport(opts: ReuseAnalyzerOptions, aggregates: ReuseAggrega
   if (c.classifierErrors) notes.push(`${c.classifierErrors} chains could not be classified (the validator failed): their certificates count as invalid unless another chain validated them.`);
   if (c.unparsable) notes.push(`${c.unparsable} certificates could not be parsed (core's strict DER reader): counted as invalid certificates with no key.`);
   if (c.groupsShared) notes.push(`More than ${MAX_GROUPS - 1} service-port pairs: the last ones share one line of Fig. 6 and 7 (service and port of the first of them).`);
-  if (c.passive) notes.push(`${c.passive} passive records (source "passive", one per captured connection) are left out of every count: the tables here are of scan records (no passive version of them is built yet).`);
+  if (c.passive) notes.push(`${c.passive} passive records (source "passive", one per captured connection) are left out of the scan tables and totals.`, ...(passive?.notes ?? []));
   if (c.internalErrors) notes.push(`${c.internalErrors} records with status internal-error (a wildtls bug, not the server's doing) are left out of every count.`);
   return {
     analysis: { id: 'reuse', version: opts.version },

@@ -1,5 +1,5 @@
-import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
-import { ServerTally, serverKey } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
+import { PassiveExclusions, ServerTally, serverKey, storeHasPassive } from '@wildtls/core';
 import { SaslTally } from './sasl-tally.js';
 import { saslHeadline } from './sasl-headline.js';
 import { CLIENT_MECHANISMS_NOTE, ClientMechanisms } from './client-mechanisms.js';
@@ -14,6 +14,8 @@ export interface SaslAnalyzerOptions {
   plaintextMechanisms?: string[];
   /** Most frequent combinations listed per service and port (0 = all). */
   topCombinations?: number;
+  /** Passive records: rules leaving connections out of every count (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 function isImap(r: ProbeRecord): boolean {
@@ -42,6 +44,7 @@ export class SaslAnalyzer implements Analyzer {
   private readonly passiveServers = new ServerTally();
   private readonly plaintext: Set<string>;
   private readonly clientMechanisms: ClientMechanisms;
+  private readonly passiveExclusions: PassiveExclusions;
   private records = 0;
   private internalErrors = 0;
   private passiveRecords = 0;
@@ -54,6 +57,7 @@ export class SaslAnalyzer implements Analyzer {
   constructor(private readonly opts: SaslAnalyzerOptions) {
     this.plaintext = new Set((opts.plaintextMechanisms ?? DEFAULT_PLAINTEXT_MECHANISMS).map((m) => m.trim().toUpperCase()));
     this.clientMechanisms = new ClientMechanisms(this.plaintext);
+    this.passiveExclusions = new PassiveExclusions(opts.passiveExclusions);
   }
 
   consume(r: ProbeRecord): void {
@@ -67,6 +71,7 @@ export class SaslAnalyzer implements Analyzer {
     const passive = isPassive(r);
     if (passive) {
       this.passiveRecords++;
+      if (this.passiveExclusions.exclude(r) !== undefined) return;
       this.clientMechanisms.add(r);
     }
     if (!r.capabilities && !r.sasl) {
@@ -122,22 +127,27 @@ export class SaslAnalyzer implements Analyzer {
       },
       tables: [
         ...buildSaslTables(groups, { topCombinations: this.opts.topCombinations ?? 0, withPassive, newTally: () => new SaslTally(this.plaintext) }),
-        ...(withPassive ? [this.clientMechanisms.table()] : []),
+        ...(withPassive ? [this.clientMechanisms.table(), this.passiveExclusions.table()] : []),
       ],
       headline: saslHeadline(groups),
-      notes: [...saslNotes([...this.plaintext], withPassive), ...(withPassive ? [CLIENT_MECHANISMS_NOTE] : [])],
+      notes: [...saslNotes([...this.plaintext], withPassive), ...(withPassive ? [CLIENT_MECHANISMS_NOTE, this.passiveExclusions.note()] : [])],
     };
   }
 
   /**
    * A whole store: the same tallies, filled from SQL's counts (sasl-store.ts)
-   * with each distinct combination added once, weighted by its count.
+   * with each distinct combination added once, weighted by its count. A store
+   * with passive records is streamed through consume() instead, so the passive
+   * exclusion rules and tables are the stream's own.
    */
   async analyzeStore(store: StoreQuery): Promise<Report> {
+    if (await storeHasPassive(store)) {
+      for await (const r of store.records()) this.consume(r);
+      return this.finish();
+    }
     const c = await saslCountsFromStore(store);
     this.records = c.totals.records;
     this.internalErrors = c.totals.internal;
-    this.passiveRecords = c.totals.passive;
     this.serverCount = c.totals.servers;
     for (const g of c.groups) this.group(g.service, g.port);
     const imapCaps = (p: PhaseRow) => (p.imap_caps ? (p.login_disabled ? ['LOGINDISABLED'] : []) : undefined);
@@ -153,9 +163,6 @@ export class SaslAnalyzer implements Analyzer {
         if (p.cut_after) this.truncatedAfter += p.n;
       }
     }
-    for (const p of c.passiveConnections) this.group(p.service, p.port).passiveConnections.add(before(p), imapCaps(p), p.n);
-    for (const p of c.passiveServers) this.group(p.service, p.port).passiveServers.add(before(p), imapCaps(p), p.n);
-    for (const x of c.clients) this.clientMechanisms.addCounts(x.service, x.port, x.mechanism ?? undefined, x.n);
     return this.finish();
   }
 

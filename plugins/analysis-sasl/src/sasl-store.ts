@@ -31,7 +31,7 @@ function positive(col: string, path: string): string {
 
 /** What consume reads of a record, each record's JSON parsed once (the small parts then read again). */
 const PARTS = `(SELECT seq, ip, port, service, protocol, source, mode,
-    json_extract(record, ['$.capabilities', '$.sasl', '$.starttls.upgraded', '$.passive.clientMechanism']) AS p
+    json_extract(record, ['$.capabilities', '$.sasl']) AS p
   FROM records WHERE status IS DISTINCT FROM 'internal-error')`;
 
 /** Per record (not our own bug): the facts SaslAnalyzer.consume reads. */
@@ -45,9 +45,7 @@ const FACTS = `(SELECT seq, ip, port, service, source = 'passive' AS passive, mo
     ${positive('p[2]', '$.truncated.beforeTls')} AS cut_before,
     json_type(p[1], '$.afterTls') = 'ARRAY' OR json_type(p[2], '$.afterTls') = 'ARRAY' AS has_after,
     ${listText('p[2]', '$.afterTls')} AS sasl_after,
-    ${positive('p[2]', '$.truncated.afterTls')} AS cut_after,
-    ${truthy('p[3]')} AS upgraded,
-    CASE WHEN json_type(p[4]) = 'VARCHAR' THEN json_extract_string(p[4], '$') END AS client_mechanism
+    ${positive('p[2]', '$.truncated.afterTls')} AS cut_after
   FROM ${PARTS})`;
 
 /** The first record of each server (ip:port) within a service and port, of the records `where` picks. */
@@ -68,20 +66,16 @@ export interface PhaseRow {
 }
 
 export interface SaslStoreCounts {
-  totals: { records: number; internal: number; passive: number; servers: number };
+  totals: { records: number; internal: number; servers: number };
   /** Service and port of every record with capabilities or SASL, in order of first sight. */
   groups: Array<{ service: string; port: number }>;
   /** Active servers (first record per server and group), grouped by what the tallies read. */
   active: PhaseRow[];
-  /** Passive records with a before-STARTTLS phase: every connection, and the first per server. */
-  passiveConnections: PhaseRow[];
-  passiveServers: PhaseRow[];
-  /** Passive STARTTLS connections that did not upgrade, by service, port and client mechanism. */
-  clients: Array<{ service: string; port: number; mechanism: string | null; n: number }>;
 }
 
 const PHASE_COLUMNS = 'service, port, has_before, sasl_before, imap_caps, login_disabled, cut_before, has_after, sasl_after, cut_after';
 
+/** The counts of a store without passive records (a store with them is streamed through consume(): see SaslAnalyzer.analyzeStore). */
 export async function saslCountsFromStore(store: StoreQuery): Promise<SaslStoreCounts> {
   // The JSON is read once; a temporary table (this connection's, never written to the store's file) holds the facts.
   await store.run(`CREATE OR REPLACE TEMP TABLE sasl_facts AS SELECT * FROM ${FACTS}`);
@@ -95,7 +89,6 @@ export async function saslCountsFromStore(store: StoreQuery): Promise<SaslStoreC
 async function counts(store: StoreQuery): Promise<SaslStoreCounts> {
   const [totals] = await store.all<SaslStoreCounts['totals']>(
     `SELECT count(*) AS records, count(*) FILTER (WHERE status = 'internal-error') AS internal,
-       count(*) FILTER (WHERE status IS DISTINCT FROM 'internal-error' AND source = 'passive') AS passive,
        (SELECT count(*) FROM (SELECT DISTINCT ip, port FROM records WHERE status IS DISTINCT FROM 'internal-error')) AS servers
      FROM records`,
   );
@@ -104,11 +97,5 @@ async function counts(store: StoreQuery): Promise<SaslStoreCounts> {
     totals: totals!,
     groups: await store.all(`SELECT service, port FROM sasl_facts WHERE has_lists GROUP BY service, port ORDER BY min(seq)`),
     active: await phases(firstPerServer('has_lists AND passive IS NOT TRUE')),
-    passiveConnections: await phases(`sasl_facts WHERE has_lists AND passive AND has_before`),
-    passiveServers: await phases(firstPerServer('has_lists AND passive AND has_before')),
-    clients: await store.all(
-      `SELECT service, port, client_mechanism AS mechanism, count(*) AS n FROM sasl_facts
-       WHERE passive AND mode = 'starttls' AND NOT upgraded GROUP BY ALL ORDER BY min(seq)`,
-    ),
   };
 }

@@ -99,6 +99,21 @@ describe('SaslAnalyzer: before STARTTLS (Tables XII-XIII)', () => {
     expect(rows(r, 'after-tls-text').map((x) => [x.service, x.servers])).toEqual([['smtp', 1], ['all', 1]]);
     expect(r.totals).toMatchObject({ records: 5, servers: 3, passiveRecords: 4 });
   });
+
+  it('leaves out passive connections an exclusion rule holds for (default the study\'s), and lists the rules with their counts', () => {
+    const passive = (ip: string, alpn: string[]) => ({ ...rec(ip, { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN'] } }, 'smtp', 25), source: 'passive', passive: { clientHello: { alpn } } }) as ProbeRecord;
+    const records = [passive('192.0.2.1', []), passive('192.0.2.1', ['h2']), passive('192.0.2.9', ['apns-security-v3'])];
+    const study = new SaslAnalyzer({ version: 't' });
+    for (const x of records) study.consume(x);
+    const r = study.finish();
+    expect(rows(r, 'before-tls-text').filter((x) => x.service === 'smtp').map((x) => [x.servers, x.connections])).toEqual([[1, 1]]);
+    expect(rows(r, 'passive-exclusions').map((x) => [x.rule, x.excluded])).toEqual([['alpn-http-push', 2], ['tor-link-certificate', 0]]);
+    expect(r.notes).toContainEqual(expect.stringMatching(/alpn-http-push left out 2; tor-link-certificate left out 0/));
+    expect(r.totals).toMatchObject({ servers: 1, passiveRecords: 3 });
+    const keep = new SaslAnalyzer({ version: 't', passiveExclusions: [] });
+    for (const x of records) keep.consume(x);
+    expect(rows(keep.finish(), 'before-tls-text').filter((x) => x.service === 'smtp').map((x) => [x.servers, x.connections])).toEqual([[2, 3]]);
+  });
 });
 
 describe('SaslAnalyzer on lists cut at the record cap', () => {

@@ -1,5 +1,5 @@
-import type { ProbeRecord, ReportTable } from '@wildtls/core';
-import { serverKey } from '@wildtls/core';
+import type { PassiveExclusionRule, ProbeRecord, ReportTable } from '@wildtls/core';
+import { PassiveExclusions, serverKey } from '@wildtls/core';
 
 interface PortTally {
   service: string;
@@ -12,12 +12,7 @@ interface PortTally {
   offered: number;
   upgraded: number;
   completed: number;
-  /** Distinct servers when counted elsewhere (SQL on a store). */
-  counted?: { servers: number; offering: number };
 }
-
-/** HTTP and push-service ALPN ids (RFC 7301 registry; Apple push's apns-*) the study's exclusions name. */
-export const DEFAULT_PASSIVE_EXCLUDE_ALPN: readonly string[] = ['http/1.0', 'http/1.1', 'h2', 'h3', 'spdy/1', 'spdy/2', 'spdy/3', 'spdy/3.1', 'apns-security-v2', 'apns-security-v3', 'apns-pack-v1'];
 
 const share = (n: number, d: number) => (d > 0 ? n / d : null);
 
@@ -29,41 +24,24 @@ const share = (n: number, d: number) => (d > 0 ? n / d : null);
  */
 export class PassiveConnections {
   private readonly ports = new Map<string, PortTally>();
-  private readonly excludeAlpn: ReadonlySet<string>;
-  /** Connections left out by the ALPN rule. */
-  excluded = 0;
+  /** The exclusion rules (core's; the study's by default), with how many connections each left out. */
+  readonly exclusions: PassiveExclusions;
 
-  constructor(excludeAlpn: readonly string[] = DEFAULT_PASSIVE_EXCLUDE_ALPN) {
-    this.excludeAlpn = new Set(excludeAlpn);
+  constructor(rules?: readonly PassiveExclusionRule[]) {
+    this.exclusions = new PassiveExclusions(rules);
   }
 
-  /** The exclusion rule as the report notes state it. */
+  /** The exclusion rules as the report notes state them. */
   note(): string {
-    return this.excludeAlpn.size === 0
-      ? 'Passive exclusions: none (passiveExcludeAlpn is empty).'
-      : `Passive exclusions: ${this.excluded} connection(s) on ports other than https/tls whose ClientHello offered ALPN ${[...this.excludeAlpn].join(', ')} (HTTP or push services, not the port's own protocol) are left out of passive-connections and passive-starttls (option passiveExcludeAlpn).`;
-  }
-
-  /** The ALPN ids that leave a connection out. */
-  get excludedAlpn(): string[] {
-    return [...this.excludeAlpn];
+    return this.exclusions.note();
   }
 
   get size(): number {
     return this.ports.size;
   }
 
-  /** The port rows and exclusions, counted elsewhere (SQL on a store), in order of first sight. */
-  setCounts(excluded: number, ports: ReadonlyArray<Omit<PortTally, 'servers' | 'serversOffering'> & { servers: number; serversOffering: number }>): void {
-    this.excluded = excluded;
-    for (const p of ports) this.ports.set(`${p.service}\t${p.port}`, { ...p, servers: new Set(), serversOffering: new Set(), counted: { servers: p.servers, offering: p.serversOffering } });
-  }
-
   add(r: ProbeRecord): void {
-    if (r.service !== 'https' && r.service !== 'tls' && (r.passive?.clientHello?.alpn ?? []).some((a) => this.excludeAlpn.has(a))) {
-      this.excluded++;
-      return;
-    }
+    if (this.exclusions.exclude(r) !== undefined) return;
     const k = `${r.service}\t${r.port}`;
     let t = this.ports.get(k);
     if (!t) {
@@ -84,6 +62,7 @@ export class PassiveConnections {
   tables(): ReportTable[] {
     const rows = [...this.ports.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
     return [
+      this.exclusions.table(),
       {
         id: 'passive-connections',
         title: 'Table II: connections and servers per port (passive)',
@@ -96,7 +75,7 @@ export class PassiveConnections {
           { key: 'servers', title: 'Servers (ip:port)', type: 'integer' },
           { key: 'completed', title: 'Connections with a completed TLS handshake', type: 'integer' },
         ],
-        rows: rows.map((t) => ({ service: t.service, port: t.port, connections: t.connections, servers: t.counted?.servers ?? t.servers.size, completed: t.completed })),
+        rows: rows.map((t) => ({ service: t.service, port: t.port, connections: t.connections, servers: t.servers.size, completed: t.completed })),
       },
       {
         id: 'passive-starttls',
@@ -115,7 +94,7 @@ export class PassiveConnections {
           { key: 'upgradedShare', title: 'Upgraded (of offered)', type: 'share' },
         ],
         rows: rows.filter((t) => t.mode === 'starttls').map((t) => ({
-          service: t.service, port: t.port, servers: t.counted?.servers ?? t.servers.size, serversStarttls: t.counted?.offering ?? t.serversOffering.size,
+          service: t.service, port: t.port, servers: t.servers.size, serversStarttls: t.serversOffering.size,
           connections: t.connections, offered: t.offered, offeredShare: share(t.offered, t.connections),
           upgraded: t.upgraded, upgradedShare: share(t.upgraded, t.offered),
         })),

@@ -1,5 +1,5 @@
-import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
-import { CertificateFingerprints, ServerTally, serverKey } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
+import { CertificateFingerprints, ServerTally, serverKey, storeHasPassive } from '@wildtls/core';
 import { tlsReached } from './host-state.js';
 import { StartTlsCounts } from './starttls-counts.js';
 import { STARTTLS_NOTES } from './starttls-notes.js';
@@ -16,8 +16,8 @@ interface Group extends CountsRow {
 
 export interface StartTlsAnalyzerOptions {
   version: string;
-  /** Passive records: ALPN ids whose connections are left out of the per-connection tables (default DEFAULT_PASSIVE_EXCLUDE_ALPN). */
-  passiveExcludeAlpn?: readonly string[];
+  /** Passive records: rules leaving connections out of the per-connection tables (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 /** Table I (hosts, TLS reached, certificates, noise), Table III (STARTTLS upgraded) and the funnel beyond them. */
@@ -34,7 +34,7 @@ export class StartTlsAnalyzer implements Analyzer {
   private serverCount: number | undefined;
 
   constructor(private readonly opts: StartTlsAnalyzerOptions) {
-    this.passive = new PassiveConnections(opts.passiveExcludeAlpn);
+    this.passive = new PassiveConnections(opts.passiveExclusions);
   }
 
   consume(r: ProbeRecord): void {
@@ -61,13 +61,18 @@ export class StartTlsAnalyzer implements Analyzer {
   /**
    * A whole store: the same counters, filled from SQL's counts
    * (starttls-store.ts): each distinct combination of what the rules read
-   * goes through StartTlsCounts.add once, weighted by its count.
+   * goes through StartTlsCounts.add once, weighted by its count. A store
+   * with passive records is streamed through consume() instead, so the
+   * passive exclusion rules and tables are the stream's own.
    */
   async analyzeStore(store: StoreQuery): Promise<Report> {
-    const c = await startTlsCountsFromStore(store, this.passive.excludedAlpn);
+    if (await storeHasPassive(store)) {
+      for await (const r of store.records()) this.consume(r);
+      return this.finish();
+    }
+    const c = await startTlsCountsFromStore(store);
     this.records = c.totals.records;
     this.internalErrors = c.totals.internal;
-    this.passiveRecords = c.totals.passive;
     this.serverCount = c.totals.servers;
     for (const g of c.groups) this.group(g.service, g.port, g.mode);
     const reached = new Set<string>();
@@ -79,7 +84,6 @@ export class StartTlsAnalyzer implements Analyzer {
     for (const x of await certificateCounts(store, [...reached])) {
       (x.service === null ? this.all : this.group(x.service, x.port!, '').c).setCertificates(x);
     }
-    this.passive.setCounts(c.passive.excluded, c.passive.ports);
     return this.finish();
   }
 

@@ -11,18 +11,10 @@ import type { ProbeRecord, StoreQuery } from '@wildtls/core';
  * SQL over the servers whose combination reached TLS.
  */
 
-/** JavaScript truthiness of a JSON value (absent, null, false, 0 and "" are false). */
-function truthy(json: string): string {
-  const t = `json_type(${json})`;
-  return `(${t} IS NOT NULL AND ${t} <> 'NULL' AND NOT (${t} = 'BOOLEAN' AND ${json}::VARCHAR = 'false')
-    AND NOT (${t} IN ('UBIGINT', 'BIGINT', 'DOUBLE') AND TRY_CAST(${json}::VARCHAR AS DOUBLE) = 0)
-    AND NOT (${t} = 'VARCHAR' AND json_extract_string(${json}, '$') = ''))`;
-}
-
 const isTrue = (json: string) => `coalesce(${json}::VARCHAR = 'true', false)`;
 
 /** What a record's JSON holds that the rules read, each record's JSON parsed once. */
-const PATHS = ['$.bytesReceived', '$.banner', '$.starttls', '$.capabilities', '$.sasl', '$.tls', '$.error.reason', '$.passive.clientHello.alpn'];
+const PATHS = ['$.bytesReceived', '$.banner', '$.starttls', '$.capabilities', '$.sasl', '$.tls', '$.error.reason'];
 
 /** The facts, as one JSON object per record: the shape the stand-in record is made from. */
 const SHAPE = `to_json({
@@ -79,44 +71,30 @@ export function standIn(json: string): ProbeRecord {
 }
 
 export interface StartTlsStoreCounts {
-  totals: { records: number; internal: number; passive: number; servers: number };
+  totals: { records: number; internal: number; servers: number };
   /** Scan groups (service, port, the mode of their first record) in order of first sight. */
   groups: Array<{ service: string; port: number; mode: string }>;
   /** Each server's first record per group, grouped by shape. */
   shapes: Array<{ service: string; port: number; shape: string; n: number }>;
-  passive: { excluded: number; ports: Array<{ service: string; port: number; mode: string; connections: number; servers: number; serversOffering: number; offered: number; upgraded: number; completed: number }> };
 }
 
-export async function startTlsCountsFromStore(store: StoreQuery, excludeAlpn: readonly string[]): Promise<StartTlsStoreCounts> {
+/** The counts of a store without passive records (a store with them is streamed through consume(): see StartTlsAnalyzer.analyzeStore). */
+export async function startTlsCountsFromStore(store: StoreQuery): Promise<StartTlsStoreCounts> {
   const paths = PATHS.map((p) => `'${p}'`).join(', ');
   // Temporary tables: this connection's, never written to the store's file.
   await store.run(`CREATE OR REPLACE TEMP TABLE starttls_facts AS
-    SELECT seq, ip, port, service, mode, source = 'passive' AS passive, chain, ${SHAPE} AS shape,
-      ${truthy("json_extract(p[3], '$.offered')")} AS offered_truthy, ${truthy("json_extract(p[3], '$.upgraded')")} AS upgraded_truthy,
-      ${truthy("json_extract(p[6], '$.completed')")} AS completed_truthy,
-      service NOT IN ('https', 'tls') AND coalesce(len(list_intersect(
-        list_transform(CASE WHEN json_type(p[8]) = 'ARRAY' THEN json_extract(p[8], '$[*]') ELSE [] END, lambda a: CASE WHEN json_type(a) = 'VARCHAR' THEN json_extract_string(a, '$') END),
-        from_json($1, '["VARCHAR"]'))), 0) > 0 AS excluded
-    FROM (SELECT *, json_extract(record, [${paths}]) AS p FROM records WHERE status IS DISTINCT FROM 'internal-error')`, [JSON.stringify(excludeAlpn)]);
+    SELECT seq, ip, port, service, mode, source = 'passive' AS passive, chain, ${SHAPE} AS shape
+    FROM (SELECT *, json_extract(record, [${paths}]) AS p FROM records WHERE status IS DISTINCT FROM 'internal-error')`);
   await store.run(`CREATE OR REPLACE TEMP TABLE starttls_first AS
     SELECT * FROM starttls_facts WHERE passive IS NOT TRUE QUALIFY row_number() OVER (PARTITION BY ip, port, service ORDER BY seq) = 1`);
   const [totals] = await store.all<StartTlsStoreCounts['totals']>(
     `SELECT (SELECT count(*) FROM records) AS records, (SELECT count(*) FROM records WHERE status = 'internal-error') AS internal,
-       (SELECT count(*) FROM starttls_facts WHERE passive) AS passive,
        (SELECT count(*) FROM (SELECT DISTINCT ip, port FROM starttls_facts WHERE passive IS NOT TRUE)) AS servers`,
   );
-  const [excluded] = await store.all<{ n: number }>('SELECT count(*) AS n FROM starttls_facts WHERE passive AND excluded');
   return {
     totals: totals!,
     groups: await store.all(`SELECT service, port, arg_min(mode, seq) AS mode FROM starttls_facts WHERE passive IS NOT TRUE GROUP BY service, port ORDER BY min(seq)`),
     shapes: await store.all(`SELECT service, port, shape, count(*) AS n FROM starttls_first GROUP BY ALL ORDER BY min(seq)`),
-    passive: {
-      excluded: excluded!.n,
-      ports: await store.all(`SELECT service, port, arg_min(mode, seq) AS mode, count(*) AS connections, count(DISTINCT ip) AS servers,
-          count(DISTINCT ip) FILTER (WHERE offered_truthy) AS serversOffering, count(*) FILTER (WHERE offered_truthy) AS offered,
-          count(*) FILTER (WHERE upgraded_truthy) AS upgraded, count(*) FILTER (WHERE completed_truthy) AS completed
-        FROM starttls_facts WHERE passive AND NOT excluded GROUP BY service, port ORDER BY min(seq)`),
-    },
   };
 }
 

@@ -145,8 +145,9 @@ describe('StartTlsAnalyzer: passive records, weighted by connection', () => {
     for (const r of [push, web]) a.consume(r);
     const rep = a.finish();
     expect(table(rep, 'passive-connections').rows).toEqual([{ service: 'https', port: 443, connections: 1, servers: 1, completed: 1 }]);
-    expect(rep.notes!.some((n) => n.startsWith('Passive exclusions: 1 connection(s)') && n.includes('apns-security-v3'))).toBe(true);
-    const keep = new StartTlsAnalyzer({ version: 't', passiveExcludeAlpn: [] });
+    expect(rep.notes).toContainEqual(expect.stringMatching(/^Passive exclusions .*alpn-http-push left out 1; tor-link-certificate left out 0/));
+    expect(table(rep, 'passive-exclusions').rows.map((r) => [r.rule, r.excluded])).toEqual([['alpn-http-push', 1], ['tor-link-certificate', 0]]);
+    const keep = new StartTlsAnalyzer({ version: 't', passiveExclusions: [] });
     keep.consume(push);
     expect(table(keep.finish(), 'passive-connections').rows).toHaveLength(1);
   });

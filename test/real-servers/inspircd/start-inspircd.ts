@@ -13,6 +13,12 @@ export interface InspircdSettings {
   starttls: boolean;
   /** GnuTLS priority string of the TLS profile. */
   priority: string;
+  /**
+   * Look up client host names (default true), which makes the server greet with NOTICE lines.
+   * `openssl s_client -starttls irc` reads the first line it gets as the reply to its STARTTLS and gives
+   * up on anything that is not a numeric, so it needs false: then 670 is the first line sent.
+   */
+  resolveHostnames?: boolean;
 }
 
 export interface InspircdInstance extends Daemon {
@@ -47,7 +53,7 @@ ${s.starttls ? '<module name="starttls">' : ''}
 <sslprofile name="main" provider="gnutls" certfile="${cert}" keyfile="${key}" priority="${s.priority}" hash="sha256" requestclientcert="no">
 <bind address="${s.ip}" port="${ports.irc}" type="clients">
 <bind address="${s.ip}" port="${ports.ircs}" type="clients" sslprofile="main">
-<connect allow="*" timeout="60" pingfreq="120" sendq="262144" recvq="8192" localmax="100" globalmax="100" resolvehostnames="yes">
+<connect allow="*" timeout="60" pingfreq="120" sendq="262144" recvq="8192" localmax="100" globalmax="100" resolvehostnames="${s.resolveHostnames === false ? 'no' : 'yes'}">
 <dns server="${s.ip.replace(/\.\d+$/, '.53')}" timeout="1">
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="${dir}/ircd.log">
 `;

@@ -1,4 +1,4 @@
-import type { Report } from '@wildtls/core';
+import type { Report, ReportTable } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { PASSIVE_CHAINS_NOTE, passiveTables, type PassiveView } from './passive-chains.js';
 import { buildTables } from './report-tables.js';
@@ -16,6 +16,8 @@ export interface ReportParts {
   groups: GroupView[];
   totals: ChainTotals;
   passive: PassiveView[];
+  /** When the records held passive ones: the exclusion rules' table and note (core's PassiveExclusions). */
+  passiveExclusions?: { table: ReportTable; note: string };
   stats: SourceStats;
   records: number;
   servers: number;
@@ -39,8 +41,9 @@ export function buildReport(p: ReportParts): Report {
     `Distinct chains validated once each: ${st.validations} validations${st.workers ? ` on ${st.workers} worker thread${st.workers > 1 ? 's' : ''}` : ''}.`,
     `Records left out: ${p.internalErrors} with status internal-error (a wildtls bug, not the server's doing).`,
   ];
-  const passive = p.passive.length > 0;
-  const all = passive ? [...tables, ...passiveTables(p.passive)] : tables;
+  const passive = p.passive.length > 0 || p.passiveExclusions !== undefined;
+  const exclusions = p.passiveExclusions;
+  const all = passive ? [...tables, ...passiveTables(p.passive), ...(exclusions ? [exclusions.table] : [])] : tables;
   return {
     analysis: { id: 'ca-practice', version: p.version },
     countingRule: 'per-server',
@@ -48,6 +51,6 @@ export function buildReport(p: ReportParts): Report {
     tables: all,
     headline: validityHeadline(tables, p.profile),
     figures: validityFigures(all),
-    notes: passive ? [...notes, PASSIVE_CHAINS_NOTE] : notes,
+    notes: passive ? [...notes, PASSIVE_CHAINS_NOTE, ...(exclusions ? [exclusions.note] : [])] : notes,
   };
 }

@@ -1,4 +1,4 @@
-import { serverKey, type Analyzer, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
+import { PassiveExclusions, serverKey, storeHasPassive, type Analyzer, type PassiveExclusionRule, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
@@ -20,6 +20,8 @@ export interface CaAnalyzerOptions {
   checkHostnames: boolean;
   /** For analyzeStore: the validator's settings (they key the stored verdicts) and a validator that keeps no verdicts itself. */
   store?: { plain: PlainSettings; workers: number; source: () => VerdictSource };
+  /** Passive records: rules leaving connections out of the passive tables (default: the study's, STUDY_PASSIVE_EXCLUSIONS). */
+  passiveExclusions?: readonly PassiveExclusionRule[];
 }
 
 /** Verdicts computed on a worker and not back yet: at most this many before consume() waits. */
@@ -47,14 +49,26 @@ export class CaPracticeAnalyzer implements Analyzer {
   private readonly chainIds = new Map<string, number>();
   private readonly entries: Array<ChainEntry | undefined> = [];
   private readonly passive = new PassiveChains();
+  private readonly passiveExclusions: PassiveExclusions;
+  private passiveRecords = 0;
 
-  /** What the last analyzeStore did (verdicts reused or validated, and how many validations): for tests and logs. */
+  /** What the last analyzeStore did (verdicts reused or validated, and how many validations): for tests and logs; undefined when the records were streamed. */
   storeRun: StoreRun | undefined;
 
-  constructor(private readonly o: CaAnalyzerOptions) {}
+  constructor(private readonly o: CaAnalyzerOptions) {
+    this.passiveExclusions = new PassiveExclusions(o.passiveExclusions);
+  }
 
-  /** The report of a whole result store, counted in SQL with verdicts stored per distinct chain (store-analysis.ts). */
+  /**
+   * The report of a whole result store, counted in SQL with verdicts stored per
+   * distinct chain (store-analysis.ts). A store with passive records is streamed
+   * through consume() instead, so the passive exclusion rules and tables are the stream's own.
+   */
   async analyzeStore(store: StoreQuery): Promise<Report> {
+    if (await storeHasPassive(store)) {
+      for await (const r of store.records()) await this.consume(r);
+      return this.finish();
+    }
     if (!this.o.store) throw new Error('ca-practice: analyzeStore needs the validator settings (CaAnalyzerOptions.store)');
     const { version, profile, at, checkHostnames } = this.o;
     const { report, run } = await analyzeStore(store, { version, profile, at, checkHostnames, ...this.o.store });
@@ -100,6 +114,8 @@ export class CaPracticeAnalyzer implements Analyzer {
   }
 
   private consumePassive(record: ProbeRecord): void | Promise<void> {
+    this.passiveRecords++;
+    if (this.passiveExclusions.exclude(record) !== undefined) return;
     const chain = record.tls?.chain;
     if (!chain || chain.length === 0) return this.passive.addChainless(record);
     const { hash, chainId } = this.chainId(chain);
@@ -152,7 +168,8 @@ export class CaPracticeAnalyzer implements Analyzer {
     const groups = [...this.groups.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
     const { views, totals } = groupViews(groups, (id) => this.entries[id]);
     const { version, profile, at, checkHostnames } = this.o;
-    return buildReport({ version, profile, at, checkHostnames, groups: views, totals, passive: this.passive.views(), stats, records: this.records, servers: this.servers.size, internalErrors: this.internalErrors });
+    const passiveExclusions = this.passiveRecords > 0 ? { table: this.passiveExclusions.table(), note: this.passiveExclusions.note() } : undefined;
+    return buildReport({ version, profile, at, checkHostnames, groups: views, totals, passive: this.passive.views(), passiveExclusions, stats, records: this.records, servers: this.servers.size, internalErrors: this.internalErrors });
   }
 }
 

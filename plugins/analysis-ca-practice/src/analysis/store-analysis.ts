@@ -5,7 +5,7 @@ import type { Report, StoreQuery } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { buildReport } from './build-report.js';
 import type { PlainSettings } from './service-settings.js';
-import { storeGroups, storePassive } from './store-counts.js';
+import { storeGroups } from './store-counts.js';
 import { computeVerdicts, createTables, resolveVerdicts, storedRun } from './store-verdicts.js';
 import type { VerdictSource } from './verdict-source.js';
 
@@ -37,7 +37,8 @@ const WORK = ['ca_chain', 'ca_rec', 'ca_counted', 'ca_first', 'ca_cand', 'ca_rv'
  * ca_practice_chain_verdicts under a digest of every parameter they depend
  * on (so a second analysis with the same parameters validates nothing), and
  * the counting in SQL. The same report as CaPracticeAnalyzer's consume/finish
- * on the store's records.
+ * on the store's records, for a store without passive records (a store with
+ * them is streamed through consume(): CaPracticeAnalyzer.analyzeStore).
  */
 export async function analyzeStore(store: StoreQuery, o: StoreAnalysisOptions): Promise<{ report: Report; run: StoreRun }> {
   const [c] = await store.all<Record<string, unknown>>(
@@ -72,10 +73,9 @@ export async function analyzeStore(store: StoreQuery, o: StoreAnalysisOptions): 
       }
     }
     const { groups, totals } = await storeGroups(store, params, o.checkHostnames);
-    const passive = await storePassive(store, params);
     const [s] = await store.all<{ servers: number }>('SELECT count(*) AS servers FROM (SELECT DISTINCT ip, port FROM ca_rec WHERE NOT passive)');
     const report = buildReport({
-      version: o.version, profile: o.profile, at: o.at, checkHostnames: o.checkHostnames, groups, totals, passive, stats,
+      version: o.version, profile: o.profile, at: o.at, checkHostnames: o.checkHostnames, groups, totals, passive: [], stats,
       records, servers: Number(s?.servers ?? 0), internalErrors: Number(c?.internal ?? 0),
     });
     return { report, run: { params, reused, validations } };
@@ -97,7 +97,8 @@ function rootsDigest(rootsFile: string | undefined): string {
  * out; the validation time: --at, else the record's startedAt) and the
  * subsets whose validation time matters: each scan server's first record
  * with a chain per service and port, each chain's first record (its verdict
- * judges servers with several chains), and every passive record with a chain.
+ * judges servers with several chains). The store holds no passive records
+ * (those stores are streamed instead).
  */
 async function workingTables(store: StoreQuery, at: Date | undefined): Promise<void> {
   // An unparsable startedAt: the stream path validates at the time it reads the record; here, at this analysis's start.
@@ -109,8 +110,7 @@ async function workingTables(store: StoreQuery, at: Date | undefined): Promise<v
   );
   await store.run(
     `CREATE OR REPLACE TEMP TABLE ca_rec AS SELECT r.seq, r.ip, r.port, r.service, coalesce(r.source = 'passive', false) AS passive, k.cid,
-       CASE WHEN r.domain <> '' THEN r.domain END AS domain, ${time} AS vt,
-       coalesce(json_extract_string(r.record, '$.passive.chainHidden') = 'true', false) AS hidden
+       CASE WHEN r.domain <> '' THEN r.domain END AS domain, ${time} AS vt
      FROM records r LEFT JOIN ca_chain k ON k.chain = r.chain WHERE r.status IS DISTINCT FROM 'internal-error'`,
   );
   await store.run(
@@ -120,6 +120,6 @@ async function workingTables(store: StoreQuery, at: Date | undefined): Promise<v
   await store.run('CREATE OR REPLACE TEMP TABLE ca_first AS SELECT min(seq) AS seq, cid, arg_min(vt, seq) AS vt FROM ca_rec WHERE cid IS NOT NULL GROUP BY cid');
   await store.run(
     `CREATE OR REPLACE TEMP TABLE ca_cand AS SELECT seq, cid, vt FROM ca_counted
-     UNION SELECT seq, cid, vt FROM ca_first UNION SELECT seq, cid, vt FROM ca_rec WHERE passive AND cid IS NOT NULL`,
+     UNION SELECT seq, cid, vt FROM ca_first`,
   );
 }

@@ -1,7 +1,6 @@
 import type { StoreQuery } from '@wildtls/core';
 import type { PracticeFlag } from '../practice/practice-flags.js';
 import type { ValidationError } from '../validate/errors.js';
-import type { PassiveView } from './passive-chains.js';
 import type { ChainTotals, GroupView, TallyCount, Verdict } from './table-helpers.js';
 import { VERDICTS, HOSTS, sqlText } from './store-verdicts.js';
 
@@ -72,24 +71,4 @@ export async function storeGroups(store: StoreQuery, params: string, checkHostna
     leafByRoot: { verifiable: n(leafAll?.verifiable), direct: n(leafAll?.direct) },
   };
   return { groups: [...views.values()].sort(byGroup), totals };
-}
-
-/** The passive tables' counts (PassiveChains' rules): per connection, and per server by its first connection with a chain. */
-export async function storePassive(store: StoreQuery, params: string): Promise<PassiveView[]> {
-  const p = sqlText(params);
-  const groups = await store.all(
-    `SELECT service, port, count(*) AS connections, count(cid) AS with_chain, count(*) FILTER (WHERE cid IS NULL AND hidden) AS chain_hidden,
-       count(DISTINCT ip) AS seen, count(DISTINCT ip) FILTER (WHERE cid IS NOT NULL) AS counted FROM ca_rec WHERE passive GROUP BY service, port`,
-  );
-  const codes = (from: string) =>
-    store.all(`SELECT x.service, x.port, v.openssl_code AS code, count(*) AS k FROM ${from} x JOIN ca_rv r USING (seq) JOIN ${VERDICTS} v ON v.params = ${p} AND v.vid = r.vid GROUP BY x.service, x.port, v.openssl_code`);
-  const perConnection = await codes('(SELECT seq, service, port FROM ca_rec WHERE passive AND cid IS NOT NULL)');
-  const perServer = await codes('(SELECT min(seq) AS seq, service, port FROM ca_rec WHERE passive AND cid IS NOT NULL GROUP BY service, port, ip)');
-  const views = new Map<string, PassiveView>();
-  for (const r of groups) {
-    views.set(gk(r), { service: String(r.service), port: n(r.port), connections: n(r.connections), withChain: n(r.with_chain), chainHidden: n(r.chain_hidden), seen: n(r.seen), counted: n(r.counted), serverCodes: new Map(), connectionCodes: new Map() });
-  }
-  for (const r of perConnection) views.get(gk(r))!.connectionCodes.set(n(r.code), n(r.k));
-  for (const r of perServer) views.get(gk(r))!.serverCodes.set(n(r.code), n(r.k));
-  return [...views.values()].sort(byGroup);
 }
