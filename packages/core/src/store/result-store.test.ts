@@ -65,6 +65,30 @@ describe('result store', () => {
     }
   });
 
+  it('restores every chain when more distinct certificates pass through one read chunk than the reader caches', async () => {
+    // Certificate X is cached from the first chunk; in the second (DuckDB reads 2048 rows at a time) X is used
+    // first and last, with about 24,500 new certificates in between: more than the reader's cache holds.
+    const base = JSON.parse(LINES[0]!) as ProbeRecord;
+    let next = 0;
+    const cert = (): string => {
+      const b = Buffer.alloc(24);
+      b.writeUInt32BE(next++, 0);
+      return b.toString('base64');
+    };
+    const X = cert();
+    const rec = (i: number, chain: string[]) => JSON.stringify({ ...base, ip: `127.0.70.${i % 250}`, port: 1000 + (i % 60000), tls: { ...base.tls!, chain } });
+    const lines: string[] = [];
+    for (let i = 0; i < 2048; i++) lines.push(rec(i, i === 0 ? [X] : [cert()]));
+    lines.push(rec(2048, [X]));
+    for (let i = 2049; i < 4095; i++) lines.push(rec(i, Array.from({ length: 12 }, cert)));
+    lines.push(rec(4095, [X]));
+    const file = join(dir, 'many-certs.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const path = fresh();
+    await importIntoStore([file], path);
+    expect(await exported(path)).toEqual(lines);
+  }, 60_000);
+
   it('opens stores with a bounded DuckDB memory_limit, WILDTLS_STORE_MEMORY_LIMIT overrides it, garbage is a usage error', async () => {
     const path = fresh();
     await importIntoStore([FIXTURE], path);

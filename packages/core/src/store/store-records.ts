@@ -28,7 +28,13 @@ export async function* streamStoreRecords(conn: DuckDbConnection, lookup: DuckDb
       const s = Number(seq);
       if (s < lo) lo = s;
       if (s > hi) hi = s;
-      for (const fp of chain as string[]) if (!cache.has(fp)) missing.add(fp);
+      // Taken into the chunk's own map now: a cached entry could be evicted before its row is restored.
+      for (const fp of chain as string[]) {
+        if (chunk.has(fp)) continue;
+        const hit = cache.get(fp);
+        if (hit !== undefined) chunk.set(fp, hit);
+        else missing.add(fp);
+      }
     }
     if (missing.size && hi - lo <= 8 * rows.length) {
       const ranged = await lookup.runAndReadAll('SELECT sha256, base64(der) FROM certificates WHERE first_seq BETWEEN $1 AND $2', [lo, hi]);
@@ -46,9 +52,9 @@ export async function* streamStoreRecords(conn: DuckDbConnection, lookup: DuckDb
     }
     for (const [seq, record, chain] of rows) {
       yield restoreRecord(record as string, !Array.isArray(chain) ? undefined : (fp) => {
-        const b64 = chunk.get(fp) ?? cache.get(fp);
+        const b64 = chunk.get(fp);
         if (b64 === undefined) throw new WildtlsError('WILDTLS_ERR_RESULTS_CORRUPT', `result store: record ${Number(seq)} refers to certificate ${fp}, which the store does not hold`);
-        if (chunk.has(fp)) cache.set(fp, b64);
+        cache.set(fp, b64);
         return b64;
       });
     }
