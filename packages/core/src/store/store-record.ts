@@ -10,44 +10,42 @@ export interface StoredRecord {
   json: string;
 }
 
-/**
- * Lower-case hex SHA-256 of a base64 DER certificate; undefined when the
- * text is not canonical base64 (the DER would not give it back byte for byte).
- */
-export function certFingerprint(base64: string): string | undefined {
-  const der = Buffer.from(base64, 'base64');
-  if (der.toString('base64') !== base64) return undefined;
-  return createHash('sha256').update(der).digest('hex');
+/** Lower-case hex SHA-256 of a base64 DER certificate, decoded as the analyses decode it (Buffer's lenient base64). */
+export function certFingerprint(base64: string): string {
+  return createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex');
+}
+
+/** Whether decoding and encoding again gives back the same text (then the store can keep the DER alone). */
+function canonicalBase64(text: string): boolean {
+  return Buffer.from(text, 'base64').toString('base64') === text;
 }
 
 /**
  * Split off the chain. The record is not mutated (other sinks see it as it
  * is); the copy keeps every key in its place, so restoring gives back the
- * same JSON text.
+ * same JSON text. The chain column holds the fingerprints of the chain's
+ * string entries, as the analyses read them (they skip the rest). A hostile
+ * chain (an entry that is not a string, or not canonical base64) stays in the
+ * JSON as it came, so the record still comes back byte for byte.
  */
-export function storeRecord(record: ProbeRecord, fingerprint: (base64: string) => string | undefined = certFingerprint): StoredRecord {
+export function storeRecord(record: ProbeRecord, fingerprint: (base64: string) => string = certFingerprint): StoredRecord {
   const chain = record.tls?.chain as unknown;
-  const verbatim = (): StoredRecord => ({ chain: undefined, certs: [], json: JSON.stringify(record) });
-  if (!Array.isArray(chain)) return verbatim();
-  const certs: StoredRecord['certs'] = [];
-  for (const base64 of chain) {
-    // A hostile chain (an entry that is not a string, or not canonical base64) is kept as it came, in the JSON, with no chain column.
-    const sha256 = typeof base64 === 'string' ? fingerprint(base64) : undefined;
-    if (sha256 === undefined) return verbatim();
-    certs.push({ sha256, base64: base64 as string });
-  }
+  if (!Array.isArray(chain)) return { chain: undefined, certs: [], json: JSON.stringify(record) };
+  const strings = chain.filter((e): e is string => typeof e === 'string');
+  const certs = strings.map((base64) => ({ sha256: fingerprint(base64), base64 }));
   const fps = certs.map((c) => c.sha256);
-  return { chain: fps, certs, json: JSON.stringify({ ...record, tls: { ...record.tls, chain: fps } }) };
+  const compact = strings.length === chain.length && strings.every(canonicalBase64);
+  return { chain: fps, certs, json: JSON.stringify(compact ? { ...record, tls: { ...record.tls, chain: fps } } : record) };
 }
 
 /**
- * The record back, each chain fingerprint replaced by its base64 DER (`der`
- * answers for every fingerprint of the record). `der` undefined: the record
- * was stored verbatim (its chain column is NULL), nothing to restore.
+ * The record back: when its JSON chain is the chain column (fingerprints),
+ * each is replaced by its base64 DER (`der` answers for every fingerprint of
+ * the record); otherwise the JSON kept the chain as it came.
  */
-export function restoreRecord(json: string, der: ((sha256: string) => string) | undefined): ProbeRecord {
+export function restoreRecord(json: string, chain: readonly string[] | null | undefined, der: (sha256: string) => string): ProbeRecord {
   const record = JSON.parse(json) as ProbeRecord;
-  const chain = record.tls?.chain;
-  if (der && Array.isArray(chain)) record.tls!.chain = chain.map(der);
+  const kept = record.tls?.chain as unknown;
+  if (Array.isArray(chain) && Array.isArray(kept) && kept.length === chain.length && kept.every((e, i) => e === chain[i])) record.tls!.chain = chain.map(der);
   return record;
 }

@@ -51,7 +51,7 @@ export async function* streamStoreRecords(conn: DuckDbConnection, lookup: DuckDb
       }
     }
     for (const [seq, record, chain] of rows) {
-      yield restoreRecord(record as string, !Array.isArray(chain) ? undefined : (fp) => {
+      yield restoreRecord(record as string, chain as string[] | null, (fp) => {
         const b64 = chunk.get(fp);
         if (b64 === undefined) throw new WildtlsError('WILDTLS_ERR_RESULTS_CORRUPT', `result store: record ${Number(seq)} refers to certificate ${fp}, which the store does not hold`);
         cache.set(fp, b64);

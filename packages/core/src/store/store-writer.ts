@@ -20,12 +20,9 @@ export class StoreWriter {
   private readonly known = new BoundedCache<string, true>(KNOWN_CERTS);
   /** base64 DER -> fingerprint: the shared certificates are hashed once. */
   private readonly fingerprints = new BoundedCache<string, string>(KNOWN_CERTS);
-  private readonly fingerprint = (base64: string): string | undefined => {
+  private readonly fingerprint = (base64: string): string => {
     let fp = this.fingerprints.get(base64);
-    if (fp === undefined) {
-      fp = certFingerprint(base64);
-      if (fp !== undefined) this.fingerprints.set(base64, fp);
-    }
+    if (fp === undefined) this.fingerprints.set(base64, (fp = certFingerprint(base64)));
     return fp;
   };
 
