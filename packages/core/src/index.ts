@@ -102,7 +102,7 @@ export { serverKey, share, ServerTally } from './analysis/server-key.js';
 export { CertificateFingerprints } from './analysis/certificate-fingerprints.js';
 export * as der from './der/der.js';
 export { PassiveExclusions, PassiveExclusionRuleSchema, passiveExclusionsOption, STUDY_PASSIVE_EXCLUSIONS, TOR_LINK_CERTIFICATE_RULE, ALPN_HTTP_PUSH_RULE, HTTP_PUSH_ALPN, type PassiveExclusionRule } from './analysis/passive-exclusions.js';
-export { leafNames, type NameAttributes } from './analysis/leaf-names.js';
+export { certificateNames, leafNames, type NameAttributes } from './analysis/leaf-names.js';
 
 export { runScan, type ScanSummary, type ScanService, type RunScanOptions } from './scan/run-scan.js';
 export { ProbePool, type ProbePoolOptions } from './scan/workers/probe-pool.js';

@@ -1,7 +1,7 @@
-import { der } from '@wildtls/core';
+import { certificateNames, der } from '@wildtls/core';
 import { readSubject } from './subject-dn.js';
 
-const { DerError, TAG, expectTag, readTlv } = der;
+const { TAG, expectTag, readTlv } = der;
 
 /** What reuse reads from an end-host certificate. */
 export interface LeafFields {
@@ -23,16 +23,7 @@ export interface LeafFields {
  * leniency: none measured).
  */
 export function leafFields(buf: Uint8Array): LeafFields {
-  const cert = expectTag(readTlv(buf, 0, buf.length), TAG.SEQUENCE, 'Certificate');
-  if (cert.end !== buf.length) throw new DerError('trailing data after Certificate');
-  const tbs = expectTag(readTlv(buf, cert.body, cert.end), TAG.SEQUENCE, 'TBSCertificate');
-  let t = readTlv(buf, tbs.body, tbs.end);
-  if (t.tag === 0xa0) t = readTlv(buf, t.end, tbs.end); // [0] version
-  expectTag(t, TAG.INTEGER, 'serialNumber');
-  const sigAlg = expectTag(readTlv(buf, t.end, tbs.end), TAG.SEQUENCE, 'signature');
-  const issuer = expectTag(readTlv(buf, sigAlg.end, tbs.end), TAG.SEQUENCE, 'issuer');
-  const validity = expectTag(readTlv(buf, issuer.end, tbs.end), TAG.SEQUENCE, 'validity');
-  const subject = expectTag(readTlv(buf, validity.end, tbs.end), TAG.SEQUENCE, 'subject');
+  const { subject, tbs } = certificateNames(buf);
   const spki = expectTag(readTlv(buf, subject.end, tbs.end), TAG.SEQUENCE, 'subjectPublicKeyInfo');
   const { dn, cn, o } = readSubject(buf, subject);
   return { spki: buf.subarray(spki.start, spki.end), subject: dn, cn, o };

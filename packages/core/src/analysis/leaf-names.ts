@@ -5,8 +5,12 @@ export type NameAttributes = Array<[oid: string, value: string | undefined]>;
 
 export const OID_COMMON_NAME = '2.5.4.3';
 
-/** The issuer and subject names of a DER certificate, read with core's strict DER reader (a walk over the TBSCertificate's first fields). Throws DerError on malformed input. */
-export function leafNames(buf: Uint8Array): { issuer: NameAttributes; subject: NameAttributes } {
+/**
+ * The issuer and subject names of a DER certificate, TLVs into `buf`: a walk
+ * over the TBSCertificate's first fields with core's strict DER reader, no
+ * full parse. Throws DerError on malformed input.
+ */
+export function certificateNames(buf: Uint8Array): { issuer: Tlv; subject: Tlv; tbs: Tlv } {
   const cert = expectTag(readTlv(buf, 0, buf.length), TAG.SEQUENCE, 'Certificate');
   if (cert.end !== buf.length) throw new DerError('trailing data after Certificate');
   const tbs = expectTag(readTlv(buf, cert.body, cert.end), TAG.SEQUENCE, 'TBSCertificate');
@@ -17,6 +21,12 @@ export function leafNames(buf: Uint8Array): { issuer: NameAttributes; subject: N
   const issuer = expectTag(readTlv(buf, sigAlg.end, tbs.end), TAG.SEQUENCE, 'issuer');
   const validity = expectTag(readTlv(buf, issuer.end, tbs.end), TAG.SEQUENCE, 'validity');
   const subject = expectTag(readTlv(buf, validity.end, tbs.end), TAG.SEQUENCE, 'subject');
+  return { issuer, subject, tbs };
+}
+
+/** The issuer and subject names of a DER certificate as attributes in order. Throws DerError on malformed input. */
+export function leafNames(buf: Uint8Array): { issuer: NameAttributes; subject: NameAttributes } {
+  const { issuer, subject } = certificateNames(buf);
   return { issuer: nameAttributes(buf, issuer), subject: nameAttributes(buf, subject) };
 }
 
