@@ -13,6 +13,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['./test/harness/core-bundle-setup.ts'],
     reporters: ['default', './test/harness/summary-reporter.ts'],
   },
 });

@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
-import { execute } from '@oclif/core';
-import { commandPlugins } from '../dist/command-plugins.js';
-import { ensureManifest } from '../dist/oclif-manifest.js';
+import { ensureBundle } from '@wildtls/core/bundle';
+
+// Core is loaded as one bundled module (packages/core/scripts/bundle.mjs); in a
+// checkout a bundle older than core's dist/ (a plain `npx tsc -b`) is rebuilt
+// here, before anything imports core: the imports below are dynamic for that.
+await ensureBundle();
+const { execute } = await import('@oclif/core');
+const { commandPlugins } = await import('../dist/command-plugins.js');
+const { ensureManifest } = await import('../dist/oclif-manifest.js');
 
 // oclif imports only the command that runs when its manifest is current
 // (src/oclif-manifest.ts); a stale one is rewritten before oclif reads it.
