@@ -48,14 +48,17 @@ describe("the checkout's core bundle", () => {
     expect(pkg.files).toContain('bundle');
   });
 
-  it('a two-worker scan loads core once per thread, all from bundle/, never a file of core\'s dist/', async () => {
+  it('a two-worker scan loads core and its protocol plugin once per thread, all from bundle/, never a file of a dist/', async () => {
     const logger = loadLogger(dir);
     const r = await runCli(['scan', '127.0.0.1', '--allow', '127.0.0.0/8', '-p', 'tls', '--port', '1', '-o', join(dir, 'out.jsonl'), '-q', '--workers', '2'], { cwd: dir, env: logger.env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
-    const core = logger.urls().filter((u) => u.startsWith(pathToFileURL(CORE).href + '/'));
-    expect(core.filter((u) => u.includes('/packages/core/dist/'))).toEqual([]);
+    const urls = logger.urls();
+    // Neither core's nor a built-in plugin's per-file dist/ (a second copy beside the bundle).
+    expect(urls.filter((u) => /\/(packages\/core|plugins\/[^/]+)\/dist\//.test(u))).toEqual([]);
+    expect(urls.filter((u) => /\/plugins\/protocol-tls\/bundle\/index\.js$/.test(u))).toHaveLength(3);
+    const core = urls.filter((u) => u.startsWith(pathToFileURL(CORE).href + '/'));
     expect(core.filter((u) => u.endsWith('/bundle/index.js'))).toHaveLength(3);
     expect(core.filter((u) => u.endsWith('/bundle/probe-worker.js'))).toHaveLength(2);
   });

@@ -1,8 +1,10 @@
-// vitest globalSetup: tests import @wildtls/core's bundle (packages/core/bundle/),
-// so rebuild it first when core's dist/ changed since it was made (a plain
-// `npx tsc -b`); the tests then always run the code the build just wrote.
-import { ensureBundle } from '@wildtls/core/bundle';
+// vitest globalSetup: tests import the bundles of core and the built-in plugins
+// (their bundle/ folders), so rebuild those whose dist/ changed since they were
+// made (a plain `npx tsc -b`); the tests then always run what the build wrote.
+import { join } from 'node:path';
+import { ensureBundles } from '@wildtls/core/bundle';
+import { ROOT } from '../cli/run-cli.js';
 
 export default async function setup(): Promise<void> {
-  await ensureBundle();
+  await ensureBundles(join(ROOT, 'packages/cli'));
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
-import { ensureBundle } from '@wildtls/core/bundle';
+import { ensureBundles } from '@wildtls/core/bundle';
 
-// Core is loaded as one bundled module (packages/core/scripts/bundle.mjs); in a
-// checkout a bundle older than core's dist/ (a plain `npx tsc -b`) is rebuilt
-// here, before anything imports core: the imports below are dynamic for that.
-await ensureBundle();
+// Core and the built-in plugins are loaded as bundled modules
+// (packages/core/scripts/bundle.mjs); in a checkout a bundle older than its
+// dist/ (a plain `npx tsc -b`) is rebuilt here, before anything imports it:
+// the imports below are dynamic for that.
+await ensureBundles(fileURLToPath(new URL('..', import.meta.url)));
 const { execute } = await import('@oclif/core');
 const { commandPlugins } = await import('../dist/command-plugins.js');
 const { ensureManifest } = await import('../dist/oclif-manifest.js');

@@ -1,42 +1,38 @@
 #!/usr/bin/env node
-// Bundles @wildtls/core's public entries into bundle/: `.` (index.js),
-// `./testing` (testing.js) and the probe worker's entry (probe-worker.js),
-// ESM with shared chunks, so a process holds one copy of core whichever
-// entries it loads. Node 20's ESM loader costs about a millisecond per module,
-// and core with TypeBox is ~380 of them; one file with the pure-JS
-// dependencies inlined loads in a fraction of that (docs/architecture.md,
-// "CLI start-up"). tsc's dist/ is the input and is left as tsc wrote it (tsc -b
-// is incremental: a file it writes must stay its own). package.json's
-// "exports" point at bundle/.
+// Bundles a wildtls package's public entries into bundle/ from tsc's dist/:
+// ESM with shared chunks, so a process holds one copy of a package whichever
+// of its entries it loads. Node 20's ESM loader costs about a millisecond per
+// module, and core with TypeBox is ~380 of them; one file loads in a fraction
+// of that (docs/architecture.md, "CLI start-up"). dist/ is left as tsc wrote
+// it (tsc -b is incremental: a file it writes must stay its own), and the
+// package's "exports" point at bundle/. What to bundle is the package.json's
+// "wildtlsBundle": { "entries": { name: "dist/file.js" }, "inline": [...] }:
+// `inline` lists the dependencies inlined (core: TypeBox and the other pure-JS
+// ones); every other bare import stays an import (a plugin's @wildtls/core).
 //
-//   node scripts/bundle.mjs [--if-stale]
+//   node packages/core/scripts/bundle.mjs [--if-stale] [PACKAGE_DIR...]   (default: core)
 //
-// `npm run build` runs it after tsc; prepack runs it with --if-stale; the
-// CLI's bin/run.js and the tests' globalSetup call ensureBundle() so that a
-// developer who ran only `npx tsc -b` never gets an old bundle (check-fresh.mjs
-// refuses one for everyone else).
+// `npm run build` runs it after tsc; each package's prepack runs it with
+// --if-stale; the CLI's bin/run.js and the tests' globalSetup call
+// ensureBundles() so that a developer who ran only `npx tsc -b` never gets an
+// old bundle (check-fresh.mjs refuses one for everyone else).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { distFingerprint } from './bundle-fingerprint.mjs';
 
 export const CORE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE_DIR = 'bundle';
 const FINGERPRINT_FILE = 'dist-fingerprint.txt';
+// Roots whose bundle this thread has found current: check-fresh.mjs skips them (one hash per start).
+const CHECKED = Symbol.for('wildtls.bundles-checked');
 
-// Left to be loaded at run time: a native addon (duckdb), modules that load
-// files or workers by path (pino's transports), and the ones core already
-// loads lazily with createRequire or import() (cosmiconfig, yaml,
-// cli-progress, ajv), which the bundle would otherwise load at every start.
-const EXTERNAL = ['@duckdb/node-api', 'pino', 'cosmiconfig', 'yaml', 'cli-progress', 'ajv', 'ajv-formats'];
-
-// Output name -> tsc output it is made from; `fresh`: starts with check-fresh.mjs.
-const ENTRIES = [
-  { out: 'index', from: 'dist/index.js', fresh: true },
-  { out: 'testing', from: 'dist/testing/index.js', fresh: true },
-  // Loaded by the probe pool as new URL('./probe-worker.js', import.meta.url): beside index.js here, beside probe-pool.js in dist/.
-  { out: 'probe-worker', from: 'dist/scan/workers/probe-worker.js', fresh: false },
-];
+/** The package's "wildtlsBundle", or undefined when it ships no bundle. */
+export function bundleSpec(root) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return pkg.wildtlsBundle;
+}
 
 /** The fingerprint of dist/ the current bundle was made from, or undefined. */
 function savedFingerprint(root) {
@@ -51,7 +47,7 @@ function savedFingerprint(root) {
 export function bundleIsCurrent(root = CORE_ROOT) {
   const fp = distFingerprint(join(root, 'dist'));
   if (fp === '' || savedFingerprint(root) !== fp) return false;
-  return ENTRIES.every((e) => existsSync(join(root, BUNDLE_DIR, `${e.out}.js`)));
+  return Object.keys(bundleSpec(root)?.entries ?? {}).every((out) => existsSync(join(root, BUNDLE_DIR, `${out}.js`)));
 }
 
 /**
@@ -60,6 +56,8 @@ export function bundleIsCurrent(root = CORE_ROOT) {
  * meanwhile loads either the old bundle or the new one, never half of one.
  */
 export async function buildBundle(root = CORE_ROOT) {
+  const spec = bundleSpec(root);
+  if (!spec) throw new Error(`${root}/package.json has no "wildtlsBundle"`);
   const esbuild = await import('esbuild');
   const fingerprint = distFingerprint(join(root, 'dist'));
   if (fingerprint === '') throw new Error(`${root}/dist has no .js files: run \`npx tsc -b\` first`);
@@ -68,15 +66,18 @@ export async function buildBundle(root = CORE_ROOT) {
     setup(build) {
       build.onResolve({ filter: /^wildtls-entry:/ }, (args) => ({ path: args.path.slice('wildtls-entry:'.length), namespace: 'wildtls-entry' }));
       build.onLoad({ filter: /.*/, namespace: 'wildtls-entry' }, (args) => {
-        const entry = ENTRIES.find((e) => e.out === args.path);
-        const target = JSON.stringify(join(root, entry.from));
-        const fresh = entry.fresh ? `import ${JSON.stringify(join(root, 'scripts/check-fresh.mjs'))};\n` : '';
-        return { contents: `${fresh}export * from ${target};\n`, resolveDir: root, loader: 'js' };
+        // check-fresh.mjs first: it refuses a bundle older than dist/ before the importer gets anything.
+        const fresh = JSON.stringify(fileURLToPath(new URL('./check-fresh.mjs', import.meta.url)));
+        const file = join(root, spec.entries[args.path]);
+        const target = JSON.stringify(file);
+        // `export *` leaves out a default export (a plugin's plugin object): re-export it by name (tsc's output spells it so).
+        const withDefault = /\bexport default\b|\bas default\b/.test(readFileSync(file, 'utf8')) ? `export { default } from ${target};\n` : '';
+        return { contents: `import ${fresh};\nexport * from ${target};\n${withDefault}`, resolveDir: root, loader: 'js' };
       });
     },
   };
   const result = await esbuild.build({
-    entryPoints: ENTRIES.map((e) => ({ in: `wildtls-entry:${e.out}`, out: e.out })),
+    entryPoints: Object.keys(spec.entries).map((out) => ({ in: `wildtls-entry:${out}`, out })),
     absWorkingDir: root,
     bundle: true,
     splitting: true,
@@ -85,18 +86,17 @@ export async function buildBundle(root = CORE_ROOT) {
     target: 'node20',
     outdir: join(root, BUNDLE_DIR),
     chunkNames: 'chunk-[hash]',
-    external: EXTERNAL,
-    plugins: [entryPlugin],
+    plugins: [entryPlugin, externalPlugin(spec.inline ?? [])],
     define: { __WILDTLS_DIST_FINGERPRINT__: JSON.stringify(fingerprint) },
     // Inlined CommonJS dependencies (tsyringe, ipaddr.js...) call require() for Node's own modules.
-    banner: { js: "import { createRequire as __wildtlsCreateRequire } from 'node:module'; const require = __wildtlsCreateRequire(import.meta.url);" },
+    ...(spec.inline?.length ? { banner: { js: "import { createRequire as __wildtlsCreateRequire } from 'node:module'; const require = __wildtlsCreateRequire(import.meta.url);" } } : {}),
     legalComments: 'none',
     logLevel: 'silent',
     write: false,
   });
   const dir = join(root, BUNDLE_DIR);
   mkdirSync(dir, { recursive: true });
-  const isEntry = (path) => ENTRIES.some((e) => basename(path) === `${e.out}.js`);
+  const isEntry = (path) => Object.keys(spec.entries).some((out) => basename(path) === `${out}.js`);
   const ordered = [...result.outputFiles.filter((f) => !isEntry(f.path)), ...result.outputFiles.filter((f) => isEntry(f.path))];
   for (const f of ordered) {
     const temp = `${f.path}.${process.pid}.tmp`;
@@ -117,22 +117,56 @@ export async function buildBundle(root = CORE_ROOT) {
   return result.outputFiles.map((f) => basename(f.path));
 }
 
+/** Every bare import stays an import except the packages in `inline` (and their own files). */
+function externalPlugin(inline) {
+  return {
+    name: 'wildtls-external',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('wildtls-entry:')) return undefined;
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        // Inlined: a listed package, or anything such a package imports from its own node_modules.
+        if (inline.includes(name) || (args.importer.includes('/node_modules/') && !args.path.startsWith('node:') && !EXTERNAL_ALWAYS.includes(name))) return undefined;
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+// Never inlined, even when an inlined package imports them: core's own lazily loaded or native dependencies.
+const EXTERNAL_ALWAYS = ['@duckdb/node-api', 'pino', 'cosmiconfig', 'yaml', 'cli-progress', 'ajv', 'ajv-formats'];
+
 /**
  * At start, from a checkout: rebuild a stale bundle. A published package (no
  * src/, no esbuild) has its bundle from pack time and is left alone.
  */
 export async function ensureBundle(root = CORE_ROOT) {
-  if (!existsSync(join(root, 'src')) || bundleIsCurrent(root)) return;
-  await buildBundle(root);
+  if (existsSync(join(root, 'src')) && bundleSpec(root) && !bundleIsCurrent(root)) await buildBundle(root);
+  (globalThis[CHECKED] ??= new Set()).add(resolve(root));
 }
 
+/**
+ * What bin/run.js calls: core and every @wildtls package the CLI at cliRoot
+ * depends on (the built-in plugins), each ensured as above.
+ */
+export async function ensureBundles(cliRoot) {
+  const requireFromCli = createRequire(join(cliRoot, 'package.json'));
+  const deps = Object.keys(JSON.parse(readFileSync(join(cliRoot, 'package.json'), 'utf8')).dependencies ?? {});
+  const roots = [CORE_ROOT, ...deps.filter((d) => d.startsWith('@wildtls/') && d !== '@wildtls/core').map((d) => dirname(requireFromCli.resolve(`${d}/package.json`)))];
+  for (const root of roots) await ensureBundle(root);
+}
+
+const args = process.argv.slice(2);
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--if-stale') && bundleIsCurrent()) process.exit(0);
-  try {
-    const files = await buildBundle();
-    console.log(`@wildtls/core bundle: ${files.length} files`);
-  } catch (err) {
-    console.error(`bundle: ${err.message}`);
-    process.exit(1);
+  const roots = args.filter((a) => !a.startsWith('--')).map((d) => resolve(d));
+  for (const root of roots.length ? roots : [CORE_ROOT]) {
+    if (!bundleSpec(root)) continue;
+    if (args.includes('--if-stale') && bundleIsCurrent(root)) continue;
+    try {
+      const files = await buildBundle(root);
+      console.log(`${bundleSpec(root) && JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name} bundle: ${files.length} files`);
+    } catch (err) {
+      console.error(`bundle ${root}: ${err.message}`);
+      process.exit(1);
+    }
   }
 }
