@@ -106,6 +106,15 @@ describe('a bundle older than dist/ (a developer who ran only `npx tsc -b`), in 
     expect(JSON.parse(after.stdout)).toEqual({ marker: 42, type: 'object' });
   });
 
+  it('a copy of a current package (new file times, as npm pack and the registry test copy it) is still current', () => {
+    const second = join(dir, 'core-copy');
+    cpSync(copy, second, { recursive: true, dereference: false });
+    expect(bundleIsCurrent(copy)).toBe(true);
+    expect(bundleIsCurrent(second)).toBe(true);
+    appendFileSync(join(second, 'dist/errors.js'), '\n// changed\n');
+    expect(bundleIsCurrent(second)).toBe(false);
+  });
+
   it('a published package (no src/) is left alone: its bundle was made at pack time', async () => {
     removeDir(join(copy, 'src'));
     appendFileSync(join(copy, 'dist/index.js'), '\nexport const bundleTestMarker3 = 1;\n');

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { distFingerprint } from './bundle-fingerprint.mjs';
+import { distFingerprint, distStatSignature } from './bundle-fingerprint.mjs';
 
 export const CORE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE_DIR = 'bundle';
@@ -34,20 +34,44 @@ export function bundleSpec(root) {
   return pkg.wildtlsBundle;
 }
 
-/** The fingerprint of dist/ the current bundle was made from, or undefined. */
-function savedFingerprint(root) {
+/** What the saved fingerprint file says: the content fingerprint of dist/ the bundle was made from, and a stat signature. */
+function saved(root) {
   try {
-    return readFileSync(join(root, BUNDLE_DIR, FINGERPRINT_FILE), 'utf8').trim();
+    const [content, stat] = readFileSync(join(root, BUNDLE_DIR, FINGERPRINT_FILE), 'utf8').split('\n');
+    return { content, stat };
   } catch {
     return undefined;
   }
 }
 
-/** True when every entry exists and was built from dist/ as it is now. */
+function writeFingerprint(root, content, stat) {
+  const target = join(root, BUNDLE_DIR, FINGERPRINT_FILE);
+  const temp = `${target}.${process.pid}.tmp`;
+  writeFileSync(temp, `${content}\n${stat}\n`);
+  renameSync(temp, target);
+}
+
+/**
+ * True when every entry exists and was built from dist/ as it is now. The
+ * stat signature answers most starts (a few ms); when it differs the content
+ * decides, and a current bundle gets the new signature saved (best effort).
+ */
 export function bundleIsCurrent(root = CORE_ROOT) {
-  const fp = distFingerprint(join(root, 'dist'));
-  if (fp === '' || savedFingerprint(root) !== fp) return false;
-  return Object.keys(bundleSpec(root)?.entries ?? {}).every((out) => existsSync(join(root, BUNDLE_DIR, `${out}.js`)));
+  const spec = bundleSpec(root);
+  if (!spec || !Object.keys(spec.entries).every((out) => existsSync(join(root, BUNDLE_DIR, `${out}.js`)))) return false;
+  const was = saved(root);
+  if (!was) return false;
+  const dist = join(root, 'dist');
+  const stat = distStatSignature(dist);
+  if (stat === was.stat) return true;
+  const content = distFingerprint(dist);
+  if (content === '' || content !== was.content) return false;
+  try {
+    writeFingerprint(root, content, stat);
+  } catch {
+    // A read-only copy: the content check runs again next time.
+  }
+  return true;
 }
 
 /**
@@ -59,6 +83,8 @@ export async function buildBundle(root = CORE_ROOT) {
   const spec = bundleSpec(root);
   if (!spec) throw new Error(`${root}/package.json has no "wildtlsBundle"`);
   const esbuild = await import('esbuild');
+  // The signature before the content: a file tsc rewrites meanwhile then fails the signature next time.
+  const statSignature = distStatSignature(join(root, 'dist'));
   const fingerprint = distFingerprint(join(root, 'dist'));
   if (fingerprint === '') throw new Error(`${root}/dist has no .js files: run \`npx tsc -b\` first`);
   const entryPlugin = {
@@ -103,9 +129,7 @@ export async function buildBundle(root = CORE_ROOT) {
     writeFileSync(temp, f.contents);
     renameSync(temp, f.path);
   }
-  const tempFp = join(dir, `${FINGERPRINT_FILE}.${process.pid}.tmp`);
-  writeFileSync(tempFp, `${fingerprint}\n`);
-  renameSync(tempFp, join(dir, FINGERPRINT_FILE));
+  writeFingerprint(root, fingerprint, statSignature);
   // Chunks of earlier builds: removed once they are a minute old (a process that started just before
   // the renames may still be loading them).
   const written = new Set(result.outputFiles.map((f) => basename(f.path)));
