@@ -31,6 +31,7 @@ interface Manifest {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  wildtlsBundle?: { entries: Record<string, string> };
 }
 
 let packed: Packed[];
@@ -82,17 +83,32 @@ describe('npm pack --dry-run of every workspace package', () => {
     }
     const cli = packed.find((p) => p.name === '@wildtls/cli')!.files.map((f) => f.path);
     expect(cli).toContain('bin/run.js');
+    // bin/run.js checks the bundles through core's ./bundle export (a no-op in an install: no src/).
+    const core = packed.find((p) => p.name === '@wildtls/core')!.files.map((f) => f.path);
+    expect(core).toEqual(expect.arrayContaining(['scripts/bundle.mjs', 'scripts/bundle-fingerprint.mjs', 'scripts/bundle.d.mts']));
     // oclif's manifest (current for the build: prepack checks), so the installed CLI imports only the command run.
     expect(cli).toContain('oclif.manifest.json');
     expect(cli).toContain('templates/analysis-plugin/package.json');
     expect(cli).toContain('templates/protocol-plugin/package.json');
   });
 
+  it('core and every plugin ship each bundled entry with the fingerprint of the dist/ it was made from, no temporary files', () => {
+    for (const p of packed.filter((x) => x.name !== '@wildtls/cli')) {
+      const files = p.files.map((f) => f.path);
+      const entries = Object.keys(manifest(p.name).wildtlsBundle?.entries ?? {});
+      expect(entries, p.name).toContain('index');
+      for (const e of entries) expect(files, p.name).toContain(`bundle/${e}.js`);
+      expect(files, p.name).toContain('bundle/dist-fingerprint.txt');
+      expect(files.filter((f) => f.endsWith('.tmp')), p.name).toEqual([]);
+    }
+  });
+
   it('declares exports, types, engines (node >=20) and public access', () => {
     for (const name of dirs.keys()) {
       const m = manifest(name);
       expect(m.private, name).toBeUndefined();
-      expect(m.exports?.['.'], name).toMatchObject({ types: m.types, default: './dist/index.js' });
+      // Core and the built-in plugins are imported as their bundles (packages/core/scripts/bundle.mjs), the CLI per file.
+      expect(m.exports?.['.'], name).toMatchObject({ types: m.types, default: m.wildtlsBundle ? './bundle/index.js' : './dist/index.js' });
       expect(m.engines?.node, name).toBe('>=20');
       expect(m.publishConfig?.access, name).toBe('public');
     }
