@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFile
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleIsCurrent } from '@wildtls/core/bundle';
+import { bundleIsCurrent, ensureBundles } from '@wildtls/core/bundle';
 import { removeDir, tempDir } from '../harness/daemon.js';
 import { ROOT, runCli } from './run-cli.js';
 
@@ -121,5 +121,28 @@ describe('a bundle older than dist/ (a developer who ran only `npx tsc -b`), in 
     const r = await importCopy('bundle/index.js');
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ marker: 42, type: 'object' });
+  });
+});
+
+describe("bin/run.js's ensureBundles over a CLI's built-in plugins", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir('plugin-bundle-stale');
+  });
+  afterAll(() => removeDir(dir));
+
+  it('rebuilds a stale bundle of a plugin the CLI depends on (a copy of protocol-tls, in a checkout: src/ beside dist/)', async () => {
+    const cli = join(dir, 'cli');
+    const plugin = join(cli, 'node_modules/@wildtls/protocol-tls');
+    mkdirSync(plugin, { recursive: true });
+    writeFileSync(join(cli, 'package.json'), JSON.stringify({ name: 'cli-copy', dependencies: { '@wildtls/protocol-tls': '*' } }));
+    for (const part of ['dist', 'bundle', 'package.json']) cpSync(join(ROOT, 'plugins/protocol-tls', part), join(plugin, part), { recursive: true });
+    mkdirSync(join(plugin, 'src'));
+    expect(bundleIsCurrent(plugin)).toBe(true);
+    appendFileSync(join(plugin, 'dist/index.js'), '\nexport const pluginBundleMarker = 7;\n');
+    expect(bundleIsCurrent(plugin)).toBe(false);
+    await ensureBundles(cli);
+    expect(bundleIsCurrent(plugin)).toBe(true);
+    expect(readFileSync(join(plugin, 'bundle/index.js'), 'utf8')).toContain('pluginBundleMarker');
   });
 });

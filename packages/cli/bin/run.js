@@ -6,7 +6,13 @@ import { ensureBundles } from '@wildtls/core/bundle';
 // (packages/core/scripts/bundle.mjs); in a checkout a bundle older than its
 // dist/ (a plain `npx tsc -b`) is rebuilt here, before anything imports it:
 // the imports below are dynamic for that.
-await ensureBundles(fileURLToPath(new URL('..', import.meta.url)));
+try {
+  await ensureBundles(fileURLToPath(new URL('..', import.meta.url)));
+} catch (err) {
+  // A checkout whose dist/ is missing, or without esbuild: say what to run, not a stack.
+  console.error(`wildtls: the bundles of core and the built-in plugins are out of date and could not be rebuilt (${err.message}); run \`npm run build\``);
+  process.exit(1);
+}
 const { execute } = await import('@oclif/core');
 const { commandPlugins } = await import('../dist/command-plugins.js');
 const { ensureManifest } = await import('../dist/oclif-manifest.js');

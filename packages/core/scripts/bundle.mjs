@@ -17,7 +17,7 @@
 // ensureBundles() so that a developer who ran only `npx tsc -b` never gets an
 // old bundle (check-fresh.mjs refuses one for everyone else).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { distFingerprint, distStatSignature } from './bundle-fingerprint.mjs';
@@ -112,7 +112,7 @@ export async function buildBundle(root = CORE_ROOT) {
     target: 'node20',
     outdir: join(root, BUNDLE_DIR),
     chunkNames: 'chunk-[hash]',
-    plugins: [entryPlugin, externalPlugin(spec.inline ?? [])],
+    plugins: [entryPlugin, externalPlugin(root, spec.inline ?? [])],
     define: { __WILDTLS_DIST_FINGERPRINT__: JSON.stringify(fingerprint) },
     // Inlined CommonJS dependencies (tsyringe, ipaddr.js...) call require() for Node's own modules.
     ...(spec.inline?.length ? { banner: { js: "import { createRequire as __wildtlsCreateRequire } from 'node:module'; const require = __wildtlsCreateRequire(import.meta.url);" } } : {}),
@@ -142,15 +142,18 @@ export async function buildBundle(root = CORE_ROOT) {
 }
 
 /** Every bare import stays an import except the packages in `inline` (and their own files). */
-function externalPlugin(inline) {
+function externalPlugin(root, inline) {
   return {
     name: 'wildtls-external',
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.path.startsWith('wildtls-entry:')) return undefined;
         const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-        // Inlined: a listed package, or anything such a package imports from its own node_modules.
-        if (inline.includes(name) || (args.importer.includes('/node_modules/') && !args.path.startsWith('node:') && !EXTERNAL_ALWAYS.includes(name))) return undefined;
+        // Inlined: a listed package, or what such a package imports in turn (an importer that is not
+        // the package's own file: outside root, or in a node_modules below it).
+        const rel = relative(root, args.importer);
+        const fromDependency = rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('node_modules');
+        if (inline.includes(name) || (fromDependency && !args.path.startsWith('node:') && !EXTERNAL_ALWAYS.includes(name))) return undefined;
         return { path: args.path, external: true };
       });
     },
