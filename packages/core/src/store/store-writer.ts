@@ -1,8 +1,8 @@
 import type { ProbeRecord } from '../record/record-schema.js';
-import { BoundedCache } from './bounded-cache.js';
+import { GenerationCache } from './generation-cache.js';
 import { loadDuckDb } from './duckdb-module.js';
 import type { ResultStore } from './result-store.js';
-import { certFingerprint, storeRecord } from './store-record.js';
+import { chainEntry, storeRecord, type ChainEntry } from './store-record.js';
 
 /** Certificates remembered as already stored (the shared intermediates and roots): bounded, whatever the scan's size. */
 const KNOWN_CERTS = 50_000;
@@ -16,17 +16,21 @@ const KNOWN_CERTS = 50_000;
  */
 export class StoreWriter {
   private nextSeq = -1;
-  /** fingerprint -> true for certificates committed to the store. */
-  private readonly known = new BoundedCache<string, true>(KNOWN_CERTS);
-  /** base64 DER -> fingerprint: the shared certificates are hashed once. */
-  private readonly fingerprints = new BoundedCache<string, string>(KNOWN_CERTS);
-  private readonly fingerprint = (base64: string): string => {
-    let fp = this.fingerprints.get(base64);
-    if (fp === undefined) this.fingerprints.set(base64, (fp = certFingerprint(base64)));
-    return fp;
+  /** fingerprint -> true for certificates committed to the store (two generations of half the cap each). */
+  private readonly known: GenerationCache<string, true>;
+  /** base64 DER -> fingerprint and form: the shared certificates are decoded and hashed once. */
+  private readonly entries: GenerationCache<string, ChainEntry>;
+  private readonly entry = (base64: string): ChainEntry => {
+    let e = this.entries.get(base64);
+    if (e === undefined) this.entries.set(base64, (e = chainEntry(base64)));
+    return e;
   };
 
-  constructor(private readonly store: ResultStore) {}
+  /** `knownCerts`: how many certificates the caches remember (smaller in tests, to exercise what falls out). */
+  constructor(private readonly store: ResultStore, knownCerts = KNOWN_CERTS) {
+    this.known = new GenerationCache(Math.max(1, knownCerts >> 1));
+    this.entries = new GenerationCache(Math.max(1, knownCerts >> 1));
+  }
 
   /** The seq the next record gets (the store's record count). */
   async seq(): Promise<number> {
@@ -38,7 +42,7 @@ export class StoreWriter {
   async write(records: readonly ProbeRecord[]): Promise<void> {
     if (!records.length) return;
     const first = await this.seq();
-    const stored = records.map((r) => storeRecord(r, this.fingerprint));
+    const stored = records.map((r) => storeRecord(r, this.entry));
     const fresh: string[] = [];
     await this.store.exclusive(async (conn) => {
       await conn.run('BEGIN TRANSACTION');
