@@ -8,6 +8,18 @@ import { chainEntry, storeRecord, type ChainEntry } from './store-record.js';
 const KNOWN_CERTS = 50_000;
 
 /**
+ * A record ready for the store's row: what the columns need, and the chain
+ * entries not known to be stored yet. Holding these instead of the parsed
+ * records keeps a batch small (each record's base64 chain dies young).
+ */
+export interface PreparedRecord {
+  columns: [ip: string, port: number, service: string, protocol: unknown, mode: unknown, status: unknown, domain: unknown, mailDomain: unknown, source: unknown];
+  chain: string[] | undefined;
+  json: string;
+  certs: Array<{ sha256: string; base64: string }>;
+}
+
+/**
  * Appends records to a store, one transaction per batch. A batch's new
  * certificates go through cert_staging and `INSERT OR IGNORE` into
  * certificates, whose primary key makes that a point lookup per certificate
@@ -38,11 +50,30 @@ export class StoreWriter {
     return this.nextSeq;
   }
 
+  /**
+   * The record as its row will hold it. Certificates known as committed are
+   * left out of `certs`; one committed between this and the write is staged
+   * again and ignored by the merge.
+   */
+  prepare(r: ProbeRecord): PreparedRecord {
+    const s = storeRecord(r, this.entry);
+    return {
+      columns: [r.ip, r.port, r.service, r.protocol, r.mode, r.status, r.domain, r.mailDomain, r.source],
+      chain: s.chain,
+      json: s.json,
+      certs: s.certs.filter((c) => !this.known.has(c.sha256)),
+    };
+  }
+
   /** Write the records in one transaction: all of them or, on error, none. */
   async write(records: readonly ProbeRecord[]): Promise<void> {
-    if (!records.length) return;
+    await this.writePrepared(records.map((r) => this.prepare(r)));
+  }
+
+  /** Write prepared records in one transaction: all of them or, on error, none. */
+  async writePrepared(stored: readonly PreparedRecord[]): Promise<void> {
+    if (!stored.length) return;
     const first = await this.seq();
-    const stored = records.map((r) => storeRecord(r, this.entry));
     const fresh: string[] = [];
     await this.store.exclusive(async (conn) => {
       await conn.run('BEGIN TRANSACTION');
@@ -73,12 +104,12 @@ export class StoreWriter {
         const rows = await conn.createAppender('records');
         try {
           stored.forEach((s, i) => {
-            const r = records[i]!;
+            const [ip, port, service, ...optional] = s.columns;
             rows.appendBigInt(BigInt(first + i));
-            rows.appendVarchar(r.ip);
-            rows.appendInteger(r.port);
-            rows.appendVarchar(r.service);
-            for (const v of [r.protocol, r.mode, r.status, r.domain, r.mailDomain, r.source]) {
+            rows.appendVarchar(ip);
+            rows.appendInteger(port);
+            rows.appendVarchar(service);
+            for (const v of optional) {
               if (typeof v === 'string') rows.appendVarchar(v);
               else rows.appendNull();
             }
@@ -99,6 +130,6 @@ export class StoreWriter {
       }
     });
     for (const fp of fresh) this.known.set(fp, true);
-    this.nextSeq = first + records.length;
+    this.nextSeq = first + stored.length;
   }
 }
