@@ -1,8 +1,13 @@
 import { readRecords, type ReadRecordsOptions } from '../analysis/read-records.js';
-import type { ProbeRecord } from '../record/record-schema.js';
 import { openStore } from './result-store.js';
-import { STORE_BATCH } from './store-sink.js';
-import { StoreWriter } from './store-writer.js';
+import { StoreWriter, type PreparedRecord } from './store-writer.js';
+
+/**
+ * Records per transaction when importing: four of the sink's batches (fewer
+ * commits, appenders and merges; about 1 s of CPU less per 100k records),
+ * while the rows of a batch stay about 20 MiB.
+ */
+export const IMPORT_BATCH = 16_384;
 
 export interface ImportOptions extends ReadRecordsOptions {
   createdBy?: string;
@@ -20,19 +25,20 @@ export async function importIntoStore(files: readonly string[], storePath: strin
   let records = 0;
   try {
     const writer = new StoreWriter(store);
-    let batch: ProbeRecord[] = [];
+    // Each record is prepared as it is read, so a batch holds rows, not parsed records.
+    let batch: PreparedRecord[] = [];
     for (const file of files) {
       for await (const record of readRecords(file, undefined, options)) {
-        batch.push(record);
-        if (batch.length >= STORE_BATCH) {
-          await writer.write(batch);
+        batch.push(writer.prepare(record));
+        if (batch.length >= IMPORT_BATCH) {
+          await writer.writePrepared(batch);
           records += batch.length;
           batch = [];
           options.onProgress?.(records);
         }
       }
     }
-    await writer.write(batch);
+    await writer.writePrepared(batch);
     records += batch.length;
     options.onProgress?.(records);
   } finally {

@@ -10,6 +10,7 @@ import type { ProbeRecord } from '../record/record-schema.js';
 import { importIntoStore } from './import-records.js';
 import { openStore } from './result-store.js';
 import { StoreSink } from './store-sink.js';
+import { StoreWriter } from './store-writer.js';
 import { isStoreFile } from './store-file.js';
 import { readRecords } from '../analysis/read-records.js';
 
@@ -142,6 +143,22 @@ describe('result store', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('a writer whose caches hold fewer certificates than pass through stores each once and gives every record back', async () => {
+    const path = fresh();
+    const records = [...LINES, ...LINES].map((l) => JSON.parse(l) as ProbeRecord);
+    const store = await openStore(path, { create: true });
+    try {
+      const writer = new StoreWriter(store, 4);
+      for (let i = 0; i < records.length; i += 7) await writer.write(records.slice(i, i + 7));
+      expect(distinctCerts.size).toBeGreaterThan(8);
+      const [c] = await store.all<{ n: number }>('SELECT count(*) AS n FROM certificates');
+      expect(c!.n).toBe(distinctCerts.size);
+    } finally {
+      await store.close();
+    }
+    expect(await exported(path)).toEqual([...LINES, ...LINES]);
   });
 
   it('imports gzip by content and several files in order; records(where) filters', async () => {

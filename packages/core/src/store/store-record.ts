@@ -15,9 +15,17 @@ export function certFingerprint(base64: string): string {
   return createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex');
 }
 
-/** Whether decoding and encoding again gives back the same text (then the store can keep the DER alone). */
-function canonicalBase64(text: string): boolean {
-  return Buffer.from(text, 'base64').toString('base64') === text;
+/** What the store needs of one chain entry: its fingerprint, and whether the DER alone gives the text back. */
+export interface ChainEntry {
+  sha256: string;
+  /** Decoding and encoding again gives back the same text (then the store can keep the DER alone). */
+  canonical: boolean;
+}
+
+/** A chain entry's fingerprint and form, from one decode (a writer caches these per distinct entry). */
+export function chainEntry(base64: string): ChainEntry {
+  const der = Buffer.from(base64, 'base64');
+  return { sha256: createHash('sha256').update(der).digest('hex'), canonical: der.toString('base64') === base64 };
 }
 
 /**
@@ -28,13 +36,22 @@ function canonicalBase64(text: string): boolean {
  * chain (an entry that is not a string, or not canonical base64) stays in the
  * JSON as it came, so the record still comes back byte for byte.
  */
-export function storeRecord(record: ProbeRecord, fingerprint: (base64: string) => string = certFingerprint): StoredRecord {
+export function storeRecord(record: ProbeRecord, entry: (base64: string) => ChainEntry = chainEntry): StoredRecord {
   const chain = record.tls?.chain as unknown;
   if (!Array.isArray(chain)) return { chain: undefined, certs: [], json: JSON.stringify(record) };
-  const strings = chain.filter((e): e is string => typeof e === 'string');
-  const certs = strings.map((base64) => ({ sha256: fingerprint(base64), base64 }));
-  const fps = certs.map((c) => c.sha256);
-  const compact = strings.length === chain.length && strings.every(canonicalBase64);
+  const certs: StoredRecord['certs'] = [];
+  const fps: string[] = [];
+  let compact = true;
+  for (const e of chain as unknown[]) {
+    if (typeof e !== 'string') {
+      compact = false;
+      continue;
+    }
+    const { sha256, canonical } = entry(e);
+    compact &&= canonical;
+    certs.push({ sha256, base64: e });
+    fps.push(sha256);
+  }
   return { chain: fps, certs, json: JSON.stringify(compact ? { ...record, tls: { ...record.tls, chain: fps } } : record) };
 }
 

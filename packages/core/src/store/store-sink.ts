@@ -2,7 +2,7 @@ import { WildtlsError } from '../errors.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { Sink } from '../sinks/sink.js';
 import { openStore, type ResultStore } from './result-store.js';
-import { StoreWriter } from './store-writer.js';
+import { StoreWriter, type PreparedRecord } from './store-writer.js';
 
 /** Records per transaction: large enough to amortize a commit, small enough to keep a batch's memory small. */
 export const STORE_BATCH = 4096;
@@ -20,7 +20,7 @@ export interface StoreSinkSettings {
  * was written, so a checkpoint taken after it counts only committed records.
  */
 export class StoreSink implements Sink {
-  private pending: ProbeRecord[] = [];
+  private pending: PreparedRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(readonly store: ResultStore, private readonly writer: StoreWriter) {}
@@ -41,7 +41,7 @@ export class StoreSink implements Sink {
   }
 
   async write(record: ProbeRecord): Promise<void> {
-    this.pending.push(record);
+    this.pending.push(this.writer.prepare(record));
     if (this.pending.length >= STORE_BATCH) await this.commit();
   }
 
@@ -49,7 +49,7 @@ export class StoreSink implements Sink {
   private commit(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    if (batch.length) this.writing = this.writing.then(() => this.writer.write(batch));
+    if (batch.length) this.writing = this.writing.then(() => this.writer.writePrepared(batch));
     return this.writing;
   }
 

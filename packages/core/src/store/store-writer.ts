@@ -1,11 +1,23 @@
 import type { ProbeRecord } from '../record/record-schema.js';
-import { BoundedCache } from './bounded-cache.js';
+import { GenerationCache } from './generation-cache.js';
 import { loadDuckDb } from './duckdb-module.js';
 import type { ResultStore } from './result-store.js';
-import { certFingerprint, storeRecord } from './store-record.js';
+import { chainEntry, storeRecord, type ChainEntry } from './store-record.js';
 
 /** Certificates remembered as already stored (the shared intermediates and roots): bounded, whatever the scan's size. */
 const KNOWN_CERTS = 50_000;
+
+/**
+ * A record ready for the store's row: what the columns need, and the chain
+ * entries not known to be stored yet. Holding these instead of the parsed
+ * records keeps a batch small (each record's base64 chain dies young).
+ */
+export interface PreparedRecord {
+  columns: [ip: string, port: number, service: string, protocol: unknown, mode: unknown, status: unknown, domain: unknown, mailDomain: unknown, source: unknown];
+  chain: string[] | undefined;
+  json: string;
+  certs: Array<{ sha256: string; base64: string }>;
+}
 
 /**
  * Appends records to a store, one transaction per batch. A batch's new
@@ -16,17 +28,21 @@ const KNOWN_CERTS = 50_000;
  */
 export class StoreWriter {
   private nextSeq = -1;
-  /** fingerprint -> true for certificates committed to the store. */
-  private readonly known = new BoundedCache<string, true>(KNOWN_CERTS);
-  /** base64 DER -> fingerprint: the shared certificates are hashed once. */
-  private readonly fingerprints = new BoundedCache<string, string>(KNOWN_CERTS);
-  private readonly fingerprint = (base64: string): string => {
-    let fp = this.fingerprints.get(base64);
-    if (fp === undefined) this.fingerprints.set(base64, (fp = certFingerprint(base64)));
-    return fp;
+  /** fingerprint -> true for certificates committed to the store (two generations of half the cap each). */
+  private readonly known: GenerationCache<string, true>;
+  /** base64 DER -> fingerprint and form: the shared certificates are decoded and hashed once. */
+  private readonly entries: GenerationCache<string, ChainEntry>;
+  private readonly entry = (base64: string): ChainEntry => {
+    let e = this.entries.get(base64);
+    if (e === undefined) this.entries.set(base64, (e = chainEntry(base64)));
+    return e;
   };
 
-  constructor(private readonly store: ResultStore) {}
+  /** `knownCerts`: how many certificates the caches remember (smaller in tests, to exercise what falls out). */
+  constructor(private readonly store: ResultStore, knownCerts = KNOWN_CERTS) {
+    this.known = new GenerationCache(Math.max(1, knownCerts >> 1));
+    this.entries = new GenerationCache(Math.max(1, knownCerts >> 1));
+  }
 
   /** The seq the next record gets (the store's record count). */
   async seq(): Promise<number> {
@@ -34,11 +50,30 @@ export class StoreWriter {
     return this.nextSeq;
   }
 
+  /**
+   * The record as its row will hold it. Certificates known as committed are
+   * left out of `certs`; one committed between this and the write is staged
+   * again and ignored by the merge.
+   */
+  prepare(r: ProbeRecord): PreparedRecord {
+    const s = storeRecord(r, this.entry);
+    return {
+      columns: [r.ip, r.port, r.service, r.protocol, r.mode, r.status, r.domain, r.mailDomain, r.source],
+      chain: s.chain,
+      json: s.json,
+      certs: s.certs.filter((c) => !this.known.has(c.sha256)),
+    };
+  }
+
   /** Write the records in one transaction: all of them or, on error, none. */
   async write(records: readonly ProbeRecord[]): Promise<void> {
-    if (!records.length) return;
+    await this.writePrepared(records.map((r) => this.prepare(r)));
+  }
+
+  /** Write prepared records in one transaction: all of them or, on error, none. */
+  async writePrepared(stored: readonly PreparedRecord[]): Promise<void> {
+    if (!stored.length) return;
     const first = await this.seq();
-    const stored = records.map((r) => storeRecord(r, this.fingerprint));
     const fresh: string[] = [];
     await this.store.exclusive(async (conn) => {
       await conn.run('BEGIN TRANSACTION');
@@ -69,12 +104,12 @@ export class StoreWriter {
         const rows = await conn.createAppender('records');
         try {
           stored.forEach((s, i) => {
-            const r = records[i]!;
+            const [ip, port, service, ...optional] = s.columns;
             rows.appendBigInt(BigInt(first + i));
-            rows.appendVarchar(r.ip);
-            rows.appendInteger(r.port);
-            rows.appendVarchar(r.service);
-            for (const v of [r.protocol, r.mode, r.status, r.domain, r.mailDomain, r.source]) {
+            rows.appendVarchar(ip);
+            rows.appendInteger(port);
+            rows.appendVarchar(service);
+            for (const v of optional) {
               if (typeof v === 'string') rows.appendVarchar(v);
               else rows.appendNull();
             }
@@ -95,6 +130,6 @@ export class StoreWriter {
       }
     });
     for (const fp of fresh) this.known.set(fp, true);
-    this.nextSeq = first + records.length;
+    this.nextSeq = first + stored.length;
   }
 }
