@@ -12,11 +12,12 @@ import type { PacketCallback, RecordParser } from './record-parser.js';
 export type CaptureInput = string | { name: string; stream: Readable };
 
 /** Bytes read from a capture file at a time. */
-const FILE_CHUNK = 1024 * 1024;
+const FILE_CHUNK = 256 * 1024;
 
 /**
  * A capture file's chunks, read in turn into two buffers that are used again: a stream's new buffer
- * per chunk made the garbage collector most of the CPU of reading a large capture. Safe because the
+ * per chunk made the garbage collector most of the CPU of reading a large capture. (1 MiB reads
+ * cost more system time in the whole command than they saved: docs/benchmarks.md.) Safe because the
  * consumer is done with a chunk before it asks for the one after the next: the record parser holds
  * only the last chunk (a record spanning two is copied), and nothing reads ahead. A gzip file (its
  * chunks go to the decompressor, which may hold them) gets a new buffer per chunk.
