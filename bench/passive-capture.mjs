@@ -2,7 +2,7 @@
 // Throughput of passive capture reading + TCP reassembly (issue 16), beside tshark on the same files,
 // and peak memory with 100,000 concurrent flows.
 //
-// Captures are made here, with tcpdump on lo, from bounded local traffic on 127.0.62.0/24:
+// Captures are made here, with tcpdump on lo, from bounded local traffic on 127.0.78.0/24:
 //  - bulk: Node TLS client/server pairs sending --bulk-mb megabytes in all (few, large packets);
 //  - handshakes: --handshakes TLS connections (Node tls client) to `openssl s_server`, each a full
 //    handshake, a few bytes and a close (many small packets).
@@ -95,9 +95,9 @@ function makeCert() {
 async function makeBulk(file, megabytes) {
   const { key, cert } = makeCert();
   const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => { s.on('data', () => {}); s.on('end', () => s.end()); s.on('error', () => {}); });
-  await new Promise((r) => server.listen(0, '127.0.62.100', r));
+  await new Promise((r) => server.listen(0, '127.0.78.110', r));
   const port = server.address().port;
-  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.62.100', 'and', 'port', String(port)]);
+  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.78.110', 'and', 'port', String(port)]);
   const per = 10 * 1024 * 1024;
   const chunk = Buffer.alloc(16384, 0x17);
   for (let sent = 0; sent < megabytes * 1024 * 1024; sent += per) {
@@ -106,7 +106,7 @@ async function makeBulk(file, megabytes) {
         for (let n = 0; n < per; n += chunk.length) if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
         c.end();
       };
-      const c = tlsConnect({ host: '127.0.62.100', port, localAddress: '127.0.62.101', rejectUnauthorized: false }, () => void send().catch(rej));
+      const c = tlsConnect({ host: '127.0.78.110', port, localAddress: '127.0.78.111', rejectUnauthorized: false }, () => void send().catch(rej));
       c.on('error', rej); c.on('close', res); c.on('data', () => {});
     });
   }
@@ -118,12 +118,12 @@ async function makeBulk(file, megabytes) {
 async function makeHandshakes(file, n) {
   const { key, cert } = makeCert();
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn('openssl', ['s_server', '-accept', `127.0.62.102:${port}`, '-key', key, '-cert', cert, '-quiet', '-naccept', String(n)], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const server = spawn('openssl', ['s_server', '-accept', `127.0.78.112:${port}`, '-key', key, '-cert', cert, '-quiet', '-naccept', String(n)], { stdio: ['ignore', 'ignore', 'ignore'] });
   await sleep(500);
-  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.62.102', 'and', 'port', String(port)]);
+  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.78.112', 'and', 'port', String(port)]);
   for (let i = 0; i < n; i++) {
     await new Promise((res) => {
-      const s = tlsConnect({ host: '127.0.62.102', port, rejectUnauthorized: false, maxVersion: i % 2 ? 'TLSv1.2' : 'TLSv1.3' }, () => { s.end('bye'); });
+      const s = tlsConnect({ host: '127.0.78.112', port, rejectUnauthorized: false, maxVersion: i % 2 ? 'TLSv1.2' : 'TLSv1.3' }, () => { s.end('bye'); });
       s.on('error', res); s.on('close', res); s.on('data', () => {});
       setTimeout(() => s.destroy(), 5000);
     });

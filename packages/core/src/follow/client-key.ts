@@ -28,7 +28,19 @@ export function loadClientKey(file: string): Buffer {
   return key;
 }
 
+/** Client addresses whose hash is remembered (a client makes many connections); cleared when full. */
+const REMEMBERED_CLIENTS = 65536;
+
 /** The keyed hash that replaces a client address: `hmac-sha256:` and the hex HMAC of its text form. */
 export function clientAnonymizer(key: Buffer): (ip: string) => string {
-  return (ip) => `hmac-sha256:${createHmac('sha256', key).update(ip).digest('hex')}`;
+  const seen = new Map<string, string>();
+  return (ip) => {
+    let h = seen.get(ip);
+    if (h === undefined) {
+      if (seen.size >= REMEMBERED_CLIENTS) seen.clear();
+      h = `hmac-sha256:${createHmac('sha256', key).update(ip).digest('hex')}`;
+      seen.set(ip, h);
+    }
+    return h;
+  };
 }

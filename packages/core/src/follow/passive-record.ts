@@ -22,6 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * side. The status says what the connection did (counting rules in docs/records.md).
  */
 export function passiveRecord(r: FollowResult, service: PassiveService, clientIp: (ip: string) => string): ProbeRecord {
+  const started = iso(r.start.ts);
   const record: ProbeRecord = {
     ip: r.start.serverIp,
     port: r.start.serverPort,
@@ -29,14 +30,14 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
     protocol: service.protocolId,
     mode: service.mode,
     status: 'success',
-    startedAt: iso(r.start.ts),
+    startedAt: started,
     durationMs: Math.max(0, r.endTs - r.start.ts),
     bytesReceived: r.serverBytes,
     source: 'passive',
   };
   const passive: PassiveInfo = {
     client: { ip: clientIp(r.start.clientIp), port: r.start.clientPort },
-    captureStart: iso(r.start.ts),
+    captureStart: started,
     captureEnd: iso(r.endTs),
     midStream: r.start.midStream,
     endReason: r.endReason,

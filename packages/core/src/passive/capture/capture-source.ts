@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Readable as ReadableStream } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -11,10 +11,38 @@ import type { PacketCallback, RecordParser } from './record-parser.js';
 /** A capture to read: a file path, '-' for standard input, or a named stream. */
 export type CaptureInput = string | { name: string; stream: Readable };
 
-function openInput(input: CaptureInput): { name: string; stream: Readable } {
+/** Bytes read from a capture file at a time. */
+const FILE_CHUNK = 256 * 1024;
+
+/**
+ * A capture file's chunks, read in turn into two buffers that are used again: a stream's new buffer
+ * per chunk made the garbage collector most of the CPU of reading a large capture. (1 MiB reads
+ * cost more system time in the whole command than they saved: docs/benchmarks.md.) Safe because the
+ * consumer is done with a chunk before it asks for the one after the next: the record parser holds
+ * only the last chunk (a record spanning two is copied), and nothing reads ahead. A gzip file (its
+ * chunks go to the decompressor, which may hold them) gets a new buffer per chunk.
+ */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buffers = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)];
+    let reuse: boolean | undefined;
+    for (let n = 0; ; n++) {
+      const buf = reuse ? buffers[n & 1]! : Buffer.allocUnsafe(FILE_CHUNK);
+      const { bytesRead } = await file.read(buf, 0, FILE_CHUNK, null);
+      if (bytesRead === 0) return;
+      reuse ??= bytesRead >= 2 && !(buf[0] === 0x1f && buf[1] === 0x8b);
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+function openInput(input: CaptureInput): { name: string; stream: AsyncIterable<Buffer> } {
   if (typeof input !== 'string') return input;
   if (input === '-') return { name: 'standard input', stream: process.stdin };
-  return { name: input, stream: createReadStream(input, { highWaterMark: 256 * 1024 }) };
+  return { name: input, stream: fileChunks(input) };
 }
 
 function describe(head: Buffer): string {
@@ -49,6 +77,15 @@ async function* unzipIfGzip(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGen
 export async function readCapture(input: CaptureInput, onPacket: PacketCallback, stats: CaptureStats, between?: () => Promise<void> | void): Promise<void> {
   const { name, stream } = openInput(input);
   const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  try {
+    await readChunks(name, it, onPacket, stats, between);
+  } finally {
+    // A file read to its end is closed already; one given up on (not a capture, corrupt) is closed here.
+    if (typeof input === 'string' && input !== '-') await it.return?.(undefined);
+  }
+}
+
+async function readChunks(name: string, it: AsyncIterator<Buffer>, onPacket: PacketCallback, stats: CaptureStats, between?: () => Promise<void> | void): Promise<void> {
   let head: Buffer = Buffer.alloc(0);
   try {
     while (head.length < 4) {
