@@ -110,6 +110,11 @@ describe('crypto on a store', () => {
       rec('192.0.2.50', { status: 5, tls: { ...ecdhe, version: 'TLSv1.1' } }),
       rec('192.0.2.51', { status: 'internal-error', tls: stapled(o.good) }),
       rec('2001:db8::1', { tls: ecdhe }),
+      // Ports out of range: 192.0.2.52:65536 and 192.0.2.53:0 are one server key (core's serverKey packs ip and port).
+      rec('192.0.2.52', { tls: ecdhe }, 'smtp', 65536),
+      rec('192.0.2.53', { tls: ecdhe }, 'smtp', 0),
+      rec('192.0.2.54', { tls: ecdhe }, 'smtp', -1),
+      rec('01.2.3.4', { tls: ecdhe }),
       ...HOSTILE_RECORDS,
       passive('192.0.2.60', { tls: ecdhe }),
       passive('192.0.2.60', { tls: { ...ecdhe, version: 'TLSv1.3' }, passive: { clientHello: { alpn: ['h2'] } } }, 'https', 443),
@@ -130,7 +135,7 @@ describe('crypto on a store', () => {
       const { stream, store: viaStore } = await bothPaths(plugin(), scanFile, scanStore);
       expect(viaStore).toEqual(stream);
       expect(stream.tables.map((x) => x.id)).not.toContain('passive-versions');
-      const smtp = (id: string) => rowsOf(stream, id).find((r) => r.service === 'smtp');
+      const smtp = (id: string) => rowsOf(stream, id).find((r) => r.service === 'smtp' && r.port === 25);
       // Stapling servers .1-.14 (.15 and .16 stopped before the first flight was seen, .17's flag is not true), .1 twice.
       expect(smtp('ocsp-stapling-by-port')).toMatchObject({ stapled: 14, stapledConnections: 15 });
       // good: .1, .8 (and stale), .9, .10 (startedAt null: 1970), .12 (lenient base64), .14; not for the leaf: .4, .13.

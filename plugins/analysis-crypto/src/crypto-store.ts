@@ -39,6 +39,17 @@ const FACTS = `SELECT seq, ip, port, service,
     ${isTrue('p[11]')} AS stapled
   FROM (SELECT seq, ip, port, service, json_extract(record, [${PATHS}]) AS p FROM records WHERE status IS DISTINCT FROM 'internal-error')`;
 
+/**
+ * core's serverKey(ip, port) as SQL text: a dotted-quad IPv4 address (no
+ * leading zeros) packed with the port into a number, anything else
+ * `ip|port`. Distinct keys, not distinct (ip, port) pairs, are what the
+ * stream counts (a port outside 0-65535 can make two pairs one key).
+ */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const SERVER_KEY = `CASE WHEN regexp_full_match(ip, '(${OCTET}\\.){3}${OCTET}')
+    THEN (list_reduce(list_transform(string_split(ip, '.'), lambda x: x::BIGINT), lambda a, b: a * 256 + b) * 65536 + port)::VARCHAR
+    ELSE ip || '|' || port END`;
+
 const FACT_COLUMNS = 'completed, version, suite, name, id, kind, grp, bits, ncr, chain, stapled';
 
 /** One distinct combination of facts within a service and port, and how many records (or servers) have it. */
@@ -118,7 +129,7 @@ export async function cryptoCountsFromStore(store: StoreQuery): Promise<CryptoSt
       SELECT * FROM crypto_facts WHERE reached QUALIFY row_number() OVER (PARTITION BY ip, port, service ORDER BY seq) = 1`);
     const [totals] = await store.all<CryptoStoreCounts['totals']>(
       `SELECT count(*) AS records, count(*) FILTER (WHERE status = 'internal-error') AS internal,
-         (SELECT count(*) FROM (SELECT DISTINCT ip, port FROM crypto_facts)) AS servers
+         (SELECT count(DISTINCT ${SERVER_KEY}) FROM crypto_facts) AS servers
        FROM records`,
     );
     const byFacts = (table: string) => store.all<FactRow>(`SELECT service, port, ${FACT_COLUMNS}, count(*) AS n FROM ${table} WHERE reached GROUP BY ALL ORDER BY min(seq)`);
