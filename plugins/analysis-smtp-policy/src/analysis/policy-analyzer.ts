@@ -1,4 +1,4 @@
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
 import { ChainService } from '@wildtls/analysis-ca-practice';
 import { matchTlsa } from '../dane/tlsa-match.js';
 import type { SecureResolver } from '../dns/secure-resolver.js';
@@ -58,6 +58,25 @@ export class PolicyAnalyzer implements Analyzer {
       at: this.o.at?.getTime() ?? (Date.parse(r.startedAt) || Date.now()),
     });
     this.domains.set(mail.toLowerCase(), list);
+  }
+
+  /**
+   * A whole store: only the port-25 SMTP records can count (consume drops
+   * every other one after counting it), so DuckDB picks those by the
+   * records table's columns and they alone are restored and go through
+   * consume(); the others are only counted, in SQL. The columns hold the
+   * record's own ip, port and service, so the pick is never narrower than
+   * consume's test. Passive records are none of its concern (consume reads
+   * them as any other).
+   */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    const [all] = await store.all<{ records: number; internal: number }>(
+      "SELECT count(*) AS records, count(*) FILTER (WHERE status = 'internal-error') AS internal FROM records",
+    );
+    for await (const r of store.records("service = 'smtp' AND port = 25 AND status IS DISTINCT FROM 'internal-error'")) this.consume(r);
+    this.records = all!.records;
+    this.internalErrors = all!.internal;
+    return this.finish();
   }
 
   private intern(chain: string[]): string[] {
