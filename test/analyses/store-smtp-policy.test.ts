@@ -59,6 +59,10 @@ describe('smtp-policy on a store (offline)', () => {
       rec('192.0.2.11', { domain: 'mx.h.test', mailDomain: 'h.test', status: 5 }),
       rec('192.0.2.12', { domain: 'mx.i.test', mailDomain: 'i.test', source: 'passive' }),
       rec('2001:db8::1', { domain: 'mx6.a.test', mailDomain: 'a.test' }),
+      // Falsy values of other types: without a mail domain (counted in SQL on the store).
+      rec('192.0.2.13', { domain: 'mx.j.test', mailDomain: null }),
+      rec('192.0.2.14', { domain: 0, mailDomain: 'j.test' }),
+      rec('192.0.2.15', { domain: false, mailDomain: 0.0 }),
     ];
     let file: string;
     let store: string;
@@ -69,9 +73,9 @@ describe('smtp-policy on a store (offline)', () => {
     it('the stream path\'s report, and what the records declare', async () => {
       const { stream, store: viaStore } = await bothPaths(plugin(), file, store);
       expect(viaStore).toEqual(stream);
-      // Mail domains a, b, h, i (.1 twice, .2, .11, .12, 2001:db8::1); without one: .3, .4, .5.
-      expect(stream.totals).toEqual({ records: 14, servers: 5, internalErrors: 2, mailDomains: 4, judged: 0 });
-      expect(stream.notes!.join('\n')).toMatch(/^3 port-25 SMTP records carry no mail domain/m);
+      // Mail domains a, b, h, i (.1 twice, .2, .11, .12, 2001:db8::1); without one: .3, .4, .5, .13, .14, .15.
+      expect(stream.totals).toEqual({ records: 17, servers: 5, internalErrors: 2, mailDomains: 4, judged: 0 });
+      expect(stream.notes!.join('\n')).toMatch(/^6 port-25 SMTP records carry no mail domain/m);
     });
   });
 });

@@ -63,19 +63,25 @@ export class PolicyAnalyzer implements Analyzer {
   /**
    * A whole store: only the port-25 SMTP records can count (consume drops
    * every other one after counting it), so DuckDB picks those by the
-   * records table's columns and they alone are restored and go through
-   * consume(); the others are only counted, in SQL. The columns hold the
-   * record's own ip, port and service, so the pick is never narrower than
-   * consume's test. Passive records are none of its concern (consume reads
-   * them as any other).
+   * records table's columns (they hold the record's own ip, port and
+   * service); of them, those whose mailDomain or domain is falsy in the
+   * JSON are only counted there (withoutMailDomain), and the rest alone are
+   * restored and go through consume(), in write order (consume still makes
+   * the call on each of them, so the SQL test may only ever be narrower than
+   * consume's, never wider). Passive records are none of its concern
+   * (consume reads them as any other).
    */
   async analyzeStore(store: StoreQuery): Promise<Report> {
-    const [all] = await store.all<{ records: number; internal: number }>(
-      "SELECT count(*) AS records, count(*) FILTER (WHERE status = 'internal-error') AS internal FROM records",
+    const smtp25 = "service = 'smtp' AND port = 25 AND status IS DISTINCT FROM 'internal-error'";
+    const without = `(${falsy('$.mailDomain')} OR ${falsy('$.domain')})`;
+    const [all] = await store.all<{ records: number; internal: number; without: number }>(
+      `SELECT count(*) AS records, count(*) FILTER (WHERE status = 'internal-error') AS internal,
+         count(*) FILTER (WHERE ${smtp25} AND ${without}) AS without FROM records`,
     );
-    for await (const r of store.records("service = 'smtp' AND port = 25 AND status IS DISTINCT FROM 'internal-error'")) this.consume(r);
+    for await (const r of store.records(`${smtp25} AND NOT ${without}`)) this.consume(r);
     this.records = all!.records;
     this.internalErrors = all!.internal;
+    this.withoutMailDomain += all!.without;
     return this.finish();
   }
 
@@ -131,6 +137,15 @@ export class PolicyAnalyzer implements Analyzer {
       notes,
     };
   }
+}
+
+/** SQL: the JSON value at a path of the record is falsy in JavaScript (absent, null, false, 0, ""). */
+function falsy(path: string): string {
+  const t = `json_type(record, '${path}')`;
+  const v = `json_extract(record, '${path}')::VARCHAR`;
+  return `(${t} IS NULL OR ${t} = 'NULL' OR (${t} = 'BOOLEAN' AND ${v} = 'false')
+    OR (${t} IN ('UBIGINT', 'BIGINT', 'DOUBLE') AND TRY_CAST(${v} AS DOUBLE) = 0)
+    OR (${t} = 'VARCHAR' AND json_extract_string(record, '${path}') = ''))`;
 }
 
 /** The MTA-STS column: the policy's mode, why there is none, or the TXT record's state. */
