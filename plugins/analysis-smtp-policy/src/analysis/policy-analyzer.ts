@@ -73,7 +73,7 @@ export class PolicyAnalyzer implements Analyzer {
    */
   async analyzeStore(store: StoreQuery): Promise<Report> {
     const smtp25 = "service = 'smtp' AND port = 25 AND status IS DISTINCT FROM 'internal-error'";
-    const without = `(${falsy('$.mailDomain')} OR ${falsy('$.domain')})`;
+    const without = `(${falsy('mail_domain', '$.mailDomain')} OR ${falsy('domain', '$.domain')})`;
     const [all] = await store.all<{ records: number; internal: number; without: number }>(
       `SELECT count(*) AS records, count(*) FILTER (WHERE status = 'internal-error') AS internal,
          count(*) FILTER (WHERE ${smtp25} AND ${without}) AS without FROM records`,
@@ -139,13 +139,14 @@ export class PolicyAnalyzer implements Analyzer {
   }
 }
 
-/** SQL: the JSON value at a path of the record is falsy in JavaScript (absent, null, false, 0, ""). */
-function falsy(path: string): string {
-  const t = `json_type(record, '${path}')`;
+/**
+ * SQL: the record's value is falsy in JavaScript (absent, null, false, 0, ""). The column holds it
+ * when it is a string; only when it is not is the JSON read, once (the store's JSON is
+ * JSON.stringify's, so a zero is written as a number that casts to 0).
+ */
+function falsy(column: string, path: string): string {
   const v = `json_extract(record, '${path}')::VARCHAR`;
-  return `(${t} IS NULL OR ${t} = 'NULL' OR (${t} = 'BOOLEAN' AND ${v} = 'false')
-    OR (${t} IN ('UBIGINT', 'BIGINT', 'DOUBLE') AND TRY_CAST(${v} AS DOUBLE) = 0)
-    OR (${t} = 'VARCHAR' AND json_extract_string(record, '${path}') = ''))`;
+  return `(${column} = '' OR (${column} IS NULL AND (${v} IS NULL OR ${v} IN ('null', 'false') OR TRY_CAST(${v} AS DOUBLE) = 0)))`;
 }
 
 /** The MTA-STS column: the policy's mode, why there is none, or the TXT record's state. */
