@@ -1,5 +1,5 @@
 /*
- * Every analysis with a store path (reuse, sasl, starttls), on one store:
+ * Every analysis with a store path (reuse, sasl, starttls, crypto, smtp-policy), on one store:
  * the benchmark's population at a hundredth of its size (10,000 records,
  * about 1,000 distinct chains) with the fixture library's records (hostile
  * ones included) appended to the same store, analysed one after another
@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import reusePlugin from '@wildtls/analysis-reuse';
 import saslPlugin from '@wildtls/analysis-sasl';
 import starttlsPlugin from '@wildtls/analysis-starttls';
+import cryptoPlugin from '@wildtls/analysis-crypto';
+import smtpPolicyPlugin from '@wildtls/analysis-smtp-policy';
 import { openStore, readRecords, silentLogger, type Analyzer, type Report } from '@wildtls/core';
 import { readPopulation } from '../synthetic/population.mjs';
 import { writePopulation } from '../synthetic/generate.mjs';
@@ -24,7 +26,7 @@ const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).p
 const tmp = scratch('store-analyses');
 afterAll(() => tmp.remove());
 
-describe('reuse, sasl and starttls on one store', () => {
+describe('reuse, sasl, starttls, crypto and smtp-policy on one store', () => {
   const file = `${tmp.dir}/bench.jsonl`;
   let store: string;
   let params: { rootsFile: string };
@@ -43,6 +45,8 @@ describe('reuse, sasl and starttls on one store', () => {
       reusePlugin.create({ options: { worker: false }, params, container: root.createChildContainer(), logger: silentLogger() }),
       saslPlugin.create({ options: {}, params, container: root.createChildContainer(), logger: silentLogger() }),
       starttlsPlugin.create({ options: {}, params, container: root.createChildContainer(), logger: silentLogger() }),
+      cryptoPlugin.create({ options: {}, params, container: root.createChildContainer(), logger: silentLogger() }),
+      smtpPolicyPlugin.create({ options: {}, params, container: root.createChildContainer(), logger: silentLogger() }),
     ] as Analyzer[];
     const streamed = make();
     for await (const r of readRecords(file)) for (const a of streamed) await a.consume(r);

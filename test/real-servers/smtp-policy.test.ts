@@ -36,6 +36,8 @@ const daemons: Daemon[] = [];
 let scan: CliResult;
 let analyze: CliResult;
 let offline: CliResult;
+let imported: CliResult;
+let fromStore: CliResult;
 let report: Report | undefined;
 const logs = () => `${dns?.logs() ?? ''}\n${daemons.map((d) => d.output()).join('\n')}\n--- scan ---\n${scan?.stderr}\n--- analyze ---\n${analyze?.stderr}`;
 
@@ -58,6 +60,10 @@ beforeAll(async () => {
   scan = await runCli(['scan', '--config', config, '--source', 'domains', '-p', 'smtp', '--dns-server', ADDR.resolver, '--output', out, ...CASES.map((c) => c.domain)], { cwd: dir, timeoutMs: 90_000 });
   analyze = await runCli(['analyze', out, '--analysis', 'smtp-policy', '--dns-server', ADDR.resolver, '--roots', pki.rootsFile, '--format', 'json'], { cwd: dir, timeoutMs: 90_000 });
   offline = await runCli(['analyze', out, '--analysis', 'smtp-policy', '--format', 'json'], { cwd: dir, timeoutMs: 60_000 });
+  // The same records in a result store: smtp-policy's analyzeStore restores only the port-25 SMTP records.
+  const store = join(dir, 'mx.duckdb');
+  imported = await runCli(['import', out, '--into', store], { cwd: dir, timeoutMs: 60_000 });
+  fromStore = await runCli(['analyze', store, '--analysis', 'smtp-policy', '--dns-server', ADDR.resolver, '--roots', pki.rootsFile, '--format', 'json'], { cwd: dir, timeoutMs: 90_000 });
   try {
     report = (JSON.parse(analyze.stdout) as Record<string, Report>)['smtp-policy'];
   } catch {
@@ -138,6 +144,12 @@ describe.runIf(ready)('smtp-policy on a loopback world: DNSSEC, DANE, MTA-STS, T
   it('reads TLS-RPT where it is published', () => {
     const perDomain = report!.tables.find((t) => t.id === 'domains')!.rows;
     for (const c of CASES) expect(perDomain.find((r) => r.domain === c.domain)!.tlsRpt, c.domain).toBe(c.tlsRpt ? 'valid' : 'absent');
+  });
+
+  it('from a result store of the same records (analyzeStore), the same report', () => {
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(fromStore.code, fromStore.stderr).toBe(0);
+    expect(JSON.parse(fromStore.stdout)).toEqual(JSON.parse(analyze.stdout));
   });
 
   it('without a resolver it says it is offline and gives no verdicts', () => {

@@ -1,10 +1,11 @@
-import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report } from '@wildtls/core';
-import { ServerTally, serverKey } from '@wildtls/core';
+import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
+import { ServerTally, serverKey, storeHasPassive } from '@wildtls/core';
 import { PASSIVE_CRYPTO_NOTE, PassiveCrypto } from './passive-crypto.js';
 import { CryptoCounts } from './crypto-counts.js';
 import { CRYPTO_NOTES } from './crypto-notes.js';
 import { cryptoFigures } from './crypto-figures.js';
 import { cipherTable, curveTables, dhTables, forwardSecrecyTables, ocspTables, versionsTable, weakTable, type CountsRow } from './crypto-tables.js';
+import { cryptoCountsFromStore, stapleRecord, standInTls } from './crypto-store.js';
 import { judgeStapledOcsp } from './ocsp-response.js';
 import { classifySuite } from './suite-class.js';
 
@@ -42,6 +43,8 @@ export class CryptoAnalyzer implements Analyzer {
   private readonly servers = new ServerTally();
   private records = 0;
   private internalErrors = 0;
+  /** Distinct servers when counted in SQL (analyzeStore), instead of this.servers. */
+  private serverCount: number | undefined;
 
   constructor(private readonly opts: CryptoAnalyzerOptions) {
     this.passive = new PassiveCrypto(opts.passiveExclusions);
@@ -67,12 +70,7 @@ export class CryptoAnalyzer implements Analyzer {
       this.servers.add(key);
       return;
     }
-    const gk = `${r.service}\t${r.port}`;
-    let g = this.groups.get(gk);
-    if (!g) {
-      g = { index: this.groups.size, service: r.service, port: r.port, c: new CryptoCounts() };
-      this.groups.set(gk, g);
-    }
+    const g = this.group(r.service, r.port);
     const c = classifySuite(tls);
     const flight = firstFlightSeen(tls);
     const stapled = flight && tls.ocspStapled === true;
@@ -87,6 +85,63 @@ export class CryptoAnalyzer implements Analyzer {
     const verdict = stapled ? this.judge(r, tls) : undefined;
     g.c.addFlight(stapled, verdict);
     this.all.addFlight(stapled, verdict);
+  }
+
+  /**
+   * A whole store: the same counters, filled from SQL's counts
+   * (crypto-store.ts): each distinct combination of what the rules read goes
+   * through classifySuite and CryptoCounts once, weighted by its count;
+   * stapled responses are judged one by one. A store with passive records is
+   * streamed through consume() instead, so the passive tables and exclusion
+   * rules are the stream's own.
+   */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    if (await storeHasPassive(store)) {
+      for await (const r of store.records()) this.consume(r);
+      return this.finish();
+    }
+    const x = await cryptoCountsFromStore(store);
+    this.records = x.totals.records;
+    this.internalErrors = x.totals.internal;
+    this.serverCount = x.totals.servers;
+    for (const g of x.groups) this.group(g.service, g.port);
+    for (const row of x.connections) {
+      const tls = standInTls(row);
+      const c = classifySuite(tls);
+      const flight = firstFlightSeen(tls);
+      const stapled = flight && tls.ocspStapled === true;
+      this.group(row.service, row.port).c.addConnection(c, flight, stapled, row.n);
+      this.all.addConnection(c, flight, stapled, row.n);
+    }
+    for (const row of x.servers) {
+      const tls = standInTls(row);
+      const c = classifySuite(tls);
+      const g = this.group(row.service, row.port);
+      g.c.addServer(tls, c, row.n);
+      this.all.addServer(tls, c, row.n);
+      if (!firstFlightSeen(tls)) continue;
+      // The verdicts of stapled responses come below, one per server.
+      const stapled = tls.ocspStapled === true;
+      g.c.addFlight(stapled, undefined, row.n);
+      this.all.addFlight(stapled, undefined, row.n);
+    }
+    for (const row of x.staples) {
+      const r = stapleRecord(row);
+      const verdict = this.judge(r, r.tls!);
+      this.group(row.service, row.port).c.addVerdict(verdict);
+      this.all.addVerdict(verdict);
+    }
+    return this.finish();
+  }
+
+  private group(service: string, port: number): Group {
+    const gk = `${service}\t${port}`;
+    let g = this.groups.get(gk);
+    if (!g) {
+      g = { index: this.groups.size, service, port, c: new CryptoCounts() };
+      this.groups.set(gk, g);
+    }
+    return g;
   }
 
   private judge(r: ProbeRecord, tls: NonNullable<ProbeRecord['tls']>) {
@@ -105,7 +160,7 @@ export class CryptoAnalyzer implements Analyzer {
       countingRule: 'per-server',
       totals: {
         records: this.records,
-        servers: this.servers.size,
+        servers: this.serverCount ?? this.servers.size,
         handshakes: this.all.servers,
         completed: this.all.completed,
         connections: this.all.connections,

@@ -1,4 +1,4 @@
-import type { Analyzer, ProbeRecord, Report } from '@wildtls/core';
+import type { Analyzer, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
 import { ChainService } from '@wildtls/analysis-ca-practice';
 import { matchTlsa } from '../dane/tlsa-match.js';
 import type { SecureResolver } from '../dns/secure-resolver.js';
@@ -60,6 +60,31 @@ export class PolicyAnalyzer implements Analyzer {
     this.domains.set(mail.toLowerCase(), list);
   }
 
+  /**
+   * A whole store: only the port-25 SMTP records can count (consume drops
+   * every other one after counting it), so DuckDB picks those by the
+   * records table's columns (they hold the record's own ip, port and
+   * service); of them, those whose mailDomain or domain is falsy in the
+   * JSON are only counted there (withoutMailDomain), and the rest alone are
+   * restored and go through consume(), in write order (consume still makes
+   * the call on each of them, so the SQL test may only ever be narrower than
+   * consume's, never wider). Passive records are none of its concern
+   * (consume reads them as any other).
+   */
+  async analyzeStore(store: StoreQuery): Promise<Report> {
+    const smtp25 = "service = 'smtp' AND port = 25 AND status IS DISTINCT FROM 'internal-error'";
+    const without = `(${falsy('mail_domain', '$.mailDomain')} OR ${falsy('domain', '$.domain')})`;
+    const [all] = await store.all<{ records: number; internal: number; without: number }>(
+      `SELECT count(*) AS records, count(*) FILTER (WHERE status = 'internal-error') AS internal,
+         count(*) FILTER (WHERE ${smtp25} AND ${without}) AS without FROM records`,
+    );
+    for await (const r of store.records(`${smtp25} AND NOT ${without}`)) this.consume(r);
+    this.records = all!.records;
+    this.internalErrors = all!.internal;
+    this.withoutMailDomain += all!.without;
+    return this.finish();
+  }
+
   private intern(chain: string[]): string[] {
     const key = ChainService.chainHash(chain);
     const hit = this.chains.get(key);
@@ -112,6 +137,16 @@ export class PolicyAnalyzer implements Analyzer {
       notes,
     };
   }
+}
+
+/**
+ * SQL: the record's value is falsy in JavaScript (absent, null, false, 0, ""). The column holds it
+ * when it is a string; only when it is not is the JSON read, once (the store's JSON is
+ * JSON.stringify's, so a zero is written as a number that casts to 0).
+ */
+function falsy(column: string, path: string): string {
+  const v = `json_extract(record, '${path}')::VARCHAR`;
+  return `(${column} = '' OR (${column} IS NULL AND (${v} IS NULL OR ${v} IN ('null', 'false') OR TRY_CAST(${v} AS DOUBLE) = 0)))`;
 }
 
 /** The MTA-STS column: the policy's mode, why there is none, or the TXT record's state. */
