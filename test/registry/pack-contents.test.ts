@@ -103,13 +103,13 @@ describe('npm pack --dry-run of every workspace package', () => {
     }
   });
 
-  it('declares exports, types, engines (node >=20) and public access', () => {
+  it('declares exports, types, engines (node >=20.12) and public access', () => {
     for (const name of dirs.keys()) {
       const m = manifest(name);
       expect(m.private, name).toBeUndefined();
       // Core and the built-in plugins are imported as their bundles (packages/core/scripts/bundle.mjs), the CLI per file.
       expect(m.exports?.['.'], name).toMatchObject({ types: m.types, default: m.wildtlsBundle ? './bundle/index.js' : './dist/index.js' });
-      expect(m.engines?.node, name).toBe('>=20');
+      expect(m.engines?.node, name).toBe('>=20.12');
       expect(m.publishConfig?.access, name).toBe('public');
     }
   });
