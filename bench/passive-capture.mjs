@@ -19,13 +19,13 @@
 // its peak RSS (maxRSS) beside a child reading a capture of the same size with one flow.
 //
 // node bench/passive-capture.mjs [--bulk-mb 200] [--handshakes 1000] [--rounds 3] [--flows 100000] [--cli ROOT]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, createWriteStream, readFileSync } from 'node:fs';
-import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { captureBulk, captureHandshakes } from './lib/loopback-captures.mjs';
 
 const { values: opt } = parseArgs({ options: {
   'bulk-mb': { type: 'string', default: '200' }, handshakes: { type: 'string', default: '1000' },
@@ -35,7 +35,6 @@ const { values: opt } = parseArgs({ options: {
 const core = await import(pathToFileURL(resolve('packages/core/dist/index.js')).href);
 // --cli ROOT: that checkout's reader too, for the part measurement (before/after in one run)
 const otherCore = opt.cli && !opt.child ? await import(pathToFileURL(resolve(opt.cli, 'packages/core/dist/index.js')).href) : undefined;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The handler of the measurement: parse TLS record headers (type, version, length) across data calls. */
 function recordHeaderFactory(counts) {
@@ -71,67 +70,9 @@ if (opt.child) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'passive-bench-'));
-function tcpdump(file, filter) {
-  const child = spawn('tcpdump', ['-U', '-B', '65536', '-i', 'lo', '-w', file, ...filter], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  return new Promise((res, rej) => {
-    child.stderr.on('data', (d) => { err += d; if (err.includes('listening on') && !child.started) { child.started = true; res({ stop: async () => {
-      // let tcpdump catch up (its file stops growing), then stop it
-      let last = -1; for (let i = 0; i < 80; i++) { const n = statSync(file).size; if (n === last) break; last = n; await sleep(500); }
-      child.kill('SIGINT'); await new Promise((r) => child.once('exit', r)); return err;
-    } }); } });
-    child.once('error', rej);
-    setTimeout(() => { if (!child.started) { child.kill('SIGKILL'); rej(new Error('tcpdump did not start')); } }, 10_000);
-  });
-}
-
-function makeCert() {
-  const key = join(dir, 'key.pem'); const cert = join(dir, 'cert.pem');
-  spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=bench.example'], { stdio: 'ignore' });
-  return { key, cert };
-}
-
-/** TLS connections that each send 10 MB after the handshake (implicit TLS: `wildtls passive` follows them as https). */
-async function makeBulk(file, megabytes) {
-  const { key, cert } = makeCert();
-  const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => { s.on('data', () => {}); s.on('end', () => s.end()); s.on('error', () => {}); });
-  await new Promise((r) => server.listen(0, '127.0.78.110', r));
-  const port = server.address().port;
-  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.78.110', 'and', 'port', String(port)]);
-  const per = 10 * 1024 * 1024;
-  const chunk = Buffer.alloc(16384, 0x17);
-  for (let sent = 0; sent < megabytes * 1024 * 1024; sent += per) {
-    await new Promise((res, rej) => {
-      const send = async () => {
-        for (let n = 0; n < per; n += chunk.length) if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
-        c.end();
-      };
-      const c = tlsConnect({ host: '127.0.78.110', port, localAddress: '127.0.78.111', rejectUnauthorized: false }, () => void send().catch(rej));
-      c.on('error', rej); c.on('close', res); c.on('data', () => {});
-    });
-  }
-  const log = await cap.stop();
-  server.close();
-  return { log, port };
-}
-
-async function makeHandshakes(file, n) {
-  const { key, cert } = makeCert();
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn('openssl', ['s_server', '-accept', `127.0.78.112:${port}`, '-key', key, '-cert', cert, '-quiet', '-naccept', String(n)], { stdio: ['ignore', 'ignore', 'ignore'] });
-  await sleep(500);
-  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.78.112', 'and', 'port', String(port)]);
-  for (let i = 0; i < n; i++) {
-    await new Promise((res) => {
-      const s = tlsConnect({ host: '127.0.78.112', port, rejectUnauthorized: false, maxVersion: i % 2 ? 'TLSv1.2' : 'TLSv1.3' }, () => { s.end('bye'); });
-      s.on('error', res); s.on('close', res); s.on('data', () => {});
-      setTimeout(() => s.destroy(), 5000);
-    });
-  }
-  const log = await cap.stop();
-  server.kill('SIGTERM');
-  return { log, port };
-}
+// Captures on this bench's loopback addresses (bench/lib/loopback-captures.mjs makes them).
+const makeBulk = (file, megabytes) => captureBulk({ file, dir, megabytes, server: '127.0.78.110', client: '127.0.78.111' });
+const makeHandshakes = (file, n) => captureHandshakes({ file, dir, n, server: '127.0.78.112', client: '127.0.78.113' });
 
 /** A synthetic pcap (raw IP) of `flows` SYN + data flows to port 443, none ended. */
 async function makeFlows(file, flows, payload = 200) {

@@ -20,13 +20,13 @@
 // node bench/passive-throughput.mjs [--hs-small 500] [--hs-large 20000] [--bulk-small-mb 100]
 //   [--bulk-large-mb 1000] [--rounds 3] [--dir DIR] [--cli ROOT] [--only hs|bulk]
 // (--rounds 0 with --dir: make the captures only)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, readFileSync, writeFileSync, openSync, closeSync } from 'node:fs';
-import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { captureBulk, captureHandshakes } from './lib/loopback-captures.mjs';
 
 const { values: opt } = parseArgs({ options: {
   'hs-small': { type: 'string', default: '500' }, 'hs-large': { type: 'string', default: '20000' },
@@ -34,76 +34,13 @@ const { values: opt } = parseArgs({ options: {
   rounds: { type: 'string', default: '3' }, dir: { type: 'string' }, cli: { type: 'string' }, only: { type: 'string' },
 } });
 const core = await import(pathToFileURL(resolve('packages/core/dist/index.js')).href);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const dir = opt.dir ? resolve(opt.dir) : mkdtempSync(join(tmpdir(), 'passive-throughput-'));
 mkdirSync(dir, { recursive: true });
 const runDir = mkdtempSync(join(dir, 'run-'));
 
-function tcpdump(file, filter) {
-  const child = spawn('tcpdump', ['-U', '--immediate-mode', '-B', '131072', '-i', 'lo', '-w', file, ...filter], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  return new Promise((res, rej) => {
-    child.stderr.on('data', (d) => { err += d; if (err.includes('listening on') && !child.started) { child.started = true; res({ stop: async () => {
-      // let tcpdump catch up (its file stops growing), then stop it
-      let last = -1; for (let i = 0; i < 80; i++) { const n = statSync(file).size; if (n === last) break; last = n; await sleep(1100); }
-      child.kill('SIGINT'); await new Promise((r) => child.once('exit', r)); return err;
-    } }); } });
-    child.once('error', rej);
-    setTimeout(() => { if (!child.started) { child.kill('SIGKILL'); rej(new Error('tcpdump did not start')); } }, 10_000).unref();
-  });
-}
-
-function makeCert() {
-  const key = join(dir, 'key.pem'); const cert = join(dir, 'cert.pem');
-  if (!existsSync(cert)) spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=bench.example'], { stdio: 'ignore' });
-  return { key, cert };
-}
-
-const dropped = (log) => Number((/(\d+) packets dropped by kernel/.exec(log) ?? [])[1] ?? NaN);
-
-/** TLS connections of 10 MB each after the handshake, `megabytes` in all (implicit TLS: followed as https). */
-async function makeBulk(file, megabytes) {
-  const { key, cert } = makeCert();
-  const server = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (s) => { s.on('data', () => {}); s.on('end', () => s.end()); s.on('error', () => {}); });
-  await new Promise((r) => server.listen(0, '127.0.78.100', r));
-  const port = server.address().port;
-  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.78.100', 'and', 'port', String(port)]);
-  const per = 10 * 1024 * 1024;
-  const chunk = Buffer.alloc(16384, 0x17);
-  for (let sent = 0; sent < megabytes * 1024 * 1024; sent += per) {
-    await new Promise((res, rej) => {
-      const send = async () => {
-        for (let n = 0; n < per; n += chunk.length) if (!c.write(chunk)) await new Promise((r) => c.once('drain', r));
-        c.end();
-      };
-      const c = tlsConnect({ host: '127.0.78.100', port, localAddress: '127.0.78.101', servername: 'bulk.example', rejectUnauthorized: false }, () => void send().catch(rej));
-      c.on('error', rej); c.on('close', res); c.on('data', () => {});
-      setTimeout(() => c.destroy(), 120_000).unref();
-    });
-  }
-  const log = await cap.stop();
-  server.close();
-  return { port, dropped: dropped(log) };
-}
-
-/** `n` TLS connections to openssl s_server, a few at a time (s_server takes them one by one). */
-async function makeHandshakes(file, n) {
-  const { key, cert } = makeCert();
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn('openssl', ['s_server', '-accept', `127.0.78.102:${port}`, '-key', key, '-cert', cert, '-quiet', '-alpn', 'h2,http/1.1', '-naccept', String(n)], { stdio: ['ignore', 'ignore', 'ignore'] });
-  await sleep(500);
-  const cap = await tcpdump(file, ['tcp', 'and', 'host', '127.0.78.102', 'and', 'port', String(port)]);
-  let next = 0;
-  const one = (i) => new Promise((res) => {
-    const s = tlsConnect({ host: '127.0.78.102', port, localAddress: '127.0.78.103', servername: `host${i % 100}.bench.example`, ALPNProtocols: ['h2', 'http/1.1'], rejectUnauthorized: false, maxVersion: i % 2 ? 'TLSv1.2' : 'TLSv1.3' }, () => { s.end('bye'); });
-    s.on('error', res); s.on('close', res); s.on('data', () => {});
-    setTimeout(() => s.destroy(), 5000).unref();
-  });
-  await Promise.all(Array.from({ length: 4 }, async () => { while (next < n) await one(next++); }));
-  const log = await cap.stop();
-  server.kill('SIGTERM');
-  return { port, dropped: dropped(log) };
-}
+// Captures on this bench's loopback addresses (bench/lib/loopback-captures.mjs makes them).
+const makeBulk = (file, megabytes) => captureBulk({ file, dir, megabytes, server: '127.0.78.100', client: '127.0.78.101', servername: 'bulk.example' });
+const makeHandshakes = (file, n) => captureHandshakes({ file, dir, n, server: '127.0.78.102', client: '127.0.78.103', parallel: 4, sni: (i) => `host${i % 100}.bench.example`, alpn: ['h2', 'http/1.1'] });
 
 /** Make (or reuse, with --dir) a capture; its packets and connections counted once by core's reader. */
 async function capture(name, make, arg) {
