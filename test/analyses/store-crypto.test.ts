@@ -14,14 +14,10 @@ import { container as root } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cryptoPlugin from '@wildtls/analysis-crypto';
 import { silentLogger, type Report } from '@wildtls/core';
-import { readPopulation } from '../synthetic/population.mjs';
-import { writePopulation } from '../synthetic/generate.mjs';
 import { makeOcspFixtures } from '../../plugins/analysis-crypto/test/ocsp-pki.js';
 import { HOSTILE_RECORDS } from '../../plugins/analysis-crypto/test/hostile-records.js';
-import { bothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, fixtureBothPaths, midSizeBothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
 
-const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
-const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
 const tmp = scratch('store-crypto');
 afterAll(() => tmp.remove());
 
@@ -30,17 +26,13 @@ const rowsOf = (r: Report, id: string) => r.tables.find((x) => x.id === id)!.row
 
 describe('crypto on a store', () => {
   it('the fixture library: the stream path\'s report', async () => {
-    const store = await storeOf(FIXTURE, tmp.dir);
-    const { stream, store: viaStore } = await bothPaths(plugin(), FIXTURE, store);
+    const { stream, store: viaStore } = await fixtureBothPaths(plugin(), tmp.dir);
     expect(viaStore).toEqual(stream);
     expect(stream.totals.handshakes).toBeGreaterThan(0);
   });
 
   it('the mid-size population: the stream path\'s report', async () => {
-    const file = `${tmp.dir}/mid.jsonl.gz`;
-    await writePopulation(readPopulation(MID_SIZE), file);
-    const store = await storeOf(file, tmp.dir);
-    const { stream, store: viaStore } = await bothPaths(plugin(), file, store);
+    const { stream, store: viaStore } = await midSizeBothPaths(plugin(), tmp.dir);
     expect(viaStore).toEqual(stream);
   }, 120_000);
 

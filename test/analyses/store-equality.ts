@@ -9,6 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importIntoStore, openStore, readRecords, type Analyzer, type ProbeRecord, type Report } from '@wildtls/core';
+import { readPopulation } from '../synthetic/population.mjs';
+import { writePopulation } from '../synthetic/generate.mjs';
+
+const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
+const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
 
 export interface BothPaths {
   stream: Report;
@@ -54,6 +59,18 @@ export async function bothPaths(create: () => Analyzer | Promise<Analyzer>, file
   } finally {
     await s.close();
   }
+}
+
+/** The fixture library (test/synthetic/fixture: every record shape, hostile ones too) through both paths. */
+export async function fixtureBothPaths(create: () => Analyzer | Promise<Analyzer>, dir: string): Promise<BothPaths> {
+  return bothPaths(create, FIXTURE, await storeOf(FIXTURE, dir));
+}
+
+/** The mid-size population (test/analyses/mid-size-population.yaml) written as JSONL.gz in `dir`, through both paths. */
+export async function midSizeBothPaths(create: () => Analyzer | Promise<Analyzer>, dir: string): Promise<BothPaths> {
+  const file = join(dir, `mid-${++stores}.jsonl.gz`);
+  await writePopulation(readPopulation(MID_SIZE), file);
+  return bothPaths(create, file, await storeOf(file, dir));
 }
 
 export type { ProbeRecord };

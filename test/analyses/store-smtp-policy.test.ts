@@ -13,12 +13,8 @@ import { container as root } from 'tsyringe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import smtpPolicyPlugin from '@wildtls/analysis-smtp-policy';
 import { silentLogger } from '@wildtls/core';
-import { readPopulation } from '../synthetic/population.mjs';
-import { writePopulation } from '../synthetic/generate.mjs';
-import { bothPaths, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, fixtureBothPaths, midSizeBothPaths, scratch, storeOf, writeJsonl } from './store-equality.js';
 
-const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
-const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
 const tmp = scratch('store-smtp-policy');
 afterAll(() => tmp.remove());
 
@@ -26,16 +22,12 @@ const plugin = () => () => smtpPolicyPlugin.create({ options: {}, params: {}, co
 
 describe('smtp-policy on a store (offline)', () => {
   it('the fixture library: the stream path\'s report', async () => {
-    const store = await storeOf(FIXTURE, tmp.dir);
-    const { stream, store: viaStore } = await bothPaths(plugin(), FIXTURE, store);
+    const { stream, store: viaStore } = await fixtureBothPaths(plugin(), tmp.dir);
     expect(viaStore).toEqual(stream);
   });
 
   it('the mid-size population: the stream path\'s report', async () => {
-    const file = `${tmp.dir}/mid.jsonl.gz`;
-    await writePopulation(readPopulation(MID_SIZE), file);
-    const store = await storeOf(file, tmp.dir);
-    const { stream, store: viaStore } = await bothPaths(plugin(), file, store);
+    const { stream, store: viaStore } = await midSizeBothPaths(plugin(), tmp.dir);
     expect(viaStore).toEqual(stream);
   }, 120_000);
 

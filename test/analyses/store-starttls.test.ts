@@ -12,12 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import starttlsPlugin from '@wildtls/analysis-starttls';
 import { silentLogger } from '@wildtls/core';
 import { selfSignedCertificate } from '@wildtls/core/testing';
-import { readPopulation } from '../synthetic/population.mjs';
-import { writePopulation } from '../synthetic/generate.mjs';
-import { bothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, fixtureBothPaths, midSizeBothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
 
-const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
-const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
 const tmp = scratch('store-starttls');
 afterAll(() => tmp.remove());
 
@@ -25,16 +21,12 @@ const plugin = (options: Record<string, unknown> = {}) => () => starttlsPlugin.c
 
 describe('starttls on a store', () => {
   it('the fixture library: the stream path\'s report', async () => {
-    const store = await storeOf(FIXTURE, tmp.dir);
-    const { stream, store: viaStore } = await bothPaths(plugin(), FIXTURE, store);
+    const { stream, store: viaStore } = await fixtureBothPaths(plugin(), tmp.dir);
     expect(viaStore).toEqual(stream);
   });
 
   it('the mid-size population: the stream path\'s report', async () => {
-    const file = `${tmp.dir}/mid.jsonl.gz`;
-    await writePopulation(readPopulation(MID_SIZE), file);
-    const store = await storeOf(file, tmp.dir);
-    const { stream, store: viaStore } = await bothPaths(plugin(), file, store);
+    const { stream, store: viaStore } = await midSizeBothPaths(plugin(), tmp.dir);
     expect(viaStore).toEqual(stream);
   }, 120_000);
 
