@@ -133,8 +133,12 @@ describe('signals', () => {
     const reloadedAt = reload[0]!.time;
     expect(reloadedAt).toBeGreaterThanOrEqual(sentAt - 5);
     const blocked = farmAddresses(128, 255);
+    // The scanner checks the blocklist synchronously right before it hands a probe to a worker, so a
+    // probe handed over just before the reload may still connect just after it (a loaded machine delays
+    // the connect, not the check): at most the 10 probes --concurrency lets be in flight. A reload that
+    // did nothing would let some 90 of the upper half's 128 addresses in after it.
     const late = blocked.filter((a) => (farm.firstSeen.get(a) ?? 0) > reloadedAt);
-    expect(late).toEqual([]);
+    expect(late.length, `first seen after the reload: ${late.join(' ')}`).toBeLessThanOrEqual(10);
     // Some of the upper half was still to come when the reload happened, and was skipped.
     const recs = records(out);
     expect(recs.length).toBeLessThan(256);
