@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +95,26 @@ describe('bad configuration gives a clear error and a non-zero exit', () => {
     expect(r.stderr).toContain(`skipped 2 unreadable lines (--lenient); the first: ${results}:2: not a wildtls record`);
     const reports = JSON.parse(r.stdout) as Record<string, { totals: Record<string, number> }>;
     expect(reports.starttls!.totals.records).toBe(2);
+  });
+
+  it('import of a record whose port is not a whole number names the file and line; --lenient skips it and imports the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wildtls-import-port-'));
+    const rec = (ip: string, port: number) => JSON.stringify({ ip, port, service: 'smtp', protocol: 'smtp', mode: 'starttls', status: 'no-starttls', startedAt: '2026-01-01T00:00:00Z', durationMs: 1 });
+    const results = join(dir, 'ports.jsonl');
+    writeFileSync(results, `${rec('127.0.0.1', 25)}\n${rec('127.0.0.2', 25.5)}\n${rec('127.0.0.3', 587)}\n`);
+    const r = await runCli(['import', results, '--into', join(dir, 'strict.duckdb')], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${results}:2: not a wildtls record (port 25.5 is not a whole number a port can be)`);
+    expect(r.stderr).toContain('WILDTLS_ERR_RESULTS_CORRUPT');
+    const store = join(dir, 'lenient.duckdb');
+    const r2 = await runCli(['import', results, '--into', store, '--lenient'], { cwd: dir });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r2.stderr).toContain(`skipped 1 unreadable line (--lenient); the first: ${results}:2`);
+    expect(r2.stderr).toContain(`2 records imported into ${store}`);
+    const out = join(dir, 'back.jsonl');
+    const r3 = await runCli(['export', store, '--format', 'jsonl', '--output', out], { cwd: dir });
+    expect(r3.code, r3.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { ip: string }).ip)).toEqual(['127.0.0.1', '127.0.0.3']);
   });
 
   it('a missing results file is not found, not corrupt; a binary file\'s bytes are escaped in the message', async () => {

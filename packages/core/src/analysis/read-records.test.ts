@@ -27,6 +27,18 @@ describe('readRecords', () => {
     await expect(drain(f)).rejects.toThrow(`${f}:1: not a wildtls record`);
   });
 
+  it('rejects a port that is not a whole number, or too large for any column, naming the line; lenient skips it', async () => {
+    const f = join(dir, 'port.jsonl');
+    writeFileSync(f, `${good}\n{"ip":"127.0.0.2","port":25.5,"service":"smtp"}\n{"ip":"127.0.0.3","port":1e12,"service":"smtp"}\n{"ip":"127.0.0.4","port":65536,"service":"smtp"}\n`);
+    await expect(drain(f)).rejects.toThrow(`${f}:2: not a wildtls record (port 25.5 is not a whole number a port can be)`);
+    const skipped: string[] = [];
+    const ports: number[] = [];
+    for await (const r of readRecords(f, undefined, { lenient: true, onSkip: (where) => skipped.push(where) })) ports.push(r.port);
+    expect(skipped).toEqual([`${f}:2`, `${f}:3`]);
+    // Out of 1-65535 but whole: kept, as a hostile record the analyses count (their store-equality tests use such ports).
+    expect(ports).toEqual([25, 65536]);
+  });
+
   it('detects gzip by content and reports a truncated one', async () => {
     const f = join(dir, 'r.gz');
     const z = gzipSync(Buffer.from(`${good}\n${good}\n`));

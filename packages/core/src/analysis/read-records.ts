@@ -85,6 +85,13 @@ export async function* readRecords(file: string, stdin: Readable = process.stdin
         bad(`${file}:${n}`, 'not a wildtls record (needs ip, port and service)');
         continue;
       }
+      // A store keeps the port in a 32-bit integer column, and every analysis counts servers by
+      // ip:port: a fractional or huge port is not one a scan or a capture can give.
+      const port = (rec as ProbeRecord).port;
+      if (!Number.isInteger(port) || Math.abs(port) > 0x7fffffff) {
+        bad(`${file}:${n}`, `not a wildtls record (port ${port} is not a whole number a port can be)`);
+        continue;
+      }
       yield rec as ProbeRecord;
     }
   } catch (err) {
