@@ -28,7 +28,7 @@ export interface ReadRecordsOptions {
   onSkip?: (where: string, why: string) => void;
 }
 
-const LENIENT_HINT = ' (analyze --lenient skips such lines and counts them)';
+const LENIENT_HINT = ' (--lenient skips such lines and counts them)';
 
 /** At most 60 characters of a bad line, escaped: a binary file's bytes never reach a terminal raw. */
 function excerpt(line: string): string {

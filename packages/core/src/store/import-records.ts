@@ -1,4 +1,5 @@
 import { readRecords, type ReadRecordsOptions } from '../analysis/read-records.js';
+import { WildtlsError } from '../errors.js';
 import { openStore } from './result-store.js';
 import { StoreWriter, type PreparedRecord } from './store-writer.js';
 
@@ -41,6 +42,10 @@ export async function importIntoStore(files: readonly string[], storePath: strin
     await writer.writePrepared(batch);
     records += batch.length;
     options.onProgress?.(records);
+  } catch (err) {
+    // Batches already committed stay: say how many, so a re-run after a fix does not import them twice unknowingly.
+    if (err instanceof WildtlsError && records > 0) throw new WildtlsError(err.code, `${err.message}; the ${records} records before it were imported into ${storePath}`, { cause: err });
+    throw err;
   } finally {
     await store.close();
   }

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ProbeRecord } from '../record/record-schema.js';
-import { importIntoStore } from './import-records.js';
+import { IMPORT_BATCH, importIntoStore } from './import-records.js';
 import { openStore } from './result-store.js';
 import { StoreSink } from './store-sink.js';
 import { StoreWriter } from './store-writer.js';
@@ -177,6 +177,17 @@ describe('result store', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('a bad line after committed batches: the error names the line and how many records the store kept', async () => {
+    const good = '{"ip":"127.0.0.1","port":25,"service":"smtp"}\n';
+    const file = join(dir, 'late-bad.jsonl');
+    writeFileSync(file, good.repeat(IMPORT_BATCH + 5) + '{"ip":"127.0.0.2","port":25.5,"service":"smtp"}\n' + good);
+    const path = fresh();
+    await expect(importIntoStore([file], path)).rejects.toThrow(
+      `${file}:${IMPORT_BATCH + 6}: not a wildtls record (port 25.5 is not a whole number a port can be) (--lenient skips such lines and counts them); the ${IMPORT_BATCH} records before it were imported into ${path}`,
+    );
+    expect(await exported(path)).toHaveLength(IMPORT_BATCH);
   });
 
   it('the sink commits on flush and a resume deletes what came after the checkpoint', async () => {
