@@ -10,8 +10,15 @@
  * entry (no file) names its caller.
  *
  *   node bench/cpu-profile-top.mjs [--top 15] [--inside REGEX] [--with-startup] PROFILE.cpuprofile...
+ *
+ * Frames in an esbuild bundle (a package's bundle/, what the CLI loads) are
+ * named by the module the bundle inlined there: esbuild writes a `// path`
+ * comment before each module's code, so a bundle line maps to
+ * `packages/core/dist/tls/engine.js:+N` (N lines into that module's part).
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -31,7 +38,43 @@ let total = 0;
 let handshake = 0;
 let idle = 0;
 let startup = 0;
-const place = (f) => (f.url ? `${f.url.replace(/^file:\/\/.*?\/(packages|plugins|node_modules)\//, '$1/')}:${f.lineNumber + 1}` : '');
+const short = (url) => url.replace(/^file:\/\/.*?\/(packages|plugins|node_modules)\//, '$1/');
+/** For a bundle file: the `// module` comment lines (0-based line, module path relative to the repository). */
+const markers = new Map();
+function bundleMarkers(url) {
+  if (markers.has(url)) return markers.get(url);
+  let found = null;
+  if (/\/bundle\/[^/]+\.js$/.test(url)) {
+    try {
+      const file = fileURLToPath(url);
+      const pkg = dirname(dirname(file));
+      const root = join(pkg, '..', '..');
+      found = [];
+      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        const m = /^\/\/ (\S+\.(?:m?js|cjs))$/.exec(line);
+        if (m) found.push([i, relative(root, join(pkg, m[1]))]);
+      });
+    } catch {
+      found = null;
+    }
+  }
+  markers.set(url, found);
+  return found;
+}
+/** Where a frame is: file:line, or for a bundle the inlined module and the line within its part. */
+function source(f) {
+  const m = f.url ? bundleMarkers(f.url) : null;
+  if (!m || m.length === 0 || f.lineNumber < m[0][0]) return f.url ? `${short(f.url)}:${f.lineNumber + 1}` : '';
+  let lo = 0;
+  let hi = m.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (m[mid][0] <= f.lineNumber) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${m[lo][1]}:+${f.lineNumber - m[lo][0]}`;
+}
+const place = (f) => source(f);
 for (const file of args) {
   const p = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
@@ -48,8 +91,8 @@ for (const file of args) {
     };
     return walk;
   };
-  const isUnder = onStack((f) => inside.test(f.url));
-  const inHandshake = onStack((f) => f.functionName === 'handshake' && inside.test(f.url));
+  const isUnder = onStack((f) => inside.test(source(f)));
+  const inHandshake = onStack((f) => f.functionName === 'handshake' && inside.test(source(f)));
   let started = withStartup;
   p.samples.forEach((id, i) => {
     const us = p.timeDeltas[i] ?? 0;
