@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { Readable as ReadableStream } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -21,21 +21,26 @@ const FILE_CHUNK = 256 * 1024;
  * consumer is done with a chunk before it asks for the one after the next: the record parser holds
  * only the last chunk (a record spanning two is copied), and nothing reads ahead. A gzip file (its
  * chunks go to the decompressor, which may hold them) gets a new buffer per chunk.
+ *
+ * The reads are synchronous: a 256 KiB read of a file costs less than handing it to libuv's thread
+ * pool and back (about a third of the CPU of reading a 1 GB capture, docs/benchmarks.md), and
+ * nothing else waits on this thread's I/O while a capture is read (the consumer awaits between
+ * chunks, which lets timers and the sinks run).
  */
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  const file = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
     const buffers = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)];
     let reuse: boolean | undefined;
     for (let n = 0; ; n++) {
       const buf = reuse ? buffers[n & 1]! : Buffer.allocUnsafe(FILE_CHUNK);
-      const { bytesRead } = await file.read(buf, 0, FILE_CHUNK, null);
+      const bytesRead = readSync(fd, buf, 0, FILE_CHUNK, null);
       if (bytesRead === 0) return;
       reuse ??= bytesRead >= 2 && !(buf[0] === 0x1f && buf[1] === 0x8b);
       yield buf.subarray(0, bytesRead);
     }
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
 
