@@ -102,7 +102,7 @@ describe('crypto on a store', () => {
       rec('192.0.2.50', { status: 5, tls: { ...ecdhe, version: 'TLSv1.1' } }),
       rec('192.0.2.51', { status: 'internal-error', tls: stapled(o.good) }),
       rec('2001:db8::1', { tls: ecdhe }),
-      // Ports out of range: 192.0.2.52:65536 and 192.0.2.53:0 are one server key (core's serverKey packs ip and port).
+      // Ports out of range: 192.0.2.52:65536 and 192.0.2.53:0 would be one packed key; core's serverKey keeps them two servers.
       rec('192.0.2.52', { tls: ecdhe }, 'smtp', 65536),
       rec('192.0.2.53', { tls: ecdhe }, 'smtp', 0),
       rec('192.0.2.54', { tls: ecdhe }, 'smtp', -1),

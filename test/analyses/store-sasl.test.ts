@@ -58,6 +58,9 @@ describe('sasl on a store', () => {
       rec('192.0.2.8', { capabilities: 0, sasl: '' }), // falsy: a server with no lists
       rec('192.0.2.9', { capabilities: 'none', sasl: { beforeTls: 'PLAIN', afterTls: [1, null, 'plain'], truncated: { afterTls: '5' } } }),
       rec('192.0.2.10', { capabilities: { beforeTls: { a: 1 } }, sasl: null }),
+      // Ports out of range (hostile records): two servers, not one packed key.
+      rec('192.0.2.11', { capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['PLAIN'] } }, 'imap', 65536),
+      rec('192.0.2.12', { capabilities: { beforeTls: ['IMAP4rev1'] }, sasl: { beforeTls: ['LOGIN'] } }, 'imap', 0),
       passive('192.0.2.20', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN', 'LOGIN'] }, starttls: { offered: true, upgraded: false }, passive: { clientMechanism: 'plain' } }),
       passive('192.0.2.20', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN', 'LOGIN'] }, starttls: { offered: true, upgraded: true } }),
       passive('192.0.2.20', { capabilities: { beforeTls: ['PIPELINING'] }, sasl: { beforeTls: ['PLAIN', 'LOGIN'] }, passive: { clientMechanism: 'CRAM-MD5' } }),
@@ -80,7 +83,8 @@ describe('sasl on a store', () => {
     it('scan records only (counted in SQL): the stream path\'s report', async () => {
       const { stream, store: viaStore } = await bothPaths(plugin(), scanFile, scanStore);
       expect(viaStore).toEqual(stream);
-      expect(stream.totals).toMatchObject({ records: 12, internalErrors: 1, passiveRecords: 0, afterTlsServers: 5 });
+      // Servers (ip:port, internal errors left out): .1 .2 .3 .4 .5, .6:465 (two services), .8 .9 .10, and .11:65536 and .12:0 apart.
+      expect(stream.totals).toMatchObject({ records: 14, servers: 11, internalErrors: 1, passiveRecords: 0, afterTlsServers: 5 });
     });
     it('with passive records (streamed): the stream path\'s report, the exclusion rules included, and what the records declare', async () => {
       for (const options of [{}, { passiveExclusions: [] }]) {
@@ -92,7 +96,7 @@ describe('sasl on a store', () => {
       expect(viaStore).toEqual(stream);
       expect(stream.tables.find((x) => x.id === 'passive-exclusions')!.rows).toContainEqual(expect.objectContaining({ rule: 'alpn-http-push', excluded: 1 }));
       // Active servers with an after-TLS phase: .1, .2, .3 (imap 143), .6 smtps, .9 (a list of the wrong type still opens the phase).
-      expect(stream.totals).toMatchObject({ records: 20, internalErrors: 1, passiveRecords: 8, afterTlsServers: 5, saslTruncatedBeforeTls: 1, saslTruncatedAfterTls: 1 });
+      expect(stream.totals).toMatchObject({ records: 22, servers: 16, internalErrors: 1, passiveRecords: 8, afterTlsServers: 5, saslTruncatedBeforeTls: 1, saslTruncatedAfterTls: 1 });
       expect(stream.tables.find((x) => x.id === 'sasl-client-mechanisms')!.rows).toEqual([
         { service: 'imaps', port: 993, notUpgraded: 0, authenticated: 0, plaintext: 0, plaintextShare: null },
         { service: 'pop3', port: 110, notUpgraded: 1, authenticated: 1, plaintext: 1, plaintextShare: 1 },

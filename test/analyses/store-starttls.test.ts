@@ -58,6 +58,9 @@ describe('starttls on a store', () => {
         rec('192.0.2.10', { bytesReceived: '12', banner: null, starttls: { offered: 1, upgraded: 'yes' }, tls: 'garbage' }),
         rec('192.0.2.11', { tls: { version: 'TLSv1.3', cipherSuite: null, chain: [B, 'AAAA'] } }, 'imaps', 993, 'implicit'),
         rec('192.0.2.12', { tls: [1, 2] }, 'imaps', 993, 'implicit'),
+        // Ports out of range (hostile records): 192.0.2.13:65536 and 192.0.2.14:0 are two servers (packed, one number).
+        rec('192.0.2.13', { bytesReceived: 300, starttls: { offered: true, upgraded: true }, tls: done([A]) }, 'smtp', 65536),
+        rec('192.0.2.14', { bytesReceived: 300, starttls: { offered: true, upgraded: true }, tls: done([A]) }, 'smtp', 0),
         passive('192.0.2.20', { starttls: { offered: true, upgraded: true }, tls: { completed: true } }),
         passive('192.0.2.20', { starttls: { offered: 'yes', upgraded: 0 }, tls: { completed: 1 } }),
         passive('192.0.2.21', { passive: { clientHello: { alpn: ['h2', 'smtp'] } } }), // left out by ALPN
@@ -72,7 +75,7 @@ describe('starttls on a store', () => {
     it('scan records only (counted in SQL): the stream path\'s report', async () => {
       const { stream, store: viaStore } = await bothPaths(plugin(), scanFile, scanStore);
       expect(viaStore).toEqual(stream);
-      expect(stream.totals).toEqual({ records: 13, servers: 11, hosts: 10, noiseHosts: 3, internalErrors: 1 });
+      expect(stream.totals).toEqual({ records: 15, servers: 13, hosts: 12, noiseHosts: 3, internalErrors: 1 });
       expect(stream.tables.map((x) => x.id)).not.toContain('passive-exclusions');
     });
     for (const options of [{}, { passiveExclusions: [] }]) {
@@ -83,7 +86,7 @@ describe('starttls on a store', () => {
         expect(exclusions.reduce((n, r) => n + Number(r.excluded), 0)).toBe(options.passiveExclusions ? 0 : 1); // .21 (h2 on smtp); .23's h2 is on https
         const smtp = stream.tables.find((x) => x.id === 'passive-connections')!.rows.find((r) => r.service === 'smtp');
         expect(smtp?.connections).toBe(options.passiveExclusions ? 4 : 3);
-        expect(stream.totals).toEqual({ records: 18, servers: 11, hosts: 10, noiseHosts: 3, internalErrors: 1 });
+        expect(stream.totals).toEqual({ records: 20, servers: 13, hosts: 12, noiseHosts: 3, internalErrors: 1 });
         const all = stream.tables.find((x) => x.id === 'tls-overview')!.rows.find((r) => r.service === 'all');
         // TLS reached by .1, .2 and .11 (a version and a suite present, null or not): leaves A, A, B; intermediates I, I, I and AAAA.
         expect(all).toMatchObject({ leafUnique: 2, interTotal: 4, interUnique: 2 });

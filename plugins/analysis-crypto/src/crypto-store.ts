@@ -41,12 +41,11 @@ const FACTS = `SELECT seq, ip, port, service,
 
 /**
  * core's serverKey(ip, port) as SQL text: a dotted-quad IPv4 address (no
- * leading zeros) packed with the port into a number, anything else
- * `ip|port`. Distinct keys, not distinct (ip, port) pairs, are what the
- * stream counts (a port outside 0-65535 can make two pairs one key).
+ * leading zeros) with a port of 0-65535 packed into a number, anything else
+ * `ip|port`: one key per (ip, port) pair, as the stream counts.
  */
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const SERVER_KEY = `CASE WHEN regexp_full_match(ip, '(${OCTET}\\.){3}${OCTET}')
+const SERVER_KEY = `CASE WHEN port BETWEEN 0 AND 65535 AND regexp_full_match(ip, '(${OCTET}\\.){3}${OCTET}')
     THEN (list_reduce(list_transform(string_split(ip, '.'), lambda x: x::BIGINT), lambda a, b: a * 256 + b) * 65536 + port)::VARCHAR
     ELSE ip || '|' || port END`;
 

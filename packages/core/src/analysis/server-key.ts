@@ -7,13 +7,15 @@ import { ipv4ToInt } from '../targets/ipv4.js';
  */
 
 /**
- * Compact key for "distinct server" sets: an IPv4 address and port packed into
- * one number (a million servers cost a few MB instead of a few hundred),
- * anything else as a string.
+ * Compact key for "distinct server" sets: an IPv4 address and a port of
+ * 0-65535 packed into one number (a million servers cost a few MB instead of a
+ * few hundred), anything else as a string. One key per (ip, port) pair: a port
+ * out of range (a hostile record) is not packed, so it cannot share a number
+ * with another address's port, and SQL's DISTINCT ip, port counts the same.
  */
 export function serverKey(ip: string, port: number): number | string {
   const v4 = ipv4ToInt(ip);
-  return v4 === undefined ? `${ip}|${port}` : v4 * 65536 + port;
+  return v4 === undefined || !(port >= 0 && port <= 65535 && Number.isInteger(port)) ? `${ip}|${port}` : v4 * 65536 + port;
 }
 
 /** numerator / denominator, or null when nothing was counted. */
