@@ -16,7 +16,7 @@ import cryptoPlugin from '@wildtls/analysis-crypto';
 import { silentLogger, type Report } from '@wildtls/core';
 import { makeOcspFixtures } from '../../plugins/analysis-crypto/test/ocsp-pki.js';
 import { HOSTILE_RECORDS } from '../../plugins/analysis-crypto/test/hostile-records.js';
-import { bothPaths, fixtureBothPaths, midSizeBothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, edgeStores, fixtureBothPaths, midSizeBothPaths, scratch, type EdgeStores } from './store-equality.js';
 
 const tmp = scratch('store-crypto');
 afterAll(() => tmp.remove());
@@ -112,19 +112,13 @@ describe('crypto on a store', () => {
       passive('192.0.2.60', { tls: { ...ecdhe, version: 'TLSv1.3' }, passive: { clientHello: { alpn: ['h2'] } } }, 'https', 443),
       passive('192.0.2.61', { tls: stapled(o.good), passive: { clientHello: { alpn: ['h2', 'smtp'] } } }), // left out by the ALPN rule
     ];
-    let file: string;
-    let store: string;
-    let scanFile: string;
-    let scanStore: string;
+    let edge: EdgeStores;
     beforeAll(async () => {
-      file = writeJsonl(`${tmp.dir}/edge.jsonl`, records);
-      store = await storeOf(file, tmp.dir);
-      scanFile = writeJsonl(`${tmp.dir}/edge-scan.jsonl`, scanOnly(records));
-      scanStore = await storeOf(scanFile, tmp.dir);
+      edge = await edgeStores(records, tmp.dir);
     });
 
     it('scan records only (counted in SQL): the stream path\'s report, and what the records declare', async () => {
-      const { stream, store: viaStore } = await bothPaths(plugin(), scanFile, scanStore);
+      const { stream, store: viaStore } = await bothPaths(plugin(), edge.scanFile, edge.scanStore);
       expect(viaStore).toEqual(stream);
       expect(stream.tables.map((x) => x.id)).not.toContain('passive-versions');
       const smtp = (id: string) => rowsOf(stream, id).find((r) => r.service === 'smtp' && r.port === 25);
@@ -142,7 +136,7 @@ describe('crypto on a store', () => {
 
     it('with passive records (streamed): the stream path\'s report, with and without the exclusion rules', async () => {
       for (const options of [{}, { passiveExclusions: [] }]) {
-        const { stream, store: viaStore } = await bothPaths(plugin(options), file, store);
+        const { stream, store: viaStore } = await bothPaths(plugin(options), edge.file, edge.store);
         expect(viaStore).toEqual(stream);
         expect(rowsOf(stream, 'passive-exclusions').reduce((n, r) => n + Number(r.excluded), 0)).toBe(options.passiveExclusions ? 0 : 1);
       }

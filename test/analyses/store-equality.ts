@@ -46,6 +46,21 @@ export async function storeOf(file: string, dir: string): Promise<string> {
   return path;
 }
 
+/** A test's declared records written twice: all of them (passive ones streamed), and the scan records only (counted in SQL). */
+export interface EdgeStores {
+  file: string;
+  store: string;
+  scanFile: string;
+  scanStore: string;
+}
+
+/** Write `records` as edge.jsonl and edge-scan.jsonl in `dir`, each imported into a store of its own. */
+export async function edgeStores(records: readonly unknown[], dir: string): Promise<EdgeStores> {
+  const file = writeJsonl(join(dir, 'edge.jsonl'), records);
+  const scanFile = writeJsonl(join(dir, 'edge-scan.jsonl'), scanOnly(records));
+  return { file, store: await storeOf(file, dir), scanFile, scanStore: await storeOf(scanFile, dir) };
+}
+
 /** Both paths, each with an analyzer of its own from `create`. */
 export async function bothPaths(create: () => Analyzer | Promise<Analyzer>, file: string, storePath: string): Promise<BothPaths> {
   const streamed = await create();

@@ -13,7 +13,7 @@ import saslPlugin from '@wildtls/analysis-sasl';
 import { silentLogger } from '@wildtls/core';
 import { readPopulation } from '../synthetic/population.mjs';
 import { writePopulation } from '../synthetic/generate.mjs';
-import { bothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, edgeStores, scratch, storeOf, type EdgeStores } from './store-equality.js';
 
 const FIXTURE = new URL('../synthetic/fixture/records.jsonl', import.meta.url).pathname;
 const MID_SIZE = new URL('./mid-size-population.yaml', import.meta.url);
@@ -70,29 +70,23 @@ describe('sasl on a store', () => {
       passive('192.0.2.24', { capabilities: { beforeTls: ['IMAP4rev1', 'LOGINDISABLED'] }, passive: { clientMechanism: 'USER' } }, 'pop3', 110),
       passive('192.0.2.25', { sasl: { beforeTls: ['PLAIN'] }, starttls: { offered: true, upgraded: false }, passive: { clientMechanism: 'PLAIN', clientHello: { alpn: ['h2'] } } }), // left out by the ALPN rule
     ];
-    let file: string;
-    let store: string;
-    let scanFile: string;
-    let scanStore: string;
+    let edge: EdgeStores;
     beforeAll(async () => {
-      file = writeJsonl(`${tmp.dir}/edge.jsonl`, records);
-      store = await storeOf(file, tmp.dir);
-      scanFile = writeJsonl(`${tmp.dir}/edge-scan.jsonl`, scanOnly(records));
-      scanStore = await storeOf(scanFile, tmp.dir);
+      edge = await edgeStores(records, tmp.dir);
     });
     it('scan records only (counted in SQL): the stream path\'s report', async () => {
-      const { stream, store: viaStore } = await bothPaths(plugin(), scanFile, scanStore);
+      const { stream, store: viaStore } = await bothPaths(plugin(), edge.scanFile, edge.scanStore);
       expect(viaStore).toEqual(stream);
       // Servers (ip:port, internal errors left out): .1 .2 .3 .4 .5, .6:465 (two services), .8 .9 .10, and .11:65536 and .12:0 apart.
       expect(stream.totals).toMatchObject({ records: 14, servers: 11, internalErrors: 1, passiveRecords: 0, afterTlsServers: 5 });
     });
     it('with passive records (streamed): the stream path\'s report, the exclusion rules included, and what the records declare', async () => {
       for (const options of [{}, { passiveExclusions: [] }]) {
-        const { stream: s, store: v } = await bothPaths(plugin(options), file, store);
+        const { stream: s, store: v } = await bothPaths(plugin(options), edge.file, edge.store);
         expect(v).toEqual(s);
         expect(s.tables.find((x) => x.id === 'passive-exclusions')).toBeDefined();
       }
-      const { stream, store: viaStore } = await bothPaths(plugin(), file, store);
+      const { stream, store: viaStore } = await bothPaths(plugin(), edge.file, edge.store);
       expect(viaStore).toEqual(stream);
       expect(stream.tables.find((x) => x.id === 'passive-exclusions')!.rows).toContainEqual(expect.objectContaining({ rule: 'alpn-http-push', excluded: 1 }));
       // Active servers with an after-TLS phase: .1, .2, .3 (imap 143), .6 smtps, .9 (a list of the wrong type still opens the phase).

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import starttlsPlugin from '@wildtls/analysis-starttls';
 import { silentLogger } from '@wildtls/core';
 import { selfSignedCertificate } from '@wildtls/core/testing';
-import { bothPaths, fixtureBothPaths, midSizeBothPaths, scanOnly, scratch, storeOf, writeJsonl } from './store-equality.js';
+import { bothPaths, edgeStores, fixtureBothPaths, midSizeBothPaths, scratch, type EdgeStores } from './store-equality.js';
 
 const tmp = scratch('store-starttls');
 afterAll(() => tmp.remove());
@@ -31,10 +31,7 @@ describe('starttls on a store', () => {
   }, 120_000);
 
   describe('declared edge records', () => {
-    let file: string;
-    let store: string;
-    let scanFile: string;
-    let scanStore: string;
+    let edge: EdgeStores;
     beforeAll(async () => {
       const [a, b, i] = await Promise.all(['a', 'b', 'i'].map((cn) => selfSignedCertificate({ keyType: 'ec', commonName: cn })));
       const [A, B, I] = [a!, b!, i!].map((x) => x.der.toString('base64'));
@@ -67,20 +64,17 @@ describe('starttls on a store', () => {
         passive('192.0.2.22', { passive: { clientHello: { alpn: [5, 'x'] } } }),
         passive('192.0.2.23', { passive: { clientHello: { alpn: ['h2'] } } }, 'https', 443),
       ];
-      file = writeJsonl(`${tmp.dir}/edge.jsonl`, records);
-      store = await storeOf(file, tmp.dir);
-      scanFile = writeJsonl(`${tmp.dir}/edge-scan.jsonl`, scanOnly(records));
-      scanStore = await storeOf(scanFile, tmp.dir);
+      edge = await edgeStores(records, tmp.dir);
     });
     it('scan records only (counted in SQL): the stream path\'s report', async () => {
-      const { stream, store: viaStore } = await bothPaths(plugin(), scanFile, scanStore);
+      const { stream, store: viaStore } = await bothPaths(plugin(), edge.scanFile, edge.scanStore);
       expect(viaStore).toEqual(stream);
       expect(stream.totals).toEqual({ records: 15, servers: 13, hosts: 12, noiseHosts: 3, internalErrors: 1 });
       expect(stream.tables.map((x) => x.id)).not.toContain('passive-exclusions');
     });
     for (const options of [{}, { passiveExclusions: [] }]) {
       it(`with passive records (streamed): the stream path's report, the exclusion rules included, and what the records declare (${JSON.stringify(options)})`, async () => {
-        const { stream, store: viaStore } = await bothPaths(plugin(options), file, store);
+        const { stream, store: viaStore } = await bothPaths(plugin(options), edge.file, edge.store);
         expect(viaStore).toEqual(stream);
         const exclusions = stream.tables.find((x) => x.id === 'passive-exclusions')!.rows;
         expect(exclusions.reduce((n, r) => n + Number(r.excluded), 0)).toBe(options.passiveExclusions ? 0 : 1); // .21 (h2 on smtp); .23's h2 is on https
