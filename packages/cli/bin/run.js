@@ -13,7 +13,16 @@ try {
   console.error(`wildtls: the bundles of core and the built-in plugins are out of date and could not be rebuilt (${err.message}); run \`npm run build\``);
   process.exit(1);
 }
+// oclif checks Node against its own engines at import, loading semver for it (35-45 ms of a scan's
+// start-up); ours are stricter and checked without semver (src/node-version.ts).
+const { nodeVersionWarning } = await import('../dist/node-version.js');
+const warning = nodeVersionWarning(fileURLToPath(new URL('..', import.meta.url)));
+if (warning) process.emitWarning(warning);
+const ownEngineFlag = process.env.OCLIF_DISABLE_ENGINE_WARNING === undefined;
+if (ownEngineFlag) process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
 const { execute } = await import('@oclif/core');
+// Not passed on to the processes a command starts.
+if (ownEngineFlag) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
 const { commandPlugins } = await import('../dist/command-plugins.js');
 const { ensureManifest } = await import('../dist/oclif-manifest.js');
 

@@ -9,6 +9,7 @@ import {
   type LoadedPlugin,
   type LogFormat,
   type LogSettings,
+  type PluginManifest,
   type WildtlsConfig,
 } from '@wildtls/core';
 import type { Logger } from 'pino';
@@ -67,16 +68,32 @@ export function blameOverrides(locate: ((path: string[]) => string | undefined) 
 }
 
 /**
+ * With `deferAnalyses` (a local scan): the analysis plugins that declare a
+ * manifest are not imported when no analysis runs live and the config has no
+ * section for them; importing them all was a tenth of a one-target scan's
+ * start-up. Any analysis named runs with every analysis plugin loaded, as
+ * before: one may use what another registers (reuse and ca-practice's chain
+ * classifier).
+ */
+function analysisDeferral(raw: Record<string, unknown>): ((m: PluginManifest) => boolean) | undefined {
+  if (Array.isArray(raw.analyses) && raw.analyses.length > 0) return undefined;
+  if (raw.analyses !== undefined && !Array.isArray(raw.analyses)) return undefined;
+  const sections = raw.options && typeof raw.options === 'object' ? Object.keys(raw.options) : [];
+  return (m) => m.kind === 'analysis' && !sections.includes(m.id);
+}
+
+/**
  * Find the config, load the plugins it names (or the built-in list), validate
  * the config against core's and the plugins' schemas, and make the logger.
  */
-export async function loadRun(opts: { configFile?: string; overrides?: Record<string, unknown>; sets?: string[]; logLevel?: string; cwd?: string; ignoreConfigFiles?: boolean }): Promise<RunSetup> {
+export async function loadRun(opts: { configFile?: string; overrides?: Record<string, unknown>; sets?: string[]; logLevel?: string; cwd?: string; ignoreConfigFiles?: boolean; deferAnalyses?: boolean }): Promise<RunSetup> {
   const cwd = opts.cwd ?? process.cwd();
   const file = opts.ignoreConfigFiles ? { raw: {}, filepath: undefined, locate: () => undefined } : await loadConfigFile({ file: opts.configFile, cwd });
   const raw = mergeOverrides(file.raw, opts.overrides ?? {});
   const specs = (Array.isArray(raw.plugins) ? (raw.plugins as unknown[]) : BUILTIN_PLUGINS).map(String);
   const configDir = file.filepath ? dirname(file.filepath) : cwd;
-  const loaded = await loadPlugins(specs, { dirs: [configDir, cwd], builtinDir: CLI_DIR, builtins: BUILTIN_PLUGINS });
+  const defer = opts.deferAnalyses ? analysisDeferral(raw) : undefined;
+  const loaded = await loadPlugins(specs, { dirs: [configDir, cwd], builtinDir: CLI_DIR, builtins: BUILTIN_PLUGINS, ...(defer ? { defer } : {}) });
   const config = validateConfig(raw, loaded.map((l) => l.plugin), { filepath: file.filepath, locate: blameOverrides(file.locate, opts.overrides ?? {}, opts.sets ?? []) });
   if (opts.logLevel) config.log.level = opts.logLevel as WildtlsConfig['log']['level'];
   if (cliLogFormat) config.log.format = cliLogFormat;

@@ -9,6 +9,7 @@ export { Type, type Static, type TSchema } from '@sinclair/typebox';
 export * from './errors.js';
 export * from './plugin/api.js';
 export { loadPlugins, checkPlugin, type LoadedPlugin, type LoadPluginsOptions } from './plugin/load-plugins.js';
+export { readPluginManifest, type PluginManifest } from './plugin/load-plugins.js';
 export { resolvePlugin, type PluginSource, type ResolvedPlugin } from './plugin/resolve-plugin.js';
 export { PluginRegistry, type ResolvedService } from './plugin/registry.js';
 

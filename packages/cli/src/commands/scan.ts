@@ -58,7 +58,8 @@ export default class Scan extends WildtlsCommand {
     if (flags.report) assertWritable(flags.report, '--report');
     const overrides = scanOverrides(flags, argv as string[]);
     if (flags.quiet) overrides.scan = { ...(overrides.scan as object), progress: 'off' };
-    const setup = await loadRun({ configFile: flags.config, overrides, sets: flags.set, logLevel: flags['log-level'] ?? (flags.quiet ? 'warn' : undefined) });
+    // A queued scan loads every plugin: its workers' plugin set must match the job's (queue/job-fingerprint.ts).
+    const setup = await loadRun({ configFile: flags.config, overrides, sets: flags.set, logLevel: flags['log-level'] ?? (flags.quiet ? 'warn' : undefined), deferAnalyses: !flags.queue });
     const abort = new AbortController();
     // First signal: stop admission, let in-flight probes finish (scan.shutdownGrace), flush, checkpoint.
     // A second one exits at once (the last checkpoint still allows --resume).

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { WildtlsError } from '../errors.js';
@@ -20,6 +22,29 @@ export interface LoadPluginsOptions {
   builtinDir?: string;
   /** Specs that make up the default list (reported as built-in). */
   builtins?: readonly string[];
+  /**
+   * Leave out, without importing it, a plugin whose package.json declares its
+   * manifest ("wildtlsPlugin": { "id", "kind" }) when this says so: a command
+   * that will not run it need not pay for loading its code (a one-target scan
+   * and the analysis plugins). A plugin without a manifest is always loaded.
+   */
+  defer?: (manifest: PluginManifest) => boolean;
+}
+
+/** What a plugin package says about itself in package.json's "wildtlsPlugin", readable without importing it. */
+export interface PluginManifest {
+  id: string;
+  kind: PluginKind;
+}
+
+/** The package's "wildtlsPlugin" manifest, undefined when it has none; a malformed one is an error naming it. */
+export function readPluginManifest(packageDir: string, spec: string): PluginManifest | undefined {
+  const m = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { wildtlsPlugin?: Partial<PluginManifest> }).wildtlsPlugin;
+  if (m === undefined) return undefined;
+  if (!m || typeof m.id !== 'string' || !KINDS.includes(m.kind as PluginKind)) {
+    throw new WildtlsError('WILDTLS_ERR_PLUGIN_INVALID', `plugin "${spec}" is not a wildtls plugin: its package.json's "wildtlsPlugin" must be { "id": "...", "kind": "${KINDS.join('" | "')}" }, got ${JSON.stringify(m)}.`);
+  }
+  return { id: m.id, kind: m.kind as PluginKind };
 }
 
 /** Check a module's export against the plugin contract; coded errors say what to do. */
@@ -53,7 +78,7 @@ export function checkPlugin(candidate: unknown, spec: string): WildtlsPlugin {
   return p as WildtlsPlugin;
 }
 
-/** Resolve, import and check each named plugin, in order. */
+/** Resolve, import and check each named plugin, in order (those options.defer leaves out are resolved, not imported). */
 export async function loadPlugins(specs: readonly string[], options: LoadPluginsOptions): Promise<LoadedPlugin[]> {
   const loaded: LoadedPlugin[] = [];
   const ids = new Map<string, string>();
@@ -65,6 +90,13 @@ export async function loadPlugins(specs: readonly string[], options: LoadPlugins
         `plugin "${spec}" not found: looked for ${/^[.~/]/.test(spec) ? `the path ${spec} relative to ${options.dirs[0]}` : `the package in node_modules above ${options.dirs.join(', ')}`}. Install it (npm install ${spec}) or fix the name in the plugins list.`,
       );
     }
+    const manifest = resolved.packageDir ? readPluginManifest(resolved.packageDir, spec) : undefined;
+    if (manifest && options.defer?.(manifest)) {
+      const clash = ids.get(manifest.id);
+      if (clash) throw new WildtlsError('WILDTLS_ERR_PLUGIN_DUPLICATE', `plugins "${clash}" and "${spec}" both have the id "${manifest.id}"; remove one from the plugins list.`);
+      ids.set(manifest.id, spec);
+      continue;
+    }
     let mod: Record<string, unknown>;
     try {
       mod = (await import(pathToFileURL(resolved.entry).href)) as Record<string, unknown>;
@@ -72,6 +104,9 @@ export async function loadPlugins(specs: readonly string[], options: LoadPlugins
       throw new WildtlsError('WILDTLS_ERR_PLUGIN_INVALID', `plugin "${spec}" failed to load from ${resolved.entry}: ${(err as Error).message}`, { cause: err });
     }
     const plugin = checkPlugin(mod.default ?? mod.plugin, spec);
+    if (manifest && (manifest.id !== plugin.id || manifest.kind !== plugin.kind)) {
+      throw new WildtlsError('WILDTLS_ERR_PLUGIN_INVALID', `plugin "${spec}" is not a wildtls plugin: its package.json's "wildtlsPlugin" says ${manifest.kind} "${manifest.id}" but the module exports ${plugin.kind} "${plugin.id}"; make them the same.`);
+    }
     const clash = ids.get(plugin.id);
     if (clash) throw new WildtlsError('WILDTLS_ERR_PLUGIN_DUPLICATE', `plugins "${clash}" and "${spec}" both have the id "${plugin.id}"; remove one from the plugins list.`);
     ids.set(plugin.id, spec);
