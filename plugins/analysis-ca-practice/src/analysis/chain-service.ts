@@ -7,6 +7,7 @@ import { profileVerdict, type Profile } from '../validate/profile-verdict.js';
 import { matchesDnsName, type PeerName } from '../validate/hostname.js';
 import { ipBytes, ipText } from '../validate/ip-address.js';
 import { IssuerPool } from '../validate/issuer-pool.js';
+import { RetryRefs } from './retry-refs.js';
 import { RECHECK_PAGE, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
 
 export interface ServiceSettings {
@@ -52,9 +53,8 @@ export class ChainService implements VerdictSource {
   readonly scanPool = new IssuerPool();
   private readonly caCache = new Map<string, ParsedCertificate | null>();
   private readonly chains = new Map<string, ChainEntry | ChainEntry[]>();
-  /** compactRetry: the verdicts settle() may change, without their chains (the issuer keys shared). */
-  private retryRefs: Array<Omit<RecheckItem, 'chain'> & { poolSize: number; issuerKey: string }> = [];
-  private readonly issuerKeys = new Map<string, string>();
+  /** compactRetry: the verdicts settle() may change, without their chains. */
+  private readonly retryRefs = new RetryRefs();
   distinctChains = 0;
   validations = 0;
 
@@ -83,9 +83,7 @@ export class ChainService implements VerdictSource {
     if (!keep || (!this.retainAll && !e.retry)) return e;
     if (this.compactRetry && !this.retainAll) {
       const r = e.retry!;
-      let issuerKey = this.issuerKeys.get(r.issuerKey);
-      if (issuerKey === undefined) this.issuerKeys.set(r.issuerKey, (issuerKey = r.issuerKey));
-      this.retryRefs.push({ hash: key, at, from: e.from, until: e.until, errors: e.errors.join(), poolSize: r.poolSize, issuerKey });
+      this.retryRefs.push({ hash: key, at, from: e.from, until: e.until, errors: e.errors.join(), poolSize: r.poolSize, issuerKey: r.issuerKey });
       return e;
     }
     if (!list) this.chains.set(key, e);
@@ -202,10 +200,7 @@ export class ChainService implements VerdictSource {
   /** compactRetry: the kept verdicts to recheck now (as recheck(): the scan has since shown an intermediate with the missing issuer's name), taken out of the retry state. */
   takeRetryCandidates(): RecheckItem[] {
     const size = this.scanPool.size;
-    const now = (r: (typeof this.retryRefs)[number]) => r.poolSize !== size && this.scanPool.hasSubject(r.issuerKey);
-    const todo = this.retryRefs.filter(now).map(({ hash, at, from, until, errors }) => ({ hash, at, from, until, errors }));
-    if (todo.length) this.retryRefs = this.retryRefs.filter((r) => !now(r));
-    return todo;
+    return this.retryRefs.takeWhere((poolSize, issuerKey) => poolSize !== size && this.scanPool.hasSubject(issuerKey));
   }
 
   /** Rechecks taken candidates, each with its chain: the verdicts whose errors changed. */
