@@ -78,12 +78,13 @@ function defaultWorkers(options: Opts): number {
 
 /**
  * The validator on `workers` threads, or on this one; the store is loaded here first so a bad roots file fails
- * with a clear error, not in a worker. `retain` false: it keeps only the verdicts settle() may change (the store path).
+ * with a clear error, not in a worker. `retain` false: it keeps no verdicts, and of those settle() may change no chain (the store path, which hands them back).
  */
 function verdictSource(plain: PlainSettings, workers: number, retain = true): VerdictSource {
   const store = loadRoots(plain.rootsFile);
   const { rootsFile: _file, ...rest } = plain;
-  return workers > 0 ? new WorkerPool(plain, workers, retain) : new ChainService({ ...rest, store }, retain);
+  // Keeping no verdicts (the store path, which stores them), the validator keeps no chains either: settle() reads them back.
+  return workers > 0 ? new WorkerPool(plain, workers, retain, !retain) : new ChainService({ ...rest, store }, retain, !retain);
 }
 
 /**
@@ -98,7 +99,7 @@ function verdictSource(plain: PlainSettings, workers: number, retain = true): Ve
 export function createChainClassifier(o: { options?: Opts; rootsFile?: string; workers?: number } = {}): ChainClassifier & { close(): Promise<void> } {
   const service = verdictSource(settings(o.options, o.rootsFile, profileOf(o.options, undefined)), o.workers ?? 0);
   const shared = new SharedClassifier(() => service);
-  return { classify: (chain, at) => shared.classify(chain, at), close: () => service.close() };
+  return { classify: (chain, at) => shared.classify(chain, at), classifyOnce: (chain, at) => shared.classifyOnce(chain, at), close: () => service.close() };
 }
 
 export default defineAnalysisPlugin<Opts>({

@@ -2,7 +2,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChainService, loadTrustStore } from '@wildtls/analysis-ca-practice';
+import { ChainService, WorkerPool, loadTrustStore } from '@wildtls/analysis-ca-practice';
 import { NOW, corruptSignature, issue, resign, type Issued } from './pki.js';
 
 const DAY = 86_400_000;
@@ -189,5 +189,104 @@ describe('CA practice flags', () => {
     // A time past a validity boundary gets its own verdict.
     expect(verdict([leaf, inter], NOW + 200 * DAY, svc).errors).toEqual(['expired']);
     expect(svc.validations).toBe(2);
+  });
+
+  it('keep false: the same verdict, nothing kept for it (asked again it is validated again, settle never sees it)', async () => {
+    const other = await issue({ name: 'other.example.org', dns: ['other.example.org'], issuer: inter });
+    const svc = service();
+    const once = svc.verdict([leaf.b64], NOW, undefined, false);
+    expect(once.errors).toEqual(['unknown-issuer']);
+    expect(once.retry).toBeDefined();
+    expect(svc.verdict([leaf.b64], NOW, undefined, false)).not.toBe(once);
+    expect(svc.validations).toBe(2);
+    // The intermediate arrives later: a kept chain would be settled onto it, one not kept is not.
+    verdict([other, inter], NOW, svc);
+    expect(svc.settleSync()).toEqual([]);
+    // A verdict kept earlier still answers a keep-false ask, without validating.
+    const kept = verdict([leaf, inter], NOW, svc);
+    const n = svc.validations;
+    expect(svc.verdict([leaf.b64, inter.b64], NOW, undefined, false)).toBe(kept);
+    expect(svc.validations).toBe(n);
+  });
+
+  it('keep false through a worker thread: same verdict as kept, the pool keeps no copy of it', async () => {
+    const settings = { profile: 'strict' as const, rootsFile, strictAnchors: false, maxIntermediates: 8, maxSignatureChecks: 64, maxValidityDays: 398, useScanIntermediates: true };
+    const pool = new WorkerPool(settings, 1);
+    try {
+      // The leaf alone before the scan showed its intermediate: kept, settle() would recheck it; not kept, it never does.
+      const lone = await pool.verdict([leaf.b64], NOW, undefined, false);
+      expect(lone.errors).toEqual(['unknown-issuer']);
+      const once = await pool.verdict([leaf.b64, inter.b64], NOW, undefined, false);
+      const kept = await pool.verdict([leaf.b64, inter.b64], NOW);
+      expect(once).toEqual(kept);
+      // The third ask went to the worker again (nothing was kept for the second); the fourth is the pool's copy.
+      expect((await pool.stats()).validations).toBe(3);
+      expect(pool.verdict([leaf.b64, inter.b64], NOW)).toBe(kept);
+      expect(await pool.settle()).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('compact retry state (no chains kept): settle() asks for the chains it rechecks and gives what the full state gives', async () => {
+    const other = await issue({ name: 'other.example.org', dns: ['other.example.org'], issuer: inter });
+    const lone = await issue({ name: 'lone.example.org', dns: ['lone.example.org'], issuer: root });
+    const chains = new Map<string, readonly string[]>();
+    const ask = (svc: ChainService, chain: Issued[]) => {
+      const b64 = chain.map((c) => c.b64);
+      const hash = ChainService.chainHash(b64);
+      chains.set(hash, b64);
+      return svc.verdict(b64, NOW, hash);
+    };
+    const run = async (svc: ChainService) => {
+      // The leaf alone first (unknown issuer), its intermediate later; `lone` is completed by nothing.
+      ask(svc, [leaf]);
+      ask(svc, [lone]);
+      ask(svc, [other, inter]);
+      const asked: string[][] = [];
+      const changes = await svc.settle(async (hashes) => (asked.push([...hashes]), new Map(hashes.map((h) => [h, chains.get(h)!]))));
+      return { changes: changes.map((c) => ({ from: c.from, until: c.until, hash: c.entry.hash, errors: c.entry.errors })), asked };
+    };
+    const full = service();
+    const fullRun = await run(new ChainService(full.settings, false));
+    const compact = new ChainService(full.settings, false, true);
+    const compactRun = await run(compact);
+    expect(fullRun.changes).toEqual([{ from: expect.any(Number), until: expect.any(Number), hash: ChainService.chainHash([leaf.b64]), errors: ['missing-intermediate'] }]);
+    expect(compactRun.changes).toEqual(fullRun.changes);
+    // Only the chain the new intermediate can complete is asked for, once; a second settle asks for nothing.
+    expect(compactRun.asked).toEqual([[ChainService.chainHash([leaf.b64])]]);
+    expect(await compact.settle(async () => new Map())).toEqual([]);
+    // Without the chains a compact validator cannot settle.
+    const again = new ChainService(full.settings, false, true);
+    ask(again, [leaf]);
+    ask(again, [other, inter]);
+    await expect(again.settle()).rejects.toThrow(/needs the chains/);
+  });
+
+  it('compact retry state through a worker thread: the same settled verdicts', async () => {
+    const other = await issue({ name: 'other2.example.org', dns: ['other2.example.org'], issuer: inter });
+    const settings = { profile: 'strict' as const, rootsFile, strictAnchors: false, maxIntermediates: 8, maxSignatureChecks: 64, maxValidityDays: 398, useScanIntermediates: true };
+    const b64 = { leaf: [leaf.b64], other: [other.b64, inter.b64] };
+    const settled = async (pool: WorkerPool) => {
+      await pool.verdict(b64.leaf, NOW);
+      await pool.verdict(b64.other, NOW);
+      const asked: string[] = [];
+      const changes = await pool.settle(async (hashes) => (asked.push(...hashes), new Map(hashes.map((h) => [h, h === ChainService.chainHash(b64.leaf) ? b64.leaf : b64.other]))));
+      return { changes: changes.map((c) => ({ from: c.from, until: c.until, entry: c.entry })), asked };
+    };
+    const full = new WorkerPool(settings, 2, false);
+    const compact = new WorkerPool(settings, 2, false, true);
+    try {
+      const a = await settled(full);
+      const b = await settled(compact);
+      expect(a.changes).toHaveLength(1);
+      expect(a.changes[0]!.entry.errors).toEqual(['missing-intermediate']);
+      expect(b.changes).toEqual(a.changes);
+      expect(a.asked).toEqual([]);
+      expect(b.asked).toEqual([ChainService.chainHash(b64.leaf)]);
+    } finally {
+      await full.close();
+      await compact.close();
+    }
   });
 });

@@ -209,6 +209,8 @@ async function classifyChains(store: StoreQuery, opts: ReuseAnalyzerOptions): Pr
     FROM ${SCAN} WHERE leaf IS NOT NULL GROUP BY chain`);
   await store.run('CREATE OR REPLACE TABLE reuse_chain_class(first_seq BIGINT, class VARCHAR)');
   const classifier = opts.classifier;
+  // Each distinct chain is asked once and nothing settles reuse's verdicts: the validator keeps none of them.
+  const classify = classifier.classifyOnce ? classifier.classifyOnce.bind(classifier) : classifier.classify.bind(classifier);
   const pending = new Set<Promise<void>>();
   let batch: unknown[][] = [];
   const flushBatch = async () => {
@@ -223,7 +225,7 @@ async function classifyChains(store: StoreQuery, opts: ReuseAnalyzerOptions): Pr
     const done = (v: ChainClass | 'error') => void batch.push([r.first_seq, v]);
     let verdict: ChainClass | Promise<ChainClass>;
     try {
-      verdict = classifier.classify(r.ders.map((d) => Buffer.from(d)), at);
+      verdict = classify(r.ders.map((d) => Buffer.from(d)), at);
     } catch {
       done('error');
       continue;

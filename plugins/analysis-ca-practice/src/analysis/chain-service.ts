@@ -7,7 +7,8 @@ import { profileVerdict, type Profile } from '../validate/profile-verdict.js';
 import { matchesDnsName, type PeerName } from '../validate/hostname.js';
 import { ipBytes, ipText } from '../validate/ip-address.js';
 import { IssuerPool } from '../validate/issuer-pool.js';
-import type { SettledChange, SourceStats, VerdictSource } from './verdict-source.js';
+import { RetryRefs } from './retry-refs.js';
+import { RECHECK_PAGE, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
 
 export interface ServiceSettings {
   store: TrustStore;
@@ -52,19 +53,26 @@ export class ChainService implements VerdictSource {
   readonly scanPool = new IssuerPool();
   private readonly caCache = new Map<string, ParsedCertificate | null>();
   private readonly chains = new Map<string, ChainEntry | ChainEntry[]>();
+  /** compactRetry: the verdicts settle() may change, without their chains. */
+  private readonly retryRefs = new RetryRefs();
   distinctChains = 0;
   validations = 0;
 
-  /** @param retainAll keep every verdict (false on a worker thread, whose caller caches them). */
-  constructor(readonly settings: ServiceSettings, private readonly retainAll = true) {}
+  /**
+   * @param retainAll keep every verdict (false on a worker thread, whose caller caches them).
+   * @param compactRetry with retainAll false: keep no verdict at all, and for those settle() may
+   *   change only their hash, time, interval and missing issuer (not the chain, some kilobytes each);
+   *   settle() then needs the chains back (the store path reads them from its verdict table).
+   */
+  constructor(readonly settings: ServiceSettings, private readonly retainAll = true, private readonly compactRetry = false) {}
 
   static chainHash(chain: readonly string[]): string {
     // One-shot hash of the joined text: base64 has no commas, so the join is unambiguous.
     return hash('sha256', chain.length === 1 ? chain[0]! : chain.join(','), 'base64');
   }
 
-  /** The verdict for a chain (base64 DER, wire order) at time `at` (epoch ms). */
-  verdict(chain: readonly string[], at: number, key = ChainService.chainHash(chain)): ChainEntry {
+  /** The verdict for a chain (base64 DER, wire order) at time `at` (epoch ms); `keep` false: nothing kept for it (see VerdictSource.verdict). */
+  verdict(chain: readonly string[], at: number, key = ChainService.chainHash(chain), keep = true): ChainEntry {
     const hit = this.chains.get(key);
     const list = hit === undefined ? undefined : Array.isArray(hit) ? hit : [hit];
     if (list) {
@@ -72,7 +80,12 @@ export class ChainService implements VerdictSource {
     } else this.distinctChains++;
     const e = this.validate(key, chain, at);
     // A worker's caller keeps the verdicts; the worker keeps only those settle() may still change.
-    if (!this.retainAll && !e.retry) return e;
+    if (!keep || (!this.retainAll && !e.retry)) return e;
+    if (this.compactRetry && !this.retainAll) {
+      const r = e.retry!;
+      this.retryRefs.push({ hash: key, at, from: e.from, until: e.until, errors: e.errors.join(), poolSize: r.poolSize, issuerKey: r.issuerKey });
+      return e;
+    }
     if (!list) this.chains.set(key, e);
     else this.chains.set(key, [...list, e]);
     return e;
@@ -172,8 +185,34 @@ export class ChainService implements VerdictSource {
     return changed;
   }
 
-  async settle(): Promise<SettledChange[]> {
-    return this.settleSync();
+  async settle(chains?: ChainsByHash): Promise<SettledChange[]> {
+    const changed = this.settleSync();
+    const todo = this.takeRetryCandidates();
+    for (let i = 0; i < todo.length; i += RECHECK_PAGE) {
+      if (!chains) throw new Error('ca-practice: settle() of a validator with compact retry state needs the chains');
+      const page = todo.slice(i, i + RECHECK_PAGE);
+      const found = await chains(page.map((t) => t.hash));
+      changed.push(...this.recheckItems(page.map((t) => ({ ...t, chain: found.get(t.hash) }))));
+    }
+    return changed;
+  }
+
+  /** compactRetry: the kept verdicts to recheck now (as recheck(): the scan has since shown an intermediate with the missing issuer's name), taken out of the retry state. */
+  takeRetryCandidates(): RecheckItem[] {
+    const size = this.scanPool.size;
+    return this.retryRefs.takeWhere((poolSize, issuerKey) => poolSize !== size && this.scanPool.hasSubject(issuerKey));
+  }
+
+  /** Rechecks taken candidates, each with its chain: the verdicts whose errors changed. */
+  recheckItems(items: readonly RecheckItem[]): SettledChange[] {
+    const changed: SettledChange[] = [];
+    for (const it of items) {
+      if (!it.chain) throw new Error(`ca-practice: no chain for the recheck of chain ${it.hash}`);
+      const fresh = this.validate(it.hash, it.chain, it.at);
+      fresh.retry = undefined;
+      if (fresh.errors.join() !== it.errors) changed.push({ from: it.from, until: it.until, entry: fresh });
+    }
+    return changed;
   }
 
   /** Intermediates seen so far, as base64 DER (to share between workers). */

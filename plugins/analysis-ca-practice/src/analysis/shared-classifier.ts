@@ -24,6 +24,12 @@ export interface ChainExplanation {
 /** A chain's class as another analysis sees it: a chain as sent (DER, wire order) at a given time. */
 export interface ChainClassifier {
   classify(chain: readonly Uint8Array[], at: Date): ChainClass | Promise<ChainClass>;
+  /**
+   * classify() for a caller that asks for each chain once and needs no later settling (reuse on a
+   * store: its distinct chains, once each): the validator keeps nothing for it, so memory does not
+   * grow with the distinct chains. Same class as classify().
+   */
+  classifyOnce?(chain: readonly Uint8Array[], at: Date): ChainClass | Promise<ChainClass>;
   /** The same verdict in full (every error, OpenSSL's first), for a chain as sent (base64 DER, wire order). */
   explain?(chain: readonly string[], at: Date, name?: string): ChainExplanation | Promise<ChainExplanation>;
   /**
@@ -76,11 +82,15 @@ export class SharedClassifier implements ChainClassifier {
     this.rootsFile ??= params.rootsFile;
   }
 
-  classify(chain: readonly Uint8Array[], at: Date): ChainClass | Promise<ChainClass> {
+  classify(chain: readonly Uint8Array[], at: Date, keep = true): ChainClass | Promise<ChainClass> {
     this.service ??= this.fallback(this.rootsFile);
     const b64 = chain.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'));
-    const e = this.service.verdict(b64, at.getTime());
+    const e = this.service.verdict(b64, at.getTime(), undefined, keep);
     return e instanceof Promise ? e.then(chainClassOf) : chainClassOf(e);
+  }
+
+  classifyOnce(chain: readonly Uint8Array[], at: Date): ChainClass | Promise<ChainClass> {
+    return this.classify(chain, at, false);
   }
 
   explain(chain: readonly string[], at: Date, name?: string): ChainExplanation | Promise<ChainExplanation> {

@@ -103,7 +103,12 @@ function verdictRow(params: string, vid: number, chain: string[], at: number, e:
 
 /** Chains that found no issuer when first validated, completed by an intermediate seen later: their rows get the settled verdict. */
 async function applySettled(store: StoreQuery, params: string, source: VerdictSource): Promise<void> {
-  const changes = await source.settle();
+  // The validator kept no chains (compact retry state): those it must recheck come from the verdict table.
+  const changes = await source.settle(async (hashes) => {
+    const rows = await store.all<{ hash: string; chain: string[] }>(`SELECT DISTINCT hash, chain FROM ${VERDICTS} WHERE params = ${sqlText(params)} AND hash IN (${hashes.map(sqlText).join(',')})`);
+    const der = await certificates(store, rows.map((r) => r.chain));
+    return new Map(rows.map((r) => [r.hash, r.chain.map((h) => der.get(h) ?? '')]));
+  });
   if (changes.length === 0) return;
   await store.run(`CREATE OR REPLACE TABLE ca_practice_settled(hash VARCHAR, old_from DOUBLE, old_until DOUBLE, from_ms DOUBLE, until_ms DOUBLE, errors VARCHAR[], openssl_code INTEGER, openssl_depth INTEGER, flags VARCHAR[], leaf_dns VARCHAR[], leaf_ips VARCHAR[])`);
   for (let i = 0; i < changes.length; i += PAGE) {

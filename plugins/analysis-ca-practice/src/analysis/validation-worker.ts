@@ -2,13 +2,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChainService } from './chain-service.js';
 import { serviceSettings, type PlainSettings } from './service-settings.js';
-import { wireEntry } from './verdict-source.js';
+import { wireEntry, type RecheckItem } from './verdict-source.js';
 
 export interface ValidateRequest {
   id: number;
   hash: string;
   chain: string[];
   at: number;
+  /** false: keep nothing for this chain (VerdictSource.verdict's `keep`). */
+  keep?: boolean;
 }
 
 export type WorkerRequest =
@@ -16,16 +18,25 @@ export type WorkerRequest =
   | { type: 'intermediates'; id: number }
   | { type: 'add-intermediates'; id: number; list: string[] }
   | { type: 'settle'; id: number }
+  | { type: 'retry-candidates'; id: number }
+  | { type: 'recheck'; id: number; items: RecheckItem[] }
   | { type: 'stats'; id: number };
 
-const svc = new ChainService(serviceSettings(workerData as PlainSettings), false);
+/** What the pool sends each worker: the validator's settings, and whether it keeps its retry state without the chains. */
+export interface WorkerData {
+  settings: PlainSettings;
+  compactRetry: boolean;
+}
+
+const data = workerData as WorkerData;
+const svc = new ChainService(serviceSettings(data.settings), false, data.compactRetry);
 
 parentPort!.on('message', (m: WorkerRequest) => {
   try {
     switch (m.type) {
       case 'validate-batch':
         // One message per batch: posting costs more than validating a cached intermediate's leaf.
-        parentPort!.postMessage({ id: m.id, value: m.items.map((r) => wireEntry(svc.verdict(r.chain, r.at, r.hash))) });
+        parentPort!.postMessage({ id: m.id, value: m.items.map((r) => wireEntry(svc.verdict(r.chain, r.at, r.hash, r.keep ?? true))) });
         break;
       case 'intermediates':
         parentPort!.postMessage({ id: m.id, value: svc.intermediates() });
@@ -36,6 +47,12 @@ parentPort!.on('message', (m: WorkerRequest) => {
         break;
       case 'settle':
         parentPort!.postMessage({ id: m.id, value: svc.settleSync().map((c) => ({ ...c, entry: wireEntry(c.entry) })) });
+        break;
+      case 'retry-candidates':
+        parentPort!.postMessage({ id: m.id, value: svc.takeRetryCandidates() });
+        break;
+      case 'recheck':
+        parentPort!.postMessage({ id: m.id, value: svc.recheckItems(m.items).map((c) => ({ ...c, entry: wireEntry(c.entry) })) });
         break;
       case 'stats':
         void svc.stats().then((s) => parentPort!.postMessage({ id: m.id, value: s }));

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import type { PlainSettings } from './service-settings.js';
-import type { SettledChange, SourceStats, VerdictSource } from './verdict-source.js';
-import type { ValidateRequest, WorkerRequest } from './validation-worker.js';
+import { RECHECK_PAGE, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
+import type { ValidateRequest, WorkerData, WorkerRequest } from './validation-worker.js';
 
 /** A request without its id (Omit distributed over the union). */
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -27,7 +27,9 @@ const BATCH = 64;
  * the scan's intermediates: settle() pools them all before rechecking the
  * chains that found no issuer, so results match the in-thread validator.
  * With `retain` false the main thread keeps no verdicts (the store path
- * keeps them in its verdict table and asks each (chain, interval) once).
+ * keeps them in its verdict table and asks each (chain, interval) once);
+ * with `compactRetry` the workers keep no chains either (see ChainService),
+ * and settle() takes the chains it must recheck from its caller.
  */
 export class WorkerPool implements VerdictSource {
   private readonly slots: Slot[] = [];
@@ -36,9 +38,10 @@ export class WorkerPool implements VerdictSource {
   private nextId = 0;
   private failed: Error | undefined;
 
-  constructor(settings: PlainSettings, workers: number, private readonly retain = true) {
+  constructor(settings: PlainSettings, workers: number, private readonly retain = true, compactRetry = false) {
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: settings });
+      const data: WorkerData = { settings, compactRetry };
+      const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: data });
       const slot: Slot = { worker, pending: new Map(), batch: [] };
       worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
         const p = slot.pending.get(m.id);
@@ -82,16 +85,16 @@ export class WorkerPool implements VerdictSource {
     return undefined;
   }
 
-  verdict(chain: readonly string[], at: number, hash = ChainService.chainHash(chain)): ChainEntry | Promise<ChainEntry> {
+  verdict(chain: readonly string[], at: number, hash = ChainService.chainHash(chain), keep = true): ChainEntry | Promise<ChainEntry> {
     const hit = this.lookup(hash, at);
     if (hit) return hit;
     const busy = this.inflight.get(hash);
     // The same chain is on its way: wait for it, then look again (another time window may need its own verdict).
-    if (busy) return busy.then(() => this.verdict(chain, at, hash));
+    if (busy) return busy.then(() => this.verdict(chain, at, hash, keep));
     const slot = this.slots[hash.charCodeAt(0) % this.slots.length]!;
-    const done = this.enqueue(slot, { id: 0, hash, chain: [...chain], at }).then((e) => {
+    const done = this.enqueue(slot, { id: 0, hash, chain: [...chain], at, ...(keep ? {} : { keep }) }).then((e) => {
       this.inflight.delete(hash);
-      if (!this.retain) return e;
+      if (!this.retain || !keep) return e;
       const list = this.cache.get(hash);
       if (list) list.push(e);
       else this.cache.set(hash, [e]);
@@ -119,7 +122,7 @@ export class WorkerPool implements VerdictSource {
     );
   }
 
-  async settle(): Promise<SettledChange[]> {
+  async settle(chains?: ChainsByHash): Promise<SettledChange[]> {
     for (const s of this.slots) this.flush(s);
     await Promise.all(this.inflight.values());
     if (this.slots.length > 1) {
@@ -128,6 +131,16 @@ export class WorkerPool implements VerdictSource {
       await Promise.all(this.slots.map((s) => this.call(s, { type: 'add-intermediates', list: all })));
     }
     const changed = (await Promise.all(this.slots.map((s) => this.call<SettledChange[]>(s, { type: 'settle' })))).flat();
+    // Workers with compact retry state: their candidates come back without chains, which the caller supplies a page at a time.
+    for (const s of this.slots) {
+      const todo = await this.call<RecheckItem[]>(s, { type: 'retry-candidates' });
+      for (let i = 0; i < todo.length; i += RECHECK_PAGE) {
+        if (!chains) throw new Error('ca-practice: settle() of a validator with compact retry state needs the chains');
+        const page = todo.slice(i, i + RECHECK_PAGE);
+        const found = await chains(page.map((t) => t.hash));
+        changed.push(...(await this.call<SettledChange[]>(s, { type: 'recheck', items: page.map((t) => ({ ...t, chain: found.get(t.hash) })) })));
+      }
+    }
     for (const c of changed) {
       const mine = this.cache.get(c.entry.hash)?.find((x) => x.from === c.from && x.until === c.until);
       if (mine) Object.assign(mine, c.entry);
