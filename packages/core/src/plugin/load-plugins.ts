@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { WildtlsError } from '../errors.js';
 import { PLUGIN_API_VERSION, type PluginKind, type WildtlsPlugin } from './api.js';
-import { resolvePlugin, type PluginSource } from './resolve-plugin.js';
+import { readPackageJson, resolvePlugin, type PluginSource } from './resolve-plugin.js';
 
 const KINDS: readonly PluginKind[] = ['protocol', 'analysis', 'sink', 'target-source'];
 
@@ -39,7 +37,12 @@ export interface PluginManifest {
 
 /** The package's "wildtlsPlugin" manifest, undefined when it has none; a malformed one is an error naming it. */
 export function readPluginManifest(packageDir: string, spec: string): PluginManifest | undefined {
-  const m = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { wildtlsPlugin?: Partial<PluginManifest> }).wildtlsPlugin;
+  return pluginManifest(readPackageJson(packageDir), spec);
+}
+
+/** The "wildtlsPlugin" manifest of a parsed package.json (see readPluginManifest). */
+function pluginManifest(packageJson: Record<string, unknown>, spec: string): PluginManifest | undefined {
+  const m = packageJson.wildtlsPlugin as Partial<PluginManifest> | undefined;
   if (m === undefined) return undefined;
   if (!m || typeof m.id !== 'string' || !KINDS.includes(m.kind as PluginKind)) {
     throw new WildtlsError('WILDTLS_ERR_PLUGIN_INVALID', `plugin "${spec}" is not a wildtls plugin: its package.json's "wildtlsPlugin" must be { "id": "...", "kind": "${KINDS.join('" | "')}" }, got ${JSON.stringify(m)}.`);
@@ -90,7 +93,7 @@ export async function loadPlugins(specs: readonly string[], options: LoadPlugins
         `plugin "${spec}" not found: looked for ${/^[.~/]/.test(spec) ? `the path ${spec} relative to ${options.dirs[0]}` : `the package in node_modules above ${options.dirs.join(', ')}`}. Install it (npm install ${spec}) or fix the name in the plugins list.`,
       );
     }
-    const manifest = resolved.packageDir ? readPluginManifest(resolved.packageDir, spec) : undefined;
+    const manifest = resolved.packageJson ? pluginManifest(resolved.packageJson, spec) : undefined;
     if (manifest && options.defer?.(manifest)) {
       const clash = ids.get(manifest.id);
       if (clash) throw new WildtlsError('WILDTLS_ERR_PLUGIN_DUPLICATE', `plugins "${clash}" and "${spec}" both have the id "${manifest.id}"; remove one from the plugins list.`);

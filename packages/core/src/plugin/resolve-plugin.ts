@@ -9,6 +9,8 @@ export interface ResolvedPlugin {
   entry: string;
   /** Package root, when the plugin is a package. */
   packageDir?: string;
+  /** Its package.json, parsed (read once: the entry and the plugin manifest both come from it). */
+  packageJson?: Record<string, unknown>;
   source: PluginSource;
 }
 
@@ -16,12 +18,14 @@ function isPathSpec(spec: string): boolean {
   return spec.startsWith('.') || isAbsolute(spec) || spec.startsWith('~');
 }
 
+/** A package's package.json, parsed. */
+export function readPackageJson(packageDir: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+}
+
 /** The ESM entry of a package: exports["."] (import/default), then main, then index.js. */
-export function packageEntry(packageDir: string): string {
-  const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
-    exports?: unknown;
-    main?: string;
-  };
+export function packageEntry(packageDir: string, packageJson = readPackageJson(packageDir)): string {
+  const pkg = packageJson as { exports?: unknown; main?: string };
   let rel: string | undefined;
   const dot = typeof pkg.exports === 'object' && pkg.exports !== null && '.' in pkg.exports
     ? (pkg.exports as Record<string, unknown>)['.']
@@ -48,7 +52,10 @@ export function resolvePlugin(spec: string, bases: { dirs: string[]; builtinDir?
     const p = resolve(base, spec.replace(/^~/, process.env.HOME ?? '~'));
     if (!existsSync(p)) return undefined;
     if (statSync(p).isDirectory()) {
-      if (existsSync(join(p, 'package.json'))) return { spec, entry: packageEntry(p), packageDir: p, source: 'path' };
+      if (existsSync(join(p, 'package.json'))) {
+        const packageJson = readPackageJson(p);
+        return { spec, entry: packageEntry(p, packageJson), packageDir: p, packageJson, source: 'path' };
+      }
       const idx = ['index.js', 'index.mjs', 'dist/index.js'].map((f) => join(p, f)).find((f) => existsSync(f));
       return idx ? { spec, entry: idx, source: 'path' } : undefined;
     }
@@ -61,7 +68,8 @@ export function resolvePlugin(spec: string, bases: { dirs: string[]; builtinDir?
       const candidate = join(dir, 'node_modules', spec);
       if (existsSync(join(candidate, 'package.json'))) {
         const source: PluginSource = bases.builtinDir && start === bases.builtinDir ? 'built-in' : 'node_modules';
-        return { spec, entry: packageEntry(candidate), packageDir: candidate, source };
+        const packageJson = readPackageJson(candidate);
+        return { spec, entry: packageEntry(candidate, packageJson), packageDir: candidate, packageJson, source };
       }
       const parent = dirname(dir);
       if (parent === dir) break;

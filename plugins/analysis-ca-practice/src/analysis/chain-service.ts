@@ -8,7 +8,7 @@ import { matchesDnsName, type PeerName } from '../validate/hostname.js';
 import { ipBytes, ipText } from '../validate/ip-address.js';
 import { IssuerPool } from '../validate/issuer-pool.js';
 import { RetryRefs } from './retry-refs.js';
-import { RECHECK_PAGE, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
+import { recheckPaged, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
 
 export interface ServiceSettings {
   store: TrustStore;
@@ -187,13 +187,7 @@ export class ChainService implements VerdictSource {
 
   async settle(chains?: ChainsByHash): Promise<SettledChange[]> {
     const changed = this.settleSync();
-    const todo = this.takeRetryCandidates();
-    for (let i = 0; i < todo.length; i += RECHECK_PAGE) {
-      if (!chains) throw new Error('ca-practice: settle() of a validator with compact retry state needs the chains');
-      const page = todo.slice(i, i + RECHECK_PAGE);
-      const found = await chains(page.map((t) => t.hash));
-      changed.push(...this.recheckItems(page.map((t) => ({ ...t, chain: found.get(t.hash) }))));
-    }
+    changed.push(...(await recheckPaged(this.takeRetryCandidates(), chains, (items) => this.recheckItems(items))));
     return changed;
   }
 

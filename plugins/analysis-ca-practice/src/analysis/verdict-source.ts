@@ -46,7 +46,26 @@ export interface RecheckItem {
 }
 
 /** Recheck items per chains() call. */
-export const RECHECK_PAGE = 1024;
+const RECHECK_PAGE = 1024;
+
+/**
+ * Recheck candidates kept without their chains (compactRetry): a page at a time, each page's chains
+ * from `chains`, rechecked by `recheck` (in this thread or a worker's). The verdicts that changed.
+ */
+export async function recheckPaged(
+  todo: readonly RecheckItem[],
+  chains: ChainsByHash | undefined,
+  recheck: (items: RecheckItem[]) => SettledChange[] | Promise<SettledChange[]>,
+): Promise<SettledChange[]> {
+  const changed: SettledChange[] = [];
+  for (let i = 0; i < todo.length; i += RECHECK_PAGE) {
+    if (!chains) throw new Error('ca-practice: settle() of a validator with compact retry state needs the chains');
+    const page = todo.slice(i, i + RECHECK_PAGE);
+    const found = await chains(page.map((t) => t.hash));
+    changed.push(...(await recheck(page.map((t) => ({ ...t, chain: found.get(t.hash) })))));
+  }
+  return changed;
+}
 
 /** A verdict settle() changed: its chain hash and former interval, and the verdict now. */
 export interface SettledChange {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import type { PlainSettings } from './service-settings.js';
-import { RECHECK_PAGE, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
+import { recheckPaged, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
 import type { ValidateRequest, WorkerData, WorkerRequest } from './validation-worker.js';
 
 /** A request without its id (Omit distributed over the union). */
@@ -134,12 +134,7 @@ export class WorkerPool implements VerdictSource {
     // Workers with compact retry state: their candidates come back without chains, which the caller supplies a page at a time.
     for (const s of this.slots) {
       const todo = await this.call<RecheckItem[]>(s, { type: 'retry-candidates' });
-      for (let i = 0; i < todo.length; i += RECHECK_PAGE) {
-        if (!chains) throw new Error('ca-practice: settle() of a validator with compact retry state needs the chains');
-        const page = todo.slice(i, i + RECHECK_PAGE);
-        const found = await chains(page.map((t) => t.hash));
-        changed.push(...(await this.call<SettledChange[]>(s, { type: 'recheck', items: page.map((t) => ({ ...t, chain: found.get(t.hash) })) })));
-      }
+      changed.push(...(await recheckPaged(todo, chains, (items) => this.call<SettledChange[]>(s, { type: 'recheck', items }))));
     }
     for (const c of changed) {
       const mine = this.cache.get(c.entry.hash)?.find((x) => x.from === c.from && x.until === c.until);
