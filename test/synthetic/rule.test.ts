@@ -168,6 +168,17 @@ describe('every record the generator writes follows the rule', () => {
     expect(used.size).toBeGreaterThan(40);
   }, 120_000);
 
+  it('the distinct-leaves benchmark population at scale 0.01: every chain-carrying record has a leaf of its own', async () => {
+    const file = join(dir, 'distinct.jsonl');
+    const { made } = await writePopulation(readPopulation(new URL('./bench-distinct-population.yaml', import.meta.url)), file, { scale: 0.01 });
+    const records = await readAll(file);
+    expect(records.length).toBe(2000);
+    const leaves = records.flatMap((r) => (r.tls?.chain?.length ? [r.tls.chain[0]] : []));
+    expect(leaves.length).toBe(1850);
+    expect(new Set(leaves).size).toBe(1850);
+    expect(made.minted).toBe(1850);
+  }, 120_000);
+
   it('writes what JSON.stringify writes', async () => {
     const built = await buildPopulation(readPopulation(new URL('../analyses/paper/reuse-truth.yaml', import.meta.url)));
     for (const r of built.records()) expect(stringify(r)).toBe(JSON.stringify(r));
