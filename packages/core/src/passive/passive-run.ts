@@ -61,8 +61,9 @@ export async function passiveFromConfig(config: WildtlsConfig, registry: PluginR
     config, registry, logger, services: opts.services, privacy: opts.privacy ?? { anonymize: true },
     emit: (record) => { waiting.push(bus.publish(record)); },
   });
+  let stats: CaptureStats;
   try {
-    const stats = await readCaptureFlows(inputs, factory, {
+    stats = await readCaptureFlows(inputs, factory, {
       watchPorts: new Set(opts.services.keys()),
       limits: opts.limits,
       onHandlerError: (err, start) => logger.error({ err, flow: start }, 'passive: a flow handler threw (our bug); the flow is dropped'),
@@ -74,7 +75,6 @@ export async function passiveFromConfig(config: WildtlsConfig, registry: PluginR
       },
     });
     await Promise.all(waiting);
-    return { stats, records };
   } finally {
     await Promise.allSettled(waiting); // records of a capture that failed still reach the sinks
     try {
@@ -83,4 +83,7 @@ export async function passiveFromConfig(config: WildtlsConfig, registry: PluginR
       await Promise.all(sinks.map((s) => s.close()));
     }
   }
+  // Counted once the bus is drained: a publish resolves when the record is queued, not written, and
+  // connections that end with the capture are all queued at its end.
+  return { stats, records };
 }
