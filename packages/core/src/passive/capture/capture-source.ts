@@ -29,6 +29,8 @@ interface FileControl {
   /** The file's size when it is a regular file (positional reads and jumps), else -1 (a pipe: read in turn). */
   size: number;
   parser?: RecordParser;
+  /** Bytes jumped over so far. */
+  jumped: number;
 }
 
 /**
@@ -56,21 +58,26 @@ async function* fileChunks(path: string, control: FileControl): AsyncGenerator<B
     const buffers = [Buffer.allocUnsafe(FILE_CHUNK), Buffer.allocUnsafe(FILE_CHUNK)];
     let reuse: boolean | undefined;
     let pos = 0;
-    let size = FILE_CHUNK;
+    let size = FILE_CHUNK; // the next read's size, when no record is pending
     for (let n = 0; ; n++) {
       const parser = control.parser;
+      let read = size;
       if (parser) {
         const jump = parser.takeSkip();
+        const pending = parser.pending;
         if (jump > 0) {
           pos += jump;
-          size = AFTER_JUMP_READ;
+          control.jumped += jump;
+          read = size = AFTER_JUMP_READ;
+        } else if (pending > 0) {
+          // The rest of a record (a large one someone follows), and as much again as the last read after it.
+          read = Math.min(FILE_CHUNK, pending + size);
         } else {
-          size = Math.min(FILE_CHUNK, size * 4);
+          read = size = Math.min(FILE_CHUNK, size * 4);
         }
-        size = Math.max(size, Math.min(FILE_CHUNK, parser.pending));
       }
       const buf = reuse ? buffers[n & 1]! : Buffer.allocUnsafe(FILE_CHUNK);
-      const bytesRead = readSync(fd, buf, 0, size, control.size >= 0 ? pos : null);
+      const bytesRead = readSync(fd, buf, 0, read, control.size >= 0 ? pos : null);
       if (bytesRead === 0) return;
       pos += bytesRead;
       reuse ??= bytesRead >= 2 && !(buf[0] === 0x1f && buf[1] === 0x8b);
@@ -84,7 +91,7 @@ async function* fileChunks(path: string, control: FileControl): AsyncGenerator<B
 function openInput(input: CaptureInput): { name: string; stream: AsyncIterable<Buffer>; control?: FileControl } {
   if (typeof input !== 'string') return input;
   if (input === '-') return { name: 'standard input', stream: process.stdin };
-  const control: FileControl = { size: -1 };
+  const control: FileControl = { size: -1, jumped: 0 };
   return { name: input, stream: fileChunks(input, control), control };
 }
 
@@ -125,6 +132,7 @@ export async function readCapture(input: CaptureInput, onPacket: PacketCallback,
   } finally {
     // A file read to its end is closed already; one given up on (not a capture, corrupt) is closed here.
     if (typeof input === 'string' && input !== '-') await it.return?.(undefined);
+    if (control) stats.bytesNotRead += control.jumped;
   }
 }
 
