@@ -14,11 +14,12 @@ export type CaptureInput = string | { name: string; stream: Readable };
 /** Bytes read from a capture file at a time. */
 const FILE_CHUNK = 256 * 1024;
 /**
- * Bytes read right after a jump over a packet: enough for the small packets between two large ones
+ * Bytes read right after a jump over a packet: enough for a few small packets between two large ones
  * (the ACKs of a bulk transfer) and the next large one's head, whose rest is then jumped over too.
- * Reads grow back (x4 per read) to FILE_CHUNK while no jump is made.
+ * Reads grow back (x4 per read) to FILE_CHUNK while no jump is made. (4 KiB jumped 5 % less of the 1 GB
+ * bulk capture, at the same CPU: the read after a jump is one system call either way.)
  */
-const AFTER_JUMP_READ = 4 * 1024;
+const AFTER_JUMP_READ = 1024;
 
 /**
  * A plain capture file's reading, shared with its parser once the format is known: the parser says
