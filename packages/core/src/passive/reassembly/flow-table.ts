@@ -10,6 +10,12 @@ const SWEEP_EVERY_MS = 1000;
 const SRC_CLIENT = 1;
 const DST_CLIENT = 2;
 
+/** The packet is of the connection that started so (either direction). */
+function sameConnection(s: FlowStart, seg: TcpSegment): boolean {
+  return seg.srcPort === s.clientPort ? seg.dstPort === s.serverPort && seg.srcIp === s.clientIp && seg.dstIp === s.serverIp
+    : seg.srcPort === s.serverPort && seg.dstPort === s.clientPort && seg.srcIp === s.serverIp && seg.dstIp === s.clientIp;
+}
+
 /** A connection's key: its 4-tuple, the lower endpoint first, so that both directions find the same entry. */
 function flowKey(seg: TcpSegment): string {
   const srcFirst = seg.srcIp < seg.dstIp || (seg.srcIp === seg.dstIp && seg.srcPort < seg.dstPort);
@@ -28,6 +34,11 @@ export class FlowTable implements FlowOwner {
   private heldTotal = 0;
   private now = -Infinity;
   private lastSweep = -Infinity;
+  /**
+   * The flow at the back of `flows` (the last inserted), or undefined: a packet of the same connection
+   * as the one before (most are) finds it without building the key, and it need not be moved back.
+   */
+  private back: TcpFlow | undefined;
 
   constructor(
     private readonly factory: FlowHandlerFactory,
@@ -59,7 +70,8 @@ export class FlowTable implements FlowOwner {
   packetWithoutPayload(seg: TcpSegment, ts: number): boolean {
     if (ts > this.now) this.now = ts;
     if (this.now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep();
-    const flow = this.flows.get(flowKey(seg));
+    const back = this.back;
+    const flow = back !== undefined && sameConnection(back.start, seg) ? back : this.flows.get(flowKey(seg));
     if (flow) {
       const newSyn = (seg.flags & (SYN | ACK)) === SYN && flow.synSeq !== seg.seq;
       if (newSyn || (!flow.closed && !flow.done)) return false;
@@ -73,9 +85,16 @@ export class FlowTable implements FlowOwner {
   packet(seg: TcpSegment, ts: number): void {
     if (ts > this.now) this.now = ts;
     if (this.now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep();
-    const key = flowKey(seg);
     const syn = (seg.flags & (SYN | ACK)) === SYN;
-    let flow = this.flows.get(key);
+    let flow: TcpFlow | undefined;
+    let key: string;
+    if (this.back !== undefined && sameConnection(this.back.start, seg)) {
+      flow = this.back;
+      key = flow.key;
+    } else {
+      key = flowKey(seg);
+      flow = this.flows.get(key);
+    }
     if (!flow || (syn && flow.synSeq !== seg.seq)) {
       // A SYN with another initial sequence number is a new connection on the same ports: the old one
       // (ended, or never seen to end) gives way.
@@ -85,10 +104,11 @@ export class FlowTable implements FlowOwner {
       }
       flow = this.create(key, seg, ts);
       if (!flow) return;
-    } else {
+    } else if (flow !== this.back) {
       // Least recently active first: move to the back.
       this.flows.delete(key);
       this.flows.set(key, flow);
+      this.back = flow;
     }
     flow.lastTs = ts;
     if (flow.closed) return;
@@ -188,6 +208,7 @@ export class FlowTable implements FlowOwner {
     const flow = new TcpFlow(key, start, handler, this);
     if ((seg.flags & (SYN | ACK)) === SYN) flow.synSeq = seg.seq;
     this.flows.set(key, flow);
+    this.back = flow;
     return flow;
   }
 
@@ -200,6 +221,7 @@ export class FlowTable implements FlowOwner {
 
   private remove(flow: TcpFlow): void {
     this.flows.delete(flow.key);
+    if (this.back === flow) this.back = undefined;
     if (this.holding.delete(flow)) this.heldTotal -= flow.heldBytes;
   }
 
@@ -209,6 +231,7 @@ export class FlowTable implements FlowOwner {
     this.heldTotal -= before - flow.heldBytes;
     this.holding.delete(flow);
     this.flows.delete(flow.key);
+    if (this.back === flow) this.back = undefined;
   }
 
   /** End flows idle too long (from the least recently active) and give up holes that are too old. */
