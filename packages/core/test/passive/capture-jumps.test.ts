@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCaptureFlows, type CaptureInput, type CaptureStats, type FlowDirection, type FlowEndReason, type FlowHandler, type FlowStart } from '@wildtls/core';
+import { isWildtlsError, readCaptureFlows, type CaptureInput, type CaptureStats, type FlowDirection, type FlowEndReason, type FlowHandler, type FlowStart } from '@wildtls/core';
 import { frame, ipPacket, pcapFile, pcapngFile, type PcapngPacket, type TcpSpec } from './capture-builder.js';
 
 const T0 = 1_700_000_000_000;
@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'wildtls-capture-jumps-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Bytes a test handler wants of the client's stream before it says done (Infinity: all of them). */
-interface Seen { start: FlowStart; client: Buffer[]; server: Buffer[]; dataTs: number[]; end?: FlowEndReason }
+interface Seen { start: FlowStart; client: Buffer[]; server: Buffer[]; dataTs: number[]; gaps: string[]; end?: FlowEndReason }
 
 class WantsFirst implements FlowHandler {
   done = false;
@@ -31,8 +31,8 @@ class WantsFirst implements FlowHandler {
     if (dir === 'client') this.clientBytes += bytes.length;
     if (this.clientBytes >= this.want) this.done = true;
   }
-  gap(): void {
-    throw new Error('no gap in these captures');
+  gap(dir: FlowDirection, missing: number): void {
+    this.seen.gaps.push(`${dir}:${missing}`);
   }
   end(reason: FlowEndReason): void {
     this.seen.end = reason;
@@ -96,7 +96,7 @@ function plan(specs: Array<{ sport: number; dport: number; sizes: number[]; repl
 async function read(input: CaptureInput, wants: ReadonlyMap<number, number>, watch = [443]): Promise<{ flows: Seen[]; stats: CaptureStats }> {
   const flows: Seen[] = [];
   const stats = await readCaptureFlows([input], (start) => {
-    const seen: Seen = { start, client: [], server: [], dataTs: [] };
+    const seen: Seen = { start, client: [], server: [], dataTs: [], gaps: [] };
     flows.push(seen);
     return new WantsFirst(seen, wants.get(start.clientPort) ?? Infinity);
   }, { watchPorts: new Set(watch), onHandlerError: (err) => { throw err; } });
@@ -193,6 +193,15 @@ describe('capture files: the payload of large packets nobody follows is jumped o
     expect(stats.bytesNotRead).toBeGreaterThan(0);
   });
 
+  it('pcapng: an unknown block cut off by the end of the file is a truncated capture, as read whole (its jump stops at the end)', async () => {
+    const head = pcapngFile([{ interfaces: [{ linkType: 101 }], packets: bulk.packets.slice(0, 40) }]);
+    const block = Buffer.alloc(8 + 300_000, 7);
+    block.writeUInt32LE(0xbad, 0);
+    block.writeUInt32LE(600_000, 4); // claims twice what is left of the file
+    const { stats } = await both('cut-unknown.pcapng', Buffer.concat([head, block]), wants);
+    expect(stats).toMatchObject({ truncatedFiles: 1, packets: 40 });
+  });
+
   it('pcapng: a jumped packet just before an interface block; the later interface\'s link type and nanosecond times hold', async () => {
     // Interface 0: raw IP, microseconds. Interface 1 (declared after A's large packets): Ethernet, nanoseconds.
     const a = plan([{ sport: 51000, dport: 443, sizes: [20_000, 30_000, ...big.slice(0, 12)], reply: 10 }]);
@@ -227,5 +236,62 @@ describe('capture files: the payload of large packets nobody follows is jumped o
     const message = `a block whose trailing length ${len + 4} differs from its leading length ${len} (at byte ${target})`;
     await expect(read(written('bad-trailer.pcapng', bytes), wants)).rejects.toThrow(message);
     await expect(read({ name: 'bad-trailer.pcapng', stream: Readable.from([bytes]) }, wants)).rejects.toThrow(message);
+  });
+
+  it('fuzz: mutated headers give the same flows and counts, or the same classified error, read with jumps as read whole', async () => {
+    // A seeded generator (mulberry32): the same cases every run. Edits land in record and packet headers.
+    let seed = 0x5e28;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const small = plan([
+      { sport: 51000, dport: 443, sizes: [20_000, 30_000, ...big.slice(0, 8)], reply: 9_000 },
+      { sport: 52000, dport: 443, sizes: [300, ...big.slice(0, 3)], reply: 5_000 },
+      { sport: 53000, dport: 8080, sizes: big.slice(0, 6), reply: 10 },
+    ]);
+    const sources: Array<[string, Buffer, number[]]> = [];
+    const pcap = pcapFile(101, small.packets);
+    sources.push(['pcap', pcap, small.packets.map((_, i) => 24 + small.packets.slice(0, i).reduce((n, p) => n + 16 + p.data.length, 0))]);
+    const ng = pcapngFile([{ interfaces: [{ linkType: 101 }], packets: small.packets }]);
+    const blocks: number[] = [];
+    for (let at = 0; at < ng.length; at += ng.readUInt32LE(at + 4)) blocks.push(at);
+    sources.push(['pcapng', ng, blocks]);
+    const outcomes = { same: 0, error: 0, jumped: 0 };
+    for (let n = 0; n < 60; n++) {
+      const [kind, source, starts] = sources[n % 2]!;
+      const m = Buffer.from(source);
+      for (let e = 1 + Math.floor(rand() * 3); e > 0; e--) {
+        const at = Math.min(m.length - 1, starts[Math.floor(rand() * starts.length)]! + Math.floor(rand() * 90));
+        if (rand() < 0.7) m[at] = Math.floor(rand() * 256);
+        else m[at] = m[at]! ^ (1 << Math.floor(rand() * 8));
+      }
+      const cut = rand() < 0.2 ? m.subarray(0, Math.floor(rand() * m.length)) : m;
+      const file = written(`fuzz-${n}.${kind}`, cut);
+      const outcome = async (input: CaptureInput) => {
+        try {
+          const { flows, stats } = await read(input, wants);
+          return { flows: flows.map((f) => ({ ...f, client: hash(f.client), server: hash(f.server) })), stats };
+        } catch (err) {
+          if (!isWildtlsError(err) || err.code !== 'WILDTLS_ERR_CAPTURE') throw err;
+          return { error: err.message };
+        }
+      };
+      const byPath = await outcome(file);
+      const streamed = await outcome({ name: file, stream: Readable.from([cut]) });
+      if ('error' in byPath) {
+        expect(streamed, `case ${n}`).toEqual(byPath);
+        outcomes.error++;
+      } else {
+        expect('stats' in streamed && { ...streamed, stats: { ...streamed.stats, bytesNotRead: 0 } }, `case ${n}`).toEqual({ ...byPath, stats: { ...byPath.stats, bytesNotRead: 0 } });
+        outcomes.same++;
+        if (byPath.stats.bytesNotRead > 0) outcomes.jumped++;
+      }
+    }
+    expect(outcomes.same).toBeGreaterThan(10);
+    expect(outcomes.jumped).toBeGreaterThan(10);
+    expect(outcomes.error).toBeGreaterThan(5);
   });
 });

@@ -64,7 +64,7 @@ async function* fileChunks(path: string, control: FileControl): AsyncGenerator<B
       const parser = control.parser;
       let read = size;
       if (parser) {
-        const jump = parser.takeSkip();
+        const jump = parser.takeSkip(control.size - pos);
         const pending = parser.pending;
         if (jump > 0) {
           pos += jump;

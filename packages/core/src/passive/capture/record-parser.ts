@@ -65,10 +65,14 @@ export abstract class RecordParser {
     return true;
   }
 
-  /** Bytes to jump over in the file before the next read (the source jumps, instead of reading them). */
-  takeSkip(): number {
-    const n = this.skip;
-    this.skip = 0;
+  /**
+   * Bytes to jump over in the file before the next read (the source jumps, instead of reading them),
+   * at most `upTo` (the bytes left in the file): a skip past the end (an unknown pcapng block cut off)
+   * stays owed, so the file counts as truncated, as when read whole.
+   */
+  takeSkip(upTo: number): number {
+    const n = Math.max(0, Math.min(this.skip, upTo));
+    this.skip -= n;
     this.base += n;
     return n;
   }
