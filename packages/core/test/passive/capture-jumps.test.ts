@@ -3,6 +3,7 @@
 // The truth here is the declared packets: which bytes each connection sent, which flows a handler wants
 // and up to where. The same bytes read as a stream (every byte read, no jump) must give the same flows
 // and counts; only bytesNotRead differs.
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -169,6 +170,18 @@ describe('capture files: the payload of large packets nobody follows is jumped o
 
   it('gzip: read whole (no jump), the same flows', async () => {
     const { flows, stats } = await read(written('bulk.pcap.gz', gzipSync(cases[0]![1])), wants);
+    checkBulk(flows, stats);
+    expect(stats.bytesNotRead).toBe(0);
+  });
+
+  it('a path that is a pipe (mkfifo): read whole in turn (no positional read), the same flows', async () => {
+    const fifo = join(dir, 'bulk.fifo');
+    execFileSync('/usr/bin/mkfifo', [fifo]);
+    // Another process writes (this thread's reads are synchronous: a writer on this thread would wait on them).
+    const writer = spawn('/bin/sh', ['-c', `cat '${written('bulk-for-fifo.pcap', cases[0]![1])}' > '${fifo}'`], { stdio: 'ignore' });
+    const exited = new Promise((r) => writer.once('exit', r));
+    const { flows, stats } = await read(fifo, wants);
+    await exited;
     checkBulk(flows, stats);
     expect(stats.bytesNotRead).toBe(0);
   });
