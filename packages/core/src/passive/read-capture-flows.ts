@@ -40,11 +40,24 @@ export async function readCaptureFlows(
     stats.bytes += data.length;
     if (decodeTcp(linkType, data, wireLength, seg, stats)) table.packet(seg, ts);
   };
+  // A large packet of a capture file, by its first bytes: handled here, its payload never read, when
+  // its flow wants no payload; else (or when its headers do not decode from these bytes) read whole.
+  // Its counts are those onPacket would make: a packet and its captured bytes, a snap-length cut.
+  const headStats = emptyCaptureStats(); // what decoding a head would count is not kept: the whole packet is counted
+  const onHead = (linkType: number, ts: number, head: Uint8Array, capLength: number, wireLength: number): boolean => {
+    if (!decodeTcp(linkType, head, wireLength, seg, headStats)) return false;
+    const payloadAt = seg.payload.byteOffset - head.byteOffset;
+    if (!table.packetWithoutPayload(seg, ts)) return false;
+    stats.packets++;
+    stats.bytes += capLength;
+    if (capLength - payloadAt < seg.payloadLength) stats.snaplenCut++;
+    return true;
+  };
   const list: readonly CaptureInput[] = Array.isArray(inputs)
     ? inputs
     : [typeof inputs === 'string' || 'name' in (inputs as object) && 'stream' in (inputs as object) ? (inputs as CaptureInput) : { name: 'stream', stream: inputs as Readable }];
   try {
-    for (const input of list) await readCapture(input, onPacket, stats, opts.between);
+    for (const input of list) await readCapture(input, onPacket, stats, opts.between, onHead);
   } finally {
     table.finish();
   }

@@ -119,7 +119,12 @@ export function pcapFile(linkType: number, packets: CapturedPacket[], opts: { le
   return Buffer.concat(parts);
 }
 
-export interface PcapngInterface { linkType: number; tsresol?: number }
+export interface PcapngInterface {
+  linkType: number;
+  tsresol?: number;
+  /** Its Interface Description Block comes after this many of the section's packets (default 0: before them; in index order). */
+  afterPackets?: number;
+}
 export interface PcapngPacket extends CapturedPacket { iface?: number; block?: 'epb' | 'spb' | 'opb' }
 export interface PcapngSection { le?: boolean; interfaces: PcapngInterface[]; packets: PcapngPacket[]; unknownBlocks?: number }
 
@@ -137,12 +142,18 @@ export function pcapngFile(sections: PcapngSection[]): Buffer {
     };
     // SHB: byte-order magic, version 1.0, section length -1.
     block(0x0a0d0d0a, Buffer.concat([u32(0x1a2b3c4d), u16(1), u16(0), Buffer.alloc(8, 0xff)]));
-    for (const i of s.interfaces) {
+    const idb = (i: PcapngInterface) => {
       const opts = i.tsresol === undefined ? Buffer.alloc(0) : Buffer.concat([u16(9), u16(1), Buffer.from([i.tsresol, 0, 0, 0]), u16(0), u16(0)]);
       block(1, Buffer.concat([u16(i.linkType), u16(0), u32(262144), opts]));
-    }
+    };
+    let written = 0; // interfaces written
+    const idbsUpTo = (packets: number) => {
+      while (written < s.interfaces.length && (s.interfaces[written]!.afterPackets ?? 0) <= packets) idb(s.interfaces[written++]!);
+    };
+    idbsUpTo(0);
     for (let n = 0; n < (s.unknownBlocks ?? 0); n++) block(0x00000bad + n, Buffer.alloc(8 + 4 * n, 7));
-    for (const p of s.packets) {
+    for (const [index, p] of s.packets.entries()) {
+      idbsUpTo(index);
       const iface = p.iface ?? 0;
       const resol = s.interfaces[iface]?.tsresol ?? 6;
       const units = BigInt(Math.round(p.ts * 1e6)) * 10n ** BigInt(resol) / 1_000_000_000n; // ts in ms -> ns -> units

@@ -3,8 +3,13 @@ export interface CaptureStats {
   files: number;
   /** Packet records read from the captures. */
   packets: number;
-  /** Captured bytes of those packets (caplen, not the length on the wire). */
+  /** Captured bytes of those packets (caplen, not the length on the wire), those not read included. */
   bytes: number;
+  /**
+   * Bytes of capture files jumped over, never read: the rest of large packets whose connection nobody
+   * follows any more (or no one follows), past their headers. Those packets count in packets and bytes.
+   */
+  bytesNotRead: number;
   /** TCP connections seen on a watched port (each 4-tuple once per SYN or mid-stream start). */
   flows: number;
   /** Of those, connections a handler followed (the factory returned a handler). */
@@ -34,7 +39,7 @@ export interface CaptureStats {
 
 export function emptyCaptureStats(): CaptureStats {
   return {
-    files: 0, packets: 0, bytes: 0, flows: 0, flowsWatched: 0, skippedLinkTypes: {}, nonIp: 0, nonTcp: 0,
+    files: 0, packets: 0, bytes: 0, bytesNotRead: 0, flows: 0, flowsWatched: 0, skippedLinkTypes: {}, nonIp: 0, nonTcp: 0,
     truncatedPackets: 0, snaplenCut: 0, fragmentsSkipped: 0, truncatedFiles: 0, gapBytes: 0, gaps: 0,
     evictedFlows: 0, handlerErrors: 0,
   };

@@ -1,4 +1,4 @@
-import { MAX_CAPLEN, RecordParser } from './record-parser.js';
+import { HEAD_BYTES, MAX_CAPLEN, RecordParser } from './record-parser.js';
 
 /** Classic pcap magics as read big-endian: microsecond and nanosecond, in either byte order. */
 export const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
@@ -13,11 +13,12 @@ export class PcapParser extends RecordParser {
     return this.linkType >= 0;
   }
 
-  protected wanted(b: Buffer): number {
+  protected wanted(b: Buffer, at: number): number {
     if (this.linkType < 0) return 24;
     if (b.length < 16) return 16;
     const caplen = this.le ? b.readUInt32LE(8) : b.readUInt32BE(8);
-    return caplen > MAX_CAPLEN ? 16 : 16 + caplen;
+    if (caplen > MAX_CAPLEN) return 16;
+    return this.headOnly(at, 16 + caplen, caplen) ? 16 + HEAD_BYTES : 16 + caplen;
   }
 
   protected parse(): number {
@@ -40,7 +41,11 @@ export class PcapParser extends RecordParser {
       const caplen = le ? b.readUInt32LE(p + 8) : b.readUInt32BE(p + 8);
       const wire = le ? b.readUInt32LE(p + 12) : b.readUInt32BE(p + 12);
       if (caplen > MAX_CAPLEN) this.fail(`a packet record claims ${caplen} captured bytes (more than ${MAX_CAPLEN}): not a capture, or a corrupt one`, p);
-      if (b.length - p - 16 < caplen) break;
+      if (b.length - p - 16 < caplen) {
+        // Not all of it in this chunk: a large one nobody follows is jumped over (capture-source).
+        if (this.offerable(p, 16 + caplen, p + 16, caplen) && this.offer(p, 16 + caplen, this.linkType, sec * 1000 + frac / div, p + 16, caplen, Math.max(wire, caplen))) return b.length;
+        break;
+      }
       this.onPacket(this.linkType, sec * 1000 + frac / div, b.subarray(p + 16, p + 16 + caplen), Math.max(wire, caplen));
       p += 16 + caplen;
     }

@@ -1,4 +1,4 @@
-import { MAX_CAPLEN, RecordParser } from './record-parser.js';
+import { HEAD_BYTES, MAX_CAPLEN, RecordParser, SKIP_MIN } from './record-parser.js';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -25,21 +25,45 @@ export class PcapngParser extends RecordParser {
   private inSection = false;
   private ifaces: Iface[] = [];
   private lastTs = 0;
+  /** A packet block was jumped over up to its trailing length: the next 4 bytes must repeat this length (-1: none due). */
+  private trailerDue = -1;
+  // The packet block located last (locate): link type, time, where its data starts, captured and wire lengths.
+  private pLink = 0;
+  private pTs = 0;
+  private pData = 0;
+  private pCap = 0;
+  private pWire = 0;
 
   get started(): boolean {
     return this.inSection;
   }
 
-  protected wanted(b: Buffer): number {
+  override get leftover(): number {
+    return super.leftover + (this.trailerDue >= 0 ? 4 : 0);
+  }
+
+  protected wanted(b: Buffer, at: number): number {
+    if (this.trailerDue >= 0) return 4;
     if (b.length < 12) return 12;
     const le = b.readUInt32BE(0) === PCAPNG_SHB ? b.readUInt32BE(8) === 0x4d3c2b1a : this.le;
     const len = le ? b.readUInt32LE(4) : b.readUInt32BE(4);
-    return len >= 12 && len <= MAX_PARSED_BLOCK ? len : 12;
+    if (len < 12 || len > MAX_PARSED_BLOCK) return 12;
+    // A large packet block may be offered by its head (its captured length is at most the block's).
+    const type = le ? b.readUInt32LE(0) : b.readUInt32BE(0);
+    return (type === EPB || type === SPB || type === OPB) && this.headOnly(at, len, len) ? 28 + HEAD_BYTES : len;
   }
 
   protected parse(): number {
     const b = this.buf;
     let p = this.pos;
+    if (this.trailerDue >= 0) {
+      if (b.length - p < 4) return p;
+      const trailer = this.u32(p);
+      const len = this.trailerDue;
+      if (trailer !== len) this.fail(`a block whose trailing length ${trailer} differs from its leading length ${len}`, p + 4 - len);
+      this.trailerDue = -1;
+      p += 4;
+    }
     while (b.length - p >= 12) {
       const typeBE = b.readUInt32BE(p);
       if (typeBE === PCAPNG_SHB) {
@@ -66,7 +90,17 @@ export class PcapngParser extends RecordParser {
         p += len;
         continue;
       }
-      if (b.length - p < len) break;
+      if (b.length - p < len) {
+        // Not all of it in this chunk: a large packet nobody follows is jumped over (capture-source), up
+        // to its trailing length, which is checked when the reading goes on.
+        if (type !== PCAPNG_SHB && type !== IDB && len >= SKIP_MIN && this.headOnly(this.base + p, len, len) && this.located(type, p, len) &&
+          this.offerable(p, len, this.pData, this.pCap) && this.offer(p, len - 4, this.pLink, this.pTs, this.pData, this.pCap, this.pWire)) {
+          this.lastTs = this.pTs;
+          this.trailerDue = len;
+          return b.length;
+        }
+        break;
+      }
       const trailer = le ? b.readUInt32LE(p + len - 4) : b.readUInt32BE(p + len - 4);
       if (trailer !== len) this.fail(`a block whose trailing length ${trailer} differs from its leading length ${len}`, p);
       if (type === IDB) this.interface(p, len);
@@ -110,7 +144,22 @@ export class PcapngParser extends RecordParser {
     this.ifaces.push(iface);
   }
 
-  private packet(type: number, p: number, len: number): void {
+  /**
+   * Locate a large packet block's packet for an offer: false when the block is malformed (it is then
+   * read whole, and the error is the one the whole block gives, in the order it has always been checked).
+   */
+  private located(type: number, p: number, len: number): boolean {
+    try {
+      this.locate(type, p, len);
+      return true;
+    } catch {
+      this.wholeAt = this.base + p;
+      return false;
+    }
+  }
+
+  /** Check a packet block's header and set pLink, pTs, pData, pCap, pWire from it (the block's header is in buf). */
+  private locate(type: number, p: number, len: number): void {
     let ifIndex = 0;
     let caplen: number;
     let wire: number;
@@ -139,7 +188,16 @@ export class PcapngParser extends RecordParser {
     }
     if (!iface) this.fail(`a packet on interface ${ifIndex}, which no interface description block declared`, p);
     if (caplen > MAX_CAPLEN) this.fail(`a packet record claims ${caplen} captured bytes (more than ${MAX_CAPLEN})`, p);
-    this.lastTs = ts;
-    this.onPacket(iface.linkType, ts, this.buf.subarray(dataAt, dataAt + caplen), Math.max(wire, caplen));
+    this.pLink = iface.linkType;
+    this.pTs = ts;
+    this.pData = dataAt;
+    this.pCap = caplen;
+    this.pWire = Math.max(wire, caplen);
+  }
+
+  private packet(type: number, p: number, len: number): void {
+    this.locate(type, p, len);
+    this.lastTs = this.pTs;
+    this.onPacket(this.pLink, this.pTs, this.buf.subarray(this.pData, this.pData + this.pCap), this.pWire);
   }
 }

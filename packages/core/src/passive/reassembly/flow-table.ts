@@ -7,6 +7,20 @@ import { TcpFlow, type FlowOwner } from './tcp-flow.js';
 
 /** How often (capture time) idle flows and old holes are looked for. */
 const SWEEP_EVERY_MS = 1000;
+const SRC_CLIENT = 1;
+const DST_CLIENT = 2;
+
+/** The packet is of the connection that started so (either direction). */
+function sameConnection(s: FlowStart, seg: TcpSegment): boolean {
+  return seg.srcPort === s.clientPort ? seg.dstPort === s.serverPort && seg.srcIp === s.clientIp && seg.dstIp === s.serverIp
+    : seg.srcPort === s.serverPort && seg.dstPort === s.clientPort && seg.srcIp === s.serverIp && seg.dstIp === s.clientIp;
+}
+
+/** A connection's key: its 4-tuple, the lower endpoint first, so that both directions find the same entry. */
+function flowKey(seg: TcpSegment): string {
+  const srcFirst = seg.srcIp < seg.dstIp || (seg.srcIp === seg.dstIp && seg.srcPort < seg.dstPort);
+  return srcFirst ? `${seg.srcIp} ${seg.srcPort} ${seg.dstIp} ${seg.dstPort}` : `${seg.dstIp} ${seg.dstPort} ${seg.srcIp} ${seg.srcPort}`;
+}
 
 /**
  * The connections of a capture, keyed by their 4-tuple (the lower endpoint first, so both directions
@@ -20,6 +34,11 @@ export class FlowTable implements FlowOwner {
   private heldTotal = 0;
   private now = -Infinity;
   private lastSweep = -Infinity;
+  /**
+   * The flow at the back of `flows` (the last inserted), or undefined: a packet of the same connection
+   * as the one before (most are) finds it without building the key, and it need not be moved back.
+   */
+  private back: TcpFlow | undefined;
 
   constructor(
     private readonly factory: FlowHandlerFactory,
@@ -41,13 +60,41 @@ export class FlowTable implements FlowOwner {
     return this.watchPorts === undefined || this.watchPorts.has(port);
   }
 
+  /**
+   * A packet whose payload was not read (only its headers, seg.payload holds what was): handled as
+   * packet() would handle it whole, and true, when nothing would read its payload: its flow is ended
+   * or done (only FIN/RST and activity still count), or it belongs to no flow and starts none (no
+   * watched port, or an RST). false, having changed nothing the packet's later packet() would not
+   * (the sweep it is due), when the payload may be wanted: then the whole packet is to be given to packet().
+   */
+  packetWithoutPayload(seg: TcpSegment, ts: number): boolean {
+    if (ts > this.now) this.now = ts;
+    if (this.now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep();
+    const back = this.back;
+    const flow = back !== undefined && sameConnection(back.start, seg) ? back : this.flows.get(flowKey(seg));
+    if (flow) {
+      const newSyn = (seg.flags & (SYN | ACK)) === SYN && flow.synSeq !== seg.seq;
+      if (newSyn || (!flow.closed && !flow.done)) return false;
+    } else if (this.sides(seg) !== undefined) {
+      return false;
+    }
+    this.packet(seg, ts);
+    return true;
+  }
+
   packet(seg: TcpSegment, ts: number): void {
     if (ts > this.now) this.now = ts;
     if (this.now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep();
-    const srcFirst = seg.srcIp < seg.dstIp || (seg.srcIp === seg.dstIp && seg.srcPort < seg.dstPort);
-    const key = srcFirst ? `${seg.srcIp} ${seg.srcPort} ${seg.dstIp} ${seg.dstPort}` : `${seg.dstIp} ${seg.dstPort} ${seg.srcIp} ${seg.srcPort}`;
     const syn = (seg.flags & (SYN | ACK)) === SYN;
-    let flow = this.flows.get(key);
+    let flow: TcpFlow | undefined;
+    let key: string;
+    if (this.back !== undefined && sameConnection(this.back.start, seg)) {
+      flow = this.back;
+      key = flow.key;
+    } else {
+      key = flowKey(seg);
+      flow = this.flows.get(key);
+    }
     if (!flow || (syn && flow.synSeq !== seg.seq)) {
       // A SYN with another initial sequence number is a new connection on the same ports: the old one
       // (ended, or never seen to end) gives way.
@@ -57,10 +104,11 @@ export class FlowTable implements FlowOwner {
       }
       flow = this.create(key, seg, ts);
       if (!flow) return;
-    } else {
+    } else if (flow !== this.back) {
       // Least recently active first: move to the back.
       this.flows.delete(key);
       this.flows.set(key, flow);
+      this.back = flow;
     }
     flow.lastTs = ts;
     if (flow.closed) return;
@@ -124,28 +172,26 @@ export class FlowTable implements FlowOwner {
     else this.holding.delete(flow);
   }
 
+  /** Whether a packet with no flow yet starts one, and who is the client: SRC_CLIENT, DST_CLIENT, or undefined (no flow: no watched port, or an RST). */
+  private sides(seg: TcpSegment): number | undefined {
+    if (seg.flags & RST) return undefined;
+    if ((seg.flags & (SYN | ACK)) === SYN) return this.watched(seg.dstPort) ? SRC_CLIENT : undefined;
+    // The SYN was missed but the SYN-ACK says who is who, and no byte was missed.
+    if ((seg.flags & (SYN | ACK)) === (SYN | ACK)) return this.watched(seg.srcPort) ? DST_CLIENT : undefined;
+    const dstWatched = this.watched(seg.dstPort);
+    const srcWatched = this.watched(seg.srcPort);
+    if (dstWatched && srcWatched) return seg.srcPort > seg.dstPort ? SRC_CLIENT : DST_CLIENT; // both watched: the lower port serves
+    if (dstWatched) return SRC_CLIENT;
+    if (srcWatched) return DST_CLIENT;
+    return undefined;
+  }
+
   /** A new connection, or undefined when neither side is a watched server port. */
   private create(key: string, seg: TcpSegment, ts: number): TcpFlow | undefined {
-    if (seg.flags & RST) return undefined;
-    let srcIsClient: boolean;
-    let midStream = true;
-    if ((seg.flags & (SYN | ACK)) === SYN) {
-      srcIsClient = true;
-      midStream = false;
-      if (!this.watched(seg.dstPort)) return undefined;
-    } else if ((seg.flags & (SYN | ACK)) === (SYN | ACK)) {
-      // The SYN was missed but the SYN-ACK says who is who, and no byte was missed.
-      srcIsClient = false;
-      midStream = false;
-      if (!this.watched(seg.srcPort)) return undefined;
-    } else {
-      const dstWatched = this.watched(seg.dstPort);
-      const srcWatched = this.watched(seg.srcPort);
-      if (dstWatched && srcWatched) srcIsClient = seg.srcPort > seg.dstPort; // both watched: the lower port serves
-      else if (dstWatched) srcIsClient = true;
-      else if (srcWatched) srcIsClient = false;
-      else return undefined;
-    }
+    const sides = this.sides(seg);
+    if (sides === undefined) return undefined;
+    const srcIsClient = sides === SRC_CLIENT;
+    const midStream = (seg.flags & SYN) === 0;
     if (this.flows.size >= this.limits.maxFlows) this.evictOldest(ts);
     const start: FlowStart = srcIsClient
       ? { clientIp: seg.srcIp, clientPort: seg.srcPort, serverIp: seg.dstIp, serverPort: seg.dstPort, ts, midStream }
@@ -162,6 +208,7 @@ export class FlowTable implements FlowOwner {
     const flow = new TcpFlow(key, start, handler, this);
     if ((seg.flags & (SYN | ACK)) === SYN) flow.synSeq = seg.seq;
     this.flows.set(key, flow);
+    this.back = flow;
     return flow;
   }
 
@@ -174,6 +221,7 @@ export class FlowTable implements FlowOwner {
 
   private remove(flow: TcpFlow): void {
     this.flows.delete(flow.key);
+    if (this.back === flow) this.back = undefined;
     if (this.holding.delete(flow)) this.heldTotal -= flow.heldBytes;
   }
 
@@ -183,6 +231,7 @@ export class FlowTable implements FlowOwner {
     this.heldTotal -= before - flow.heldBytes;
     this.holding.delete(flow);
     this.flows.delete(flow.key);
+    if (this.back === flow) this.back = undefined;
   }
 
   /** End flows idle too long (from the least recently active) and give up holes that are too old. */
