@@ -155,6 +155,8 @@ export class WorkerPool implements VerdictSource {
   }
 
   async close(): Promise<void> {
+    // Each worker's validator closes its chain spill file first (a failed worker has nothing to close).
+    await Promise.all(this.slots.map((s) => this.call(s, { type: 'close' }).catch(() => undefined)));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
