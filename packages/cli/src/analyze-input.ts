@@ -1,4 +1,8 @@
 import { isStoreFile, openStore, readRecords, type Analyzer, type ReadRecordsOptions, type Report } from '@wildtls/core';
+import { HeapGuard } from './heap-guard.js';
+
+/** Records between two looks at the heap guard. */
+const GUARD_EVERY = 1024;
 
 /**
  * Run analyzers over result files and return their reports, in the analyzers'
@@ -17,7 +21,16 @@ export async function analyzeInput(files: readonly string[], analyzers: readonly
       for (const a of analyzers) if (a.analyzeStore) fromStore.set(a, await a.analyzeStore(store));
       const streamed = analyzers.filter((a) => !a.analyzeStore);
       if (streamed.length) {
-        for await (const record of store.records()) for (const a of streamed) await a.consume(record);
+        const guard = new HeapGuard();
+        try {
+          let n = 0;
+          for await (const record of store.records()) {
+            if (++n % GUARD_EVERY === 0) guard.check(n);
+            for (const a of streamed) await a.consume(record);
+          }
+        } finally {
+          guard.stop();
+        }
       }
       const reports: Report[] = [];
       for (const a of analyzers) reports.push(fromStore.get(a) ?? (await a.finish()));
@@ -26,10 +39,18 @@ export async function analyzeInput(files: readonly string[], analyzers: readonly
       await store.close();
     }
   }
-  for (const file of files) {
-    for await (const record of readRecords(file, process.stdin, read)) {
-      for (const a of analyzers) await a.consume(record);
+  // The stream path keeps per-server and per-chain state in JavaScript: a clear error, not V8's abort, if it outgrows the heap.
+  const guard = new HeapGuard();
+  try {
+    let n = 0;
+    for (const file of files) {
+      for await (const record of readRecords(file, process.stdin, read)) {
+        if (++n % GUARD_EVERY === 0) guard.check(n);
+        for (const a of analyzers) await a.consume(record);
+      }
     }
+  } finally {
+    guard.stop();
   }
   const reports: Report[] = [];
   for (const a of analyzers) reports.push(await a.finish());

@@ -114,10 +114,14 @@ function histsOf(items: Iterable<Occurrences>): ItemHists {
 /** The N best by (IPs desc, fingerprint asc), in one pass and O(N) memory per ranking. */
 class TopN {
   readonly items: Array<{ ips: number; cert: CertView }> = [];
-  constructor(private readonly n: number) {}
+  /** `before`: the fingerprint order (code points by default). */
+  constructor(
+    private readonly n: number,
+    private readonly before: (a: string, b: string) => boolean = (a, b) => a < b,
+  ) {}
   offer(ips: number, cert: CertView): void {
     if (this.n <= 0) return;
-    const better = (a: { ips: number; cert: CertView }) => a.ips > ips || (a.ips === ips && a.cert.fingerprint < cert.fingerprint);
+    const better = (a: { ips: number; cert: CertView }) => a.ips > ips || (a.ips === ips && this.before(a.cert.fingerprint, cert.fingerprint));
     if (this.items.length === this.n && better(this.items[this.n - 1]!)) return;
     let i = this.items.length;
     while (i > 0 && !better(this.items[i - 1]!)) i--;
@@ -129,45 +133,56 @@ class TopN {
 export interface ViewsInput {
   services: string[];
   groups: ReadonlyArray<{ service: number; port: number }>;
-  certs: CertView[];
-  keys: KeyView[];
+  /** Iterated once: the stream path makes each view as it goes, so that they are never all alive at once. */
+  certs: Iterable<CertView>;
+  keys: Iterable<KeyView>;
   ticketKeys: Occurrences[];
   topReused: number;
   topInvalid: number;
 }
 
-/** The stream path: per-certificate views reduced to the aggregates. */
+/**
+ * The stream path: per-certificate views reduced to the aggregates, in one pass over them (a
+ * million certificates' views at once cost some 400 MB at the end of a 10M-record analysis).
+ */
 export function aggregateViews(input: ViewsInput): ReuseAggregates {
-  const { services, certs, keys } = input;
+  const { services } = input;
   const ranked = (ips: number, c: CertView): RankedCert => ({
     ips, fingerprint: c.fingerprint, cls: c.cls, subject: c.subject, cn: c.cn, o: c.o, services: [...c.byService.keys()].map((s) => services[s]!).sort(),
   });
   const perService = services.map(() => new TopN(input.topReused));
   const overall = new TopN(input.topReused);
-  for (const c of certs) {
+  // Not valid, by all IPs desc, then fingerprint in localeCompare's order (as the table always sorted them).
+  const invalid = new TopN(input.topInvalid, (a, b) => a.localeCompare(b) < 0);
+  const certs = emptyHists();
+  const validCerts = emptyHists();
+  const selfSignedCerts = emptyHists();
+  for (const c of input.certs) {
     for (const [s, ips] of c.byService) perService[s]!.offer(ips, c);
     overall.offer(c.all, c);
+    if (c.cls !== 'valid') invalid.offer(c.all, c);
+    addItem(certs, c);
+    if (c.cls === 'valid') addItem(validCerts, c);
+    else if (c.cls === 'self-signed') addItem(selfSignedCerts, c);
   }
-  const topInvalid = certs
-    .filter((c) => c.cls !== 'valid')
-    .sort((a, b) => b.all - a.all || a.fingerprint.localeCompare(b.fingerprint))
-    .slice(0, input.topInvalid);
   const keysInSeveralCerts = new Map<number, number>();
-  for (const k of keys) {
+  const keys = emptyHists();
+  for (const k of input.keys) {
+    addItem(keys, k);
     if (k.certificates <= 1) continue;
     for (const s of [...k.byService.keys(), ALL]) keysInSeveralCerts.set(s, (keysInSeveralCerts.get(s) ?? 0) + 1);
   }
   return {
     services,
     groups: input.groups,
-    certs: histsOf(certs),
-    validCerts: histsOf(certs.filter((c) => c.cls === 'valid')),
-    selfSignedCerts: histsOf(certs.filter((c) => c.cls === 'self-signed')),
-    keys: histsOf(keys),
+    certs,
+    validCerts,
+    selfSignedCerts,
+    keys,
     ticketKeys: histsOf(input.ticketKeys),
     keysInSeveralCerts,
     mostReused: new Map(perService.map((t, s) => [s, t.items.map(({ ips, cert }) => ranked(ips, cert))])),
     mostReusedAll: overall.items.map(({ ips, cert }) => ranked(ips, cert)),
-    topInvalid: topInvalid.map((c) => ranked(c.all, c)),
+    topInvalid: invalid.items.map(({ cert }) => ranked(cert.all, cert)),
   };
 }

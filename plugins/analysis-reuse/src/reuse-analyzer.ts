@@ -132,8 +132,15 @@ export class ReuseAnalyzer implements Analyzer {
     if (this.opts.ownsClassifier) await this.opts.classifier.close?.();
     const serviceOfGroup = this.groups.map((g) => g.service);
     const view = (o: { pairs: IpPairs }) => o.pairs.counts(serviceOfGroup);
-    const certs: CertView[] = [...this.certs.values()].map((c) => ({ ...view(c), fingerprint: c.fingerprint, cls: c.cls, subject: c.subject, cn: c.cn, o: c.o }));
-    const keys: KeyView[] = [...this.keys.values()].map((k) => ({ ...view(k), fingerprint: k.fingerprint, certificates: k.certificates }));
+    // Views made one at a time as aggregateViews walks them, never all at once.
+    const entries = this.certs.values();
+    const keyEntries = this.keys.values();
+    const certs = (function* (): Generator<CertView> {
+      for (const c of entries) yield { ...view(c), fingerprint: c.fingerprint, cls: c.cls, subject: c.subject, cn: c.cn, o: c.o };
+    })();
+    const keys = (function* (): Generator<KeyView> {
+      for (const k of keyEntries) yield { ...view(k), fingerprint: k.fingerprint, certificates: k.certificates };
+    })();
     const ticketKeys = [...this.ticketKeys.values()].map((p) => view({ pairs: p }));
     const aggregates = aggregateViews({ services: this.services, groups: this.groups, certs, keys, ticketKeys, topReused: this.opts.topReused ?? 10, topInvalid: this.opts.topInvalid });
     return reuseReport(this.opts, aggregates, {

@@ -1,4 +1,5 @@
 import { ipv4ToInt } from '../targets/ipv4.js';
+import { ServerMap } from './server-set.js';
 
 /**
  * Counting helpers every analysis needs, in one place so that "a server"
@@ -26,10 +27,11 @@ export function share(numerator: number, denominator: number): number | null {
 /**
  * Distinct servers overall and per group (a service and port) in one map:
  * a server is almost always in one group only, so it costs one entry, not
- * one per set. Group -1 means "seen, in no group".
+ * one per set (a typed-array slot: server-set.ts). Group -1 means "seen, in
+ * no group".
  */
 export class ServerTally {
-  private readonly first = new Map<number | string, number>();
+  private readonly first = new ServerMap();
   private readonly more = new Set<string>();
 
   /** Note the server; true when it is new to the group. */

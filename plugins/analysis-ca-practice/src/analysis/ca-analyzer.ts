@@ -1,4 +1,4 @@
-import { PassiveExclusions, serverKey, storeHasPassive, type Analyzer, type PassiveExclusionRule, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
+import { PassiveExclusions, ServerMap, ServerSet, serverKey, storeHasPassive, type Analyzer, type PassiveExclusionRule, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
@@ -43,7 +43,7 @@ export class CaPracticeAnalyzer implements Analyzer {
   private records = 0;
   private internalErrors = 0;
   private readonly inFlight: Promise<void>[] = [];
-  private readonly servers = new Set<number | string>();
+  private readonly servers = new ServerSet();
   private readonly groups = new Map<string, Group>();
   /** Distinct chains seen (SHA-256 of the chain) and the first verdict of each. */
   private readonly chainIds = new Map<string, number>();
@@ -147,7 +147,7 @@ export class CaPracticeAnalyzer implements Analyzer {
     const gk = `${record.service}|${record.port}`;
     let g = this.groups.get(gk);
     if (!g) {
-      g = { service: record.service, port: record.port, counted: new Map(), noChain: new Set(), tally: new Map(), multi: new Map() };
+      g = { service: record.service, port: record.port, counted: new ServerMap(), noChain: new ServerSet(), tally: new Map(), multi: new Map() };
       this.groups.set(gk, g);
     }
     return g;

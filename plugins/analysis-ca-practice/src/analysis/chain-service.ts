@@ -8,6 +8,7 @@ import { matchesDnsName, type PeerName } from '../validate/hostname.js';
 import { ipBytes, ipText } from '../validate/ip-address.js';
 import { IssuerPool } from '../validate/issuer-pool.js';
 import { RetryRefs } from './retry-refs.js';
+import { ChainSpill } from './chain-spill.js';
 import { recheckPaged, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
 
 export interface ServiceSettings {
@@ -37,8 +38,11 @@ export interface ChainEntry {
   /** The leaf's SAN dNSName entries and iPAddress entries (canonical text), kept for per-record host name checks. */
   leafDns: string[];
   leafIps: string[];
-  /** For chains no path completed: the chain as sent, to retry once the scan has seen more intermediates. */
-  retry?: { chain: readonly string[]; at: number; poolSize: number; issuerKey: string };
+  /**
+   * For chains no path completed: the chain as sent, to retry once the scan has seen more intermediates;
+   * once the validator keeps the verdict, the chain is in its ChainSpill (on disk) under `spilled` instead.
+   */
+  retry?: { chain?: readonly string[]; spilled?: number; at: number; poolSize: number; issuerKey: string };
 }
 
 const MAX_CA_CACHE = 500_000;
@@ -55,6 +59,8 @@ export class ChainService implements VerdictSource {
   private readonly chains = new Map<string, ChainEntry | ChainEntry[]>();
   /** compactRetry: the verdicts settle() may change, without their chains. */
   private readonly retryRefs = new RetryRefs();
+  /** The chains of kept verdicts settle() may change (the retry state of the other modes). */
+  private readonly spill = new ChainSpill();
   distinctChains = 0;
   validations = 0;
 
@@ -86,6 +92,8 @@ export class ChainService implements VerdictSource {
       this.retryRefs.push({ hash: key, at, from: e.from, until: e.until, errors: e.errors.join(), poolSize: r.poolSize, issuerKey: r.issuerKey });
       return e;
     }
+    const retry = e.retry;
+    if (retry?.chain) e.retry = { spilled: this.spill.put(retry.chain), at: retry.at, poolSize: retry.poolSize, issuerKey: retry.issuerKey };
     if (!list) this.chains.set(key, e);
     else this.chains.set(key, [...list, e]);
     return e;
@@ -164,7 +172,7 @@ export class ChainService implements VerdictSource {
   recheck(entry: ChainEntry): ChainEntry {
     const r = entry.retry;
     if (!r || this.scanPool.size === r.poolSize || !this.scanPool.hasSubject(r.issuerKey)) return entry;
-    const fresh = this.validate(entry.hash, r.chain, r.at);
+    const fresh = this.validate(entry.hash, r.chain ?? this.spill.get(r.spilled!), r.at);
     Object.assign(entry, fresh);
     entry.retry = undefined;
     return entry;
@@ -223,7 +231,9 @@ export class ChainService implements VerdictSource {
     return { validations: this.validations, intermediates: this.scanPool.size, anchors: st.anchors.size, anchorSource: st.source, rejectedAnchors: st.rejected, workers: 0 };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.spill.close();
+  }
 
   static classes(e: Pick<ChainEntry, 'errors'>, hostMismatch: boolean): ValidityClass[] {
     return classesOf(hostMismatch ? [...e.errors, 'hostname-mismatch'] : e.errors);

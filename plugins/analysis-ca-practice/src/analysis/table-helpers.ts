@@ -1,3 +1,4 @@
+import type { ServerMap, ServerSet } from '@wildtls/core';
 import { share, type ReportCell, type ReportColumn } from '@wildtls/core';
 import type { ChainEntry } from './chain-service.js';
 
@@ -42,9 +43,9 @@ export interface Group {
   service: string;
   port: number;
   /** Servers counted (their first record had a chain), with the id of that chain. */
-  counted: Map<number | string, number>;
+  counted: ServerMap;
   /** Servers seen only without a chain so far. */
-  noChain: Set<number | string>;
+  noChain: ServerSet;
   /** Per distinct verdict: servers with it, how many of those named a domain, and how many of those failed the host name check. */
   tally: Map<ChainEntry, { servers: number; named: number; mismatched: number }>;
   /** Servers that served more than one distinct chain: the ids of every chain they served. */

@@ -20,7 +20,8 @@ export type WorkerRequest =
   | { type: 'settle'; id: number }
   | { type: 'retry-candidates'; id: number }
   | { type: 'recheck'; id: number; items: RecheckItem[] }
-  | { type: 'stats'; id: number };
+  | { type: 'stats'; id: number }
+  | { type: 'close'; id: number };
 
 /** What the pool sends each worker: the validator's settings, and whether it keeps its retry state without the chains. */
 export interface WorkerData {
@@ -53,6 +54,10 @@ parentPort!.on('message', (m: WorkerRequest) => {
         break;
       case 'recheck':
         parentPort!.postMessage({ id: m.id, value: svc.recheckItems(m.items).map((c) => ({ ...c, entry: wireEntry(c.entry) })) });
+        break;
+      case 'close':
+        // Frees the chains kept for settle() (a temporary file) before the pool terminates this thread.
+        void svc.close().then(() => parentPort!.postMessage({ id: m.id, value: null }));
         break;
       case 'stats':
         void svc.stats().then((s) => parentPort!.postMessage({ id: m.id, value: s }));

@@ -35,6 +35,9 @@ export class WorkerPool implements VerdictSource {
   private readonly slots: Slot[] = [];
   private readonly cache = new Map<string, ChainEntry[]>();
   private readonly inflight = new Map<string, Promise<ChainEntry>>();
+  /** Distinct errors and flags lists, and OpenSSL results, of kept verdicts (compact()). */
+  private readonly lists = new Map<string, string[]>();
+  private readonly openssl = new Map<string, ChainEntry['openssl']>();
   private nextId = 0;
   private failed: Error | undefined;
 
@@ -92,9 +95,10 @@ export class WorkerPool implements VerdictSource {
     // The same chain is on its way: wait for it, then look again (another time window may need its own verdict).
     if (busy) return busy.then(() => this.verdict(chain, at, hash, keep));
     const slot = this.slots[hash.charCodeAt(0) % this.slots.length]!;
-    const done = this.enqueue(slot, { id: 0, hash, chain: [...chain], at, ...(keep ? {} : { keep }) }).then((e) => {
+    const done = this.enqueue(slot, { id: 0, hash, chain: [...chain], at, ...(keep ? {} : { keep }) }).then((wire) => {
       this.inflight.delete(hash);
-      if (!this.retain || !keep) return e;
+      if (!this.retain || !keep) return wire;
+      const e = this.compact(wire, hash);
       const list = this.cache.get(hash);
       if (list) list.push(e);
       else this.cache.set(hash, [e]);
@@ -102,6 +106,30 @@ export class WorkerPool implements VerdictSource {
     });
     this.inflight.set(hash, done);
     return done;
+  }
+
+  /**
+   * A kept verdict as it came off the wire, made small: the same errors, flags and OpenSSL result
+   * shared between the chains that have them (a few dozen distinct lists in a scan, where the
+   * structured clone made new arrays and strings for each chain), the caller's hash string, and
+   * one object literal (no out-of-object property array). Nothing changes these in place
+   * (settle() replaces them), so sharing is safe.
+   */
+  private compact(e: ChainEntry, hash: string): ChainEntry {
+    const errors = this.interned(e.errors);
+    const flags = this.interned(e.flags);
+    const ok = `${e.openssl.code}|${e.openssl.depth}`;
+    let openssl = this.openssl.get(ok);
+    if (!openssl) this.openssl.set(ok, (openssl = { code: e.openssl.code, depth: e.openssl.depth }));
+    return { hash, errors, openssl, flags, from: e.from, until: e.until, leafDns: e.leafDns, leafIps: e.leafIps };
+  }
+
+  private interned<T extends string>(list: T[]): T[] {
+    const k = list.join('\n');
+    const hit = this.lists.get(k) as T[] | undefined;
+    if (hit) return hit;
+    this.lists.set(k, list);
+    return list;
   }
 
   private enqueue(slot: Slot, req: ValidateRequest): Promise<ChainEntry> {
@@ -155,6 +183,8 @@ export class WorkerPool implements VerdictSource {
   }
 
   async close(): Promise<void> {
+    // Each worker's validator closes its chain spill file first (a failed worker has nothing to close).
+    await Promise.all(this.slots.map((s) => this.call(s, { type: 'close' }).catch(() => undefined)));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

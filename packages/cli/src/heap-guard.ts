@@ -1,0 +1,58 @@
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
+
+/** Live heap past this share of the old generation's limit, right after a full collection, stops the analysis. */
+const DEFAULT_SHARE = 0.9;
+
+/**
+ * The young generation's reserve in heap_size_limit: three semi-spaces of 16 MiB, V8's default on
+ * 64-bit (the limit is --max-old-space-size plus this, whatever the old space's size). Old data can
+ * never use it. A larger --max-semi-space-size only makes the guard later, never early.
+ */
+const YOUNG_RESERVE = 3 * 16 * 2 ** 20;
+
+/** The old generation's limit (what --max-old-space-size sets, about 4 GiB by default here). */
+function oldGenerationLimit(): number {
+  return getHeapStatistics().heap_size_limit - YOUNG_RESERVE;
+}
+
+/**
+ * Instead of V8's "FATAL ERROR: ... JavaScript heap out of memory" (an abort,
+ * no report, after maybe an hour of work), a clear error that says what to
+ * do. The heap is judged only right after a major (mark-compact) collection,
+ * when what it holds is live data, not garbage V8 has not collected yet:
+ * used_heap_size in between says nothing (V8 collects lazily, and lets the
+ * heap fill with garbage up to its limit). The analysis loop calls check()
+ * every few thousand records; observing GC costs nothing between collections.
+ */
+export class HeapGuard {
+  private tripped: { usedMiB: number; limitMiB: number } | undefined;
+  private readonly observer: PerformanceObserver;
+
+  constructor(private readonly share = DEFAULT_SHARE) {
+    this.observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if ((e as { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+        const used = getHeapStatistics().used_heap_size;
+        const limit = oldGenerationLimit();
+        if (used > this.share * limit) this.tripped ??= { usedMiB: Math.round(used / 2 ** 20), limitMiB: Math.round(limit / 2 ** 20) };
+      }
+    });
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Throws once a full collection has left the heap nearly full. */
+  check(records: number): void {
+    if (!this.tripped) return;
+    const { usedMiB, limitMiB } = this.tripped;
+    throw new Error(
+      `the analyses' JavaScript heap is nearly full (${usedMiB} MiB live after a full garbage collection, of Node's ${limitMiB} MiB limit) after ${records} records: ` +
+        'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
+        'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`)',
+    );
+  }
+
+  stop(): void {
+    this.observer.disconnect();
+  }
+}
