@@ -43,6 +43,7 @@ describe('HeapGuard in analyzeInput', () => {
     expect(r.stderr).toMatch(/JavaScript heap is nearly full \(\d+ MiB live after a full garbage collection, of Node's \d+ MiB limit\) after \d+ records/);
     expect(r.stderr).toContain('wildtls import FILES --into results.duckdb');
     expect(r.stderr).toContain('--max-old-space-size');
+    expect(r.stderr).toContain('WILDTLS_ERR_MEMORY');
   });
 
   it('does not fire on garbage: many times the heap allocated and dropped, little kept', () => {

@@ -1,5 +1,6 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { WildtlsError } from '@wildtls/core';
 
 /** Live heap past this share of the old generation's limit, right after a full collection, stops the analysis. */
 const DEFAULT_SHARE = 0.9;
@@ -45,7 +46,8 @@ export class HeapGuard {
   check(records: number): void {
     if (!this.tripped) return;
     const { usedMiB, limitMiB } = this.tripped;
-    throw new Error(
+    throw new WildtlsError(
+      'WILDTLS_ERR_MEMORY',
       `the analyses' JavaScript heap is nearly full (${usedMiB} MiB live after a full garbage collection, of Node's ${limitMiB} MiB limit) after ${records} records: ` +
         'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
         'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`)',

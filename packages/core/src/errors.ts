@@ -18,7 +18,9 @@ export type WildtlsErrorCode =
   | 'WILDTLS_ERR_RESULTS_LOCKED'
   | 'WILDTLS_ERR_RESULTS_VERSION'
   | 'WILDTLS_ERR_USAGE'
-  | 'WILDTLS_ERR_CAPTURE';
+  | 'WILDTLS_ERR_CAPTURE'
+  /** An analysis outgrew Node's heap (the stream path of `analyze`): the message names the ways out. */
+  | 'WILDTLS_ERR_MEMORY';
 
 export class WildtlsError extends Error {
   readonly code: WildtlsErrorCode;
