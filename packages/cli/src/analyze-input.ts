@@ -1,4 +1,4 @@
-import { isStoreFile, openStore, readRecords, type Analyzer, type ReadRecordsOptions, type Report } from '@wildtls/core';
+import { isStoreFile, openStore, readRecords, type Analyzer, type ProbeRecord, type ReadRecordsOptions, type Report } from '@wildtls/core';
 import { HeapGuard } from './heap-guard.js';
 
 /** Records between two looks at the heap guard. */
@@ -21,16 +21,7 @@ export async function analyzeInput(files: readonly string[], analyzers: readonly
       for (const a of analyzers) if (a.analyzeStore) fromStore.set(a, await a.analyzeStore(store));
       const streamed = analyzers.filter((a) => !a.analyzeStore);
       if (streamed.length) {
-        const guard = new HeapGuard();
-        try {
-          let n = 0;
-          for await (const record of store.records()) {
-            if (++n % GUARD_EVERY === 0) guard.check(n);
-            for (const a of streamed) await a.consume(record);
-          }
-        } finally {
-          guard.stop();
-        }
+        await consumeAll([store.records()], streamed);
       }
       const reports: Report[] = [];
       for (const a of analyzers) reports.push(fromStore.get(a) ?? (await a.finish()));
@@ -39,12 +30,23 @@ export async function analyzeInput(files: readonly string[], analyzers: readonly
       await store.close();
     }
   }
-  // The stream path keeps per-server and per-chain state in JavaScript: a clear error, not V8's abort, if it outgrows the heap.
+  await consumeAll(files.map((file) => readRecords(file, process.stdin, read)), analyzers);
+  const reports: Report[] = [];
+  for (const a of analyzers) reports.push(await a.finish());
+  return reports;
+}
+
+/**
+ * Every record of the sources, in turn, to every analyzer, in one pass. The stream path keeps
+ * per-server and per-chain state in JavaScript: the heap guard gives a clear error, not V8's abort,
+ * if it outgrows the heap.
+ */
+async function consumeAll(sources: ReadonlyArray<AsyncIterable<ProbeRecord>>, analyzers: readonly Analyzer[]): Promise<void> {
   const guard = new HeapGuard();
   try {
     let n = 0;
-    for (const file of files) {
-      for await (const record of readRecords(file, process.stdin, read)) {
+    for (const source of sources) {
+      for await (const record of source) {
         if (++n % GUARD_EVERY === 0) guard.check(n);
         for (const a of analyzers) await a.consume(record);
       }
@@ -52,7 +54,4 @@ export async function analyzeInput(files: readonly string[], analyzers: readonly
   } finally {
     guard.stop();
   }
-  const reports: Report[] = [];
-  for (const a of analyzers) reports.push(await a.finish());
-  return reports;
 }
