@@ -68,33 +68,39 @@ export class FlowTable implements FlowOwner {
    * (the sweep it is due), when the payload may be wanted: then the whole packet is to be given to packet().
    */
   packetWithoutPayload(seg: TcpSegment, ts: number): boolean {
-    if (ts > this.now) this.now = ts;
-    if (this.now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep();
-    const back = this.back;
-    const flow = back !== undefined && sameConnection(back.start, seg) ? back : this.flows.get(flowKey(seg));
+    this.advance(ts);
+    const flow = this.lookup(seg);
     if (flow) {
       const newSyn = (seg.flags & (SYN | ACK)) === SYN && flow.synSeq !== seg.seq;
       if (newSyn || (!flow.closed && !flow.done)) return false;
     } else if (this.sides(seg) !== undefined) {
       return false;
     }
-    this.packet(seg, ts);
+    this.handle(seg, ts, flow);
     return true;
   }
 
   packet(seg: TcpSegment, ts: number): void {
+    this.advance(ts);
+    this.handle(seg, ts, this.lookup(seg));
+  }
+
+  /** Capture time moves on to ts; the sweep runs when it is due. */
+  private advance(ts: number): void {
     if (ts > this.now) this.now = ts;
     if (this.now - this.lastSweep >= SWEEP_EVERY_MS) this.sweep();
+  }
+
+  /** The packet's flow, if it has one: the last active flow, when it is the same connection, without building the key. */
+  private lookup(seg: TcpSegment): TcpFlow | undefined {
+    const back = this.back;
+    return back !== undefined && sameConnection(back.start, seg) ? back : this.flows.get(flowKey(seg));
+  }
+
+  /** One packet, given the flow lookup() found for it. */
+  private handle(seg: TcpSegment, ts: number, found: TcpFlow | undefined): void {
     const syn = (seg.flags & (SYN | ACK)) === SYN;
-    let flow: TcpFlow | undefined;
-    let key: string;
-    if (this.back !== undefined && sameConnection(this.back.start, seg)) {
-      flow = this.back;
-      key = flow.key;
-    } else {
-      key = flowKey(seg);
-      flow = this.flows.get(key);
-    }
+    let flow = found;
     if (!flow || (syn && flow.synSeq !== seg.seq)) {
       // A SYN with another initial sequence number is a new connection on the same ports: the old one
       // (ended, or never seen to end) gives way.
@@ -102,12 +108,12 @@ export class FlowTable implements FlowOwner {
         if (flow.open) this.expire(flow, 'idle', ts);
         else this.remove(flow);
       }
-      flow = this.create(key, seg, ts);
+      flow = this.create(flow?.key, seg, ts);
       if (!flow) return;
     } else if (flow !== this.back) {
       // Least recently active first: move to the back.
-      this.flows.delete(key);
-      this.flows.set(key, flow);
+      this.flows.delete(flow.key);
+      this.flows.set(flow.key, flow);
       this.back = flow;
     }
     flow.lastTs = ts;
@@ -186,10 +192,11 @@ export class FlowTable implements FlowOwner {
     return undefined;
   }
 
-  /** A new connection, or undefined when neither side is a watched server port. */
-  private create(key: string, seg: TcpSegment, ts: number): TcpFlow | undefined {
+  /** A new connection (under `key`, its 4-tuple's, built here when not given), or undefined when neither side is a watched server port. */
+  private create(given: string | undefined, seg: TcpSegment, ts: number): TcpFlow | undefined {
     const sides = this.sides(seg);
     if (sides === undefined) return undefined;
+    const key = given ?? flowKey(seg);
     const srcIsClient = sides === SRC_CLIENT;
     const midStream = (seg.flags & SYN) === 0;
     if (this.flows.size >= this.limits.maxFlows) this.evictOldest(ts);
