@@ -85,14 +85,17 @@ abstract class IntTable {
     }
   }
 
-  /** The key's slot, the key placed there when new (then `fresh` is true). */
-  protected place(key: number): { slot: number; fresh: boolean } {
+  /**
+   * The key's slot, the key placed there when new; a key already there gives -(slot + 1). (A number,
+   * not an object: this runs for every record of a scan.)
+   */
+  protected place(key: number): number {
     checkKey(key);
     let { keys, mask } = this;
     let i = slotOf(key, mask);
     for (; ; i = (i + 1) & mask) {
       const k = keys[i]!;
-      if (k === key) return { slot: i, fresh: false };
+      if (k === key) return -(i + 1);
       if (k === EMPTY) break;
     }
     if ((this.count + 1) * 4 > keys.length * 3) {
@@ -102,7 +105,7 @@ abstract class IntTable {
     }
     keys[i] = key;
     this.count++;
-    return { slot: i, fresh: true };
+    return i;
   }
 
   private grow(): void {
@@ -133,7 +136,7 @@ export class IntSet extends IntTable {
 
   /** Adds the key; true when it was new. */
   add(key: number): boolean {
-    return this.place(key).fresh;
+    return this.place(key) >= 0;
   }
 }
 
@@ -149,8 +152,8 @@ export class IntMap extends IntTable {
   }
 
   set(key: number, value: number): this {
-    const { slot } = this.place(key); // first: place() may grow the table, replacing this.vals
-    this.vals![slot] = value;
+    const placed = this.place(key); // first: place() may grow the table, replacing this.vals
+    this.vals![placed >= 0 ? placed : -placed - 1] = value;
     return this;
   }
 }
