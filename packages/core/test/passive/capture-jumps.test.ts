@@ -186,6 +186,14 @@ describe('capture files: the payload of large packets nobody follows is jumped o
     expect(stats.bytesNotRead).toBe(0);
   });
 
+  it('a packet the snap length cut a few bytes short counts as cut whether it is jumped over or read whole', async () => {
+    // Cut by less than its headers: only where its payload starts tells that the payload is short.
+    const cut = bulk.packets.map((p) => (p.data.length > 50_000 ? { ...p, data: p.data.subarray(0, p.data.length - 10), wireLength: p.data.length } : p));
+    const { stats } = await both('cut.pcap', pcapFile(101, cut), wants);
+    expect(stats.snaplenCut).toBe(cut.filter((p) => p.wireLength !== undefined).length);
+    expect(stats.bytesNotRead).toBeGreaterThan(skippable / 2);
+  });
+
   it('a handler that follows everything gets every large packet whole (nothing jumped)', async () => {
     const { flows, stats } = await both('all.pcap', cases[0]![1], new Map());
     expect(Buffer.concat(flows[0]!.client).equals(Buffer.concat(bulk.conns[0]!.fromClient))).toBe(true);
