@@ -5,7 +5,7 @@ import type { PassiveInfo } from '../record/passive-schema.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { ProbeErrorReason, ProbeStatus } from '../record/status.js';
 import { groupName, versionName } from '../tls/names.js';
-import { ja3, ja4, isGrease } from '../tls/fingerprints.js';
+import { helloFingerprints, isGrease } from '../tls/fingerprints.js';
 import type { FollowResult } from './flow-follower.js';
 
 export interface PassiveService {
@@ -84,10 +84,10 @@ function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult): voi
       ticketOffered: ch.ticketOffered,
       pskOffered: ch.pskOffered,
     };
-    const j3 = ja3(ch);
-    passive.ja3 = j3.hash;
-    passive.ja3Full = j3.full;
-    passive.ja4 = ja4(ch);
+    const fp = helloFingerprints(ch);
+    passive.ja3 = fp.ja3;
+    passive.ja3Full = fp.ja3Full;
+    passive.ja4 = fp.ja4;
   }
   if (record.tls.version) passive.resumed = f.resumed;
   if (f.tls13) passive.chainHidden = true;
