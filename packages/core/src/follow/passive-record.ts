@@ -7,6 +7,7 @@ import type { ProbeErrorReason, ProbeStatus } from '../record/status.js';
 import { groupName, versionName } from '../tls/names.js';
 import { helloFingerprints, isGrease } from '../tls/fingerprints.js';
 import type { FollowResult } from './flow-follower.js';
+import { isoTime } from './iso-time.js';
 
 export interface PassiveService {
   name: string;
@@ -14,7 +15,6 @@ export interface PassiveService {
   mode: 'starttls' | 'implicit';
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One record per followed connection, in the scan record's schema: `ip`/`port`
@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * side. The status says what the connection did (counting rules in docs/records.md).
  */
 export function passiveRecord(r: FollowResult, service: PassiveService, clientIp: (ip: string) => string): ProbeRecord {
-  const started = iso(r.start.ts);
+  const started = isoTime(r.start.ts);
   const record: ProbeRecord = {
     ip: r.start.serverIp,
     port: r.start.serverPort,
@@ -38,7 +38,7 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
   const passive: PassiveInfo = {
     client: { ip: clientIp(r.start.clientIp), port: r.start.clientPort },
     captureStart: started,
-    captureEnd: iso(r.endTs),
+    captureEnd: isoTime(r.endTs),
     midStream: r.start.midStream,
     endReason: r.endReason,
   };
