@@ -152,6 +152,30 @@ describe('TCP reassembly', () => {
     expect(stats.evictedFlows).toBe(1);
   });
 
+  it('connections in turn whose ports look alike each get their own bytes; ones that idled out start over mid-stream', async () => {
+    // Client ports 256 apart (and the same server port): any table of recent flows keyed by ports shares slots
+    // between them; 40001 has a slot of its own.
+    const sports = [40000, 40001, 40256, 40512, 41024];
+    const pk = (ts: number, sport: number, seq: number, payload: string, flags = 'PA'): CapturedPacket => ({ ts, data: ipPacket({ ...base, sport, seq, payload, flags }) });
+    const packets: CapturedPacket[] = [];
+    sports.forEach((sport, i) => packets.push(pk(T0 + i, sport, 100, '', 'S')));
+    for (let round = 0; round < 4; round++) sports.forEach((sport, i) => packets.push(pk(T0 + 10 + round * 10 + i, sport, 101 + round, String.fromCharCode(97 + i))));
+    // 40000 and 40001 go quiet; the others keep talking until those two have idled out (60 s)...
+    for (let t = 1; t <= 7; t++) sports.slice(2).forEach((sport, i) => packets.push(pk(T0 + t * 10_000 + i, sport, 100 + 4 + t, 'x')));
+    // ...then both send again: each a new flow, mid-stream (its SYN was the old flow's), not the old one.
+    packets.push(pk(T0 + 75_000, 40001, 500, 'again'), pk(T0 + 75_001, 40000, 500, 'again'));
+    const { flows } = await recordFlows([pcapFile(101, packets)], { watchPorts: ports, limits: { idleTimeoutMs: 60_000 } });
+    expect(flows.map((f) => [f.start.clientPort, f.client.toString(), f.end, f.start.midStream])).toEqual([
+      [40000, 'aaaa', 'idle', false],
+      [40001, 'bbbb', 'idle', false],
+      [40256, 'cccc' + 'x'.repeat(7), 'capture-end', false],
+      [40512, 'dddd' + 'x'.repeat(7), 'capture-end', false],
+      [41024, 'eeee' + 'x'.repeat(7), 'capture-end', false],
+      [40001, 'again', 'capture-end', true],
+      [40000, 'again', 'capture-end', true],
+    ]);
+  });
+
   it('stray packets after the end do not start a second flow; a new SYN on the same ports does', async () => {
     const { flows } = await recordFlows([cap([
       { ...base, seq: 0, flags: 'S' },

@@ -9,6 +9,13 @@ import { TcpFlow, type FlowOwner } from './tcp-flow.js';
 const SWEEP_EVERY_MS = 1000;
 const SRC_CLIENT = 1;
 const DST_CLIENT = 2;
+/** Slots of the table of recently active flows by port pair (a power of two). */
+const RECENT_SLOTS = 256;
+
+/** A packet's slot among the recent flows: by its two ports, the same for both directions. */
+function recentSlot(seg: TcpSegment): number {
+  return (seg.srcPort ^ seg.dstPort) & (RECENT_SLOTS - 1);
+}
 
 /** The packet is of the connection that started so (either direction). */
 function sameConnection(s: FlowStart, seg: TcpSegment): boolean {
@@ -39,6 +46,11 @@ export class FlowTable implements FlowOwner {
    * as the one before (most are) finds it without building the key, and it need not be moved back.
    */
   private back: TcpFlow | undefined;
+  /**
+   * Flows in the table that were recently active, by their ports' slot (recentSlot; a slot holds the
+   * last one there): a packet of one of a few connections in turn finds its flow without building its key.
+   */
+  private readonly recent: Array<TcpFlow | undefined> = new Array<TcpFlow | undefined>(RECENT_SLOTS).fill(undefined);
 
   constructor(
     private readonly factory: FlowHandlerFactory,
@@ -94,7 +106,20 @@ export class FlowTable implements FlowOwner {
   /** The packet's flow, if it has one: the last active flow, when it is the same connection, without building the key. */
   private lookup(seg: TcpSegment): TcpFlow | undefined {
     const back = this.back;
-    return back !== undefined && sameConnection(back.start, seg) ? back : this.flows.get(flowKey(seg));
+    if (back !== undefined && sameConnection(back.start, seg)) return back;
+    const slot = recentSlot(seg);
+    const recent = this.recent[slot];
+    if (recent !== undefined && sameConnection(recent.start, seg)) return recent;
+    const flow = this.flows.get(flowKey(seg));
+    if (flow !== undefined) this.recent[slot] = flow;
+    return flow;
+  }
+
+  /** The flow leaves the table: it is no longer among the recent ones. */
+  private forget(flow: TcpFlow): void {
+    if (this.back === flow) this.back = undefined;
+    const slot = (flow.start.clientPort ^ flow.start.serverPort) & (RECENT_SLOTS - 1);
+    if (this.recent[slot] === flow) this.recent[slot] = undefined;
   }
 
   /** One packet, given the flow lookup() found for it. */
@@ -216,6 +241,7 @@ export class FlowTable implements FlowOwner {
     if ((seg.flags & (SYN | ACK)) === SYN) flow.synSeq = seg.seq;
     this.flows.set(key, flow);
     this.back = flow;
+    this.recent[recentSlot(seg)] = flow;
     return flow;
   }
 
@@ -228,7 +254,7 @@ export class FlowTable implements FlowOwner {
 
   private remove(flow: TcpFlow): void {
     this.flows.delete(flow.key);
-    if (this.back === flow) this.back = undefined;
+    this.forget(flow);
     if (this.holding.delete(flow)) this.heldTotal -= flow.heldBytes;
   }
 
@@ -238,7 +264,7 @@ export class FlowTable implements FlowOwner {
     this.heldTotal -= before - flow.heldBytes;
     this.holding.delete(flow);
     this.flows.delete(flow.key);
-    if (this.back === flow) this.back = undefined;
+    this.forget(flow);
   }
 
   /** End flows idle too long (from the least recently active) and give up holes that are too old. */
