@@ -176,6 +176,27 @@ describe('TCP reassembly', () => {
     ]);
   });
 
+  it('ends flows in order of their last activity: evicted at the cap, idled out, and at the capture end', async () => {
+    const pk = (ts: number, sport: number, payload: string, seq = 1, flags = 'PA'): CapturedPacket => ({ ts, data: ipPacket({ ...base, sport, seq, payload, flags }) });
+    const ends: string[] = [];
+    const { readCaptureFlows } = await import('@wildtls/core');
+    const { Readable } = await import('node:stream');
+    const run = (packets: CapturedPacket[], limits: { maxFlows?: number; idleTimeoutMs?: number }) => readCaptureFlows({ name: 'order', stream: Readable.from([pcapFile(101, packets)]) },
+      (start) => ({ data() {}, gap() {}, end(reason: string) { ends.push(`${start.clientPort}:${reason}`); } }), { watchPorts: ports, limits });
+    // Cap 3: 1002 was least recently active when 1004 came (1001 and 1003 spoke after it), then 1001 when 1005 came.
+    await run([pk(T0, 1001, 'a'), pk(T0 + 1, 1002, 'b'), pk(T0 + 2, 1003, 'c'), pk(T0 + 3, 1001, 'd', 2), pk(T0 + 4, 1004, 'e'), pk(T0 + 5, 1003, 'f', 2), pk(T0 + 6, 1005, 'g')], { maxFlows: 3 });
+    expect(ends).toEqual(['1002:idle', '1001:idle', '1004:capture-end', '1003:capture-end', '1005:capture-end']);
+    ends.length = 0;
+    // The most recently active flow ends (RST) and new ones start after it; then all idle out in order, one stays.
+    await run([pk(T0, 2001, 'a'), pk(T0 + 1, 2002, 'b'), pk(T0 + 2, 2003, 'c'), pk(T0 + 3, 2001, 'd', 2), pk(T0 + 4, 2003, '', 3, 'R'),
+      pk(T0 + 5, 2004, 'e'), pk(T0 + 6, 2002, 'f', 2), pk(T0 + 7, 2005, 'g'), pk(T0 + 70_000, 2006, 'h')], { idleTimeoutMs: 60_000 });
+    expect(ends).toEqual(['2003:rst', '2001:idle', '2004:idle', '2002:idle', '2005:idle', '2006:capture-end']);
+    ends.length = 0;
+    // The most recently active flow, ended, gives way to a new connection on its ports (another SYN): the others keep their order.
+    await run([pk(T0, 3001, 'a'), pk(T0 + 1, 3002, 'b'), pk(T0 + 2, 3003, 'x'), pk(T0 + 3, 3003, '', 2, 'R'), pk(T0 + 4, 3003, '', 500, 'S'), pk(T0 + 5, 3001, 'c', 2)], {});
+    expect(ends).toEqual(['3003:rst', '3002:capture-end', '3003:capture-end', '3001:capture-end']);
+  });
+
   it('stray packets after the end do not start a second flow; a new SYN on the same ports does', async () => {
     const { flows } = await recordFlows([cap([
       { ...base, seq: 0, flags: 'S' },
