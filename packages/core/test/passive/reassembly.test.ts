@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frame, ipPacket, pcapFile, type CapturedPacket, type TcpSpec } from './capture-builder.js';
 import { recordFlows } from './recording-handler.js';
@@ -49,6 +52,26 @@ describe('TCP reassembly', () => {
     expect(flows[0]!.client.toString()).toBe('AAAAACCCCCBBBBBBBBBBDDDDE');
     expect(flows[0]!.events.filter((e) => e.includes('gap'))).toEqual([]);
     expect(flows[0]!.end).toBe('capture-end');
+  });
+
+  it('bytes held ahead of a hole stay right while the capture file is read on (its read buffers are reused)', async () => {
+    // A's second segment comes first and is held; ~1 MB of another connection's packets (each under the size
+    // whose payload is jumped over, so all are read) passes before the first: many reads into the same buffers.
+    const other = { src: '10.3.0.3', dst: S, sport: 50000, dport: 8080 };
+    const filler = Array.from({ length: 600 }, (_, i): TcpSpec => ({ ...other, seq: 1 + i * 2500, payload: String.fromCharCode(65 + (i % 26)).repeat(2500) }));
+    // (The first ~400 KB first: the file's first read is into a buffer of its own, the later ones into two in turn.)
+    const specs: TcpSpec[] = [
+      ...filler.slice(0, 160),
+      { ...base, seq: 0, flags: 'S' },
+      { ...base, seq: 1 + 5, payload: 'world!' },
+      ...filler.slice(160),
+      { ...base, seq: 1, payload: 'hello' },
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'wildtls-reassembly-')), 'held.pcap');
+    writeFileSync(file, cap(specs));
+    const { flows } = await recordFlows([file], { watchPorts: ports });
+    expect(flows).toHaveLength(1);
+    expect(flows[0]!.client.toString()).toBe('helloworld!');
   });
 
   it('follows the sequence numbers across the 2^32 wrap, in order and out of order', async () => {
