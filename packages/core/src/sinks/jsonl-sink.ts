@@ -76,14 +76,24 @@ export class JsonlSink implements Sink {
     }
   }
 
-  async write(record: ProbeRecord): Promise<void> {
-    if (this.streamError) throw this.streamError;
-    if (this.drained) await this.waitDrain();
-    if (this.readerGone) return;
+  /**
+   * The record's line goes into the batch before this returns; a promise only when the stream is to
+   * be waited for (over its high-water mark): then the next write waits. Nothing to wait for returns
+   * nothing, so a caller that awaits only what it is given handles each record at once (the record
+   * dies young, not promoted by the garbage collector while queued).
+   */
+  write(record: ProbeRecord): Promise<void> | undefined {
+    if (this.streamError) return Promise.reject(this.streamError);
+    if (this.drained) return this.waitDrain().then(() => this.add(record));
+    return this.add(record);
+  }
+
+  private add(record: ProbeRecord): Promise<void> | undefined {
+    if (this.readerGone) return undefined;
     this.append(recordLine(record));
     if (this.used >= BATCH_BYTES) this.push();
     else this.timer ??= setTimeout(() => this.push(), BATCH_MS).unref();
-    if (this.drained) await this.waitDrain();
+    return this.drained ? this.waitDrain() : undefined;
   }
 
   /** A stream error fails the write, except stdout's reader going away (a drain that never comes then). */
