@@ -155,15 +155,31 @@ function sameShape(s: Shape, ch: ClientHello): boolean {
 export class HelloShapes {
   private readonly buckets = new Map<number, Shape[]>();
   private count = 0;
+  /**
+   * Hashes of shapes seen once and not remembered: a shape is remembered when its hash comes a second
+   * time, so a client that never repeats one (Chrome permutes its extensions on every connection)
+   * costs a hash and no copies, and does not push out the shapes that do repeat.
+   */
+  private readonly seenOnce = new Set<number>();
   constructor(private readonly hashOf: (ch: ClientHello) => number = shapeHash, private readonly max = 4096) {}
 
-  /** JA3 and JA4 of `ch`: remembered for a shape seen before, else computed and remembered. */
+  /** Shapes remembered now. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** JA3 and JA4 of `ch`: remembered for a shape seen before, else computed (and remembered from its second time). */
   fingerprints(ch: ClientHello): HelloFingerprints {
     const h = this.hashOf(ch);
     const bucket = this.buckets.get(h);
     if (bucket) for (const s of bucket) if (sameShape(s, ch)) return s.result;
     const j3 = ja3(ch);
     const result: HelloFingerprints = { ja3: j3.hash, ja3Full: j3.full, ja4: ja4(ch) };
+    if (!this.seenOnce.delete(h)) {
+      if (this.seenOnce.size >= this.max) this.seenOnce.clear();
+      this.seenOnce.add(h);
+      return result;
+    }
     if (this.count >= this.max) {
       this.buckets.clear();
       this.count = 0;

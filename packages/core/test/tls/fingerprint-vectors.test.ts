@@ -152,6 +152,23 @@ describe('helloFingerprints (JA3 and JA4 of shapes seen before remembered)', () 
     rounds((ch) => oneBucket.fingerprints(ch));
   });
 
+  it('remembers a shape from its second time: hellos that never repeat (extensions permuted) are not kept', () => {
+    const shapes = new HelloShapes();
+    const exts = base.extensions!;
+    for (let i = 1; i < exts.length; i++) {
+      const permuted = { ...base, extensions: [...exts.slice(i), ...exts.slice(0, i)] };
+      const ch = parseClientHello(helloBody(permuted));
+      expect(shapes.fingerprints(ch).ja3Full).toBe(ja3(ch).full);
+    }
+    expect(shapes.size).toBe(0);
+    shapes.fingerprints(parseClientHello(helloBody(base)));
+    expect(shapes.size).toBe(0);
+    expect(shapes.fingerprints(parseClientHello(helloBody(base)))).toEqual(want[0]);
+    expect(shapes.size).toBe(1);
+    expect(shapes.fingerprints(parseClientHello(helloBody(base)))).toEqual(want[0]);
+    expect(shapes.size).toBe(1);
+  });
+
   it('stays right after it forgets (full at 3 shapes)', () => {
     const small = new HelloShapes(undefined, 3);
     rounds((ch) => small.fingerprints(ch));
