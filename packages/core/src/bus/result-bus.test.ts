@@ -53,6 +53,32 @@ describe('ResultBus', () => {
     await expect(bus.close()).rejects.toThrow(/disk full/);
   });
 
+  it('a subscriber that returns no promise handles each item as it is published; one that returns a promise is waited for', async () => {
+    const bus = new ResultBus<number>(8);
+    const sync: number[] = [];
+    const later: number[] = [];
+    bus.subscribe('sync', (n) => void sync.push(n));
+    bus.subscribe('async', (n) => (n % 2 ? Promise.resolve().then(() => void later.push(n)) : void later.push(n)));
+    const published = [1, 2, 3, 4, 5].map((n) => bus.publish(n));
+    // Handled at once (no microtask between items), before any publish has resolved.
+    expect(sync).toEqual([1, 2, 3, 4, 5]);
+    expect(later).toEqual([]); // 1's promise holds the rest back, in order
+    await Promise.all(published);
+    await bus.close();
+    expect(later).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a subscriber that throws (no promise) fails the bus as one that rejects does', async () => {
+    const bus = new ResultBus<number>(4);
+    bus.subscribe('bad', (n) => {
+      if (n === 2) throw new Error('boom');
+    });
+    await bus.publish(1);
+    await bus.publish(2);
+    await expect(bus.publish(3)).rejects.toThrow('subscriber "bad" failed: boom');
+    await expect(bus.close()).rejects.toThrow('boom');
+  });
+
   it('refuses to publish after close', async () => {
     const bus = new ResultBus<number>();
     await bus.close();

@@ -93,7 +93,11 @@ export class ResultBus<T> {
     while (s.queue.length > 0) {
       const item = s.queue.shift() as T;
       try {
-        if (!this.failure) await s.handler(item);
+        if (!this.failure) {
+          // A handler that returns no promise has handled the item: the next one is handled at once, not a microtask later.
+          const handled = s.handler(item) as Promise<void> | undefined;
+          if (handled) await handled;
+        }
       } catch (error) {
         this.failure ??= { name: s.name, error };
       }

@@ -94,6 +94,33 @@ describe('FlowFollower on recorded TLS streams', () => {
     expect(split.passive).toEqual(whole.passive);
   });
 
+  it('keeps nothing that points into the bytes it was handed (a capture reuses its read buffer after each call)', async () => {
+    for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const t = await transcript({ maxVersion });
+      const whole = follow(t.chunks);
+      for (const size of [1, 7, 300, 100_000]) {
+        const reused = Buffer.alloc(size);
+        const results: FollowResult[] = [];
+        const f = new FlowFollower(START, undefined, (r) => results.push(r));
+        for (const [dir, bytes] of t.chunks) {
+          for (let at = 0; at < bytes.length && !f.done; at += size) {
+            const n = bytes.copy(reused, 0, at, at + size);
+            f.data(dir, reused.subarray(0, n), 1_001);
+            reused.fill(0xee);
+          }
+        }
+        f.end('fin', 1_002);
+        const record = passiveRecord(results[0]!, { name: 'https', protocolId: 'https', mode: 'implicit' }, (ip) => ip);
+        expect(record.tls, `${maxVersion}, ${size}-byte pieces`).toEqual(whole.record.tls);
+        expect(record.passive).toEqual(whole.record.passive);
+        // The hello is kept until the record is made: its session id too (TLS 1.3's compatibility id is 32 bytes).
+        const id = whole.results[0]!.tls.clientHello!.sessionId;
+        if (maxVersion === 'TLSv1.3') expect(id.length).toBe(32);
+        expect(results[0]!.tls.clientHello!.sessionId.equals(id)).toBe(true);
+      }
+    }
+  });
+
   it('a cut stream ends in one record that says the handshake did not finish', async () => {
     const t = await transcript({ maxVersion: 'TLSv1.2' });
     const { record } = follow(t.chunks.slice(0, 2));

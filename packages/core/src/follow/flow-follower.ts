@@ -73,8 +73,8 @@ export class FlowFollower implements FlowHandler {
         return;
       case 'tls':
         this.tlsStarted = true;
-        // Copied: the reader's bytes are valid during the call only, and the record reader keeps chunks until a record is whole.
-        this.tls.push(dir, Buffer.from(buf));
+        // Not copied: the TLS follower copies what it keeps past the call (the reader's bytes are valid during it only).
+        this.tls.push(dir, buf);
         if (this.tls.done) this.finish('handshake-done');
         return;
       case 'held':

@@ -5,8 +5,9 @@ import type { PassiveInfo } from '../record/passive-schema.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { ProbeErrorReason, ProbeStatus } from '../record/status.js';
 import { groupName, versionName } from '../tls/names.js';
-import { ja3, ja4, isGrease } from '../tls/fingerprints.js';
+import { helloFingerprints, isGrease } from '../tls/fingerprints.js';
 import type { FollowResult } from './flow-follower.js';
+import { isoTime } from './iso-time.js';
 
 export interface PassiveService {
   name: string;
@@ -14,7 +15,6 @@ export interface PassiveService {
   mode: 'starttls' | 'implicit';
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * One record per followed connection, in the scan record's schema: `ip`/`port`
@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * side. The status says what the connection did (counting rules in docs/records.md).
  */
 export function passiveRecord(r: FollowResult, service: PassiveService, clientIp: (ip: string) => string): ProbeRecord {
-  const started = iso(r.start.ts);
+  const started = isoTime(r.start.ts);
   const record: ProbeRecord = {
     ip: r.start.serverIp,
     port: r.start.serverPort,
@@ -38,7 +38,7 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
   const passive: PassiveInfo = {
     client: { ip: clientIp(r.start.clientIp), port: r.start.clientPort },
     captureStart: started,
-    captureEnd: iso(r.endTs),
+    captureEnd: isoTime(r.endTs),
     midStream: r.start.midStream,
     endReason: r.endReason,
   };
@@ -84,10 +84,10 @@ function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult): voi
       ticketOffered: ch.ticketOffered,
       pskOffered: ch.pskOffered,
     };
-    const j3 = ja3(ch);
-    passive.ja3 = j3.hash;
-    passive.ja3Full = j3.full;
-    passive.ja4 = ja4(ch);
+    const fp = helloFingerprints(ch);
+    passive.ja3 = fp.ja3;
+    passive.ja3Full = fp.ja3Full;
+    passive.ja4 = fp.ja4;
   }
   if (record.tls.version) passive.resumed = f.resumed;
   if (f.tls13) passive.chainHidden = true;

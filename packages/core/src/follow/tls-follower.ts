@@ -58,6 +58,10 @@ export class TlsFollower {
     this.side = { client: new SideState(limits), server: new SideState(limits) };
   }
 
+  /**
+   * One direction's next bytes. They need stay valid during the call only (a view of a capture's read
+   * buffer): what is kept after it is copied (a record not yet whole, the ClientHello).
+   */
   push(from: Side, bytes: Buffer): void {
     if (this.done) return;
     const s = this.side[from];
@@ -70,6 +74,7 @@ export class TlsFollower {
     } catch (err) {
       this.fail(from, err);
     }
+    if (!this.done) s.records.own();
   }
 
   /** Whether the handshake completed: both sides past ChangeCipherSpec with their Finished (TLS 1.3: the client's Finished). */
@@ -131,7 +136,8 @@ export class TlsFollower {
 
   private onMessage(from: Side, type: number, body: Buffer): void {
     if (from === 'client') {
-      if (type === 1 && !this.clientHello) this.clientHello = parseClientHello(body);
+      // Parsed from a copy: the hello (its session id, its extensions' bytes) is kept until the record is made.
+      if (type === 1 && !this.clientHello) this.clientHello = parseClientHello(Buffer.from(body));
       return;
     }
     if (type === 2) return this.onServerHello(body);

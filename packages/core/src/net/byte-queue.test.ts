@@ -85,4 +85,38 @@ describe('ByteQueue', () => {
     expect(q.take(1501).toString()).toBe('A'.repeat(1500) + '\n');
     expect(q.takeAll().toString()).toBe('B');
   });
+
+  it('own() keeps the stream whole when each piece is a view of a buffer reused after the push (a capture read buffer)', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const r = rng(seed);
+      const stream = Buffer.from(Array.from({ length: 5000 }, () => Math.floor(r() * 256)));
+      const reused = Buffer.alloc(64);
+      const q = new ByteQueue();
+      const got: Buffer[] = [];
+      for (const piece of cut(stream, r, seed % 2 ? 3 : 60)) {
+        piece.copy(reused);
+        q.push(reused.subarray(0, piece.length));
+        while (q.length > 0 && r() < 0.3) got.push(Buffer.from(q.take(1 + Math.floor(r() * Math.min(q.length, 90)))));
+        if (r() < 0.2) q.push(Buffer.alloc(0));
+        q.own();
+        reused.fill(0xee); // the owner reuses its buffer: nothing queued may still point into it
+      }
+      got.push(q.takeAll());
+      expect(Buffer.concat(got).equals(stream), `seed ${seed}`).toBe(true);
+    }
+  });
+
+  it('own() copies each byte once, however many times it is called while a long record waits', () => {
+    const q = new ByteQueue();
+    const piece = Buffer.alloc(100, 1);
+    const copies: Buffer[] = [];
+    for (let i = 0; i < 200; i++) {
+      q.push(Buffer.from(piece));
+      q.own();
+      copies.push(...((q as unknown as { chunks: Buffer[] }).chunks));
+    }
+    // Every chunk held is a copy made once: 200 distinct buffers of 100 bytes, none grown or re-made.
+    expect(new Set(copies).size).toBe(200);
+    expect(q.takeAll().equals(Buffer.alloc(20_000, 1))).toBe(true);
+  });
 });

@@ -17,6 +17,8 @@ export class ByteQueue {
   /** Where the last indexOf() stopped: a chunk index and its stream position, so a search resumes there. */
   private scanChunk = -1;
   private scanChunkStart = 0;
+  /** chunks[0, ownedTo) are the queue's own copies (own()). */
+  private ownedTo = 0;
 
   get length(): number {
     return this.size;
@@ -77,6 +79,25 @@ export class ByteQueue {
     }
   }
 
+  /**
+   * Make the queued bytes the queue's own: the chunks pushed may be views of memory their owner
+   * reuses (a capture's read buffer), valid only while they are handed over. Each chunk is copied
+   * once (the live part of the first), the first time own() sees it: linear in the bytes pushed.
+   */
+  own(): void {
+    if (this.ownedTo >= this.chunks.length) return;
+    for (let c = Math.max(this.head, this.ownedTo); c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      const from = c === this.head ? this.pos : 0;
+      const copy = Buffer.allocUnsafe(chunk.length - from);
+      chunk.copy(copy, 0, from);
+      this.chunks[c] = copy;
+      if (c === this.head) this.pos = 0;
+    }
+    this.ownedTo = this.chunks.length;
+    this.scanChunk = -1;
+  }
+
   /** Remove everything (one copy at most). */
   takeAll(): Buffer {
     return this.take(this.size);
@@ -122,10 +143,12 @@ export class ByteQueue {
       this.chunks = [];
       this.head = 0;
       this.scanChunk = -1;
+      this.ownedTo = 0;
     } else if (this.head >= 1024 && this.head * 2 >= this.chunks.length) {
       // Drop consumed slots in batches: amortised O(1) per chunk, where shift() is O(chunks).
       this.chunks = this.chunks.slice(this.head);
       this.scanChunk -= this.head;
+      this.ownedTo = Math.max(0, this.ownedTo - this.head);
       this.head = 0;
     }
   }

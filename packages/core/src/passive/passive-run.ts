@@ -52,10 +52,16 @@ export async function passiveFromConfig(config: WildtlsConfig, registry: PluginR
   const sinks = await createOutputSinks(config, registry, container, logger, { stdout: opts.stdout });
   const bus = new ResultBus<ProbeRecord>(256);
   let records = 0;
-  bus.subscribe('sinks', async (record) => {
-    for (const s of sinks) await s.write(record);
+  // Each sink in turn; a sink's promise is awaited, a sink that returns none (the JSONL sink, mostly) is not.
+  const writeFrom = (record: ProbeRecord, from: number): Promise<void> | undefined => {
+    for (let i = from; i < sinks.length; i++) {
+      const written = sinks[i]!.write(record) as Promise<void> | undefined;
+      if (written) return written.then(() => writeFrom(record, i + 1));
+    }
     records++;
-  });
+    return undefined;
+  };
+  bus.subscribe('sinks', (record) => writeFrom(record, 0));
   let waiting: Array<Promise<void>> = [];
   const factory = opts.makeFactory({
     config, registry, logger, services: opts.services, privacy: opts.privacy ?? { anonymize: true },

@@ -46,7 +46,7 @@ export async function readCaptureFlows(
   const headStats = emptyCaptureStats(); // what decoding a head would count is not kept: the whole packet is counted
   const onHead = (linkType: number, ts: number, head: Uint8Array, capLength: number, wireLength: number): boolean => {
     if (!decodeTcp(linkType, head, wireLength, seg, headStats)) return false;
-    const payloadAt = seg.payload.byteOffset - head.byteOffset;
+    const payloadAt = seg.payloadOffset;
     if (!table.packetWithoutPayload(seg, ts)) return false;
     stats.packets++;
     stats.bytes += capLength;

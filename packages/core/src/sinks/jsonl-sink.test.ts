@@ -42,6 +42,18 @@ describe('JSONL sink and reader', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${line}\n${JSON.stringify(rec(10))}\n`);
   });
 
+  it('writes lines of any length and characters as their UTF-8 (lines longer than a batch, multi-byte characters at batch ends)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wildtls-sink-')), 'r.jsonl');
+    const records: ProbeRecord[] = [];
+    // Lines from a few bytes to several batches long; 2-, 3- and 4-byte characters; a line that ends a batch.
+    for (let i = 1; i <= 400; i++) records.push({ ...rec(i), banner: ['é', '€', '😀', 'a'][i % 4]!.repeat((i * 977) % 3000) });
+    records.push({ ...rec(401), banner: '€'.repeat(100_000) }, { ...rec(402), banner: 'x'.repeat(300_000) }, rec(403));
+    const sink = new JsonlSink({ path });
+    for (const r of records) await sink.write(r);
+    await sink.close();
+    expect(readFileSync(path).equals(Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join(''), 'utf8'))).toBe(true);
+  });
+
   it('appends when asked (resume)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'wildtls-sink-')), 'r.jsonl');
     for (const i of [1, 2]) {

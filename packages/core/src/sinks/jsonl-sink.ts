@@ -16,22 +16,25 @@ export interface JsonlSinkSettings {
   append?: boolean;
 }
 
-/** Lines are handed to the stream in batches of about this many characters... */
-const BATCH_CHARS = 64 * 1024;
+/** Lines are handed to the stream in batches of about this many bytes... */
+const BATCH_BYTES = 64 * 1024;
 /** ...or this long after the first line of a batch, whichever comes first (a slow scan's output still shows up). */
 const BATCH_MS = 200;
 
 /**
  * One JSON object per line, to a file or stdout, optionally gzipped. Lines are
  * batched (one stream write, hence one write(2), per ~64 KiB instead of one per
- * record) and the stream's backpressure is honoured. `flush` and `close` hand
- * the pending batch over first, so a checkpoint never counts a line that is
- * still in memory.
+ * record) and the stream's backpressure is honoured. Each line is encoded as
+ * UTF-8 straight into the batch's buffer (no string of the batch is built and
+ * encoded again when it is written). `flush` and `close` hand the pending
+ * batch over first, so a checkpoint never counts a line that is still in memory.
  */
 export class JsonlSink implements Sink {
   private readonly out: Writable;
   private readonly file: Writable | undefined;
-  private pending = '';
+  /** The batch being filled: `used` bytes of `batch` (a new buffer after each hand-over: the stream keeps the old one until written). */
+  private batch: Buffer = Buffer.allocUnsafe(BATCH_BYTES);
+  private used = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Set while the stream is over its high-water mark (a timer-pushed batch may have filled it). */
   private drained: Promise<unknown> | undefined;
@@ -58,7 +61,7 @@ export class JsonlSink implements Sink {
         }
         if (this.readerGone) return;
         this.readerGone = true;
-        this.pending = '';
+        this.used = 0;
         this.markGone();
         onReaderGone?.();
       };
@@ -73,14 +76,24 @@ export class JsonlSink implements Sink {
     }
   }
 
-  async write(record: ProbeRecord): Promise<void> {
-    if (this.streamError) throw this.streamError;
-    if (this.drained) await this.waitDrain();
-    if (this.readerGone) return;
-    this.pending += recordLine(record) + '\n';
-    if (this.pending.length >= BATCH_CHARS) this.push();
+  /**
+   * The record's line goes into the batch before this returns; a promise only when the stream is to
+   * be waited for (over its high-water mark): then the next write waits. Nothing to wait for returns
+   * nothing, so a caller that awaits only what it is given handles each record at once (the record
+   * dies young, not promoted by the garbage collector while queued).
+   */
+  write(record: ProbeRecord): Promise<void> | undefined {
+    if (this.streamError) return Promise.reject(this.streamError);
+    if (this.drained) return this.waitDrain().then(() => this.add(record));
+    return this.add(record);
+  }
+
+  private add(record: ProbeRecord): Promise<void> | undefined {
+    if (this.readerGone) return undefined;
+    this.append(recordLine(record));
+    if (this.used >= BATCH_BYTES) this.push();
     else this.timer ??= setTimeout(() => this.push(), BATCH_MS).unref();
-    if (this.drained) await this.waitDrain();
+    return this.drained ? this.waitDrain() : undefined;
   }
 
   /** A stream error fails the write, except stdout's reader going away (a drain that never comes then). */
@@ -92,14 +105,27 @@ export class JsonlSink implements Sink {
     if (this.readerGone) this.drained = undefined;
   }
 
+  /** The line and its newline, UTF-8, at the end of the batch (handed over first when the line might not fit). */
+  private append(line: string): void {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4); and the newline.
+    const most = line.length * 3 + 1;
+    if (this.used + most > this.batch.length) {
+      this.push();
+      if (most > this.batch.length) this.batch = Buffer.allocUnsafe(most);
+    }
+    this.used += this.batch.write(line, this.used, 'utf8');
+    this.batch[this.used++] = 0x0a;
+  }
+
   /** Hand the pending batch to the stream. */
   private push(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.readerGone) this.pending = '';
-    if (!this.pending) return;
-    const chunk = this.pending;
-    this.pending = '';
+    if (this.readerGone) this.used = 0;
+    if (this.used === 0) return;
+    const chunk = this.batch.subarray(0, this.used);
+    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
+    this.used = 0;
     if (!this.out.write(chunk) && !this.drained) {
       const drained = once(this.out, 'drain').finally(() => (this.drained = undefined));
       // A stream error rejects it: the next write or flush throws; unawaited, it must not crash the process.

@@ -48,6 +48,12 @@ export class ByteReader {
     return b;
   }
 
+  /** Step over `n` bytes (no view made of them). */
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+
   vec8(): Buffer {
     return this.bytes(this.u8());
   }

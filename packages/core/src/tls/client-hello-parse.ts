@@ -1,5 +1,5 @@
 import { ByteReader } from './bytes.js';
-import { parseExtensions, findExtension, type Extension } from './server-messages.js';
+import { parseExtensions, type Extension } from './server-messages.js';
 import { TlsFailure } from './tls-failure.js';
 
 /**
@@ -61,7 +61,7 @@ function alpnList(data: Buffer): string[] {
 export function parseClientHello(body: Buffer): ClientHello {
   const r = new ByteReader(body, 'ClientHello');
   const legacyVersion = r.u16();
-  r.bytes(32); // random: not kept
+  r.skip(32); // random: not kept
   const sessionId = r.vec8();
   if (sessionId.length > 32) throw new TlsFailure('protocol', 'ClientHello: session id longer than 32 bytes', 'ClientHello', 35);
   const suiteBytes = r.vec16();
@@ -71,14 +71,27 @@ export function parseClientHello(body: Buffer): ClientHello {
   const compression = [...r.vec8()];
   const extensions = parseExtensions(r);
   r.end();
-  const ext = (id: number) => findExtension(extensions, id);
-  const sni = ext(0);
-  const alpn = ext(16);
-  const groups = ext(10);
-  const formats = ext(11);
-  const sigalgs = ext(13);
-  const versions = ext(43);
-  const ticket = ext(35);
+  // One pass over the extensions (each id appears once: parseExtensions refuses a repeat).
+  let sni: Buffer | undefined;
+  let alpn: Buffer | undefined;
+  let groups: Buffer | undefined;
+  let formats: Buffer | undefined;
+  let sigalgs: Buffer | undefined;
+  let versions: Buffer | undefined;
+  let ticket: Buffer | undefined;
+  let psk = false;
+  for (const e of extensions) {
+    switch (e.id) {
+      case 0: sni = e.data; break;
+      case 16: alpn = e.data; break;
+      case 10: groups = e.data; break;
+      case 11: formats = e.data; break;
+      case 13: sigalgs = e.data; break;
+      case 43: versions = e.data; break;
+      case 35: ticket = e.data; break;
+      case 41: psk = true; break;
+    }
+  }
   return {
     legacyVersion,
     sessionId,
@@ -91,7 +104,7 @@ export function parseClientHello(body: Buffer): ClientHello {
     pointFormats: formats ? [...new ByteReader(formats, 'ec_point_formats').vec8()] : [],
     signatureAlgorithms: sigalgs ? u16List(sigalgs, 'signature_algorithms', 2) : [],
     supportedVersions: versions ? u16List(versions, 'supported_versions', 1) : [],
-    pskOffered: ext(41) !== undefined,
+    pskOffered: psk,
     ticketOffered: ticket !== undefined && ticket.length > 0,
   };
 }

@@ -83,3 +83,127 @@ function computeJa4(ch: ClientHello, versions: number[], suites: number[], exts:
   const c = sortedExts === '' ? '000000000000' : sha12(sigs ? `${sortedExts}_${sigs}` : sortedExts);
   return `${a}_${b}_${c}`;
 }
+
+/** A ClientHello's JA3 (MD5 and its field string) and JA4. */
+export interface HelloFingerprints {
+  ja3: string;
+  ja3Full: string;
+  ja4: string;
+}
+
+/** A ClientHello shape seen before: every input of JA3 and JA4, and what they gave. */
+interface Shape {
+  legacyVersion: number;
+  sni: boolean;
+  alpn0: string | undefined;
+  suites: number[];
+  extensions: number[];
+  groups: number[];
+  pointFormats: number[];
+  signatureAlgorithms: number[];
+  supportedVersions: number[];
+  result: HelloFingerprints;
+}
+
+const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x01000193);
+
+function mixList(h: number, list: readonly number[]): number {
+  h = mix(h, list.length);
+  for (let i = 0; i < list.length; i++) h = mix(h, list[i]!);
+  return h;
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameExtensions(ids: readonly number[], ch: ClientHello): boolean {
+  const exts = ch.extensions;
+  if (ids.length !== exts.length) return false;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== exts[i]!.id) return false;
+  return true;
+}
+
+function shapeHash(ch: ClientHello): number {
+  let h = mix(0x811c9dc5, ch.legacyVersion);
+  h = mix(h, ch.serverName !== undefined ? 1 : 0);
+  const alpn0 = ch.alpn[0];
+  if (alpn0 === undefined) h = mix(h, -1);
+  else for (let i = 0; i < alpn0.length; i++) h = mix(h, alpn0.charCodeAt(i));
+  h = mixList(h, ch.suites);
+  h = mix(h, ch.extensions.length);
+  for (let i = 0; i < ch.extensions.length; i++) h = mix(h, ch.extensions[i]!.id);
+  h = mixList(h, ch.groups);
+  h = mixList(h, ch.pointFormats);
+  h = mixList(h, ch.signatureAlgorithms);
+  return mixList(h, ch.supportedVersions);
+}
+
+function sameShape(s: Shape, ch: ClientHello): boolean {
+  return s.legacyVersion === ch.legacyVersion && s.sni === (ch.serverName !== undefined) && s.alpn0 === ch.alpn[0] &&
+    sameList(s.suites, ch.suites) && sameExtensions(s.extensions, ch) && sameList(s.groups, ch.groups) && sameList(s.pointFormats, ch.pointFormats) &&
+    sameList(s.signatureAlgorithms, ch.signatureAlgorithms) && sameList(s.supportedVersions, ch.supportedVersions);
+}
+
+/**
+ * ClientHello shapes seen before, in buckets by a hash of their inputs (`hashOf`: the default, or one
+ * that puts every shape in one bucket, as a test does, so that only the field comparison tells them
+ * apart); cleared when `max` are held: memory stays bounded.
+ */
+export class HelloShapes {
+  private readonly buckets = new Map<number, Shape[]>();
+  private count = 0;
+  /**
+   * Hashes of shapes seen once and not remembered: a shape is remembered when its hash comes a second
+   * time, so a client that never repeats one (Chrome permutes its extensions on every connection)
+   * costs a hash and no copies, and does not push out the shapes that do repeat.
+   */
+  private readonly seenOnce = new Set<number>();
+  constructor(private readonly hashOf: (ch: ClientHello) => number = shapeHash, private readonly max = 4096) {}
+
+  /** Shapes remembered now. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** JA3 and JA4 of `ch`: remembered for a shape seen before, else computed (and remembered from its second time). */
+  fingerprints(ch: ClientHello): HelloFingerprints {
+    const h = this.hashOf(ch);
+    const bucket = this.buckets.get(h);
+    if (bucket) for (const s of bucket) if (sameShape(s, ch)) return s.result;
+    const j3 = ja3(ch);
+    const result: HelloFingerprints = { ja3: j3.hash, ja3Full: j3.full, ja4: ja4(ch) };
+    if (!this.seenOnce.delete(h)) {
+      if (this.seenOnce.size >= this.max) this.seenOnce.clear();
+      this.seenOnce.add(h);
+      return result;
+    }
+    if (this.count >= this.max) {
+      this.buckets.clear();
+      this.count = 0;
+    }
+    // Copies: the hello's own lists go into its record, where a consumer could change them.
+    const shape: Shape = {
+      legacyVersion: ch.legacyVersion, sni: ch.serverName !== undefined, alpn0: ch.alpn[0], suites: [...ch.suites], extensions: ch.extensions.map((e) => e.id),
+      groups: [...ch.groups], pointFormats: [...ch.pointFormats], signatureAlgorithms: [...ch.signatureAlgorithms], supportedVersions: [...ch.supportedVersions], result,
+    };
+    const list = this.buckets.get(h);
+    if (list) list.push(shape);
+    else this.buckets.set(h, [shape]);
+    this.count++;
+    return result;
+  }
+}
+
+const shapes = new HelloShapes();
+
+/**
+ * JA3 and JA4 of a ClientHello, as ja3() and ja4() give them. A passive run sees a few ClientHello
+ * shapes over and over: a shape seen before (every input of both fingerprints equal, compared field by
+ * field) gives its remembered results without building a string, sorting or hashing.
+ */
+export function helloFingerprints(ch: ClientHello): HelloFingerprints {
+  return shapes.fingerprints(ch);
+}

@@ -36,6 +36,11 @@ export class RecordReader {
     this.queue.push(chunk);
   }
 
+  /** The bytes pushed so far were valid during the push only: copy those of a record not yet whole. */
+  own(): void {
+    this.queue.own();
+  }
+
   get pending(): number {
     return this.queue.length;
   }

@@ -10,16 +10,26 @@ export interface Extension {
   data: Buffer;
 }
 
+/** One bit per extension id, set while a list is parsed and cleared after it (parsing is synchronous). */
+const seenIds = new Uint32Array(65536 / 32);
+
 export function parseExtensions(r: ByteReader): Extension[] {
   const out: Extension[] = [];
   if (r.left === 0) return out;
   const block = new ByteReader(r.vec16(), `${r.what} extensions`);
-  const seen = new Set<number>();
-  while (block.left > 0) {
-    const id = block.u16();
-    if (seen.has(id)) throw new TlsFailure('protocol', `${r.what}: extension ${id} appears twice`, r.what, block.pos);
-    seen.add(id);
-    out.push({ id, data: block.vec16() });
+  try {
+    while (block.left > 0) {
+      const id = block.u16();
+      const word = id >>> 5;
+      const bit = 1 << (id & 31);
+      if (seenIds[word]! & bit) throw new TlsFailure('protocol', `${r.what}: extension ${id} appears twice`, r.what, block.pos);
+      const data = block.vec16();
+      // Set with the push: the bits set are exactly those of `out`'s ids, all cleared in `finally`.
+      seenIds[word] = seenIds[word]! | bit;
+      out.push({ id, data });
+    }
+  } finally {
+    for (const e of out) seenIds[e.id >>> 5] = 0;
   }
   return out;
 }

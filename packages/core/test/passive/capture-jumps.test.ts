@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isWildtlsError, readCaptureFlows, type CaptureInput, type CaptureStats, type FlowDirection, type FlowEndReason, type FlowHandler, type FlowStart } from '@wildtls/core';
-import { frame, ipPacket, pcapFile, pcapngFile, type PcapngPacket, type TcpSpec } from './capture-builder.js';
+import { frame, ipPacket, pcapFile, pcapngFile, type CapturedPacket, type PcapngPacket, type TcpSpec } from './capture-builder.js';
 
 const T0 = 1_700_000_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'wildtls-capture-jumps-'));
@@ -184,6 +184,14 @@ describe('capture files: the payload of large packets nobody follows is jumped o
     await exited;
     checkBulk(flows, stats);
     expect(stats.bytesNotRead).toBe(0);
+  });
+
+  it('a packet the snap length cut a few bytes short counts as cut whether it is jumped over or read whole', async () => {
+    // Cut by less than its headers: only where its payload starts tells that the payload is short.
+    const cut: CapturedPacket[] = bulk.packets.map((p) => (p.data.length > 50_000 ? { ...p, data: p.data.subarray(0, p.data.length - 10), wireLength: p.data.length } : p));
+    const { stats } = await both('cut.pcap', pcapFile(101, cut), wants);
+    expect(stats.snaplenCut).toBe(cut.filter((p) => p.wireLength !== undefined).length);
+    expect(stats.bytesNotRead).toBeGreaterThan(skippable / 2);
   });
 
   it('a handler that follows everything gets every large packet whole (nothing jumped)', async () => {

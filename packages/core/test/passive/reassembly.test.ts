@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frame, ipPacket, pcapFile, type CapturedPacket, type TcpSpec } from './capture-builder.js';
 import { recordFlows } from './recording-handler.js';
@@ -49,6 +52,26 @@ describe('TCP reassembly', () => {
     expect(flows[0]!.client.toString()).toBe('AAAAACCCCCBBBBBBBBBBDDDDE');
     expect(flows[0]!.events.filter((e) => e.includes('gap'))).toEqual([]);
     expect(flows[0]!.end).toBe('capture-end');
+  });
+
+  it('bytes held ahead of a hole stay right while the capture file is read on (its read buffers are reused)', async () => {
+    // A's second segment comes first and is held; ~1 MB of another connection's packets (each under the size
+    // whose payload is jumped over, so all are read) passes before the first: many reads into the same buffers.
+    const other = { src: '10.3.0.3', dst: S, sport: 50000, dport: 8080 };
+    const filler = Array.from({ length: 600 }, (_, i): TcpSpec => ({ ...other, seq: 1 + i * 2500, payload: String.fromCharCode(65 + (i % 26)).repeat(2500) }));
+    // (The first ~400 KB first: the file's first read is into a buffer of its own, the later ones into two in turn.)
+    const specs: TcpSpec[] = [
+      ...filler.slice(0, 160),
+      { ...base, seq: 0, flags: 'S' },
+      { ...base, seq: 1 + 5, payload: 'world!' },
+      ...filler.slice(160),
+      { ...base, seq: 1, payload: 'hello' },
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'wildtls-reassembly-')), 'held.pcap');
+    writeFileSync(file, cap(specs));
+    const { flows } = await recordFlows([file], { watchPorts: ports });
+    expect(flows).toHaveLength(1);
+    expect(flows[0]!.client.toString()).toBe('helloworld!');
   });
 
   it('follows the sequence numbers across the 2^32 wrap, in order and out of order', async () => {
@@ -150,6 +173,51 @@ describe('TCP reassembly', () => {
     expect(bySport[1003]!.end).toBe('idle');
     expect(bySport[1004]!.end).toBe('capture-end');
     expect(stats.evictedFlows).toBe(1);
+  });
+
+  it('connections in turn whose ports look alike each get their own bytes; ones that idled out start over mid-stream', async () => {
+    // Client ports 256 apart (and the same server port): any table of recent flows keyed by ports shares slots
+    // between them; 40001 has a slot of its own.
+    const sports = [40000, 40001, 40256, 40512, 41024];
+    const pk = (ts: number, sport: number, seq: number, payload: string, flags = 'PA'): CapturedPacket => ({ ts, data: ipPacket({ ...base, sport, seq, payload, flags }) });
+    const packets: CapturedPacket[] = [];
+    sports.forEach((sport, i) => packets.push(pk(T0 + i, sport, 100, '', 'S')));
+    for (let round = 0; round < 4; round++) sports.forEach((sport, i) => packets.push(pk(T0 + 10 + round * 10 + i, sport, 101 + round, String.fromCharCode(97 + i))));
+    // 40000 and 40001 go quiet; the others keep talking until those two have idled out (60 s)...
+    for (let t = 1; t <= 7; t++) sports.slice(2).forEach((sport, i) => packets.push(pk(T0 + t * 10_000 + i, sport, 100 + 4 + t, 'x')));
+    // ...then both send again: each a new flow, mid-stream (its SYN was the old flow's), not the old one.
+    packets.push(pk(T0 + 75_000, 40001, 500, 'again'), pk(T0 + 75_001, 40000, 500, 'again'));
+    const { flows } = await recordFlows([pcapFile(101, packets)], { watchPorts: ports, limits: { idleTimeoutMs: 60_000 } });
+    expect(flows.map((f) => [f.start.clientPort, f.client.toString(), f.end, f.start.midStream])).toEqual([
+      [40000, 'aaaa', 'idle', false],
+      [40001, 'bbbb', 'idle', false],
+      [40256, 'cccc' + 'x'.repeat(7), 'capture-end', false],
+      [40512, 'dddd' + 'x'.repeat(7), 'capture-end', false],
+      [41024, 'eeee' + 'x'.repeat(7), 'capture-end', false],
+      [40001, 'again', 'capture-end', true],
+      [40000, 'again', 'capture-end', true],
+    ]);
+  });
+
+  it('ends flows in order of their last activity: evicted at the cap, idled out, and at the capture end', async () => {
+    const pk = (ts: number, sport: number, payload: string, seq = 1, flags = 'PA'): CapturedPacket => ({ ts, data: ipPacket({ ...base, sport, seq, payload, flags }) });
+    const ends: string[] = [];
+    const { readCaptureFlows } = await import('@wildtls/core');
+    const { Readable } = await import('node:stream');
+    const run = (packets: CapturedPacket[], limits: { maxFlows?: number; idleTimeoutMs?: number }) => readCaptureFlows({ name: 'order', stream: Readable.from([pcapFile(101, packets)]) },
+      (start) => ({ data() {}, gap() {}, end(reason: string) { ends.push(`${start.clientPort}:${reason}`); } }), { watchPorts: ports, limits });
+    // Cap 3: 1002 was least recently active when 1004 came (1001 and 1003 spoke after it), then 1001 when 1005 came.
+    await run([pk(T0, 1001, 'a'), pk(T0 + 1, 1002, 'b'), pk(T0 + 2, 1003, 'c'), pk(T0 + 3, 1001, 'd', 2), pk(T0 + 4, 1004, 'e'), pk(T0 + 5, 1003, 'f', 2), pk(T0 + 6, 1005, 'g')], { maxFlows: 3 });
+    expect(ends).toEqual(['1002:idle', '1001:idle', '1004:capture-end', '1003:capture-end', '1005:capture-end']);
+    ends.length = 0;
+    // The most recently active flow ends (RST) and new ones start after it; then all idle out in order, one stays.
+    await run([pk(T0, 2001, 'a'), pk(T0 + 1, 2002, 'b'), pk(T0 + 2, 2003, 'c'), pk(T0 + 3, 2001, 'd', 2), pk(T0 + 4, 2003, '', 3, 'R'),
+      pk(T0 + 5, 2004, 'e'), pk(T0 + 6, 2002, 'f', 2), pk(T0 + 7, 2005, 'g'), pk(T0 + 70_000, 2006, 'h')], { idleTimeoutMs: 60_000 });
+    expect(ends).toEqual(['2003:rst', '2001:idle', '2004:idle', '2002:idle', '2005:idle', '2006:capture-end']);
+    ends.length = 0;
+    // The most recently active flow, ended, gives way to a new connection on its ports (another SYN): the others keep their order.
+    await run([pk(T0, 3001, 'a'), pk(T0 + 1, 3002, 'b'), pk(T0 + 2, 3003, 'x'), pk(T0 + 3, 3003, '', 2, 'R'), pk(T0 + 4, 3003, '', 500, 'S'), pk(T0 + 5, 3001, 'c', 2)], {});
+    expect(ends).toEqual(['3003:rst', '3002:capture-end', '3003:capture-end', '3001:capture-end']);
   });
 
   it('stray packets after the end do not start a second flow; a new SYN on the same ports does', async () => {

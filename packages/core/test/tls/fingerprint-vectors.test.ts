@@ -13,8 +13,8 @@
  * - JA3: salesforce/ja3 README's two examples and their MD5s.
  */
 import { describe, expect, it } from 'vitest';
-import { parseClientHello } from '../../src/tls/client-hello-parse.js';
-import { ja3, ja4 } from '../../src/tls/fingerprints.js';
+import { parseClientHello, type ClientHello } from '../../src/tls/client-hello-parse.js';
+import { HelloShapes, helloFingerprints, ja3, ja4 } from '../../src/tls/fingerprints.js';
 
 const u16 = (v: number) => [v >> 8, v & 0xff];
 const vec8 = (b: number[]) => [b.length, ...b];
@@ -97,5 +97,80 @@ describe('JA3 (salesforce/ja3 README)', () => {
   it('a hello without extensions keeps the empty fields: 769,4-5-10-9-100-98-3-6-19-18-99,,, = de350869b8c85de67a350c8d186f11e6', () => {
     const hello: Hello = { version: 0x0301, suites: [4, 5, 10, 9, 100, 98, 3, 6, 19, 18, 99] };
     expect(ja3(parseClientHello(helloBody(hello)))).toEqual({ full: '769,4-5-10-9-100-98-3-6-19-18-99,,,', hash: 'de350869b8c85de67a350c8d186f11e6' });
+  });
+});
+
+describe('helloFingerprints (JA3 and JA4 of shapes seen before remembered)', () => {
+  const base: Hello = {
+    version: 0x0303,
+    suites: [0x1301, 0x1302, 0xc02b, 0xc02f],
+    extensions: [[0x0000, sni('a.example')], [0x000a, list16(0x001d, 0x0017)], [0x000b, vec8([0])], [0x000d, list16(0x0403, 0x0804)],
+      [0x0010, alpn('h2', 'http/1.1')], [0x002b, list8of16(0x0304, 0x0303)]],
+  };
+  const swapExt = (h: Hello, id: number, data: number[]): Hello => ({ ...h, extensions: h.extensions!.map(([i, d]): [number, number[]] => [i, i === id ? data : d]) });
+  // Each differs from base in one input of JA3 or JA4 (or in none: another SNI name, the same fingerprints).
+  const variants: Array<[string, Hello]> = [
+    ['base', base],
+    ['another server name', swapExt(base, 0x0000, sni('b.example'))],
+    ['legacy version', { ...base, version: 0x0301 }],
+    ['suite order', { ...base, suites: [0x1302, 0x1301, 0xc02b, 0xc02f] }],
+    ['one suite more', { ...base, suites: [...base.suites, 0x009c] }],
+    ['extension order', { ...base, extensions: [base.extensions![1]!, base.extensions![0]!, ...base.extensions!.slice(2)] }],
+    ['no SNI', { ...base, extensions: base.extensions!.filter(([id]) => id !== 0x0000) }],
+    ['groups', swapExt(base, 0x000a, list16(0x0017, 0x001d))],
+    ['point formats', swapExt(base, 0x000b, vec8([0, 1]))],
+    ['signature algorithms', swapExt(base, 0x000d, list16(0x0804, 0x0403))],
+    ['first ALPN value', swapExt(base, 0x0010, alpn('http/1.1', 'h2'))],
+    ['second ALPN value only', swapExt(base, 0x0010, alpn('h2', 'h3'))],
+    ['no ALPN', { ...base, extensions: base.extensions!.filter(([id]) => id !== 0x0010) }],
+    ['supported versions', swapExt(base, 0x002b, list8of16(0x0303))],
+  ];
+
+  const want = variants.map(([, h]) => {
+    const ch = parseClientHello(helloBody(h));
+    const j3 = ja3(ch);
+    return { ja3: j3.hash, ja3Full: j3.full, ja4: ja4(ch) };
+  });
+
+  const rounds = (fingerprints: (ch: ClientHello) => unknown) => {
+    for (let round = 0; round < 3; round++) {
+      const order = variants.map((_, i) => i);
+      if (round === 1) order.reverse();
+      if (round === 2) order.sort((a, b) => (a * 5) % variants.length - (b * 5) % variants.length);
+      for (const i of order) expect(fingerprints(parseClientHello(helloBody(variants[i]![1]))), variants[i]![0]).toEqual(want[i]);
+    }
+  };
+
+  it('gives every hello its own JA3 and JA4, seen for the first time or again, in any order', () => {
+    rounds(helloFingerprints);
+    // The variants are told apart by their fingerprints (else this test could not see a mix-up).
+    expect(new Set(want.map((w) => `${w.ja3Full} ${w.ja4}`)).size).toBe(variants.length - 2); // 'another server name' and 'second ALPN value only' share base's
+  });
+
+  it('tells shapes apart by their fields when their hashes are the same (every shape in one bucket)', () => {
+    const oneBucket = new HelloShapes(() => 7);
+    rounds((ch) => oneBucket.fingerprints(ch));
+  });
+
+  it('remembers a shape from its second time: hellos that never repeat (extensions permuted) are not kept', () => {
+    const shapes = new HelloShapes();
+    const exts = base.extensions!;
+    for (let i = 1; i < exts.length; i++) {
+      const permuted = { ...base, extensions: [...exts.slice(i), ...exts.slice(0, i)] };
+      const ch = parseClientHello(helloBody(permuted));
+      expect(shapes.fingerprints(ch).ja3Full).toBe(ja3(ch).full);
+    }
+    expect(shapes.size).toBe(0);
+    shapes.fingerprints(parseClientHello(helloBody(base)));
+    expect(shapes.size).toBe(0);
+    expect(shapes.fingerprints(parseClientHello(helloBody(base)))).toEqual(want[0]);
+    expect(shapes.size).toBe(1);
+    expect(shapes.fingerprints(parseClientHello(helloBody(base)))).toEqual(want[0]);
+    expect(shapes.size).toBe(1);
+  });
+
+  it('stays right after it forgets (full at 3 shapes)', () => {
+    const small = new HelloShapes(undefined, 3);
+    rounds((ch) => small.fingerprints(ch));
   });
 });

@@ -1,7 +1,7 @@
 import type { CaptureStats } from '../capture/capture-stats.js';
 import { ipv4Text, ipv6Text } from './ip-text.js';
 import { ipOffset, NOT_IP, TRUNCATED, UNKNOWN_LINK } from './link-layer.js';
-import type { TcpSegment } from './tcp-segment.js';
+import { NO_PAYLOAD, type TcpSegment } from './tcp-segment.js';
 
 /** IPv6 extension headers followed before giving up on a packet (a bounded chain). */
 const MAX_IPV6_EXTENSIONS = 8;
@@ -88,7 +88,9 @@ export function decodeTcp(linkType: number, d: Uint8Array, wireLength: number, s
   const start = tcp + dataOffset;
   // Ethernet pads short frames: the IP length, not the frame, says where the payload ends.
   seg.payloadLength = ipEnd - start;
-  seg.payload = d.subarray(start, Math.min(ipEnd, d.length));
+  const end = Math.min(ipEnd, d.length);
+  seg.payloadOffset = start;
+  seg.payload = end > start ? d.subarray(start, end) : NO_PAYLOAD;
   if (seg.payload.length < seg.payloadLength) stats.snaplenCut++;
   return true;
 }

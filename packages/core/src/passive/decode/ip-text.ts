@@ -1,6 +1,26 @@
 /** Dotted quad of 4 bytes at `at`. */
-export function ipv4Text(b: Uint8Array, at: number): string {
+function dottedQuad(b: Uint8Array, at: number): string {
   return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+}
+
+/**
+ * The texts of recently seen IPv4 addresses, direct-mapped by a hash of the address (a slot holds the
+ * last address that hashed there, compared whole before its text is used): every packet names two
+ * addresses, a capture few distinct ones at a time, so most packets build no string.
+ */
+const V4_SLOTS = 256;
+const v4Address = new Float64Array(V4_SLOTS).fill(-1);
+const v4Text: string[] = new Array<string>(V4_SLOTS).fill('');
+
+/** Dotted quad of 4 bytes at `at` (the same string object for an address seen recently). */
+export function ipv4Text(b: Uint8Array, at: number): string {
+  const address = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+  const slot = Math.imul(address, 0x9e3779b1) >>> 24;
+  if (v4Address[slot] === address) return v4Text[slot]!;
+  const text = dottedQuad(b, at);
+  v4Address[slot] = address;
+  v4Text[slot] = text;
+  return text;
 }
 
 /** RFC 5952 text of 16 bytes at `at`: lower-case hex, the longest run (2+ groups) of zero groups as '::'. */
@@ -17,7 +37,7 @@ export function ipv6Text(b: Uint8Array, at: number): string {
     i = j;
   }
   // IPv4-mapped addresses keep their dotted quad (::ffff:192.0.2.1), as Node prints them.
-  if (best === 0 && bestLen === 5 && g[5] === 0xffff) return `::ffff:${ipv4Text(b, at + 12)}`;
+  if (best === 0 && bestLen === 5 && g[5] === 0xffff) return `::ffff:${dottedQuad(b, at + 12)}`;
   const hex = (from: number, to: number) => g.slice(from, to).map((x) => x.toString(16)).join(':');
   if (best < 0) return hex(0, 8);
   return `${hex(0, best)}::${hex(best + bestLen, 8)}`;

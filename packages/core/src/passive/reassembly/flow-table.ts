@@ -9,6 +9,13 @@ import { TcpFlow, type FlowOwner } from './tcp-flow.js';
 const SWEEP_EVERY_MS = 1000;
 const SRC_CLIENT = 1;
 const DST_CLIENT = 2;
+/** Slots of the table of recently active flows by port pair (a power of two). */
+const RECENT_SLOTS = 256;
+
+/** A packet's slot among the recent flows: by its two ports, the same for both directions. */
+function recentSlot(seg: TcpSegment): number {
+  return (seg.srcPort ^ seg.dstPort) & (RECENT_SLOTS - 1);
+}
 
 /** The packet is of the connection that started so (either direction). */
 function sameConnection(s: FlowStart, seg: TcpSegment): boolean {
@@ -24,21 +31,29 @@ function flowKey(seg: TcpSegment): string {
 
 /**
  * The connections of a capture, keyed by their 4-tuple (the lower endpoint first, so both directions
- * find the same entry). The Map's insertion order is kept as least-recently-active first (a flow is
- * re-inserted on each packet), so idle expiry and eviction at the cap take from the front.
+ * find the same entry), and linked in least-recently-active order (a flow moves to the back on each
+ * packet: two links changed, no Map entry removed and added), so idle expiry and eviction at the
+ * cap take from the front.
  */
 export class FlowTable implements FlowOwner {
   private readonly flows = new Map<string, TcpFlow>();
+  /** The least recently active flow; `back` is the most recently active (the list runs through TcpFlow.older/newer). */
+  private front: TcpFlow | undefined;
   /** Flows holding bytes ahead of a hole (for the hole timeout between their packets). */
   private readonly holding = new Set<TcpFlow>();
   private heldTotal = 0;
   private now = -Infinity;
   private lastSweep = -Infinity;
   /**
-   * The flow at the back of `flows` (the last inserted), or undefined: a packet of the same connection
+   * The most recently active flow, or undefined when there is none: a packet of the same connection
    * as the one before (most are) finds it without building the key, and it need not be moved back.
    */
   private back: TcpFlow | undefined;
+  /**
+   * Flows in the table that were recently active, by their ports' slot (recentSlot; a slot holds the
+   * last one there): a packet of one of a few connections in turn finds its flow without building its key.
+   */
+  private readonly recent: Array<TcpFlow | undefined> = new Array<TcpFlow | undefined>(RECENT_SLOTS).fill(undefined);
 
   constructor(
     private readonly factory: FlowHandlerFactory,
@@ -94,7 +109,39 @@ export class FlowTable implements FlowOwner {
   /** The packet's flow, if it has one: the last active flow, when it is the same connection, without building the key. */
   private lookup(seg: TcpSegment): TcpFlow | undefined {
     const back = this.back;
-    return back !== undefined && sameConnection(back.start, seg) ? back : this.flows.get(flowKey(seg));
+    if (back !== undefined && sameConnection(back.start, seg)) return back;
+    const slot = recentSlot(seg);
+    const recent = this.recent[slot];
+    if (recent !== undefined && sameConnection(recent.start, seg)) return recent;
+    const flow = this.flows.get(flowKey(seg));
+    if (flow !== undefined) this.recent[slot] = flow;
+    return flow;
+  }
+
+  /** Link the flow at the back (the most recently active). */
+  private append(flow: TcpFlow): void {
+    flow.older = this.back;
+    flow.newer = undefined;
+    if (this.back) this.back.newer = flow;
+    else this.front = flow;
+    this.back = flow;
+  }
+
+  private unlink(flow: TcpFlow): void {
+    if (flow.older === undefined && flow.newer === undefined && this.front !== flow) return; // not linked
+    if (flow.older) flow.older.newer = flow.newer;
+    else this.front = flow.newer;
+    if (flow.newer) flow.newer.older = flow.older;
+    else this.back = flow.older;
+    flow.older = undefined;
+    flow.newer = undefined;
+  }
+
+  /** The flow leaves the table: out of the activity order and no longer among the recent ones. */
+  private forget(flow: TcpFlow): void {
+    this.unlink(flow);
+    const slot = (flow.start.clientPort ^ flow.start.serverPort) & (RECENT_SLOTS - 1);
+    if (this.recent[slot] === flow) this.recent[slot] = undefined;
   }
 
   /** One packet, given the flow lookup() found for it. */
@@ -112,9 +159,8 @@ export class FlowTable implements FlowOwner {
       if (!flow) return;
     } else if (flow !== this.back) {
       // Least recently active first: move to the back.
-      this.flows.delete(flow.key);
-      this.flows.set(flow.key, flow);
-      this.back = flow;
+      this.unlink(flow);
+      this.append(flow);
     }
     flow.lastTs = ts;
     if (flow.closed) return;
@@ -215,12 +261,13 @@ export class FlowTable implements FlowOwner {
     const flow = new TcpFlow(key, start, handler, this);
     if ((seg.flags & (SYN | ACK)) === SYN) flow.synSeq = seg.seq;
     this.flows.set(key, flow);
-    this.back = flow;
+    this.append(flow);
+    this.recent[recentSlot(seg)] = flow;
     return flow;
   }
 
   private evictOldest(ts: number): void {
-    const oldest = this.flows.values().next().value as TcpFlow | undefined;
+    const oldest = this.front;
     if (!oldest) return;
     if (oldest.open) this.stats.evictedFlows++;
     this.expire(oldest, 'idle', ts);
@@ -228,7 +275,7 @@ export class FlowTable implements FlowOwner {
 
   private remove(flow: TcpFlow): void {
     this.flows.delete(flow.key);
-    if (this.back === flow) this.back = undefined;
+    this.forget(flow);
     if (this.holding.delete(flow)) this.heldTotal -= flow.heldBytes;
   }
 
@@ -238,14 +285,15 @@ export class FlowTable implements FlowOwner {
     this.heldTotal -= before - flow.heldBytes;
     this.holding.delete(flow);
     this.flows.delete(flow.key);
-    if (this.back === flow) this.back = undefined;
+    this.forget(flow);
   }
 
   /** End flows idle too long (from the least recently active) and give up holes that are too old. */
   sweep(): void {
     this.lastSweep = this.now;
     const idleBefore = this.now - this.limits.idleTimeoutMs;
-    for (const flow of this.flows.values()) {
+    for (let flow = this.front, newer; flow !== undefined; flow = newer) {
+      newer = flow.newer;
       if (flow.lastTs > idleBefore) break;
       this.expire(flow, 'idle', flow.lastTs + this.limits.idleTimeoutMs);
     }
@@ -259,7 +307,9 @@ export class FlowTable implements FlowOwner {
 
   /** The capture is over: end every open flow ('capture-end'). */
   finish(): void {
-    for (const flow of [...this.flows.values()]) this.expire(flow, 'capture-end', this.now);
+    const all: TcpFlow[] = [];
+    for (let flow = this.front; flow !== undefined; flow = flow.newer) all.push(flow);
+    for (const flow of all) this.expire(flow, 'capture-end', this.now);
     this.heldTotal = 0;
   }
 

@@ -93,8 +93,9 @@ export class StreamDirection {
   }
 
   private piece(from: number, to: number, data: Uint8Array | null, dataStart: number, ts: number): void {
-    // slice copies: a held piece must not keep the capture's whole chunk alive.
-    const bytes = data ? data.slice(from - dataStart, to - dataStart) : null;
+    // A copy (Uint8Array's slice; a Buffer's slice is a view): the capture's chunk is a read buffer used
+    // again for later reads, and a held piece must not keep a whole chunk alive either.
+    const bytes = data ? Uint8Array.prototype.slice.call(data, from - dataStart, to - dataStart) : null;
     this.held.push({ start: from, len: to - from, data: bytes, ts });
     if (bytes) this.heldBytes += bytes.length;
   }

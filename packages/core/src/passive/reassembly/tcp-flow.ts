@@ -22,6 +22,9 @@ export class TcpFlow implements StreamOutput {
   synSeq = -1;
   /** The handler said done: no more bytes, only the end is still to be told. */
   done = false;
+  /** Neighbours in the flow table's least-recently-active order (the table links and unlinks them). */
+  older: TcpFlow | undefined = undefined;
+  newer: TcpFlow | undefined = undefined;
 
   constructor(readonly key: string, readonly start: FlowStart, private handler: FlowHandler | undefined, private readonly owner: FlowOwner) {
     this.client = new StreamDirection(this, 'client');
