@@ -3,9 +3,10 @@ import { ipv4ToInt as ipv4ToNumber } from '@wildtls/core';
 /**
  * The distinct (group, IP) pairs a certificate or key was seen with, a group
  * being one service and port; kept compact: each pair is one number (ip id ×
- * 65536 + group index, below 2^49), held in a plain array (unboxed doubles)
- * while small and in a Set once it grows. Most certificates sit on one or a
- * few IPs, so most of these stay tiny arrays.
+ * 65536 + group index, below 2^49): the first in a field of its own, more in
+ * a plain array (unboxed doubles) while few and in a Set once they grow. Most
+ * certificates sit on one IP: no array at all (an array with one element
+ * costs some 150 bytes, V8 giving a first push room for 17; issue 18).
  */
 export const MAX_GROUPS = 65536;
 const SMALL = 16;
@@ -18,7 +19,9 @@ export interface IpCounts {
 }
 
 export class IpPairs {
-  private small: number[] = [];
+  /** The first pair (-1: none yet); the others in `small`, or every pair in `big`. */
+  private first = -1;
+  private small: number[] | undefined;
   private big: Set<number> | undefined;
 
   add(ipId: number, group: number): void {
@@ -27,23 +30,39 @@ export class IpPairs {
       this.big.add(v);
       return;
     }
+    if (this.first < 0) {
+      this.first = v;
+      return;
+    }
+    if (v === this.first) return;
+    if (!this.small) {
+      this.small = [v];
+      return;
+    }
     if (this.small.includes(v)) return;
     this.small.push(v);
-    if (this.small.length > SMALL) {
-      this.big = new Set(this.small);
-      this.small = [];
+    if (this.small.length >= SMALL) {
+      this.big = new Set([this.first, ...this.small]);
+      this.small = undefined;
     }
+  }
+
+  /** Every pair. */
+  private values(): number[] | Set<number> {
+    if (this.big) return this.big;
+    if (this.first < 0) return [];
+    return this.small ? [this.first, ...this.small] : [this.first];
   }
 
   /** The counts, given each group's service index. */
   counts(serviceOfGroup: readonly number[]): IpCounts {
     const byGroup = new Map<number, number>();
-    const values = this.big ?? this.small;
+    const values = this.values();
     for (const v of values) {
       const g = v % MAX_GROUPS;
       byGroup.set(g, (byGroup.get(g) ?? 0) + 1);
     }
-    const total = this.big ? this.big.size : this.small.length;
+    const total = this.big ? this.big.size : (values as number[]).length;
     if (byGroup.size <= 1) {
       const byService = new Map<number, number>();
       for (const [g, n] of byGroup) byService.set(serviceOfGroup[g]!, n);

@@ -16,6 +16,9 @@ interface Slot {
   batch: Array<{ req: ValidateRequest; resolve: (e: ChainEntry) => void; reject: (e: Error) => void }>;
 }
 
+/** The one empty name list of kept verdicts (most have no SAN iPAddress): nothing changes these lists in place. */
+const NONE: string[] = [];
+
 /** Validations per message: one postMessage per chain costs about as much as validating it. */
 const BATCH = 64;
 
@@ -33,7 +36,8 @@ const BATCH = 64;
  */
 export class WorkerPool implements VerdictSource {
   private readonly slots: Slot[] = [];
-  private readonly cache = new Map<string, ChainEntry[]>();
+  /** Verdicts by chain hash: one, or one per validity interval (an array only then: a one-element array costs 30 bytes a chain). */
+  private readonly cache = new Map<string, ChainEntry | ChainEntry[]>();
   private readonly inflight = new Map<string, Promise<ChainEntry>>();
   /** Distinct errors and flags lists, and OpenSSL results, of kept verdicts (compact()). */
   private readonly lists = new Map<string, string[]>();
@@ -83,8 +87,10 @@ export class WorkerPool implements VerdictSource {
   }
 
   private lookup(hash: string, at: number): ChainEntry | undefined {
-    const list = this.cache.get(hash);
-    if (list) for (const e of list) if (at >= e.from && at < e.until) return e;
+    const hit = this.cache.get(hash);
+    if (!hit) return undefined;
+    if (!Array.isArray(hit)) return at >= hit.from && at < hit.until ? hit : undefined;
+    for (const e of hit) if (at >= e.from && at < e.until) return e;
     return undefined;
   }
 
@@ -99,9 +105,10 @@ export class WorkerPool implements VerdictSource {
       this.inflight.delete(hash);
       if (!this.retain || !keep) return wire;
       const e = this.compact(wire, hash);
-      const list = this.cache.get(hash);
-      if (list) list.push(e);
-      else this.cache.set(hash, [e]);
+      const hit = this.cache.get(hash);
+      if (!hit) this.cache.set(hash, e);
+      else if (Array.isArray(hit)) hit.push(e);
+      else this.cache.set(hash, [hit, e]);
       return e;
     });
     this.inflight.set(hash, done);
@@ -121,7 +128,8 @@ export class WorkerPool implements VerdictSource {
     const ok = `${e.openssl.code}|${e.openssl.depth}`;
     let openssl = this.openssl.get(ok);
     if (!openssl) this.openssl.set(ok, (openssl = { code: e.openssl.code, depth: e.openssl.depth }));
-    return { hash, errors, openssl, flags, from: e.from, until: e.until, leafDns: e.leafDns, leafIps: e.leafIps };
+    const none = (l: string[]) => (l.length ? l : NONE);
+    return { hash, errors, openssl, flags, from: e.from, until: e.until, leafDns: none(e.leafDns), leafIps: none(e.leafIps) };
   }
 
   private interned<T extends string>(list: T[]): T[] {
@@ -165,7 +173,8 @@ export class WorkerPool implements VerdictSource {
       changed.push(...(await recheckPaged(todo, chains, (items) => this.call<SettledChange[]>(s, { type: 'recheck', items }))));
     }
     for (const c of changed) {
-      const mine = this.cache.get(c.entry.hash)?.find((x) => x.from === c.from && x.until === c.until);
+      const hit = this.cache.get(c.entry.hash);
+      const mine = (Array.isArray(hit) ? hit : hit ? [hit] : []).find((x) => x.from === c.from && x.until === c.until);
       if (mine) Object.assign(mine, c.entry);
     }
     return changed;
