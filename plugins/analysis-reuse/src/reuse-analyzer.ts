@@ -1,6 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
-import { DigestIds, StringSpill, storeHasPassive } from '@wildtls/core';
+import { DigestIds, StringSpill, isWildtlsError, storeHasPassive } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
 import { IpIds, IpPairs, MAX_GROUPS } from './ip-pairs.js';
@@ -92,6 +92,8 @@ export class ReuseAnalyzer implements Analyzer {
   /** Table V of passive records (passive-reuse.ts), after the exclusion rules. */
   private readonly passiveReuse: PassiveReuse;
   private classifierErrors = 0;
+  /** An error that ends the analysis (the validator's thread out of memory), thrown at the next consume() or finish(). */
+  private fatal: Error | undefined;
   private groupsShared = false;
 
   constructor(private readonly opts: ReuseAnalyzerOptions) {
@@ -99,6 +101,7 @@ export class ReuseAnalyzer implements Analyzer {
   }
 
   consume(r: ProbeRecord): void | Promise<void> {
+    if (this.fatal) throw this.fatal;
     this.records++;
     // Our own bug, not a measurement: left out of every count (reported in totals).
     if (r.status === 'internal-error') {
@@ -137,6 +140,7 @@ export class ReuseAnalyzer implements Analyzer {
   async finish(): Promise<Report> {
     this.opts.classifier.flush?.();
     await Promise.all(this.pending);
+    if (this.fatal) throw this.fatal;
     if (this.opts.ownsClassifier) await this.opts.classifier.close?.();
     const serviceOfGroup = this.groups.map((g) => g.service);
     const view = (o: { pairs: IpPairs }) => o.pairs.counts(serviceOfGroup);
@@ -224,7 +228,16 @@ export class ReuseAnalyzer implements Analyzer {
       return;
     }
     // An async classifier (a worker, say) runs alongside: keep going, and wait at finish().
-    const p: Promise<void> = verdict.then((v) => upgrade(cert, v), () => void this.classifierErrors++).finally(() => this.pending.delete(p));
+    // A memory error (a validator thread out of heap) ends the analysis; any other error leaves this chain invalid, counted.
+    const p: Promise<void> = verdict
+      .then(
+        (v) => upgrade(cert, v),
+        (err: unknown) => {
+          if (isWildtlsError(err) && err.code === 'WILDTLS_ERR_MEMORY') this.fatal ??= err;
+          else this.classifierErrors++;
+        },
+      )
+      .finally(() => this.pending.delete(p));
     this.pending.add(p);
     if (this.pending.size >= (this.opts.maxPending ?? 4096)) {
       this.opts.classifier.flush?.();

@@ -1,8 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { WildtlsError } from '@wildtls/core';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import type { PlainSettings } from './service-settings.js';
 import { recheckPaged, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
-import type { ValidateRequest, WorkerData, WorkerRequest } from './validation-worker.js';
+import type { ValidateRequest, WorkerData, WorkerHeap, WorkerRequest } from './validation-worker.js';
 
 /** A request without its id (Omit distributed over the union). */
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -45,10 +46,11 @@ export class WorkerPool implements VerdictSource {
   private nextId = 0;
   private failed: Error | undefined;
 
-  constructor(settings: PlainSettings, workers: number, private readonly retain = true, compactRetry = false) {
+  /** @param resourceLimits the worker threads' heap (default: Node's, which --max-old-space-size sets as for the main thread). */
+  constructor(settings: PlainSettings, workers: number, private readonly retain = true, compactRetry = false, resourceLimits?: ResourceLimits) {
     for (let i = 0; i < workers; i++) {
       const data: WorkerData = { settings, compactRetry };
-      const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: data });
+      const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: data, ...(resourceLimits ? { resourceLimits } : {}) });
       const slot: Slot = { worker, pending: new Map(), batch: [] };
       worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
         const p = slot.pending.get(m.id);
@@ -58,7 +60,7 @@ export class WorkerPool implements VerdictSource {
         if (m.error !== undefined) p.reject(new Error(`certificate validation worker: ${m.error}`));
         else p.resolve(m.value);
       });
-      worker.on('error', (err) => this.fail(err));
+      worker.on('error', (err) => this.fail(workerError(err)));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`certificate validation worker exited with code ${code}`));
       });
@@ -191,9 +193,29 @@ export class WorkerPool implements VerdictSource {
     };
   }
 
+  /** Each worker thread's heap (diagnostics: bench/stream-analysis-memory.mjs reports what the validator threads hold). */
+  heap(): Promise<WorkerHeap[]> {
+    return Promise.all(this.slots.map((s) => this.call<WorkerHeap>(s, { type: 'heap' })));
+  }
+
   async close(): Promise<void> {
     // Each worker's validator closes its chain spill file first (a failed worker has nothing to close).
     await Promise.all(this.slots.map((s) => this.call(s, { type: 'close' }).catch(() => undefined)));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+/**
+ * A worker thread that ran out of heap (Node ends it with ERR_WORKER_OUT_OF_MEMORY; the process
+ * lives on) as the same memory error the main thread's heap guard gives, with what to do.
+ */
+function workerError(err: Error): Error {
+  if ((err as { code?: unknown }).code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
+  return new WildtlsError(
+    'WILDTLS_ERR_MEMORY',
+    `a certificate validation worker thread ran out of its JavaScript heap (${err.message}): ` +
+      'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
+      'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`, which the worker threads get too)',
+    { cause: err },
+  );
 }
