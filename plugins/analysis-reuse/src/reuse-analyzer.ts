@@ -1,6 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
-import { DigestIds, StringSpill, isWildtlsError, storeHasPassive } from '@wildtls/core';
+import { CertificateIds, DigestIds, StringSpill, isWildtlsError, storeHasPassive } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
 import { IpIds, IpPairs, MAX_GROUPS } from './ip-pairs.js';
@@ -60,17 +60,14 @@ export class ReuseAnalyzer implements Analyzer {
   /**
    * Per distinct certificate and key, what the tables need, kept small (issue 18: a JSONL file of
    * 2M records with 1.85M distinct leaves passed Node's heap with Maps keyed by hex strings): the
-   * SHA-256 of the DER, of the SPKI, of each certificate's base64 text and of each chain classified
-   * as 32-byte digests with consecutive ids in typed arrays (DigestIds), the entries in arrays by id,
-   * the subject names on disk (StringSpill) until a ranking shows them.
+   * SHA-256 of each certificate's base64 text and DER (CertificateIds), of the SPKI and of each
+   * chain classified as 32-byte digests with consecutive ids in typed arrays (DigestIds), the
+   * entries in arrays by id, the subject names on disk (StringSpill) until a ranking shows them.
    */
-  private readonly certIds = new DigestIds();
+  private readonly certIds = new CertificateIds();
   private readonly certs: CertEntry[] = [];
   private readonly keyIds = new DigestIds();
   private readonly keys: KeyEntry[] = [];
-  /** The SHA-256 of a certificate's base64 text (by text id): its certificate id (two texts of one DER are one certificate). */
-  private readonly textIds = new DigestIds();
-  private readonly certOfText: number[] = [];
   private readonly names = new StringSpill('reuse-names');
   /** Session-ticket key names (tls.sessionTickets[].keyName) and where they were seen. */
   private readonly ticketKeys = new Map<string, IpPairs>();
@@ -127,13 +124,13 @@ export class ReuseAnalyzer implements Analyzer {
     }
     if (!chain.length) return;
     this.withCertificate++;
-    const certId = this.certificate(chain[0]!);
+    const certId = this.certIds.id(chain[0]!, (id, der) => this.newCertificate(id, der));
     const cert = this.certs[certId]!;
     cert.pairs.add(ip, svc);
     cert.key?.pairs.add(ip, svc);
     if (cert.cls === 'valid') return; // nothing can improve it
     // A chain of one is its certificate (the DER's SHA-256), a longer one the SHA-256 over the chain as sent.
-    if (!this.chainsSeen.add(chain.length > 1 ? hash('sha256', chain.join('\n'), 'buffer') : this.certIds.digest(certId)!)) return;
+    if (!this.chainsSeen.add(chain.length > 1 ? hash('sha256', chain.join('\n'), 'buffer') : this.certIds.fingerprint(certId))) return;
     return this.classify(cert, chain, r);
   }
 
@@ -150,7 +147,7 @@ export class ReuseAnalyzer implements Analyzer {
       for (let id = 0; id < certList.length; id++) {
         const c = certList[id]!;
         const named = () => (c.names < 0 ? { subject: undefined, cn: undefined, o: undefined } : namesOf(names.get(c.names)));
-        yield { ...view(c), fingerprint: certIds.digest(id)!.toString('hex'), cls: c.cls, subject: undefined, cn: undefined, o: undefined, named };
+        yield { ...view(c), fingerprint: certIds.fingerprint(id).toString('hex'), cls: c.cls, subject: undefined, cn: undefined, o: undefined, named };
       }
     })();
     const keys = (function* (): Generator<KeyView> {
@@ -180,20 +177,6 @@ export class ReuseAnalyzer implements Analyzer {
     if (report) return report;
     for await (const r of store.records()) await this.consume(r);
     return this.finish();
-  }
-
-  /**
-   * The entry of a record's end-host certificate (base64): looked up by a hash of the text (no
-   * decoding, no Buffer per record); a text not seen before is decoded and hashed as DER.
-   */
-  private certificate(b64: string): number {
-    const textId = this.textIds.id(hash('sha256', b64, 'buffer')); // one-shot: a quarter of createHash's cost on short input
-    if (textId < this.certOfText.length) return this.certOfText[textId]!;
-    const der = Buffer.from(b64, 'base64');
-    const id = this.certIds.id(createHash('sha256').update(der).digest());
-    this.certOfText.push(id);
-    if (id === this.certs.length) this.newCertificate(id, der);
-    return id;
   }
 
   private newCertificate(id: number, der: Buffer): void {

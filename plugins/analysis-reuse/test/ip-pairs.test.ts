@@ -11,7 +11,7 @@ function expected(pairs: Array<[number, number]>, serviceOfGroup: number[]) {
     (byService.get(serviceOfGroup[g]!) ?? byService.set(serviceOfGroup[g]!, new Set()).get(serviceOfGroup[g]!)!).add(ip);
     all.add(ip);
   }
-  const sizes = (m: Map<number, Set<number>>) => new Map([...m].map(([k, v]) => [k, v.size]).sort((a, b) => a[0]! - b[0]!)) as Map<number, number>;
+  const sizes = (m: Map<number, Set<number>>) => new Map([...m].map(([k, v]): [number, number] => [k, v.size]).sort((a, b) => a[0] - b[0]));
   return { byGroup: sizes(byGroup), byService: sizes(byService), all: all.size };
 }
 
