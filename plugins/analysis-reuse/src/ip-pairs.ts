@@ -18,6 +18,15 @@ export interface IpCounts {
   all: number;
 }
 
+/** Per serviceOfGroup array, by group: the counts of one (group, IP) pair. */
+const ONE = new WeakMap<readonly number[], IpCounts[]>();
+
+function onePair(serviceOfGroup: readonly number[], group: number): IpCounts {
+  let byGroup = ONE.get(serviceOfGroup);
+  if (!byGroup) ONE.set(serviceOfGroup, (byGroup = []));
+  return (byGroup[group] ??= { byGroup: new Map([[group, 1]]), byService: new Map([[serviceOfGroup[group]!, 1]]), all: 1 });
+}
+
 export class IpPairs {
   /** The first pair (-1: none yet); the others in `small`, or every pair in `big`. */
   private first = -1;
@@ -54,8 +63,13 @@ export class IpPairs {
     return this.small ? [this.first, ...this.small] : [this.first];
   }
 
-  /** The counts, given each group's service index. */
+  /**
+   * The counts, given each group's service index. Read-only: a certificate on one IP (most of them)
+   * gets the one shared result for its group, not two new Maps (at the end of a scan with millions of
+   * distinct certificates those made most of the finish-time heap).
+   */
   counts(serviceOfGroup: readonly number[]): IpCounts {
+    if (!this.big && !this.small && this.first >= 0) return onePair(serviceOfGroup, this.first % MAX_GROUPS);
     const byGroup = new Map<number, number>();
     const values = this.values();
     for (const v of values) {
