@@ -8,7 +8,9 @@
 //   node --expose-gc bench/stream-analysis-memory.mjs --analysis reuse --file POP.jsonl.gz [--roots ROOTS.pem] [--report OUT.json]
 //
 // Prints one JSON line: records, wall and CPU seconds, peak RSS, peak heap, the heap retained after
-// consume and after finish (MiB). Build first: npm run build
+// consume and after finish (MiB), and the same for the certificate validation worker threads when
+// ca-practice's validator runs on them (workerHeap: per thread, used after a full GC and the largest
+// used heap seen after a batch, MiB). Build first: npm run build
 import 'reflect-metadata';
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,6 +31,10 @@ const params = values.roots && existsSync(values.roots) ? { rootsFile: values.ro
 const analyzers = await Promise.all(plugins.map((p) => p.create({ options: undefined, logger: silentLogger(), container: c, params })));
 
 const MiB = (x) => Math.round(x / 2 ** 20);
+// The validator's worker pool, when ca-practice made one and shares it (its `service`; a bench may look inside).
+const { CHAIN_CLASSIFIER } = await import('@wildtls/analysis-ca-practice').catch(() => ({}));
+const pool = CHAIN_CLASSIFIER && c.isRegistered(CHAIN_CLASSIFIER, true) ? c.resolve(CHAIN_CLASSIFIER).service : undefined;
+const workerHeap = async () => (typeof pool?.heap === 'function' ? (await pool.heap()).map((h) => ({ usedMiB: MiB(h.used), peakMiB: MiB(h.peak) })) : undefined);
 const t0 = performance.now();
 const peak = { rss: 0, heapUsed: 0 };
 const sample = () => {
@@ -52,10 +58,12 @@ for await (const r of readRecords(values.file)) {
 }
 sample();
 const afterConsume = retained();
+const workersAfterConsume = await workerHeap();
 const reports = [];
 for (const a of analyzers) reports.push(await a.finish());
 sample();
 const afterFinish = retained();
+const workersAfterFinish = await workerHeap().catch(() => undefined);
 clearInterval(timer);
 const ru = process.resourceUsage();
 if (values.report) writeFileSync(values.report, JSON.stringify(reports));
@@ -63,5 +71,6 @@ console.log(JSON.stringify({
   analysis: values.analysis, records, wallS: +((performance.now() - t0) / 1000).toFixed(1),
   cpuS: +((ru.userCPUTime + ru.systemCPUTime) / 1e6).toFixed(1), peakRssMiB: Math.round(ru.maxRSS / 1024),
   peakHeapMiB: MiB(peak.heapUsed), retainedAfterConsumeMiB: afterConsume, retainedAfterFinishMiB: afterFinish,
+  workerHeapAfterConsume: workersAfterConsume, workerHeapAfterFinish: workersAfterFinish,
 }));
 process.exit(0);

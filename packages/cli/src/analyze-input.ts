@@ -20,20 +20,29 @@ export async function analyzeInput(files: readonly string[], analyzers: readonly
       const fromStore = new Map<Analyzer, Report>();
       for (const a of analyzers) if (a.analyzeStore) fromStore.set(a, await a.analyzeStore(store));
       const streamed = analyzers.filter((a) => !a.analyzeStore);
-      if (streamed.length) {
-        await consumeAll([store.records()], streamed);
+      const guard = new HeapGuard();
+      try {
+        if (streamed.length) await consumeAll([store.records()], streamed, guard);
+        const reports: Report[] = [];
+        for (const a of analyzers) reports.push(fromStore.get(a) ?? (await guard.watch(Promise.resolve(a.finish()))));
+        return reports;
+      } finally {
+        guard.stop();
       }
-      const reports: Report[] = [];
-      for (const a of analyzers) reports.push(fromStore.get(a) ?? (await a.finish()));
-      return reports;
     } finally {
       await store.close();
     }
   }
-  await consumeAll(files.map((file) => readRecords(file, process.stdin, read)), analyzers);
-  const reports: Report[] = [];
-  for (const a of analyzers) reports.push(await a.finish());
-  return reports;
+  // The guard watches the analyses' finish() too: their final counting can need more heap than the reading did.
+  const guard = new HeapGuard();
+  try {
+    await consumeAll(files.map((file) => readRecords(file, process.stdin, read)), analyzers, guard);
+    const reports: Report[] = [];
+    for (const a of analyzers) reports.push(await guard.watch(Promise.resolve(a.finish())));
+    return reports;
+  } finally {
+    guard.stop();
+  }
 }
 
 /**
@@ -41,17 +50,13 @@ export async function analyzeInput(files: readonly string[], analyzers: readonly
  * per-server and per-chain state in JavaScript: the heap guard gives a clear error, not V8's abort,
  * if it outgrows the heap.
  */
-async function consumeAll(sources: ReadonlyArray<AsyncIterable<ProbeRecord>>, analyzers: readonly Analyzer[]): Promise<void> {
-  const guard = new HeapGuard();
-  try {
-    let n = 0;
-    for (const source of sources) {
-      for await (const record of source) {
-        if (++n % GUARD_EVERY === 0) guard.check(n);
-        for (const a of analyzers) await a.consume(record);
-      }
+async function consumeAll(sources: ReadonlyArray<AsyncIterable<ProbeRecord>>, analyzers: readonly Analyzer[], guard: HeapGuard): Promise<void> {
+  let n = 0;
+  for (const source of sources) {
+    for await (const record of source) {
+      if (++n % GUARD_EVERY === 0) guard.check(n);
+      for (const a of analyzers) await a.consume(record);
     }
-  } finally {
-    guard.stop();
   }
+  guard.check(n);
 }

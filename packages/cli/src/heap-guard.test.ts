@@ -13,8 +13,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const records = join(dir, 'records.jsonl');
 writeFileSync(records, Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ ip: `10.0.${(i >> 8) & 255}.${i & 255}`, port: 25, service: 'smtp', status: 'ok' })).join('\n') + '\n');
 
-/** Runs analyzeInput over the records with an analyzer that keeps `keep` bytes and drops `churn` bytes of garbage per record. */
-function run(heapMiB: number, keep: number, churn: number) {
+/**
+ * Runs analyzeInput over the records with an analyzer that keeps `keep` bytes and drops `churn` bytes of garbage per record,
+ * and whose finish() keeps `finishKeep` bytes more, 4 KB at a time, letting the event loop turn every 64 (as an analysis's
+ * finish() does when it waits for its validator).
+ */
+function run(heapMiB: number, keep: number, churn: number, finishKeep = 0) {
   const script = `
     const { analyzeInput } = await import(${JSON.stringify(ANALYZE_INPUT)});
     const kept = [];
@@ -26,7 +30,13 @@ function run(heapMiB: number, keep: number, churn: number) {
         if (${keep}) kept.push(new Array(${keep} / 8).fill(kept.length));
         if (${churn}) sink += new Array(${churn} / 8).fill(sink & 1023).length;
       },
-      finish: () => ({ analysis: { id: 'hoard', version: '1' }, totals: { records: kept.length, servers: 0 }, tables: [] }),
+      async finish() {
+        for (let i = 0; i < ${finishKeep} / 4096; i++) {
+          kept.push(new Array(512).fill(i));
+          if (i % 64 === 0) await new Promise((r) => setImmediate(r));
+        }
+        return { analysis: { id: 'hoard', version: '1' }, totals: { records: kept.length, servers: 0 }, tables: [] };
+      },
     };
     await analyzeInput([${JSON.stringify(records)}], [a]);
     console.log('finished');`;
@@ -43,6 +53,16 @@ describe('HeapGuard in analyzeInput', () => {
     expect(r.stderr).toMatch(/JavaScript heap is nearly full \(\d+ MiB live after a full garbage collection, of Node's \d+ MiB limit\) after \d+ records/);
     expect(r.stderr).toContain('wildtls import FILES --into results.duckdb');
     expect(r.stderr).toContain('--max-old-space-size');
+    expect(r.stderr).toContain('WILDTLS_ERR_MEMORY');
+  });
+
+  it('stops the same way when the heap fills in finish(), after every record was read (issue 18: the 2M-distinct run died there, unguarded)', () => {
+    // 60,000 records x 128 bytes kept while reading (nothing to trip on), then 240 MB kept by finish() against a 160 MB heap.
+    const r = run(160, 128, 0, 240 * 2 ** 20);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('finished');
+    expect(r.stderr).toMatch(/JavaScript heap is nearly full \(\d+ MiB live after a full garbage collection, of Node's \d+ MiB limit\) while counting 60000 records/);
     expect(r.stderr).toContain('WILDTLS_ERR_MEMORY');
   });
 

@@ -17,6 +17,11 @@ function oldGenerationLimit(): number {
   return getHeapStatistics().heap_size_limit - YOUNG_RESERVE;
 }
 
+/** What the memory error says to do. */
+export const MEMORY_FIXES =
+  'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
+  'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`)';
+
 /**
  * Instead of V8's "FATAL ERROR: ... JavaScript heap out of memory" (an abort,
  * no report, after maybe an hour of work), a clear error that says what to
@@ -24,11 +29,22 @@ function oldGenerationLimit(): number {
  * when what it holds is live data, not garbage V8 has not collected yet:
  * used_heap_size in between says nothing (V8 collects lazily, and lets the
  * heap fill with garbage up to its limit). The analysis loop calls check()
- * every few thousand records; observing GC costs nothing between collections.
+ * every few thousand records; the analyses' finish() runs under watch()
+ * (the error rejects it at the first turn of the event loop after the
+ * collection). Observing GC costs nothing between collections.
+ *
+ * What it cannot do: act inside a synchronous stretch of JavaScript (the
+ * observer's callback runs only when the event loop turns), so a heap that
+ * fills within one such stretch still ends in V8's abort. The validator's
+ * worker threads have heaps of their own: one that runs out ends with the
+ * same error code (worker-pool.ts), not through this guard.
  */
 export class HeapGuard {
   private tripped: { usedMiB: number; limitMiB: number } | undefined;
   private readonly observer: PerformanceObserver;
+  /** Rejects watch()'s promise once tripped (set while one is being watched). */
+  private onTrip: (() => void) | undefined;
+  private records = 0;
 
   constructor(private readonly share = DEFAULT_SHARE) {
     this.observer = new PerformanceObserver((list) => {
@@ -38,19 +54,38 @@ export class HeapGuard {
         const limit = oldGenerationLimit();
         if (used > this.share * limit) this.tripped ??= { usedMiB: Math.round(used / 2 ** 20), limitMiB: Math.round(limit / 2 ** 20) };
       }
+      if (this.tripped) this.onTrip?.();
     });
     this.observer.observe({ entryTypes: ['gc'] });
   }
 
   /** Throws once a full collection has left the heap nearly full. */
   check(records: number): void {
-    if (!this.tripped) return;
-    const { usedMiB, limitMiB } = this.tripped;
-    throw new WildtlsError(
+    this.records = records;
+    if (this.tripped) throw this.error(`after ${records} records`);
+  }
+
+  /**
+   * `work` (an analysis's finish()), rejected with the memory error as soon as a full collection
+   * leaves the heap nearly full while it runs. The work itself goes on until the process exits.
+   */
+  async watch<T>(work: Promise<T>): Promise<T> {
+    if (this.tripped) throw this.error(`while counting ${this.records} records`);
+    const tripped = new Promise<never>((_, reject) => {
+      this.onTrip = () => reject(this.error(`while counting ${this.records} records`));
+    });
+    try {
+      return await Promise.race([work, tripped]);
+    } finally {
+      this.onTrip = undefined;
+    }
+  }
+
+  private error(when: string): WildtlsError {
+    const { usedMiB, limitMiB } = this.tripped!;
+    return new WildtlsError(
       'WILDTLS_ERR_MEMORY',
-      `the analyses' JavaScript heap is nearly full (${usedMiB} MiB live after a full garbage collection, of Node's ${limitMiB} MiB limit) after ${records} records: ` +
-        'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
-        'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`)',
+      `the analyses' JavaScript heap is nearly full (${usedMiB} MiB live after a full garbage collection, of Node's ${limitMiB} MiB limit) ${when}: ${MEMORY_FIXES}`,
     );
   }
 

@@ -228,6 +228,22 @@ describe('CA practice flags', () => {
     }
   });
 
+  it('a worker thread out of heap fails the verdicts with WILDTLS_ERR_MEMORY and what to do, not an abort', async () => {
+    const settings = { profile: 'strict' as const, rootsFile, strictAnchors: false, maxIntermediates: 8, maxSignatureChecks: 64, maxValidityDays: 398, useScanIntermediates: true };
+    // 4 MB of old generation: the thread runs out while it loads the validator.
+    const pool = new WorkerPool(settings, 1, true, false, { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 });
+    try {
+      const err = await Promise.resolve(pool.verdict([leaf.b64, inter.b64], NOW)).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+      expect(err?.code).toBe('WILDTLS_ERR_MEMORY');
+      expect(err?.message).toMatch(/certificate validation worker thread ran out of its JavaScript heap/);
+      expect(err?.message).toContain('wildtls import FILES --into results.duckdb');
+      // Later asks fail the same way, at once.
+      await expect(Promise.resolve(pool.verdict([leaf.b64], NOW))).rejects.toMatchObject({ code: 'WILDTLS_ERR_MEMORY' });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('compact retry state (no chains kept): settle() asks for the chains it rechecks and gives what the full state gives', async () => {
     const other = await issue({ name: 'other.example.org', dns: ['other.example.org'], issuer: inter });
     const lone = await issue({ name: 'lone.example.org', dns: ['lone.example.org'], issuer: root });

@@ -147,9 +147,10 @@ export interface ViewsInput {
  */
 export function aggregateViews(input: ViewsInput): ReuseAggregates {
   const { services } = input;
-  const ranked = (ips: number, c: CertView): RankedCert => ({
-    ips, fingerprint: c.fingerprint, cls: c.cls, subject: c.subject, cn: c.cn, o: c.o, services: [...c.byService.keys()].map((s) => services[s]!).sort(),
-  });
+  const ranked = (ips: number, c: CertView): RankedCert => {
+    const { subject, cn, o } = c.named?.() ?? c;
+    return { ips, fingerprint: c.fingerprint, cls: c.cls, subject, cn, o, services: [...c.byService.keys()].map((s) => services[s]!).sort() };
+  };
   const perService = services.map(() => new TopN(input.topReused));
   const overall = new TopN(input.topReused);
   // Not valid, by all IPs desc, then fingerprint in localeCompare's order (as the table always sorted them).

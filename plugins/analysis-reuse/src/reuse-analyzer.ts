@@ -1,9 +1,8 @@
 import { createHash, hash } from 'node:crypto';
 import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
-import { storeHasPassive } from '@wildtls/core';
+import { CertificateIds, DigestIds, StringSpill, isWildtlsError, storeHasPassive } from '@wildtls/core';
 import type { ChainClass, ChainClassifier } from '@wildtls/analysis-ca-practice';
 import { leafFields } from './leaf-fields.js';
-import { CertificateFingerprints as Fingerprints } from '@wildtls/core';
 import { IpIds, IpPairs, MAX_GROUPS } from './ip-pairs.js';
 import type { CertView, DistributionMode, KeyView } from './reuse-tables.js';
 import { aggregateViews } from './reuse-aggregates.js';
@@ -36,18 +35,17 @@ export interface ReuseAnalyzerOptions {
 /** Better classes win when one certificate is seen with several chains. */
 const RANK: Record<ChainClass, number> = { invalid: 0, 'self-signed': 1, valid: 2 };
 
+/** A certificate (its id in `certIds`: the index in `certs`). */
 interface CertEntry {
-  fingerprint: string;
   cls: ChainClass;
-  subject: string | undefined;
-  cn: string | undefined;
-  o: string | undefined;
+  /** Its subject DN, CN and O in `names` (an id there), or -1 when the certificate could not be read. */
+  names: number;
   pairs: IpPairs;
   key: KeyEntry | undefined;
 }
 
+/** A public key (its id in `keyIds`: the index in `keys`). */
 interface KeyEntry {
-  fingerprint: string;
   certificates: number;
   pairs: IpPairs;
 }
@@ -59,13 +57,22 @@ interface KeyEntry {
  * distinct IPs it was seen on, per service and port.
  */
 export class ReuseAnalyzer implements Analyzer {
-  private readonly certs = new Map<string, CertEntry>();
-  private readonly keys = new Map<string, KeyEntry>();
+  /**
+   * Per distinct certificate and key, what the tables need, kept small (issue 18: a JSONL file of
+   * 2M records with 1.85M distinct leaves passed Node's heap with Maps keyed by hex strings): the
+   * SHA-256 of each certificate's base64 text and DER (CertificateIds), of the SPKI and of each
+   * chain classified as 32-byte digests with consecutive ids in typed arrays (DigestIds), the
+   * entries in arrays by id, the subject names on disk (StringSpill) until a ranking shows them.
+   */
+  private readonly certIds = new CertificateIds();
+  private readonly certs: CertEntry[] = [];
+  private readonly keyIds = new DigestIds();
+  private readonly keys: KeyEntry[] = [];
+  private readonly names = new StringSpill('reuse-names');
   /** Session-ticket key names (tls.sessionTickets[].keyName) and where they were seen. */
   private readonly ticketKeys = new Map<string, IpPairs>();
   /** Chains already classified (SHA-256 over the chain as sent). */
-  private readonly chainsSeen = new Set<string>();
-  private readonly fingerprints = new Fingerprints();
+  private readonly chainsSeen = new DigestIds();
   private readonly ipIds = new IpIds();
   private readonly services: string[] = [];
   private readonly serviceIndex = new Map<string, number>();
@@ -82,6 +89,8 @@ export class ReuseAnalyzer implements Analyzer {
   /** Table V of passive records (passive-reuse.ts), after the exclusion rules. */
   private readonly passiveReuse: PassiveReuse;
   private classifierErrors = 0;
+  /** An error that ends the analysis (the validator's thread out of memory), thrown at the next consume() or finish(). */
+  private fatal: Error | undefined;
   private groupsShared = false;
 
   constructor(private readonly opts: ReuseAnalyzerOptions) {
@@ -89,6 +98,7 @@ export class ReuseAnalyzer implements Analyzer {
   }
 
   consume(r: ProbeRecord): void | Promise<void> {
+    if (this.fatal) throw this.fatal;
     this.records++;
     // Our own bug, not a measurement: left out of every count (reported in totals).
     if (r.status === 'internal-error') {
@@ -114,38 +124,45 @@ export class ReuseAnalyzer implements Analyzer {
     }
     if (!chain.length) return;
     this.withCertificate++;
-    const { fp, der } = this.fingerprints.lookup(chain[0]!);
-    let cert = this.certs.get(fp);
-    if (!cert) cert = this.newCertificate(fp, der ?? Buffer.from(chain[0]!, 'base64'));
+    const certId = this.certIds.id(chain[0]!, (id, der) => this.newCertificate(id, der));
+    const cert = this.certs[certId]!;
     cert.pairs.add(ip, svc);
     cert.key?.pairs.add(ip, svc);
     if (cert.cls === 'valid') return; // nothing can improve it
-    const chainId = chain.length > 1 ? hash('sha256', chain.join('\n'), 'base64') : fp;
-    if (this.chainsSeen.has(chainId)) return;
-    this.chainsSeen.add(chainId);
+    // A chain of one is its certificate (the DER's SHA-256), a longer one the SHA-256 over the chain as sent.
+    if (!this.chainsSeen.add(chain.length > 1 ? hash('sha256', chain.join('\n'), 'buffer') : this.certIds.fingerprint(certId))) return;
     return this.classify(cert, chain, r);
   }
 
   async finish(): Promise<Report> {
     this.opts.classifier.flush?.();
     await Promise.all(this.pending);
+    if (this.fatal) throw this.fatal;
     if (this.opts.ownsClassifier) await this.opts.classifier.close?.();
     const serviceOfGroup = this.groups.map((g) => g.service);
     const view = (o: { pairs: IpPairs }) => o.pairs.counts(serviceOfGroup);
-    // Views made one at a time as aggregateViews walks them, never all at once.
-    const entries = this.certs.values();
-    const keyEntries = this.keys.values();
+    // Views made one at a time as aggregateViews walks them, never all at once; names read back only for the rankings' rows.
+    const { certs: certList, certIds, keys: keyList, keyIds, names } = this;
     const certs = (function* (): Generator<CertView> {
-      for (const c of entries) yield { ...view(c), fingerprint: c.fingerprint, cls: c.cls, subject: c.subject, cn: c.cn, o: c.o };
+      for (let id = 0; id < certList.length; id++) {
+        const c = certList[id]!;
+        const named = () => (c.names < 0 ? { subject: undefined, cn: undefined, o: undefined } : namesOf(names.get(c.names)));
+        yield { ...view(c), fingerprint: certIds.fingerprint(id).toString('hex'), cls: c.cls, subject: undefined, cn: undefined, o: undefined, named };
+      }
     })();
     const keys = (function* (): Generator<KeyView> {
-      for (const k of keyEntries) yield { ...view(k), fingerprint: k.fingerprint, certificates: k.certificates };
+      for (let id = 0; id < keyList.length; id++) yield { ...view(keyList[id]!), fingerprint: keyIds.digest(id)!.toString('hex'), certificates: keyList[id]!.certificates };
     })();
     const ticketKeys = [...this.ticketKeys.values()].map((p) => view({ pairs: p }));
-    const aggregates = aggregateViews({ services: this.services, groups: this.groups, certs, keys, ticketKeys, topReused: this.opts.topReused ?? 10, topInvalid: this.opts.topInvalid });
+    let aggregates;
+    try {
+      aggregates = aggregateViews({ services: this.services, groups: this.groups, certs, keys, ticketKeys, topReused: this.opts.topReused ?? 10, topInvalid: this.opts.topInvalid });
+    } finally {
+      this.names.close();
+    }
     return reuseReport(this.opts, aggregates, {
       records: this.records, internalErrors: this.internalErrors, passive: this.passive, servers: this.servers.size, withCertificate: this.withCertificate,
-      certificates: this.certs.size, keys: this.keys.size, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size,
+      certificates: this.certs.length, keys: this.keys.length, ticketKeys: this.ticketKeys.size, chainsClassified: this.chainsSeen.size,
       unparsable: this.unparsable, classifierErrors: this.classifierErrors, groupsShared: this.groupsShared,
     }, { tables: this.passiveReuse.tables(), notes: [PASSIVE_REUSE_NOTE, this.passiveReuse.exclusions.note()] });
   }
@@ -162,23 +179,19 @@ export class ReuseAnalyzer implements Analyzer {
     return this.finish();
   }
 
-  private newCertificate(fp: string, der: Buffer): CertEntry {
-    const cert: CertEntry = { fingerprint: fp, cls: 'invalid', subject: undefined, cn: undefined, o: undefined, pairs: new IpPairs(), key: undefined };
-    this.certs.set(fp, cert);
+  private newCertificate(id: number, der: Buffer): void {
+    const cert: CertEntry = { cls: 'invalid', names: -1, pairs: new IpPairs(), key: undefined };
+    this.certs[id] = cert;
     try {
       const fields = leafFields(der);
-      cert.subject = fields.subject;
-      cert.cn = fields.cn;
-      cert.o = fields.o;
-      const kfp = createHash('sha256').update(fields.spki).digest('hex');
-      let key = this.keys.get(kfp);
-      if (!key) this.keys.set(kfp, (key = { fingerprint: kfp, certificates: 0, pairs: new IpPairs() }));
+      const keyId = this.keyIds.id(createHash('sha256').update(fields.spki).digest());
+      const key = (this.keys[keyId] ??= { certificates: 0, pairs: new IpPairs() });
       key.certificates++;
       cert.key = key;
+      cert.names = this.names.put(namesList(fields.subject, fields.cn, fields.o));
     } catch {
       this.unparsable++;
     }
-    return cert;
   }
 
   private classify(cert: CertEntry, chain: string[], r: ProbeRecord): void | Promise<void> {
@@ -198,7 +211,16 @@ export class ReuseAnalyzer implements Analyzer {
       return;
     }
     // An async classifier (a worker, say) runs alongside: keep going, and wait at finish().
-    const p: Promise<void> = verdict.then((v) => upgrade(cert, v), () => void this.classifierErrors++).finally(() => this.pending.delete(p));
+    // A memory error (a validator thread out of heap) ends the analysis; any other error leaves this chain invalid, counted.
+    const p: Promise<void> = verdict
+      .then(
+        (v) => upgrade(cert, v),
+        (err: unknown) => {
+          if (isWildtlsError(err) && err.code === 'WILDTLS_ERR_MEMORY') this.fatal ??= err;
+          else this.classifierErrors++;
+        },
+      )
+      .finally(() => this.pending.delete(p));
     this.pending.add(p);
     if (this.pending.size >= (this.opts.maxPending ?? 4096)) {
       this.opts.classifier.flush?.();
@@ -239,6 +261,16 @@ function ticketKeyNamesOf(r: ProbeRecord): string[] {
     if (typeof name === 'string' && /^[0-9a-f]{32}$/.test(name)) names.add(name);
   }
   return [...names];
+}
+
+/** Subject, CN and O as a list for the spill: an absent CN or O is left out, and says which by a leading mark. */
+function namesList(subject: string, cn: string | undefined, o: string | undefined): string[] {
+  return [subject, cn === undefined ? '' : `=${cn}`, o === undefined ? '' : `=${o}`];
+}
+
+function namesOf(list: readonly string[]): { subject: string; cn: string | undefined; o: string | undefined } {
+  const opt = (s: string | undefined) => (s ? s.slice(1) : undefined);
+  return { subject: list[0]!, cn: opt(list[1]), o: opt(list[2]) };
 }
 
 function upgrade(cert: CertEntry, v: ChainClass): void {

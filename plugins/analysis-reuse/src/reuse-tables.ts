@@ -15,6 +15,8 @@ export interface CertView extends Occurrences {
   subject: string | undefined;
   cn: string | undefined;
   o: string | undefined;
+  /** subject, cn and o when these are left undefined until a ranking shows the certificate (the stream path keeps them on disk). */
+  named?: () => Pick<CertView, 'subject' | 'cn' | 'o'>;
 }
 
 export interface KeyView extends Occurrences {

@@ -1,5 +1,5 @@
 import type { Analyzer, PassiveExclusionRule, ProbeRecord, Report, StoreQuery } from '@wildtls/core';
-import { CertificateFingerprints, ServerTally, serverKey, storeHasPassive } from '@wildtls/core';
+import { CertificateIds, ServerTally, serverKey, storeHasPassive } from '@wildtls/core';
 import { tlsReached } from './host-state.js';
 import { StartTlsCounts } from './starttls-counts.js';
 import { STARTTLS_NOTES } from './starttls-notes.js';
@@ -27,7 +27,8 @@ export class StartTlsAnalyzer implements Analyzer {
   private readonly servers = new ServerTally();
   private records = 0;
   private internalErrors = 0;
-  private readonly fingerprints = new CertificateFingerprints();
+  /** Distinct certificates (by DER) as ids, off V8's heap: the unique counts are sets of these (issue 18). */
+  private readonly certIds = new CertificateIds();
   private readonly passive: PassiveConnections;
   private passiveRecords = 0;
   /** Distinct servers when counted in SQL (analyzeStore), instead of this.servers. */
@@ -97,11 +98,11 @@ export class StartTlsAnalyzer implements Analyzer {
     return g;
   }
 
-  /** Fingerprints of the chain of a record that reached TLS (undefined for a non-certificate entry). */
-  private chainOf(r: ProbeRecord): Array<string | undefined> | undefined {
+  /** Certificate ids of the chain of a record that reached TLS (undefined for a non-certificate entry). */
+  private chainOf(r: ProbeRecord): Array<number | undefined> | undefined {
     const chain: unknown = r.tls?.chain;
     if (!tlsReached(r.tls) || !Array.isArray(chain)) return undefined;
-    return chain.map((c) => (typeof c === 'string' ? this.fingerprints.lookup(c).fp : undefined));
+    return chain.map((c) => (typeof c === 'string' ? this.certIds.id(c) : undefined));
   }
 
   finish(): Report {

@@ -1,4 +1,4 @@
-import type { ProbeRecord } from '@wildtls/core';
+import { IntSet, type ProbeRecord } from '@wildtls/core';
 import { answered, isNoise, portOpen, tlsReached } from './host-state.js';
 
 /**
@@ -21,9 +21,10 @@ export class StartTlsCounts {
   /** The handshake completed (`tls.completed`). */
   completed = 0;
   leafTotal = 0;
-  readonly leafUnique = new Set<string>();
+  /** Distinct end-host and intermediate certificates, by id (CertificateIds): typed-array sets, 11-21 bytes a certificate. */
+  readonly leafUnique = new IntSet();
   interTotal = 0;
-  readonly interUnique = new Set<string>();
+  readonly interUnique = new IntSet();
   /** Distinct certificates when counted elsewhere (SQL on a store) instead of in the sets. */
   private distinct: { leaves: number; intermediates: number } | undefined;
 
@@ -43,12 +44,12 @@ export class StartTlsCounts {
   }
 
   /**
-   * One server's counted record; `chain`: its certificates' fingerprints in
+   * One server's counted record; `chain`: its certificates' ids in
    * wire order (undefined: none). `n` servers whose records these are (the
    * store path adds each distinct combination once); the result: whether the
    * chain counts (a server whose TLS was reached).
    */
-  add(r: ProbeRecord, chain: Array<string | undefined> | undefined, n = 1): boolean {
+  add(r: ProbeRecord, chain: Array<number | undefined> | undefined, n = 1): boolean {
     this.probed += n;
     if (!portOpen(r)) return false;
     this.hosts += n;

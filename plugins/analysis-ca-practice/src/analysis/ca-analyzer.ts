@@ -1,4 +1,4 @@
-import { PassiveExclusions, ServerMap, ServerSet, serverKey, storeHasPassive, type Analyzer, type PassiveExclusionRule, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
+import { DigestIds, PassiveExclusions, ServerMap, ServerSet, serverKey, storeHasPassive, type Analyzer, type PassiveExclusionRule, type ProbeRecord, type Report, type StoreQuery } from '@wildtls/core';
 import type { Profile } from '../validate/profile-verdict.js';
 import { peerNameOf } from '../validate/hostname.js';
 import { ChainService, type ChainEntry } from './chain-service.js';
@@ -45,8 +45,8 @@ export class CaPracticeAnalyzer implements Analyzer {
   private readonly inFlight: Promise<void>[] = [];
   private readonly servers = new ServerSet();
   private readonly groups = new Map<string, Group>();
-  /** Distinct chains seen (SHA-256 of the chain) and the first verdict of each. */
-  private readonly chainIds = new Map<string, number>();
+  /** Distinct chains seen (SHA-256 of the chain, 32 bytes in a typed-array table: a Map of base64 keys cost some 100 bytes of heap a chain) and, by id, the first verdict of each. */
+  private readonly chainIds = new DigestIds();
   private readonly entries: Array<ChainEntry | undefined> = [];
   private readonly passive = new PassiveChains();
   private readonly passiveExclusions: PassiveExclusions;
@@ -129,12 +129,8 @@ export class CaPracticeAnalyzer implements Analyzer {
   /** The id of a distinct chain (a new one for a chain not seen before). */
   private chainId(chain: readonly string[]): { hash: string; chainId: number } {
     const hash = ChainService.chainHash(chain);
-    let id = this.chainIds.get(hash);
-    if (id === undefined) {
-      id = this.entries.length;
-      this.chainIds.set(hash, id);
-      this.entries.push(undefined);
-    }
+    const id = this.chainIds.id(hash);
+    if (id === this.entries.length) this.entries.push(undefined);
     return { hash, chainId: id };
   }
 

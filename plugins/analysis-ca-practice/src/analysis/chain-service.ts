@@ -1,4 +1,5 @@
 import { createHash, hash } from 'node:crypto';
+import { StringSpill } from '@wildtls/core';
 import { parseCertificate, type ParsedCertificate } from '../cert/parse-certificate.js';
 import { practiceFlags, type PracticeFlag } from '../practice/practice-flags.js';
 import type { TrustStore } from '../roots/trust-store.js';
@@ -8,7 +9,6 @@ import { matchesDnsName, type PeerName } from '../validate/hostname.js';
 import { ipBytes, ipText } from '../validate/ip-address.js';
 import { IssuerPool } from '../validate/issuer-pool.js';
 import { RetryRefs } from './retry-refs.js';
-import { ChainSpill } from './chain-spill.js';
 import { recheckPaged, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
 
 export interface ServiceSettings {
@@ -40,7 +40,7 @@ export interface ChainEntry {
   leafIps: string[];
   /**
    * For chains no path completed: the chain as sent, to retry once the scan has seen more intermediates;
-   * once the validator keeps the verdict, the chain is in its ChainSpill (on disk) under `spilled` instead.
+   * once the validator keeps the verdict, the chain is in its StringSpill (on disk) under `spilled` instead.
    */
   retry?: { chain?: readonly string[]; spilled?: number; at: number; poolSize: number; issuerKey: string };
 }
@@ -60,7 +60,7 @@ export class ChainService implements VerdictSource {
   /** compactRetry: the verdicts settle() may change, without their chains. */
   private readonly retryRefs = new RetryRefs();
   /** The chains of kept verdicts settle() may change (the retry state of the other modes). */
-  private readonly spill = new ChainSpill();
+  private readonly spill = new StringSpill('chains');
   distinctChains = 0;
   validations = 0;
 

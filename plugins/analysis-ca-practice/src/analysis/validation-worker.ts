@@ -1,4 +1,5 @@
 /** Worker thread: one ChainService answering the pool's messages (see worker-pool.ts). */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChainService } from './chain-service.js';
 import { serviceSettings, type PlainSettings } from './service-settings.js';
@@ -21,6 +22,7 @@ export type WorkerRequest =
   | { type: 'retry-candidates'; id: number }
   | { type: 'recheck'; id: number; items: RecheckItem[] }
   | { type: 'stats'; id: number }
+  | { type: 'heap'; id: number }
   | { type: 'close'; id: number };
 
 /** What the pool sends each worker: the validator's settings, and whether it keeps its retry state without the chains. */
@@ -31,6 +33,15 @@ export interface WorkerData {
 
 const data = workerData as WorkerData;
 const svc = new ChainService(serviceSettings(data.settings), false, data.compactRetry);
+/** This thread's largest used heap seen after a batch (for WorkerPool.heap(): what a validator thread holds). */
+let peakHeap = 0;
+
+/** This thread's heap: used now (after a full collection when node runs with --expose-gc, so live data only) and the largest seen after a batch. */
+export interface WorkerHeap {
+  used: number;
+  peak: number;
+  limit: number;
+}
 
 parentPort!.on('message', (m: WorkerRequest) => {
   try {
@@ -38,7 +49,14 @@ parentPort!.on('message', (m: WorkerRequest) => {
       case 'validate-batch':
         // One message per batch: posting costs more than validating a cached intermediate's leaf.
         parentPort!.postMessage({ id: m.id, value: m.items.map((r) => wireEntry(svc.verdict(r.chain, r.at, r.hash, r.keep ?? true))) });
+        peakHeap = Math.max(peakHeap, getHeapStatistics().used_heap_size);
         break;
+      case 'heap': {
+        (globalThis as { gc?: () => void }).gc?.();
+        const h = getHeapStatistics();
+        parentPort!.postMessage({ id: m.id, value: { used: h.used_heap_size, peak: Math.max(peakHeap, h.used_heap_size), limit: h.heap_size_limit } satisfies WorkerHeap });
+        break;
+      }
       case 'intermediates':
         parentPort!.postMessage({ id: m.id, value: svc.intermediates() });
         break;

@@ -1,8 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { WildtlsError } from '@wildtls/core';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import type { PlainSettings } from './service-settings.js';
 import { recheckPaged, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
-import type { ValidateRequest, WorkerData, WorkerRequest } from './validation-worker.js';
+import type { ValidateRequest, WorkerData, WorkerHeap, WorkerRequest } from './validation-worker.js';
 
 /** A request without its id (Omit distributed over the union). */
 type Request = WorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -15,6 +16,9 @@ interface Slot {
   /** Validations waiting to be posted as one batch. */
   batch: Array<{ req: ValidateRequest; resolve: (e: ChainEntry) => void; reject: (e: Error) => void }>;
 }
+
+/** The one empty name list of kept verdicts (most have no SAN iPAddress): nothing changes these lists in place. */
+const NONE: string[] = [];
 
 /** Validations per message: one postMessage per chain costs about as much as validating it. */
 const BATCH = 64;
@@ -33,7 +37,8 @@ const BATCH = 64;
  */
 export class WorkerPool implements VerdictSource {
   private readonly slots: Slot[] = [];
-  private readonly cache = new Map<string, ChainEntry[]>();
+  /** Verdicts by chain hash: one, or one per validity interval (an array only then: a one-element array costs 30 bytes a chain). */
+  private readonly cache = new Map<string, ChainEntry | ChainEntry[]>();
   private readonly inflight = new Map<string, Promise<ChainEntry>>();
   /** Distinct errors and flags lists, and OpenSSL results, of kept verdicts (compact()). */
   private readonly lists = new Map<string, string[]>();
@@ -41,10 +46,11 @@ export class WorkerPool implements VerdictSource {
   private nextId = 0;
   private failed: Error | undefined;
 
-  constructor(settings: PlainSettings, workers: number, private readonly retain = true, compactRetry = false) {
+  /** @param resourceLimits the worker threads' heap (default: Node's, which --max-old-space-size sets as for the main thread). */
+  constructor(settings: PlainSettings, workers: number, private readonly retain = true, compactRetry = false, resourceLimits?: ResourceLimits) {
     for (let i = 0; i < workers; i++) {
       const data: WorkerData = { settings, compactRetry };
-      const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: data });
+      const worker = new Worker(new URL('./validation-worker.js', import.meta.url), { workerData: data, ...(resourceLimits ? { resourceLimits } : {}) });
       const slot: Slot = { worker, pending: new Map(), batch: [] };
       worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
         const p = slot.pending.get(m.id);
@@ -54,7 +60,7 @@ export class WorkerPool implements VerdictSource {
         if (m.error !== undefined) p.reject(new Error(`certificate validation worker: ${m.error}`));
         else p.resolve(m.value);
       });
-      worker.on('error', (err) => this.fail(err));
+      worker.on('error', (err) => this.fail(workerError(err)));
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`certificate validation worker exited with code ${code}`));
       });
@@ -83,8 +89,10 @@ export class WorkerPool implements VerdictSource {
   }
 
   private lookup(hash: string, at: number): ChainEntry | undefined {
-    const list = this.cache.get(hash);
-    if (list) for (const e of list) if (at >= e.from && at < e.until) return e;
+    const hit = this.cache.get(hash);
+    if (!hit) return undefined;
+    if (!Array.isArray(hit)) return at >= hit.from && at < hit.until ? hit : undefined;
+    for (const e of hit) if (at >= e.from && at < e.until) return e;
     return undefined;
   }
 
@@ -99,9 +107,10 @@ export class WorkerPool implements VerdictSource {
       this.inflight.delete(hash);
       if (!this.retain || !keep) return wire;
       const e = this.compact(wire, hash);
-      const list = this.cache.get(hash);
-      if (list) list.push(e);
-      else this.cache.set(hash, [e]);
+      const hit = this.cache.get(hash);
+      if (!hit) this.cache.set(hash, e);
+      else if (Array.isArray(hit)) hit.push(e);
+      else this.cache.set(hash, [hit, e]);
       return e;
     });
     this.inflight.set(hash, done);
@@ -121,7 +130,8 @@ export class WorkerPool implements VerdictSource {
     const ok = `${e.openssl.code}|${e.openssl.depth}`;
     let openssl = this.openssl.get(ok);
     if (!openssl) this.openssl.set(ok, (openssl = { code: e.openssl.code, depth: e.openssl.depth }));
-    return { hash, errors, openssl, flags, from: e.from, until: e.until, leafDns: e.leafDns, leafIps: e.leafIps };
+    const none = (l: string[]) => (l.length ? l : NONE);
+    return { hash, errors, openssl, flags, from: e.from, until: e.until, leafDns: none(e.leafDns), leafIps: none(e.leafIps) };
   }
 
   private interned<T extends string>(list: T[]): T[] {
@@ -165,7 +175,8 @@ export class WorkerPool implements VerdictSource {
       changed.push(...(await recheckPaged(todo, chains, (items) => this.call<SettledChange[]>(s, { type: 'recheck', items }))));
     }
     for (const c of changed) {
-      const mine = this.cache.get(c.entry.hash)?.find((x) => x.from === c.from && x.until === c.until);
+      const hit = this.cache.get(c.entry.hash);
+      const mine = (Array.isArray(hit) ? hit : hit ? [hit] : []).find((x) => x.from === c.from && x.until === c.until);
       if (mine) Object.assign(mine, c.entry);
     }
     return changed;
@@ -182,9 +193,29 @@ export class WorkerPool implements VerdictSource {
     };
   }
 
+  /** Each worker thread's heap (diagnostics: bench/stream-analysis-memory.mjs reports what the validator threads hold). */
+  heap(): Promise<WorkerHeap[]> {
+    return Promise.all(this.slots.map((s) => this.call<WorkerHeap>(s, { type: 'heap' })));
+  }
+
   async close(): Promise<void> {
     // Each worker's validator closes its chain spill file first (a failed worker has nothing to close).
     await Promise.all(this.slots.map((s) => this.call(s, { type: 'close' }).catch(() => undefined)));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+/**
+ * A worker thread that ran out of heap (Node ends it with ERR_WORKER_OUT_OF_MEMORY; the process
+ * lives on) as the same memory error the main thread's heap guard gives, with what to do.
+ */
+function workerError(err: Error): Error {
+  if ((err as { code?: unknown }).code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
+  return new WildtlsError(
+    'WILDTLS_ERR_MEMORY',
+    `a certificate validation worker thread ran out of its JavaScript heap (${err.message}): ` +
+      'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
+      'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`, which the worker threads get too)',
+    { cause: err },
+  );
 }

@@ -1,13 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ChainSpill } from '../src/analysis/chain-spill.js';
+import { StringSpill } from './string-spill.js';
 
 const spillDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('wildtls-chains-'));
 
-describe('ChainSpill', () => {
+describe('StringSpill', () => {
   it('gives back every chain as put, from the buffer and from the file (several megabytes written), in any order', () => {
-    const s = new ChainSpill();
+    const s = new StringSpill('chains');
     const chains: string[][] = [];
     for (let i = 0; i < 3000; i++) {
       // Base64-like certificates of 1-3 KB, some odd strings a hostile record could carry (commas, non-ASCII, empty).
@@ -25,7 +25,7 @@ describe('ChainSpill', () => {
   });
 
   it('keeps a chain larger than its buffer, and an empty chain', () => {
-    const s = new ChainSpill();
+    const s = new StringSpill('chains');
     const big = ['x'.repeat(3 << 20), 'y'];
     expect(s.put(['a'])).toBe(0);
     expect(s.put(big)).toBe(1);
@@ -39,7 +39,7 @@ describe('ChainSpill', () => {
 
   it('leaves no file or folder behind in the temporary directory', () => {
     const before = spillDirs().length;
-    const s = new ChainSpill();
+    const s = new StringSpill('chains');
     for (let i = 0; i < 1000; i++) s.put(['Q'.repeat(2000)]);
     expect(spillDirs().length).toBe(before);
     expect(s.get(999)).toEqual(['Q'.repeat(2000)]);

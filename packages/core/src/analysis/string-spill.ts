@@ -6,16 +6,18 @@ import { join } from 'node:path';
 const BUFFER_BYTES = 1 << 20;
 
 /**
- * Chains kept for settle() on disk instead of on the heap: a validator keeps,
- * for every chain that found no issuer, the chain as sent (base64, one to two
- * kilobytes), to recheck it once the scan is in; under an unknown root that
- * is nearly every distinct chain of a scan (1.5 GB of strings at 10M records,
- * issue 18). Each chain goes to an anonymous temporary file (unlinked as soon
- * as it is open, so nothing is left behind, even after a crash), written a
- * megabyte at a time; get() reads one back. Ids are consecutive; the file
- * offsets sit in a Float64Array.
+ * Lists of strings kept on disk instead of on the heap, for state an analysis
+ * keeps per distinct chain or certificate but reads back rarely: ca-practice's
+ * validator keeps, for every chain that found no issuer, the chain as sent
+ * (base64, one to two kilobytes), to recheck it once the scan is in (under an
+ * unknown root nearly every distinct chain of a scan: 1.5 GB of strings at 10M
+ * records); reuse keeps each certificate's subject names for the few its
+ * rankings show (issue 18). Each list goes to an anonymous temporary file
+ * (unlinked as soon as it is open, so nothing is left behind, even after a
+ * crash), written a megabyte at a time; get() reads one back. Ids are
+ * consecutive; the file offsets sit in a Float64Array (8 bytes a list).
  */
-export class ChainSpill {
+export class StringSpill {
   private fd: number | undefined;
   private buf: Buffer | undefined;
   /** Bytes in buf not yet written; they follow `written` bytes in the file. */
@@ -25,13 +27,16 @@ export class ChainSpill {
   private ends = new Float64Array(1024);
   private n = 0;
 
+  /** @param name in the temporary directory's name (`wildtls-NAME-XXXXXX`, gone once the file is open). */
+  constructor(private readonly name = 'spill') {}
+
   get size(): number {
     return this.n;
   }
 
-  /** Keeps the chain; its id for get(). */
-  put(chain: readonly string[]): number {
-    const parts = chain.map((c) => Buffer.from(c, 'utf8'));
+  /** Keeps the list; its id for get(). */
+  put(list: readonly string[]): number {
+    const parts = list.map((c) => Buffer.from(c, 'utf8'));
     let size = 4;
     for (const p of parts) size += 4 + p.length;
     const rec = Buffer.allocUnsafe(size);
@@ -59,9 +64,9 @@ export class ChainSpill {
     return this.n++;
   }
 
-  /** The chain kept under `id`. */
+  /** The list kept under `id`. */
   get(id: number): string[] {
-    if (!(id >= 0 && id < this.n && Number.isInteger(id))) throw new RangeError(`chain-spill: no chain ${id}`);
+    if (!(id >= 0 && id < this.n && Number.isInteger(id))) throw new RangeError(`string-spill: no chain ${id}`);
     const start = id === 0 ? 0 : this.ends[id - 1]!;
     const end = this.ends[id]!;
     let rec: Buffer;
@@ -71,7 +76,7 @@ export class ChainSpill {
       let got = 0;
       while (got < rec.length) {
         const n = readSync(this.fd!, rec, got, rec.length - got, start + got);
-        if (n === 0) throw new Error('chain-spill: temporary file shorter than written');
+        if (n === 0) throw new Error('string-spill: temporary file shorter than written');
         got += n;
       }
     }
@@ -104,7 +109,7 @@ export class ChainSpill {
 
   private write(data: Buffer): void {
     if (this.fd === undefined) {
-      const dir = mkdtempSync(join(tmpdir(), 'wildtls-chains-'));
+      const dir = mkdtempSync(join(tmpdir(), `wildtls-${this.name}-`));
       const path = join(dir, 'chains');
       this.fd = openSync(path, 'w+', 0o600);
       unlinkSync(path);
