@@ -1,6 +1,6 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { WildtlsError } from '@wildtls/core';
+import { MEMORY_ERROR_FIXES, WildtlsError } from '@wildtls/core';
 
 /** Live heap past this share of the old generation's limit, right after a full collection, stops the analysis. */
 const DEFAULT_SHARE = 0.9;
@@ -16,11 +16,6 @@ const YOUNG_RESERVE = 3 * 16 * 2 ** 20;
 function oldGenerationLimit(): number {
   return getHeapStatistics().heap_size_limit - YOUNG_RESERVE;
 }
-
-/** What the memory error says to do. */
-export const MEMORY_FIXES =
-  'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
-  'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`)';
 
 /**
  * Instead of V8's "FATAL ERROR: ... JavaScript heap out of memory" (an abort,
@@ -85,7 +80,7 @@ export class HeapGuard {
     const { usedMiB, limitMiB } = this.tripped!;
     return new WildtlsError(
       'WILDTLS_ERR_MEMORY',
-      `the analyses' JavaScript heap is nearly full (${usedMiB} MiB live after a full garbage collection, of Node's ${limitMiB} MiB limit) ${when}: ${MEMORY_FIXES}`,
+      `the analyses' JavaScript heap is nearly full (${usedMiB} MiB live after a full garbage collection, of Node's ${limitMiB} MiB limit) ${when}: ${MEMORY_ERROR_FIXES}`,
     );
   }
 

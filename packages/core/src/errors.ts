@@ -22,6 +22,11 @@ export type WildtlsErrorCode =
   /** An analysis outgrew Node's heap (the stream path of `analyze`): the message names the ways out. */
   | 'WILDTLS_ERR_MEMORY';
 
+/** What a WILDTLS_ERR_MEMORY message tells the user to do (the CLI's heap guard and any analysis's worker threads say the same). */
+export const MEMORY_ERROR_FIXES =
+  'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
+  'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`, which worker threads get too)';
+
 export class WildtlsError extends Error {
   readonly code: WildtlsErrorCode;
   constructor(code: WildtlsErrorCode, message: string, options?: { cause?: unknown }) {

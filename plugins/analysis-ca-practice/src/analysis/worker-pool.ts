@@ -1,5 +1,5 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { WildtlsError } from '@wildtls/core';
+import { MEMORY_ERROR_FIXES, WildtlsError } from '@wildtls/core';
 import { ChainService, type ChainEntry } from './chain-service.js';
 import type { PlainSettings } from './service-settings.js';
 import { recheckPaged, type ChainsByHash, type RecheckItem, type SettledChange, type SourceStats, type VerdictSource } from './verdict-source.js';
@@ -213,9 +213,7 @@ function workerError(err: Error): Error {
   if ((err as { code?: unknown }).code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
   return new WildtlsError(
     'WILDTLS_ERR_MEMORY',
-    `a certificate validation worker thread ran out of its JavaScript heap (${err.message}): ` +
-      'import the results into a store and analyse that (`wildtls import FILES --into results.duckdb`, then `wildtls analyze results.duckdb`), ' +
-      'or give Node a larger heap if the machine has the memory (`NODE_OPTIONS=--max-old-space-size=12288`, which the worker threads get too)',
+    `a certificate validation worker thread ran out of its JavaScript heap (${err.message}): ${MEMORY_ERROR_FIXES}`,
     { cause: err },
   );
 }
