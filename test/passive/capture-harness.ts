@@ -17,7 +17,8 @@ export interface Capture {
 }
 
 export async function startCapture(file: string, filter: string): Promise<Capture> {
-  const child = spawn(TCPDUMP, ['-i', 'lo', '--immediate-mode', '-U', '-s', '0', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // -B: a 32 MiB kernel buffer (default 2 MiB), so a capture survives tcpdump being starved of CPU while the suite runs.
+  const child = spawn(TCPDUMP, ['-i', 'lo', '--immediate-mode', '-U', '-B', '32768', '-s', '0', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`tcpdump did not start within 10 s: ${err}`)), 10_000);
@@ -39,6 +40,9 @@ export async function startCapture(file: string, filter: string): Promise<Captur
       await stopPid(child.pid ?? -1);
       await exited;
       if (!existsSync(file)) throw new Error(`tcpdump wrote no file: ${err}`);
+      // A packet the kernel dropped is missing from every record built on the file: say so, instead of a wrong record.
+      const dropped = Number(/(\d+) packets? dropped by kernel/.exec(err)?.[1] ?? 0);
+      if (dropped > 0) throw new Error(`tcpdump dropped ${dropped} packets (the capture is incomplete): ${err}`);
     },
   };
 }
