@@ -104,7 +104,6 @@ export { ServerMap, ServerSet } from './analysis/server-set.js';
 export { IntMap, IntSet } from './analysis/int-table.js';
 export { DigestIds, type DigestKey } from './analysis/digest-ids.js';
 export { StringSpill } from './analysis/string-spill.js';
-export { CertificateFingerprints } from './analysis/certificate-fingerprints.js';
 export { CertificateIds } from './analysis/certificate-ids.js';
 export * as der from './der/der.js';
 export { PassiveExclusions, PassiveExclusionRuleSchema, passiveExclusionsOption, STUDY_PASSIVE_EXCLUSIONS, TOR_LINK_CERTIFICATE_RULE, ALPN_HTTP_PUSH_RULE, HTTP_PUSH_ALPN, type PassiveExclusionRule } from './analysis/passive-exclusions.js';

@@ -1,4 +1,4 @@
-import { CertificateFingerprints, PassiveExclusions, serverKey, type PassiveExclusionRule, type ProbeRecord, type ReportTable } from '@wildtls/core';
+import { CertificateIds, PassiveExclusions, serverKey, type PassiveExclusionRule, type ProbeRecord, type ReportTable } from '@wildtls/core';
 
 /** One port's passive view: each end-host certificate with the server IPs and connections it was seen on. */
 interface PortView {
@@ -7,9 +7,10 @@ interface PortView {
   connections: number;
   /** Connections whose server sent no chain we can see (TLS 1.3 hides it; no TLS; a capture cut short). */
   withoutCertificate: number;
-  certs: Map<string, CertSeen>;
-  /** Each server (ip:port) and the certificates it sent. */
-  servers: Map<number | string, Set<string>>;
+  /** By certificate id (core's CertificateIds: one per distinct DER). */
+  certs: Map<number, CertSeen>;
+  /** Each server (ip:port) and the ids of the certificates it sent. */
+  servers: Map<number | string, Set<number>>;
 }
 
 interface CertSeen {
@@ -32,7 +33,7 @@ const share = (n: number, d: number) => (d > 0 ? n / d : null);
  */
 export class PassiveReuse {
   private readonly ports = new Map<string, PortView>();
-  private readonly fingerprints = new CertificateFingerprints();
+  private readonly certIds = new CertificateIds();
   /** The exclusion rules (the study's by default), with how many connections each left out. */
   readonly exclusions: PassiveExclusions;
 
@@ -51,7 +52,7 @@ export class PassiveReuse {
       p.withoutCertificate++;
       return;
     }
-    const { fp } = this.fingerprints.lookup(leaf);
+    const fp = this.certIds.id(leaf); // the certificate: one id per distinct DER
     let c = p.certs.get(fp);
     if (!c) p.certs.set(fp, (c = { ips: new Set(), connections: 0 }));
     c.ips.add(r.ip);
@@ -69,7 +70,7 @@ export class PassiveReuse {
   tables(): ReportTable[] {
     const ports = [...this.ports.values()].sort((a, b) => a.service.localeCompare(b.service) || a.port - b.port);
     // Over every port: a certificate's IPs are the union of its IPs on each port.
-    const allIps = new Map<string, Set<string>>();
+    const allIps = new Map<number, Set<string>>();
     for (const p of ports) {
       for (const [fp, c] of p.certs) {
         let ips = allIps.get(fp);
@@ -77,7 +78,7 @@ export class PassiveReuse {
         for (const ip of c.ips) ips.add(ip);
       }
     }
-    const reusedIn = (p: PortView | undefined, fp: string) => ((p ? p.certs.get(fp)?.ips.size : allIps.get(fp)?.size) ?? 0) > 1;
+    const reusedIn = (p: PortView | undefined, fp: number) => ((p ? p.certs.get(fp)?.ips.size : allIps.get(fp)?.size) ?? 0) > 1;
     const certRows: ReportTable['rows'] = [];
     const serverRows: ReportTable['rows'] = [];
     const connRows: ReportTable['rows'] = [];

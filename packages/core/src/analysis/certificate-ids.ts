@@ -7,9 +7,9 @@ import { DigestIds } from './digest-ids.js';
  * certificate is looked up by a one-shot hash of its base64 text (no
  * decoding, no Buffer per record), in typed-array tables (DigestIds); only a
  * text not seen before is decoded and hashed as DER, so two texts of one DER
- * have one id. About 85 bytes a distinct certificate, where
- * CertificateFingerprints (a Map of text hash to hex fingerprint) costs some
- * 170 bytes of heap; sets of the ids fit in core's IntSet (issue 18).
+ * have one id. About 85 bytes a distinct certificate, where a Map of text
+ * hash to hex fingerprint costs some 170 bytes of heap; sets of the ids fit
+ * in core's IntSet (issue 18).
  */
 export class CertificateIds {
   private readonly texts = new DigestIds();
