@@ -53,6 +53,8 @@ export class ProbePool {
   crashes = 0;
   /** Probes recorded as internal-error because their workers died. */
   lost = 0;
+  /** Jobs sent to workers, and the messages that carried them (logged at debug level on close). */
+  private sent = { jobs: 0, messages: 0 };
 
   constructor(private readonly opts: ProbePoolOptions) {
     if (opts.size < 1) throw new WildtlsError('WILDTLS_ERR_USAGE', 'the probe pool needs at least one worker');
@@ -84,6 +86,7 @@ export class ProbePool {
   /** Stop every worker (probes still running in them are dropped: the scan has abandoned them). */
   async close(): Promise<void> {
     this.closing = true;
+    this.opts.logger.debug(this.sent, 'probe pool closing: jobs sent to workers, in messages');
     await Promise.all(this.members.splice(0).map((m) => m.worker.terminate()));
   }
 
@@ -101,6 +104,8 @@ export class ProbePool {
     m.outbox = [];
     if (m.exited || jobs.length === 0) return;
     m.worker.postMessage({ type: 'probes', jobs } satisfies ProbeRequests);
+    this.sent.jobs += jobs.length;
+    this.sent.messages++;
   }
 
   private pick(): Member {
