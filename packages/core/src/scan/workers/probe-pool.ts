@@ -161,7 +161,10 @@ export class ProbePool {
   private onExit(m: Member, code: number, error: unknown): void {
     m.exited = true;
     // Jobs still in its outbox never reached it: they do not count as an attempt.
-    for (const req of m.outbox) m.jobs.get(req.id)!.attempts--;
+    for (const req of m.outbox) {
+      const p = m.jobs.get(req.id);
+      if (p) p.attempts--;
+    }
     m.outbox = [];
     const i = this.members.indexOf(m);
     if (i >= 0) this.members.splice(i, 1);
