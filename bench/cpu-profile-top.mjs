@@ -5,7 +5,13 @@
  * default the core's tls/ folder), so crypto natives called by the engine
  * count as handshake. Samples before the first one under the engine's
  * `handshake` (TlsEngine.handshake) are start-up (module loading, config,
- * plugins) and are counted apart, unless --with-startup. Self time comes from the samples' time deltas; entries are
+ * plugins) and are counted apart, unless --with-startup (the main thread of a
+ * scan with --workers runs no handshake: give it --with-startup, or all of it
+ * is start-up). Self time comes from the samples' time deltas, which are wall
+ * clock: a thread the kernel preempts inside a call is charged for the time it
+ * waited (on a loaded machine, a worker's postMessage, which wakes the main
+ * thread, showed as 9% of the worker's time; bench/thread-cpu.mjs gives each
+ * thread's real CPU). Entries are
  * grouped by function, file and line over every profile given; a native
  * entry (no file) names its caller.
  *

@@ -8,7 +8,7 @@
  *
  *   npx tsc -b && node bench/scan-vs-go.mjs [--cli CHECKOUT]... [--passes 3]
  *     [--modes tls-modern,tls-study,smtp,census-study,census-compat]
- *     [--skip startup,throughput,memory] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
+ *     [--skip startup,throughput,memory,cpu-workers] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
  *     [--json FILE]
  *
  * Endpoints, started here and stopped by pid: nginx (2 workers) on
@@ -26,6 +26,10 @@
  *    probe = (CPU(4064) - CPU(254)) / 3810, so start-up is excluded; the
  *    ratio to the Go peer is taken per pass, median reported. Within a pass
  *    each mode runs its clients back to back (reversed on odd passes).
+ *    A CLI with --workers also runs with `--workers 1` and `--workers 2`
+ *    at both sizes: its default starts workers only for the big run (one
+ *    per 256 probes, at most one per core), so the default row's marginal
+ *    carries the workers' start-up and JIT warm-up as well.
  * 2. Start-up: CPU of a one-target scan, median of 7.
  * 3. Throughput at concurrency 500 (`--profile modern`): targets/s over the
  *    whole command's wall time at 4,064 targets, and marginal between 254
@@ -176,17 +180,29 @@ function goRun(bin, work, lists, mode, g, size, concurrency, hello) {
 
 const expected = (size) => 254 * SIZES[size];
 
+/**
+ * A CLI's rows in the CPU table: its default (one thread at 254 targets, a
+ * worker per core at 4,064, so the marginal also carries the workers' start-up
+ * and each worker's own JIT warm-up), and, when it has the flag, `--workers 1`
+ * and `--workers 2` at both sizes (the per-probe cost of each path, start-up
+ * excluded); `--skip cpu-workers` leaves those out.
+ */
+function cliVariants(cli) {
+  const fixed = cli.hasWorkers && !SKIP.has('cpu-workers') ? [1, 2].map((w) => ({ who: `cli:${cli.label} --workers ${w}`, cli, extra: ['--workers', String(w)] })) : [];
+  return [{ who: `cli:${cli.label}`, cli, extra: [] }, ...fixed];
+}
+
 async function cpuPasses(work, config, lists, goClient, hello, raw) {
   for (let pass = 0; pass < PASSES; pass++) {
     const ids = Object.keys(MODES);
     for (const id of pass % 2 ? ids.reverse() : ids) {
       const mode = MODES[id];
       if (mode.farm === SMTP && !goClient) continue;
-      const steps = [...CLIS.map((c) => ({ who: `cli:${c.label}`, cli: c })), ...(goClient ? mode.go.filter((g) => g !== 'observe12' || hello).map((g) => ({ who: `go:${g}`, g })) : [])];
+      const steps = [...CLIS.flatMap(cliVariants), ...(goClient ? mode.go.filter((g) => g !== 'observe12' || hello).map((g) => ({ who: `go:${g}`, g })) : [])];
       if (pass % 2) steps.reverse();
       for (const size of ['small', 'big']) {
         for (const s of steps) {
-          const r = s.cli ? await cliRun(s.cli, work, config, lists, mode, size, CONC) : await goRun(goClient, work, lists, mode, s.g, size, CONC, hello);
+          const r = s.cli ? await cliRun(s.cli, work, config, lists, mode, size, CONC, s.extra) : await goRun(goClient, work, lists, mode, s.g, size, CONC, hello);
           r.expected = expected(size);
           log(`pass ${pass + 1} ${id} ${s.who} ${r.expected}: ${r.cpuS.toFixed(2)} s CPU, ${r.wallS.toFixed(2)} s wall, ok ${r.ok}/${r.expected}`);
           ((raw.cpu[id] ??= {})[s.who] ??= { small: [], big: [] })[size].push(strip(r));
@@ -284,7 +300,7 @@ function printReport(raw, notes) {
   out.push(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; started ${raw.started.slice(0, 16)} UTC; load average (1, 5, 15 min) at the start ${load(raw.loadStart)}, at the end ${load(loadavg())}.`);
   out.push(`CLIs: ${CLIS.map((c) => `${c.label} (${c.root}${c.hasWorkers ? ', has --workers' : ', no --workers'})`).join('; ')}. Passes: ${PASSES}.`);
   for (const n of notes) out.push(`Note: ${n}`);
-  out.push('', '### CPU per probe, concurrency 50', '', cpuTable(MODES, raw.cpu, CLIS, PASSES));
+  out.push('', '### CPU per probe, concurrency 50', '', cpuTable(MODES, raw.cpu, CLIS.flatMap((c) => cliVariants(c).map((v) => v.who)), PASSES));
   if (Object.keys(raw.startup).length) {
     out.push('', '### Start-up', '', '| client | one-target scan: CPU s, median of 7 (min-max) | wall s | peak RSS MiB |', '| --- | --- | --- | --- |');
     for (const [who, rs] of Object.entries(raw.startup)) {

@@ -27,13 +27,14 @@ export function okText(runs) {
 }
 
 /**
- * The CPU table: per mode, each CLI and each Go peer with its marginal ms of
+ * The CPU table: per mode, each CLI row (`cliRows`: "cli:LABEL" and its
+ * "cli:LABEL --workers N" variants) and each Go peer with its marginal ms of
  * CPU per probe from the medians of its runs at 254 and at 4,064 targets (a
  * start-up that ran slow in one pass moves the median little), each pass's
  * own marginal, and each CLI's ratio to each Go peer: the ratio of those
  * marginals, with the range of the per-pass ratios.
  */
-export function cpuTable(modes, results, clis, passes) {
+export function cpuTable(modes, results, cliRows, passes) {
   const rows = ['| mode | client | ms CPU per probe, marginal of the medians (each pass) | x Go: ratio of the marginals (per-pass range) | CPU s at 254 / 4,064 (median) | records ok |', '| --- | --- | --- | --- | --- | --- |'];
   for (const [id, mode] of Object.entries(modes)) {
     const r = results[id];
@@ -41,7 +42,7 @@ export function cpuTable(modes, results, clis, passes) {
     const per = (who) => Array.from({ length: passes }, (_, p) => marginalMs(r[who].small[p], r[who].big[p]));
     const ofMedians = (who) => marginalMs(medianRun(r[who].small), medianRun(r[who].big));
     const goPeers = mode.go.filter((g) => r[`go:${g}`]);
-    for (const who of [...clis.map((c) => `cli:${c.label}`), ...goPeers.map((g) => `go:${g}`)]) {
+    for (const who of [...cliRows.filter((w) => r[w]), ...goPeers.map((g) => `go:${g}`)]) {
       const m = per(who);
       const ratios = who.startsWith('cli:')
         ? goPeers

@@ -95,6 +95,19 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
 
   const banner = () => ['scan', '127.0.55.0/24', '-p', 'banner', '--port', String(farm.port), '--allow', '127.0.0.0/8'];
 
+  it('the jobs admitted in one turn of the main thread go to a worker in one message', async () => {
+    const out = join(dir, 'batched.jsonl');
+    const r = await runCli([...banner(), '--workers', '2', '--rate', '0', '--concurrency', '64', '-o', out, '--log-level', 'debug', '--log-format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(records(out)).toHaveLength(256);
+    const line = r.stderr.split('\n').find((l) => l.includes('probe pool closing'));
+    const sent = JSON.parse(line!) as { jobs: number; messages: number };
+    expect(sent.jobs).toBe(256);
+    // The first 64 jobs leave in one message per worker; later ones as the answers come back in batches.
+    // One message per job (no batching) would make it 256.
+    expect(sent.messages).toBeLessThanOrEqual(256 / 2);
+  });
+
   it('kill -9 during a two-worker scan, then --resume: nothing lost, nothing duplicated', async () => {
     const full = join(dir, 'full.jsonl');
     const r0 = await runCli([...banner(), '--workers', '1', '--rate', '0', '--concurrency', '50', '-o', full, '--seed', '11'], { cwd: dir });

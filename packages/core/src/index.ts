@@ -111,7 +111,7 @@ export { certificateNames, leafNames, type NameAttributes } from './analysis/lea
 
 export { runScan, type ScanSummary, type ScanService, type RunScanOptions } from './scan/run-scan.js';
 export { ProbePool, type ProbePoolOptions } from './scan/workers/probe-pool.js';
-export type { WorkerSetup, ProbeRequest, ProbeAnswer, ProbeAnswers, ProbeFailure, WorkerMessage } from './scan/workers/messages.js';
+export type { WorkerSetup, ProbeRequest, ProbeRequests, ProbeAnswer, ProbeAnswers, ProbeFailure, WorkerMessage } from './scan/workers/messages.js';
 export { expandTarget } from './scan/expand-target.js';
 export { scanFromConfig, createRunContainer, probeSettingsFromConfig, type RunEnvironment, type ScanOutcome } from './scan/prepare-run.js';
 export { planTargets, buildServices, type TargetPlan, type TargetEnvironment } from './scan/target-plan.js';

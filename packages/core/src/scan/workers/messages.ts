@@ -20,13 +20,22 @@ export interface WorkerSetup {
   log: { level: string; file?: string; format?: 'pretty' | 'json' };
 }
 
-/** Main thread to worker: run one probe. */
+/** One probe to run. */
 export interface ProbeRequest {
-  type: 'probe';
   /** The pool's job number, echoed in the answer. */
   id: number;
   target: ProbeTarget;
   protocolId: string;
+}
+
+/**
+ * Main thread to worker: the probes the main thread admitted for this worker
+ * in one turn of its event loop, in one message (as the answers come back:
+ * a message costs a wake-up of the thread it goes to, whatever its size).
+ */
+export interface ProbeRequests {
+  type: 'probes';
+  jobs: ProbeRequest[];
 }
 
 /** Worker to main thread: the worker loaded its plugins and takes jobs. */

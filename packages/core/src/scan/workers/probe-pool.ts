@@ -4,7 +4,7 @@ import { WildtlsError } from '../../errors.js';
 import { recordIdentity, type ProbeJob } from '../../probe/run-probe.js';
 import type { ProbeRecord } from '../../record/record-schema.js';
 import { parseRecordLine } from '../../record/record-line.js';
-import type { ProbeRequest, WorkerMessage, WorkerSetup } from './messages.js';
+import type { ProbeRequest, ProbeRequests, WorkerMessage, WorkerSetup } from './messages.js';
 
 interface Pending {
   id: number;
@@ -23,6 +23,8 @@ interface Member {
   /** Settles when the worker is ready or has died. */
   started: Promise<void>;
   exited: boolean;
+  /** Jobs dispatched in this turn of the event loop, sent together at its end (one message, one wake-up of the worker). */
+  outbox: ProbeRequest[];
 }
 
 export interface ProbePoolOptions {
@@ -51,6 +53,8 @@ export class ProbePool {
   crashes = 0;
   /** Probes recorded as internal-error because their workers died. */
   lost = 0;
+  /** Jobs sent to workers, and the messages that carried them (logged at debug level on close). */
+  private sent = { jobs: 0, messages: 0 };
 
   constructor(private readonly opts: ProbePoolOptions) {
     if (opts.size < 1) throw new WildtlsError('WILDTLS_ERR_USAGE', 'the probe pool needs at least one worker');
@@ -82,6 +86,7 @@ export class ProbePool {
   /** Stop every worker (probes still running in them are dropped: the scan has abandoned them). */
   async close(): Promise<void> {
     this.closing = true;
+    this.opts.logger.debug(this.sent, 'probe pool closing: jobs sent to workers, in messages');
     await Promise.all(this.members.splice(0).map((m) => m.worker.terminate()));
   }
 
@@ -89,8 +94,18 @@ export class ProbePool {
     const m = this.pick();
     p.attempts++;
     m.jobs.set(p.id, p);
-    const req: ProbeRequest = { type: 'probe', id: p.id, target: p.job.target, protocolId: p.job.protocolId };
-    m.worker.postMessage(req);
+    if (m.outbox.length === 0) setImmediate(() => this.send(m));
+    m.outbox.push({ id: p.id, target: p.job.target, protocolId: p.job.protocolId });
+  }
+
+  /** Send a worker the jobs dispatched to it since the last send (a dead worker's jobs were dispatched again by onExit). */
+  private send(m: Member): void {
+    const jobs = m.outbox;
+    m.outbox = [];
+    if (m.exited || jobs.length === 0) return;
+    m.worker.postMessage({ type: 'probes', jobs } satisfies ProbeRequests);
+    this.sent.jobs += jobs.length;
+    this.sent.messages++;
   }
 
   private pick(): Member {
@@ -110,7 +125,7 @@ export class ProbePool {
     const worker = new Worker(WORKER_URL, { workerData: this.opts.setup });
     let settle!: () => void;
     const started = new Promise<void>((resolve) => (settle = resolve));
-    const m: Member = { worker, jobs: new Map(), ready: false, started, exited: false };
+    const m: Member = { worker, jobs: new Map(), ready: false, started, exited: false, outbox: [] };
     let error: unknown;
     worker.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'ready') {
@@ -145,6 +160,12 @@ export class ProbePool {
 
   private onExit(m: Member, code: number, error: unknown): void {
     m.exited = true;
+    // Jobs still in its outbox never reached it: they do not count as an attempt.
+    for (const req of m.outbox) {
+      const p = m.jobs.get(req.id);
+      if (p) p.attempts--;
+    }
+    m.outbox = [];
     const i = this.members.indexOf(m);
     if (i >= 0) this.members.splice(i, 1);
     if (this.closing) return;

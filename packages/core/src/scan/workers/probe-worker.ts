@@ -9,7 +9,7 @@ import type { ResolvedService } from '../../plugin/registry.js';
 import { runProbe } from '../../probe/run-probe.js';
 import { probeKey } from '../position-tracker.js';
 import { workerEngine } from './worker-engines.js';
-import type { ProbeAnswer, ProbeAnswers, ProbeFailure, ProbeRequest, WorkerSetup } from './messages.js';
+import type { ProbeAnswer, ProbeAnswers, ProbeFailure, ProbeRequest, ProbeRequests, WorkerSetup } from './messages.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -31,7 +31,11 @@ const flush = () => {
   batch = [];
 };
 
-port.on('message', (req: ProbeRequest) => {
+port.on('message', (msg: ProbeRequests) => {
+  for (const req of msg.jobs) start(req);
+});
+
+function start(req: ProbeRequest): void {
   const resolved = services.get(req.target.service);
   if (!resolved) {
     port.postMessage({ type: 'failed', id: req.id, message: `probe worker: no plugin provides service "${req.target.service}"` } satisfies ProbeFailure);
@@ -48,5 +52,5 @@ port.on('message', (req: ProbeRequest) => {
       port.postMessage({ type: 'failed', id: req.id, message: e.message, stack: e.stack } satisfies ProbeFailure);
     },
   );
-});
+}
 port.postMessage({ type: 'ready' });
