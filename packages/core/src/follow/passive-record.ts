@@ -4,10 +4,10 @@ import type { DialogRecord } from '../probe/dialog-context.js';
 import type { PassiveInfo } from '../record/passive-schema.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { ProbeErrorReason, ProbeStatus } from '../record/status.js';
-import { groupName, versionName } from '../tls/names.js';
-import { helloFingerprints, isGrease } from '../tls/fingerprints.js';
+import { setRecordLine } from '../record/record-line.js';
 import type { FollowResult } from './flow-follower.js';
 import { isoTime } from './iso-time.js';
+import { helloForRecord } from './passive-hello.js';
 
 export interface PassiveService {
   name: string;
@@ -58,41 +58,56 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
     passive.starttlsRequested = view.startTlsRequested;
     if (view.clientMechanism) passive.clientMechanism = sanitize(view.clientMechanism.toUpperCase(), 64);
   }
-  if (r.tlsStarted) addTls(record, passive, r);
+  const hello = r.tlsStarted ? addTls(record, passive, r) : undefined;
   record.status = statusOf(record, r);
   const reason = reasonOf(record, r);
   if (reason) record.error = reason;
+  if (hello) setRecordLine(record, lineOf(record, passive, hello));
   record.passive = passive;
   return record;
 }
 
-function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult): void {
+/**
+ * The record's JSON line, JSON.stringify(record) exactly, made before `passive` is put on it (its
+ * last key): the record without it as JSON, then `passive`'s head (its keys before `clientHello`,
+ * kept aside by addTls), the ClientHello's text (mostly its shape's, remembered), and the keys after it.
+ */
+function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: TlsHello): string {
+  let tail = '';
+  if (passive.resumed !== undefined) tail += `,"resumed":${passive.resumed}`;
+  if (passive.chainHidden !== undefined) tail += `,"chainHidden":${passive.chainHidden}`;
+  if (passive.alertFrom !== undefined) tail += `,"alertFrom":${JSON.stringify(passive.alertFrom)}`;
+  if (passive.applicationData !== undefined) tail += `,"applicationData":${passive.applicationData}`;
+  const head = JSON.stringify(record);
+  return `${head.slice(0, -1)},"passive":${hello.passiveHead.slice(0, -1)},"clientHello":${hello.json}${tail}}}`;
+}
+
+/** The ClientHello's part of the record's line: `passive` before it, and its text with the fingerprints. */
+interface TlsHello {
+  passiveHead: string;
+  json: string;
+}
+
+function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult): TlsHello | undefined {
   const f = r.tls;
   record.tls = f.finish();
   const ch = f.clientHello;
+  let hello: TlsHello | undefined;
   if (ch) {
-    passive.clientHello = {
-      version: `0x${ch.legacyVersion.toString(16).padStart(4, '0')}`,
-      supportedVersions: ch.supportedVersions.filter((v) => !isGrease(v)).map((v) => versionName(v) ?? `0x${v.toString(16).padStart(4, '0')}`),
-      cipherSuites: ch.suites,
-      ...(ch.serverName !== undefined ? { serverName: sanitize(ch.serverName, 255) } : {}),
-      alpn: ch.alpn.slice(0, 16).map((a) => sanitize(a, 64)),
-      groups: ch.groups.filter((g) => !isGrease(g)).map(groupName),
-      signatureAlgorithms: ch.signatureAlgorithms,
-      extensions: ch.extensions.map((e) => e.id),
-      sessionIdLength: ch.sessionId.length,
-      ticketOffered: ch.ticketOffered,
-      pskOffered: ch.pskOffered,
-    };
-    const fp = helloFingerprints(ch);
-    passive.ja3 = fp.ja3;
-    passive.ja3Full = fp.ja3Full;
-    passive.ja4 = fp.ja4;
+    // `passive` has every key that comes before clientHello now: its text is the line's.
+    const passiveHead = JSON.stringify(passive);
+    const h = helloForRecord(ch);
+    passive.clientHello = h.clientHello;
+    passive.ja3 = h.ja3;
+    passive.ja3Full = h.ja3Full;
+    passive.ja4 = h.ja4;
+    hello = { passiveHead, json: h.json };
   }
   if (record.tls.version) passive.resumed = f.resumed;
   if (f.tls13) passive.chainHidden = true;
   if (f.alertFrom) passive.alertFrom = f.alertFrom;
   if (record.tls.completed) passive.applicationData = f.applicationData;
+  return hello;
 }
 
 /** What the connection did, in the one status union (see docs/records.md, "Passive records"). */

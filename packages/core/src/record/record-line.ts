@@ -16,6 +16,15 @@ export function parseRecordLine(line: string): ProbeRecord {
   return record;
 }
 
+/**
+ * Remember `line`, which must be JSON.stringify(record) exactly (a passive record is built with its
+ * line, mostly from text its ClientHello's shape already had). A consumer that changes the record
+ * afterwards does not change the line: records are data to read, as the parsed ones are.
+ */
+export function setRecordLine(record: ProbeRecord, line: string): void {
+  lines.set(record, line);
+}
+
 /** The record as one JSON line (no newline): the line it was parsed from, or a fresh serialization. */
 export function recordLine(record: ProbeRecord): string {
   return lines.get(record) ?? JSON.stringify(record);
