@@ -16,12 +16,13 @@ interface HelloParts {
   supportedVersions: readonly string[];
   groups: readonly string[];
   extensions: readonly number[];
+  alpn: readonly string[];
   ja3: string;
   ja3Full: string;
   ja4: string;
   /** `{"version":...,"supportedVersions":[...],"cipherSuites":[...]` */
   head: string;
-  /** `,"groups":[...],"signatureAlgorithms":[...],"extensions":[...],"sessionIdLength":` */
+  /** `,"alpn":[...],"groups":[...],"signatureAlgorithms":[...],"extensions":[...],"sessionIdLength":` */
   middle: string;
   /** `,"ja3":...,"ja3Full":...,"ja4":...` (after the clientHello object) */
   fingerprints: string;
@@ -29,7 +30,7 @@ interface HelloParts {
 
 const hex4 = (v: number) => `0x${v.toString(16).padStart(4, '0')}`;
 
-/** A shape's parts, from the shape's fields only (HelloShapes' rule: legacy version, the lists, SNI presence, first ALPN). */
+/** A shape's parts, from the shape's fields only (HelloShapes' rule: legacy version, SNI presence, the lists). */
 function partsOf(ch: ClientHello): HelloParts {
   const version = hex4(ch.legacyVersion);
   const supportedVersions: string[] = [];
@@ -37,6 +38,8 @@ function partsOf(ch: ClientHello): HelloParts {
   const groups: string[] = [];
   for (const g of ch.groups) if (!isGrease(g)) groups.push(groupName(g));
   const extensions = ch.extensions.map((e) => e.id);
+  const alpn: string[] = [];
+  for (let i = 0; i < ch.alpn.length && i < 16; i++) alpn.push(sanitize(ch.alpn[i]!, 64));
   const j3 = ja3(ch);
   const fp = { ja3: j3.hash, ja3Full: j3.full, ja4: ja4(ch) };
   return {
@@ -44,53 +47,46 @@ function partsOf(ch: ClientHello): HelloParts {
     supportedVersions: Object.freeze(supportedVersions),
     groups: Object.freeze(groups),
     extensions: Object.freeze(extensions),
+    alpn: Object.freeze(alpn),
     ...fp,
     head: `{"version":${JSON.stringify(version)},"supportedVersions":${JSON.stringify(supportedVersions)},"cipherSuites":${JSON.stringify(ch.suites)}`,
-    middle: `,"groups":${JSON.stringify(groups)},"signatureAlgorithms":${JSON.stringify(ch.signatureAlgorithms)},"extensions":${JSON.stringify(extensions)},"sessionIdLength":`,
+    middle: `,"alpn":${JSON.stringify(alpn)},"groups":${JSON.stringify(groups)},"signatureAlgorithms":${JSON.stringify(ch.signatureAlgorithms)},"extensions":${JSON.stringify(extensions)},"sessionIdLength":`,
     fingerprints: `,"ja3":${JSON.stringify(fp.ja3)},"ja3Full":${JSON.stringify(fp.ja3Full)},"ja4":${JSON.stringify(fp.ja4)}`,
   };
 }
 
 const shapes = new HelloShapes<HelloParts>(undefined, undefined, partsOf);
 
-/** A ClientHello as a passive record states it: `passive.clientHello` and the fingerprints, and their JSON text. */
-export interface HelloForRecord {
-  clientHello: RecordHello;
-  ja3: string;
-  ja3Full: string;
-  ja4: string;
-  /** JSON.stringify of `clientHello`, then `,"ja3":...,"ja3Full":...,"ja4":...` (as they follow it in `passive`). */
-  json: string;
-}
-
 /**
- * The record's view of a ClientHello. Its shape's lists (supported versions, groups, extension ids) are
- * shared, frozen arrays; the suites and signature algorithms are the hello's own arrays (one per
+ * The record's view of a ClientHello, put on `passive` (clientHello, ja3, ja3Full, ja4); returns their
+ * JSON text as they come in `passive`: `"clientHello":{...},"ja3":...,"ja3Full":...,"ja4":...`
+ * (JSON.stringify of each). Its shape's lists (supported versions, ALPN, groups, extension ids)
+ * are shared, frozen arrays; the suites and signature algorithms are the hello's own arrays (one per
  * connection); the JSON text is the shape's, remembered, with the connection's own fields put in.
  */
-export function helloForRecord(ch: ClientHello): HelloForRecord {
+export function putHello(passive: PassiveInfo, ch: ClientHello): string {
   const p = shapes.get(ch);
-  const alpn: string[] = [];
-  const alpnCount = Math.min(ch.alpn.length, 16);
-  for (let i = 0; i < alpnCount; i++) alpn.push(sanitize(ch.alpn[i]!, 64));
   // Keys in the order of the schema (docs/records.md): the JSON text below follows it.
   const hello = {
     version: p.version,
     supportedVersions: p.supportedVersions as string[],
     cipherSuites: ch.suites,
   } as RecordHello;
-  let json = p.head;
+  let json = `"clientHello":${p.head}`;
   if (ch.serverName !== undefined) {
     hello.serverName = sanitize(ch.serverName, 255);
     json += `,"serverName":${JSON.stringify(hello.serverName)}`;
   }
-  hello.alpn = alpn;
+  hello.alpn = p.alpn as string[];
   hello.groups = p.groups as string[];
   hello.signatureAlgorithms = ch.signatureAlgorithms;
   hello.extensions = p.extensions as number[];
   hello.sessionIdLength = ch.sessionId.length;
   hello.ticketOffered = ch.ticketOffered;
   hello.pskOffered = ch.pskOffered;
-  json += `,"alpn":${alpnCount === 0 ? '[]' : JSON.stringify(alpn)}${p.middle}${hello.sessionIdLength},"ticketOffered":${hello.ticketOffered},"pskOffered":${hello.pskOffered}}${p.fingerprints}`;
-  return { clientHello: hello, ja3: p.ja3, ja3Full: p.ja3Full, ja4: p.ja4, json };
+  passive.clientHello = hello;
+  passive.ja3 = p.ja3;
+  passive.ja3Full = p.ja3Full;
+  passive.ja4 = p.ja4;
+  return `${json}${p.middle}${hello.sessionIdLength},"ticketOffered":${hello.ticketOffered},"pskOffered":${hello.pskOffered}}${p.fingerprints}`;
 }

@@ -7,7 +7,7 @@ import type { ProbeErrorReason, ProbeStatus } from '../record/status.js';
 import { setRecordLine } from '../record/record-line.js';
 import type { FollowResult } from './flow-follower.js';
 import { isoTime } from './iso-time.js';
-import { helloForRecord } from './passive-hello.js';
+import { putHello } from './passive-hello.js';
 
 export interface PassiveService {
   name: string;
@@ -42,7 +42,7 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
     midStream: r.start.midStream,
     endReason: r.endReason,
   };
-  if (r.gaps.client || r.gaps.server) passive.gaps = { ...r.gaps };
+  if (r.gaps.client || r.gaps.server) passive.gaps = { client: r.gaps.client, server: r.gaps.server };
   const view = r.dialog?.view;
   if (view) {
     if (view.banner !== undefined) record.banner = sanitize(view.banner);
@@ -58,7 +58,7 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
     passive.starttlsRequested = view.startTlsRequested;
     if (view.clientMechanism) passive.clientMechanism = sanitize(view.clientMechanism.toUpperCase(), 64);
   }
-  const hello = r.tlsStarted ? addTls(record, passive, r) : undefined;
+  const hello = r.tlsStarted ? addTls(record, passive, r, view !== undefined) : undefined;
   record.status = statusOf(record, r);
   const reason = reasonOf(record, r);
   if (reason) record.error = reason;
@@ -67,41 +67,52 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
   return record;
 }
 
+/** The JSON text of a record's ClientHello part, and of what comes before it when a dialog made that part of the record. */
+interface HelloText {
+  /** `"clientHello":{...},"ja3":...,"ja3Full":...,"ja4":...` */
+  json: string;
+  /** With a dialog: `passive` as JSON when it had its keys before clientHello only. */
+  passiveHead?: string;
+}
+
+const q = JSON.stringify;
+/** A number as JSON.stringify writes it. */
+const num = (n: number): string => (Number.isFinite(n) ? `${n}` : 'null');
+
 /**
- * The record's JSON line, JSON.stringify(record) exactly, made before `passive` is put on it (its
- * last key): the record without it as JSON, then `passive`'s head (its keys before `clientHello`,
- * kept aside by addTls), the ClientHello's text (mostly its shape's, remembered), and the keys after it.
+ * The record's JSON line, JSON.stringify(record) exactly, made before `passive` is put on it (its last
+ * key). Without a dialog the record's keys are the ones passiveRecord sets, in its order, and the text
+ * of the envelope and of passive's head is written here; with one, it is what addTls took of them. Then
+ * the ClientHello's text (mostly its shape's, remembered), and the keys that follow it.
  */
-function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: TlsHello): string {
+function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): string {
+  let head: string;
+  if (hello.passiveHead !== undefined) {
+    head = `${q(record).slice(0, -1)},"passive":${hello.passiveHead.slice(0, -1)},`;
+  } else {
+    const c = passive.client;
+    const gaps = passive.gaps ? `,"gaps":{"client":${num(passive.gaps.client)},"server":${num(passive.gaps.server)}}` : '';
+    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${q(record.service)},"protocol":${q(record.protocol)},"mode":${q(record.mode)},"status":${q(record.status)},"startedAt":${q(record.startedAt)},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${q(record.source)},"tls":${q(record.tls)}${record.error ? `,"error":${q(record.error)}` : ''}` +
+      `,"passive":{"client":{"ip":${q(c.ip)},"port":${num(c.port)}},"captureStart":${q(passive.captureStart)},"captureEnd":${q(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${q(passive.endReason)}${gaps},`;
+  }
   let tail = '';
   if (passive.resumed !== undefined) tail += `,"resumed":${passive.resumed}`;
   if (passive.chainHidden !== undefined) tail += `,"chainHidden":${passive.chainHidden}`;
-  if (passive.alertFrom !== undefined) tail += `,"alertFrom":${JSON.stringify(passive.alertFrom)}`;
+  if (passive.alertFrom !== undefined) tail += `,"alertFrom":${q(passive.alertFrom)}`;
   if (passive.applicationData !== undefined) tail += `,"applicationData":${passive.applicationData}`;
-  const head = JSON.stringify(record);
-  return `${head.slice(0, -1)},"passive":${hello.passiveHead.slice(0, -1)},"clientHello":${hello.json}${tail}}}`;
+  return `${head}${hello.json}${tail}}}`;
 }
 
-/** The ClientHello's part of the record's line: `passive` before it, and its text with the fingerprints. */
-interface TlsHello {
-  passiveHead: string;
-  json: string;
-}
-
-function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult): TlsHello | undefined {
+function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult, dialog: boolean): HelloText | undefined {
   const f = r.tls;
   record.tls = f.finish();
   const ch = f.clientHello;
-  let hello: TlsHello | undefined;
+  let hello: HelloText | undefined;
   if (ch) {
-    // `passive` has every key that comes before clientHello now: its text is the line's.
-    const passiveHead = JSON.stringify(passive);
-    const h = helloForRecord(ch);
-    passive.clientHello = h.clientHello;
-    passive.ja3 = h.ja3;
-    passive.ja3Full = h.ja3Full;
-    passive.ja4 = h.ja4;
-    hello = { passiveHead, json: h.json };
+    // With a dialog, `passive` has every key that comes before clientHello now: its text is the line's.
+    const passiveHead = dialog ? q(passive) : undefined;
+    hello = { json: putHello(passive, ch) };
+    if (passiveHead !== undefined) hello.passiveHead = passiveHead;
   }
   if (record.tls.version) passive.resumed = f.resumed;
   if (f.tls13) passive.chainHidden = true;

@@ -95,7 +95,7 @@ export interface HelloFingerprints {
 interface Shape<T> {
   legacyVersion: number;
   sni: boolean;
-  alpn0: string | undefined;
+  alpn: string[];
   suites: number[];
   extensions: number[];
   groups: number[];
@@ -119,6 +119,12 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameExtensions(ids: readonly number[], ch: ClientHello): boolean {
   const exts = ch.extensions;
   if (ids.length !== exts.length) return false;
@@ -129,9 +135,11 @@ function sameExtensions(ids: readonly number[], ch: ClientHello): boolean {
 function shapeHash(ch: ClientHello): number {
   let h = mix(0x811c9dc5, ch.legacyVersion);
   h = mix(h, ch.serverName !== undefined ? 1 : 0);
-  const alpn0 = ch.alpn[0];
-  if (alpn0 === undefined) h = mix(h, -1);
-  else for (let i = 0; i < alpn0.length; i++) h = mix(h, alpn0.charCodeAt(i));
+  h = mix(h, ch.alpn.length);
+  for (const a of ch.alpn) {
+    h = mix(h, a.length);
+    for (let i = 0; i < a.length; i++) h = mix(h, a.charCodeAt(i));
+  }
   h = mixList(h, ch.suites);
   h = mix(h, ch.extensions.length);
   for (let i = 0; i < ch.extensions.length; i++) h = mix(h, ch.extensions[i]!.id);
@@ -142,7 +150,7 @@ function shapeHash(ch: ClientHello): number {
 }
 
 function sameShape(s: Shape<unknown>, ch: ClientHello): boolean {
-  return s.legacyVersion === ch.legacyVersion && s.sni === (ch.serverName !== undefined) && s.alpn0 === ch.alpn[0] &&
+  return s.legacyVersion === ch.legacyVersion && s.sni === (ch.serverName !== undefined) && sameStrings(s.alpn, ch.alpn) &&
     sameList(s.suites, ch.suites) && sameExtensions(s.extensions, ch) && sameList(s.groups, ch.groups) && sameList(s.pointFormats, ch.pointFormats) &&
     sameList(s.signatureAlgorithms, ch.signatureAlgorithms) && sameList(s.supportedVersions, ch.supportedVersions);
 }
@@ -158,8 +166,8 @@ function fingerprintsOf(ch: ClientHello): HelloFingerprints {
  * that puts every shape in one bucket, as a test does, so that only the field comparison tells them
  * apart), each with what `compute` made of it (by default its JA3 and JA4; the passive record builder
  * keeps its record parts). `compute` may read only the shape's fields: legacy_version, whether SNI is
- * present, the first ALPN value, and the suite, extension id, group, point format, signature algorithm
- * and supported version lists. Cleared when `max` are held: memory stays bounded.
+ * present, and the ALPN, suite, extension id, group, point format, signature algorithm and supported
+ * version lists. Cleared when `max` are held: memory stays bounded.
  */
 export class HelloShapes<T = HelloFingerprints> {
   private readonly buckets = new Map<number, Array<Shape<T>>>();
@@ -198,7 +206,7 @@ export class HelloShapes<T = HelloFingerprints> {
     }
     // Copies: the hello's own lists go into its record, where a consumer could change them.
     const shape: Shape<T> = {
-      legacyVersion: ch.legacyVersion, sni: ch.serverName !== undefined, alpn0: ch.alpn[0], suites: [...ch.suites], extensions: ch.extensions.map((e) => e.id),
+      legacyVersion: ch.legacyVersion, sni: ch.serverName !== undefined, alpn: [...ch.alpn], suites: [...ch.suites], extensions: ch.extensions.map((e) => e.id),
       groups: [...ch.groups], pointFormats: [...ch.pointFormats], signatureAlgorithms: [...ch.signatureAlgorithms], supportedVersions: [...ch.supportedVersions], result,
     };
     const list = this.buckets.get(h);
