@@ -106,6 +106,15 @@ describe.runIf(ready)('passive records\' JSON lines, from a real capture', () =>
     }
   });
 
+  it('the line is not one of the record\'s keys, and a copy (spread, structuredClone) is serialized afresh, with its changes', () => {
+    const r = records.find((x) => x.passive!.clientHello)!;
+    expect(Object.keys(r)).toEqual(Object.keys(JSON.parse(recordLine(r)) as object));
+    for (const copy of [{ ...r, durationMs: 12345 }, Object.assign(structuredClone(r), { durationMs: 12345 })]) {
+      expect(recordLine(copy)).toBe(JSON.stringify(copy));
+      expect(recordLine(copy)).toContain('"durationMs":12345');
+    }
+  });
+
   it('records of one ClientHello shape share frozen lists; changing a record\'s own lists changes no other record\'s line', () => {
     const byJa3 = new Map<string, ProbeRecord[]>();
     for (const r of records) if (r.passive!.ja3) byJa3.set(r.passive!.ja3, [...(byJa3.get(r.passive!.ja3) ?? []), r]);
