@@ -8,6 +8,7 @@ import { setRecordLine } from '../record/record-line.js';
 import type { FollowResult } from './flow-follower.js';
 import { isoTime } from './iso-time.js';
 import { putHello } from './passive-hello.js';
+import { tlsJson } from './tls-json.js';
 
 export interface PassiveService {
   name: string;
@@ -92,7 +93,7 @@ function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): st
   } else {
     const c = passive.client;
     const gaps = passive.gaps ? `,"gaps":{"client":${num(passive.gaps.client)},"server":${num(passive.gaps.server)}}` : '';
-    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${q(record.service)},"protocol":${q(record.protocol)},"mode":${q(record.mode)},"status":${q(record.status)},"startedAt":${q(record.startedAt)},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${q(record.source)},"tls":${q(record.tls)}${record.error ? `,"error":${q(record.error)}` : ''}` +
+    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${q(record.service)},"protocol":${q(record.protocol)},"mode":${q(record.mode)},"status":${q(record.status)},"startedAt":${q(record.startedAt)},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${q(record.source)},"tls":${tlsJson(record.tls!)}${record.error ? `,"error":${q(record.error)}` : ''}` +
       `,"passive":{"client":{"ip":${q(c.ip)},"port":${num(c.port)}},"captureStart":${q(passive.captureStart)},"captureEnd":${q(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${q(passive.endReason)}${gaps},`;
   }
   let tail = '';
