@@ -66,12 +66,12 @@ function remembered(h: number, value: Array<{ id: number; name: string }>): stri
     for (const k of bucket) if (sameList(k, value)) return k.text;
   }
   const text = q(value);
+  const entry: Known = { ids: value.map((e) => e.id), names: value.map((e) => e.name), text };
   if (knownCount >= MAX_KNOWN) {
     known.clear();
     knownCount = 0;
-  }
-  const entry: Known = { ids: value.map((e) => e.id), names: value.map((e) => e.name), text };
-  if (bucket) bucket.push(entry);
+    known.set(h, [entry]);
+  } else if (bucket) bucket.push(entry);
   else known.set(h, [entry]);
   knownCount++;
   return text;
