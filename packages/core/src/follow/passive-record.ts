@@ -79,6 +79,16 @@ interface HelloText {
 const q = JSON.stringify;
 /** A number as JSON.stringify writes it. */
 const num = (n: number): string => (Number.isFinite(n) ? `${n}` : 'null');
+/** JSON texts of the words a record repeats (service, protocol, mode, status, source, end reason; bounded). */
+const words = new Map<string, string>();
+function word(s: string): string {
+  let t = words.get(s);
+  if (t === undefined) {
+    if (words.size >= 256) words.clear();
+    words.set(s, (t = q(s)));
+  }
+  return t;
+}
 
 /**
  * The record's JSON line, JSON.stringify(record) exactly, made before `passive` is put on it (its last
@@ -93,8 +103,9 @@ function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): st
   } else {
     const c = passive.client;
     const gaps = passive.gaps ? `,"gaps":{"client":${num(passive.gaps.client)},"server":${num(passive.gaps.server)}}` : '';
-    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${q(record.service)},"protocol":${q(record.protocol)},"mode":${q(record.mode)},"status":${q(record.status)},"startedAt":${q(record.startedAt)},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${q(record.source)},"tls":${tlsJson(record.tls!)}${record.error ? `,"error":${q(record.error)}` : ''}` +
-      `,"passive":{"client":{"ip":${q(c.ip)},"port":${num(c.port)}},"captureStart":${q(passive.captureStart)},"captureEnd":${q(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${q(passive.endReason)}${gaps},`;
+    const started = q(record.startedAt);
+    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${word(record.service)},"protocol":${word(record.protocol)},"mode":${word(record.mode)},"status":${word(record.status)},"startedAt":${started},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${word(record.source!)},"tls":${tlsJson(record.tls!)}${record.error ? `,"error":${q(record.error)}` : ''}` +
+      `,"passive":{"client":{"ip":${q(c.ip)},"port":${num(c.port)}},"captureStart":${passive.captureStart === record.startedAt ? started : q(passive.captureStart)},"captureEnd":${q(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${word(passive.endReason)}${gaps},`;
   }
   let tail = '';
   if (passive.resumed !== undefined) tail += `,"resumed":${passive.resumed}`;

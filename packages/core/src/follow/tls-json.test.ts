@@ -32,6 +32,33 @@ describe('tlsJson', () => {
     }
   });
 
+  it('is JSON.stringify of the tls part for suites as the follower writes them, and other shapes of cipherSuite', () => {
+    const suites: unknown[] = [
+      { id: 49195, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
+      { id: 49195, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' },
+      { id: 49195, name: 'another name' },
+      { name: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', id: 49195 },
+      { id: 49195, name: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', extra: true },
+      Object.assign(Object.create({ toJSON: () => 'inherited' }) as object, { id: 49195, name: 'another name' }),
+      { id: -0, name: 'zero' },
+      { id: NaN, name: 'nan' },
+      { id: NaN, name: 'nan' },
+      null,
+      'TLS_AES_128_GCM_SHA256',
+    ];
+    for (const cipherSuite of suites) {
+      const tls = { ...base(), cipherSuite } as TlsInfo;
+      expect(tlsJson(tls)).toBe(JSON.stringify(tls));
+    }
+  });
+
+  it('writes booleans and numbers as JSON does', () => {
+    for (const v of [true, false, 0, -0, 1.5, 1e21, 5e-324, NaN, Infinity, -Infinity]) {
+      const tls = { ...base(), completed: v, ocspStapled: v } as unknown as TlsInfo;
+      expect(tlsJson(tls)).toBe(JSON.stringify(tls));
+    }
+  });
+
   it('keeps the key order and leaves out what JSON leaves out', () => {
     const tls = { serverExtensions: [ext(43, 'supported_versions')], ...base(), alpn: undefined, keyExchange: { kind: 'TLS13', group: 'x25519', bits: 253 } } as unknown as TlsInfo;
     expect(tlsJson(tls)).toBe(JSON.stringify(tls));

@@ -7,20 +7,39 @@ const keyTexts = new Map<string, string>();
 
 /**
  * JSON.stringify(tls), exactly, for a passive record's line: each key's value serialized on its own,
- * except `serverExtensions`, a list of {id, name} objects a server sends the same way on every
- * connection: its text is remembered per list (most of what JSON.stringify spent on `tls`).
+ * booleans and numbers written here, and the {id, name} parts a server sends the same way on every
+ * connection remembered: `cipherSuite`'s text per suite, `serverExtensions`' per list (most of what
+ * JSON.stringify spent on `tls`).
  */
 export function tlsJson(tls: TlsInfo): string {
   let text = '';
   for (const key of Object.keys(tls)) {
     const value = (tls as Record<string, unknown>)[key];
-    const valueText = key === 'serverExtensions' ? extensionsJson(value) : q(value);
+    let valueText: string | undefined;
+    if (typeof value === 'boolean') valueText = value ? 'true' : 'false';
+    else if (typeof value === 'number') valueText = Number.isFinite(value) ? `${value}` : 'null';
+    else if (key === 'serverExtensions') valueText = extensionsJson(value);
+    else if (key === 'cipherSuite') valueText = idNameJson(value);
+    else valueText = q(value);
     if (valueText === undefined) continue; // undefined (a function, a symbol): JSON leaves the key out
     let keyText = keyTexts.get(key);
     if (keyText === undefined) keyTexts.set(key, (keyText = `${q(key)}:`));
     text += `${text === '' ? '{' : ','}${keyText}${valueText}`;
   }
   return text === '' ? '{}' : `${text}}`;
+}
+
+/** The text of {id, name} objects seen, by id (a suite's name is the same on every connection). */
+const idNames = new Map<number, { name: string; text: string }>();
+
+function idNameJson(value: unknown): string | undefined {
+  if (!isIdName(value)) return q(value);
+  const k = idNames.get(value.id);
+  if (k !== undefined && k.name === value.name) return k.text;
+  const text = q(value);
+  if (idNames.size >= MAX_KNOWN) idNames.clear();
+  idNames.set(value.id, { name: value.name, text });
+  return text;
 }
 
 /** A list of {id, name} seen before and its text. */
