@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // In-process A/B of the passive pipeline of two or more core builds, without any start-up: capture
-// reader + reassembly + the passive followers + records (JA3/JA4, client HMAC) + JSON.stringify of each
-// record (no sink, no bus), builds alternated in one process, CPU (user + system) per run.
+// reader + reassembly + the passive followers + records (JA3/JA4, client HMAC) + each record's JSON line as
+// the JSONL sink gets it (`recordLine`: JSON.stringify, or the line a passive record was built with; no
+// sink, no bus), builds alternated in one process, CPU (user + system) per run.
 // A PART of `wildtls passive`; for the whole command beside tshark see bench/passive-throughput.mjs.
 //
 // node bench/passive-pipeline-ab.mjs CAPTURE.pcap ROUNDS BUILD...
@@ -27,7 +28,7 @@ for (let i = 0; i < Number(rounds); i++) {
     const ports = new Map([[port, { spec: { name: 'https', mode: 'implicit', defaultPort: port }, protocolId: 'https' }]]);
     let bytes = 0;
     let n = 0;
-    const factory = core.createPassiveFlowFactory({ ports, clientIp: core.clientAnonymizer(key) }, (r) => { bytes += JSON.stringify(r).length; n++; });
+    const factory = core.createPassiveFlowFactory({ ports, clientIp: core.clientAnonymizer(key) }, (r) => { bytes += core.recordLine(r).length; n++; });
     const t = process.cpuUsage();
     await core.readCaptureFlows([cap], factory, { watchPorts: new Set([port]) });
     const u = process.cpuUsage(t);

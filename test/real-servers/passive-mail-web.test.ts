@@ -4,7 +4,7 @@ import imap from '@wildtls/protocol-imap';
 import pop3 from '@wildtls/protocol-pop3';
 import https from '@wildtls/protocol-https';
 import { certificateChain, type TestChain } from '@wildtls/core/testing';
-import { PluginRegistry, createPassiveFlowFactory, passivePortMap, readCaptureFlows, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
+import { PluginRegistry, createPassiveFlowFactory, passivePortMap, readCaptureFlows, recordLine, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
 import { writeFileSync } from 'node:fs';
 import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
 import { DAEMONS, requireBinaries } from '../harness/require-binary.js';
@@ -176,5 +176,9 @@ describe.runIf(ready)('passive IMAP, POP3 and HTTPS records from a real capture 
     expect(r.tls!.chain).toEqual([b64(chain.leaf.der), b64(chain.intermediate.der)]);
     expect(r.passive!.clientHello).toMatchObject({ version: '0x0301', serverName: 'old.wildtls.test' });
     expect(r.passive!.ja4).toMatch(/^t10d/);
+  });
+
+  it('every record\'s JSON line (what the JSONL sink writes) is JSON.stringify of the record', () => {
+    for (const r of all) expect(recordLine(r)).toBe(JSON.stringify(r));
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import smtp from '@wildtls/protocol-smtp';
-import { PluginRegistry, clientAnonymizer, createPassiveFlowFactory, passivePortMap, readCaptureFlows, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
+import { PluginRegistry, clientAnonymizer, createPassiveFlowFactory, passivePortMap, readCaptureFlows, recordLine, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
 import { removeDir, tempDir, type Daemon } from '../harness/daemon.js';
 import { DAEMONS, requireBinaries } from '../harness/require-binary.js';
 import { startDovecotAuth } from './smtp/dovecot-auth.js';
@@ -176,5 +176,9 @@ describe.runIf(ready)('passive SMTP records from a real capture (Postfix, swaks,
     expect(r.starttls).toEqual({ offered: false, upgraded: false, reply: '502 5.5.1 Error: command not implemented' });
     expect(r.passive!.starttlsRequested).toBe(true);
     expect(r.tls).toBeUndefined();
+  });
+
+  it('every record\'s JSON line (what the JSONL sink writes) is JSON.stringify of the record', () => {
+    for (const r of all) expect(recordLine(r)).toBe(JSON.stringify(r));
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xmpp from '@wildtls/protocol-xmpp';
 import irc from '@wildtls/protocol-irc';
 import { certificateChain, runDialogAgainst, type TestChain } from '@wildtls/core/testing';
-import { PluginRegistry, createPassiveFlowFactory, passivePortMap, readCaptureFlows, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
+import { PluginRegistry, createPassiveFlowFactory, passivePortMap, readCaptureFlows, recordLine, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
 import { removeDir, tempDir } from '../harness/daemon.js';
 import { DAEMONS, requireBinaries } from '../harness/require-binary.js';
 import { startProsody, type ProsodyInstance } from './prosody/start-prosody.js';
@@ -161,5 +161,9 @@ describe.runIf(ready)('passive XMPP and IRC records from a real capture (Prosody
     expect(r.starttls).toEqual({ offered: false, upgraded: false });
     expect(r.passive!.starttlsRequested).toBe(false);
     expect(r.tls).toBeUndefined();
+  });
+
+  it('every record\'s JSON line (what the JSONL sink writes) is JSON.stringify of the record', () => {
+    for (const r of all) expect(recordLine(r)).toBe(JSON.stringify(r));
   });
 });

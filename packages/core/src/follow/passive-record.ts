@@ -4,10 +4,10 @@ import type { DialogRecord } from '../probe/dialog-context.js';
 import type { PassiveInfo } from '../record/passive-schema.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { ProbeErrorReason, ProbeStatus } from '../record/status.js';
-import { groupName, versionName } from '../tls/names.js';
-import { helloFingerprints, isGrease } from '../tls/fingerprints.js';
+import { setRecordLine } from '../record/record-line.js';
 import type { FollowResult } from './flow-follower.js';
 import { isoTime } from './iso-time.js';
+import { putHello } from './passive-hello.js';
 
 export interface PassiveService {
   name: string;
@@ -42,7 +42,7 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
     midStream: r.start.midStream,
     endReason: r.endReason,
   };
-  if (r.gaps.client || r.gaps.server) passive.gaps = { ...r.gaps };
+  if (r.gaps.client || r.gaps.server) passive.gaps = { client: r.gaps.client, server: r.gaps.server };
   const view = r.dialog?.view;
   if (view) {
     if (view.banner !== undefined) record.banner = sanitize(view.banner);
@@ -58,41 +58,78 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
     passive.starttlsRequested = view.startTlsRequested;
     if (view.clientMechanism) passive.clientMechanism = sanitize(view.clientMechanism.toUpperCase(), 64);
   }
-  if (r.tlsStarted) addTls(record, passive, r);
+  const hello = r.tlsStarted ? addTls(record, passive, r, view !== undefined) : undefined;
   record.status = statusOf(record, r);
   const reason = reasonOf(record, r);
   if (reason) record.error = reason;
+  if (hello) setRecordLine(record, lineOf(record, passive, hello));
   record.passive = passive;
   return record;
 }
 
-function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult): void {
+/** The JSON text of a record's ClientHello part, and of what comes before it when a dialog made that part of the record. */
+interface HelloText {
+  /** `"clientHello":{...},"ja3":...,"ja3Full":...,"ja4":...` */
+  json: string;
+  /** With a dialog: `passive` as JSON when it had its keys before clientHello only. */
+  passiveHead?: string;
+}
+
+const q = JSON.stringify;
+/** A number as JSON.stringify writes it. */
+const num = (n: number): string => (Number.isFinite(n) ? `${n}` : 'null');
+/** JSON texts of the words a record repeats (service, protocol, mode, status, source, end reason; bounded). */
+const words = new Map<string, string>();
+function word(s: string): string {
+  let t = words.get(s);
+  if (t === undefined) {
+    if (words.size >= 256) words.clear();
+    words.set(s, (t = q(s)));
+  }
+  return t;
+}
+
+/**
+ * The record's JSON line, JSON.stringify(record) exactly, made before `passive` is put on it (its last
+ * key). Without a dialog the record's keys are the ones passiveRecord sets, in its order, and the text
+ * of the envelope and of passive's head is written here; with one, it is what addTls took of them. Then
+ * the ClientHello's text (mostly its shape's, remembered), and the keys that follow it.
+ */
+function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): string {
+  let head: string;
+  if (hello.passiveHead !== undefined) {
+    head = `${q(record).slice(0, -1)},"passive":${hello.passiveHead.slice(0, -1)},`;
+  } else {
+    const c = passive.client;
+    const gaps = passive.gaps ? `,"gaps":{"client":${num(passive.gaps.client)},"server":${num(passive.gaps.server)}}` : '';
+    const started = q(record.startedAt);
+    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${word(record.service)},"protocol":${word(record.protocol)},"mode":${word(record.mode)},"status":${word(record.status)},"startedAt":${started},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${word(record.source!)},"tls":${q(record.tls)}${record.error ? `,"error":${q(record.error)}` : ''}` +
+      `,"passive":{"client":{"ip":${q(c.ip)},"port":${num(c.port)}},"captureStart":${passive.captureStart === record.startedAt ? started : q(passive.captureStart)},"captureEnd":${q(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${word(passive.endReason)}${gaps},`;
+  }
+  let tail = '';
+  if (passive.resumed !== undefined) tail += `,"resumed":${passive.resumed}`;
+  if (passive.chainHidden !== undefined) tail += `,"chainHidden":${passive.chainHidden}`;
+  if (passive.alertFrom !== undefined) tail += `,"alertFrom":${q(passive.alertFrom)}`;
+  if (passive.applicationData !== undefined) tail += `,"applicationData":${passive.applicationData}`;
+  return `${head}${hello.json}${tail}}}`;
+}
+
+function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult, dialog: boolean): HelloText | undefined {
   const f = r.tls;
   record.tls = f.finish();
   const ch = f.clientHello;
+  let hello: HelloText | undefined;
   if (ch) {
-    passive.clientHello = {
-      version: `0x${ch.legacyVersion.toString(16).padStart(4, '0')}`,
-      supportedVersions: ch.supportedVersions.filter((v) => !isGrease(v)).map((v) => versionName(v) ?? `0x${v.toString(16).padStart(4, '0')}`),
-      cipherSuites: ch.suites,
-      ...(ch.serverName !== undefined ? { serverName: sanitize(ch.serverName, 255) } : {}),
-      alpn: ch.alpn.slice(0, 16).map((a) => sanitize(a, 64)),
-      groups: ch.groups.filter((g) => !isGrease(g)).map(groupName),
-      signatureAlgorithms: ch.signatureAlgorithms,
-      extensions: ch.extensions.map((e) => e.id),
-      sessionIdLength: ch.sessionId.length,
-      ticketOffered: ch.ticketOffered,
-      pskOffered: ch.pskOffered,
-    };
-    const fp = helloFingerprints(ch);
-    passive.ja3 = fp.ja3;
-    passive.ja3Full = fp.ja3Full;
-    passive.ja4 = fp.ja4;
+    // With a dialog, `passive` has every key that comes before clientHello now: its text is the line's.
+    const passiveHead = dialog ? q(passive) : undefined;
+    hello = { json: putHello(passive, ch) };
+    if (passiveHead !== undefined) hello.passiveHead = passiveHead;
   }
   if (record.tls.version) passive.resumed = f.resumed;
   if (f.tls13) passive.chainHidden = true;
   if (f.alertFrom) passive.alertFrom = f.alertFrom;
   if (record.tls.completed) passive.applicationData = f.applicationData;
+  return hello;
 }
 
 /** What the connection did, in the one status union (see docs/records.md, "Passive records"). */

@@ -103,14 +103,34 @@ describe('JSONL sink and reader', () => {
       },
     });
     const sink = new JsonlSink({ path: '-' }, slow);
-    for (let i = 1; i <= 5000; i++) await sink.write(rec(i));
+    // ~3 MB: many batches, so batch buffers are filled again (only once the stream is done with them, or lines would be garbled).
+    for (let i = 1; i <= 20000; i++) await sink.write(rec(i));
     await sink.flush();
     const lines = received.trim().split('\n');
-    expect(lines).toHaveLength(5000);
-    expect(lines.map((l) => (JSON.parse(l) as ProbeRecord).durationMs)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
-    // One batch (~64 KiB) at a time at most, never the whole output.
-    expect(maxInFlight).toBeLessThan(5000 * 100);
-    expect(maxInFlight).toBeLessThanOrEqual(2 * 64 * 1024 + 200);
+    expect(lines).toHaveLength(20000);
+    expect(lines.map((l) => (JSON.parse(l) as ProbeRecord).durationMs)).toEqual(Array.from({ length: 20000 }, (_, i) => i + 1));
+    // One batch (~256 KiB) and the next at most, never the whole output.
+    expect(maxInFlight).toBeLessThan(20000 * 100);
+    expect(maxInFlight).toBeLessThanOrEqual(2 * 256 * 1024 + 200);
+  });
+
+  it('a stream that queues many batches before writing any (a large high-water mark) gets every line intact: a batch buffer is filled again only once written', async () => {
+    const chunks: Buffer[] = [];
+    const lazy = new Writable({
+      highWaterMark: 64 * 1024 * 1024,
+      write(chunk: Buffer, _enc, cb) {
+        // Kept as given (not copied) and read at the end: a buffer refilled before this callback would show.
+        chunks.push(chunk);
+        setTimeout(cb, 1);
+      },
+    });
+    const sink = new JsonlSink({ path: '-' }, lazy);
+    const records = Array.from({ length: 20000 }, (_, i) => rec(i + 1));
+    for (const r of records) await sink.write(r);
+    await sink.flush();
+    await new Promise<void>((resolve) => lazy.end(resolve));
+    expect(chunks.length).toBeGreaterThan(8);
+    expect(Buffer.concat(chunks).toString()).toBe(records.map((r) => JSON.stringify(r) + '\n').join(''));
   });
 
   it("stdout's reader going away (EPIPE) drops records quietly and is reported once; other stream errors still fail", async () => {

@@ -17,14 +17,17 @@ export interface JsonlSinkSettings {
 }
 
 /** Lines are handed to the stream in batches of about this many bytes... */
-const BATCH_BYTES = 64 * 1024;
+const BATCH_BYTES = 256 * 1024;
 /** ...or this long after the first line of a batch, whichever comes first (a slow scan's output still shows up). */
 const BATCH_MS = 200;
+/** Written batch buffers kept for reuse. */
+const SPARES = 4;
 
 /**
  * One JSON object per line, to a file or stdout, optionally gzipped. Lines are
- * batched (one stream write, hence one write(2), per ~64 KiB instead of one per
- * record) and the stream's backpressure is honoured. Each line is encoded as
+ * batched (one stream write, hence one write(2), per ~256 KiB instead of one per
+ * record) and the stream's backpressure is honoured; a batch buffer the stream has
+ * written is filled again (at most a few kept). Each line is encoded as
  * UTF-8 straight into the batch's buffer (no string of the batch is built and
  * encoded again when it is written). `flush` and `close` hand the pending
  * batch over first, so a checkpoint never counts a line that is still in memory.
@@ -35,6 +38,8 @@ export class JsonlSink implements Sink {
   /** The batch being filled: `used` bytes of `batch` (a new buffer after each hand-over: the stream keeps the old one until written). */
   private batch: Buffer = Buffer.allocUnsafe(BATCH_BYTES);
   private used = 0;
+  /** Batch buffers the stream has written, to fill again (fresh memory per batch costs page faults and garbage collections). */
+  private readonly spare: Buffer[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Set while the stream is over its high-water mark (a timer-pushed batch may have filled it). */
   private drained: Promise<unknown> | undefined;
@@ -123,10 +128,13 @@ export class JsonlSink implements Sink {
     this.timer = undefined;
     if (this.readerGone) this.used = 0;
     if (this.used === 0) return;
-    const chunk = this.batch.subarray(0, this.used);
-    this.batch = Buffer.allocUnsafe(BATCH_BYTES);
+    const full = this.batch;
+    const chunk = full.subarray(0, this.used);
+    this.batch = this.spare.pop() ?? Buffer.allocUnsafe(BATCH_BYTES);
     this.used = 0;
-    if (!this.out.write(chunk) && !this.drained) {
+    // The stream is done with the chunk when its callback comes: the buffer is filled again then.
+    const written = full.length === BATCH_BYTES && this.spare.length < SPARES ? () => this.spare.push(full) : undefined;
+    if (!this.out.write(chunk, written) && !this.drained) {
       const drained = once(this.out, 'drain').finally(() => (this.drained = undefined));
       // A stream error rejects it: the next write or flush throws; unawaited, it must not crash the process.
       drained.catch(() => {});
@@ -147,7 +155,9 @@ export class JsonlSink implements Sink {
     }
     if (target === process.stdout) return;
     // Writes complete in order: the callback of an empty write comes after every earlier one.
-    await new Promise<void>((resolve, reject) => target.write('', (err) => (err ? reject(err) : resolve())));
+    // stdout's reader may go away during this flush's own batch: no failure (the error listener, called next, says so).
+    const readerGone = (err: Error) => this.readerGone || (this.onStdoutError !== undefined && (err as NodeJS.ErrnoException).code === 'EPIPE');
+    await new Promise<void>((resolve, reject) => target.write('', (err) => (err && !readerGone(err) ? reject(err) : resolve())));
   }
 
   async close(): Promise<void> {

@@ -91,18 +91,18 @@ export interface HelloFingerprints {
   ja4: string;
 }
 
-/** A ClientHello shape seen before: every input of JA3 and JA4, and what they gave. */
-interface Shape {
+/** A ClientHello shape seen before: every input of JA3 and JA4, and what was made of it. */
+interface Shape<T> {
   legacyVersion: number;
   sni: boolean;
-  alpn0: string | undefined;
+  alpn: string[];
   suites: number[];
   extensions: number[];
   groups: number[];
   pointFormats: number[];
   signatureAlgorithms: number[];
   supportedVersions: number[];
-  result: HelloFingerprints;
+  result: T;
 }
 
 const mix = (h: number, v: number): number => Math.imul(h ^ v, 0x01000193);
@@ -119,6 +119,12 @@ function sameList(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameExtensions(ids: readonly number[], ch: ClientHello): boolean {
   const exts = ch.extensions;
   if (ids.length !== exts.length) return false;
@@ -129,9 +135,11 @@ function sameExtensions(ids: readonly number[], ch: ClientHello): boolean {
 function shapeHash(ch: ClientHello): number {
   let h = mix(0x811c9dc5, ch.legacyVersion);
   h = mix(h, ch.serverName !== undefined ? 1 : 0);
-  const alpn0 = ch.alpn[0];
-  if (alpn0 === undefined) h = mix(h, -1);
-  else for (let i = 0; i < alpn0.length; i++) h = mix(h, alpn0.charCodeAt(i));
+  h = mix(h, ch.alpn.length);
+  for (const a of ch.alpn) {
+    h = mix(h, a.length);
+    for (let i = 0; i < a.length; i++) h = mix(h, a.charCodeAt(i));
+  }
   h = mixList(h, ch.suites);
   h = mix(h, ch.extensions.length);
   for (let i = 0; i < ch.extensions.length; i++) h = mix(h, ch.extensions[i]!.id);
@@ -141,19 +149,28 @@ function shapeHash(ch: ClientHello): number {
   return mixList(h, ch.supportedVersions);
 }
 
-function sameShape(s: Shape, ch: ClientHello): boolean {
-  return s.legacyVersion === ch.legacyVersion && s.sni === (ch.serverName !== undefined) && s.alpn0 === ch.alpn[0] &&
+function sameShape(s: Shape<unknown>, ch: ClientHello): boolean {
+  return s.legacyVersion === ch.legacyVersion && s.sni === (ch.serverName !== undefined) && sameStrings(s.alpn, ch.alpn) &&
     sameList(s.suites, ch.suites) && sameExtensions(s.extensions, ch) && sameList(s.groups, ch.groups) && sameList(s.pointFormats, ch.pointFormats) &&
     sameList(s.signatureAlgorithms, ch.signatureAlgorithms) && sameList(s.supportedVersions, ch.supportedVersions);
+}
+
+/** JA3 and JA4 of a ClientHello, computed. */
+function fingerprintsOf(ch: ClientHello): HelloFingerprints {
+  const j3 = ja3(ch);
+  return { ja3: j3.hash, ja3Full: j3.full, ja4: ja4(ch) };
 }
 
 /**
  * ClientHello shapes seen before, in buckets by a hash of their inputs (`hashOf`: the default, or one
  * that puts every shape in one bucket, as a test does, so that only the field comparison tells them
- * apart); cleared when `max` are held: memory stays bounded.
+ * apart), each with what `compute` made of it (by default its JA3 and JA4; the passive record builder
+ * keeps its record parts). `compute` may read only the shape's fields: legacy_version, whether SNI is
+ * present, and the ALPN, suite, extension id, group, point format, signature algorithm and supported
+ * version lists. Cleared when `max` are held: memory stays bounded.
  */
-export class HelloShapes {
-  private readonly buckets = new Map<number, Shape[]>();
+export class HelloShapes<T = HelloFingerprints> {
+  private readonly buckets = new Map<number, Array<Shape<T>>>();
   private count = 0;
   /**
    * Hashes of shapes seen once and not remembered: a shape is remembered when its hash comes a second
@@ -161,20 +178,23 @@ export class HelloShapes {
    * costs a hash and no copies, and does not push out the shapes that do repeat.
    */
   private readonly seenOnce = new Set<number>();
-  constructor(private readonly hashOf: (ch: ClientHello) => number = shapeHash, private readonly max = 4096) {}
+  constructor(
+    private readonly hashOf: (ch: ClientHello) => number = shapeHash,
+    private readonly max = 4096,
+    private readonly compute: (ch: ClientHello) => T = fingerprintsOf as unknown as (ch: ClientHello) => T,
+  ) {}
 
   /** Shapes remembered now. */
   get size(): number {
     return this.count;
   }
 
-  /** JA3 and JA4 of `ch`: remembered for a shape seen before, else computed (and remembered from its second time). */
-  fingerprints(ch: ClientHello): HelloFingerprints {
+  /** What `compute` makes of `ch`: remembered for a shape seen before, else computed (and remembered from its second time). */
+  get(ch: ClientHello): T {
     const h = this.hashOf(ch);
     const bucket = this.buckets.get(h);
     if (bucket) for (const s of bucket) if (sameShape(s, ch)) return s.result;
-    const j3 = ja3(ch);
-    const result: HelloFingerprints = { ja3: j3.hash, ja3Full: j3.full, ja4: ja4(ch) };
+    const result = this.compute(ch);
     if (!this.seenOnce.delete(h)) {
       if (this.seenOnce.size >= this.max) this.seenOnce.clear();
       this.seenOnce.add(h);
@@ -185,8 +205,8 @@ export class HelloShapes {
       this.count = 0;
     }
     // Copies: the hello's own lists go into its record, where a consumer could change them.
-    const shape: Shape = {
-      legacyVersion: ch.legacyVersion, sni: ch.serverName !== undefined, alpn0: ch.alpn[0], suites: [...ch.suites], extensions: ch.extensions.map((e) => e.id),
+    const shape: Shape<T> = {
+      legacyVersion: ch.legacyVersion, sni: ch.serverName !== undefined, alpn: [...ch.alpn], suites: [...ch.suites], extensions: ch.extensions.map((e) => e.id),
       groups: [...ch.groups], pointFormats: [...ch.pointFormats], signatureAlgorithms: [...ch.signatureAlgorithms], supportedVersions: [...ch.supportedVersions], result,
     };
     const list = this.buckets.get(h);
@@ -194,6 +214,11 @@ export class HelloShapes {
     else this.buckets.set(h, [shape]);
     this.count++;
     return result;
+  }
+
+  /** JA3 and JA4 of `ch` (with the default `compute`): `get`. */
+  fingerprints(ch: ClientHello): T {
+    return this.get(ch);
   }
 }
 
@@ -205,5 +230,5 @@ const shapes = new HelloShapes();
  * field) gives its remembered results without building a string, sorting or hashing.
  */
 export function helloFingerprints(ch: ClientHello): HelloFingerprints {
-  return shapes.fingerprints(ch);
+  return shapes.get(ch);
 }

@@ -169,6 +169,16 @@ describe('helloFingerprints (JA3 and JA4 of shapes seen before remembered)', () 
     expect(shapes.size).toBe(1);
   });
 
+  it('gives a compute that reads the whole ALPN list (the passive record keeps it per shape) each hello\'s own, every shape in one bucket', () => {
+    const alpnLists = new HelloShapes<string>(() => 7, undefined, (ch) => ch.alpn.join(','));
+    for (let round = 0; round < 3; round++) {
+      for (const [name, h] of variants) {
+        const ch = parseClientHello(helloBody(h));
+        expect(alpnLists.get(ch), name).toBe(ch.alpn.join(','));
+      }
+    }
+  });
+
   it('stays right after it forgets (full at 3 shapes)', () => {
     const small = new HelloShapes(undefined, 3);
     rounds((ch) => small.fingerprints(ch));
