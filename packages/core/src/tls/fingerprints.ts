@@ -215,20 +215,4 @@ export class HelloShapes<T = HelloFingerprints> {
     this.count++;
     return result;
   }
-
-  /** JA3 and JA4 of `ch` (with the default `compute`): `get`. */
-  fingerprints(ch: ClientHello): T {
-    return this.get(ch);
-  }
-}
-
-const shapes = new HelloShapes();
-
-/**
- * JA3 and JA4 of a ClientHello, as ja3() and ja4() give them. A passive run sees a few ClientHello
- * shapes over and over: a shape seen before (every input of both fingerprints equal, compared field by
- * field) gives its remembered results without building a string, sorting or hashing.
- */
-export function helloFingerprints(ch: ClientHello): HelloFingerprints {
-  return shapes.get(ch);
 }

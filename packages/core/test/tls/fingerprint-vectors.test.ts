@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseClientHello, type ClientHello } from '../../src/tls/client-hello-parse.js';
-import { HelloShapes, helloFingerprints, ja3, ja4 } from '../../src/tls/fingerprints.js';
+import { HelloShapes, ja3, ja4 } from '../../src/tls/fingerprints.js';
 
 const u16 = (v: number) => [v >> 8, v & 0xff];
 const vec8 = (b: number[]) => [b.length, ...b];
@@ -100,7 +100,7 @@ describe('JA3 (salesforce/ja3 README)', () => {
   });
 });
 
-describe('helloFingerprints (JA3 and JA4 of shapes seen before remembered)', () => {
+describe('HelloShapes (JA3 and JA4 of shapes seen before remembered)', () => {
   const base: Hello = {
     version: 0x0303,
     suites: [0x1301, 0x1302, 0xc02b, 0xc02f],
@@ -142,14 +142,15 @@ describe('helloFingerprints (JA3 and JA4 of shapes seen before remembered)', () 
   };
 
   it('gives every hello its own JA3 and JA4, seen for the first time or again, in any order', () => {
-    rounds(helloFingerprints);
+    const shapes = new HelloShapes();
+    rounds((ch) => shapes.get(ch));
     // The variants are told apart by their fingerprints (else this test could not see a mix-up).
     expect(new Set(want.map((w) => `${w.ja3Full} ${w.ja4}`)).size).toBe(variants.length - 2); // 'another server name' and 'second ALPN value only' share base's
   });
 
   it('tells shapes apart by their fields when their hashes are the same (every shape in one bucket)', () => {
     const oneBucket = new HelloShapes(() => 7);
-    rounds((ch) => oneBucket.fingerprints(ch));
+    rounds((ch) => oneBucket.get(ch));
   });
 
   it('remembers a shape from its second time: hellos that never repeat (extensions permuted) are not kept', () => {
@@ -158,14 +159,14 @@ describe('helloFingerprints (JA3 and JA4 of shapes seen before remembered)', () 
     for (let i = 1; i < exts.length; i++) {
       const permuted = { ...base, extensions: [...exts.slice(i), ...exts.slice(0, i)] };
       const ch = parseClientHello(helloBody(permuted));
-      expect(shapes.fingerprints(ch).ja3Full).toBe(ja3(ch).full);
+      expect(shapes.get(ch).ja3Full).toBe(ja3(ch).full);
     }
     expect(shapes.size).toBe(0);
-    shapes.fingerprints(parseClientHello(helloBody(base)));
+    shapes.get(parseClientHello(helloBody(base)));
     expect(shapes.size).toBe(0);
-    expect(shapes.fingerprints(parseClientHello(helloBody(base)))).toEqual(want[0]);
+    expect(shapes.get(parseClientHello(helloBody(base)))).toEqual(want[0]);
     expect(shapes.size).toBe(1);
-    expect(shapes.fingerprints(parseClientHello(helloBody(base)))).toEqual(want[0]);
+    expect(shapes.get(parseClientHello(helloBody(base)))).toEqual(want[0]);
     expect(shapes.size).toBe(1);
   });
 
@@ -181,6 +182,6 @@ describe('helloFingerprints (JA3 and JA4 of shapes seen before remembered)', () 
 
   it('stays right after it forgets (full at 3 shapes)', () => {
     const small = new HelloShapes(undefined, 3);
-    rounds((ch) => small.fingerprints(ch));
+    rounds((ch) => small.get(ch));
   });
 });
