@@ -46,7 +46,7 @@ export class PcapParser extends RecordParser {
         if (this.offerable(p, 16 + caplen, p + 16, caplen) && this.offer(p, 16 + caplen, this.linkType, sec * 1000 + frac / div, p + 16, caplen, Math.max(wire, caplen))) return b.length;
         break;
       }
-      this.onPacket(this.linkType, sec * 1000 + frac / div, b.subarray(p + 16, p + 16 + caplen), Math.max(wire, caplen));
+      this.onPacket(this.linkType, sec * 1000 + frac / div, b, p + 16, caplen, Math.max(wire, caplen));
       p += 16 + caplen;
     }
     return p;

@@ -54,6 +54,8 @@ export class FlowTable implements FlowOwner {
    * last one there): a packet of one of a few connections in turn finds its flow without building its key.
    */
   private readonly recent: Array<TcpFlow | undefined> = new Array<TcpFlow | undefined>(RECENT_SLOTS).fill(undefined);
+  /** The key lookup() last built and found no flow under: the packet handled next (the same one) starts its flow under it. */
+  private missedKey = '';
 
   constructor(
     private readonly factory: FlowHandlerFactory,
@@ -113,8 +115,10 @@ export class FlowTable implements FlowOwner {
     const slot = recentSlot(seg);
     const recent = this.recent[slot];
     if (recent !== undefined && sameConnection(recent.start, seg)) return recent;
-    const flow = this.flows.get(flowKey(seg));
+    const key = flowKey(seg);
+    const flow = this.flows.get(key);
     if (flow !== undefined) this.recent[slot] = flow;
+    else this.missedKey = key;
     return flow;
   }
 
@@ -155,7 +159,8 @@ export class FlowTable implements FlowOwner {
         if (flow.open) this.expire(flow, 'idle', ts);
         else this.remove(flow);
       }
-      flow = this.create(flow?.key, seg, ts);
+      // No flow found: lookup() built this packet's key (and found nothing under it).
+      flow = this.create(flow ? flow.key : this.missedKey, seg, ts);
       if (!flow) return;
     } else if (flow !== this.back) {
       // Least recently active first: move to the back.
@@ -238,11 +243,10 @@ export class FlowTable implements FlowOwner {
     return undefined;
   }
 
-  /** A new connection (under `key`, its 4-tuple's, built here when not given), or undefined when neither side is a watched server port. */
-  private create(given: string | undefined, seg: TcpSegment, ts: number): TcpFlow | undefined {
+  /** A new connection under `key` (its 4-tuple's), or undefined when neither side is a watched server port. */
+  private create(key: string, seg: TcpSegment, ts: number): TcpFlow | undefined {
     const sides = this.sides(seg);
     if (sides === undefined) return undefined;
-    const key = given ?? flowKey(seg);
     const srcIsClient = sides === SRC_CLIENT;
     const midStream = (seg.flags & SYN) === 0;
     if (this.flows.size >= this.limits.maxFlows) this.evictOldest(ts);
