@@ -65,11 +65,21 @@ export class TlsFollower {
   push(from: Side, bytes: Buffer): void {
     if (this.done) return;
     const s = this.side[from];
-    s.records.push(bytes);
+    const records = s.records;
+    records.push(bytes);
     try {
-      for (let rec = s.records.next(); rec && !this.done; rec = s.records.next()) {
-        if (++s.recordCount > this.limits.maxHandshakeRecords) throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', rec.offset);
-        this.onRecord(from, s, rec.type, rec.fragment, rec.offset);
+      // No object per record, and no buffer of those only counted (ChangeCipherSpec, encrypted records).
+      // (After following ended the next record's header is still read, as the reader's next() did: a header that is not a record's fails following.)
+      for (let type = records.peekRecord(); type >= 0 && !this.done; type = records.peekRecord()) {
+        const offset = records.offset;
+        if (++s.recordCount > this.limits.maxHandshakeRecords) throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', offset);
+        if (type === 20 || type === 23 || (type === 22 && s.ccs)) {
+          const length = records.recordLength;
+          records.skipRecord();
+          this.onOpaqueRecord(from, s, type, length);
+        } else {
+          this.onRecord(from, s, type, records.takeFragment(), offset);
+        }
       }
     } catch (err) {
       this.fail(from, err);
@@ -86,36 +96,39 @@ export class TlsFollower {
     if (done13 || done12) this.info.completed = true;
   }
 
-  private onRecord(from: Side, s: SideState, type: number, fragment: Buffer, offset: number): void {
+  /** A record whose bytes are not read: ChangeCipherSpec, and encrypted ones (application data, or a handshake after ChangeCipherSpec), by their length. */
+  private onOpaqueRecord(from: Side, s: SideState, type: number, length: number): void {
     if (type === 20) {
       // TLS 1.3's middlebox-compatibility ChangeCipherSpec changes nothing; before 1.3 encryption starts.
       if (this.version !== 0x0304) s.ccs = true;
       return;
     }
+    if (this.info.completed) {
+      // The client's first record after its Finished: application data; nothing more is wanted.
+      // (A TLS 1.3 record of alert size is the client's encrypted close_notify, not data.)
+      if (from === 'client' && type === 23 && !(this.version === 0x0304 && length === ENCRYPTED_ALERT_BYTES)) {
+        this.applicationData = true;
+        this.done = true;
+      }
+      return;
+    }
+    if (type === 23) s.appRecords++;
+    if (s.ccs || this.version === 0x0304) s.encryptedAfterCcs = Math.max(s.encryptedAfterCcs, length);
+    this.checkCompleted();
+  }
+
+  /** An alert, a handshake record before ChangeCipherSpec, or a heartbeat. */
+  private onRecord(from: Side, s: SideState, type: number, fragment: Buffer, offset: number): void {
     if (type === 21) {
       if (s.ccs || (this.version === 0x0304 && from === 'server' && this.serverFlight.length > 0)) return; // encrypted alert: unreadable
       this.onAlert(from, fragment, offset);
       return;
     }
-    if (type === 23 || (s.ccs && type === 22)) {
-      if (this.info.completed) {
-        // The client's first record after its Finished: application data; nothing more is wanted.
-        // (A TLS 1.3 record of alert size is the client's encrypted close_notify, not data.)
-        if (from === 'client' && type === 23 && !(this.version === 0x0304 && fragment.length === ENCRYPTED_ALERT_BYTES)) {
-          this.applicationData = true;
-          this.done = true;
-        }
-        return;
-      }
-      if (type === 23) s.appRecords++;
-      if (s.ccs || this.version === 0x0304) s.encryptedAfterCcs = Math.max(s.encryptedAfterCcs, fragment.length);
-      this.checkCompleted();
-      return;
-    }
     if (type !== 22) return; // heartbeat (24): nothing to record
-    s.messages.push(fragment, offset);
-    for (let m = s.messages.next(); m; m = s.messages.next()) {
-      this.onMessage(from, m.type, m.raw.subarray(4));
+    const messages = s.messages;
+    messages.push(fragment, offset);
+    for (let body = messages.nextBody(); body; body = messages.nextBody()) {
+      this.onMessage(from, messages.messageType, body);
       if (this.done) return;
     }
   }

@@ -85,10 +85,11 @@ function vec16End(b: Buffer, at: number, end: number): number {
   return e > end ? BAD : e;
 }
 
-/** u16 entries from `at` to `end` (an even count of bytes), at most MAX_ENTRIES. */
+/** u16 entries from `at` to `end` (an even count of bytes), at most MAX_ENTRIES (the array made at its size: no growing). */
 function u16s(b: Buffer, at: number, end: number): number[] {
-  const out: number[] = [];
-  for (let i = at; i < end && out.length < MAX_ENTRIES; i += 2) out.push((b[i]! << 8) | b[i + 1]!);
+  const n = Math.min((end - at) >> 1, MAX_ENTRIES);
+  const out = new Array<number>(n);
+  for (let k = 0, i = at; k < n; k++, i += 2) out[k] = (b[i]! << 8) | b[i + 1]!;
   return out;
 }
 
@@ -149,8 +150,8 @@ function readClientHello(b: Buffer): ClientHello | undefined {
   if (p >= n) return undefined;
   const compEnd = p + 1 + b[p]!;
   if (compEnd > n) return undefined;
-  const compression: number[] = [];
-  for (let i = p + 1; i < compEnd; i++) compression.push(b[i]!);
+  const compression = new Array<number>(compEnd - p - 1);
+  for (let i = p + 1; i < compEnd; i++) compression[i - p - 1] = b[i]!;
   p = compEnd;
   const extensions: HelloExtension[] = [];
   if (p === n) return helloOf(b, legacyVersion, sessionId, suites, compression, extensions);
@@ -205,8 +206,8 @@ function helloOf(b: Buffer, legacyVersion: number, sessionId: Buffer, suites: nu
       case 10: groups = u16ListAt(b, at, end, 2); break;
       case 11: {
         if (at >= end || at + 1 + b[at]! > end) return undefined;
-        pointFormats = [];
-        for (let i = at + 1; i < at + 1 + b[at]!; i++) pointFormats.push(b[i]!);
+        pointFormats = new Array<number>(b[at]!);
+        for (let i = 0; i < pointFormats.length; i++) pointFormats[i] = b[at + 1 + i]!;
         break;
       }
       case 13: signatureAlgorithms = u16ListAt(b, at, end, 2); break;

@@ -54,6 +54,17 @@ describe('TCP reassembly', () => {
     expect(flows[0]!.end).toBe('capture-end');
   });
 
+  it('a segment that repeats the end of what was delivered and goes on (nothing held) delivers only its new bytes', async () => {
+    const { flows } = await recordFlows([cap([
+      { ...base, seq: 99, flags: 'S' },
+      { ...base, seq: 100, payload: 'abcdef' },
+      { ...base, seq: 103, payload: 'defghi' }, // [3, 9): [6, 9) is new
+      { ...base, seq: 109, payload: 'jk' },
+    ])], { watchPorts: ports });
+    expect(flows[0]!.client.toString()).toBe('abcdefghijk');
+    expect(flows[0]!.events).toEqual(['client:6', 'client:3', 'client:2']);
+  });
+
   it('bytes held ahead of a hole stay right while the capture file is read on (its read buffers are reused)', async () => {
     // A's second segment comes first and is held; ~1 MB of another connection's packets (each under the size
     // whose payload is jumped over, so all are read) passes before the first: many reads into the same buffers.

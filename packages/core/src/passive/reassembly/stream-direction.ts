@@ -63,7 +63,7 @@ export class StreamDirection {
     const capEnd = start + captured.length;
     if (start <= this.nextAbs && this.held.length === 0) {
       if (capEnd > this.nextAbs) {
-        this.out.streamData(this.dir, captured.subarray(this.nextAbs - start), ts);
+        this.out.streamData(this.dir, start === this.nextAbs ? captured : captured.subarray(this.nextAbs - start), ts);
         this.advanceTo(capEnd);
       }
       if (end > this.nextAbs) {
