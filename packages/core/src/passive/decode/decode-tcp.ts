@@ -1,5 +1,5 @@
 import type { CaptureStats } from '../capture/capture-stats.js';
-import { ipv4Text, ipv6Text } from './ip-text.js';
+import { ipv4At, ipv4Text, ipv6Text } from './ip-text.js';
 import { ipOffset, NOT_IP, TRUNCATED, UNKNOWN_LINK } from './link-layer.js';
 import { NO_PAYLOAD, type TcpSegment } from './tcp-segment.js';
 
@@ -36,8 +36,10 @@ export function decodeTcp(linkType: number, d: Uint8Array, f: number, end: numbe
     // A total length of 0 is TCP segmentation offload on the capturing host: the frame's length is the truth.
     ipEnd = total === 0 ? f + wireLength : ip + total;
     if (total !== 0 && total < ihl) { stats.truncatedPackets++; return false; }
-    seg.srcIp = ipv4Text(d, ip + 12);
-    seg.dstIp = ipv4Text(d, ip + 16);
+    seg.srcV4 = ipv4At(d, ip + 12);
+    seg.dstV4 = ipv4At(d, ip + 16);
+    seg.srcIp = ipv4Text(seg.srcV4, d, ip + 12);
+    seg.dstIp = ipv4Text(seg.dstV4, d, ip + 16);
     tcp = ip + ihl;
   } else if (version === 6) {
     if (end < ip + 40) { stats.truncatedPackets++; return false; }
@@ -70,6 +72,8 @@ export function decodeTcp(linkType: number, d: Uint8Array, f: number, end: numbe
         return false;
       }
     }
+    seg.srcV4 = -1;
+    seg.dstV4 = -1;
     seg.srcIp = ipv6Text(d, ip + 8);
     seg.dstIp = ipv6Text(d, ip + 24);
     tcp = at;

@@ -2,6 +2,9 @@
 export interface TcpSegment {
   srcIp: string;
   dstIp: string;
+  /** The IPv4 addresses as 32-bit numbers; -1 for IPv6 (its text is the address). */
+  srcV4: number;
+  dstV4: number;
   srcPort: number;
   dstPort: number;
   seq: number;
@@ -25,5 +28,5 @@ export const ACK = 0x10;
 export const NO_PAYLOAD = new Uint8Array(0);
 
 export function newSegment(): TcpSegment {
-  return { srcIp: '', dstIp: '', srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, payload: NO_PAYLOAD, payloadOffset: 0, payloadLength: 0 };
+  return { srcIp: '', dstIp: '', srcV4: -1, dstV4: -1, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, payload: NO_PAYLOAD, payloadOffset: 0, payloadLength: 0 };
 }

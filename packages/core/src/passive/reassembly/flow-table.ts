@@ -23,8 +23,20 @@ function sameConnection(s: FlowStart, seg: TcpSegment): boolean {
     : seg.srcPort === s.serverPort && seg.dstPort === s.clientPort && seg.srcIp === s.serverIp && seg.dstIp === s.clientIp;
 }
 
-/** A connection's key: its 4-tuple, the lower endpoint first, so that both directions find the same entry. */
+/**
+ * A connection's key: its 4-tuple, the lower endpoint first, so that both directions find the same
+ * entry. IPv4: six 16-bit characters (address halves and port of each end), a short flat string
+ * whose hash is quick to make (the text form cost a Map lookup about a microsecond); IPv6: the
+ * addresses' text and the ports (longer than six characters: never an IPv4 key).
+ */
 function flowKey(seg: TcpSegment): string {
+  const a = seg.srcV4;
+  const b = seg.dstV4;
+  if (a >= 0 && b >= 0) {
+    return a < b || (a === b && seg.srcPort < seg.dstPort)
+      ? String.fromCharCode(a >>> 16, a & 0xffff, seg.srcPort, b >>> 16, b & 0xffff, seg.dstPort)
+      : String.fromCharCode(b >>> 16, b & 0xffff, seg.dstPort, a >>> 16, a & 0xffff, seg.srcPort);
+  }
   const srcFirst = seg.srcIp < seg.dstIp || (seg.srcIp === seg.dstIp && seg.srcPort < seg.dstPort);
   return srcFirst ? `${seg.srcIp} ${seg.srcPort} ${seg.dstIp} ${seg.dstPort}` : `${seg.dstIp} ${seg.dstPort} ${seg.srcIp} ${seg.srcPort}`;
 }
