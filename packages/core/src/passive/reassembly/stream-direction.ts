@@ -136,9 +136,9 @@ export class StreamDirection {
     while (this.held.length) this.skipHole(ts);
   }
 
-  /** Forget what is held (the handler is done). */
+  /** Forget what is held (the handler is done). An empty list is kept as it is: every flow drops both directions when it ends. */
   drop(): void {
-    this.held = [];
+    if (this.held.length !== 0) this.held = [];
     this.heldBytes = 0;
   }
 }
