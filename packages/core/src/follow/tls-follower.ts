@@ -66,14 +66,28 @@ export class TlsFollower {
     if (this.done) return;
     const s = this.side[from];
     const records = s.records;
-    records.push(bytes);
     try {
       // No object per record, and no buffer of those only counted (ChangeCipherSpec, encrypted records).
       // (After following ended the next record's header is still read, as the reader's next() did: a header that is not a record's fails following.)
+      let p = 0;
+      if (records.pending === 0) {
+        // Nothing queued: the whole records at the front of these bytes are read where they are.
+        for (let type = records.peekRecordIn(bytes, p); type >= 0 && !this.done; type = records.peekRecordIn(bytes, p)) {
+          const offset = records.offset;
+          const length = records.recordLength;
+          this.countRecord(s, offset);
+          records.passRecord();
+          p += 5 + length;
+          if (this.opaque(s, type)) this.onOpaqueRecord(from, s, type, length);
+          else this.onRecord(from, s, type, bytes.subarray(p - length, p), offset);
+        }
+        if (this.done) return;
+      }
+      if (p < bytes.length) records.push(p === 0 ? bytes : bytes.subarray(p));
       for (let type = records.peekRecord(); type >= 0 && !this.done; type = records.peekRecord()) {
         const offset = records.offset;
-        if (++s.recordCount > this.limits.maxHandshakeRecords) throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', offset);
-        if (type === 20 || type === 23 || (type === 22 && s.ccs)) {
+        this.countRecord(s, offset);
+        if (this.opaque(s, type)) {
           const length = records.recordLength;
           records.skipRecord();
           this.onOpaqueRecord(from, s, type, length);
@@ -85,6 +99,15 @@ export class TlsFollower {
       this.fail(from, err);
     }
     if (!this.done) s.records.own();
+  }
+
+  private countRecord(s: SideState, offset: number): void {
+    if (++s.recordCount > this.limits.maxHandshakeRecords) throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', offset);
+  }
+
+  /** A record whose bytes are not read (onOpaqueRecord): ChangeCipherSpec, application data, a handshake record after ChangeCipherSpec. */
+  private opaque(s: SideState, type: number): boolean {
+    return type === 20 || type === 23 || (type === 22 && s.ccs);
   }
 
   /** Whether the handshake completed: both sides past ChangeCipherSpec with their Finished (TLS 1.3: the client's Finished). */

@@ -73,15 +73,33 @@ export class RecordReader {
   peekRecord(): number {
     const q = this.queue;
     if (q.length < 5) return -1;
-    const type = q.peek(0);
-    const major = q.peek(1);
-    const version = (major << 8) | q.peek(2);
-    const len = (q.peek(3) << 8) | q.peek(4);
+    return this.header(q.peek(0), q.peek(1), q.peek(2), (q.peek(3) << 8) | q.peek(4), q.length - 5);
+  }
+
+  /**
+   * peekRecord() over bytes not queued: the record whose header is at `p` in `buf`, read in place
+   * (for a reader whose queue is empty: a chunk's whole records need not pass through it). Its type
+   * when it is whole in buf, else -1; passRecord() then moves the stream offset past it.
+   */
+  peekRecordIn(buf: Buffer, p: number): number {
+    if (this.queue.length !== 0) throw new Error('RecordReader.peekRecordIn: bytes are queued (read them first)');
+    if (buf.length - p < 5) return -1;
+    return this.header(buf[p]!, buf[p + 1]!, buf[p + 2]!, (buf[p + 3]! << 8) | buf[p + 4]!, buf.length - p - 5);
+  }
+
+  /** The record peekRecordIn() found was read in place: the stream offset moves past it. */
+  passRecord(): void {
+    this.offset += 5 + this.recordLength;
+  }
+
+  /** A record header's checks; its type when `available` bytes after the header hold the whole fragment, else -1. */
+  private header(type: number, major: number, minor: number, len: number, available: number): number {
+    const version = (major << 8) | minor;
     if (type < 20 || type > 24 || major !== 3) {
       throw new TlsFailure('protocol', `not a TLS record (type ${type}, version 0x${version.toString(16).padStart(4, '0')})`, 'record', this.offset);
     }
     if (len > MAX_FRAGMENT) throw new TlsFailure('protocol', `record of ${len} bytes exceeds the maximum`, 'record', this.offset);
-    if (q.length < 5 + len) return -1;
+    if (available < len) return -1;
     this.recordVersion = version;
     this.recordLength = len;
     return type;

@@ -56,6 +56,21 @@ describe('record layer', () => {
       expect(r.pending).toBe(0);
       expect(r.offset).toBe(all.length);
     }
+    // peekRecordIn: the same records read in place from the bytes, the offset moved on by passRecord.
+    const inPlace = new RecordReader();
+    const seen: Array<[number, number, number]> = [];
+    for (let p = 0, type = inPlace.peekRecordIn(all, p); type >= 0; type = inPlace.peekRecordIn(all, p)) {
+      seen.push([type, inPlace.recordLength, inPlace.offset]);
+      inPlace.passRecord();
+      p += 5 + inPlace.recordLength;
+    }
+    expect(seen).toEqual([[22, 10, 0], [23, 300, 15], [20, 1, 320], [21, 2, 326], [23, 0, 333]]);
+    expect(inPlace.offset).toBe(all.length);
+    expect(inPlace.peekRecordIn(all.subarray(0, 14), 0)).toBe(-1);
+    expect(inPlace.peekRecordIn(all, all.length - 4)).toBe(-1);
+    expect(() => inPlace.peekRecordIn(Buffer.from('220 mail'), 0)).toThrow(`not a TLS record (type 50, version 0x3230)`);
+    inPlace.push(Buffer.from([22]));
+    expect(() => inPlace.peekRecordIn(all, 0)).toThrow('bytes are queued');
     const bad = new RecordReader();
     bad.push(Buffer.from('220 mail'));
     expect(() => bad.peekRecord()).toThrow('not a TLS record (type 50, version 0x3230)');
