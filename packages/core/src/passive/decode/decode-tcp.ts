@@ -1,7 +1,7 @@
 import type { CaptureStats } from '../capture/capture-stats.js';
 import { ipv4At, ipv4Text, ipv6Text } from './ip-text.js';
 import { ipOffset, NOT_IP, TRUNCATED, UNKNOWN_LINK } from './link-layer.js';
-import { NO_PAYLOAD, type TcpSegment } from './tcp-segment.js';
+import type { TcpSegment } from './tcp-segment.js';
 
 /** IPv6 extension headers followed before giving up on a packet (a bounded chain). */
 const MAX_IPV6_EXTENSIONS = 8;
@@ -95,7 +95,9 @@ export function decodeTcp(linkType: number, d: Uint8Array, f: number, end: numbe
   seg.payloadLength = ipEnd - start;
   const payloadEnd = Math.min(ipEnd, end);
   seg.payloadOffset = start - f;
-  seg.payload = payloadEnd > start ? d.subarray(start, payloadEnd) : NO_PAYLOAD;
-  if (seg.payload.length < seg.payloadLength) stats.snaplenCut++;
+  seg.bytes = d;
+  seg.payloadAt = start;
+  seg.captured = Math.max(0, payloadEnd - start);
+  if (seg.captured < seg.payloadLength) stats.snaplenCut++;
   return true;
 }

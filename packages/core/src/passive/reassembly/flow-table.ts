@@ -90,7 +90,7 @@ export class FlowTable implements FlowOwner {
   }
 
   /**
-   * A packet whose payload was not read (only its headers, seg.payload holds what was): handled as
+   * A packet whose payload was not read (only its headers; seg.captured says what was): handled as
    * packet() would handle it whole, and true, when nothing would read its payload: its flow is ended
    * or done (only FIN/RST and activity still count), or it belongs to no flow and starts none (no
    * watched port, or an RST). false, having changed nothing the packet's later packet() would not
@@ -205,7 +205,7 @@ export class FlowTable implements FlowOwner {
       return;
     }
     if (flow.closed) return;
-    dir.segment(seg.seq, seg.payload, seg.payloadLength, (seg.flags & FIN) !== 0, ts);
+    dir.segment(seg.seq, seg.bytes, seg.payloadAt, seg.captured, seg.payloadLength, (seg.flags & FIN) !== 0, ts);
     if (flow.closed) return;
     if (dir.held.length && ts - dir.oldestHeldTs >= this.limits.holeTimeoutMs) this.giveUpOldHoles(dir, ts);
     if (dir.heldBytes > this.limits.maxHeldBytesPerDirection || dir.held.length > this.limits.maxHeldSegmentsPerDirection ||
