@@ -217,13 +217,12 @@ function helloOf(b: Buffer, legacyVersion: number, sessionId: Buffer, suites: nu
     }
     if (!groups || !signatureAlgorithms || !supportedVersions) return undefined;
   }
-  return {
+  const hello: ClientHello = {
     legacyVersion,
     sessionId,
     suites,
     compression,
     extensions,
-    ...(sni ? { serverName: serverName as string | undefined } : {}),
     alpn,
     groups: groups!,
     pointFormats,
@@ -232,6 +231,9 @@ function helloOf(b: Buffer, legacyVersion: number, sessionId: Buffer, suites: nu
     pskOffered: psk,
     ticketOffered,
   };
+  // Set only with a server_name extension (undefined when it names no host), as the checked reader does.
+  if (sni) hello.serverName = serverName as string | undefined;
+  return hello;
 }
 
 /**
