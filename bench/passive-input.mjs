@@ -4,18 +4,21 @@
 // measurement is one child process (pinned to one core) that imports core's build of a checkout and
 // times (process.cpuUsage, user + system) one readCaptureFlows over a capture:
 //  - read:   a no-op handler per connection (reading, decoding, flow table, reassembly);
+//  - tls:    the follower the command uses (FlowFollower, from the build's dist/follow: the TLS
+//            follower on implicit TLS), its result finished (TlsFollower.finish) and dropped: the
+//            input side alone, no record built;
 //  - follow: createPassiveFlowFactory's handlers (TLS follower, then the record builder; client
 //            addresses hashed with a fixed key as the command does), the records counted and dropped.
 // With --cli ROOT the same from another checkout too, alternating in every round (before/after in one run).
 //
-// node bench/passive-input.mjs CAPTURE PORT [--rounds 5] [--cli ROOT] [--modes read,follow]
+// node bench/passive-input.mjs CAPTURE PORT [--rounds 5] [--cli ROOT] [--modes read,tls,follow]
 import { spawnSync } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: opt, positionals } = parseArgs({ allowPositionals: true, options: {
-  rounds: { type: 'string', default: '5' }, cli: { type: 'string' }, modes: { type: 'string', default: 'read,follow' }, child: { type: 'string' },
+  rounds: { type: 'string', default: '5' }, cli: { type: 'string' }, modes: { type: 'string', default: 'read,tls,follow' }, child: { type: 'string' },
 } });
 const [capture, port] = positionals;
 
@@ -27,6 +30,9 @@ if (opt.child) {
   let factory;
   if (mode === 'read') {
     factory = () => ({ data() {}, gap() {}, end() {} });
+  } else if (mode === 'tls') {
+    const { FlowFollower } = await import(resolve(root, 'packages/core/dist/follow/flow-follower.js'));
+    factory = (start) => new FlowFollower(start, undefined, (r) => { records++; r.tls.finish(); });
   } else {
     const ports = new Map([[Number(port), { spec: { name: 'https', mode: 'implicit', defaultPort: 443 }, protocolId: 'https' }]]);
     factory = core.createPassiveFlowFactory({ ports, clientIp: core.clientAnonymizer(Buffer.alloc(32, 7)) }, () => { records++; });
@@ -38,7 +44,7 @@ if (opt.child) {
   process.exit(0);
 }
 
-if (!capture || !port) throw new Error('usage: node bench/passive-input.mjs CAPTURE PORT [--rounds N] [--cli ROOT] [--modes read,follow]');
+if (!capture || !port) throw new Error('usage: node bench/passive-input.mjs CAPTURE PORT [--rounds N] [--cli ROOT] [--modes read,tls,follow]');
 const roots = [['this checkout', resolve('.')], ...(opt.cli ? [[`--cli ${opt.cli}`, resolve(opt.cli)]] : [])];
 const modes = opt.modes.split(',');
 const res = new Map();
