@@ -213,7 +213,11 @@ export class TlsFollower {
     if (version === 0x0304) {
       const ks = findExtension(sh.extensions, 51);
       const group = ks && ks.length >= 2 ? groupName(ks.readUInt16BE(0)) : undefined;
-      this.info.keyExchange = { kind: 'TLS13', ...(group ? { group } : {}), ...(group && GROUP_BITS[group] ? { bits: GROUP_BITS[group] } : {}) };
+      // Fields set in this order (the record's JSON keeps it), without spreading temporary objects.
+      const keyExchange: NonNullable<TlsInfo['keyExchange']> = { kind: 'TLS13' };
+      if (group) keyExchange.group = group;
+      if (group && GROUP_BITS[group]) keyExchange.bits = GROUP_BITS[group];
+      this.info.keyExchange = keyExchange;
       this.resumed = findExtension(sh.extensions, 41) !== undefined;
       return;
     }
