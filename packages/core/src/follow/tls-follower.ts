@@ -6,7 +6,8 @@ import { DEFAULT_TLS_LIMITS, type TlsLimits } from '../tls/limits.js';
 import { alertName, extensionName, GROUP_BITS, groupName, versionName } from '../tls/names.js';
 import { keyExchangeInfo, parseAlpn, recordChain, recordOcsp } from '../tls/observations.js';
 import { RecordReader } from '../tls/record-reader.js';
-import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange } from '../tls/server-messages.js';
+import { readServerHello } from '../tls/server-hello-read.js';
+import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerKeyExchange } from '../tls/server-messages.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 
 type Side = 'client' | 'server';
@@ -194,7 +195,7 @@ export class TlsFollower {
   }
 
   private onServerHello(body: Buffer): void {
-    const sh = parseServerHello(body);
+    const sh = readServerHello(body);
     const sv = findExtension(sh.extensions, 43);
     const version = sv && sv.length === 2 ? sv.readUInt16BE(0) : sh.legacyVersion;
     if (sh.isHelloRetry) {

@@ -1,5 +1,6 @@
 import { ByteReader } from './bytes.js';
 import { parseExtensions, type Extension } from './server-messages.js';
+import { ExtensionView, readExtensionBlock } from './extension-view.js';
 import { TlsFailure } from './tls-failure.js';
 
 /**
@@ -58,22 +59,6 @@ function alpnList(data: Buffer): string[] {
   return out;
 }
 
-
-/**
- * An extension of a parsed ClientHello: its id, and a view of its bytes made when asked for (most
- * are never read: a view per extension was a good part of following a handshake's CPU).
- */
-class HelloExtension implements Extension {
-  /** `at`, `end`: where the extension's bytes are in `body` (the hello). */
-  constructor(readonly id: number, private readonly body: Buffer, readonly at: number, readonly end: number) {}
-
-  get data(): Buffer {
-    return this.body.subarray(this.at, this.end);
-  }
-}
-
-/** Extension ids of the hello being read (bit per id), cleared after each (reading is synchronous). */
-const helloIds = new Uint32Array(65536 / 32);
 
 /** No entry of the hello's extension lists is at or past this offset: the hello reads some other way. */
 const BAD = -1;
@@ -153,33 +138,13 @@ function readClientHello(b: Buffer): ClientHello | undefined {
   const compression = new Array<number>(compEnd - p - 1);
   for (let i = p + 1; i < compEnd; i++) compression[i - p - 1] = b[i]!;
   p = compEnd;
-  const extensions: HelloExtension[] = [];
-  if (p === n) return helloOf(b, legacyVersion, sessionId, suites, compression, extensions);
-  if (vec16End(b, p, n) !== n) return undefined;
-  let duplicate = false;
-  for (let q = p + 2; q < n; ) {
-    if (q + 4 > n) break;
-    const id = (b[q]! << 8) | b[q + 1]!;
-    const dataEnd = vec16End(b, q + 2, n);
-    if (dataEnd === BAD) break;
-    const word = id >>> 5;
-    const bit = 1 << (id & 31);
-    if (helloIds[word]! & bit) {
-      duplicate = true;
-      break;
-    }
-    helloIds[word] = helloIds[word]! | bit;
-    extensions.push(new HelloExtension(id, b, q + 4, dataEnd));
-    q = dataEnd;
-  }
-  for (const e of extensions) helloIds[e.id >>> 5] = 0;
-  const last = extensions[extensions.length - 1];
-  if (duplicate || (last ? last.end : p + 2) !== n) return undefined;
+  const extensions = p === n ? [] : readExtensionBlock(b, p);
+  if (!extensions) return undefined;
   return helloOf(b, legacyVersion, sessionId, suites, compression, extensions);
 }
 
 /** The hello's lists from its extensions (their bytes read in place), or undefined when one does not read whole. */
-function helloOf(b: Buffer, legacyVersion: number, sessionId: Buffer, suites: number[], compression: number[], extensions: HelloExtension[]): ClientHello | undefined {
+function helloOf(b: Buffer, legacyVersion: number, sessionId: Buffer, suites: number[], compression: number[], extensions: ExtensionView[]): ClientHello | undefined {
   let serverName: string | undefined | null;
   let sni = false;
   let alpn: string[] = [];
