@@ -4,7 +4,7 @@ import type { ProbeRecord } from '../record/record-schema.js';
 import type { TlsLimits } from '../tls/limits.js';
 import type { ServiceSpec } from '../plugin/api.js';
 import { WildtlsError } from '../errors.js';
-import { FlowFollower } from './flow-follower.js';
+import { FlowFollower, type FollowResult } from './flow-follower.js';
 import { passiveRecord } from './passive-record.js';
 
 export interface PassivePortEntry {
@@ -48,15 +48,25 @@ export interface PassiveFollowOptions {
  */
 export function createPassiveFlowFactory(opts: PassiveFollowOptions, emit: (record: ProbeRecord) => void): FlowHandlerFactory {
   const clientIp = opts.clientIp ?? ((ip: string) => ip);
+  // One record maker per port entry, made when first needed (not a closure and a service object per connection).
+  const makers = new Map<PassivePortEntry, (r: FollowResult) => void>();
+  const makerOf = (entry: PassivePortEntry): ((r: FollowResult) => void) => {
+    let maker = makers.get(entry);
+    if (!maker) {
+      const service = { name: entry.spec.name, protocolId: entry.protocolId, mode: entry.spec.mode };
+      maker = (r) => emit(passiveRecord(r, service, clientIp));
+      makers.set(entry, maker);
+    }
+    return maker;
+  };
   return (start: FlowStart) => {
     const entry = opts.ports.get(start.serverPort);
     if (!entry) return undefined;
-    const { spec, protocolId } = entry;
+    const { spec } = entry;
     const dialog = spec.mode === 'starttls' && spec.passive ? spec.passive() : undefined;
-    const service = { name: spec.name, protocolId, mode: spec.mode };
     // A STARTTLS service without a passive dialog: nothing to follow before TLS, so nothing is guessed.
     if (spec.mode === 'starttls' && !dialog) return undefined;
-    return new FlowFollower(start, dialog, (r) => emit(passiveRecord(r, service, clientIp)), opts.limits);
+    return new FlowFollower(start, dialog, makerOf(entry), opts.limits);
   };
 }
 

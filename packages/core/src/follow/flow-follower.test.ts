@@ -151,4 +151,31 @@ describe('FlowFollower on recorded TLS streams', () => {
     }
     expect(statuses.has('tls-failed')).toBe(true);
   });
+
+  it('seeded fuzz: a mutated stream gives the same record, error and offset included, handed over whole or a byte at a time', async () => {
+    // Whole chunks are read in place where their records are whole; single bytes all pass through the record queue.
+    for (const maxVersion of ['TLSv1.2', 'TLSv1.3'] as const) {
+      const t = await transcript({ maxVersion });
+      let seed = 30;
+      const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+      let errors = 0;
+      for (let i = 0; i < 150; i++) {
+        const chunks: Chunk[] = t.chunks.map(([d, b]) => [d, Buffer.from(b)]);
+        for (let m = 0; m < 1 + rand(3); m++) {
+          const c = chunks[rand(chunks.length)]!;
+          const at = rand(c[1].length);
+          const kind = rand(3);
+          if (kind === 0) c[1][at] = rand(256);
+          else if (kind === 1) c[1] = c[1].subarray(0, at);
+          else c[1] = Buffer.concat([c[1].subarray(0, at), Buffer.alloc(1 + rand(8), rand(256)), c[1].subarray(at)]);
+        }
+        const whole = follow(chunks).record;
+        const bytes = follow(chunks.flatMap(([d, b]) => [...b].map((x): Chunk => [d, Buffer.from([x])]))).record;
+        if (whole.tls?.error) errors++;
+        expect(bytes.tls, `${maxVersion} mutation ${i}`).toEqual(whole.tls);
+        expect(bytes.passive).toEqual(whole.passive);
+      }
+      expect(errors).toBeGreaterThan(20);
+    }
+  });
 });

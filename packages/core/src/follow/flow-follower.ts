@@ -150,7 +150,7 @@ export class FlowFollower implements FlowHandler {
     if (this.ended) return;
     this.ended = true;
     this.done = true;
-    this.held = [];
+    if (this.held.length !== 0) this.held = [];
     this.emit({
       start: this.start,
       endTs: this.lastTs,

@@ -6,7 +6,8 @@ import { DEFAULT_TLS_LIMITS, type TlsLimits } from '../tls/limits.js';
 import { alertName, extensionName, GROUP_BITS, groupName, versionName } from '../tls/names.js';
 import { keyExchangeInfo, parseAlpn, recordChain, recordOcsp } from '../tls/observations.js';
 import { RecordReader } from '../tls/record-reader.js';
-import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange } from '../tls/server-messages.js';
+import { readServerHello } from '../tls/server-hello-read.js';
+import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerKeyExchange } from '../tls/server-messages.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 
 type Side = 'client' | 'server';
@@ -65,16 +66,49 @@ export class TlsFollower {
   push(from: Side, bytes: Buffer): void {
     if (this.done) return;
     const s = this.side[from];
-    s.records.push(bytes);
+    const records = s.records;
     try {
-      for (let rec = s.records.next(); rec && !this.done; rec = s.records.next()) {
-        if (++s.recordCount > this.limits.maxHandshakeRecords) throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', rec.offset);
-        this.onRecord(from, s, rec.type, rec.fragment, rec.offset);
+      // No object per record, and no buffer of those only counted (ChangeCipherSpec, encrypted records).
+      // (After following ended the next record's header is still read, as the reader's next() did: a header that is not a record's fails following.)
+      let p = 0;
+      if (records.pending === 0) {
+        // Nothing queued: the whole records at the front of these bytes are read where they are.
+        for (let type = records.peekRecordIn(bytes, p); type >= 0 && !this.done; type = records.peekRecordIn(bytes, p)) {
+          const offset = records.offset;
+          const length = records.recordLength;
+          this.countRecord(s, offset);
+          records.passRecord();
+          p += 5 + length;
+          if (this.opaque(s, type)) this.onOpaqueRecord(from, s, type, length);
+          else this.onRecord(from, s, type, bytes.subarray(p - length, p), offset);
+        }
+        if (this.done) return;
+      }
+      if (p < bytes.length) records.push(p === 0 ? bytes : bytes.subarray(p));
+      for (let type = records.peekRecord(); type >= 0 && !this.done; type = records.peekRecord()) {
+        const offset = records.offset;
+        this.countRecord(s, offset);
+        if (this.opaque(s, type)) {
+          const length = records.recordLength;
+          records.skipRecord();
+          this.onOpaqueRecord(from, s, type, length);
+        } else {
+          this.onRecord(from, s, type, records.takeFragment(), offset);
+        }
       }
     } catch (err) {
       this.fail(from, err);
     }
     if (!this.done) s.records.own();
+  }
+
+  private countRecord(s: SideState, offset: number): void {
+    if (++s.recordCount > this.limits.maxHandshakeRecords) throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', offset);
+  }
+
+  /** A record whose bytes are not read (onOpaqueRecord): ChangeCipherSpec, application data, a handshake record after ChangeCipherSpec. */
+  private opaque(s: SideState, type: number): boolean {
+    return type === 20 || type === 23 || (type === 22 && s.ccs);
   }
 
   /** Whether the handshake completed: both sides past ChangeCipherSpec with their Finished (TLS 1.3: the client's Finished). */
@@ -86,36 +120,39 @@ export class TlsFollower {
     if (done13 || done12) this.info.completed = true;
   }
 
-  private onRecord(from: Side, s: SideState, type: number, fragment: Buffer, offset: number): void {
+  /** A record whose bytes are not read: ChangeCipherSpec, and encrypted ones (application data, or a handshake after ChangeCipherSpec), by their length. */
+  private onOpaqueRecord(from: Side, s: SideState, type: number, length: number): void {
     if (type === 20) {
       // TLS 1.3's middlebox-compatibility ChangeCipherSpec changes nothing; before 1.3 encryption starts.
       if (this.version !== 0x0304) s.ccs = true;
       return;
     }
+    if (this.info.completed) {
+      // The client's first record after its Finished: application data; nothing more is wanted.
+      // (A TLS 1.3 record of alert size is the client's encrypted close_notify, not data.)
+      if (from === 'client' && type === 23 && !(this.version === 0x0304 && length === ENCRYPTED_ALERT_BYTES)) {
+        this.applicationData = true;
+        this.done = true;
+      }
+      return;
+    }
+    if (type === 23) s.appRecords++;
+    if (s.ccs || this.version === 0x0304) s.encryptedAfterCcs = Math.max(s.encryptedAfterCcs, length);
+    this.checkCompleted();
+  }
+
+  /** An alert, a handshake record before ChangeCipherSpec, or a heartbeat. */
+  private onRecord(from: Side, s: SideState, type: number, fragment: Buffer, offset: number): void {
     if (type === 21) {
       if (s.ccs || (this.version === 0x0304 && from === 'server' && this.serverFlight.length > 0)) return; // encrypted alert: unreadable
       this.onAlert(from, fragment, offset);
       return;
     }
-    if (type === 23 || (s.ccs && type === 22)) {
-      if (this.info.completed) {
-        // The client's first record after its Finished: application data; nothing more is wanted.
-        // (A TLS 1.3 record of alert size is the client's encrypted close_notify, not data.)
-        if (from === 'client' && type === 23 && !(this.version === 0x0304 && fragment.length === ENCRYPTED_ALERT_BYTES)) {
-          this.applicationData = true;
-          this.done = true;
-        }
-        return;
-      }
-      if (type === 23) s.appRecords++;
-      if (s.ccs || this.version === 0x0304) s.encryptedAfterCcs = Math.max(s.encryptedAfterCcs, fragment.length);
-      this.checkCompleted();
-      return;
-    }
     if (type !== 22) return; // heartbeat (24): nothing to record
-    s.messages.push(fragment, offset);
-    for (let m = s.messages.next(); m; m = s.messages.next()) {
-      this.onMessage(from, m.type, m.raw.subarray(4));
+    const messages = s.messages;
+    messages.push(fragment, offset);
+    for (let body = messages.nextBody(); body; body = messages.nextBody()) {
+      this.onMessage(from, messages.messageType, body);
       if (this.done) return;
     }
   }
@@ -158,7 +195,7 @@ export class TlsFollower {
   }
 
   private onServerHello(body: Buffer): void {
-    const sh = parseServerHello(body);
+    const sh = readServerHello(body);
     const sv = findExtension(sh.extensions, 43);
     const version = sv && sv.length === 2 ? sv.readUInt16BE(0) : sh.legacyVersion;
     if (sh.isHelloRetry) {
@@ -177,7 +214,11 @@ export class TlsFollower {
     if (version === 0x0304) {
       const ks = findExtension(sh.extensions, 51);
       const group = ks && ks.length >= 2 ? groupName(ks.readUInt16BE(0)) : undefined;
-      this.info.keyExchange = { kind: 'TLS13', ...(group ? { group } : {}), ...(group && GROUP_BITS[group] ? { bits: GROUP_BITS[group] } : {}) };
+      // Fields set in this order (the record's JSON keeps it), without spreading temporary objects.
+      const keyExchange: NonNullable<TlsInfo['keyExchange']> = { kind: 'TLS13' };
+      if (group) keyExchange.group = group;
+      if (group && GROUP_BITS[group]) keyExchange.bits = GROUP_BITS[group];
+      this.info.keyExchange = keyExchange;
       this.resumed = findExtension(sh.extensions, 41) !== undefined;
       return;
     }

@@ -140,7 +140,7 @@ export class ByteQueue {
     this.head++;
     this.pos = 0;
     if (this.head === this.chunks.length) {
-      this.chunks = [];
+      this.chunks.length = 0; // emptied in place: a queue that empties after most reads makes no new array each time
       this.head = 0;
       this.scanChunk = -1;
       this.ownedTo = 0;

@@ -35,17 +35,17 @@ export async function readCaptureFlows(
   const limits = { ...DEFAULT_REASSEMBLY_LIMITS, ...opts.limits };
   const table = new FlowTable(factory, opts.watchPorts, limits, stats, opts.onHandlerError ?? (() => {}));
   const seg = newSegment();
-  const onPacket = (linkType: number, ts: number, data: Uint8Array, wireLength: number): void => {
+  const onPacket = (linkType: number, ts: number, buf: Uint8Array, at: number, capLength: number, wireLength: number): void => {
     stats.packets++;
-    stats.bytes += data.length;
-    if (decodeTcp(linkType, data, wireLength, seg, stats)) table.packet(seg, ts);
+    stats.bytes += capLength;
+    if (decodeTcp(linkType, buf, at, at + capLength, wireLength, seg, stats)) table.packet(seg, ts);
   };
   // A large packet of a capture file, by its first bytes: handled here, its payload never read, when
   // its flow wants no payload; else (or when its headers do not decode from these bytes) read whole.
   // Its counts are those onPacket would make: a packet and its captured bytes, a snap-length cut.
   const headStats = emptyCaptureStats(); // what decoding a head would count is not kept: the whole packet is counted
   const onHead = (linkType: number, ts: number, head: Uint8Array, capLength: number, wireLength: number): boolean => {
-    if (!decodeTcp(linkType, head, wireLength, seg, headStats)) return false;
+    if (!decodeTcp(linkType, head, 0, head.length, wireLength, seg, headStats)) return false;
     const payloadAt = seg.payloadOffset;
     if (!table.packetWithoutPayload(seg, ts)) return false;
     stats.packets++;

@@ -31,6 +31,11 @@ export class HandshakeReassembler {
   private partial: Buffer | undefined;
   private filled = 0;
   private messageAt = 0;
+  /** The message (type and length included) last found: message[messageStart, messageEnd), the whole of `message` when it was copied together (spanned fragments). */
+  private message: Buffer = EMPTY;
+  private messageStart = 0;
+  private messageEnd = 0;
+  private messageCopied = false;
 
   constructor(private readonly maxMessage: number) {}
 
@@ -48,6 +53,31 @@ export class HandshakeReassembler {
 
   /** The next complete message, or undefined when the fragments so far hold none; a length over the cap fails at once. */
   next(): HandshakeFrame | undefined {
+    if (!this.advance()) return undefined;
+    const m = this.message;
+    const raw = this.messageCopied ? m : m.subarray(this.messageStart, this.messageEnd);
+    return { type: raw[0]!, raw, offset: this.messageAt };
+  }
+
+  /** Type and stream offset of the message nextBody() returned last. */
+  get messageType(): number {
+    return this.message[this.messageStart]!;
+  }
+
+  get messageOffset(): number {
+    return this.messageAt;
+  }
+
+  /**
+   * The next complete message's body (type and length stripped; messageType and messageOffset say
+   * the rest), or undefined as next(): one view, no frame object (a passive follower's messages).
+   */
+  nextBody(): Buffer | undefined {
+    return this.advance() ? this.message.subarray(this.messageStart + 4, this.messageEnd) : undefined;
+  }
+
+  /** Find the next complete message (then true, `message` and its bounds set), or false when the fragments so far hold none. */
+  private advance(): boolean {
     const f = this.frag;
     for (;;) {
       const avail = f.length - this.pos;
@@ -56,17 +86,17 @@ export class HandshakeReassembler {
         f.copy(this.partial, this.filled, this.pos, this.pos + k);
         this.filled += k;
         this.pos += k;
-        if (this.filled < this.partial.length) return undefined;
-        const raw = this.partial;
+        if (this.filled < this.partial.length) return false;
+        this.found(this.partial, 0, this.partial.length, true);
         this.partial = undefined;
-        return { type: raw[0]!, raw, offset: this.messageAt };
+        return true;
       }
-      if (avail === 0) return undefined;
+      if (avail === 0) return false;
       if (this.headLength > 0 || avail < 4) {
         if (this.headLength === 0) this.messageAt = this.fragAt + this.pos;
         const head = (this.head ??= Buffer.alloc(4));
         while (this.headLength < 4 && this.pos < f.length) head[this.headLength++] = f[this.pos++]!;
-        if (this.headLength < 4) return undefined;
+        if (this.headLength < 4) return false;
         this.headLength = 0;
         this.partial = Buffer.allocUnsafe(4 + this.announced(head, 0));
         head.copy(this.partial);
@@ -76,13 +106,20 @@ export class HandshakeReassembler {
       this.messageAt = this.fragAt + this.pos;
       const len = this.announced(f, this.pos);
       if (avail >= 4 + len) {
-        const raw = f.subarray(this.pos, this.pos + 4 + len);
+        this.found(f, this.pos, this.pos + 4 + len, false);
         this.pos += 4 + len;
-        return { type: raw[0]!, raw, offset: this.messageAt };
+        return true;
       }
       this.partial = Buffer.allocUnsafe(4 + len);
       this.filled = 0;
     }
+  }
+
+  private found(message: Buffer, start: number, end: number, copied: boolean): void {
+    this.message = message;
+    this.messageCopied = copied;
+    this.messageStart = start;
+    this.messageEnd = end;
   }
 
   /** The body length a message header announces, checked against the cap before any of the body is awaited. */

@@ -58,7 +58,8 @@ export function parseServerHello(body: Buffer): ServerHello {
 }
 
 export function findExtension(exts: Extension[], id: number): Buffer | undefined {
-  return exts.find((e) => e.id === id)?.data;
+  for (let i = 0; i < exts.length; i++) if (exts[i]!.id === id) return exts[i]!.data;
+  return undefined;
 }
 
 /**

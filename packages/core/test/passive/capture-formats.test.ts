@@ -58,6 +58,32 @@ describe('capture formats and link types', () => {
     expect(stats.fragmentsSkipped).toBe(2);
   });
 
+  it('an IP length of 0 (segmentation offload on the capturing host, IPv4 and IPv6) ends the payload at the frame, packets after others in the file', async () => {
+    for (const [c, s] of [['192.0.2.1', '192.0.2.2'], ['2001:db8::1', '2001:db8::2']]) {
+      const pkts = exchange(c!, s!).map((t, i) => {
+        const ip = ipPacket(t);
+        if (t.payload) {
+          if (c!.includes(':')) ip[4] = ip[5] = 0; // IPv6 payload length
+          else ip[2] = ip[3] = 0; // IPv4 total length
+        }
+        return { ts: T0 + i, data: frame('ethernet', ip) };
+      });
+      const { flows, stats } = await recordFlows([pcapFile(1, pkts)], { watchPorts: ports });
+      expect(stats.truncatedPackets).toBe(0);
+      expect(flows.map((f) => [f.client.toString(), f.server.toString()])).toEqual([['hello server', 'hello client']]);
+    }
+  });
+
+  it('frames too short for their link header, after whole ones in the file, are counted as truncated', async () => {
+    const whole = frame('ethernet', ipPacket({ src: '192.0.2.1', dst: '192.0.2.2', sport: 51000, dport: 993, seq: 1, flags: 'S' }));
+    const pkts = [whole, whole.subarray(0, 13), frame('sll2', ipPacket({ src: '192.0.2.1', dst: '192.0.2.2', sport: 51000, dport: 993, seq: 1 })).subarray(0, 19), whole.subarray(0, 3)];
+    const eth = pcapFile(1, pkts.slice(0, 2).map((data, i) => ({ ts: T0 + i, data })));
+    const sll2 = pcapFile(276, [{ ts: T0 + 2, data: frame('sll2', ipPacket({ src: '192.0.2.1', dst: '192.0.2.2', sport: 51000, dport: 993, seq: 1 })) }, { ts: T0 + 3, data: pkts[2]! }]);
+    const nul = pcapFile(0, [{ ts: T0 + 4, data: frame('null', ipPacket({ src: '192.0.2.1', dst: '192.0.2.2', sport: 51000, dport: 993, seq: 1 })) }, { ts: T0 + 5, data: pkts[3]! }]);
+    const { stats } = await recordFlows([eth, sll2, nul], { watchPorts: ports });
+    expect(stats).toMatchObject({ packets: 6, truncatedPackets: 3 });
+  });
+
   it('counts link types it does not decode, non-IP frames and non-TCP packets', async () => {
     const tcp = ipPacket({ src: '192.0.2.1', dst: '192.0.2.2', sport: 1, dport: 993, seq: 1 });
     const udp = Uint8Array.from(tcp);

@@ -54,6 +54,34 @@ describe('TCP reassembly', () => {
     expect(flows[0]!.end).toBe('capture-end');
   });
 
+  it('connections interleaved so that each packet is found by its 4-tuple in the table (not as the last or a recent flow), both directions one flow', async () => {
+    // Client ports 256 apart share a recent-flow slot; the server's address is below, equal to, or above the client's.
+    for (const [client, server] of [['10.1.0.1', '10.0.0.9'], ['10.1.0.1', '10.1.0.1'], ['10.1.0.1', '10.200.0.1'], ['2001:db8::1', '2001:db8::2']]) {
+      const conns = [40000, 40256, 40512].map((sport) => ({ c: { src: client!, dst: server!, sport, dport: 25 }, s: { src: server!, dst: client!, sport: 25, dport: sport } }));
+      const specs: TcpSpec[] = [
+        ...conns.map(({ c }) => ({ ...c, seq: 100, flags: 'S' })),
+        ...conns.map(({ s }) => ({ ...s, seq: 500, ack: 101, flags: 'SA' })),
+        ...conns.map(({ c }, i) => ({ ...c, seq: 101, ack: 501, payload: `hello ${i}` })),
+        ...conns.map(({ s }, i) => ({ ...s, seq: 501, ack: 108, payload: `reply ${i}` })),
+      ];
+      const { flows, stats } = await recordFlows([cap(specs)], { watchPorts: ports });
+      expect(stats.flows, `${client} -> ${server}`).toBe(3);
+      expect(flows.map((f) => [f.start.clientPort, f.start.midStream, f.client.toString(), f.server.toString()])).toEqual(
+        conns.map(({ c }, i) => [c.sport, false, `hello ${i}`, `reply ${i}`]));
+    }
+  });
+
+  it('a segment that repeats the end of what was delivered and goes on (nothing held) delivers only its new bytes', async () => {
+    const { flows } = await recordFlows([cap([
+      { ...base, seq: 99, flags: 'S' },
+      { ...base, seq: 100, payload: 'abcdef' },
+      { ...base, seq: 103, payload: 'defghi' }, // [3, 9): [6, 9) is new
+      { ...base, seq: 109, payload: 'jk' },
+    ])], { watchPorts: ports });
+    expect(flows[0]!.client.toString()).toBe('abcdefghijk');
+    expect(flows[0]!.events).toEqual(['client:6', 'client:3', 'client:2']);
+  });
+
   it('bytes held ahead of a hole stay right while the capture file is read on (its read buffers are reused)', async () => {
     // A's second segment comes first and is held; ~1 MB of another connection's packets (each under the size
     // whose payload is jumped over, so all are read) passes before the first: many reads into the same buffers.

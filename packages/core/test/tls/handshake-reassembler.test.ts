@@ -30,6 +30,38 @@ describe('HandshakeReassembler', () => {
     }
   });
 
+  it('nextBody: every body, its type and offset, for a cut at any one point and at every byte, mixed with next()', () => {
+    for (const cuts of [...Array.from({ length: stream.length + 1 }, (_, cut) => [cut]), Array.from({ length: stream.length - 1 }, (_, i) => i + 1)]) {
+      const r = new HandshakeReassembler(1024);
+      const got: Array<[number, number, Buffer]> = [];
+      let prev = 0;
+      for (const cut of [...cuts, stream.length]) {
+        r.push(stream.subarray(prev, cut), 500 + prev);
+        for (;;) {
+          // Every other message through next(): the two share one reading.
+          if (got.length % 2 === 1) {
+            const m = r.next();
+            if (!m) break;
+            got.push([m.type, m.offset, m.raw.subarray(4)]);
+          } else {
+            const body = r.nextBody();
+            if (!body) break;
+            got.push([r.messageType, r.messageOffset, body]);
+          }
+        }
+        prev = cut;
+      }
+      expect(got, `cuts ${cuts.length === 1 ? cuts[0] : 'every byte'}`).toEqual(messages.map((m, i) => [m[0], 500 + starts[i]!, m.subarray(4)]));
+      expect(r.pending).toBe(0);
+    }
+  });
+
+  it('nextBody fails a length over the cap as next() does', () => {
+    const r = new HandshakeReassembler(100);
+    r.push(Buffer.from([11, 0, 1, 0, 9]), 50);
+    expect(() => r.nextBody()).toThrow('Certificate of 256 bytes exceeds the 100-byte cap');
+  });
+
   it('one byte per fragment', () => {
     const got = reassemble(Array.from({ length: stream.length - 1 }, (_, i) => i + 1));
     expect(got.map((m) => m.raw)).toEqual(messages);

@@ -29,6 +29,56 @@ describe('record layer', () => {
     expect(second).toMatchObject({ type: 21, offset: 15 });
   });
 
+  it('peekRecord, skipRecord and takeFragment: records whole or not yet, offsets, the same failures as next()', () => {
+    const recs = [record(22, Buffer.alloc(10, 1)), record(23, Buffer.alloc(300, 2), 0x0301), record(20, Buffer.from([1])), record(21, Buffer.from([2, 40])), record(23, Buffer.alloc(0))];
+    const all = Buffer.concat(recs);
+    for (let cut = 0; cut <= all.length; cut++) {
+      const r = new RecordReader();
+      const got: Array<[number, number, number, number, string]> = [];
+      const drain = () => {
+        for (let type = r.peekRecord(); type >= 0; type = r.peekRecord()) {
+          const at = r.offset;
+          const info = [type, r.recordVersion, r.recordLength, at] as const;
+          // Records of type 23 skipped, the rest taken: the offsets run on the same either way.
+          if (type === 23) {
+            r.skipRecord();
+            got.push([...info, 'skipped']);
+          } else {
+            got.push([...info, r.takeFragment().toString('hex')]);
+          }
+        }
+      };
+      r.push(all.subarray(0, cut));
+      drain();
+      r.push(all.subarray(cut));
+      drain();
+      expect(got, `cut at ${cut}`).toEqual([[22, 0x0303, 10, 0, '01'.repeat(10)], [23, 0x0301, 300, 15, 'skipped'], [20, 0x0303, 1, 320, '01'], [21, 0x0303, 2, 326, '0228'], [23, 0x0303, 0, 333, 'skipped']]);
+      expect(r.pending).toBe(0);
+      expect(r.offset).toBe(all.length);
+    }
+    // peekRecordIn: the same records read in place from the bytes, the offset moved on by passRecord.
+    const inPlace = new RecordReader();
+    const seen: Array<[number, number, number]> = [];
+    for (let p = 0, type = inPlace.peekRecordIn(all, p); type >= 0; type = inPlace.peekRecordIn(all, p)) {
+      seen.push([type, inPlace.recordLength, inPlace.offset]);
+      inPlace.passRecord();
+      p += 5 + inPlace.recordLength;
+    }
+    expect(seen).toEqual([[22, 10, 0], [23, 300, 15], [20, 1, 320], [21, 2, 326], [23, 0, 333]]);
+    expect(inPlace.offset).toBe(all.length);
+    expect(inPlace.peekRecordIn(all.subarray(0, 14), 0)).toBe(-1);
+    expect(inPlace.peekRecordIn(all, all.length - 4)).toBe(-1);
+    expect(() => inPlace.peekRecordIn(Buffer.from('220 mail'), 0)).toThrow(`not a TLS record (type 50, version 0x3230)`);
+    inPlace.push(Buffer.from([22]));
+    expect(() => inPlace.peekRecordIn(all, 0)).toThrow('bytes are queued');
+    const bad = new RecordReader();
+    bad.push(Buffer.from('220 mail'));
+    expect(() => bad.peekRecord()).toThrow('not a TLS record (type 50, version 0x3230)');
+    const big = new RecordReader();
+    big.push(Buffer.from([23, 3, 3, 0xff, 0xff]));
+    expect(() => big.peekRecord()).toThrow('record of 65535 bytes exceeds the maximum');
+  });
+
   it('detects an SSLv2-format reply', () => {
     const hs = machine();
     // SSLv2 SERVER-HELLO: 2-byte header with the high bit, message type 4.

@@ -198,6 +198,6 @@ export class PcapngParser extends RecordParser {
   private packet(type: number, p: number, len: number): void {
     this.locate(type, p, len);
     this.lastTs = this.pTs;
-    this.onPacket(this.pLink, this.pTs, this.buf.subarray(this.pData, this.pData + this.pCap), this.pWire);
+    this.onPacket(this.pLink, this.pTs, this.buf, this.pData, this.pCap, this.pWire);
   }
 }

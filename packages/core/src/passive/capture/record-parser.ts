@@ -1,7 +1,10 @@
 import { WildtlsError } from '../../errors.js';
 
-/** One captured packet: link type, capture time (ms since the epoch), the captured bytes, the length on the wire. */
-export type PacketCallback = (linkType: number, ts: number, data: Uint8Array, wireLength: number) => void;
+/**
+ * One captured packet: link type, capture time (ms since the epoch), the captured bytes (`capLength`
+ * of them at `at` in `buf`, the reader's chunk: no view is made per packet), the length on the wire.
+ */
+export type PacketCallback = (linkType: number, ts: number, buf: Uint8Array, at: number, capLength: number, wireLength: number) => void;
 
 /**
  * A large packet's first bytes, offered before the rest is read (capture files only): true = it was

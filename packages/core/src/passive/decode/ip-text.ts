@@ -12,9 +12,13 @@ const V4_SLOTS = 256;
 const v4Address = new Float64Array(V4_SLOTS).fill(-1);
 const v4Text: string[] = new Array<string>(V4_SLOTS).fill('');
 
-/** Dotted quad of 4 bytes at `at` (the same string object for an address seen recently). */
-export function ipv4Text(b: Uint8Array, at: number): string {
-  const address = ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+/** The IPv4 address of 4 bytes at `at`, as an unsigned 32-bit number. */
+export function ipv4At(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+/** Dotted quad of the 4 bytes at `at`, whose number (ipv4At) is `address` (the same string object for an address seen recently). */
+export function ipv4Text(address: number, b: Uint8Array, at: number): string {
   const slot = Math.imul(address, 0x9e3779b1) >>> 24;
   if (v4Address[slot] === address) return v4Text[slot]!;
   const text = dottedQuad(b, at);

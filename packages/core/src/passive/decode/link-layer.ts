@@ -30,42 +30,42 @@ function fromFamily(family: number, at: number): number {
 }
 
 /**
- * Where the IP header starts in a frame of this link type, or NOT_IP / TRUNCATED / UNKNOWN_LINK.
- * The IP version is read from the IP header itself.
+ * Where the IP header starts (an offset in d) in a frame of this link type, the frame's bytes being
+ * d[f, end); or NOT_IP / TRUNCATED / UNKNOWN_LINK. The IP version is read from the IP header itself.
  */
-export function ipOffset(linkType: number, d: Uint8Array): number {
+export function ipOffset(linkType: number, d: Uint8Array, f: number, end: number): number {
   switch (linkType) {
     case LINK_ETHERNET: {
-      if (d.length < 14) return TRUNCATED;
-      let at = 12;
+      if (end - f < 14) return TRUNCATED;
+      let at = f + 12;
       let type = (d[at]! << 8) | d[at + 1]!;
       for (let tags = 0; type === 0x8100 || type === 0x88a8 || type === 0x9100; tags++) {
         if (tags === MAX_VLAN_TAGS) return NOT_IP;
         at += 4;
-        if (d.length < at + 2) return TRUNCATED;
+        if (end < at + 2) return TRUNCATED;
         type = (d[at]! << 8) | d[at + 1]!;
       }
       return fromEtherType(type, at + 2);
     }
     case LINK_SLL:
-      if (d.length < 16) return TRUNCATED;
-      return fromEtherType((d[14]! << 8) | d[15]!, 16);
+      if (end - f < 16) return TRUNCATED;
+      return fromEtherType((d[f + 14]! << 8) | d[f + 15]!, f + 16);
     case LINK_SLL2:
-      if (d.length < 20) return TRUNCATED;
-      return fromEtherType((d[0]! << 8) | d[1]!, 20);
+      if (end - f < 20) return TRUNCATED;
+      return fromEtherType((d[f]! << 8) | d[f + 1]!, f + 20);
     case LINK_RAW:
     case LINK_RAW_12:
     case LINK_RAW_14:
     case LINK_IPV4:
     case LINK_IPV6:
-      return 0;
+      return f;
     case LINK_NULL:
     case LINK_LOOP: {
-      if (d.length < 4) return TRUNCATED;
+      if (end - f < 4) return TRUNCATED;
       // The family's byte order is the capturing host's: a small number in either order is taken.
-      const be = ((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) >>> 0;
-      const le = ((d[3]! << 24) | (d[2]! << 16) | (d[1]! << 8) | d[0]!) >>> 0;
-      return fromFamily(be < 256 ? be : le, 4);
+      const be = ((d[f]! << 24) | (d[f + 1]! << 16) | (d[f + 2]! << 8) | d[f + 3]!) >>> 0;
+      const le = ((d[f + 3]! << 24) | (d[f + 2]! << 16) | (d[f + 1]! << 8) | d[f]!) >>> 0;
+      return fromFamily(be < 256 ? be : le, f + 4);
     }
     default:
       return UNKNOWN_LINK;

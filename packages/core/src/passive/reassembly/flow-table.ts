@@ -23,8 +23,20 @@ function sameConnection(s: FlowStart, seg: TcpSegment): boolean {
     : seg.srcPort === s.serverPort && seg.dstPort === s.clientPort && seg.srcIp === s.serverIp && seg.dstIp === s.clientIp;
 }
 
-/** A connection's key: its 4-tuple, the lower endpoint first, so that both directions find the same entry. */
+/**
+ * A connection's key: its 4-tuple, the lower endpoint first, so that both directions find the same
+ * entry. IPv4: six 16-bit characters (address halves and port of each end), a short flat string
+ * whose hash is quick to make (the text form cost a Map lookup about a microsecond); IPv6: the
+ * addresses' text and the ports (longer than six characters: never an IPv4 key).
+ */
 function flowKey(seg: TcpSegment): string {
+  const a = seg.srcV4;
+  const b = seg.dstV4;
+  if (a >= 0 && b >= 0) {
+    return a < b || (a === b && seg.srcPort < seg.dstPort)
+      ? String.fromCharCode(a >>> 16, a & 0xffff, seg.srcPort, b >>> 16, b & 0xffff, seg.dstPort)
+      : String.fromCharCode(b >>> 16, b & 0xffff, seg.dstPort, a >>> 16, a & 0xffff, seg.srcPort);
+  }
   const srcFirst = seg.srcIp < seg.dstIp || (seg.srcIp === seg.dstIp && seg.srcPort < seg.dstPort);
   return srcFirst ? `${seg.srcIp} ${seg.srcPort} ${seg.dstIp} ${seg.dstPort}` : `${seg.dstIp} ${seg.dstPort} ${seg.srcIp} ${seg.srcPort}`;
 }
@@ -54,6 +66,8 @@ export class FlowTable implements FlowOwner {
    * last one there): a packet of one of a few connections in turn finds its flow without building its key.
    */
   private readonly recent: Array<TcpFlow | undefined> = new Array<TcpFlow | undefined>(RECENT_SLOTS).fill(undefined);
+  /** The key lookup() last built and found no flow under: the packet handled next (the same one) starts its flow under it. */
+  private missedKey = '';
 
   constructor(
     private readonly factory: FlowHandlerFactory,
@@ -76,7 +90,7 @@ export class FlowTable implements FlowOwner {
   }
 
   /**
-   * A packet whose payload was not read (only its headers, seg.payload holds what was): handled as
+   * A packet whose payload was not read (only its headers; seg.captured says what was): handled as
    * packet() would handle it whole, and true, when nothing would read its payload: its flow is ended
    * or done (only FIN/RST and activity still count), or it belongs to no flow and starts none (no
    * watched port, or an RST). false, having changed nothing the packet's later packet() would not
@@ -113,8 +127,10 @@ export class FlowTable implements FlowOwner {
     const slot = recentSlot(seg);
     const recent = this.recent[slot];
     if (recent !== undefined && sameConnection(recent.start, seg)) return recent;
-    const flow = this.flows.get(flowKey(seg));
+    const key = flowKey(seg);
+    const flow = this.flows.get(key);
     if (flow !== undefined) this.recent[slot] = flow;
+    else this.missedKey = key;
     return flow;
   }
 
@@ -155,7 +171,8 @@ export class FlowTable implements FlowOwner {
         if (flow.open) this.expire(flow, 'idle', ts);
         else this.remove(flow);
       }
-      flow = this.create(flow?.key, seg, ts);
+      // No flow found: lookup() built this packet's key (and found nothing under it).
+      flow = this.create(flow ? flow.key : this.missedKey, seg, ts);
       if (!flow) return;
     } else if (flow !== this.back) {
       // Least recently active first: move to the back.
@@ -188,7 +205,7 @@ export class FlowTable implements FlowOwner {
       return;
     }
     if (flow.closed) return;
-    dir.segment(seg.seq, seg.payload, seg.payloadLength, (seg.flags & FIN) !== 0, ts);
+    dir.segment(seg.seq, seg.bytes, seg.payloadAt, seg.captured, seg.payloadLength, (seg.flags & FIN) !== 0, ts);
     if (flow.closed) return;
     if (dir.held.length && ts - dir.oldestHeldTs >= this.limits.holeTimeoutMs) this.giveUpOldHoles(dir, ts);
     if (dir.heldBytes > this.limits.maxHeldBytesPerDirection || dir.held.length > this.limits.maxHeldSegmentsPerDirection ||
@@ -238,11 +255,10 @@ export class FlowTable implements FlowOwner {
     return undefined;
   }
 
-  /** A new connection (under `key`, its 4-tuple's, built here when not given), or undefined when neither side is a watched server port. */
-  private create(given: string | undefined, seg: TcpSegment, ts: number): TcpFlow | undefined {
+  /** A new connection under `key` (its 4-tuple's), or undefined when neither side is a watched server port. */
+  private create(key: string, seg: TcpSegment, ts: number): TcpFlow | undefined {
     const sides = this.sides(seg);
     if (sides === undefined) return undefined;
-    const key = given ?? flowKey(seg);
     const srcIsClient = sides === SRC_CLIENT;
     const midStream = (seg.flags & SYN) === 0;
     if (this.flows.size >= this.limits.maxFlows) this.evictOldest(ts);

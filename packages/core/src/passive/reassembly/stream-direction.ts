@@ -54,16 +54,19 @@ export class StreamDirection {
     this.nextAbs = abs;
   }
 
-  /** One segment: `captured` bytes of a payload of `length` bytes starting at `seq`. */
-  segment(seq: number, captured: Uint8Array, length: number, fin: boolean, ts: number): void {
+  /**
+   * One segment: a payload of `length` bytes starting at `seq`, of which `captured` bytes were
+   * captured, at `at` in `bytes` (a view is made of them only when they are new).
+   */
+  segment(seq: number, bytes: Uint8Array, at: number, captured: number, length: number, fin: boolean, ts: number): void {
     const start = this.offset(seq);
     const end = start + length;
     if (fin && this.finAbs < 0) this.finAbs = end;
     if (length === 0 || end <= this.nextAbs) return; // nothing new: an ACK, a retransmission, a keep-alive
-    const capEnd = start + captured.length;
+    const capEnd = start + captured;
     if (start <= this.nextAbs && this.held.length === 0) {
       if (capEnd > this.nextAbs) {
-        this.out.streamData(this.dir, captured.subarray(this.nextAbs - start), ts);
+        this.out.streamData(this.dir, bytes.subarray(at + (this.nextAbs - start), at + captured), ts);
         this.advanceTo(capEnd);
       }
       if (end > this.nextAbs) {
@@ -72,7 +75,7 @@ export class StreamDirection {
       }
       return;
     }
-    if (capEnd > start) this.hold(start, capEnd, captured, start, ts);
+    if (capEnd > start) this.hold(start, capEnd, bytes.subarray(at, at + captured), start, ts);
     if (end > capEnd) this.hold(capEnd, end, null, start, ts);
     this.drain();
   }
@@ -136,9 +139,9 @@ export class StreamDirection {
     while (this.held.length) this.skipHole(ts);
   }
 
-  /** Forget what is held (the handler is done). */
+  /** Forget what is held (the handler is done). An empty list is kept as it is: every flow drops both directions when it ends. */
   drop(): void {
-    this.held = [];
+    if (this.held.length !== 0) this.held = [];
     this.heldBytes = 0;
   }
 }
