@@ -135,6 +135,34 @@ describe.runIf(ready)('passive records\' JSON lines, from a real capture', () =>
     }
   });
 
+  it('records of one server share its frozen tls pieces (suite, extensions, key exchange, chain, ticket); a changed record changes no other line', () => {
+    const done12 = records.filter((r) => r.tls!.version === 'TLSv1.2' && r.tls!.completed && r.tls!.chain.length === 2 && r.tls!.sessionTickets?.length);
+    const done13 = records.filter((r) => r.tls!.version === 'TLSv1.3' && r.tls!.completed);
+    expect(done12.length).toBeGreaterThanOrEqual(3);
+    expect(done13.length).toBeGreaterThanOrEqual(3);
+    for (const [a, b] of [done12, done13] as ProbeRecord[][]) {
+      const ta = a!.tls!;
+      const tb = b!.tls!;
+      expect(tb.serverExtensions).toBe(ta.serverExtensions);
+      expect(tb.keyExchange).toBe(ta.keyExchange);
+      if (ta.cipherSuite!.id === tb.cipherSuite!.id) expect(tb.cipherSuite).toBe(ta.cipherSuite);
+      const pieces: object[] = [ta.cipherSuite!, ta.serverExtensions!, ta.serverExtensions![0]!, ta.keyExchange!];
+      if (ta.version === 'TLSv1.2') {
+        expect(tb.chain).toBe(ta.chain);
+        expect(tb.sessionTickets![0]).toBe(ta.sessionTickets![0]);
+        pieces.push(ta.chain, ta.sessionTickets![0]!);
+      }
+      for (const piece of pieces) expect(Object.isFrozen(piece)).toBe(true);
+      expect(() => (ta.serverExtensions as unknown[]).push(0)).toThrow(TypeError);
+      const lineB = recordLine(b!);
+      ta.sessionTickets?.push({ lifetime: 1, length: 1 });
+      ta.serverExtensions = [];
+      expect(recordLine(b!)).toBe(lineB);
+      // (The rest of b's line was checked above; the test before this one changed b's hello lists.)
+      expect(lineB).toContain(`"tls":${JSON.stringify(tb)},"passive":`);
+    }
+  });
+
   it('the JSONL sink writes those lines', async () => {
     const fresh: ProbeRecord[] = [];
     const registry = new PluginRegistry([{ plugin: https as WildtlsPlugin, spec: https.id, source: 'builtin', entry: '' }] as never);

@@ -8,6 +8,7 @@ import { setRecordLine } from '../record/record-line.js';
 import type { FollowResult } from './flow-follower.js';
 import { isoTime } from './iso-time.js';
 import { putHello } from './passive-hello.js';
+import { tlsJson } from './passive-tls.js';
 
 export interface PassiveService {
   name: string;
@@ -103,7 +104,7 @@ function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): st
     const c = passive.client;
     const gaps = passive.gaps ? `,"gaps":{"client":${num(passive.gaps.client)},"server":${num(passive.gaps.server)}}` : '';
     const started = q(record.startedAt);
-    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${word(record.service)},"protocol":${word(record.protocol)},"mode":${word(record.mode)},"status":${word(record.status)},"startedAt":${started},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${word(record.source!)},"tls":${q(record.tls)}${record.error ? `,"error":${q(record.error)}` : ''}` +
+    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${word(record.service)},"protocol":${word(record.protocol)},"mode":${word(record.mode)},"status":${word(record.status)},"startedAt":${started},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${word(record.source!)},"tls":${tlsJson(record.tls!)}${record.error ? `,"error":${q(record.error)}` : ''}` +
       `,"passive":{"client":{"ip":${q(c.ip)},"port":${num(c.port)}},"captureStart":${passive.captureStart === record.startedAt ? started : q(passive.captureStart)},"captureEnd":${q(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${word(passive.endReason)}${gaps},`;
   }
   let tail = '';

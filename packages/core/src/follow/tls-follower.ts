@@ -1,14 +1,15 @@
 import type { TlsInfo } from '../record/tls-schema.js';
-import { cipherSuiteById, cipherSuiteName } from '../tls/cipher-suites.js';
+import { cipherSuiteById } from '../tls/cipher-suites.js';
 import { parseClientHello, type ClientHello } from '../tls/client-hello-parse.js';
 import { HandshakeReassembler } from '../tls/handshake-reassembler.js';
 import { DEFAULT_TLS_LIMITS, type TlsLimits } from '../tls/limits.js';
-import { alertName, extensionName, GROUP_BITS, groupName, versionName } from '../tls/names.js';
-import { keyExchangeInfo, parseAlpn, recordChain, recordOcsp } from '../tls/observations.js';
+import { alertName, GROUP_BITS, groupName, versionName } from '../tls/names.js';
+import { keyExchangeInfo, parseAlpn, recordOcsp } from '../tls/observations.js';
 import { RecordReader } from '../tls/record-reader.js';
 import { readServerHello } from '../tls/server-hello-read.js';
 import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerKeyExchange } from '../tls/server-messages.js';
 import { TlsFailure } from '../tls/tls-failure.js';
+import { sharedChain, sharedKeyExchange, sharedServerExtensions, sharedSuite, sharedTicket12 } from './passive-tls.js';
 
 type Side = 'client' | 'server';
 
@@ -182,15 +183,19 @@ export class TlsFollower {
     this.serverFlight.push(type);
     if (type === 11) {
       const { chain, ocsp } = parseCertificate(body, false, this.limits.maxCertificates);
-      recordChain(this.info, chain, ocsp);
+      this.info.chain = sharedChain(chain);
+      if (ocsp) recordOcsp(this.info, ocsp);
     } else if (type === 22) recordOcsp(this.info, parseCertificateStatus(body));
     else if (type === 12) {
       const kex = this.info.cipherSuite ? cipherSuiteById(this.info.cipherSuite.id)?.kex : undefined;
-      if (kex === 'DHE' || kex === 'ECDHE') this.info.keyExchange = keyExchangeInfo(parseServerKeyExchange(body, kex));
+      if (kex === 'DHE' || kex === 'ECDHE') {
+        const k = keyExchangeInfo(parseServerKeyExchange(body, kex));
+        this.info.keyExchange = sharedKeyExchange(k.kind, k.group, k.bits);
+      }
     } else if (type === 13) this.info.certificateRequested = true;
     else if (type === 4) {
       const tickets = (this.info.sessionTickets ??= []);
-      if (tickets.length < 8) tickets.push(parseNewSessionTicket(body, false));
+      if (tickets.length < 8) tickets.push(sharedTicket12(body) ?? parseNewSessionTicket(body, false));
     }
   }
 
@@ -207,24 +212,21 @@ export class TlsFollower {
     this.version = version;
     const name = versionName(version);
     if (name) this.info.version = name;
-    this.info.cipherSuite = { id: sh.cipherSuite, name: cipherSuiteName(sh.cipherSuite) };
-    this.info.serverExtensions = sh.extensions.map((e) => ({ id: e.id, name: extensionName(e.id) }));
+    // Shared, frozen pieces (the same for every connection to a server), their JSON text remembered (passive-tls.ts).
+    this.info.cipherSuite = sharedSuite(sh.cipherSuite);
+    this.info.serverExtensions = sharedServerExtensions(sh.extensions);
     const alpn = findExtension(sh.extensions, 16);
     if (alpn) this.info.alpn = parseAlpn(alpn);
     if (version === 0x0304) {
       const ks = findExtension(sh.extensions, 51);
       const group = ks && ks.length >= 2 ? groupName(ks.readUInt16BE(0)) : undefined;
-      // Fields set in this order (the record's JSON keeps it), without spreading temporary objects.
-      const keyExchange: NonNullable<TlsInfo['keyExchange']> = { kind: 'TLS13' };
-      if (group) keyExchange.group = group;
-      if (group && GROUP_BITS[group]) keyExchange.bits = GROUP_BITS[group];
-      this.info.keyExchange = keyExchange;
+      this.info.keyExchange = sharedKeyExchange('TLS13', group || undefined, group && GROUP_BITS[group] ? GROUP_BITS[group] : undefined);
       this.resumed = findExtension(sh.extensions, 41) !== undefined;
       return;
     }
     const kex = cipherSuiteById(sh.cipherSuite)?.kex;
-    if (kex === 'RSA') this.info.keyExchange = { kind: 'RSA' };
-    else if (kex !== 'DHE' && kex !== 'ECDHE') this.info.keyExchange = { kind: 'other' };
+    if (kex === 'RSA') this.info.keyExchange = sharedKeyExchange('RSA', undefined, undefined);
+    else if (kex !== 'DHE' && kex !== 'ECDHE') this.info.keyExchange = sharedKeyExchange('other', undefined, undefined);
     const offeredId = this.clientHello?.sessionId;
     this.resumed = !!offeredId && offeredId.length > 0 && offeredId.equals(sh.sessionId);
   }
