@@ -90,6 +90,23 @@ function word(s: string): string {
   return t;
 }
 
+/** A string's JSON text, the last one remembered (a client address and capture times repeat from one record to the next). */
+class LastText {
+  private s: string | undefined;
+  private t = '';
+  of(s: string): string {
+    if (s !== this.s) {
+      this.t = q(s);
+      this.s = s;
+    }
+    return this.t;
+  }
+}
+const serverText = new LastText();
+const clientText = new LastText();
+const startText = new LastText();
+const endText = new LastText();
+
 /**
  * The record's JSON line, JSON.stringify(record) exactly, made before `passive` is put on it (its last
  * key). Without a dialog the record's keys are the ones passiveRecord sets, in its order, and the text
@@ -103,9 +120,9 @@ function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): st
   } else {
     const c = passive.client;
     const gaps = passive.gaps ? `,"gaps":{"client":${num(passive.gaps.client)},"server":${num(passive.gaps.server)}}` : '';
-    const started = q(record.startedAt);
-    head = `{"ip":${q(record.ip)},"port":${num(record.port)},"service":${word(record.service)},"protocol":${word(record.protocol)},"mode":${word(record.mode)},"status":${word(record.status)},"startedAt":${started},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${word(record.source!)},"tls":${tlsJson(record.tls!)}${record.error ? `,"error":${q(record.error)}` : ''}` +
-      `,"passive":{"client":{"ip":${q(c.ip)},"port":${num(c.port)}},"captureStart":${passive.captureStart === record.startedAt ? started : q(passive.captureStart)},"captureEnd":${q(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${word(passive.endReason)}${gaps},`;
+    const started = startText.of(record.startedAt);
+    head = `{"ip":${serverText.of(record.ip)},"port":${num(record.port)},"service":${word(record.service)},"protocol":${word(record.protocol)},"mode":${word(record.mode)},"status":${word(record.status)},"startedAt":${started},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${word(record.source!)},"tls":${tlsJson(record.tls!)}${record.error ? `,"error":${q(record.error)}` : ''}` +
+      `,"passive":{"client":{"ip":${clientText.of(c.ip)},"port":${num(c.port)}},"captureStart":${passive.captureStart === record.startedAt ? started : q(passive.captureStart)},"captureEnd":${endText.of(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${word(passive.endReason)}${gaps},`;
   }
   let tail = '';
   if (passive.resumed !== undefined) tail += `,"resumed":${passive.resumed}`;
