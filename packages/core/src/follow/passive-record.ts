@@ -114,22 +114,33 @@ const endText = new LastText();
  * the ClientHello's text (mostly its shape's, remembered), and the keys that follow it.
  */
 function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): string {
-  let head: string;
+  // The pieces joined once (one flat string; a chain of concatenations would make a string object per piece, flattened again when written).
+  const parts: string[] = [];
   if (hello.passiveHead !== undefined) {
-    head = `${q(record).slice(0, -1)},"passive":${hello.passiveHead.slice(0, -1)},`;
+    parts.push(q(record).slice(0, -1), ',"passive":', hello.passiveHead.slice(0, -1), ',');
   } else {
     const c = passive.client;
-    const gaps = passive.gaps ? `,"gaps":{"client":${num(passive.gaps.client)},"server":${num(passive.gaps.server)}}` : '';
     const started = startText.of(record.startedAt);
-    head = `{"ip":${serverText.of(record.ip)},"port":${num(record.port)},"service":${word(record.service)},"protocol":${word(record.protocol)},"mode":${word(record.mode)},"status":${word(record.status)},"startedAt":${started},"durationMs":${num(record.durationMs)},"bytesReceived":${num(record.bytesReceived!)},"source":${word(record.source!)},"tls":${tlsJson(record.tls!)}${record.error ? `,"error":${q(record.error)}` : ''}` +
-      `,"passive":{"client":{"ip":${clientText.of(c.ip)},"port":${num(c.port)}},"captureStart":${passive.captureStart === record.startedAt ? started : q(passive.captureStart)},"captureEnd":${endText.of(passive.captureEnd)},"midStream":${passive.midStream},"endReason":${word(passive.endReason)}${gaps},`;
+    parts.push(
+      '{"ip":', serverText.of(record.ip), ',"port":', num(record.port), ',"service":', word(record.service), ',"protocol":', word(record.protocol),
+      ',"mode":', word(record.mode), ',"status":', word(record.status), ',"startedAt":', started, ',"durationMs":', num(record.durationMs),
+      ',"bytesReceived":', num(record.bytesReceived!), ',"source":', word(record.source!), ',"tls":', tlsJson(record.tls!),
+    );
+    if (record.error) parts.push(',"error":', q(record.error));
+    parts.push(
+      ',"passive":{"client":{"ip":', clientText.of(c.ip), ',"port":', num(c.port), '},"captureStart":', passive.captureStart === record.startedAt ? started : q(passive.captureStart),
+      ',"captureEnd":', endText.of(passive.captureEnd), ',"midStream":', `${passive.midStream}`, ',"endReason":', word(passive.endReason),
+    );
+    if (passive.gaps) parts.push(',"gaps":{"client":', num(passive.gaps.client), ',"server":', num(passive.gaps.server), '}');
+    parts.push(',');
   }
-  let tail = '';
-  if (passive.resumed !== undefined) tail += `,"resumed":${passive.resumed}`;
-  if (passive.chainHidden !== undefined) tail += `,"chainHidden":${passive.chainHidden}`;
-  if (passive.alertFrom !== undefined) tail += `,"alertFrom":${q(passive.alertFrom)}`;
-  if (passive.applicationData !== undefined) tail += `,"applicationData":${passive.applicationData}`;
-  return `${head}${hello.json}${tail}}}`;
+  parts.push(hello.json);
+  if (passive.resumed !== undefined) parts.push(',"resumed":', `${passive.resumed}`);
+  if (passive.chainHidden !== undefined) parts.push(',"chainHidden":', `${passive.chainHidden}`);
+  if (passive.alertFrom !== undefined) parts.push(',"alertFrom":', q(passive.alertFrom));
+  if (passive.applicationData !== undefined) parts.push(',"applicationData":', `${passive.applicationData}`);
+  parts.push('}}');
+  return parts.join('');
 }
 
 function addTls(record: ProbeRecord, passive: PassiveInfo, r: FollowResult, dialog: boolean): HelloText | undefined {
