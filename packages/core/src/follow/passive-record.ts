@@ -8,7 +8,7 @@ import { setRecordLine } from '../record/record-line.js';
 import type { FollowResult } from './flow-follower.js';
 import { isoTime } from './iso-time.js';
 import { putHello } from './passive-hello.js';
-import { tlsJson } from './passive-tls.js';
+import { tlsParts } from './passive-tls.js';
 
 export interface PassiveService {
   name: string;
@@ -124,8 +124,9 @@ function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): st
     parts.push(
       '{"ip":', serverText.of(record.ip), ',"port":', num(record.port), ',"service":', word(record.service), ',"protocol":', word(record.protocol),
       ',"mode":', word(record.mode), ',"status":', word(record.status), ',"startedAt":', started, ',"durationMs":', num(record.durationMs),
-      ',"bytesReceived":', num(record.bytesReceived!), ',"source":', word(record.source!), ',"tls":', tlsJson(record.tls!),
+      ',"bytesReceived":', num(record.bytesReceived!), ',"source":', word(record.source!), ',"tls":',
     );
+    tlsParts(record.tls!, parts);
     if (record.error) parts.push(',"error":', q(record.error));
     parts.push(
       ',"passive":{"client":{"ip":', clientText.of(c.ip), ',"port":', num(c.port), '},"captureStart":', passive.captureStart === record.startedAt ? started : q(passive.captureStart),

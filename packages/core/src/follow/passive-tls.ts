@@ -139,14 +139,22 @@ function valueText(v: unknown): string | undefined {
   return `${s}]`;
 }
 
-/** JSON.stringify(tls) exactly (own keys in their order), writing the shared pieces' remembered text. */
-export function tlsJson(tls: TlsInfo): string {
+/** JSON.stringify(tls)'s pieces (own keys in their order, the shared pieces' remembered text), pushed onto `parts`. */
+export function tlsParts(tls: TlsInfo, parts: string[]): void {
   const o = tls as unknown as Record<string, unknown>;
-  let s = '';
+  let first = true;
   for (const k of Object.keys(o)) {
     const t = valueText(o[k]);
     if (t === undefined) continue;
-    s += `${s ? ',' : '{'}${keyText(k)}${t}`;
+    parts.push(first ? '{' : ',', keyText(k), t);
+    first = false;
   }
-  return s ? `${s}}` : '{}';
+  parts.push(first ? '{}' : '}');
+}
+
+/** JSON.stringify(tls) exactly. */
+export function tlsJson(tls: TlsInfo): string {
+  const parts: string[] = [];
+  tlsParts(tls, parts);
+  return parts.join('');
 }
