@@ -58,13 +58,13 @@ function partsOf(ch: ClientHello): HelloParts {
 const shapes = new HelloShapes<HelloParts>(undefined, undefined, partsOf);
 
 /**
- * The record's view of a ClientHello, put on `passive` (clientHello, ja3, ja3Full, ja4); returns their
- * JSON text as they come in `passive`: `"clientHello":{...},"ja3":...,"ja3Full":...,"ja4":...`
- * (JSON.stringify of each). Its shape's lists (supported versions, ALPN, groups, extension ids)
+ * The record's view of a ClientHello, put on `passive` (clientHello, ja3, ja3Full, ja4); returns the
+ * pieces of their JSON text as they come in `passive`: `"clientHello":{...},"ja3":...,"ja3Full":...,"ja4":...`
+ * (JSON.stringify of each; the line joins the pieces once). Its shape's lists (supported versions, ALPN, groups, extension ids)
  * are shared, frozen arrays; the suites and signature algorithms are the hello's own arrays (one per
  * connection); the JSON text is the shape's, remembered, with the connection's own fields put in.
  */
-export function putHello(passive: PassiveInfo, ch: ClientHello): string {
+export function putHello(passive: PassiveInfo, ch: ClientHello): string[] {
   const p = shapes.get(ch);
   // Keys in the order of the schema (docs/records.md): the JSON text below follows it.
   const hello = {
@@ -72,10 +72,10 @@ export function putHello(passive: PassiveInfo, ch: ClientHello): string {
     supportedVersions: p.supportedVersions as string[],
     cipherSuites: ch.suites,
   } as RecordHello;
-  let json = `"clientHello":${p.head}`;
+  const json = ['"clientHello":', p.head];
   if (ch.serverName !== undefined) {
     hello.serverName = sanitize(ch.serverName, 255);
-    json += `,"serverName":${JSON.stringify(hello.serverName)}`;
+    json.push(',"serverName":', JSON.stringify(hello.serverName));
   }
   hello.alpn = p.alpn as string[];
   hello.groups = p.groups as string[];
@@ -88,5 +88,6 @@ export function putHello(passive: PassiveInfo, ch: ClientHello): string {
   passive.ja3 = p.ja3;
   passive.ja3Full = p.ja3Full;
   passive.ja4 = p.ja4;
-  return `${json}${p.middle}${hello.sessionIdLength},"ticketOffered":${hello.ticketOffered},"pskOffered":${hello.pskOffered}}${p.fingerprints}`;
+  json.push(p.middle, `${hello.sessionIdLength}`, hello.ticketOffered ? ',"ticketOffered":true' : ',"ticketOffered":false', hello.pskOffered ? ',"pskOffered":true}' : ',"pskOffered":false}', p.fingerprints);
+  return json;
 }

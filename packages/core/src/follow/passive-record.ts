@@ -70,8 +70,8 @@ export function passiveRecord(r: FollowResult, service: PassiveService, clientIp
 
 /** The JSON text of a record's ClientHello part, and of what comes before it when a dialog made that part of the record. */
 interface HelloText {
-  /** `"clientHello":{...},"ja3":...,"ja3Full":...,"ja4":...` */
-  json: string;
+  /** `"clientHello":{...},"ja3":...,"ja3Full":...,"ja4":...`, in pieces */
+  json: string[];
   /** With a dialog: `passive` as JSON when it had its keys before clientHello only. */
   passiveHead?: string;
 }
@@ -135,7 +135,7 @@ function lineOf(record: ProbeRecord, passive: PassiveInfo, hello: HelloText): st
     if (passive.gaps) parts.push(',"gaps":{"client":', num(passive.gaps.client), ',"server":', num(passive.gaps.server), '}');
     parts.push(',');
   }
-  parts.push(hello.json);
+  for (let i = 0; i < hello.json.length; i++) parts.push(hello.json[i]!);
   if (passive.resumed !== undefined) parts.push(',"resumed":', `${passive.resumed}`);
   if (passive.chainHidden !== undefined) parts.push(',"chainHidden":', `${passive.chainHidden}`);
   if (passive.alertFrom !== undefined) parts.push(',"alertFrom":', q(passive.alertFrom));
