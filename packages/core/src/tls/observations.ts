@@ -22,8 +22,22 @@ export function keyExchangeInfo(ske: ServerKeyExchange): NonNullable<TlsInfo['ke
   return { kind: 'ECDHE', group: g, ...(GROUP_BITS[g] ? { bits: GROUP_BITS[g] } : {}) };
 }
 
-/** The protocol the server selected (its ALPN extension carries exactly one). */
+/**
+ * The protocol the server selected (its ALPN extension carries exactly one). Read in place when its
+ * lengths hold (no reader objects: this runs once per passive TLS 1.2 connection); otherwise by the
+ * checked reader, which fails as it always did.
+ */
 export function parseAlpn(data: Buffer): string {
+  if (data.length >= 3) {
+    const listLength = (data[0]! << 8) | data[1]!;
+    const nameLength = data[2]!;
+    if (listLength >= 1 && listLength <= data.length - 2 && nameLength <= listLength - 1) return data.toString('utf8', 3, 3 + nameLength);
+  }
+  return parseAlpnChecked(data);
+}
+
+/** parseAlpn with the engine's bounds-checked reader: the reference, and the path of an extension whose lengths do not hold. */
+export function parseAlpnChecked(data: Buffer): string {
   const r = new ByteReader(data, 'alpn');
   const list = new ByteReader(r.vec16(), 'alpn');
   return list.vec8().toString('utf8');

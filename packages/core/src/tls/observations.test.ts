@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseAlpn, parseAlpnChecked } from './observations.js';
+
+// The reference is the engine's bounds-checked reader (parseAlpnChecked): the in-place reading must
+// give the same protocol for every extension it reads, and the same error for every one it does not.
+function outcome(f: (b: Buffer) => string, b: Buffer): string {
+  try {
+    return `ok ${JSON.stringify(f(b))}`;
+  } catch (err) {
+    return `error ${(err as Error).constructor.name} ${(err as Error).message}`;
+  }
+}
+
+describe('parseAlpn', () => {
+  it('reads a server\'s ALPN extension as the checked reader does, and fails the same way where that fails (seeded)', () => {
+    let seed = 0x1f2e3d4c;
+    const rnd = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const names = ['h2', 'http/1.1', '', 'x'.repeat(255), 'caf\u00e9', 'imap'];
+    let ok = 0;
+    let failed = 0;
+    for (let i = 0; i < 5000; i++) {
+      const name = Buffer.from(names[rnd(names.length)]!, 'utf8').subarray(0, 255);
+      const entry = Buffer.concat([Buffer.from([name.length]), name]);
+      const list = rnd(4) === 0 ? Buffer.concat([entry, entry]) : entry;
+      let b = Buffer.concat([Buffer.from([list.length >> 8, list.length & 0xff]), list]);
+      switch (rnd(6)) {
+        case 0: b = b.subarray(0, rnd(b.length + 1)); break; // cut short
+        case 1: b = Buffer.concat([b, Buffer.alloc(1 + rnd(3), 0x41)]); break; // trailing bytes
+        case 2: b = Buffer.from(b); b[rnd(Math.min(3, b.length))] = rnd(256); break; // a length byte changed
+        default: break;
+      }
+      const want = outcome(parseAlpnChecked, b);
+      expect(outcome(parseAlpn, b)).toBe(want);
+      if (want.startsWith('ok')) ok++;
+      else failed++;
+    }
+    expect(ok).toBeGreaterThan(1000);
+    expect(failed).toBeGreaterThan(300);
+  });
+});
