@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TlsInfo } from '../record/tls-schema.js';
-import { parseNewSessionTicket } from '../tls/server-messages.js';
+import { parseCertificate, parseNewSessionTicket } from '../tls/server-messages.js';
 import { TlsFailure } from '../tls/tls-failure.js';
-import { sharedChain, sharedKeyExchange, sharedServerExtensions, sharedSuite, sharedTicket12, tlsJson } from './passive-tls.js';
+import { knownChain, rememberCertificate, sharedChain, sharedKeyExchange, sharedServerExtensions, sharedSuite, sharedTicket12, tlsJson } from './passive-tls.js';
 
 // Truth is JSON.stringify of the same object (tlsJson must equal it, key order included), and the
 // engine's checked NewSessionTicket parser for the fast TLS 1.2 ticket reader.
@@ -79,6 +79,27 @@ describe('tlsJson', () => {
     expect(sharedChain(mine)).toEqual([mine[0]!.toString('base64')]);
     expect(sharedChain(mine)).not.toBe(first);
     expect(Object.isFrozen(chain)).toBe(true);
+  });
+});
+
+describe('knownChain', () => {
+  it('gives the remembered chain for the same Certificate message only, within the reader\'s entry limit', () => {
+    const certs = [der(50, 1), der(60, 2), der(70, 3)];
+    const list = Buffer.concat(certs.map((c) => Buffer.concat([Buffer.from([0, 0, c.length]), c])));
+    const body = Buffer.concat([Buffer.from([0, list.length >> 8, list.length & 0xff]), list]);
+    const chain = sharedChain(parseCertificate(body, false).chain);
+    rememberCertificate(body, chain);
+    expect(knownChain(Buffer.from(body), 8)).toBe(chain);
+    expect(chain).toEqual(certs.map((c) => c.toString('base64')));
+    // Its copy is its own: the bytes it was given changing later make no stale hit.
+    body[body.length - 1] = 9;
+    expect(knownChain(body, 8)).toBeUndefined();
+    body[body.length - 1] = 3;
+    expect(knownChain(body, 8)).toBe(chain);
+    expect(knownChain(body.subarray(0, body.length - 1), 8)).toBeUndefined();
+    // Over the reader's limit: read again (and failed there as before).
+    expect(knownChain(body, 2)).toBeUndefined();
+    expect(() => parseCertificate(body, false, 2)).toThrow(TlsFailure);
   });
 });
 

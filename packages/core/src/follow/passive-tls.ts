@@ -91,6 +91,24 @@ export function sharedChain(ders: readonly Buffer[]): string[] {
   return chain;
 }
 
+/** The last TLS 1.2 Certificate message read (a copy) and its chain. */
+let lastCertificate: { body: Buffer; chain: string[] } | undefined;
+
+/**
+ * The chain of a TLS 1.2 Certificate message byte for byte the same as the last one remembered (a
+ * server sends the same one to every client): that message's shared chain, without reading it again.
+ * Undefined otherwise, or when that chain has more than `maxEntries` certificates (its reader's limit).
+ */
+export function knownChain(body: Buffer, maxEntries: number): string[] | undefined {
+  const last = lastCertificate;
+  return last !== undefined && last.chain.length <= maxEntries && last.body.equals(body) ? last.chain : undefined;
+}
+
+/** Remember a Certificate message (copied) and the chain read from it, for knownChain. */
+export function rememberCertificate(body: Buffer, chain: string[]): void {
+  lastCertificate = { body: Buffer.from(body), chain };
+}
+
 /**
  * A TLS 1.2 NewSessionTicket (RFC 5077: lifetime hint, ticket) when it reads whole: as
  * parseNewSessionTicket(body, false) states it (length, the key name of the first 16 bytes). Undefined

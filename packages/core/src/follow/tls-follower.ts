@@ -9,7 +9,7 @@ import { RecordReader } from '../tls/record-reader.js';
 import { readServerHello } from '../tls/server-hello-read.js';
 import { findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerKeyExchange } from '../tls/server-messages.js';
 import { TlsFailure } from '../tls/tls-failure.js';
-import { sharedChain, sharedKeyExchange, sharedServerExtensions, sharedSuite, sharedTicket12 } from './passive-tls.js';
+import { knownChain, rememberCertificate, sharedChain, sharedKeyExchange, sharedServerExtensions, sharedSuite, sharedTicket12 } from './passive-tls.js';
 
 type Side = 'client' | 'server';
 
@@ -182,9 +182,13 @@ export class TlsFollower {
     if (this.version === 0x0304) return; // only the hellos of TLS 1.3 are in the clear
     this.serverFlight.push(type);
     if (type === 11) {
-      const { chain, ocsp } = parseCertificate(body, false, this.limits.maxCertificates);
-      this.info.chain = sharedChain(chain);
-      if (ocsp) recordOcsp(this.info, ocsp);
+      // (TLS 1.2's form carries no OCSP response: that comes in CertificateStatus.)
+      let chain = knownChain(body, this.limits.maxCertificates);
+      if (chain === undefined) {
+        chain = sharedChain(parseCertificate(body, false, this.limits.maxCertificates).chain);
+        rememberCertificate(body, chain);
+      }
+      this.info.chain = chain;
     } else if (type === 22) recordOcsp(this.info, parseCertificateStatus(body));
     else if (type === 12) {
       const kex = this.info.cipherSuite ? cipherSuiteById(this.info.cipherSuite.id)?.kex : undefined;
