@@ -79,6 +79,29 @@ describe('ResultBus', () => {
     await expect(bus.close()).rejects.toThrow('boom');
   });
 
+  it('serves thousands of publishers waiting for room in the order they came, and wakes them all when a subscriber fails', async () => {
+    // A burst (a capture's end: every open connection's record at once) leaves most publishers waiting.
+    const bus = new ResultBus<number>(2);
+    const seen: number[] = [];
+    bus.subscribe('async', async (n) => {
+      await Promise.resolve();
+      seen.push(n);
+    });
+    await Promise.all(Array.from({ length: 5000 }, (_, i) => bus.publish(i)));
+    await bus.close();
+    expect(seen).toEqual([...Array(5000).keys()]);
+
+    const failing = new ResultBus<number>(2);
+    failing.subscribe('bad', async (n) => {
+      await Promise.resolve();
+      if (n === 1500) throw new Error('disk full');
+    });
+    const settled = await Promise.allSettled(Array.from({ length: 3000 }, (_, i) => failing.publish(i)));
+    expect(settled.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(1500);
+    expect(settled.at(-1)).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringMatching(/disk full/) }) });
+    await expect(failing.close()).rejects.toThrow(/disk full/);
+  });
+
   it('refuses to publish after close', async () => {
     const bus = new ResultBus<number>();
     await bus.close();

@@ -17,8 +17,9 @@ interface Subscriber<T> {
   queue: T[];
   highWaterMark: number;
   running: boolean;
-  /** Publishers waiting for room in this queue. */
-  roomWaiters: Array<() => void>;
+  /** Publishers waiting for room in this queue, the oldest at roomHead (taken by index: see nextWaiter). */
+  roomWaiters: Array<(() => void) | undefined>;
+  roomHead: number;
   idleWaiters: Array<() => void>;
   delivered: number;
 }
@@ -45,6 +46,7 @@ export class ResultBus<T> {
       highWaterMark: Math.max(1, options.highWaterMark ?? this.defaultHighWaterMark),
       running: false,
       roomWaiters: [],
+      roomHead: 0,
       idleWaiters: [],
       delivered: 0,
     });
@@ -102,12 +104,31 @@ export class ResultBus<T> {
         this.failure ??= { name: s.name, error };
       }
       s.delivered++;
-      const waiter = s.roomWaiters.shift();
-      waiter?.();
+      nextWaiter(s)?.();
     }
     s.running = false;
     // Wake any publisher still waiting (after a failure the queue drains without handling).
-    for (const w of s.roomWaiters.splice(0)) w();
+    for (let w = nextWaiter(s); w !== undefined; w = nextWaiter(s)) w();
     for (const w of s.idleWaiters.splice(0)) w();
   }
+}
+
+/**
+ * The oldest publisher waiting for room, taken. By index, not Array#shift: a burst of publishes (a
+ * capture's end, a sink that stalls) can leave thousands waiting, and shift copies a long array each
+ * time (quadratic). The taken front is cut off once it is most of the array.
+ */
+function nextWaiter<T>(s: Subscriber<T>): (() => void) | undefined {
+  const list = s.roomWaiters;
+  if (s.roomHead >= list.length) return undefined;
+  const w = list[s.roomHead];
+  list[s.roomHead++] = undefined;
+  if (s.roomHead === list.length) {
+    list.length = 0;
+    s.roomHead = 0;
+  } else if (s.roomHead >= 1024 && s.roomHead * 2 >= list.length) {
+    list.splice(0, s.roomHead);
+    s.roomHead = 0;
+  }
+  return w;
 }
