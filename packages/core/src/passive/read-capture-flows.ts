@@ -7,6 +7,9 @@ import type { FlowHandlerFactory, FlowStart } from './flow.js';
 import { FlowTable } from './reassembly/flow-table.js';
 import { DEFAULT_REASSEMBLY_LIMITS, type ReassemblyLimits } from './reassembly/reassembly-limits.js';
 
+/** Connections ended at the capture's end between two waits for the consumers (`between`). */
+const END_BATCH = 256;
+
 export interface ReadCaptureOptions {
   /** Server ports to follow (the scan's service/port map); undefined = every port (the lower port of a mid-stream pair serves). */
   watchPorts?: ReadonlySet<number>;
@@ -59,7 +62,9 @@ export async function readCaptureFlows(
   try {
     for (const input of list) await readCapture(input, onPacket, stats, opts.between, onHead);
   } finally {
-    table.finish();
+    // Connections still open end with the capture, a batch at a time with the consumers' backpressure
+    // in between: a capture that ends with 100,000 of them does not queue all their records at once.
+    while (table.endSome(END_BATCH)) await opts.between?.();
   }
   return stats;
 }

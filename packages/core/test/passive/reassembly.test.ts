@@ -248,6 +248,21 @@ describe('TCP reassembly', () => {
     expect(ends).toEqual(['3003:rst', '3002:capture-end', '3003:capture-end', '3001:capture-end']);
   });
 
+  it('connections open at the capture end end a batch at a time, the consumers awaited between batches, oldest first', async () => {
+    const n = 600;
+    const packets = Array.from({ length: n }, (_, i): CapturedPacket => ({ ts: T0 + i, data: ipPacket({ ...base, sport: 10_000 + i, seq: 1, payload: 'x', flags: 'PA' }) }));
+    const { readCaptureFlows } = await import('@wildtls/core');
+    const { Readable } = await import('node:stream');
+    const ends: number[] = [];
+    const endedAtWait: number[] = [];
+    await readCaptureFlows({ name: 'open-at-end', stream: Readable.from([pcapFile(101, packets)]) },
+      (start) => ({ data() {}, gap() {}, end() { ends.push(start.clientPort); } }),
+      { watchPorts: ports, between: async () => { endedAtWait.push(ends.length); await new Promise((r) => setImmediate(r)); } });
+    expect(ends).toEqual(packets.map((_, i) => 10_000 + i));
+    // The last wait of reading comes before any end; then one after every 256 ends while some are left.
+    expect(endedAtWait.slice(-3)).toEqual([0, 256, 512]);
+  });
+
   it('stray packets after the end do not start a second flow; a new SYN on the same ports does', async () => {
     const { flows } = await recordFlows([cap([
       { ...base, seq: 0, flags: 'S' },

@@ -323,10 +323,19 @@ export class FlowTable implements FlowOwner {
 
   /** The capture is over: end every open flow ('capture-end'). */
   finish(): void {
-    const all: TcpFlow[] = [];
-    for (let flow = this.front; flow !== undefined; flow = flow.newer) all.push(flow);
-    for (const flow of all) this.expire(flow, 'capture-end', this.now);
+    while (this.endSome(Infinity));
+  }
+
+  /**
+   * End up to `n` of the connections still open (the capture is over), least recently active first,
+   * as finish() does; true while some are left. A capture that ends with many open connections can
+   * hand their records on a batch at a time, with the consumers' backpressure in between.
+   */
+  endSome(n: number): boolean {
+    for (let i = 0; i < n && this.front !== undefined; i++) this.expire(this.front, 'capture-end', this.now);
+    if (this.front !== undefined) return true;
     this.heldTotal = 0;
+    return false;
   }
 
   gapReported(missing: number): void {
