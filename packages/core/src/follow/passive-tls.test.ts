@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededInts } from '../../test/tls/differential.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { parseCertificate, parseNewSessionTicket } from '../tls/server-messages.js';
 import { TlsFailure } from '../tls/tls-failure.js';
@@ -105,13 +106,7 @@ describe('knownChain', () => {
 
 describe('sharedTicket12', () => {
   it('states a TLS 1.2 NewSessionTicket as the engine\'s parser does, and reads nothing it would refuse (seeded)', () => {
-    let seed = 0x2545f491;
-    const rnd = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const rnd = seededInts(0x2545f491);
     let read = 0;
     for (let i = 0; i < 3000; i++) {
       const ticket = rnd(4) === 0 ? rnd(20) : rnd(300);

@@ -4,12 +4,9 @@
  * The hellos here are built from declared fields; the fields and errors expected are written out.
  */
 import { describe, expect, it } from 'vitest';
-import { TlsFailure } from './tls-failure.js';
+import { readerOutcome, seededInts, u16, vec16, vec8 } from '../../test/tls/differential.js';
 import { parseClientHello, parseClientHelloChecked, type ClientHello } from './client-hello-parse.js';
 
-const u16 = (v: number) => [v >> 8, v & 0xff];
-const vec8 = (b: number[]) => [b.length, ...b];
-const vec16 = (b: number[]) => [...u16(b.length), ...b];
 const ascii = (s: string) => [...Buffer.from(s, 'latin1')];
 const list16 = (...v: number[]) => vec16(v.flatMap(u16));
 
@@ -40,14 +37,7 @@ function fields(ch: ClientHello): unknown {
   return { ...ch, sessionId: ch.sessionId.toString('hex'), extensions: ch.extensions.map((e) => [e.id, e.data.toString('hex')]) };
 }
 
-function outcome(parse: (b: Buffer) => ClientHello, b: Buffer): unknown {
-  try {
-    return fields(parse(b));
-  } catch (err) {
-    if (!(err instanceof TlsFailure)) throw err;
-    return { error: err.message, messageType: err.messageType, offset: err.offset };
-  }
-}
+const outcome = (parse: (b: Buffer) => ClientHello, b: Buffer): unknown => readerOutcome(parse, b, fields);
 
 describe('parseClientHello', () => {
   it('reads every list of a well-formed hello', () => {
@@ -122,11 +112,7 @@ describe('parseClientHello', () => {
 
   it('mutated hellos: the same fields or the same error as the checked reader', () => {
     const base = hello(FULL, { sessionId: [1, 2, 3, 4] });
-    let seed = 16;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rand = seededInts(16);
     let failed = 0;
     for (let i = 0; i < 3000; i++) {
       const b = Buffer.from(base);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededInts } from '../../test/tls/differential.js';
 import { parseAlpn, parseAlpnChecked } from './observations.js';
 
 // The reference is the engine's bounds-checked reader (parseAlpnChecked): the in-place reading must
@@ -13,13 +14,7 @@ function outcome(f: (b: Buffer) => string, b: Buffer): string {
 
 describe('parseAlpn', () => {
   it('reads a server\'s ALPN extension as the checked reader does, and fails the same way where that fails (seeded)', () => {
-    let seed = 0x1f2e3d4c;
-    const rnd = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const rnd = seededInts(0x1f2e3d4c);
     const names = ['h2', 'http/1.1', '', 'x'.repeat(255), 'caf\u00e9', 'imap'];
     let ok = 0;
     let failed = 0;

@@ -4,14 +4,11 @@
  * The hellos are built from declared fields; the fields and errors expected are written out.
  */
 import { describe, expect, it } from 'vitest';
+import { readerOutcome, seededInts, u16, vec16, vec8 } from '../../test/tls/differential.js';
 import { HRR_RANDOM } from './names.js';
 import { readServerHello } from './server-hello-read.js';
 import { parseServerHello, type ServerHello } from './server-messages.js';
-import { TlsFailure } from './tls-failure.js';
 
-const u16 = (v: number) => [v >> 8, v & 0xff];
-const vec8 = (b: number[]) => [b.length, ...b];
-const vec16 = (b: number[]) => [...u16(b.length), ...b];
 type Ext = [id: number, data: number[]];
 const block = (exts: Ext[]) => vec16(exts.flatMap(([id, data]) => [...u16(id), ...vec16(data)]));
 
@@ -25,14 +22,7 @@ function fields(sh: ServerHello): unknown {
   return { ...sh, random: sh.random.toString('hex'), sessionId: sh.sessionId.toString('hex'), extensions: sh.extensions.map((e) => [e.id, e.data.toString('hex')]) };
 }
 
-function outcome(parse: (b: Buffer) => ServerHello, b: Buffer): unknown {
-  try {
-    return fields(parse(b));
-  } catch (err) {
-    if (!(err instanceof TlsFailure)) throw err;
-    return { error: err.message, messageType: err.messageType, offset: err.offset };
-  }
-}
+const outcome = (parse: (b: Buffer) => ServerHello, b: Buffer): unknown => readerOutcome(parse, b, fields);
 
 describe('readServerHello', () => {
   it('reads a TLS 1.3 ServerHello, a hello retry, and one without extensions', () => {
@@ -74,11 +64,7 @@ describe('readServerHello', () => {
 
   it('mutated hellos: the same fields or the same error as the checked reader', () => {
     const base = hello({ sessionId: new Array<number>(32).fill(5), tail: block([...TLS13, [16, vec16(vec8([104, 50]))], [41, u16(0)]]) });
-    let seed = 43;
-    const rand = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rand = seededInts(43);
     let failed = 0;
     for (let i = 0; i < 3000; i++) {
       const b = Buffer.from(base);
