@@ -2,7 +2,8 @@
 // Throughput of the WHOLE `wildtls passive` command beside tshark extracting the same handshake fields
 // (issue 16's Proof), as a marginal cost so that neither tool's start-up counts: each tool reads a small
 // and a large capture of the same kind, and throughput = (large - small) bytes, packets, connections
-// divided by (large - small) CPU seconds (user + system, /usr/bin/time). The whole-command CPU on the
+// divided by (large - small) CPU seconds (user + system: wildtls's own getrusage in microseconds,
+// bench/lib/cpu-at-exit.mjs; tshark's from /usr/bin/time, in 10 ms ticks of its seconds). The whole-command CPU on the
 // large capture (start-up included) is reported beside it.
 //
 // Captures are made here with tcpdump on lo from bounded local traffic on 127.0.78.0/24:
@@ -61,6 +62,8 @@ const TSHARK_FIELDS = ['tcp.stream', 'ip.src', 'tcp.srcport', 'ip.dst', 'tcp.dst
   'tls.handshake.extensions_supported_group', 'tls.handshake.extensions.supported_version', 'tls.handshake.ja3', 'tls.handshake.ja3s',
   'tls.handshake.certificate', 'tls.alert_message.desc'];
 
+const CPU_AT_EXIT = new URL('./lib/cpu-at-exit.mjs', import.meta.url).pathname;
+
 function cpuOf(stderr) {
   const m = /CPU ([\d.]+) ([\d.]+) RSS (\d+)\s*$/.exec(stderr);
   return m ? { cpu: Number(m[1]) + Number(m[2]), rssKiB: Number(m[3]) } : undefined;
@@ -84,12 +87,15 @@ function timeCli(root, cap) {
   const out = join(runDir, 'out.jsonl');
   rmSync(out, { force: true });
   const t = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S RSS %M', 'taskset', '-c', '0', process.execPath, join(root, 'packages/cli/bin/run.js'), 'passive', cap.file, '--ports', `https=${cap.port}`, '-o', out, '-q'],
+  const r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S RSS %M', 'taskset', '-c', '0', process.execPath, '--import', CPU_AT_EXIT, join(root, 'packages/cli/bin/run.js'), 'passive', cap.file, '--ports', `https=${cap.port}`, '-o', out, '-q'],
     // cwd outside every checkout: plugins resolve from the working directory first
     { cwd: runDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: join(runDir, 'xdg') }, maxBuffer: 1 << 26 });
   const s = Number(process.hrtime.bigint() - t) / 1e9;
   const err = r.stderr.toString();
   const c = cpuOf(err);
+  // The process's own microsecond count where it printed one (GNU time's is in 10 ms ticks).
+  const us = /^cpu-us (\d+) (\d+)$/m.exec(err);
+  if (c && us) c.cpu = (Number(us[1]) + Number(us[2])) / 1e6;
   if (r.status !== 0 || !c) throw new Error(`wildtls passive at ${root} failed (${r.status}): ${err.slice(-2000)}`);
   const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l.trim());
   return { s, ...c, records: lines.length, out, first: lines[0] };
