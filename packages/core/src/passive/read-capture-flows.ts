@@ -49,7 +49,7 @@ export async function readCaptureFlows(
   const headStats = emptyCaptureStats(); // what decoding a head would count is not kept: the whole packet is counted
   const onHead = (linkType: number, ts: number, head: Uint8Array, capLength: number, wireLength: number): boolean => {
     if (!decodeTcp(linkType, head, 0, head.length, wireLength, seg, headStats)) return false;
-    const payloadAt = seg.payloadOffset;
+    const payloadAt = seg.payloadAt; // the head was decoded from its first byte: the payload's offset in the frame
     if (!table.packetWithoutPayload(seg, ts)) return false;
     stats.packets++;
     stats.bytes += capLength;

@@ -94,7 +94,6 @@ export function decodeTcp(linkType: number, d: Uint8Array, f: number, end: numbe
   // Ethernet pads short frames: the IP length, not the frame, says where the payload ends.
   seg.payloadLength = ipEnd - start;
   const payloadEnd = Math.min(ipEnd, end);
-  seg.payloadOffset = start - f;
   seg.bytes = d;
   seg.payloadAt = start;
   seg.captured = Math.max(0, payloadEnd - start);

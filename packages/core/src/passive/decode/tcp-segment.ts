@@ -19,8 +19,6 @@ export interface TcpSegment {
   bytes: Uint8Array;
   payloadAt: number;
   captured: number;
-  /** Where the payload starts in the decoded frame (from the frame's first byte). */
-  payloadOffset: number;
   /** The payload's length per the IP header: more than `captured` when the snap length cut it. */
   payloadLength: number;
 }
@@ -31,8 +29,8 @@ export const RST = 0x04;
 export const ACK = 0x10;
 
 /** The payload of a segment with none captured. */
-export const NO_PAYLOAD = new Uint8Array(0);
+const NO_PAYLOAD = new Uint8Array(0);
 
 export function newSegment(): TcpSegment {
-  return { srcIp: '', dstIp: '', srcV4: -1, dstV4: -1, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, bytes: NO_PAYLOAD, payloadAt: 0, captured: 0, payloadOffset: 0, payloadLength: 0 };
+  return { srcIp: '', dstIp: '', srcV4: -1, dstV4: -1, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, bytes: NO_PAYLOAD, payloadAt: 0, captured: 0, payloadLength: 0 };
 }
