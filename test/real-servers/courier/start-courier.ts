@@ -2,7 +2,7 @@ import { chmodSync, chownSync, existsSync, readFileSync, writeFileSync } from 'n
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { daemonFromPidFile, removeDir, tempDir, waitForPort, type Daemon } from '../../harness/daemon.js';
-import { freePort } from '../dovecot/start-dovecot.js';
+import { freePorts } from '../dovecot/start-dovecot.js';
 
 /** Where install-courier.sh unpacked the packages (they conflict with Dovecot's, so they are not installed). */
 export const COURIER_ROOT = process.env.COURIER_ROOT ?? '/opt/wildtls/courier-imap';
@@ -55,7 +55,8 @@ export async function startCourierImap(o: CourierOptions): Promise<CourierInstan
     TLS_VERIFYPEER: 'NONE',
     ...(o.priority ? { TLS_PRIORITY: o.priority } : {}),
   };
-  const ports = { imap: await freePort(o.ip), imaps: await freePort(o.ip) };
+  const [imap, imaps] = await freePorts(o.ip, 2);
+  const ports = { imap: imap!, imaps: imaps! };
   const tcpd = (pidFile: string, port: number, program: string[], extraEnv: Record<string, string> = {}) =>
     execFileSync(`${r}/usr/sbin/couriertcpd`, [`-address=${o.ip}`, '-nodnslookup', '-noidentlookup', '-maxprocs=10', `-pid=${pidFile}`, String(port), ...program], { env: { ...env, ...extraEnv }, stdio: 'ignore', timeout: 5000 });
   const login = [`${r}/usr/lib/courier/courier/imaplogin`, `${r}/usr/bin/imapd`, 'Maildir'];

@@ -26,16 +26,21 @@ export interface DovecotInstance {
   stop: () => Promise<void>;
 }
 
-/** A free TCP port on `ip` (asked of the kernel, then released for the daemon). */
-export function freePort(ip: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, ip, () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/**
+ * `n` distinct free TCP ports on `ip`, asked of the kernel with all `n` held open at once, then released
+ * for the daemon (one at a time, a port just released could be handed out again: Dovecot then refused
+ * its config with "duplicate listener").
+ */
+export async function freePorts(ip: string, n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  try {
+    return await Promise.all(servers.map((srv) => new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(0, ip, () => resolve((srv.address() as AddressInfo).port));
+    })));
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve()))));
+  }
 }
 
 /**
@@ -59,7 +64,8 @@ export async function startDovecot(o: DovecotOptions): Promise<DovecotInstance> 
     opensslConf = join(dir, 'openssl.cnf');
     writeFileSync(opensslConf, opensslMaxProtocolConf(o.maxTls));
   }
-  const ports = { imap: await freePort(o.ip), imaps: await freePort(o.ip), pop3: await freePort(o.ip), pop3s: await freePort(o.ip) };
+  const [imap, imaps, pop3, pop3s] = await freePorts(o.ip, 4);
+  const ports = { imap: imap!, imaps: imaps!, pop3: pop3!, pop3s: pop3s! };
   const conf = join(dir, 'dovecot.conf');
   writeFileSync(conf, dovecotConfig({ dir, ip: o.ip, ports, ssl: o.ssl, disablePlaintextAuth: o.disablePlaintextAuth, mechanisms: o.mechanisms, minTls: o.minTls, opensslConf }));
   const daemon = startForeground(DOVECOT, ['-F', '-c', conf]);
