@@ -8,7 +8,7 @@ import type { Hash13 } from './key-schedule13.js';
 import { alertName, extensionName, groupName, handshakeTypeName, versionName } from './names.js';
 import type { TlsProfile } from './profiles.js';
 import type { RecordProtection } from './record-protection.js';
-import { RecordReader, type RawRecord } from './record-reader.js';
+import { RecordReader } from './record-reader.js';
 import { HandshakeReassembler } from './handshake-reassembler.js';
 import { DEFAULT_TLS_LIMITS, SMALL_RECORD_BYTES, type TlsLimits } from './limits.js';
 import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
@@ -141,11 +141,15 @@ export class ClientHandshake {
         this.info.version = 'SSLv2';
         throw new TlsFailure('unsupported', 'server answered in the SSLv2 record format', 'SSLv2 SERVER-HELLO', 0);
       }
+      const reader = this.reader;
       for (;;) {
         if ((this.state as HandshakeState) === 'failed' || this.observedOnly) return;
-        const rec = this.reader.next();
-        if (!rec) return;
-        this.onRecord(rec);
+        // Records read in place: no object per record, the fragment a view when it sits in one chunk.
+        const offset = reader.offset;
+        const type = reader.peekRecord();
+        if (type < 0) return;
+        const version = reader.recordVersion;
+        this.onRecord(type, version, reader.takeFragment(), offset);
       }
     } catch (e) {
       this.failWith(e);
@@ -170,48 +174,48 @@ export class ClientHandshake {
     this.state = 'failed';
   }
 
-  private onRecord(rec: RawRecord): void {
+  private onRecord(recordType: number, recordVersion: number, fragment: Buffer, offset: number): void {
     if (this.state !== 'done' && ++this.handshakeRecords > this.limits.maxHandshakeRecords) {
-      throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', rec.offset);
+      throw new TlsFailure('protocol', `more than ${this.limits.maxHandshakeRecords} records before the handshake ended`, 'record', offset);
     }
     // After the ServerHello, TLS 1.0-1.2 records carry the negotiated version (the MAC covers it, and
     // OpenSSL rejects others); TLS 1.3 ignores the field (RFC 8446 5.1). Alerts pass, so what they say is kept.
-    if (this.version && this.version < 0x0304 && rec.version !== this.version && rec.type !== 21) {
-      throw new TlsFailure('protocol', `record version 0x${rec.version.toString(16).padStart(4, '0')} after negotiating ${this.info.version ?? `0x${this.version.toString(16)}`}`, 'record', rec.offset);
+    if (this.version && this.version < 0x0304 && recordVersion !== this.version && recordType !== 21) {
+      throw new TlsFailure('protocol', `record version 0x${recordVersion.toString(16).padStart(4, '0')} after negotiating ${this.info.version ?? `0x${this.version.toString(16)}`}`, 'record', offset);
     }
-    let type = rec.type;
-    let data = rec.fragment;
+    let type = recordType;
+    let data = fragment;
     if (this.readProt && !(type === 20 && this.version === 0x0304)) {
       try {
-        ({ type, data } = this.readProt.open(rec.header, rec.fragment));
+        ({ type, data } = this.readProt.open(recordHeader(recordType, recordVersion, fragment.length), fragment));
       } catch (e) {
-        if (e instanceof TlsFailure) e.offset ??= rec.offset;
+        if (e instanceof TlsFailure) e.offset ??= offset;
         throw e;
       }
     }
     // Only application data may be empty (RFC 5246 6.2.1, RFC 8446 5.1 and 5.4).
-    if (data.length === 0 && type !== 23) throw new TlsFailure('protocol', `empty ${RECORD_TYPE_NAMES[type] ?? `type ${type}`} record`, 'record', rec.offset);
-    if (this.state === 'done') this.countIdle(type, data.length, rec.offset);
+    if (data.length === 0 && type !== 23) throw new TlsFailure('protocol', `empty ${RECORD_TYPE_NAMES[type] ?? `type ${type}`} record`, 'record', offset);
+    if (this.state === 'done') this.countIdle(type, data.length, offset);
     switch (type) {
       case 21:
-        return this.onAlert(data, rec.offset);
+        return this.onAlert(data, offset);
       case 20:
         if (this.version === 0x0304 && !this.readProtIsApp) {
           // Middlebox-compatibility CCS: dropped, but only the one-byte 0x01 form (RFC 8446 section 5).
-          if (data.length !== 1 || data[0] !== 1) throw new TlsFailure('protocol', 'ChangeCipherSpec other than 0x01 in TLS 1.3', 'ChangeCipherSpec', rec.offset);
+          if (data.length !== 1 || data[0] !== 1) throw new TlsFailure('protocol', 'ChangeCipherSpec other than 0x01 in TLS 1.3', 'ChangeCipherSpec', offset);
           return;
         }
-        if (!this.flow || !(this.flow instanceof Tls12Flow)) throw new TlsFailure('protocol', 'unexpected ChangeCipherSpec', 'ChangeCipherSpec', rec.offset);
-        if (this.hsMessages.pending) throw new TlsFailure('protocol', 'ChangeCipherSpec inside a handshake message', 'ChangeCipherSpec', rec.offset);
-        return this.flow.onChangeCipherSpec(data, rec.offset);
+        if (!this.flow || !(this.flow instanceof Tls12Flow)) throw new TlsFailure('protocol', 'unexpected ChangeCipherSpec', 'ChangeCipherSpec', offset);
+        if (this.hsMessages.pending) throw new TlsFailure('protocol', 'ChangeCipherSpec inside a handshake message', 'ChangeCipherSpec', offset);
+        return this.flow.onChangeCipherSpec(data, offset);
       case 22:
-        return this.onHandshakeBytes(data, rec.offset);
+        return this.onHandshakeBytes(data, offset);
       case 23:
-        if (this.state !== 'done') throw new TlsFailure('protocol', 'application data before the handshake completed', 'ApplicationData', rec.offset);
+        if (this.state !== 'done') throw new TlsFailure('protocol', 'application data before the handshake completed', 'ApplicationData', offset);
         if (data.length) (this.onAppData ?? ((d: Buffer) => this.appData.push(d)))(data);
         return;
       default:
-        throw new TlsFailure('protocol', `unexpected record type ${type}`, 'record', rec.offset);
+        throw new TlsFailure('protocol', `unexpected record type ${type}`, 'record', offset);
     }
   }
 
@@ -257,9 +261,10 @@ export class ClientHandshake {
   private onHandshakeBytes(data: Buffer, offset: number): void {
     this.hsMessages.push(data, offset + 5);
     while (this.state !== 'failed') {
-      const frame = this.hsMessages.next();
-      if (!frame) return;
-      const { type, raw, offset: at } = frame;
+      const raw = this.hsMessages.nextRaw();
+      if (!raw) return;
+      const type = raw[0]!;
+      const at = this.hsMessages.messageOffset;
       try {
         this.onMessage(type, raw.subarray(4), raw);
       } catch (e) {
@@ -436,6 +441,18 @@ export class ClientHandshake {
   closeNotify(): Buffer | undefined {
     return this.writeProt?.seal(21, Buffer.from([1, 0]));
   }
+}
+
+/** One record header, rewritten per protected record: open() uses it (the AEAD's additional data) and keeps nothing of it. */
+const HEADER = Buffer.alloc(5);
+
+function recordHeader(type: number, version: number, length: number): Buffer {
+  HEADER[0] = type;
+  HEADER[1] = version >> 8;
+  HEADER[2] = version & 255;
+  HEADER[3] = length >> 8;
+  HEADER[4] = length & 255;
+  return HEADER;
 }
 
 function errorText(e: unknown): string {

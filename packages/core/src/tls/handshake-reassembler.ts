@@ -59,7 +59,13 @@ export class HandshakeReassembler {
     return { type: raw[0]!, raw, offset: this.messageAt };
   }
 
-  /** Type and stream offset of the message nextBody() returned last. */
+  /** The next complete message, type and length included, as next() without the frame object (messageOffset: where it began). */
+  nextRaw(): Buffer | undefined {
+    if (!this.advance()) return undefined;
+    return this.messageCopied ? this.message : this.message.subarray(this.messageStart, this.messageEnd);
+  }
+
+  /** Type and stream offset of the message nextBody() or nextRaw() returned last. */
   get messageType(): number {
     return this.message[this.messageStart]!;
   }

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { hmac } from './hmac.js';
+import { hmac, hmacBlock, hmacFinish, hmacStart } from './hmac.js';
 
 /** TLS 1.3 HKDF key schedule (RFC 8446 section 7), over one-shot HMACs (hmac.ts). */
 export type Hash13 = 'sha256' | 'sha384';
@@ -15,37 +15,41 @@ export function hkdfExtract(h: Hash13, salt: Buffer, ikm: Buffer): Buffer {
   return hmac(h, salt.length ? salt : ZEROS[h], ikm);
 }
 
-// HkdfLabel without its context: length, "tls13 " label. A handful of labels, so built once each.
-const labelPrefixes = new Map<string, Buffer>();
+// HkdfLabel without its context: length, "tls13 " label. A handful of labels, so built once each
+// (looked up by length, then label: no key string made per call).
+const labelPrefixes = new Map<number, Map<string, Buffer>>();
 
 function labelPrefix(label: string, length: number): Buffer {
-  const key = `${label}/${length}`;
-  let p = labelPrefixes.get(key);
+  let byLabel = labelPrefixes.get(length);
+  if (!byLabel) labelPrefixes.set(length, (byLabel = new Map()));
+  let p = byLabel.get(label);
   if (!p) {
     const full = Buffer.from(`tls13 ${label}`, 'ascii');
-    labelPrefixes.set(key, (p = Buffer.concat([Buffer.from([length >> 8, length & 255, full.length]), full])));
+    byLabel.set(label, (p = Buffer.concat([Buffer.from([length >> 8, length & 255, full.length]), full])));
   }
   return p;
 }
 
 export function hkdfExpandLabel(h: Hash13, secret: Buffer, label: string, context: Buffer, length: number): Buffer {
   const prefix = labelPrefix(label, length);
-  // info || 0x01 in one buffer: every TLS 1.3 secret, key and IV fits in the first HMAC block.
-  const info = Buffer.allocUnsafe(prefix.length + 2 + context.length);
-  prefix.copy(info, 0);
-  info[prefix.length] = context.length;
-  context.copy(info, prefix.length + 1);
-  info[info.length - 1] = 1;
   if (length <= hashLen(h)) {
-    const t1 = hmac(h, secret, info);
-    return length === t1.length ? t1 : t1.subarray(0, length);
+    // HkdfLabel || 0x01 written straight after the padded key: every TLS 1.3 secret, key and IV
+    // is the first HMAC block of the expansion.
+    const s = hmacStart(h, secret);
+    let at = hmacBlock(h);
+    const start = at;
+    at += prefix.copy(s, at);
+    s[at++] = context.length;
+    at += context.copy(s, at);
+    s[at++] = 1;
+    return hmacFinish(h, at - start, length);
   }
+  const info = Buffer.concat([prefix, Buffer.from([context.length]), context]);
   const out: Buffer[] = [];
-  const body = info.subarray(0, info.length - 1);
   let prev = EMPTY;
   let total = 0;
   for (let i = 1; total < length; i++) {
-    prev = createHmac(h, secret).update(prev).update(body).update(Buffer.from([i])).digest();
+    prev = createHmac(h, secret).update(prev).update(info).update(Buffer.from([i])).digest();
     out.push(prev);
     total += prev.length;
   }

@@ -5,7 +5,7 @@ import { TlsFailure } from './tls-failure.js';
 /** Protects records in one direction. `seal` returns a whole record, header included. */
 export interface RecordProtection {
   seal(type: number, plaintext: Buffer): Buffer;
-  /** `header` is the 5-byte record header as received. Returns the inner content type and plaintext. */
+  /** `header` is the 5-byte record header as received, valid during the call only (callers reuse one). Returns the inner content type and plaintext. */
   open(header: Buffer, fragment: Buffer): { type: number; data: Buffer };
 }
 
@@ -81,20 +81,36 @@ export class DeferredProtection implements RecordProtection {
 }
 
 export class Tls13Protection implements RecordProtection {
-  private seq = 0n;
-  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {}
+  /** Records protected so far (a number: 2^53 records are out of any probe's reach). */
+  private seq = 0;
+  /** The per-record nonce, rewritten for each record (the cipher copies it when it is made). */
+  private readonly nonce: Buffer;
+  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {
+    this.nonce = Buffer.from(iv);
+  }
+
+  /** iv XOR the 64-bit sequence number, left-padded (RFC 8446 section 5.3), into this.nonce. */
+  private nextNonce(): Buffer {
+    const seq = this.seq++;
+    const n = this.nonce;
+    const iv = this.iv;
+    const at = n.length - 8;
+    n.writeUInt32BE((iv.readUInt32BE(at) ^ Math.floor(seq / 0x100000000)) >>> 0, at);
+    n.writeUInt32BE((iv.readUInt32BE(at + 4) ^ seq) >>> 0, at + 4);
+    return n;
+  }
 
   seal(type: number, plaintext: Buffer): Buffer {
     const inner = Buffer.allocUnsafe(plaintext.length + 1);
     plaintext.copy(inner);
     inner[plaintext.length] = type;
     const h = header(23, 0x0303, inner.length + 16);
-    return aeadSeal(this.cipher, this.key, xorNonce(this.iv, this.seq++), h, inner, h);
+    return aeadSeal(this.cipher, this.key, this.nextNonce(), h, inner, h);
   }
 
   open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
     if (h[0] !== 23) throw new TlsFailure('protocol', `unprotected record of type ${h[0]} after keys changed`, 'record');
-    const inner = aeadOpen(this.cipher, this.key, xorNonce(this.iv, this.seq++), h, fragment);
+    const inner = aeadOpen(this.cipher, this.key, this.nextNonce(), h, fragment);
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
     if (end < 0) throw new TlsFailure('protocol', 'protected record without content type', 'record');

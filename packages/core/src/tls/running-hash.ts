@@ -2,8 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 
 /**
  * The handshake transcript hash, kept running: each call hashes only the
- * messages added since the last one, then digests a copy. TLS 1.0/1.1 hash
+ * messages added since the last one, then digests a copy (or, for the last
+ * point the transcript is needed, the hash itself: no copy). TLS 1.0/1.1 hash
  * with MD5 and SHA-1 side by side; TLS 1.2 and 1.3 with the suite's hash.
+ * Digests come out as latin1 strings copied into a pool Buffer: a digest
+ * Buffer of its own would carry a backing store the GC has to track and free.
  */
 export class RunningHash {
   private readonly hashes: Hash[];
@@ -19,7 +22,24 @@ export class RunningHash {
 
   /** Hash of all of `transcript` (which only ever grows). */
   of(transcript: Buffer[]): Buffer {
-    for (; this.done < transcript.length; this.done++) for (const h of this.hashes) h.update(transcript[this.done]!);
-    return this.hashes.length === 1 ? this.hashes[0]!.copy().digest() : Buffer.concat(this.hashes.map((h) => h.copy().digest()));
+    this.add(transcript);
+    if (this.hashes.length === 1) return latin1Buffer(this.hashes[0]!.copy().digest('binary'));
+    return latin1Buffer(this.hashes.map((h) => h.copy().digest('binary')).join(''));
   }
+
+  /** Hash of all of `transcript`, for the last time: the hash is spent (of() and last() then throw). */
+  last(transcript: Buffer[]): Buffer {
+    this.add(transcript);
+    return latin1Buffer(this.hashes.map((h) => h.digest('binary')).join(''));
+  }
+
+  private add(transcript: Buffer[]): void {
+    for (; this.done < transcript.length; this.done++) for (const h of this.hashes) h.update(transcript[this.done]!);
+  }
+}
+
+function latin1Buffer(s: string): Buffer {
+  const b = Buffer.allocUnsafe(s.length);
+  b.write(s, 0, 'binary');
+  return b;
 }

@@ -9,16 +9,18 @@ import { findExtension, type ServerHello } from './server-messages.js';
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader, handshakeMessage, vec24, vec8 } from './bytes.js';
 
+const EMPTY = Buffer.alloc(0);
+
 type Expect = 'EncryptedExtensions' | 'CertificateOrRequest' | 'Certificate' | 'CertificateVerify' | 'Finished';
 
 /** TLS 1.3 after the ServerHello: handshake keys, the encrypted flight, Finished both ways. */
 export class Tls13Flow {
   private expect: Expect = 'EncryptedExtensions';
   private hash: Hash13 = 'sha256';
-  private clientHs: Buffer = Buffer.alloc(0);
-  private serverHs: Buffer = Buffer.alloc(0);
-  private handshakeSecret: Buffer = Buffer.alloc(0);
-  private serverApp: Buffer = Buffer.alloc(0);
+  private clientHs: Buffer = EMPTY;
+  private serverHs: Buffer = EMPTY;
+  private handshakeSecret: Buffer = EMPTY;
+  private serverApp: Buffer = EMPTY;
   private cipher = '';
   private requestContext: Buffer | undefined;
 
@@ -26,9 +28,10 @@ export class Tls13Flow {
 
   private running: RunningHash | undefined;
 
-  private transcriptHash(): Buffer {
+  /** The transcript's hash so far; `last`: no later point needs it (no copy of the running hash is made). */
+  private transcriptHash(last = false): Buffer {
     this.running ??= new RunningHash([this.hash]);
-    return this.running.of(this.hs.transcript);
+    return last ? this.running.last(this.hs.transcript) : this.running.of(this.hs.transcript);
   }
 
   onServerHello(sh: ServerHello): void {
@@ -107,20 +110,21 @@ export class Tls13Flow {
 
   private sendClientFlight(): void {
     const hs = this.hs;
-    // Application secrets hash the transcript through the server's Finished.
-    const serverFinishedHash = this.transcriptHash();
+    // Application secrets hash the transcript through the server's Finished; without a client
+    // Certificate, no later point needs the transcript.
+    const serverFinishedHash = this.transcriptHash(!this.requestContext);
     // Middlebox compatibility: a dummy ChangeCipherSpec before our encrypted flight.
     if (hs.cp.profile.sessionIdLength > 0) hs.out.push(Buffer.from([20, 3, 3, 0, 1, 1]));
     const ck = trafficKeys(this.hash, this.clientHs, KEY_LEN[this.cipher]!);
     hs.writeProt = new Tls13Protection(this.cipher, ck.key, ck.iv);
-    if (this.requestContext) hs.sendHandshake(handshakeMessage(11, Buffer.concat([vec8(this.requestContext), vec24(Buffer.alloc(0))])));
-    hs.sendHandshake(handshakeMessage(20, finishedVerifyData(this.hash, this.clientHs, this.requestContext ? this.transcriptHash() : serverFinishedHash)));
+    if (this.requestContext) hs.sendHandshake(handshakeMessage(11, Buffer.concat([vec8(this.requestContext), vec24(EMPTY)])));
+    hs.sendHandshake(handshakeMessage(20, finishedVerifyData(this.hash, this.clientHs, this.requestContext ? this.transcriptHash(true) : serverFinishedHash)));
     hs.readProtIsApp = true;
     this.serverFinishedHash = serverFinishedHash;
     hs.complete(this.applicationProtection('server'), this.applicationProtection('client'));
   }
 
-  private serverFinishedHash: Buffer = Buffer.alloc(0);
+  private serverFinishedHash: Buffer = EMPTY;
 
   /** Application keys are derived on first use: a probe that completes and closes never pays for them. */
   private applicationProtection(side: 'client' | 'server'): DeferredProtection {
@@ -133,7 +137,7 @@ export class Tls13Flow {
     });
   }
 
-  private clientApp: Buffer = Buffer.alloc(0);
+  private clientApp: Buffer = EMPTY;
 
   /** NewSessionTicket is recorded; KeyUpdate rolls the server's key (and ours when asked). */
   onPostHandshake(type: number, body: Buffer): void {
@@ -141,12 +145,12 @@ export class Tls13Flow {
     if (type !== 24) throw new TlsFailure('protocol', `unexpected ${handshakeTypeName(type)} after the handshake`);
     // A KeyUpdate arrives in a record opened with the current keys, so the secrets exist by now.
     const len = hashLen(this.hash);
-    this.serverApp = hkdfExpandLabel(this.hash, this.serverApp, 'traffic upd', Buffer.alloc(0), len);
+    this.serverApp = hkdfExpandLabel(this.hash, this.serverApp, 'traffic upd', EMPTY, len);
     const sk = trafficKeys(this.hash, this.serverApp, KEY_LEN[this.cipher]!);
     this.hs.readProt = new Tls13Protection(this.cipher, sk.key, sk.iv);
     if (body[0] === 1) {
       this.hs.out.push(this.hs.writeProt!.seal(22, handshakeMessage(24, Buffer.from([0]))));
-      this.clientApp = hkdfExpandLabel(this.hash, this.clientApp, 'traffic upd', Buffer.alloc(0), len);
+      this.clientApp = hkdfExpandLabel(this.hash, this.clientApp, 'traffic upd', EMPTY, len);
       const wk = trafficKeys(this.hash, this.clientApp, KEY_LEN[this.cipher]!);
       this.hs.writeProt = new Tls13Protection(this.cipher, wk.key, wk.iv);
     }
