@@ -3,13 +3,13 @@ import { hash } from 'node:crypto';
 const BLOCK: Record<string, number> = { sha256: 64, sha384: 128, sha1: 64, md5: 64 };
 
 /** Longest message the shared scratch takes in place (longer ones get a buffer of their own). */
-const SCRATCH_MESSAGE = 1024;
+export const HMAC_SCRATCH_MESSAGE = 1024;
 
 /**
  * One scratch for every HMAC: the key's padded block, then the message. An
  * HMAC runs start to finish synchronously, so one buffer serves them all.
  */
-const scratch = Buffer.allocUnsafeSlow(128 + SCRATCH_MESSAGE);
+const scratch = Buffer.allocUnsafeSlow(128 + HMAC_SCRATCH_MESSAGE);
 
 /** Views of scratch[0, n), made once per length (each is the input of a one-shot hash). */
 const views: Buffer[] = [];
@@ -55,6 +55,7 @@ export function hmacBlock(algorithm: string): number {
 /** The HMAC of the message hmacStart()'s caller wrote (`messageLength` bytes), cut to `outLength` bytes when given. */
 export function hmacFinish(algorithm: string, messageLength: number, outLength?: number): Buffer {
   const bs = BLOCK[algorithm]!;
+  if (messageLength > HMAC_SCRATCH_MESSAGE) throw new Error(`hmacFinish: a ${messageLength}-byte message does not fit the scratch`);
   const inner = hash(algorithm, view(bs + messageLength), 'binary');
   padKey(startedKey, bs, 0x5c);
   scratch.write(inner, bs, 'binary');
@@ -67,7 +68,7 @@ export function hmacFinish(algorithm: string, messageLength: number, outLength?:
 }
 
 export function hmac(algorithm: string, key: Buffer, data: Buffer): Buffer {
-  if (data.length > SCRATCH_MESSAGE) return hmacLong(algorithm, key, data);
+  if (data.length > HMAC_SCRATCH_MESSAGE) return hmacLong(algorithm, key, data);
   const s = hmacStart(algorithm, key);
   data.copy(s, BLOCK[algorithm]!);
   return hmacFinish(algorithm, data.length);

@@ -1,13 +1,22 @@
-import { createHmac } from 'node:crypto';
+import { HMAC_SCRATCH_MESSAGE, hmac, hmacBlock, hmacFinish, hmacStart } from './hmac.js';
 
-/** P_hash of RFC 5246 section 5. */
+/** P_hash of RFC 5246 section 5, over the one-shot HMAC of hmac.ts (A(i) || seed written in its scratch). */
 function pHash(hash: string, secret: Buffer, seed: Buffer, length: number): Buffer {
   const out: Buffer[] = [];
   let total = 0;
   let a = seed;
   while (total < length) {
-    a = createHmac(hash, secret).update(a).digest();
-    const block = createHmac(hash, secret).update(a).update(seed).digest();
+    a = hmac(hash, secret, a);
+    let block: Buffer;
+    if (a.length + seed.length <= HMAC_SCRATCH_MESSAGE) {
+      const s = hmacStart(hash, secret);
+      const at = hmacBlock(hash);
+      a.copy(s, at);
+      seed.copy(s, at + a.length);
+      block = hmacFinish(hash, a.length + seed.length);
+    } else {
+      block = hmac(hash, secret, Buffer.concat([a, seed]));
+    }
     out.push(block);
     total += block.length;
   }

@@ -94,9 +94,9 @@ export class Tls13Protection implements RecordProtection {
     const seq = this.seq++;
     const n = this.nonce;
     const iv = this.iv;
-    const at = n.length - 8;
-    n.writeUInt32BE((iv.readUInt32BE(at) ^ Math.floor(seq / 0x100000000)) >>> 0, at);
-    n.writeUInt32BE((iv.readUInt32BE(at + 4) ^ seq) >>> 0, at + 4);
+    const hi = Math.floor(seq / 0x100000000);
+    for (let i = 0, lo = seq >>> 0; i < 4; i++, lo >>>= 8) n[11 - i] = iv[11 - i]! ^ (lo & 255);
+    for (let i = 0, h = hi; i < 4; i++, h >>>= 8) n[7 - i] = iv[7 - i]! ^ (h & 255);
     return n;
   }
 
@@ -122,12 +122,24 @@ export class Tls13Protection implements RecordProtection {
 export class Tls12AeadProtection implements RecordProtection {
   private seq = 0n;
   private readonly explicit: boolean;
+  /** Additional data and (GCM) nonce, rewritten per record: the cipher copies both when they are set. */
+  private readonly aadBuf = Buffer.alloc(13);
+  private readonly nonceBuf: Buffer;
   constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer, private readonly version: number) {
     this.explicit = cipher !== 'chacha20-poly1305';
+    this.nonceBuf = Buffer.alloc(iv.length + 8);
+    iv.copy(this.nonceBuf);
   }
 
   private aad(seq: bigint, type: number, len: number): Buffer {
-    return Buffer.concat([seqBytes(seq), header(type, this.version, len)]);
+    const a = this.aadBuf;
+    a.writeBigUInt64BE(seq, 0);
+    a[8] = type;
+    a[9] = this.version >> 8;
+    a[10] = this.version & 255;
+    a[11] = len >> 8;
+    a[12] = len & 255;
+    return a;
   }
 
   seal(type: number, plaintext: Buffer): Buffer {
@@ -146,7 +158,8 @@ export class Tls12AeadProtection implements RecordProtection {
     const type = h[0]!;
     if (this.explicit) {
       if (fragment.length < 24) throw new TlsFailure('protocol', 'AEAD record too short', 'record');
-      const nonce = Buffer.concat([this.iv, fragment.subarray(0, 8)]);
+      const nonce = this.nonceBuf;
+      fragment.copy(nonce, this.iv.length, 0, 8);
       const ct = fragment.subarray(8);
       return { type, data: aeadOpen(this.cipher, this.key, nonce, this.aad(seq, type, ct.length - 16), ct) };
     }
