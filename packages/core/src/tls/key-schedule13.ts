@@ -21,7 +21,7 @@ const labelPrefixes = new Map<number, Map<string, Buffer>>();
 
 function labelPrefix(label: string, length: number): Buffer {
   let byLabel = labelPrefixes.get(length);
-  if (!byLabel) labelPrefixes.set(length, (byLabel = new Map()));
+  if (!byLabel) labelPrefixes.set(length, (byLabel = new Map<string, Buffer>()));
   let p = byLabel.get(label);
   if (!p) {
     const full = Buffer.from(`tls13 ${label}`, 'ascii');
