@@ -86,43 +86,6 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
 // Extensions whose bytes depend on the connection; all others depend only on the profile.
 const PER_CONNECTION = new Set(['server_name', 'alpn', 'key_share']);
 
-function encodeExtension(name: string, c: CompiledProfile, input: ClientHelloInput): Buffer | null {
-  const body = extensionBody(name, c, input);
-  return body ? Buffer.concat([u16(EXTENSIONS[name]!), vec16(body)]) : null;
-}
-
-/**
- * The last key_share and alpn extensions encoded, with what they were made of: a scan reuses its
- * key shares (key-exchange.ts nextKeyShare), so the next handshake offers the same share objects,
- * and its ALPN list is the profile's. Compared element by element (shares by identity: a share's
- * public key never changes), so a different offer is encoded afresh.
- */
-interface LastExtension {
-  of: readonly unknown[];
-  ext: Buffer | null | undefined;
-}
-const last: Record<'key_share' | 'alpn', LastExtension> = {
-  key_share: { of: [], ext: undefined },
-  alpn: { of: [], ext: undefined },
-};
-
-function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function lastExtension(name: string, input: ClientHelloInput): Buffer | null | undefined {
-  const l = name === 'key_share' ? last.key_share : name === 'alpn' ? last.alpn : undefined;
-  if (!l || !sameItems(l.of, name === 'key_share' ? input.keyShares : input.alpn)) return undefined;
-  return l.ext;
-}
-
-function remember(name: string, input: ClientHelloInput, ext: Buffer | null): void {
-  if (name === 'key_share') last.key_share = { of: input.keyShares.slice(), ext };
-  else if (name === 'alpn') last.alpn = { of: input.alpn.slice(), ext };
-}
-
 /** The parts of a ClientHello that depend only on the profile, encoded on first use. */
 interface FixedParts {
   head: Buffer[];
@@ -161,11 +124,11 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
       continue;
     }
     const perConnection = PER_CONNECTION.has(name);
-    let ext = perConnection ? (name === 'server_name' ? undefined : lastExtension(name, input)) : fixed.extensions.get(name);
+    let ext = perConnection ? undefined : fixed.extensions.get(name);
     if (ext === undefined) {
-      ext = encodeExtension(name, c, input);
+      const body = extensionBody(name, c, input);
+      ext = body ? Buffer.concat([u16(EXTENSIONS[name]!), vec16(body)]) : null;
       if (!perConnection) fixed.extensions.set(name, ext);
-      else if (name !== 'server_name') remember(name, input, ext);
     }
     if (ext) exts.push(ext);
   }

@@ -162,33 +162,3 @@ describe('ClientHello builder', () => {
     expect(r.left).toBe(0);
   });
 });
-
-describe('ClientHello per-connection extensions', () => {
-  const keyShareOf = (msg: Buffer) => {
-    const ext = parseHello(msg).exts.find((e) => e.id === 51)!.data;
-    const r = new ByteReader(ext, 'key_share');
-    const list = new ByteReader(r.vec16(), 'key_share');
-    const out: string[] = [];
-    while (list.left > 0) out.push(`${list.u16()}:${list.vec16().toString('hex')}`);
-    return out;
-  };
-  const alpnOf = (msg: Buffer) => parseHello(msg).exts.find((e) => e.id === 16)?.data.toString('hex');
-
-  it('each hello carries the key shares and ALPN list it was given, whatever the hello before it carried', () => {
-    const p = resolveProfile('modern'); // key_share and alpn both per connection
-    const c = compileProfile(p);
-    const a = generateKeyShare('x25519');
-    const b = generateKeyShare('x25519');
-    const p256 = generateKeyShare('secp256r1');
-    const build = (keyShares: typeof a[], alpn: string[]) => buildClientHello(c, { random: Buffer.alloc(32, 1), sessionId: Buffer.alloc(p.sessionIdLength, 2), alpn, keyShares });
-    const entry = (s: typeof a) => `${s.group === 'x25519' ? 29 : 23}:${s.publicKey.toString('hex')}`;
-    const cases: Array<[typeof a[], string[]]> = [[[a, p256], ['h2']], [[a, p256], ['h2']], [[b, p256], ['h2']], [[a], ['http/1.1']], [[a, p256], []], [[a, p256], ['h2', 'http/1.1']]];
-    for (const [shares, alpn] of cases) {
-      const msg = build(shares, alpn);
-      expect(keyShareOf(msg)).toEqual(shares.map(entry));
-      // ALPN: list length, then each name with its length byte.
-      const names = Buffer.concat(alpn.map((n) => Buffer.concat([Buffer.from([n.length]), Buffer.from(n)])));
-      expect(alpnOf(msg)).toBe(alpn.length ? Buffer.concat([Buffer.from([names.length >> 8, names.length & 255]), names]).toString('hex') : undefined);
-    }
-  });
-});
