@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServiceSpec } from '../plugin/api.js';
-import type { ByteStream } from '../net/byte-stream.js';
+import { closeNow, type ByteStream } from '../net/byte-stream.js';
 import { ByteBudget } from '../net/byte-budget.js';
 import { Connection } from '../net/connection.js';
 import { dialTcp, type SocketKind } from '../net/dial.js';
@@ -161,9 +161,9 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     if (status === 'internal-error') logger.debug({ err, ip: target.ip, port: target.port, service: target.service }, 'internal error during a probe');
   } finally {
     clearTimeout(probeTimer);
-    conn?.end();
-    // Give the polite close a moment, then make sure the socket is gone.
-    if (socket) setTimeout(() => socket?.destroy(), 200).unref();
+    // Close at once (TLS: close_notify first), never waiting for the server's end: see Connection.close().
+    if (conn) conn.close();
+    else if (socket) closeNow(socket);
   }
   return {
     ...recordIdentity(job),
