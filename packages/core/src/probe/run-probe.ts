@@ -95,6 +95,8 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
   let status: ProbeStatus = 'success';
   let error: ProbeRecord['error'];
   let budget: ByteBudget | undefined;
+  /** True from the dialog's start (the implicit handshake included) until it settles. */
+  let dialogRunning = false;
   const probeTimer = setTimeout(() => abort.abort(), settings.timeouts.probeMs);
   try {
     socket = await connectWithRetries(target, settings, abort.signal);
@@ -152,7 +154,14 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
       }
       return (await spec.dialog(ctx)) ?? 'success';
     };
-    status = await withAbort(run(), abort.signal, settings.timeouts.probeMs);
+    dialogRunning = true;
+    const dialog = run();
+    // Registered before withAbort's: it runs first when the dialog settles.
+    void dialog.then(
+      () => (dialogRunning = false),
+      () => (dialogRunning = false),
+    );
+    status = await withAbort(dialog, abort.signal, settings.timeouts.probeMs);
   } catch (err) {
     const mapped = errorToStatus(err);
     status = mapped.status;
@@ -173,8 +182,10 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     ...(budget ? { bytesReceived: budget.used } : {}),
     startedAt: '',
     durationMs: 0,
-    // A copy: a dialog still running after the probe deadline must not change an emitted record.
-    ...structuredClone(dialogRecord),
+    // A dialog still running (the probe deadline passed) must not change an emitted record: then a
+    // copy. A settled one changes nothing any more, and nothing is decrypted after close() (no
+    // post-handshake message reaches `tls`): no copy.
+    ...(dialogRunning ? structuredClone(dialogRecord) : dialogRecord),
   } as ProbeRecord;
 }
 
