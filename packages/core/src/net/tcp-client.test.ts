@@ -75,6 +75,24 @@ describe.runIf(tcpClientAvailable)('TcpClient (libuv handle)', () => {
     expect(got.data().toString()).toBe('one two three');
   });
 
+  it("a peer that closes before anyone resumes: 'end' and 'close' wait for resume(), as held bytes do (reading starts at connect)", async () => {
+    let finSent!: () => void;
+    const peerEnded = new Promise<void>((res) => (finSent = res));
+    const port = await serve((s) => s.end(() => finSent()));
+    const c = await client(port);
+    const events: string[] = [];
+    c.on('end', () => events.push('end'));
+    const closed = new Promise<void>((res) => c.on('close', () => res()));
+    await peerEnded;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events).toEqual([]);
+    expect(c.destroyed).toBe(false);
+    c.resume();
+    await closed;
+    expect(events).toEqual(['end']);
+    expect(c.peerEnded).toBe(true);
+  });
+
   it('holds bytes read with no data listener, and pause() stops delivery until resume()', async () => {
     let accepted!: (s: Socket) => void;
     const peerAccepted = new Promise<Socket>((res) => (accepted = res));

@@ -46,8 +46,9 @@ export function uvError(status: number, syscall: string, where = ''): NodeJS.Err
  * scanner's hot path (one short connection per probe), where net.Socket's
  * Duplex, timers and nextTick hops cost more CPU than a TLS 1.2 census
  * handshake itself (docs/benchmarks.md). Events as net.Socket: 'data',
- * 'end', 'close', 'error'. Reading starts on resume(); bytes read while
- * paused or with no 'data' listener are held, never dropped. On the peer's
+ * 'end', 'close', 'error'. Reading starts as the connect is issued (one
+ * epoll registration); bytes read while paused or with no 'data' listener
+ * are held, never dropped, and delivered on resume(), as is an end or read error. On the peer's
  * FIN it emits 'end' and closes (no half-open), as net.Socket does by default.
  * Write callbacks may run synchronously. 'error' is only emitted when
  * someone listens: a scanner's late socket error must not crash the process.
@@ -60,6 +61,8 @@ export class TcpClient extends EventEmitter implements ByteStream {
   private flowing = false;
   private reading = false;
   private held: Buffer[] = [];
+  /** The FIN (UV_EOF) or read error read while paused, delivered on resume(). */
+  private pendingEnd: number | undefined;
   private reads = 0;
   private bytesRead = 0;
   /** Set while reading pauses after tiny reads. */
@@ -92,8 +95,12 @@ export class TcpClient extends EventEmitter implements ByteStream {
       const err = host.includes(':') ? this.handle.connect6(req, host, port) : this.handle.connect(req, host, port);
       if (err) {
         this.destroy();
-        reject(uvError(err, 'connect', `${host}:${port}`));
+        return reject(uvError(err, 'connect', `${host}:${port}`));
       }
+      // Read from the start: libuv allows it on a connecting handle, and the socket then enters epoll
+      // once for IN|OUT (then IN), instead of OUT for the connect, then after it an ADD for IN that
+      // fails with EEXIST and a MOD. Bytes that come before resume() are held, as always.
+      this.startReading();
     });
   }
 
@@ -126,6 +133,16 @@ export class TcpClient extends EventEmitter implements ByteStream {
     }
     if (n === 0) return;
     this.stopReading();
+    // Reading starts at connect: an end or error read before anyone resumed waits for resume(), like held bytes.
+    if (!this.flowing) {
+      this.pendingEnd = n;
+      return;
+    }
+    this.readEnded(n);
+  }
+
+  /** The peer's FIN (UV_EOF) or a read error: 'end' or 'error', then close. */
+  private readEnded(n: number): void {
     if (n === UV_EOF) {
       this.peerEnded = true;
       this.emit('end');
@@ -163,16 +180,27 @@ export class TcpClient extends EventEmitter implements ByteStream {
   resume(): this {
     this.flowing = true;
     while (this.held.length && this.flowing && !this.destroyed && this.listenerCount('data') > 0) this.emit('data', this.held.shift());
-    if (this.flowing && !this.reading && !this.held.length && !this.destroyed && !this.peerEnded && !this.tinyReadPause) {
-      this.reading = true;
-      const err = this.handle.readStart();
-      if (err) {
-        this.reading = false;
-        this.emitError(uvError(err, 'read'));
-        this.destroy();
+    if (this.pendingEnd !== undefined) {
+      if (this.flowing && !this.held.length && !this.destroyed) {
+        const n = this.pendingEnd;
+        this.pendingEnd = undefined;
+        this.readEnded(n);
       }
+      return this;
     }
+    if (this.flowing && !this.held.length && !this.peerEnded && !this.tinyReadPause) this.startReading();
     return this;
+  }
+
+  private startReading(): void {
+    if (this.reading || this.destroyed) return;
+    this.reading = true;
+    const err = this.handle.readStart();
+    if (err) {
+      this.reading = false;
+      this.emitError(uvError(err, 'read'));
+      this.destroy();
+    }
   }
 
   write(data: Buffer | string, cb?: WriteCallback): boolean {
