@@ -37,6 +37,8 @@ export class Connection {
   /** Bytes at the front of `buf` already searched for a line feed. */
   private scanned = 0;
   private ended = false;
+  /** close() was called: reads fail at once. */
+  private closed = false;
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
   private received = 0;
@@ -169,6 +171,7 @@ export class Connection {
         const v = ready();
         if (v !== undefined) return v;
         if (this.failure) throw this.classify(this.failure);
+        if (this.closed) throw new ProbeError('protocol-error', 'connection-closed', 'the probe closed the connection');
         if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
         if (timedOut) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
@@ -224,7 +227,8 @@ export class Connection {
    */
   close(): void {
     this.unlisten();
-    this.failure ??= new ProbeError('protocol-error', 'connection-closed', 'the probe closed the connection');
+    // A flag, not an Error made per probe (its stack trace costs more than the close): waitFor() throws.
+    this.closed = true;
     this.wake();
     closeNow(this.stream);
   }

@@ -97,10 +97,18 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
   let budget: ByteBudget | undefined;
   /** True from the dialog's start (the implicit handshake included) until it settles. */
   let dialogRunning = false;
-  const probeTimer = setTimeout(() => abort.abort(), settings.timeouts.probeMs);
+  const probeMs = settings.timeouts.probeMs;
+  const deadline = performance.now() + probeMs;
+  // The probe deadline: one timer, which aborts the signal (engine, dialog) and rejects the probe's
+  // wait directly, so the wait needs no abort listener of its own.
+  let onDeadline: (() => void) | undefined;
+  const probeTimer = setTimeout(() => {
+    abort.abort();
+    onDeadline?.();
+  }, probeMs);
   try {
-    socket = await connectWithRetries(target, settings, abort.signal);
-    // A late error on a half-closed socket must never crash the scanner.
+    socket = await connectWithRetries(target, settings, deadline);
+    // A late error on a closed socket must never crash the scanner.
     socket.on('error', () => {});
     // One byte cap for the whole probe: each reader of the socket (dialog, handshake, TLS stream) charges it.
     budget = new ByteBudget(settings.maxTotalBytes);
@@ -155,13 +163,21 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
       return (await spec.dialog(ctx)) ?? 'success';
     };
     dialogRunning = true;
-    const dialog = run();
-    // Registered before withAbort's: it runs first when the dialog settles.
-    void dialog.then(
-      () => (dialogRunning = false),
-      () => (dialogRunning = false),
-    );
-    status = await withAbort(dialog, abort.signal, settings.timeouts.probeMs);
+    // The dialog's outcome, or the probe deadline's, whichever comes first.
+    status = await new Promise<ProbeStatus>((resolve, reject) => {
+      onDeadline = () => reject(probeTimeout(probeMs));
+      run().then(
+        (s) => {
+          dialogRunning = false;
+          resolve(s);
+        },
+        (e: unknown) => {
+          dialogRunning = false;
+          reject(e);
+        },
+      );
+      if (abort.signal.aborted) onDeadline();
+    });
   } catch (err) {
     const mapped = errorToStatus(err);
     status = mapped.status;
@@ -189,32 +205,29 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
   } as ProbeRecord;
 }
 
-function withAbort<T>(p: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+function probeTimeout(ms: number): ProbeError {
+  return new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`);
 }
 
-async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, signal: AbortSignal): Promise<ByteStream> {
+/**
+ * Connect, retrying connect failures. Each attempt's deadline is the connect timeout, cut to what
+ * is left of the probe deadline (then its expiry is the probe's timeout): one timer per attempt
+ * and no abort listener.
+ */
+async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, deadline: number): Promise<ByteStream> {
+  const { connectMs } = settings.timeouts;
   let lastErr: unknown;
   for (let attempt = 0; attempt <= settings.connectRetries; attempt++) {
+    const left = Math.ceil(deadline - performance.now());
+    if (left <= 0) throw new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting');
+    const probeBound = left < connectMs;
     try {
-      return await dialTcp(target.ip, target.port, { timeoutMs: settings.timeouts.connectMs, signal, kind: settings.sockets });
+      return await dialTcp(target.ip, target.port, { timeoutMs: probeBound ? left : connectMs, kind: settings.sockets });
     } catch (err) {
+      if (probeBound && err instanceof ProbeError && err.reason === 'connect-timeout') {
+        throw new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting');
+      }
       lastErr = err;
-      if (signal.aborted) break;
     }
   }
   throw lastErr;
