@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { removeDir, tempDir } from '../../../../test/harness/daemon.js';
 import { makePki, type TestPki } from '../../../../test/tls-engine/pki.js';
 import { silentLogger } from '../../src/log/logger.js';
+import { libuvTcp } from '../../src/net/libuv-tcp.js';
 import { TcpClient } from '../../src/net/tcp-client.js';
 import type { DialogContext } from '../../src/probe/dialog-context.js';
 import type { ServiceSpec } from '../../src/plugin/api.js';
@@ -94,6 +95,22 @@ function captureClients(): Array<{ client: TcpClient; closed: Promise<void> }> {
   return out;
 }
 
+/** Every write syscall (libuv writeBuffer) of the lean clients made from now on. */
+function captureWrites(): Buffer[] {
+  const writes: Buffer[] = [];
+  const newHandle = libuvTcp!.newHandle.bind(libuvTcp);
+  vi.spyOn(libuvTcp!, 'newHandle').mockImplementation(() => {
+    const h = newHandle();
+    const write = h.writeBuffer.bind(h);
+    h.writeBuffer = (req, data) => {
+      writes.push(Buffer.from(data));
+      return write(req, data);
+    };
+    return h;
+  });
+  return writes;
+}
+
 const probe = (ip: string, spec: ServiceSpec, s = settings()) =>
   runProbe({ target: { ip, port: PORT, service: spec.name }, protocolId: 'test', spec, options: {} }, new RawTlsEngine(), s, silentLogger());
 
@@ -108,6 +125,7 @@ async function quitDialog(ctx: DialogContext): Promise<'success'> {
 describe("a probe's end: close at once", () => {
   it('TLS 1.3: close_notify, then the socket is closed when the record is made; nothing the server sends afterwards is decrypted', async () => {
     const clients = captureClients();
+    const writes = captureWrites();
     const feed = vi.spyOn(ClientHandshake.prototype, 'feed');
     const closeNotify = vi.spyOn(ClientHandshake.prototype, 'closeNotify');
     const r = await probe(HOST.tls, { name: 'tls', mode: 'implicit', defaultPort: PORT, dialog: async () => 'success' });
@@ -117,6 +135,12 @@ describe("a probe's end: close at once", () => {
     expect(clients).toHaveLength(1);
     expect(clients[0]!.client.destroyed).toBe(true);
     expect(closeNotify).toHaveBeenCalledTimes(1);
+    // Two writes: the ClientHello; then ChangeCipherSpec and Finished joined with the close_notify
+    // (an encrypted alert: an application-data record of 2 + 1 + 16 bytes) in one.
+    expect(writes).toHaveLength(2);
+    const last = writes[1]!;
+    expect(last[0]).toBe(20);
+    expect([...last.subarray(-24, -19)]).toEqual([23, 3, 3, 0, 19]);
     // Both ends gone: the server's tickets, its line and its close_notify were sent and never fed to the handshake.
     await Promise.all([clients[0]!.closed, ...serverClosed]);
     expect(feed.mock.calls.length).toBe(fedAtRecord);
