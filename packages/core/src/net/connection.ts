@@ -226,7 +226,11 @@ export class Connection {
    * waiting (a dialog past the probe deadline) fails at once with connection-closed.
    */
   close(): void {
-    this.unlisten();
+    // Its 'error' listener stays: a node:net or node:tls stream closing in the background may still
+    // emit one (a reset), which with no listener would crash the scanner.
+    this.stream.off('data', this.onData);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onEnd);
     // A flag, not an Error made per probe (its stack trace costs more than the close): waitFor() throws.
     this.closed = true;
     this.wake();
