@@ -13,9 +13,40 @@ export interface ByteStream {
   write(data: Buffer | string, cb?: (err?: Error | null) => void): boolean;
   end(): unknown;
   destroy(): unknown;
+  /**
+   * Close at once (optional): send what a clean end needs (a TLS stream's close_notify), then
+   * release the connection without waiting for the peer's end, reading nothing more. A stream
+   * without it is closed by closeNow() below.
+   */
+  close?(): unknown;
+  /**
+   * Join the writes of this turn of the event loop into one (optional): they go out as one
+   * write, at the end of the turn or at close(), whichever is first. The lean TcpClient has it.
+   */
+  holdWrites?(): void;
   pause(): unknown;
   resume(): unknown;
   readonly destroyed: boolean;
+}
+
+/**
+ * Close a probe's stream at once, never throwing: its own close() where it has one (TlsStream:
+ * close_notify then close; TcpClient: close), node:net's destroySoon() otherwise (a net.Socket or
+ * a node:tls TLSSocket: flush what is written, close_notify included, send FIN, then close without
+ * waiting for the peer's FIN; a write the peer never takes is dropped 200 ms later), else destroy().
+ */
+export function closeNow(stream: ByteStream): void {
+  try {
+    const s = stream as ByteStream & { destroySoon?: () => void };
+    if (typeof s.close === 'function') s.close();
+    else if (typeof s.destroySoon === 'function') {
+      s.destroySoon();
+      if (!s.destroyed) setTimeout(() => s.destroy(), 200).unref();
+    }
+    else s.destroy();
+  } catch {
+    /* already gone */
+  }
 }
 
 /** A Duplex over any ByteStream, for consumers that need a real stream (node:tls). */

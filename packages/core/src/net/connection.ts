@@ -1,4 +1,4 @@
-import type { ByteStream } from './byte-stream.js';
+import { closeNow, type ByteStream } from './byte-stream.js';
 import { ByteBudget } from './byte-budget.js';
 import { ByteQueue } from './byte-queue.js';
 import { ProbeError, errorToStatus } from '../record/status.js';
@@ -37,6 +37,8 @@ export class Connection {
   /** Bytes at the front of `buf` already searched for a line feed. */
   private scanned = 0;
   private ended = false;
+  /** close() was called: reads fail at once. */
+  private closed = false;
   private failure: Error | undefined;
   private waiter: (() => void) | undefined;
   private received = 0;
@@ -79,6 +81,13 @@ export class Connection {
     this.stream.on('error', this.onError);
   }
 
+  private unlisten(): void {
+    this.stream.off('data', this.onData);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onEnd);
+    this.stream.off('error', this.onError);
+  }
+
   private wake(): void {
     const w = this.waiter;
     this.waiter = undefined;
@@ -90,10 +99,7 @@ export class Connection {
    * Returns any bytes already buffered but not consumed.
    */
   detach(): { stream: ByteStream; leftover: Buffer } {
-    this.stream.off('data', this.onData);
-    this.stream.off('end', this.onEnd);
-    this.stream.off('close', this.onEnd);
-    this.stream.off('error', this.onError);
+    this.unlisten();
     this.stream.pause();
     const leftover = this.buf.takeAll();
     this.scanned = 0;
@@ -165,6 +171,7 @@ export class Connection {
         const v = ready();
         if (v !== undefined) return v;
         if (this.failure) throw this.classify(this.failure);
+        if (this.closed) throw new ProbeError('protocol-error', 'connection-closed', 'the probe closed the connection');
         if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
         if (timedOut) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
@@ -202,13 +209,32 @@ export class Connection {
     return new ProbeError('internal-error', 'internal', err.message, { cause: err });
   }
 
-  /** End our side politely; never throws. */
+  /** Half-close our side (TLS: close_notify, then FIN) and keep reading the server's end; never throws. */
   end(): void {
     try {
       this.stream.end();
     } catch {
       /* already gone */
     }
+  }
+
+  /**
+   * The probe's end: close at once, never throws. Over TLS, close_notify then close; in plain
+   * text (no TLS, or STARTTLS refused), close. No half-close and no wait for the server's FIN:
+   * the dialog has said its goodbye (QUIT, LOGOUT, </stream:stream>) and read what it wanted,
+   * so nothing the server sends afterwards can change the record (see closeNow()). A read still
+   * waiting (a dialog past the probe deadline) fails at once with connection-closed.
+   */
+  close(): void {
+    // Its 'error' listener stays: a node:net or node:tls stream closing in the background may still
+    // emit one (a reset), which with no listener would crash the scanner.
+    this.stream.off('data', this.onData);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onEnd);
+    // A flag, not an Error made per probe (its stack trace costs more than the close): waitFor() throws.
+    this.closed = true;
+    this.wake();
+    closeNow(this.stream);
   }
 
   destroy(): void {

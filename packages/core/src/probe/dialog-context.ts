@@ -32,7 +32,11 @@ export interface DialogContext<Options = unknown> {
   options: Options;
   /** The connection: plaintext until `startTls()` completes (or TLS already, for implicit services). */
   conn: Connection;
-  /** Fill this in as the dialog learns things; it is kept if the dialog throws. */
+  /**
+   * Fill this in as the dialog learns things; it is kept if the dialog throws. The record is made
+   * from it, uncopied, when the dialog settles: never change it afterwards (past the probe
+   * deadline the kernel takes a copy instead, as the dialog may still be running).
+   */
   record: DialogRecord;
   /**
    * Run the TLS engine on this connection now (after the server agreed to

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServiceSpec } from '../plugin/api.js';
-import type { ByteStream } from '../net/byte-stream.js';
+import { closeNow, type ByteStream } from '../net/byte-stream.js';
 import { ByteBudget } from '../net/byte-budget.js';
 import { Connection } from '../net/connection.js';
 import { dialTcp, type SocketKind } from '../net/dial.js';
@@ -95,10 +95,20 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
   let status: ProbeStatus = 'success';
   let error: ProbeRecord['error'];
   let budget: ByteBudget | undefined;
-  const probeTimer = setTimeout(() => abort.abort(), settings.timeouts.probeMs);
+  /** True from the dialog's start (the implicit handshake included) until it settles. */
+  let dialogRunning = false;
+  const probeMs = settings.timeouts.probeMs;
+  const deadline = performance.now() + probeMs;
+  // The probe deadline: one timer, which aborts the signal (engine, dialog) and rejects the probe's
+  // wait directly, so the wait needs no abort listener of its own.
+  let onDeadline: (() => void) | undefined;
+  const probeTimer = setTimeout(() => {
+    abort.abort();
+    onDeadline?.();
+  }, probeMs);
   try {
-    socket = await connectWithRetries(target, settings, abort.signal);
-    // A late error on a half-closed socket must never crash the scanner.
+    socket = await connectWithRetries(target, settings, deadline);
+    // A late error on a closed socket must never crash the scanner.
     socket.on('error', () => {});
     // One byte cap for the whole probe: each reader of the socket (dialog, handshake, TLS stream) charges it.
     budget = new ByteBudget(settings.maxTotalBytes);
@@ -152,7 +162,22 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
       }
       return (await spec.dialog(ctx)) ?? 'success';
     };
-    status = await withAbort(run(), abort.signal, settings.timeouts.probeMs);
+    dialogRunning = true;
+    // The dialog's outcome, or the probe deadline's, whichever comes first.
+    status = await new Promise<ProbeStatus>((resolve, reject) => {
+      onDeadline = () => reject(probeTimeout(probeMs));
+      run().then(
+        (s) => {
+          dialogRunning = false;
+          resolve(s);
+        },
+        (e: unknown) => {
+          dialogRunning = false;
+          reject(e);
+        },
+      );
+      if (abort.signal.aborted) onDeadline();
+    });
   } catch (err) {
     const mapped = errorToStatus(err);
     status = mapped.status;
@@ -161,9 +186,9 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     if (status === 'internal-error') logger.debug({ err, ip: target.ip, port: target.port, service: target.service }, 'internal error during a probe');
   } finally {
     clearTimeout(probeTimer);
-    conn?.end();
-    // Give the polite close a moment, then make sure the socket is gone.
-    if (socket) setTimeout(() => socket?.destroy(), 200).unref();
+    // Close at once (TLS: close_notify first), never waiting for the server's end: see Connection.close().
+    if (conn) conn.close();
+    else if (socket) closeNow(socket);
   }
   return {
     ...recordIdentity(job),
@@ -173,37 +198,36 @@ async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettin
     ...(budget ? { bytesReceived: budget.used } : {}),
     startedAt: '',
     durationMs: 0,
-    // A copy: a dialog still running after the probe deadline must not change an emitted record.
-    ...structuredClone(dialogRecord),
+    // A dialog still running (the probe deadline passed) must not change an emitted record: then a
+    // copy. A settled one changes nothing any more, and nothing is decrypted after close() (no
+    // post-handshake message reaches `tls`): no copy.
+    ...(dialogRunning ? structuredClone(dialogRecord) : dialogRecord),
   } as ProbeRecord;
 }
 
-function withAbort<T>(p: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+function probeTimeout(ms: number): ProbeError {
+  return new ProbeError('timeout', 'probe-timeout', `probe exceeded ${ms} ms`);
 }
 
-async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, signal: AbortSignal): Promise<ByteStream> {
+/**
+ * Connect, retrying connect failures. Each attempt's deadline is the connect timeout, cut to what
+ * is left of the probe deadline (then its expiry is the probe's timeout): one timer per attempt
+ * and no abort listener.
+ */
+async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, deadline: number): Promise<ByteStream> {
+  const { connectMs } = settings.timeouts;
   let lastErr: unknown;
   for (let attempt = 0; attempt <= settings.connectRetries; attempt++) {
+    const left = Math.ceil(deadline - performance.now());
+    if (left <= 0) throw new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting');
+    const probeBound = left < connectMs;
     try {
-      return await dialTcp(target.ip, target.port, { timeoutMs: settings.timeouts.connectMs, signal, kind: settings.sockets });
+      return await dialTcp(target.ip, target.port, { timeoutMs: probeBound ? left : connectMs, kind: settings.sockets });
     } catch (err) {
+      if (probeBound && err instanceof ProbeError && err.reason === 'connect-timeout') {
+        throw new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting');
+      }
       lastErr = err;
-      if (signal.aborted) break;
     }
   }
   throw lastErr;

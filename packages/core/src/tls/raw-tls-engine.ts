@@ -68,7 +68,12 @@ export class RawTlsEngine implements TlsEngine {
       };
       const step = () => {
         const out = hs.drain();
-        if (out && !socket.destroyed) socket.write(out);
+        if (out && !socket.destroyed) {
+          // The final flight (TLS 1.3: the client's Finished) leaves with what follows in this turn of the
+          // event loop, the dialog's first line or the probe's close_notify: one write, not two.
+          if (hs.state === 'done' && hs.info.completed) socket.holdWrites?.();
+          socket.write(out);
+        }
         if (hs.state !== 'running') finish();
       };
       // With a budget, bytes read from the socket are charged to it (initialData was charged by whoever read it);

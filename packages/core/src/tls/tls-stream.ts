@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ByteStream } from '../net/byte-stream.js';
+import { closeNow, type ByteStream } from '../net/byte-stream.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import { ProbeError } from '../record/status.js';
 import type { ClientHandshake } from './client-handshake.js';
@@ -123,11 +123,28 @@ export class TlsStream extends EventEmitter implements ByteStream {
     return this.socket.write(this.hs.sealApplicationData(typeof data === 'string' ? Buffer.from(data) : data), cb);
   }
 
-  /** Send close_notify and half-close the TCP stream. */
+  /** Send close_notify and half-close the TCP stream (the server's reply is still read). */
   end(): this {
     const alert = this.hs.closeNotify();
     if (alert && !this.socket.destroyed) this.socket.write(alert);
     this.socket.end();
+    return this;
+  }
+
+  /**
+   * Send close_notify and close the TCP connection at once, as a scanner's probe ends: RFC 8446
+   * 6.1 lets the closer go without waiting for the peer's close_notify, and zgrab2 and Go's
+   * crypto/tls close so. Nothing the server sends afterwards (NewSessionTickets, its own
+   * close_notify) is read, decrypted or parsed; the kernel may answer such unread bytes with a
+   * reset instead of a FIN, which is the server's concern, never the record's.
+   */
+  close(): this {
+    this.socket.off('data', this.onData);
+    if (!this.socket.destroyed) {
+      const alert = this.hs.closeNotify();
+      if (alert) this.socket.write(alert);
+    }
+    closeNow(this.socket);
     return this;
   }
 
