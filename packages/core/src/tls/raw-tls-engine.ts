@@ -45,14 +45,15 @@ export class RawTlsEngine implements TlsEngine {
         socket.off('error', onError);
         options.signal?.removeEventListener('abort', onAbort);
       };
-      const finish = () => {
+      /** `flight`: our last handshake flight (Finished), not written yet: the TLS stream sends it with what follows. */
+      const finish = (flight?: Buffer) => {
         if (settled) return;
         settled = true;
         cleanup();
         hs.info.handshakeMs = Math.round((performance.now() - t0) * 1000) / 1000;
         if (hs.info.completed && hs.state === 'done') {
           socket.pause();
-          const stream = new TlsStream(socket, hs, budget);
+          const stream = new TlsStream(socket, hs, budget, flight);
           resolve({ info: hs.info, stream });
           return;
         }
@@ -68,6 +69,8 @@ export class RawTlsEngine implements TlsEngine {
       };
       const step = () => {
         const out = hs.drain();
+        // The flight that completes the handshake waits for the caller's first write (see TlsStream).
+        if (hs.state === 'done' && hs.info.completed) return finish(out);
         if (out && !socket.destroyed) socket.write(out);
         if (hs.state !== 'running') finish();
       };
