@@ -31,9 +31,10 @@
  *    per-probe cost once the JIT has warmed up (between 254 and 4,064 each
  *    isolate still compiles its hot code, and the default's workers start).
  *    A CLI with --workers also runs with `--workers 1` and `--workers 2`
- *    at both sizes: its default starts workers only for the big run (one
- *    per 256 probes, at most one per core), so the default row's marginal
- *    carries the workers' start-up and JIT warm-up as well.
+ *    at every size. Its default runs 254 and 4,064 targets in one thread
+ *    (one worker per 8,192 probes, at most one per core) and 12,192 in two
+ *    workers on two cores, so the default's steady-state marginal carries
+ *    the workers' start-up and JIT warm-up.
  * 2. Start-up: CPU of a one-target scan, median of 7.
  * 3. Throughput at concurrency 500 (`--profile modern`): targets/s over the
  *    whole command's wall time at 4,064 targets, and marginal between 254
