@@ -9,7 +9,7 @@
  *   npx tsc -b && node bench/scan-vs-go.mjs [--cli CHECKOUT]... [--passes 3]
  *     [--modes tls-modern,tls-study,smtp,census-study,census-compat]
  *     [--skip startup,throughput,memory,cpu-workers] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
- *     [--json FILE]
+ *     [--steady] [--json FILE]
  *
  * Endpoints, started here and stopped by pid: nginx (2 workers) on
  * 127.0.50.1-254 x 16 ports (TLS 1.2 and 1.3, leaf + intermediate + root,
@@ -26,10 +26,15 @@
  *    probe = (CPU(4064) - CPU(254)) / 3810, so start-up is excluded; the
  *    ratio to the Go peer is taken per pass, median reported. Within a pass
  *    each mode runs its clients back to back (reversed on odd passes).
+ *    With --steady, a third size per mode: 12,192 targets (x 48 ports),
+ *    and the marginal between 4,064 and 12,192 beside the issue's one: the
+ *    per-probe cost once the JIT has warmed up (between 254 and 4,064 each
+ *    isolate still compiles its hot code, and the default's workers start).
  *    A CLI with --workers also runs with `--workers 1` and `--workers 2`
- *    at both sizes: its default starts workers only for the big run (one
- *    per 256 probes, at most one per core), so the default row's marginal
- *    carries the workers' start-up and JIT warm-up as well.
+ *    at every size. Its default runs 254 and 4,064 targets in one thread
+ *    (one worker per 8,192 probes, at most one per core) and 12,192 in two
+ *    workers on two cores, so the default's steady-state marginal carries
+ *    the workers' start-up and JIT warm-up.
  * 2. Start-up: CPU of a one-target scan, median of 7.
  * 3. Throughput at concurrency 500 (`--profile modern`): targets/s over the
  *    whole command's wall time at 4,064 targets, and marginal between 254
@@ -62,8 +67,10 @@ const CLIS = (many('--cli').length ? many('--cli') : [here]).map(cliAt);
 // The same commit twice (a checkout against itself) still needs two labels.
 CLIS.forEach((c, i) => CLIS.slice(0, i).some((o) => o.label === c.label) && (c.label += `#${i + 1}`));
 
-const NGINX = { hosts: addresses('127.0.50'), ports: range(10443, 16) };
-const SMTP = { hosts: addresses('127.0.51'), ports: range(10025, 16) };
+// --steady: 48 ports per address (12,192 targets) for the steady-state marginal; otherwise 16.
+const STEADY = argv.includes('--steady');
+const NGINX = { hosts: addresses('127.0.50'), ports: range(10443, STEADY ? 48 : 16) };
+const SMTP = { hosts: addresses('127.0.51'), ports: range(10025, STEADY ? 48 : 16) };
 const HOLD = { hosts: addresses('127.0.52'), bannerPorts: range(11000, 20), silentPorts: range(11100, 20) };
 const CONC = 50;
 
@@ -160,13 +167,14 @@ function writeLists(work) {
     smtpHosts: file('smtp-hosts.txt', SMTP.hosts),
     holdHosts: file('hold-hosts.txt', HOLD.hosts),
     go: {
-      nginx: { small: file('go-nginx-254.txt', go(NGINX, 1)), big: file('go-nginx-4064.txt', go(NGINX, 16)) },
-      smtp: { small: file('go-smtp-254.txt', go(SMTP, 1)), big: file('go-smtp-4064.txt', go(SMTP, 16)) },
+      nginx: { small: file('go-nginx-254.txt', go(NGINX, 1)), big: file('go-nginx-4064.txt', go(NGINX, 16)), ...(STEADY ? { steady: file('go-nginx-12192.txt', go(NGINX, 48)) } : {}) },
+      smtp: { small: file('go-smtp-254.txt', go(SMTP, 1)), big: file('go-smtp-4064.txt', go(SMTP, 16)), ...(STEADY ? { steady: file('go-smtp-12192.txt', go(SMTP, 48)) } : {}) },
     },
   };
 }
 
-const SIZES = { small: 1, big: 16 }; // ports per address: 254 and 4,064 targets
+const SIZES = { small: 1, big: 16, steady: 48 }; // ports per address: 254, 4,064 and (--steady) 12,192 targets
+const CPU_SIZES = STEADY ? ['small', 'big', 'steady'] : ['small', 'big'];
 
 function cliRun(cli, work, config, lists, mode, size, concurrency, extra = []) {
   const targetsFile = mode.farm === NGINX ? lists.nginxHosts : lists.smtpHosts;
@@ -200,12 +208,12 @@ async function cpuPasses(work, config, lists, goClient, hello, raw) {
       if (mode.farm === SMTP && !goClient) continue;
       const steps = [...CLIS.flatMap(cliVariants), ...(goClient ? mode.go.filter((g) => g !== 'observe12' || hello).map((g) => ({ who: `go:${g}`, g })) : [])];
       if (pass % 2) steps.reverse();
-      for (const size of ['small', 'big']) {
+      for (const size of CPU_SIZES) {
         for (const s of steps) {
           const r = s.cli ? await cliRun(s.cli, work, config, lists, mode, size, CONC, s.extra) : await goRun(goClient, work, lists, mode, s.g, size, CONC, hello);
           r.expected = expected(size);
           log(`pass ${pass + 1} ${id} ${s.who} ${r.expected}: ${r.cpuS.toFixed(2)} s CPU, ${r.wallS.toFixed(2)} s wall, ok ${r.ok}/${r.expected}`);
-          ((raw.cpu[id] ??= {})[s.who] ??= { small: [], big: [] })[size].push(strip(r));
+          ((raw.cpu[id] ??= {})[s.who] ??= { small: [], big: [], steady: [] })[size].push(strip(r));
         }
       }
     }
@@ -285,7 +293,7 @@ async function profile(work, config, lists, dir, goServerUp, raw) {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     const targetsFile = mode.farm === NGINX ? lists.nginxHosts : lists.smtpHosts;
-    const r = await runCli(cli, { work, config, targetsFile, proto: mode.proto, ports: mode.farm.ports, concurrency: CONC, args: mode.args, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', out] });
+    const r = await runCli(cli, { work, config, targetsFile, proto: mode.proto, ports: mode.farm.ports.slice(0, SIZES.big), concurrency: CONC, args: mode.args, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', out] });
     const files = readdirSync(out).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(out, f));
     const top = execFileSync(process.execPath, [fileURLToPath(new URL('./cpu-profile-top.mjs', import.meta.url)), ...files], { encoding: 'utf8' });
     raw.profile.push({ id, label: mode.label, cli: cli.label, ok: r.ok, files, top });

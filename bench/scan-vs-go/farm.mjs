@@ -69,8 +69,8 @@ export async function startNginx(dir, { hosts, ports, chain, key, workers }) {
 worker_processes ${workers};
 pid ${dir}/nginx.pid;
 error_log ${dir}/nginx-error.log crit;
-worker_rlimit_nofile 30000;
-events { worker_connections 12000; }
+worker_rlimit_nofile ${hosts.length * ports.length + 16000};
+events { worker_connections ${hosts.length * ports.length + 8000}; }
 http {
   access_log off;
   client_body_temp_path ${dir}/t; proxy_temp_path ${dir}/t; fastcgi_temp_path ${dir}/t; uwsgi_temp_path ${dir}/t; scgi_temp_path ${dir}/t;

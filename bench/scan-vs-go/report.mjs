@@ -35,7 +35,11 @@ export function okText(runs) {
  * marginals, with the range of the per-pass ratios.
  */
 export function cpuTable(modes, results, cliRows, passes) {
-  const rows = ['| mode | client | ms CPU per probe, marginal of the medians (each pass) | x Go: ratio of the marginals (per-pass range) | CPU s at 254 / 4,064 (median) | records ok |', '| --- | --- | --- | --- | --- | --- |'];
+  const steady = Object.values(results).some((r) => Object.values(r).some((x) => x.steady?.length));
+  const rows = [
+    `| mode | client | ms CPU per probe, marginal of the medians (each pass) | x Go: ratio of the marginals (per-pass range) | CPU s at 254 / 4,064 (median) |${steady ? ' steady state: ms per probe 4,064 -> 12,192 (medians), x Go | CPU s at 12,192 (median) |' : ''} records ok |`,
+    `| --- | --- | --- | --- | --- |${steady ? ' --- | --- |' : ''} --- |`,
+  ];
   for (const [id, mode] of Object.entries(modes)) {
     const r = results[id];
     if (!r) continue;
@@ -54,7 +58,14 @@ export function cpuTable(modes, results, cliRows, passes) {
         : '';
       const name = who.startsWith('cli:') ? `wildtls ${who.slice(4)}` : `Go ${who.slice(3)}`;
       const cpu = `${f(median(r[who].small.map((x) => x.cpuS)), 2)} / ${f(median(r[who].big.map((x) => x.cpuS)), 2)}`;
-      rows.push(`| ${mode.label} | ${name} | ${f(ofMedians(who))} (${m.map((x) => f(x)).join(', ')}) | ${ratios} | ${cpu} | ${okText([...r[who].small, ...r[who].big])} |`);
+      let steadyCells = '';
+      if (steady) {
+        // Between 4,064 and 12,192 targets: start-up and the JIT's warm-up both cancel out.
+        const ms = (w) => (r[w].steady?.length ? marginalMs(medianRun(r[w].big), medianRun(r[w].steady)) : NaN);
+        const x = who.startsWith('cli:') ? goPeers.map((g) => `${f(ms(who) / ms(`go:${g}`), 2)}x ${g}`).join(', ') : '';
+        steadyCells = ` ${f(ms(who))}${x ? `, ${x}` : ''} | ${f(median((r[who].steady ?? []).map((y) => y.cpuS)), 2)} |`;
+      }
+      rows.push(`| ${mode.label} | ${name} | ${f(ofMedians(who))} (${m.map((x) => f(x)).join(', ')}) | ${ratios} | ${cpu} |${steadyCells} ${okText([...r[who].small, ...r[who].big, ...(r[who].steady ?? [])])} |`);
     }
   }
   return rows.join('\n');

@@ -102,6 +102,62 @@ describe('TlsStream over a completed handshake', () => {
     });
   }
 
+  /** A socket whose writes are counted (what the client hands the kernel: one write(2) each). */
+  async function counted(kind: SocketKind): Promise<{ socket: ByteStream; writes: Buffer[] }> {
+    const socket = await dialTcp('127.0.20.53', 4433, { timeoutMs: 2000, kind });
+    const writes: Buffer[] = [];
+    const write = socket.write.bind(socket);
+    socket.write = ((data: Buffer, cb?: (err?: Error | null) => void) => (writes.push(Buffer.from(data)), write(data, cb))) as typeof socket.write;
+    return { socket, writes };
+  }
+
+  for (const kind of ['lean', 'node'] as const) {
+    it(`${kind}, TLS 1.3: our Finished leaves in one write with the first command of the same turn, and the server reads both`, async () => {
+      onPeer = (s) => s.on('data', (d) => s.end(`echo ${d.toString()}`));
+      const { socket, writes } = await counted(kind);
+      const r = await new RawTlsEngine().handshake(socket, { profile: resolveProfile('modern', {}), observeOnly: false, readTimeoutMs: 2000, maxBytes: 1 << 20 });
+      expect(r.info.version).toBe('TLSv1.3');
+      const got: string[] = [];
+      const ended = new Promise<void>((res) => r.stream!.on('end', () => res()));
+      r.stream!.on('data', (d: Buffer) => got.push(d.toString()));
+      r.stream!.write('ping');
+      await ended;
+      expect(got.join('')).toBe('echo ping');
+      // The ClientHello, then the Finished (after a change_cipher_spec) with the command's record.
+      expect(writes.length).toBe(2);
+      expect(writes[1]!.subarray(0, 6)).toEqual(Buffer.from([20, 3, 3, 0, 1, 1]));
+      r.stream!.destroy();
+    });
+
+    it(`${kind}, TLS 1.3: with nothing written, the Finished leaves alone at the end of the turn (a server that speaks first gets it)`, async () => {
+      onPeer = (s) => s.end('greeting\r\n');
+      const { socket, writes } = await counted(kind);
+      const r = await new RawTlsEngine().handshake(socket, { profile: resolveProfile('modern', {}), observeOnly: false, readTimeoutMs: 2000, maxBytes: 1 << 20 });
+      expect(writes.length).toBe(1);
+      const got: string[] = [];
+      const ended = new Promise<void>((res) => r.stream!.on('end', () => res()));
+      r.stream!.on('data', (d: Buffer) => got.push(d.toString()));
+      await ended;
+      expect(got).toEqual(['greeting\r\n']);
+      expect(writes.length).toBe(2);
+      r.stream!.destroy();
+    });
+
+    it(`${kind}, TLS 1.3: end() at once sends the Finished and close_notify in one write; the server sees a clean end`, async () => {
+      let peerEnded!: Promise<void>;
+      onPeer = (s) => {
+        peerEnded = new Promise<void>((res) => s.on('end', () => res()));
+      };
+      const { socket, writes } = await counted(kind);
+      const r = await new RawTlsEngine().handshake(socket, { profile: resolveProfile('modern', {}), observeOnly: false, readTimeoutMs: 2000, maxBytes: 1 << 20 });
+      r.stream!.end();
+      expect(writes.length).toBe(2);
+      await until(() => peerEnded !== undefined);
+      await peerEnded;
+      r.stream!.destroy();
+    });
+  }
+
   for (const [kind, profile] of [['lean', 'modern'], ['node', 'compat']] as const) {
     for (const [what, bytes, expected] of [
       ['a forged application-data record', Buffer.concat([Buffer.from([23, 3, 3, 0, 40]), Buffer.alloc(40, 0xa5)]), /bad_record_mac/],

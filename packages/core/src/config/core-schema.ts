@@ -18,7 +18,7 @@ export const ScanSettingsSchema = Type.Object(
     shard: Type.Integer({ minimum: 0, default: 0 }),
     rate: Type.Number({ minimum: 0, default: 100, description: 'New connections per second (0 = unlimited).' }),
     concurrency: Type.Integer({ minimum: 1, default: 100, description: 'Connections in flight at once.' }),
-    workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'Probe worker threads (each its own event loop and TLS engine; the target plan, rate limit, checkpoint and output stay in the main thread). 1 = probes run in the main thread. Default: the number of cores (os.availableParallelism()), but at most one worker per 256 probes when the number of targets is known, so that a small scan stays in one thread.' })),
+    workers: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, description: 'Probe worker threads (each its own event loop and TLS engine; the target plan, rate limit, checkpoint and output stay in the main thread). 1 = probes run in the main thread. Default: the number of cores (os.availableParallelism()), but at most one worker per 8,192 probes when the number of targets is known, so that a small scan stays in one thread (a worker costs about half a second of CPU to start and warm up).' })),
     perNetworkConcurrency: Type.Integer({ minimum: 1, default: 16, description: 'Connections in flight per network (see networkPrefix).' }),
     networkPrefix: Type.Object({ v4: Type.Integer({ minimum: 0, maximum: 32, default: 24 }), v6: Type.Integer({ minimum: 0, maximum: 128, default: 48 }) }, { default: {} }),
     timeout: Type.Object(

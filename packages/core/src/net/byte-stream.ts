@@ -19,11 +19,6 @@ export interface ByteStream {
    * without it is closed by closeNow() below.
    */
   close?(): unknown;
-  /**
-   * Join the writes of this turn of the event loop into one (optional): they go out as one
-   * write, at the end of the turn or at close(), whichever is first. The lean TcpClient has it.
-   */
-  holdWrites?(): void;
   pause(): unknown;
   resume(): unknown;
   readonly destroyed: boolean;

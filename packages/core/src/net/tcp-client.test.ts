@@ -3,8 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
 import { dialTcp, type SocketKind } from './dial.js';
-import { libuvTcp, type LibuvTcp } from './libuv-tcp.js';
-import { newTcpClient, tcpClientAvailable, TcpClient } from './tcp-client.js';
+import { newTcpClient, tcpClientAvailable, type TcpClient } from './tcp-client.js';
 
 const HOST = '127.0.21.1';
 const servers: Server[] = [];
@@ -170,72 +169,6 @@ describe.runIf(tcpClientAvailable)('TcpClient (libuv handle)', () => {
     expect(got.data().toString()).toBe('got bye');
   });
 
-  /** A client whose every write syscall (libuv writeBuffer) is recorded. */
-  async function countingClient(port: number): Promise<{ c: TcpClient; writes: string[] }> {
-    const writes: string[] = [];
-    const uv: LibuvTcp = {
-      ...libuvTcp!,
-      newHandle: () => {
-        const h = libuvTcp!.newHandle();
-        const write = h.writeBuffer.bind(h);
-        h.writeBuffer = (req, data) => {
-          writes.push(Buffer.from(data).toString());
-          return write(req, data);
-        };
-        return h;
-      },
-    };
-    const c = new TcpClient(uv);
-    await c.connect(HOST, port);
-    return { c, writes };
-  }
-
-  it('holdWrites() joins the writes of one event-loop turn into one write, in order, each callback called once', async () => {
-    const received: Buffer[] = [];
-    const port = await serve((s) => s.on('data', (d) => received.push(d)));
-    const { c, writes } = await countingClient(port);
-    c.holdWrites();
-    const done: string[] = [];
-    c.write('one ', () => done.push('one'));
-    c.write(Buffer.from('two '));
-    c.write('three', () => done.push('three'));
-    expect(writes).toEqual([]);
-    await new Promise((r) => setImmediate(r));
-    expect(writes).toEqual(['one two three']);
-    await until(() => Buffer.concat(received).length === 13);
-    expect(Buffer.concat(received).toString()).toBe('one two three');
-    expect(done).toEqual(['one', 'three']);
-    // The next turn writes as usual.
-    c.write('four');
-    expect(writes).toEqual(['one two three', 'four']);
-    c.destroy();
-  });
-
-  it('close() sends joined writes before it closes; destroy() drops them and fails their callbacks', async () => {
-    let peerGot = '';
-    let peerEnd!: () => void;
-    const peerEnded = new Promise<void>((res) => (peerEnd = res));
-    const port = await serve((s) => {
-      s.on('data', (d) => (peerGot += d.toString()));
-      s.on('end', () => peerEnd());
-    });
-    const { c, writes } = await countingClient(port);
-    c.holdWrites();
-    c.write('finished ');
-    c.write('close_notify');
-    c.close();
-    expect(writes).toEqual(['finished close_notify']);
-    await peerEnded;
-    expect(peerGot).toBe('finished close_notify');
-
-    const other = await countingClient(port);
-    other.c.holdWrites();
-    const err = new Promise<Error | null | undefined>((res) => other.c.write('lost', res));
-    other.c.destroy();
-    expect(await err).toBeInstanceOf(Error);
-    expect(other.writes).toEqual([]);
-  });
-
   it('a reset is an ECONNRESET error when someone listens, and never throws when nobody does', async () => {
     const port = await serve((s) => s.once('data', () => s.resetAndDestroy()));
     const c = await client(port);
@@ -337,11 +270,3 @@ describe('dialTcp', () => {
     await expect(dialTcp(HOST, port, { timeoutMs: 1000, kind, signal: ac.signal })).rejects.toMatchObject({ status: 'timeout', reason: 'probe-timeout' });
   });
 });
-
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -68,9 +68,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
   /** Set while reading pauses after tiny reads. */
   private tinyReadPause: NodeJS.Timeout | undefined;
   private pendingWrites = 0;
-  /** Writes joined by holdWrites(), and their callbacks: flushed as one write. */
-  private joined: Buffer[] | undefined;
-  private joinedCallbacks: WriteCallback[] = [];
   private needDrain = false;
   private readonly handle: TcpHandle;
 
@@ -213,11 +210,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
       return false;
     }
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    if (this.joined) {
-      this.joined.push(buf);
-      if (cb) this.joinedCallbacks.push(cb);
-      return true;
-    }
     const req = this.uv.newWriteRequest();
     req.handle = this.handle;
     req.oncomplete = onWriteComplete;
@@ -242,33 +234,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
     this.pendingWrites++;
     this.needDrain = true;
     return false;
-  }
-
-  /**
-   * Join the writes of this turn of the event loop into one write syscall, flushed at the end of
-   * the turn (setImmediate) or by close() or end(), whichever is first. Each write's callback
-   * runs when the joined write completes. The TLS engine holds the final flight of a TLS 1.3
-   * handshake (the client's Finished) so that what follows in the same turn (a dialog's first
-   * line, or the probe's close_notify) leaves with it: one segment and one syscall fewer, with
-   * the same bytes in the same order.
-   */
-  holdWrites(): void {
-    if (this.joined || this.destroyed || this.ending) return;
-    this.joined = [];
-    setImmediate(flushJoined, this);
-  }
-
-  /** @internal the joined writes as one (no-op when already flushed). */
-  flushJoined(): void {
-    const bufs = this.joined;
-    if (!bufs) return;
-    this.joined = undefined;
-    const cbs = this.joinedCallbacks;
-    this.joinedCallbacks = [];
-    if (bufs.length === 0) return;
-    this.write(bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs), cbs.length === 0 ? undefined : (err) => {
-      for (const cb of cbs) cb(err);
-    });
   }
 
   /** @internal called by a write request's oncomplete. */
@@ -297,7 +262,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
    */
   end(): this {
     if (this.ending || this.destroyed) return this;
-    this.flushJoined();
     this.ending = true;
     const req = this.uv.newShutdownRequest();
     req.handle = this.handle;
@@ -313,7 +277,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
    * kernel sends what was written, then FIN (or a reset when unread bytes are waiting).
    */
   close(): this {
-    this.flushJoined();
     return this.destroy();
   }
 
@@ -323,12 +286,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
     this.reading = false;
     this.held = [];
     clearTimeout(this.tinyReadPause);
-    if (this.joined) {
-      // Joined writes that never went out: their callbacks fail, as a write after destroy does.
-      this.joined = undefined;
-      const err = uvError(-32, 'write', 'after destroy');
-      for (const cb of this.joinedCallbacks.splice(0)) queueMicrotask(() => cb(err));
-    }
     this.handle.close(() => this.emit('close'));
     return this;
   }
@@ -336,10 +293,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
   private emitError(err: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
-}
-
-function flushJoined(client: TcpClient): void {
-  client.flushJoined();
 }
 
 function onWriteComplete(this: WriteRequest, status: number): void {

@@ -45,14 +45,15 @@ export class RawTlsEngine implements TlsEngine {
         socket.off('error', onError);
         options.signal?.removeEventListener('abort', onAbort);
       };
-      const finish = () => {
+      /** `flight`: our last handshake flight (Finished), not written yet: the TLS stream sends it with what follows. */
+      const finish = (flight?: Buffer) => {
         if (settled) return;
         settled = true;
         cleanup();
         hs.info.handshakeMs = Math.round((performance.now() - t0) * 1000) / 1000;
         if (hs.info.completed && hs.state === 'done') {
           socket.pause();
-          const stream = new TlsStream(socket, hs, budget);
+          const stream = new TlsStream(socket, hs, budget, flight);
           resolve({ info: hs.info, stream });
           return;
         }
@@ -68,12 +69,9 @@ export class RawTlsEngine implements TlsEngine {
       };
       const step = () => {
         const out = hs.drain();
-        if (out && !socket.destroyed) {
-          // The final flight (TLS 1.3: the client's Finished) leaves with what follows in this turn of the
-          // event loop, the dialog's first line or the probe's close_notify: one write, not two.
-          if (hs.state === 'done' && hs.info.completed) socket.holdWrites?.();
-          socket.write(out);
-        }
+        // The flight that completes the handshake waits for the caller's first write (see TlsStream).
+        if (hs.state === 'done' && hs.info.completed) return finish(out);
+        if (out && !socket.destroyed) socket.write(out);
         if (hs.state !== 'running') finish();
       };
       // With a budget, bytes read from the socket are charged to it (initialData was charged by whoever read it);

@@ -20,6 +20,13 @@ type WriteCallback = (err?: Error | null) => void;
  * With the probe's ByteBudget, every raw byte read from the socket is charged
  * to it (decrypted bytes never are); passing the cap is an 'error' with
  * reason reply-too-large, as the dialog's own reads report it.
+ *
+ * Our last handshake flight (the client Finished of TLS 1.3) is handed over
+ * unwritten: it leaves with the first write or end() made in the same turn
+ * of the event loop (a dialog's first command, or the close_notify of a probe
+ * that only wanted the handshake), or alone at the end of that turn. One
+ * write(2), one segment and one wake-up of the server instead of two; a
+ * server that speaks first waits for the Finished, so it is never held longer.
  */
 export class TlsStream extends EventEmitter implements ByteStream {
   /** null until someone reads or pauses: as a node stream, a first 'data' listener then starts the flow. */
@@ -28,6 +35,8 @@ export class TlsStream extends EventEmitter implements ByteStream {
   private ended = false;
   private endEmitted = false;
   private closed = false;
+  /** The handshake's last flight, until it is written (with the next write, or alone at the end of this turn). */
+  private flight: Buffer | undefined;
 
   private readonly onData = (chunk: Buffer) => {
     if (this.budget && !this.budget.charge(chunk.length)) {
@@ -38,7 +47,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     }
     this.hs.feed(chunk);
     const out = this.hs.drain();
-    if (out && !this.socket.destroyed) this.socket.write(out);
+    if (out && !this.socket.destroyed) this.send(out);
     if (this.hs.state === 'failed') {
       // A TlsFailure, so a Connection can tell a broken TLS session from its own failures.
       if (this.listenerCount('error') > 0) this.emit('error', this.hs.failure ?? new TlsFailure('protocol', 'TLS error'));
@@ -56,8 +65,12 @@ export class TlsStream extends EventEmitter implements ByteStream {
     if (this.listenerCount('error') > 0) this.emit('error', err);
   };
 
-  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake, private readonly budget?: ByteBudget) {
+  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake, private readonly budget?: ByteBudget, flight?: Buffer) {
     super();
+    if (flight) {
+      this.flight = flight;
+      setImmediate(() => this.sendFlight());
+    }
     hs.onAppData = (d) => this.deliver(d);
     hs.onPeerClose = () => this.peerEnded();
     for (const d of hs.appData.splice(0)) this.deliver(d);
@@ -120,13 +133,14 @@ export class TlsStream extends EventEmitter implements ByteStream {
       if (cb) queueMicrotask(() => cb(err));
       return false;
     }
-    return this.socket.write(this.hs.sealApplicationData(typeof data === 'string' ? Buffer.from(data) : data), cb);
+    return this.send(this.hs.sealApplicationData(typeof data === 'string' ? Buffer.from(data) : data), cb);
   }
 
   /** Send close_notify and half-close the TCP stream (the server's reply is still read). */
   end(): this {
     const alert = this.hs.closeNotify();
-    if (alert && !this.socket.destroyed) this.socket.write(alert);
+    if (alert && !this.socket.destroyed) this.send(alert);
+    else this.sendFlight();
     this.socket.end();
     return this;
   }
@@ -142,15 +156,30 @@ export class TlsStream extends EventEmitter implements ByteStream {
     this.socket.off('data', this.onData);
     if (!this.socket.destroyed) {
       const alert = this.hs.closeNotify();
-      if (alert) this.socket.write(alert);
+      if (alert) this.send(alert);
+      else this.sendFlight();
     }
     closeNow(this.socket);
     return this;
   }
 
   destroy(): this {
+    this.sendFlight();
     this.socket.off('data', this.onData);
     this.socket.destroy();
     return this;
+  }
+
+  /** Bytes to the socket, after the handshake's last flight if it is still held. */
+  private send(data: Buffer, cb?: WriteCallback): boolean {
+    const flight = this.flight;
+    this.flight = undefined;
+    return this.socket.write(flight ? Buffer.concat([flight, data]) : data, cb);
+  }
+
+  private sendFlight(): void {
+    const flight = this.flight;
+    this.flight = undefined;
+    if (flight && !this.socket.destroyed) this.socket.write(flight);
   }
 }
