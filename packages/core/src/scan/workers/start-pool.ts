@@ -10,12 +10,12 @@ import { workerEngine } from './worker-engines.js';
 /**
  * Without an explicit `scan.workers`, a scan gets at most one worker per this
  * many probes. A worker is a fixed cost: about 0.07 s of CPU to start (core
- * and the plugins loaded again) and 0.3-0.4 s more while its own JIT compiles
- * the hot code and its heap grows; two workers cost 0.6-0.9 s more than the
- * main thread alone at 4,064 and at 12,192 TLS probes (docs/benchmarks.md,
- * "Default worker count"), the CPU of some 2,000 probes. Past 8,192 probes
- * that is at most a fifth of what the probes cost; a smaller scan finishes in
- * a few seconds in one thread and would not be much sooner done in two.
+ * and the plugins loaded again) and about 0.4 s more while its own JIT
+ * compiles the hot code and its heap grows; two workers cost 0.7-1.1 s more
+ * than the main thread alone at 4,064 and at 12,192 TLS probes
+ * (docs/benchmarks.md, "Default worker count"), the CPU of 3,000-5,000
+ * probes. A scan of up to 8,192 probes finishes in a few seconds in one
+ * thread and would not be much sooner done in two; a larger one gets them.
  */
 export const PROBES_PER_WORKER = 8192;
 
