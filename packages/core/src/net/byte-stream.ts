@@ -26,9 +26,10 @@ export interface ByteStream {
 
 /**
  * Close a probe's stream at once, never throwing: its own close() where it has one (TlsStream:
- * close_notify then close; TcpClient: close), node:net's destroySoon() otherwise (a net.Socket or
- * a node:tls TLSSocket: flush what is written, close_notify included, send FIN, then close without
- * waiting for the peer's FIN; a write the peer never takes is dropped 200 ms later), else destroy().
+ * close_notify then close), node:net's destroySoon() otherwise (a net.Socket or a node:tls
+ * TLSSocket: flush what is written, close_notify included, send FIN, then close without waiting for
+ * the peer's FIN; a write the peer never takes is dropped 200 ms later), else destroy() (the lean
+ * TcpClient: the kernel sends what was written, then FIN, or a reset when unread bytes wait).
  */
 export function closeNow(stream: ByteStream): void {
   try {

@@ -272,14 +272,6 @@ export class TcpClient extends EventEmitter implements ByteStream {
     return this;
   }
 
-  /**
-   * Close at once, without a half-close or waiting for the peer's FIN (a probe's end): the
-   * kernel sends what was written, then FIN (or a reset when unread bytes are waiting).
-   */
-  close(): this {
-    return this.destroy();
-  }
-
   destroy(): this {
     if (this.destroyed) return this;
     this.destroyed = true;

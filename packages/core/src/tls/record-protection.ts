@@ -35,11 +35,16 @@ export function seqBytes(seq: bigint): Buffer {
   return b;
 }
 
-function xorNonce(iv: Buffer, seq: bigint): Buffer {
-  const n = Buffer.from(iv);
-  const at = n.length - 8;
-  n.writeBigUInt64BE(n.readBigUInt64BE(at) ^ seq, at);
-  return n;
+/**
+ * iv XOR the 64-bit sequence number, left-padded (RFC 8446 section 5.3; RFC 7905 for TLS 1.2
+ * ChaCha20-Poly1305), written into `out` (a 12-byte buffer reused per record: the cipher copies it
+ * when it is made). A number: 2^53 records are out of any probe's reach.
+ */
+function writeNonce(out: Buffer, iv: Buffer, seq: number): Buffer {
+  const hi = Math.floor(seq / 0x100000000);
+  for (let i = 0, lo = seq >>> 0; i < 4; i++, lo >>>= 8) out[11 - i] = iv[11 - i]! ^ (lo & 255);
+  for (let i = 0, h = hi; i < 4; i++, h >>>= 8) out[7 - i] = iv[7 - i]! ^ (h & 255);
+  return out;
 }
 
 /** Ciphertext and tag of one record, after `head` (the header, or header and explicit nonce) in one buffer. */
@@ -81,23 +86,16 @@ export class DeferredProtection implements RecordProtection {
 }
 
 export class Tls13Protection implements RecordProtection {
-  /** Records protected so far (a number: 2^53 records are out of any probe's reach). */
+  /** Records protected so far. */
   private seq = 0;
-  /** The per-record nonce, rewritten for each record (the cipher copies it when it is made). */
+  /** The per-record nonce, rewritten for each record. */
   private readonly nonce: Buffer;
   constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {
     this.nonce = Buffer.from(iv);
   }
 
-  /** iv XOR the 64-bit sequence number, left-padded (RFC 8446 section 5.3), into this.nonce. */
   private nextNonce(): Buffer {
-    const seq = this.seq++;
-    const n = this.nonce;
-    const iv = this.iv;
-    const hi = Math.floor(seq / 0x100000000);
-    for (let i = 0, lo = seq >>> 0; i < 4; i++, lo >>>= 8) n[11 - i] = iv[11 - i]! ^ (lo & 255);
-    for (let i = 0, h = hi; i < 4; i++, h >>>= 8) n[7 - i] = iv[7 - i]! ^ (h & 255);
-    return n;
+    return writeNonce(this.nonce, this.iv, this.seq++);
   }
 
   seal(type: number, plaintext: Buffer): Buffer {
@@ -127,8 +125,9 @@ export class Tls12AeadProtection implements RecordProtection {
   private readonly nonceBuf: Buffer;
   constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer, private readonly version: number) {
     this.explicit = cipher !== 'chacha20-poly1305';
-    this.nonceBuf = Buffer.alloc(iv.length + 8);
-    iv.copy(this.nonceBuf);
+    // GCM: the 4-byte implicit IV, then the record's explicit 8 bytes; ChaCha20: the 12-byte IV, XORed per record.
+    this.nonceBuf = this.explicit ? Buffer.alloc(iv.length + 8) : Buffer.from(iv);
+    if (this.explicit) iv.copy(this.nonceBuf);
   }
 
   private aad(seq: bigint, type: number, len: number): Buffer {
@@ -150,7 +149,7 @@ export class Tls12AeadProtection implements RecordProtection {
       const head = Buffer.concat([header(type, this.version, plaintext.length + 24), explicitNonce]);
       return aeadSeal(this.cipher, this.key, Buffer.concat([this.iv, explicitNonce]), aad, plaintext, head);
     }
-    return aeadSeal(this.cipher, this.key, xorNonce(this.iv, seq), aad, plaintext, header(type, this.version, plaintext.length + 16));
+    return aeadSeal(this.cipher, this.key, writeNonce(this.nonceBuf, this.iv, Number(seq)), aad, plaintext, header(type, this.version, plaintext.length + 16));
   }
 
   open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
@@ -164,7 +163,7 @@ export class Tls12AeadProtection implements RecordProtection {
       return { type, data: aeadOpen(this.cipher, this.key, nonce, this.aad(seq, type, ct.length - 16), ct) };
     }
     if (fragment.length < 16) throw new TlsFailure('protocol', 'AEAD record too short', 'record');
-    return { type, data: aeadOpen(this.cipher, this.key, xorNonce(this.iv, seq), this.aad(seq, type, fragment.length - 16), fragment) };
+    return { type, data: aeadOpen(this.cipher, this.key, writeNonce(this.nonceBuf, this.iv, Number(seq)), this.aad(seq, type, fragment.length - 16), fragment) };
   }
 }
 
