@@ -82,22 +82,46 @@ export function u16(n: number): Buffer {
 }
 
 export function u24(n: number): Buffer {
-  return Buffer.from([(n >> 16) & 255, (n >> 8) & 255, n & 255]);
+  return writeU24(Buffer.allocUnsafe(3), 0, n);
 }
 
+/** `b` after `head` bytes (a length, or a type and a length, which the caller writes), in one buffer. */
+function after(head: number, b: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(head + b.length);
+  b.copy(out, head);
+  return out;
+}
+
+function writeU24(out: Buffer, at: number, n: number): Buffer {
+  out[at] = (n >> 16) & 255;
+  out[at + 1] = (n >> 8) & 255;
+  out[at + 2] = n & 255;
+  return out;
+}
+
+/** The length is taken modulo 256 (as Buffer.from([length]) did). */
 export function vec8(b: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([b.length]), b]);
+  const out = after(1, b);
+  out[0] = b.length & 255;
+  return out;
 }
 
+/** A length over 0xffff throws a RangeError (as writeUInt16BE does). */
 export function vec16(b: Buffer): Buffer {
-  return Buffer.concat([u16(b.length), b]);
+  if (b.length > 0xffff) u16(b.length);
+  const out = after(2, b);
+  out[0] = b.length >> 8;
+  out[1] = b.length & 255;
+  return out;
 }
 
 export function vec24(b: Buffer): Buffer {
-  return Buffer.concat([u24(b.length), b]);
+  return writeU24(after(3, b), 0, b.length);
 }
 
 /** A handshake message: type, 24-bit length, body. */
 export function handshakeMessage(type: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([type]), u24(body.length), body]);
+  const out = writeU24(after(4, body), 1, body.length);
+  out[0] = type;
+  return out;
 }

@@ -26,7 +26,17 @@ export const BLOCK_LEN: Record<string, number> = {
 export const MAC_LEN: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha384: 48 };
 
 export function header(type: number, version: number, len: number): Buffer {
-  return Buffer.from([type, version >> 8, version & 255, len >> 8, len & 255]);
+  return writeHeader(Buffer.allocUnsafe(5), 0, type, version, len);
+}
+
+/** A record header written at `at` in `out` (returned). */
+function writeHeader(out: Buffer, at: number, type: number, version: number, len: number): Buffer {
+  out[at] = type;
+  out[at + 1] = version >> 8;
+  out[at + 2] = version & 255;
+  out[at + 3] = len >> 8;
+  out[at + 4] = len & 255;
+  return out;
 }
 
 export function seqBytes(seq: bigint): Buffer {
@@ -47,19 +57,27 @@ function writeNonce(out: Buffer, iv: Buffer, seq: number): Buffer {
   return out;
 }
 
-/** Ciphertext and tag of one record, after `head` (the header, or header and explicit nonce) in one buffer. */
-function aeadSeal(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, pt: Buffer, head: Buffer): Buffer {
-  const c = createCipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+/** The AEAD ciphers' options: one object for every cipher made (each record has its own). */
+const TAG_16 = { authTagLength: 16 };
+
+/**
+ * One whole record: `out` holds the header (and any explicit nonce) in its first `at` bytes and is
+ * sized for `pt` and the 16-byte tag after them; the ciphertext and tag are copied in (the native
+ * outputs are Buffers of their own, which no caller keeps).
+ */
+function aeadSeal(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, pt: Buffer, out: Buffer, at: number): Buffer {
+  const c = createCipheriv(cipher as 'aes-128-gcm', key, nonce, TAG_16);
   c.setAAD(aad);
-  const ct = c.update(pt);
-  const rest = c.final(); // AEAD modes buffer nothing: empty
-  return Buffer.concat([head, ct, rest, c.getAuthTag()]);
+  at += c.update(pt).copy(out, at);
+  at += c.final().copy(out, at); // AEAD modes buffer nothing: empty
+  c.getAuthTag().copy(out, at);
+  return out;
 }
 
 function aeadOpen(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, ct: Buffer): Buffer {
   if (ct.length < 16) throw new TlsFailure('protocol', 'encrypted record shorter than its tag', 'record');
   try {
-    const d = createDecipheriv(cipher as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+    const d = createDecipheriv(cipher as 'aes-128-gcm', key, nonce, TAG_16);
     d.setAAD(aad);
     d.setAuthTag(ct.subarray(ct.length - 16));
     const pt = d.update(ct.subarray(0, ct.length - 16));
@@ -102,8 +120,8 @@ export class Tls13Protection implements RecordProtection {
     const inner = Buffer.allocUnsafe(plaintext.length + 1);
     plaintext.copy(inner);
     inner[plaintext.length] = type;
-    const h = header(23, 0x0303, inner.length + 16);
-    return aeadSeal(this.cipher, this.key, this.nextNonce(), h, inner, h);
+    const out = writeHeader(Buffer.allocUnsafe(5 + inner.length + 16), 0, 23, 0x0303, inner.length + 16);
+    return aeadSeal(this.cipher, this.key, this.nextNonce(), out.subarray(0, 5), inner, out, 5);
   }
 
   open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
@@ -145,11 +163,14 @@ export class Tls12AeadProtection implements RecordProtection {
     const seq = this.seq++;
     const aad = this.aad(seq, type, plaintext.length);
     if (this.explicit) {
-      const explicitNonce = seqBytes(seq);
-      const head = Buffer.concat([header(type, this.version, plaintext.length + 24), explicitNonce]);
-      return aeadSeal(this.cipher, this.key, Buffer.concat([this.iv, explicitNonce]), aad, plaintext, head);
+      // The explicit nonce is the sequence number: written after the header and into the GCM nonce.
+      const out = writeHeader(Buffer.allocUnsafe(5 + 8 + plaintext.length + 16), 0, type, this.version, plaintext.length + 24);
+      out.writeBigUInt64BE(seq, 5);
+      out.copy(this.nonceBuf, this.iv.length, 5, 13);
+      return aeadSeal(this.cipher, this.key, this.nonceBuf, aad, plaintext, out, 13);
     }
-    return aeadSeal(this.cipher, this.key, writeNonce(this.nonceBuf, this.iv, Number(seq)), aad, plaintext, header(type, this.version, plaintext.length + 16));
+    const out = writeHeader(Buffer.allocUnsafe(5 + plaintext.length + 16), 0, type, this.version, plaintext.length + 16);
+    return aeadSeal(this.cipher, this.key, writeNonce(this.nonceBuf, this.iv, Number(seq)), aad, plaintext, out, 5);
   }
 
   open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {

@@ -30,6 +30,7 @@ export class RunningHash {
   /** Hash of all of `transcript`, for the last time: the hash is spent (of() and last() then throw). */
   last(transcript: Buffer[]): Buffer {
     this.add(transcript);
+    if (this.hashes.length === 1) return latin1Buffer(this.hashes[0]!.digest('binary'));
     return latin1Buffer(this.hashes.map((h) => h.digest('binary')).join(''));
   }
 
@@ -39,7 +40,5 @@ export class RunningHash {
 }
 
 function latin1Buffer(s: string): Buffer {
-  const b = Buffer.allocUnsafe(s.length);
-  b.write(s, 0, 'binary');
-  return b;
+  return Buffer.from(s, 'latin1');
 }
