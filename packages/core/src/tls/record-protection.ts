@@ -54,6 +54,7 @@ function writeNonce(out: Buffer, iv: Buffer, seq: number): Buffer {
   const hi = Math.floor(seq / 0x100000000);
   for (let i = 0, lo = seq >>> 0; i < 4; i++, lo >>>= 8) out[11 - i] = iv[11 - i]! ^ (lo & 255);
   for (let i = 0, h = hi; i < 4; i++, h >>>= 8) out[7 - i] = iv[7 - i]! ^ (h & 255);
+  for (let i = 0; i < 4; i++) out[i] = iv[i]!;
   return out;
 }
 
@@ -103,17 +104,19 @@ export class DeferredProtection implements RecordProtection {
   }
 }
 
+/**
+ * The TLS 1.3 per-record nonce, rewritten for each record by every Tls13Protection: the cipher
+ * copies it when it is made, within the same synchronous call, so one buffer serves all streams.
+ */
+const NONCE_13 = Buffer.alloc(12);
+
 export class Tls13Protection implements RecordProtection {
   /** Records protected so far. */
   private seq = 0;
-  /** The per-record nonce, rewritten for each record. */
-  private readonly nonce: Buffer;
-  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {
-    this.nonce = Buffer.from(iv);
-  }
+  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {}
 
   private nextNonce(): Buffer {
-    return writeNonce(this.nonce, this.iv, this.seq++);
+    return writeNonce(NONCE_13, this.iv, this.seq++);
   }
 
   seal(type: number, plaintext: Buffer): Buffer {
