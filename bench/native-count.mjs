@@ -12,6 +12,8 @@
  *   CipherBase each); createPublicKey / createPrivateKey (a KeyObjectHandle and a NativeKeyObject);
  *   diffieHellman (its output Buffer); createECDH; randomBytes; crypto.hash (`hash-buffer` when its
  *   output is a Buffer);
+ * - `async:*`: async resources by type, as async_hooks sees them made (TCPWRAP, TCPCONNECTWRAP,
+ *   WRITEWRAP, SHUTDOWNWRAP are node BaseObjects; Timeout and PROMISE are JS objects);
  * - `store:*`: native outputs that are Buffers of their own (Hash.digest to a Buffer, Cipher
  *   update/final/getAuthTag, the outputs of any length 0 included: final() makes one too), and
  *   Buffers made in JS that cannot come from the pool: Buffer.alloc over 64 bytes (V8 keeps smaller
@@ -25,6 +27,7 @@ import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { threadId } from 'node:worker_threads';
 import { appendFileSync } from 'node:fs';
+import { createHook } from 'node:async_hooks';
 
 const counts = new Map();
 const inc = (k) => counts.set(k, (counts.get(k) ?? 0) + 1);
@@ -78,6 +81,10 @@ Buffer.from = function (...args) {
 };
 syncBuiltinESMExports();
 counts.clear(); // the probes above
+// Async resources by type (`async:TCPWRAP`, `async:TCPCONNECTWRAP`, `async:WRITEWRAP`, `async:Timeout`,
+// ...): the sockets' native objects, and the JS ones async_hooks tracks (timers, promises when any
+// hook is on). The hook costs CPU itself; it changes what is made only in that promises get ids.
+createHook({ init: (id, type) => inc(`async:${type}`) }).enable();
 
 process.on('exit', () => {
   const sorted = Object.fromEntries([...counts].sort((a, b) => a[0].localeCompare(b[0])));
