@@ -137,22 +137,25 @@ export class Tls13Protection implements RecordProtection {
   }
 }
 
+/**
+ * TLS 1.2 AEAD additional data and nonce, rewritten per record by every Tls12AeadProtection: the
+ * cipher copies the nonce when it is made and setAAD() consumes the additional data at once, both
+ * within the same synchronous call.
+ */
+const AAD_12 = Buffer.alloc(13);
+const NONCE_12 = Buffer.alloc(12);
+
 /** TLS 1.2 AEAD: AES-GCM with an 8-byte explicit nonce, ChaCha20-Poly1305 with an implicit one. */
 export class Tls12AeadProtection implements RecordProtection {
   private seq = 0n;
   private readonly explicit: boolean;
-  /** Additional data and (GCM) nonce, rewritten per record: the cipher copies both when they are set. */
-  private readonly aadBuf = Buffer.alloc(13);
-  private readonly nonceBuf: Buffer;
+  // GCM: the nonce is the 4-byte implicit IV, then the record's explicit 8 bytes; ChaCha20: the 12-byte IV, XORed per record.
   constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer, private readonly version: number) {
     this.explicit = cipher !== 'chacha20-poly1305';
-    // GCM: the 4-byte implicit IV, then the record's explicit 8 bytes; ChaCha20: the 12-byte IV, XORed per record.
-    this.nonceBuf = this.explicit ? Buffer.alloc(iv.length + 8) : Buffer.from(iv);
-    if (this.explicit) iv.copy(this.nonceBuf);
   }
 
   private aad(seq: bigint, type: number, len: number): Buffer {
-    const a = this.aadBuf;
+    const a = AAD_12;
     a.writeBigUInt64BE(seq, 0);
     a[8] = type;
     a[9] = this.version >> 8;
@@ -162,6 +165,13 @@ export class Tls12AeadProtection implements RecordProtection {
     return a;
   }
 
+  /** The GCM nonce: the implicit IV, then the 8 bytes of `from` at `at`. */
+  private gcmNonce(from: Buffer, at: number): Buffer {
+    const n = this.iv.copy(NONCE_12, 0);
+    from.copy(NONCE_12, n, at, at + 8);
+    return NONCE_12;
+  }
+
   seal(type: number, plaintext: Buffer): Buffer {
     const seq = this.seq++;
     const aad = this.aad(seq, type, plaintext.length);
@@ -169,11 +179,10 @@ export class Tls12AeadProtection implements RecordProtection {
       // The explicit nonce is the sequence number: written after the header and into the GCM nonce.
       const out = writeHeader(Buffer.allocUnsafe(5 + 8 + plaintext.length + 16), 0, type, this.version, plaintext.length + 24);
       out.writeBigUInt64BE(seq, 5);
-      out.copy(this.nonceBuf, this.iv.length, 5, 13);
-      return aeadSeal(this.cipher, this.key, this.nonceBuf, aad, plaintext, out, 13);
+      return aeadSeal(this.cipher, this.key, this.gcmNonce(out, 5), aad, plaintext, out, 13);
     }
     const out = writeHeader(Buffer.allocUnsafe(5 + plaintext.length + 16), 0, type, this.version, plaintext.length + 16);
-    return aeadSeal(this.cipher, this.key, writeNonce(this.nonceBuf, this.iv, Number(seq)), aad, plaintext, out, 5);
+    return aeadSeal(this.cipher, this.key, writeNonce(NONCE_12, this.iv, Number(seq)), aad, plaintext, out, 5);
   }
 
   open(h: Buffer, fragment: Buffer): { type: number; data: Buffer } {
@@ -181,13 +190,12 @@ export class Tls12AeadProtection implements RecordProtection {
     const type = h[0]!;
     if (this.explicit) {
       if (fragment.length < 24) throw new TlsFailure('protocol', 'AEAD record too short', 'record');
-      const nonce = this.nonceBuf;
-      fragment.copy(nonce, this.iv.length, 0, 8);
+      const nonce = this.gcmNonce(fragment, 0);
       const ct = fragment.subarray(8);
       return { type, data: aeadOpen(this.cipher, this.key, nonce, this.aad(seq, type, ct.length - 16), ct) };
     }
     if (fragment.length < 16) throw new TlsFailure('protocol', 'AEAD record too short', 'record');
-    return { type, data: aeadOpen(this.cipher, this.key, writeNonce(this.nonceBuf, this.iv, Number(seq)), this.aad(seq, type, fragment.length - 16), fragment) };
+    return { type, data: aeadOpen(this.cipher, this.key, writeNonce(NONCE_12, this.iv, Number(seq)), this.aad(seq, type, fragment.length - 16), fragment) };
   }
 }
 
