@@ -106,7 +106,7 @@ export function vec8(b: Buffer): Buffer {
   return out;
 }
 
-/** A length over 0xffff throws a RangeError (as writeUInt16BE does). */
+/** A length over 0xffff throws, as before: u16() throws writeUInt16BE's RangeError. */
 export function vec16(b: Buffer): Buffer {
   if (b.length > 0xffff) u16(b.length);
   const out = after(2, b);
