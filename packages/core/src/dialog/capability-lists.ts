@@ -108,7 +108,13 @@ function put(lists: PhaseLists | undefined, phase: Phase, entries: string[], cap
   // A view that did not cap its own lists (a third-party parser) is cut here.
   const cut = entries.length > cap ? Math.max(listed ?? 0, entries.length) : listed;
   const kept = (entries.length > cap ? entries.slice(0, cap) : entries).map((e) => sanitize(e, length));
-  const { truncated, ...phases } = lists ?? {};
+  // The phases in the order they were written, then truncated (always last): a new object, keys
+  // copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
+  const out: PhaseLists = {};
+  if (lists) for (const k in lists) if (k !== 'truncated') out[k as Phase] = lists[k as Phase];
+  out[phase] = kept;
+  const truncated = lists?.truncated;
   const counts = cut === undefined ? truncated : { ...truncated, [phase]: cut };
-  return { ...phases, [phase]: kept, ...(counts ? { truncated: counts } : {}) };
+  if (counts) out.truncated = counts;
+  return out;
 }

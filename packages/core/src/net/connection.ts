@@ -128,10 +128,24 @@ export class Connection {
     const max = limits.maxBytes ?? this.limits.maxLineBytes;
     // A line already buffered (the usual case in a multi-line reply) skips the wait machinery.
     const idx = this.lineEnd(max) ?? (await this.waitFor(() => this.lineEnd(max), limits));
+    return this.takeLineAt(idx);
+  }
+
+  /**
+   * The next line when it is already buffered, as readLine would return it, else undefined: no
+   * wait, no promise. A reply reader takes the lines that came with the first one this way (a
+   * whole multi-line reply usually arrives in one read). Throws line-too-long as readLine does.
+   */
+  takeLine(maxBytes: number = this.limits.maxLineBytes): string | undefined {
+    const idx = this.lineEnd(maxBytes);
+    return idx === undefined ? undefined : this.takeLineAt(idx);
+  }
+
+  /** Remove the line whose LF is at `idx` and return its text, CR stripped. */
+  private takeLineAt(idx: number): string {
     const line = this.buf.take(idx + 1);
     this.scanned = 0;
-    const text = line.toString('latin1', 0, idx);
-    return text.endsWith('\r') ? text.slice(0, -1) : text;
+    return line.toString('latin1', 0, idx > 0 && line[idx - 1] === 0x0d ? idx - 1 : idx);
   }
 
   /** Index of the buffered line's LF, or undefined while there is none; throws past `max`. */
