@@ -28,11 +28,10 @@ export class CappedList {
   /** Every entry the server listed, repeats included. */
   listed = 0;
   private dropped = false;
-  private readonly seen: Set<string> | undefined;
+  /** Entries kept so far, when de-duplicating: made at the first entry (most lists of SASL mechanisms stay empty). */
+  private seen: Set<string> | undefined;
 
-  constructor(readonly cap: number, dedupe = false) {
-    this.seen = dedupe ? new Set() : undefined;
-  }
+  constructor(readonly cap: number, private readonly dedupe = false) {}
 
   /** The list holds `cap` entries: whatever comes next is counted, not kept. */
   get full(): boolean {
@@ -46,9 +45,10 @@ export class CappedList {
       this.dropped = true;
       return;
     }
-    if (this.seen) {
-      if (this.seen.has(entry)) return;
-      this.seen.add(entry);
+    if (this.dedupe) {
+      const seen = (this.seen ??= new Set());
+      if (seen.has(entry)) return;
+      seen.add(entry);
     }
     this.entries.push(entry);
   }
