@@ -77,11 +77,6 @@ class SmtpDialog implements LineStartTlsSpec {
     return readReply(conn, smtpReplyEnd(), this.s.replyLimits);
   }
 
-  private async command(conn: Connection, line: string): Promise<string[]> {
-    await conn.write(line);
-    return this.read(conn);
-  }
-
   private smtp(): SmtpRecord {
     return (this.ctx.record.smtp ??= {});
   }
@@ -98,7 +93,9 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async requestCapabilities(conn: Connection, phase: Phase): Promise<string[]> {
-    const ehlo = await this.command(conn, this.s.ehlo);
+    // Each command's write and reply awaited right here (no helper's async frame per command).
+    await conn.write(this.s.ehlo);
+    const ehlo = await this.read(conn);
     const ehloCode = replyCode(ehlo);
     this.helo = ehloCode !== 250;
     if (!this.helo) {
@@ -107,7 +104,8 @@ class SmtpDialog implements LineStartTlsSpec {
     }
     (this.smtp().heloFallback ??= {})[phase] = text(ehlo);
     if (ehloCode === 421) throw new ProbeError('protocol-error', 'unexpected-reply', 'server answered EHLO with 421 (closing)');
-    const heloLines = await this.command(conn, this.s.helo);
+    await conn.write(this.s.helo);
+    const heloLines = await this.read(conn);
     const heloCode = replyCode(heloLines);
     if (heloCode !== 250) {
       throw new ProbeError('protocol-error', 'unexpected-reply', `server refused both EHLO (${ehloCode}) and HELO (${heloCode})`);
@@ -122,7 +120,8 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async requestStartTls(conn: Connection): Promise<string[]> {
-    const lines = await this.command(conn, STARTTLS);
+    await conn.write(STARTTLS);
+    const lines = await this.read(conn);
     const code = replyCode(lines);
     // 220 goes ahead, 4xx/5xx refuses; anything else is not an answer RFC 3207 allows.
     if (code !== 220 && code < 400) {
