@@ -152,9 +152,8 @@ export class Connection {
 
   /** Remove the line whose LF is at `idx` and return its text, CR stripped. */
   private takeLineAt(idx: number): string {
-    const line = this.buf.take(idx + 1);
     this.scanned = 0;
-    return line.toString('latin1', 0, idx > 0 && line[idx - 1] === 0x0d ? idx - 1 : idx);
+    return this.buf.takeLine(idx + 1);
   }
 
   /** Index of the buffered line's LF, or undefined while there is none; throws past `max`. */
