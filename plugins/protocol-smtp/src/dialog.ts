@@ -66,6 +66,8 @@ export function smtpDialog(ctx: DialogContext<unknown>): Promise<ProbeStatus> {
 class SmtpDialog implements LineStartTlsSpec {
   /** parseCapabilities runs right after requestCapabilities: whether that was HELO. */
   private helo = false;
+  /** The reply-end check of every read: it starts over at each reply's first line, and the dialog reads one reply at a time. */
+  private readonly end = smtpReplyEnd();
 
   constructor(
     private readonly ctx: DialogContext<unknown>,
@@ -74,7 +76,7 @@ class SmtpDialog implements LineStartTlsSpec {
 
   /** One reply, each line checked by smtpReplyEnd: well-formed, one code throughout. */
   private read(conn: Connection): Promise<string[]> {
-    return readReply(conn, smtpReplyEnd(), this.s.replyLimits);
+    return readReply(conn, this.end, this.s.replyLimits);
   }
 
   private smtp(): SmtpRecord {
@@ -138,7 +140,7 @@ class SmtpDialog implements LineStartTlsSpec {
   async quit(conn: Connection): Promise<void> {
     await conn.write(QUIT);
     const limits = this.s.quitLimits;
-    if (limits) await readReply(conn, smtpReplyEnd(), limits);
+    if (limits) await readReply(conn, this.end, limits);
   }
 }
 

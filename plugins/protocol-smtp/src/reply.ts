@@ -55,7 +55,8 @@ function endsReply(line: string): boolean {
 /**
  * The `isLast` predicate for core's readReply: true on the final line of a
  * reply. Throws on a line that is not an SMTP reply line, or whose code differs
- * from the first line's (we cannot tell where such a reply ends).
+ * from the first line's (we cannot tell where such a reply ends). It starts
+ * over at each reply's first line (index 0), so one serves consecutive replies.
  */
 export function smtpReplyEnd(): (line: string, index: number) => boolean {
   let first = -1;
