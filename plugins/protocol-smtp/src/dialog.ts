@@ -8,12 +8,49 @@ import {
   type DialogContext,
   type LineStartTlsSpec,
   type ProbeStatus,
+  type ReplyLimits,
 } from '@wildtls/core';
-import { resolveOptions, type SmtpOptions } from './options.js';
-import { parseEhlo, parseReply, smtpReplyEnd } from './reply.js';
+import { resolveOptions } from './options.js';
+import { ehloCapabilities, replyCode, smtpReplyEnd } from './reply.js';
 import type { SmtpRecord } from './smtp-record.js';
 
 type Phase = 'beforeTls' | 'afterTls';
+
+/** What every probe of one scan shares: its options turned into the commands' bytes and the reads' limits, once. */
+interface DialogSettings {
+  ehlo: string;
+  helo: string;
+  replyLimits: ReplyLimits;
+  /** undefined: QUIT is sent and no reply awaited (quitTimeoutMs 0). */
+  quitLimits: ReplyLimits | undefined;
+}
+
+// Strings, not shared Buffers: whatever a stream does with the bytes it is given, the next probe's command is intact.
+const STARTTLS = 'STARTTLS\r\n';
+const QUIT = 'QUIT\r\n';
+
+/** Settings per options object (a scan passes the same one to every probe); no options at all share one. */
+const settingsFor = new WeakMap<object, DialogSettings>();
+let noOptions: DialogSettings | undefined;
+
+function settings(raw: unknown): DialogSettings {
+  if (raw === undefined || raw === null) return (noOptions ??= makeSettings(raw));
+  if (typeof raw !== 'object') return makeSettings(raw);
+  let s = settingsFor.get(raw);
+  if (!s) settingsFor.set(raw, (s = makeSettings(raw)));
+  return s;
+}
+
+function makeSettings(raw: unknown): DialogSettings {
+  const opts = resolveOptions(raw);
+  return {
+    // resolveOptions checked the name: no space or line break can reach the wire.
+    ehlo: `EHLO ${opts.ehloName}\r\n`,
+    helo: `HELO ${opts.ehloName}\r\n`,
+    replyLimits: { maxLines: opts.maxReplyLines },
+    quitLimits: opts.quitTimeoutMs > 0 ? { maxLines: opts.maxReplyLines, timeoutMs: opts.quitTimeoutMs } : undefined,
+  };
+}
 
 /**
  * The SMTP dialog (RFC 5321, STARTTLS per RFC 3207) on core's data-driven line
@@ -22,76 +59,91 @@ type Phase = 'beforeTls' | 'afterTls';
  * AUTH: credentials are never sent.
  */
 export function smtpDialog(ctx: DialogContext<unknown>): Promise<ProbeStatus> {
-  const opts = resolveOptions(ctx.options);
-  return runLineStartTls(ctx, smtpSpec(ctx, opts));
+  return runLineStartTls(ctx, new SmtpDialog(ctx, settings(ctx.options)));
 }
 
-export function smtpSpec(ctx: DialogContext<unknown>, opts: SmtpOptions): LineStartTlsSpec {
-  const read = (conn: Connection) => readReply(conn, smtpReplyEnd(), { maxLines: opts.maxReplyLines });
-  const text = (lines: string[]) => sanitize(lines.join('\n'));
-  const smtp = (): SmtpRecord => (ctx.record.smtp ??= {});
-  // parseCapabilities runs right after requestCapabilities: remember whether that was HELO.
-  let helo = false;
+/** One probe's dialog: one object with its methods on the prototype, rather than a closure per step per probe. */
+class SmtpDialog implements LineStartTlsSpec {
+  /** parseCapabilities runs right after requestCapabilities: whether that was HELO. */
+  private helo = false;
+  /** The reply-end check of every read: it starts over at each reply's first line, and the dialog reads one reply at a time. */
+  private readonly end = smtpReplyEnd();
 
-  async function command(conn: Connection, line: string): Promise<string[]> {
-    await conn.write(`${line}\r\n`);
-    return read(conn);
+  constructor(
+    private readonly ctx: DialogContext<unknown>,
+    private readonly s: DialogSettings,
+  ) {}
+
+  /** One reply, each line checked by smtpReplyEnd: well-formed, one code throughout. */
+  private read(conn: Connection): Promise<string[]> {
+    return readReply(conn, this.end, this.s.replyLimits);
   }
 
-  return {
-    async readGreeting(conn) {
-      const lines = await read(conn);
-      const reply = parseReply(lines);
-      if (reply.code !== 220) {
-        // A 554 "no service here" greeting is a refusal worth keeping verbatim.
-        ctx.record.banner = text(lines);
-        throw new ProbeError('protocol-error', 'unexpected-reply', `server greeted with ${reply.code}, not 220`);
-      }
-      return lines;
-    },
+  private smtp(): SmtpRecord {
+    return (this.ctx.record.smtp ??= {});
+  }
 
-    async requestCapabilities(conn, phase: Phase) {
-      const ehlo = await command(conn, `EHLO ${opts.ehloName}`);
-      const ehloReply = parseReply(ehlo);
-      helo = ehloReply.code !== 250;
-      if (!helo) {
-        smtp().ehloGreeting = { ...smtp().ehloGreeting, [phase]: sanitize(ehloReply.texts[0] ?? '', 512) };
-        return ehlo;
-      }
-      smtp().heloFallback = { ...smtp().heloFallback, [phase]: text(ehlo) };
-      if (ehloReply.code === 421) throw new ProbeError('protocol-error', 'unexpected-reply', 'server answered EHLO with 421 (closing)');
-      const heloLines = await command(conn, `HELO ${opts.ehloName}`);
-      const heloReply = parseReply(heloLines);
-      if (heloReply.code !== 250) {
-        throw new ProbeError('protocol-error', 'unexpected-reply', `server refused both EHLO (${ehloReply.code}) and HELO (${heloReply.code})`);
-      }
-      smtp().ehloGreeting = { ...smtp().ehloGreeting, [phase]: sanitize(heloReply.texts[0] ?? '', 512) };
-      return heloLines;
-    },
+  async readGreeting(conn: Connection): Promise<string[]> {
+    const lines = await this.read(conn);
+    const code = replyCode(lines);
+    if (code !== 220) {
+      // A 554 "no service here" greeting is a refusal worth keeping verbatim.
+      this.ctx.record.banner = text(lines);
+      throw new ProbeError('protocol-error', 'unexpected-reply', `server greeted with ${code}, not 220`);
+    }
+    return lines;
+  }
 
-    parseCapabilities(lines): CapabilityView {
-      if (helo) return { capabilities: [], sasl: [], startTls: false };
-      return parseEhlo(lines);
-    },
+  async requestCapabilities(conn: Connection, phase: Phase): Promise<string[]> {
+    // Each command's write and reply awaited right here (no helper's async frame per command).
+    await conn.write(this.s.ehlo);
+    const ehlo = await this.read(conn);
+    const ehloCode = replyCode(ehlo);
+    this.helo = ehloCode !== 250;
+    if (!this.helo) {
+      (this.smtp().ehloGreeting ??= {})[phase] = sanitize(ehlo[0]!.slice(4), 512);
+      return ehlo;
+    }
+    (this.smtp().heloFallback ??= {})[phase] = text(ehlo);
+    if (ehloCode === 421) throw new ProbeError('protocol-error', 'unexpected-reply', 'server answered EHLO with 421 (closing)');
+    await conn.write(this.s.helo);
+    const heloLines = await this.read(conn);
+    const heloCode = replyCode(heloLines);
+    if (heloCode !== 250) {
+      throw new ProbeError('protocol-error', 'unexpected-reply', `server refused both EHLO (${ehloCode}) and HELO (${heloCode})`);
+    }
+    (this.smtp().ehloGreeting ??= {})[phase] = sanitize(heloLines[0]!.slice(4), 512);
+    return heloLines;
+  }
 
-    async requestStartTls(conn) {
-      const lines = await command(conn, 'STARTTLS');
-      const { code } = parseReply(lines);
-      // 220 goes ahead, 4xx/5xx refuses; anything else is not an answer RFC 3207 allows.
-      if (code !== 220 && code < 400) {
-        ctx.record.starttls = { offered: true, upgraded: false, reply: text(lines) };
-        throw new ProbeError('protocol-error', 'unexpected-reply', `server answered STARTTLS with ${code}`);
-      }
-      return lines;
-    },
+  parseCapabilities(lines: string[]): CapabilityView {
+    if (this.helo) return { capabilities: [], sasl: [], startTls: false };
+    return ehloCapabilities(lines);
+  }
 
-    startTlsAccepted(lines) {
-      return parseReply(lines).code === 220;
-    },
+  async requestStartTls(conn: Connection): Promise<string[]> {
+    await conn.write(STARTTLS);
+    const lines = await this.read(conn);
+    const code = replyCode(lines);
+    // 220 goes ahead, 4xx/5xx refuses; anything else is not an answer RFC 3207 allows.
+    if (code !== 220 && code < 400) {
+      this.ctx.record.starttls = { offered: true, upgraded: false, reply: text(lines) };
+      throw new ProbeError('protocol-error', 'unexpected-reply', `server answered STARTTLS with ${code}`);
+    }
+    return lines;
+  }
 
-    async quit(conn) {
-      await conn.write('QUIT\r\n');
-      if (opts.quitTimeoutMs > 0) await readReply(conn, smtpReplyEnd(), { maxLines: opts.maxReplyLines, timeoutMs: opts.quitTimeoutMs });
-    },
-  };
+  startTlsAccepted(lines: string[]): boolean {
+    return replyCode(lines) === 220;
+  }
+
+  async quit(conn: Connection): Promise<void> {
+    await conn.write(QUIT);
+    const limits = this.s.quitLimits;
+    if (limits) await readReply(conn, this.end, limits);
+  }
+}
+
+function text(lines: string[]): string {
+  return sanitize(lines.join('\n'));
 }

@@ -28,11 +28,10 @@ export class CappedList {
   /** Every entry the server listed, repeats included. */
   listed = 0;
   private dropped = false;
-  private readonly seen: Set<string> | undefined;
+  /** Entries kept so far, when de-duplicating: made at the first entry (most lists of SASL mechanisms stay empty). */
+  private seen: Set<string> | undefined;
 
-  constructor(readonly cap: number, dedupe = false) {
-    this.seen = dedupe ? new Set() : undefined;
-  }
+  constructor(readonly cap: number, private readonly dedupe = false) {}
 
   /** The list holds `cap` entries: whatever comes next is counted, not kept. */
   get full(): boolean {
@@ -46,9 +45,10 @@ export class CappedList {
       this.dropped = true;
       return;
     }
-    if (this.seen) {
-      if (this.seen.has(entry)) return;
-      this.seen.add(entry);
+    if (this.dedupe) {
+      const seen = (this.seen ??= new Set());
+      if (seen.has(entry)) return;
+      seen.add(entry);
     }
     this.entries.push(entry);
   }
@@ -108,7 +108,13 @@ function put(lists: PhaseLists | undefined, phase: Phase, entries: string[], cap
   // A view that did not cap its own lists (a third-party parser) is cut here.
   const cut = entries.length > cap ? Math.max(listed ?? 0, entries.length) : listed;
   const kept = (entries.length > cap ? entries.slice(0, cap) : entries).map((e) => sanitize(e, length));
-  const { truncated, ...phases } = lists ?? {};
+  // The phases in the order they were written, then truncated (always last): a new object, keys
+  // copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
+  const out: PhaseLists = {};
+  if (lists) for (const k in lists) if (k !== 'truncated') out[k as Phase] = lists[k as Phase];
+  out[phase] = kept;
+  const truncated = lists?.truncated;
   const counts = cut === undefined ? truncated : { ...truncated, [phase]: cut };
-  return { ...phases, [phase]: kept, ...(counts ? { truncated: counts } : {}) };
+  if (counts) out.truncated = counts;
+  return out;
 }

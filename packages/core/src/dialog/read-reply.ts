@@ -8,13 +8,14 @@ export interface ReplyLimits extends ReadLimits {
 
 /**
  * Read lines until `isLast(line)` says the reply is complete. Each line has its
- * own deadline and byte cap; the reply has a line cap.
+ * own deadline and byte cap; the reply has a line cap. Lines already buffered
+ * are taken without a wait: a reply that arrives in one read costs one.
  */
 export async function readReply(conn: Connection, isLast: (line: string, index: number) => boolean, limits: ReplyLimits = {}): Promise<string[]> {
   const maxLines = limits.maxLines ?? 256;
   const lines: string[] = [];
   for (;;) {
-    const line = await conn.readLine(limits);
+    const line = conn.takeLine(limits.maxBytes) ?? (await conn.readLine(limits));
     lines.push(line);
     if (isLast(line, lines.length - 1)) return lines;
     if (lines.length >= maxLines) {

@@ -40,6 +40,34 @@ describe('ByteQueue', () => {
     }
   });
 
+  it('takeLine() gives each line of the stream, LF and the CR before it cut, within a chunk or across', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed);
+      // Lines of bytes 0x00-0xff (LF excepted), some ending in CRLF, some in LF, some with a CR inside or alone.
+      const lines = Array.from({ length: 60 }, () => {
+        const body = Array.from({ length: Math.floor(r() * 30) }, () => {
+          const b = Math.floor(r() * 256);
+          return b === 0x0a ? 0x0d : b;
+        });
+        return { body: Buffer.from(body), crlf: r() < 0.5 };
+      });
+      const stream = Buffer.concat(lines.map((l) => Buffer.concat([l.body, Buffer.from(l.crlf ? '\r\n' : '\n')])));
+      // The truth, from the stream alone: split at LF, then one trailing CR dropped.
+      const want = stream.toString('latin1').split('\n').slice(0, -1).map((t) => (t.endsWith('\r') ? t.slice(0, -1) : t));
+      const q = new ByteQueue();
+      const got: string[] = [];
+      const takeLines = () => {
+        for (let lf = q.indexOf(0x0a); lf >= 0; lf = q.indexOf(0x0a)) got.push(q.takeLine(lf + 1));
+      };
+      for (const piece of cut(stream, r, seed % 2 ? 3 : 50)) {
+        q.push(piece);
+        takeLines();
+      }
+      expect(got, `seed ${seed}`).toEqual(want);
+      expect(q.length).toBe(0);
+    }
+  });
+
   it('peek(i) is the i-th byte from the front', () => {
     const q = new ByteQueue();
     for (const b of [Buffer.from([1]), Buffer.from([2, 3]), Buffer.from([4]), Buffer.from([5, 6, 7])]) q.push(b);

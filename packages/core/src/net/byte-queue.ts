@@ -67,6 +67,26 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Remove the first `n` bytes (1 <= n <= length), a line ending in its LF, and return its text
+   * (latin1) without the LF and a CR before it. Decoded straight from the chunk when the line
+   * sits in one (no Buffer view made for it, the usual case), through one copy otherwise.
+   */
+  takeLine(n: number): string {
+    const first = this.chunks[this.head]!;
+    if (first.length - this.pos >= n) {
+      const start = this.pos;
+      let end = start + n - 1;
+      if (end > start && first[end - 1] === 0x0d) end--;
+      const text = first.toString('latin1', start, end);
+      this.skip(n);
+      return text;
+    }
+    const line = this.take(n);
+    const end = n - 1;
+    return line.toString('latin1', 0, end > 0 && line[end - 1] === 0x0d ? end - 1 : end);
+  }
+
   /** Drop the first `n` bytes (n <= length) without making a buffer of them. */
   skip(n: number): void {
     this.size -= n;

@@ -31,6 +31,39 @@ describe('Connection', () => {
     clearInterval(drip);
   });
 
+  it('each read that waits has its own deadline, on the one timer the connection re-arms', async () => {
+    const { stream, conn } = pair({ readTimeoutMs: 100 });
+    setTimeout(() => stream.write('220 first\r\n'), 20);
+    expect(await conn.readLine()).toBe('220 first');
+    // The second read waits again: its deadline fires (a timer not re-armed would leave it waiting for ever).
+    await expect(conn.readLine()).rejects.toMatchObject({ status: 'timeout', reason: 'read-timeout' });
+    // A third read, after the timer fired with nobody waiting, gets a whole deadline of its own:
+    // its line comes in two pieces, and the first piece's wake-up must not see the old firing.
+    setTimeout(() => stream.write('250 te'), 20);
+    setTimeout(() => stream.write('xt\r\n'), 40);
+    expect(await conn.readLine()).toBe('250 text');
+    // And the timer, fired once already, fires again for the next read that gets nothing.
+    await expect(conn.readLine()).rejects.toMatchObject({ reason: 'read-timeout' });
+    // A read with a deadline of another length, then one of the first length again.
+    setTimeout(() => stream.write('221 bye\r\n'), 20);
+    expect(await conn.readLine({ timeoutMs: 150 })).toBe('221 bye');
+    await expect(conn.readLine()).rejects.toMatchObject({ reason: 'read-timeout' });
+    conn.close();
+  });
+
+  it('takeLine returns a buffered line at once and undefined when none is complete', async () => {
+    const { stream, conn } = pair();
+    expect(conn.takeLine()).toBeUndefined();
+    stream.write('250-a\r\n250-b\n250 c');
+    await new Promise((r) => setImmediate(r));
+    expect([conn.takeLine(), conn.takeLine(), conn.takeLine()]).toEqual(['250-a', '250-b', undefined]);
+    stream.write('\r\n');
+    expect(await conn.readLine()).toBe('250 c');
+    stream.write('x'.repeat(100));
+    await new Promise((r) => setImmediate(r));
+    expect(() => conn.takeLine()).toThrow(expect.objectContaining({ reason: 'line-too-long' }));
+  });
+
   it('caps the bytes of a whole connection', async () => {
     const { stream, conn } = pair({ maxTotalBytes: 100 });
     for (let i = 0; i < 10; i++) stream.write('0123456789abcdef\n');

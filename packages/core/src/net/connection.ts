@@ -62,6 +62,14 @@ export class Connection {
     this.failure ??= err;
     this.wake();
   };
+  /** The read deadline (armDeadline()): one timer per connection, its length, and whether it fired since it was armed. */
+  private timer: NodeJS.Timeout | undefined;
+  private timerMs = 0;
+  private timedOut = false;
+  private readonly onTimeout = () => {
+    this.timedOut = true;
+    this.wake();
+  };
 
   constructor(private stream: ByteStream, readonly limits: ConnectionLimits) {
     this.budget = limits.budget ?? new ByteBudget(limits.maxTotalBytes);
@@ -116,9 +124,10 @@ export class Connection {
     stream.resume();
   }
 
-  async write(data: string | Buffer): Promise<void> {
-    if (this.failure) throw this.classify(this.failure);
-    await new Promise<void>((resolve, reject) => {
+  write(data: string | Buffer): Promise<void> {
+    // Not an async function: the one promise is the write's own (a throw in the executor rejects it, as before).
+    if (this.failure) return Promise.reject(this.classify(this.failure));
+    return new Promise<void>((resolve, reject) => {
       this.stream.write(data, (err) => (err ? reject(this.classify(err)) : resolve()));
     });
   }
@@ -128,10 +137,23 @@ export class Connection {
     const max = limits.maxBytes ?? this.limits.maxLineBytes;
     // A line already buffered (the usual case in a multi-line reply) skips the wait machinery.
     const idx = this.lineEnd(max) ?? (await this.waitFor(() => this.lineEnd(max), limits));
-    const line = this.buf.take(idx + 1);
+    return this.takeLineAt(idx);
+  }
+
+  /**
+   * The next line when it is already buffered, as readLine would return it, else undefined: no
+   * wait, no promise. A reply reader takes the lines that came with the first one this way (a
+   * whole multi-line reply usually arrives in one read). Throws line-too-long as readLine does.
+   */
+  takeLine(maxBytes: number = this.limits.maxLineBytes): string | undefined {
+    const idx = this.lineEnd(maxBytes);
+    return idx === undefined ? undefined : this.takeLineAt(idx);
+  }
+
+  /** Remove the line whose LF is at `idx` and return its text, CR stripped. */
+  private takeLineAt(idx: number): string {
     this.scanned = 0;
-    const text = line.toString('latin1', 0, idx);
-    return text.endsWith('\r') ? text.slice(0, -1) : text;
+    return this.buf.takeLine(idx + 1);
   }
 
   /** Index of the buffered line's LF, or undefined while there is none; throws past `max`. */
@@ -163,9 +185,8 @@ export class Connection {
 
   private async waitFor<T>(ready: () => T | undefined, limits: ReadLimits): Promise<T> {
     const timeoutMs = limits.timeoutMs ?? this.limits.readTimeoutMs;
-    // One timer per read, not one per chunk: a server that sends its reply in many small pieces wakes us often.
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
+    // One deadline per read, not one per chunk: a server that sends its reply in many small pieces wakes us often.
+    let armed = false;
     try {
       for (;;) {
         const v = ready();
@@ -173,19 +194,42 @@ export class Connection {
         if (this.failure) throw this.classify(this.failure);
         if (this.closed) throw new ProbeError('protocol-error', 'connection-closed', 'the probe closed the connection');
         if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
-        if (timedOut) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
+        if (armed && this.timedOut) throw new ProbeError('timeout', 'read-timeout', `no complete reply within ${timeoutMs} ms`);
+        if (!armed) {
+          this.armDeadline(timeoutMs);
+          armed = true;
+        }
         await new Promise<void>((resolve) => {
           this.waiter = resolve;
-          timer ??= setTimeout(() => {
-            timedOut = true;
-            this.wake();
-          }, timeoutMs);
         });
       }
     } finally {
-      clearTimeout(timer);
       this.waiter = undefined;
     }
+  }
+
+  /**
+   * Start a read's deadline: the connection's one timer, re-armed (refresh()) for each read that
+   * waits, where a timer made and cleared per read cost a Timeout object and its async resource
+   * each time. A read that ends leaves it armed: if it fires between reads it finds no waiter, and
+   * the next read re-arms it (timedOut reset). close() clears it.
+   */
+  private armDeadline(ms: number): void {
+    this.timedOut = false;
+    const t = this.timer;
+    if (t !== undefined && this.timerMs === ms) {
+      t.refresh();
+      return;
+    }
+    clearTimeout(t);
+    this.timer = setTimeout(this.onTimeout, ms);
+    this.timerMs = ms;
+  }
+
+  /** Clear the deadline's timer and forget it (a cleared Timeout cannot be re-armed by refresh()). */
+  private stopDeadline(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private classify(err: Error): Error {
@@ -233,11 +277,13 @@ export class Connection {
     this.stream.off('close', this.onEnd);
     // A flag, not an Error made per probe (its stack trace costs more than the close): waitFor() throws.
     this.closed = true;
+    this.stopDeadline();
     this.wake();
     closeNow(this.stream);
   }
 
   destroy(): void {
+    this.stopDeadline();
     this.stream.destroy();
   }
 }
