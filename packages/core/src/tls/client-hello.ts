@@ -69,7 +69,7 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
     case 'signature_algorithms_cert':
       return vec16(Buffer.concat(c.sigalgs.map(u16)));
     case 'key_share':
-      return vec16(Buffer.concat(input.keyShares.map((k) => Buffer.concat([u16(GROUPS[k.group]!), vec16(k.publicKey)]))));
+      return keyShareBody(input.keyShares);
     case 'psk_key_exchange_modes':
       return vec8(Buffer.from([1]));
     case 'supported_versions':
@@ -81,6 +81,29 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
     default:
       return undefined;
   }
+}
+
+/** One extension (type, length, body) in one buffer. */
+function extension(type: number, body: Buffer): Buffer {
+  const b = Buffer.allocUnsafe(4 + body.length);
+  b.writeUInt16BE(type, 0);
+  b.writeUInt16BE(body.length, 2);
+  body.copy(b, 4);
+  return b;
+}
+
+/** key_share's client_shares (group, key) written into one buffer: it is made for every probe. */
+function keyShareBody(shares: KeyShare[]): Buffer {
+  let len = 0;
+  for (const k of shares) len += 4 + k.publicKey.length;
+  const b = Buffer.allocUnsafe(2 + len);
+  let at = b.writeUInt16BE(len, 0);
+  for (const k of shares) {
+    at = b.writeUInt16BE(GROUPS[k.group]!, at);
+    at = b.writeUInt16BE(k.publicKey.length, at);
+    at += k.publicKey.copy(b, at);
+  }
+  return b;
 }
 
 // Extensions whose bytes depend on the connection; all others depend only on the profile.
@@ -127,7 +150,7 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
     let ext = perConnection ? undefined : fixed.extensions.get(name);
     if (ext === undefined) {
       const body = extensionBody(name, c, input);
-      ext = body ? Buffer.concat([u16(EXTENSIONS[name]!), vec16(body)]) : null;
+      ext = body ? extension(EXTENSIONS[name]!, body) : null;
       if (!perConnection) fixed.extensions.set(name, ext);
     }
     if (ext) exts.push(ext);

@@ -6,7 +6,9 @@ import { bitLength, findExtension, parseExtensions, type ServerKeyExchange } fro
 /** Turning parsed server messages into `tls.*` record fields. */
 
 export function recordChain(info: TlsInfo, chain: Buffer[], ocsp?: Buffer): void {
-  info.chain = chain.map((c) => c.toString('base64'));
+  const der: string[] = [];
+  for (const c of chain) der.push(c.toString('base64'));
+  info.chain = der;
   if (ocsp) recordOcsp(info, ocsp);
 }
 

@@ -20,12 +20,13 @@ export class RawTlsEngine implements TlsEngine {
 
   handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
     const t0 = performance.now();
+    // One shape for every handshake (absent options are undefined, as ClientHandshake reads them).
     const hs = new ClientHandshake(profileOf(options.profile), {
-      ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
-      ...(options.alpn ? { alpn: options.alpn } : {}),
+      serverName: options.serverName,
+      alpn: options.alpn,
       observeOnly: options.observeOnly,
-      ...(options.keyShareReuse ? { keyShareReuse: options.keyShareReuse } : {}),
-      ...(this.options.limits ? { limits: this.options.limits } : {}),
+      keyShareReuse: options.keyShareReuse,
+      limits: this.options.limits,
     });
     const budget = options.budget;
     return new Promise<TlsHandshakeResult>((resolve) => {
