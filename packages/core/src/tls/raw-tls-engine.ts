@@ -99,7 +99,7 @@ export class RawTlsEngine implements TlsEngine {
       const onAbort = () => fail('timeout', 'probe deadline passed during the handshake');
 
       if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      options.signal?.addEventListener('abort', onAbort, ONCE);
       socket.on('data', onData);
       socket.on('end', onEnd);
       socket.on('close', onEnd);
@@ -117,3 +117,6 @@ export class RawTlsEngine implements TlsEngine {
     });
   }
 }
+
+/** addEventListener's options, one object for every handshake. */
+const ONCE = Object.freeze({ once: true });
