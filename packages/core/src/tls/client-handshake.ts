@@ -453,9 +453,12 @@ export class ClientHandshake {
   }
 
   closeNotify(): Buffer | undefined {
-    return this.writeProt?.seal(21, Buffer.from([1, 0]));
+    return this.writeProt?.seal(21, CLOSE_NOTIFY);
   }
 }
+
+/** The close_notify alert's body (warning, close_notify): seal() copies it, never changes it. */
+const CLOSE_NOTIFY = Buffer.from([1, 0]);
 
 /** One record header, rewritten per protected record: open() uses it (the AEAD's additional data) and keeps nothing of it. */
 const HEADER = Buffer.alloc(5);

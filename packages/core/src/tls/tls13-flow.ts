@@ -11,6 +11,9 @@ import { ByteReader, handshakeMessage, vec24, vec8 } from './bytes.js';
 
 const EMPTY = Buffer.alloc(0);
 
+/** The middlebox-compatibility ChangeCipherSpec record, shared: only ever copied into the flight (drain() joins it with the Finished). */
+const COMPAT_CCS = Buffer.from([20, 3, 3, 0, 1, 1]);
+
 type Expect = 'EncryptedExtensions' | 'CertificateOrRequest' | 'Certificate' | 'CertificateVerify' | 'Finished';
 
 /** TLS 1.3 after the ServerHello: handshake keys, the encrypted flight, Finished both ways. */
@@ -123,7 +126,7 @@ export class Tls13Flow {
     // Certificate, no later point needs the transcript.
     const serverFinishedHash = this.transcriptHash(!this.requestContext);
     // Middlebox compatibility: a dummy ChangeCipherSpec before our encrypted flight.
-    if (hs.cp.profile.sessionIdLength > 0) hs.out.push(Buffer.from([20, 3, 3, 0, 1, 1]));
+    if (hs.cp.profile.sessionIdLength > 0) hs.out.push(COMPAT_CCS);
     const ck = trafficKeys(this.hash, this.clientHs, KEY_LEN[this.cipher]!);
     hs.writeProt = new Tls13Protection(this.cipher, ck.key, ck.iv);
     if (this.requestContext) hs.sendHandshake(handshakeMessage(11, Buffer.concat([vec8(this.requestContext), vec24(EMPTY)])));
