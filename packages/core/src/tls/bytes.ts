@@ -99,5 +99,12 @@ export function vec24(b: Buffer): Buffer {
 
 /** A handshake message: type, 24-bit length, body. */
 export function handshakeMessage(type: number, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([type]), u24(body.length), body]);
+  // One buffer, its header written in place (a Finished per probe): no Buffer.from(array), no concat.
+  const b = Buffer.allocUnsafe(4 + body.length);
+  b[0] = type;
+  b[1] = (body.length >>> 16) & 255;
+  b[2] = (body.length >>> 8) & 255;
+  b[3] = body.length & 255;
+  body.copy(b, 4);
+  return b;
 }
