@@ -71,8 +71,13 @@ export class Connection {
     this.wake();
   };
 
-  constructor(private stream: ByteStream, readonly limits: ConnectionLimits) {
+  /**
+   * `chargeStream` false: `stream` is a TLS stream over a socket whose raw bytes its reader charges
+   * to `limits.budget` already (a connection made after an implicit handshake), as after attach().
+   */
+  constructor(private stream: ByteStream, readonly limits: ConnectionLimits, chargeStream = true) {
     this.budget = limits.budget ?? new ByteBudget(limits.maxTotalBytes);
+    this.charging = chargeStream || !limits.budget;
     this.listen();
     stream.resume();
   }

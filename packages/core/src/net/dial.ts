@@ -11,8 +11,11 @@ export type SocketKind = 'lean' | 'node';
  * (for comparison, or should a Node release break the lean path).
  */
 export function defaultSocketKind(): SocketKind {
-  return tcpClientAvailable && process.env.WILDTLS_SOCKETS !== 'node' ? 'lean' : 'node';
+  // Read once (the environment is read per process, not per probe).
+  return (defaultKind ??= tcpClientAvailable && process.env.WILDTLS_SOCKETS !== 'node' ? 'lean' : 'node');
 }
+
+let defaultKind: SocketKind | undefined;
 
 export interface DialOptions {
   timeoutMs: number;
@@ -30,8 +33,29 @@ export function dialTcp(host: string, port: number, options: DialOptions): Promi
 }
 
 function dialLean(host: string, port: number, options: DialOptions): Promise<ByteStream> {
-  const client = newTcpClient();
-  return withDeadline(client, client.connect(host, port), options);
+  if (options.signal) {
+    const client = newTcpClient();
+    return withDeadline(client, client.connect(host, port), options);
+  }
+  // Without a signal (a probe's connect: its deadline is the timeout), one promise and one timer,
+  // settled by the connect's callback: what withDeadline() does, without a promise around the connect.
+  return new Promise<ByteStream>((resolve, reject) => {
+    const client = newTcpClient();
+    const { timeoutMs } = options;
+    const timer = setTimeout(() => {
+      client.destroy();
+      reject(connectTimeout(timeoutMs));
+    }, timeoutMs);
+    client.connectThen(host, port, true, (err) => {
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(client);
+    });
+  });
+}
+
+function connectTimeout(timeoutMs: number): ProbeError {
+  return new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`);
 }
 
 function dialNode(host: string, port: number, options: DialOptions): Promise<ByteStream> {
@@ -63,7 +87,7 @@ function withDeadline(stream: ByteStream, connected: Promise<void>, { timeoutMs,
       stream.destroy();
       reject(err);
     };
-    const timer = setTimeout(() => settle(new ProbeError('connect-failed', 'connect-timeout', `connect timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => settle(connectTimeout(timeoutMs)), timeoutMs);
     const onAbort = () => settle(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
     // Handled before anything can settle: a connect cancelled by destroy() rejects later, and must not go unhandled.
     connected.then(() => {

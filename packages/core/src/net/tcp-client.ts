@@ -80,28 +80,34 @@ export class TcpClient extends EventEmitter implements ByteStream {
 
   /** Connect; rejects with a node:net-style error (ECONNREFUSED, ECANCELED when destroyed first). */
   connect(host: string, port: number, noDelay = true): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const req = this.uv.newConnectRequest();
-      req.address = host;
-      req.port = port;
-      req.oncomplete = (status) => {
-        if (status < 0 || this.destroyed) {
-          this.destroy();
-          return reject(uvError(status < 0 ? status : -125, 'connect', `${host}:${port}`));
-        }
-        if (noDelay) this.handle.setNoDelay(true);
-        resolve();
-      };
-      const err = host.includes(':') ? this.handle.connect6(req, host, port) : this.handle.connect(req, host, port);
-      if (err) {
+    return new Promise((resolve, reject) => this.connectThen(host, port, noDelay, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * connect() with a callback, called once: with no argument when connected, else with the
+   * error (after the client is destroyed). For a caller that makes its own promise (dial.ts).
+   */
+  connectThen(host: string, port: number, noDelay: boolean, done: (err?: Error) => void): void {
+    const req = this.uv.newConnectRequest();
+    req.address = host;
+    req.port = port;
+    req.oncomplete = (status) => {
+      if (status < 0 || this.destroyed) {
         this.destroy();
-        return reject(uvError(err, 'connect', `${host}:${port}`));
+        return done(uvError(status < 0 ? status : -125, 'connect', `${host}:${port}`));
       }
-      // Read from the start: libuv allows it on a connecting handle, and the socket then enters epoll
-      // once for IN|OUT (then IN), instead of OUT for the connect, then after it an ADD for IN that
-      // fails with EEXIST and a MOD. Bytes that come before resume() are held, as always.
-      this.startReading();
-    });
+      if (noDelay) this.handle.setNoDelay(true);
+      done();
+    };
+    const err = host.includes(':') ? this.handle.connect6(req, host, port) : this.handle.connect(req, host, port);
+    if (err) {
+      this.destroy();
+      return done(uvError(err, 'connect', `${host}:${port}`));
+    }
+    // Read from the start: libuv allows it on a connecting handle, and the socket then enters epoll
+    // once for IN|OUT (then IN), instead of OUT for the connect, then after it an ADD for IN that
+    // fails with EEXIST and a MOD. Bytes that come before resume() are held, as always.
+    this.startReading();
   }
 
   /** The local address and port (as node:net's socket.localAddress/localPort). */

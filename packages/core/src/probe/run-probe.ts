@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ServiceSpec } from '../plugin/api.js';
 import { closeNow, type ByteStream } from '../net/byte-stream.js';
 import { ByteBudget } from '../net/byte-budget.js';
-import { Connection } from '../net/connection.js';
+import { Connection, type ConnectionLimits } from '../net/connection.js';
 import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { TlsInfo } from '../record/tls-schema.js';
@@ -86,123 +86,179 @@ function refusalOf(record: ProbeRecord, step: number): NonNullable<TlsInfo['refu
   };
 }
 
-async function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, step: number, logger: Logger): Promise<ProbeRecord> {
-  const { target, spec } = job;
-  const dialogRecord: DialogRecord = {};
-  const abort = new AbortController();
-  let socket: ByteStream | undefined;
-  let conn: Connection | undefined;
-  let status: ProbeStatus = 'success';
-  let error: ProbeRecord['error'];
-  let budget: ByteBudget | undefined;
+/**
+ * One step of the ladder: connect, handshake and dialog under the probe deadline, then one record.
+ * A class, not one function with closures: each probe then allocates one object of one shape, and
+ * V8 compiles small methods with stable feedback instead of one large function (the hot path of a
+ * scan, compiled while the scan warms up). Rare paths (errors, a deadline) sit in their own methods.
+ */
+class ProbeAttempt {
+  readonly record: DialogRecord = {};
+  readonly abort = new AbortController();
+  socket: ByteStream | undefined = undefined;
+  conn: Connection | undefined = undefined;
+  budget: ByteBudget | undefined = undefined;
+  status: ProbeStatus = 'success';
+  error: ProbeRecord['error'] = undefined;
   /** True from the dialog's start (the implicit handshake included) until it settles. */
-  let dialogRunning = false;
-  const probeMs = settings.timeouts.probeMs;
-  const deadline = performance.now() + probeMs;
-  // The probe deadline: one timer, which aborts the signal (engine, dialog) and rejects the probe's
-  // wait directly, so the wait needs no abort listener of its own.
-  let onDeadline: (() => void) | undefined;
-  const probeTimer = setTimeout(() => {
-    abort.abort();
-    onDeadline?.();
-  }, probeMs);
-  try {
-    socket = await connectWithRetries(target, settings, deadline);
-    // A late error on a closed socket must never crash the scanner.
-    socket.on('error', () => {});
-    // One byte cap for the whole probe: each reader of the socket (dialog, handshake, TLS stream) charges it.
-    budget = new ByteBudget(settings.maxTotalBytes);
-    conn = new Connection(socket, {
-      readTimeoutMs: settings.timeouts.readMs,
-      maxLineBytes: settings.maxLineBytes,
-      maxTotalBytes: settings.maxTotalBytes,
-      budget,
-    });
-    const c = conn;
-    const probeBudget = budget;
-    const profile = settings.ladder[step] ?? { name: 'default' };
-    const startTls = async (): Promise<StartTlsOutcome> => {
-      const { stream, leftover } = c.detach();
-      const { info, stream: tlsStream, internalError } = await engine.handshake(stream, {
-        serverName: settings.sni ? target.domain : undefined,
-        profile,
-        observeOnly: settings.observeOnly,
-        readTimeoutMs: settings.timeouts.readMs,
-        maxBytes: settings.maxTotalBytes,
-        budget: probeBudget,
-        signal: abort.signal,
-        initialData: leftover.length ? leftover : undefined,
-        ...(settings.keyShareReuse ? { keyShareReuse: settings.keyShareReuse } : {}),
-      });
-      info.profile ??= profile.name;
-      info.fallbackStep = step;
-      dialogRecord.tls = info;
-      if (info.error) {
-        const { status: s, reason } = tlsErrorStatus(info.error.kind);
-        throw new ProbeError(s, reason, info.error.message, internalError === undefined ? undefined : { cause: internalError });
-      }
-      if (!tlsStream) return { completed: false, info };
-      c.attach(tlsStream);
-      return { completed: true, info };
-    };
-    const ctx: DialogContext = {
-      target,
-      options: job.options,
-      conn: c,
-      record: dialogRecord,
-      startTls,
-      implicitTls: spec.mode === 'implicit',
-      logger,
-      signal: abort.signal,
-    };
-    const run = async (): Promise<ProbeStatus> => {
-      if (spec.mode === 'implicit') {
-        const outcome = await startTls();
-        if (!outcome.completed) return 'success';
-      }
-      return (await spec.dialog(ctx)) ?? 'success';
-    };
-    dialogRunning = true;
-    // The dialog's outcome, or the probe deadline's, whichever comes first.
-    status = await new Promise<ProbeStatus>((resolve, reject) => {
-      onDeadline = () => reject(probeTimeout(probeMs));
-      run().then(
-        (s) => {
-          dialogRunning = false;
-          resolve(s);
-        },
-        (e: unknown) => {
-          dialogRunning = false;
-          reject(e);
-        },
-      );
-      if (abort.signal.aborted) onDeadline();
-    });
-  } catch (err) {
-    const mapped = errorToStatus(err);
-    status = mapped.status;
-    error = { reason: mapped.reason, message: mapped.message };
-    // Our own bug: the record says internal-error; the stack goes to the debug log.
-    if (status === 'internal-error') logger.debug({ err, ip: target.ip, port: target.port, service: target.service }, 'internal error during a probe');
-  } finally {
-    clearTimeout(probeTimer);
-    // Close at once (TLS: close_notify first), never waiting for the server's end: see Connection.close().
-    if (conn) conn.close();
-    else if (socket) closeNow(socket);
+  dialogRunning = false;
+  /** Rejects the probe's wait for its dialog: set while it waits. */
+  rejectWait: ((err: unknown) => void) | undefined = undefined;
+  readonly profile: TlsProfileRef;
+
+  constructor(
+    readonly job: ProbeJob,
+    readonly engine: TlsEngine,
+    readonly settings: ProbeSettings,
+    readonly step: number,
+    readonly logger: Logger,
+  ) {
+    this.profile = settings.ladder[step] ?? { name: 'default' };
   }
-  return {
-    ...recordIdentity(job),
-    status,
-    ...(error ? { error } : {}),
+
+  async run(): Promise<ProbeRecord> {
+    const probeMs = this.settings.timeouts.probeMs;
+    const deadline = performance.now() + probeMs;
+    // The probe deadline: one timer, which aborts the signal (engine, dialog) and rejects the probe's
+    // wait directly, so the wait needs no abort listener of its own.
+    const probeTimer = setTimeout(onProbeDeadline, probeMs, this);
+    try {
+      const socket = await connectWithRetries(this.job.target, this.settings, deadline);
+      this.socket = socket;
+      // A late error on a closed socket must never crash the scanner.
+      socket.on('error', ignoreError);
+      // One byte cap for the whole probe: each reader of the socket (dialog, handshake, TLS stream) charges it.
+      this.budget = new ByteBudget(this.settings.maxTotalBytes);
+      this.dialogRunning = true;
+      // The dialog's outcome, or the probe deadline's, whichever comes first.
+      this.status = await new Promise<ProbeStatus>((resolve, reject) => {
+        this.rejectWait = reject;
+        this.dialog().then(resolve, reject);
+        if (this.abort.signal.aborted) reject(probeTimeout(probeMs));
+      });
+    } catch (err) {
+      this.failed(err);
+    } finally {
+      clearTimeout(probeTimer);
+      // Close at once (TLS: close_notify first), never waiting for the server's end: see Connection.close().
+      if (this.conn) this.conn.close();
+      else if (this.socket) closeNow(this.socket);
+    }
+    return this.toRecord();
+  }
+
+  /**
+   * The dialog, after the implicit handshake for implicit-TLS services. Implicit TLS runs the
+   * handshake on the socket itself: the dialog's connection is made on the TLS stream once it
+   * completes (no plaintext connection to make and take apart first).
+   */
+  private async dialog(): Promise<ProbeStatus> {
+    try {
+      if (this.job.spec.mode === 'implicit') {
+        const tls = await this.handshake(this.socket!, undefined);
+        if (!tls) return 'success';
+        // Bytes of a TLS stream are charged to the budget by the stream, from the socket.
+        this.conn = new Connection(tls, this.connectionLimits(), false);
+      } else {
+        this.conn = new Connection(this.socket!, this.connectionLimits());
+      }
+      return (await this.job.spec.dialog(this.context(this.conn))) ?? 'success';
+    } finally {
+      this.dialogRunning = false;
+    }
+  }
+
+  private connectionLimits(): ConnectionLimits {
+    const { settings } = this;
+    return { readTimeoutMs: settings.timeouts.readMs, maxLineBytes: settings.maxLineBytes, maxTotalBytes: settings.maxTotalBytes, budget: this.budget };
+  }
+
+  private context(conn: Connection): DialogContext {
+    return {
+      target: this.job.target,
+      options: this.job.options,
+      conn,
+      record: this.record,
+      startTls: () => this.startTls(),
+      implicitTls: this.job.spec.mode === 'implicit',
+      logger: this.logger,
+      signal: this.abort.signal,
+    };
+  }
+
+  /** The dialog's startTls(): the handshake on the connection's stream, which then carries the TLS stream. */
+  private async startTls(): Promise<StartTlsOutcome> {
+    const c = this.conn!;
+    const { stream, leftover } = c.detach();
+    const tls = await this.handshake(stream, leftover.length ? leftover : undefined);
+    const info = this.record.tls!;
+    if (!tls) return { completed: false, info };
+    c.attach(tls);
+    return { completed: true, info };
+  }
+
+  /** Run the engine on `stream`; records `tls`, throws on a failed handshake, returns the TLS stream (none in observe-only mode). */
+  private async handshake(stream: ByteStream, initialData: Buffer | undefined): Promise<ByteStream | undefined> {
+    const { settings, profile } = this;
+    const { info, stream: tlsStream, internalError } = await this.engine.handshake(stream, {
+      serverName: settings.sni ? this.job.target.domain : undefined,
+      profile,
+      observeOnly: settings.observeOnly,
+      readTimeoutMs: settings.timeouts.readMs,
+      maxBytes: settings.maxTotalBytes,
+      budget: this.budget,
+      signal: this.abort.signal,
+      initialData,
+      keyShareReuse: settings.keyShareReuse,
+    });
+    info.profile ??= profile.name;
+    info.fallbackStep = this.step;
+    this.record.tls = info;
+    if (info.error) throw handshakeError(info.error.kind, info.error.message, internalError);
+    return tlsStream;
+  }
+
+  /** The probe failed: its status from the error. Our own bug: the record says internal-error; the stack goes to the debug log. */
+  private failed(err: unknown): void {
+    const mapped = errorToStatus(err);
+    this.status = mapped.status;
+    this.error = { reason: mapped.reason, message: mapped.message };
+    if (mapped.status === 'internal-error') {
+      const { target } = this.job;
+      this.logger.debug({ err, ip: target.ip, port: target.port, service: target.service }, 'internal error during a probe');
+    }
+  }
+
+  /** Built field by field in the record's key order (as the spread it replaces: JSON keeps insertion order). */
+  private toRecord(): ProbeRecord {
+    const r = recordIdentity(this.job) as ProbeRecord;
+    r.status = this.status;
+    if (this.error) r.error = this.error;
     // Raw bytes read from the socket (absent when the connection never opened): 0 marks a host that never spoke.
-    ...(budget ? { bytesReceived: budget.used } : {}),
-    startedAt: '',
-    durationMs: 0,
+    if (this.budget) r.bytesReceived = this.budget.used;
+    r.startedAt = '';
+    r.durationMs = 0;
     // A dialog still running (the probe deadline passed) must not change an emitted record: then a
     // copy. A settled one changes nothing any more, and nothing is decrypted after close() (no
     // post-handshake message reaches `tls`): no copy.
-    ...(dialogRunning ? structuredClone(dialogRecord) : dialogRecord),
-  } as ProbeRecord;
+    return Object.assign(r, this.dialogRunning ? structuredClone(this.record) : this.record);
+  }
+}
+
+function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, step: number, logger: Logger): Promise<ProbeRecord> {
+  return new ProbeAttempt(job, engine, settings, step, logger).run();
+}
+
+function onProbeDeadline(p: ProbeAttempt): void {
+  p.abort.abort();
+  p.rejectWait?.(probeTimeout(p.settings.timeouts.probeMs));
+}
+
+function ignoreError(): void {}
+
+function handshakeError(kind: NonNullable<TlsInfo['error']>['kind'], message: string, internalError: unknown): ProbeError {
+  const { status, reason } = tlsErrorStatus(kind);
+  return new ProbeError(status, reason, message, internalError === undefined ? undefined : { cause: internalError });
 }
 
 function probeTimeout(ms: number): ProbeError {
@@ -236,13 +292,12 @@ async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, 
 /** What a record says of the probe itself (target, service, plugin, mode), in the record's key order: shared by every place that makes a record of a job. */
 export function recordIdentity(job: ProbeJob): Pick<ProbeRecord, 'ip' | 'port' | 'domain' | 'mailDomain' | 'service' | 'protocol' | 'mode'> {
   const { target } = job;
-  return {
-    ip: target.ip,
-    port: target.port,
-    ...(target.domain ? { domain: target.domain } : {}),
-    ...(target.mailDomain ? { mailDomain: target.mailDomain } : {}),
-    service: target.service,
-    protocol: job.protocolId,
-    mode: job.spec.mode,
-  };
+  // Filled in key order, without spreads (one object per record).
+  const r = { ip: target.ip, port: target.port } as Pick<ProbeRecord, 'ip' | 'port' | 'domain' | 'mailDomain' | 'service' | 'protocol' | 'mode'>;
+  if (target.domain) r.domain = target.domain;
+  if (target.mailDomain) r.mailDomain = target.mailDomain;
+  r.service = target.service;
+  r.protocol = job.protocolId;
+  r.mode = job.spec.mode;
+  return r;
 }

@@ -16,7 +16,11 @@ export function* expandTarget(input: TargetInput, services: readonly ScanService
     if (input.service && input.service !== s.service.spec.name) continue;
     const ports = input.port ? [input.port] : s.ports;
     for (const port of ports) {
-      yield { target: { ip: input.ip, port, service: s.service.spec.name, ...(input.domain ? { domain: input.domain } : {}), ...(input.mailDomain ? { mailDomain: input.mailDomain } : {}) }, scan: s };
+      // Filled in key order without spreads: one target object per probe, of one shape per kind of input.
+      const target: ProbeTarget = { ip: input.ip, port, service: s.service.spec.name };
+      if (input.domain) target.domain = input.domain;
+      if (input.mailDomain) target.mailDomain = input.mailDomain;
+      yield { target, scan: s };
     }
   }
 }

@@ -82,6 +82,30 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
   const log = opts.logger.child({ component: 'scan' });
   const run = opts.run ?? ((job: ProbeJob) => runProbe(job, opts.engine, opts.probe, log));
 
+  /**
+   * One probe, from its run to its record on the bus; the slot is released only once the bus has
+   * accepted the record. Its own function (not promise callbacks made in the loop): one promise per
+   * probe, and the scan loop stays small for the compiler.
+   */
+  const finish = async (job: ProbeJob, release: void | (() => void), at: number): Promise<void> => {
+    try {
+      const record = await run(job);
+      release?.();
+      if (closed) return; // abandoned at shutdown: its target stays unfinished and is scanned again on resume
+      byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
+      tracker.tag(record, at);
+      // Publishing is chained so the bus sees records one at a time.
+      publishing = publishing.then(() => opts.bus.publish(record)).catch((err: unknown) => {
+        failure ??= { error: err };
+      });
+      await publishing;
+    } catch (err) {
+      failure ??= { error: err };
+    } finally {
+      slots.release();
+    }
+  };
+
   const iterator = opts.source.targets({ from: opts.from })[Symbol.asyncIterator]();
   try {
     outer: for (;;) {
@@ -136,25 +160,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
         }
         probes++;
         tracker.started(position);
-        const at = position;
-        const job = { target, protocolId: scan.service.plugin.id, spec: scan.service.spec, options: scan.options };
-        void run(job)
-          .then((record) => {
-            release?.();
-            if (closed) return; // abandoned at shutdown: its target stays unfinished and is scanned again on resume
-            byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
-            tracker.tag(record, at);
-            // Publishing is chained so the bus sees records one at a time; the
-            // slot is released only once the bus has accepted the record.
-            publishing = publishing.then(() => opts.bus.publish(record)).catch((err) => {
-              failure ??= { error: err };
-            });
-            return publishing;
-          })
-          .catch((err) => {
-            failure ??= { error: err };
-          })
-          .finally(() => slots.release());
+        void finish({ target, protocolId: scan.service.plugin.id, spec: scan.service.spec, options: scan.options }, release, position);
       }
     }
   } finally {

@@ -94,7 +94,10 @@ export class ClientHandshake {
       this.clientRandom = rnd.subarray(0, 32);
       this.sessionId = rnd.subarray(32);
     }
-    this.limits = { ...DEFAULT_TLS_LIMITS, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}), ...options.limits };
+    // The (frozen) defaults themselves unless something is overridden: no copy per handshake.
+    this.limits = options.maxMessageBytes || options.limits
+      ? { ...DEFAULT_TLS_LIMITS, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}), ...options.limits }
+      : DEFAULT_TLS_LIMITS;
     this.hsMessages = new HandshakeReassembler(this.limits.maxMessageBytes);
   }
 
@@ -105,7 +108,9 @@ export class ClientHandshake {
   start(): void {
     const p = this.cp.profile;
     if (p.extensions.includes('key_share')) {
-      this.shares = p.keyShares.filter(canShare).map((g) => this.newShare(g));
+      const shares: KeyShare[] = [];
+      for (const g of p.keyShares) if (canShare(g)) shares.push(this.newShare(g));
+      this.shares = shares;
     }
     this.sendClientHello();
   }
@@ -117,7 +122,7 @@ export class ClientHandshake {
       serverName: this.options.serverName,
       alpn: this.alpnOffer,
       keyShares: this.shares,
-      ...(cookie ? { cookie } : {}),
+      cookie,
     });
     this.transcript.push(message);
     this.out.push(record);
@@ -313,8 +318,17 @@ export class ClientHandshake {
     if (vname) this.info.version = vname;
     this.suite = cipherSuiteById(sh.cipherSuite);
     this.info.cipherSuite = { id: sh.cipherSuite, name: cipherSuiteName(sh.cipherSuite) };
-    this.info.serverExtensions = sh.extensions.map((e) => ({ id: e.id, name: extensionName(e.id) }));
-    this.serverExts = sh.extensions.map((e) => e.id);
+    // Loops, not map(): map() makes its array of another elements kind once the caller is optimized,
+    // and code that had seen the other kind (completionBlocker's includes(), the EncryptedExtensions'
+    // append) was deoptimized by it while the scan warmed up.
+    const serverExtensions: NonNullable<TlsInfo['serverExtensions']> = [];
+    const serverExts: number[] = [];
+    for (const e of sh.extensions) {
+      serverExtensions.push({ id: e.id, name: extensionName(e.id) });
+      serverExts.push(e.id);
+    }
+    this.info.serverExtensions = serverExtensions;
+    this.serverExts = serverExts;
     if (!offered.includes(version)) throw new TlsFailure('protocol', `server chose version 0x${version.toString(16)} that was not offered`, 'ServerHello');
     if (!this.cp.suites.includes(sh.cipherSuite)) throw new TlsFailure('protocol', `server chose cipher suite ${this.info.cipherSuite.name} that was not offered`, 'ServerHello');
     if (sh.compression !== 0) throw new TlsFailure('unsupported', `server chose compression method ${sh.compression}`, 'ServerHello');
@@ -439,9 +453,12 @@ export class ClientHandshake {
   }
 
   closeNotify(): Buffer | undefined {
-    return this.writeProt?.seal(21, Buffer.from([1, 0]));
+    return this.writeProt?.seal(21, CLOSE_NOTIFY);
   }
 }
+
+/** The close_notify alert's body (warning, close_notify): seal() copies it, never changes it. */
+const CLOSE_NOTIFY = Buffer.from([1, 0]);
 
 /** One record header, rewritten per protected record: open() uses it (the AEAD's additional data) and keeps nothing of it. */
 const HEADER = Buffer.alloc(5);

@@ -69,7 +69,7 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
     case 'signature_algorithms_cert':
       return vec16(Buffer.concat(c.sigalgs.map(u16)));
     case 'key_share':
-      return vec16(Buffer.concat(input.keyShares.map((k) => Buffer.concat([u16(GROUPS[k.group]!), vec16(k.publicKey)]))));
+      return keyShareBody(input.keyShares);
     case 'psk_key_exchange_modes':
       return vec8(Buffer.from([1]));
     case 'supported_versions':
@@ -83,24 +83,63 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
   }
 }
 
+/** One extension (type, length, body) in one buffer. */
+function extension(type: number, body: Buffer): Buffer {
+  const b = Buffer.allocUnsafe(4 + body.length);
+  b.writeUInt16BE(type, 0);
+  b.writeUInt16BE(body.length, 2);
+  body.copy(b, 4);
+  return b;
+}
+
+/** key_share's client_shares (group, key) written into one buffer: it is made for every probe. */
+function keyShareBody(shares: KeyShare[]): Buffer {
+  let len = 0;
+  for (const k of shares) len += 4 + k.publicKey.length;
+  const b = Buffer.allocUnsafe(2 + len);
+  let at = b.writeUInt16BE(len, 0);
+  for (const k of shares) {
+    at = b.writeUInt16BE(GROUPS[k.group]!, at);
+    at = b.writeUInt16BE(k.publicKey.length, at);
+    at += k.publicKey.copy(b, at);
+  }
+  return b;
+}
+
 // Extensions whose bytes depend on the connection; all others depend only on the profile.
 const PER_CONNECTION = new Set(['server_name', 'alpn', 'key_share']);
 
-/** The parts of a ClientHello that depend only on the profile, encoded on first use. */
-interface FixedParts {
-  head: Buffer[];
-  extensions: Map<string, Buffer | null>;
+/**
+ * What a profile's ClientHello is made of, worked out once per profile: the fixed head (suites,
+ * compression) and the extensions in profile order, each either encoded already (it depends on the
+ * profile only) or the name of one made per connection ('padding' marks where padding goes). A
+ * ClientHello per probe then walks a short list: no lookups by name, and a small function to compile.
+ */
+interface HelloPlan {
+  head: Buffer;
+  extensions: Array<Buffer | string>;
 }
-const fixedCache = new WeakMap<CompiledProfile, FixedParts>();
+const planCache = new WeakMap<CompiledProfile, HelloPlan>();
 
-function fixedParts(c: CompiledProfile): FixedParts {
-  let f = fixedCache.get(c);
-  if (!f) {
-    f = { head: [vec16(Buffer.concat(c.suites.map(u16))), vec8(Buffer.from(c.profile.compressionMethods))], extensions: new Map() };
-    fixedCache.set(c, f);
+function helloPlan(c: CompiledProfile): HelloPlan {
+  let plan = planCache.get(c);
+  if (!plan) {
+    plan = { head: Buffer.concat([vec16(Buffer.concat(c.suites.map(u16))), vec8(Buffer.from(c.profile.compressionMethods))]), extensions: [] };
+    for (const name of c.profile.extensions) {
+      if (name === 'padding' || PER_CONNECTION.has(name)) {
+        plan.extensions.push(name);
+        continue;
+      }
+      // Encoded with no connection's data: only per-connection extensions read the input.
+      const body = extensionBody(name, c, NO_INPUT);
+      if (body) plan.extensions.push(extension(EXTENSIONS[name]!, body));
+    }
+    planCache.set(c, plan);
   }
-  return f;
+  return plan;
 }
+
+const NO_INPUT: ClientHelloInput = { random: Buffer.alloc(0), sessionId: Buffer.alloc(0), alpn: [], keyShares: [] };
 
 /**
  * RFC 7685 padding, the way OpenSSL 1.0.1g and BoringSSL size it: some F5 load
@@ -115,30 +154,32 @@ export function paddingLength(messageLen: number): number | undefined {
 
 /** The ClientHello handshake message (type, length, body), preceded in its buffer by 5 bytes of headroom. */
 export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
-  const fixed = fixedParts(c);
+  const plan = helloPlan(c);
   const exts: Buffer[] = [];
   let padAt = -1;
-  for (const name of c.profile.extensions) {
-    if (name === 'padding') {
-      padAt = exts.length;
-      continue;
-    }
-    const perConnection = PER_CONNECTION.has(name);
-    let ext = perConnection ? undefined : fixed.extensions.get(name);
-    if (ext === undefined) {
-      const body = extensionBody(name, c, input);
-      ext = body ? Buffer.concat([u16(EXTENSIONS[name]!), vec16(body)]) : null;
-      if (!perConnection) fixed.extensions.set(name, ext);
-    }
-    if (ext) exts.push(ext);
-  }
-  if (input.cookie) exts.push(u16(EXTENSIONS.cookie!), vec16(vec16(input.cookie)));
-  // Written once into one buffer (with room for a record header in front): this runs for every probe.
   let extLen = 0;
-  for (const e of exts) extLen += e.length;
-  let headLen = 0;
-  for (const h of fixed.head) headLen += h.length;
-  const fixedLen = 2 + input.random.length + 1 + input.sessionId.length + headLen;
+  for (const item of plan.extensions) {
+    if (typeof item !== 'string') {
+      exts.push(item);
+      extLen += item.length;
+    } else if (item === 'padding') {
+      padAt = exts.length;
+    } else {
+      const body = extensionBody(item, c, input);
+      if (body) {
+        const ext = extension(EXTENSIONS[item]!, body);
+        exts.push(ext);
+        extLen += ext.length;
+      }
+    }
+  }
+  if (input.cookie) {
+    const cookie = extension(EXTENSIONS.cookie!, vec16(input.cookie));
+    exts.push(cookie);
+    extLen += cookie.length;
+  }
+  // Written once into one buffer (with room for a record header in front): this runs for every probe.
+  const fixedLen = 2 + input.random.length + 1 + input.sessionId.length + plan.head.length;
   if (padAt >= 0) {
     // The size depends on SNI, ALPN and key shares, so padding is sized per connection.
     const pad = paddingLength(4 + fixedLen + 2 + extLen);
@@ -155,12 +196,14 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
   const buf = Buffer.allocUnsafe(5 + 4 + bodyLen);
   let at = 5;
   buf[at++] = 1;
-  at = buf.writeUIntBE(bodyLen, at, 3);
+  buf[at++] = bodyLen >>> 16;
+  buf[at++] = (bodyLen >>> 8) & 255;
+  buf[at++] = bodyLen & 255;
   at = buf.writeUInt16BE(c.clientVersion, at);
   at += input.random.copy(buf, at);
   buf[at++] = input.sessionId.length;
   at += input.sessionId.copy(buf, at);
-  for (const h of fixed.head) at += h.copy(buf, at);
+  at += plan.head.copy(buf, at);
   if (exts.length > 0) {
     at = buf.writeUInt16BE(extLen, at);
     for (const e of exts) at += e.copy(buf, at);

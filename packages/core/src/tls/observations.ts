@@ -6,7 +6,9 @@ import { bitLength, findExtension, parseExtensions, type ServerKeyExchange } fro
 /** Turning parsed server messages into `tls.*` record fields. */
 
 export function recordChain(info: TlsInfo, chain: Buffer[], ocsp?: Buffer): void {
-  info.chain = chain.map((c) => c.toString('base64'));
+  const der: string[] = [];
+  for (const c of chain) der.push(c.toString('base64'));
+  info.chain = der;
   if (ocsp) recordOcsp(info, ocsp);
 }
 
@@ -48,7 +50,11 @@ export function recordEncryptedExtensions(info: TlsInfo, body: Buffer): void {
   const r = new ByteReader(body, 'EncryptedExtensions');
   const exts = parseExtensions(r);
   r.end();
-  info.serverExtensions = [...(info.serverExtensions ?? []), ...exts.map((e) => ({ id: e.id, name: extensionName(e.id) }))];
+  // A loop, not spreads of a map(): `exts` is most often empty, and its array kind then differs
+  // from a non-empty list's, which deoptimized the spread's code as the scan warmed up.
+  const list = info.serverExtensions ? info.serverExtensions.slice() : [];
+  for (let i = 0; i < exts.length; i++) list.push({ id: exts[i]!.id, name: extensionName(exts[i]!.id) });
+  info.serverExtensions = list;
   const alpn = findExtension(exts, 16);
   if (alpn) info.alpn = parseAlpn(alpn);
 }

@@ -20,12 +20,13 @@ export class RawTlsEngine implements TlsEngine {
 
   handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
     const t0 = performance.now();
+    // One shape for every handshake (absent options are undefined, as ClientHandshake reads them).
     const hs = new ClientHandshake(profileOf(options.profile), {
-      ...(options.serverName !== undefined ? { serverName: options.serverName } : {}),
-      ...(options.alpn ? { alpn: options.alpn } : {}),
+      serverName: options.serverName,
+      alpn: options.alpn,
       observeOnly: options.observeOnly,
-      ...(options.keyShareReuse ? { keyShareReuse: options.keyShareReuse } : {}),
-      ...(this.options.limits ? { limits: this.options.limits } : {}),
+      keyShareReuse: options.keyShareReuse,
+      limits: this.options.limits,
     });
     const budget = options.budget;
     return new Promise<TlsHandshakeResult>((resolve) => {
@@ -98,7 +99,7 @@ export class RawTlsEngine implements TlsEngine {
       const onAbort = () => fail('timeout', 'probe deadline passed during the handshake');
 
       if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      options.signal?.addEventListener('abort', onAbort, ONCE);
       socket.on('data', onData);
       socket.on('end', onEnd);
       socket.on('close', onEnd);
@@ -116,3 +117,6 @@ export class RawTlsEngine implements TlsEngine {
     });
   }
 }
+
+/** addEventListener's options, one object for every handshake. */
+const ONCE = Object.freeze({ once: true });

@@ -69,11 +69,11 @@ export class TlsStream extends EventEmitter implements ByteStream {
     super();
     if (flight) {
       this.flight = flight;
-      setImmediate(() => this.sendFlight());
+      setImmediate(sendFlightOf, this);
     }
     hs.onAppData = (d) => this.deliver(d);
     hs.onPeerClose = () => this.peerEnded();
-    for (const d of hs.appData.splice(0)) this.deliver(d);
+    if (hs.appData.length) for (const d of hs.appData.splice(0)) this.deliver(d);
     if (hs.peerClosed) this.peerEnded();
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -177,9 +177,15 @@ export class TlsStream extends EventEmitter implements ByteStream {
     return this.socket.write(flight ? Buffer.concat([flight, data]) : data, cb);
   }
 
-  private sendFlight(): void {
+  /** @internal (sendFlightOf) */
+  sendFlight(): void {
     const flight = this.flight;
     this.flight = undefined;
     if (flight && !this.socket.destroyed) this.socket.write(flight);
   }
+}
+
+/** The end of the handshake's turn: its last flight leaves alone if nothing took it along (setImmediate with no closure). */
+function sendFlightOf(stream: TlsStream): void {
+  stream.sendFlight();
 }

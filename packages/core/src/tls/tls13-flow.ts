@@ -4,12 +4,15 @@ import type { ClientHandshake } from './client-handshake.js';
 import { DeferredProtection, KEY_LEN, Tls13Protection } from './record-protection.js';
 import { applicationSecrets, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, trafficKeys, type Hash13 } from './key-schedule13.js';
 import { GROUP_BITS, groupName, handshakeTypeName } from './names.js';
-import { sharedSecret } from './key-exchange.js';
+import { sharedSecret, type KeyShare } from './key-exchange.js';
 import { findExtension, type ServerHello } from './server-messages.js';
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader, handshakeMessage, vec24, vec8 } from './bytes.js';
 
 const EMPTY = Buffer.alloc(0);
+
+/** The middlebox-compatibility ChangeCipherSpec record, shared: only ever copied into the flight (drain() joins it with the Finished). */
+const COMPAT_CCS = Buffer.from([20, 3, 3, 0, 1, 1]);
 
 type Expect = 'EncryptedExtensions' | 'CertificateOrRequest' | 'Certificate' | 'CertificateVerify' | 'Finished';
 
@@ -45,8 +48,17 @@ export class Tls13Flow {
     const group = groupName(r.u16());
     const peer = r.vec16();
     r.end();
-    hs.info.keyExchange = { kind: 'TLS13', group, ...(GROUP_BITS[group] ? { bits: GROUP_BITS[group] } : {}) };
-    const share = hs.shares.find((s) => s.group === group);
+    const keyExchange: NonNullable<typeof hs.info.keyExchange> = { kind: 'TLS13', group };
+    const bits = GROUP_BITS[group];
+    if (bits) keyExchange.bits = bits;
+    hs.info.keyExchange = keyExchange;
+    let share: KeyShare | undefined;
+    for (const s of hs.shares) {
+      if (s.group === group) {
+        share = s;
+        break;
+      }
+    }
     if (!share) throw new TlsFailure('protocol', `server key share for ${group}, which was not offered`, 'ServerHello');
     const blocker = hs.completionBlocker();
     if (blocker) throw new TlsFailure('unsupported', `cannot decrypt the TLS 1.3 flight: ${blocker}`, 'ServerHello');
@@ -114,7 +126,7 @@ export class Tls13Flow {
     // Certificate, no later point needs the transcript.
     const serverFinishedHash = this.transcriptHash(!this.requestContext);
     // Middlebox compatibility: a dummy ChangeCipherSpec before our encrypted flight.
-    if (hs.cp.profile.sessionIdLength > 0) hs.out.push(Buffer.from([20, 3, 3, 0, 1, 1]));
+    if (hs.cp.profile.sessionIdLength > 0) hs.out.push(COMPAT_CCS);
     const ck = trafficKeys(this.hash, this.clientHs, KEY_LEN[this.cipher]!);
     hs.writeProt = new Tls13Protection(this.cipher, ck.key, ck.iv);
     if (this.requestContext) hs.sendHandshake(handshakeMessage(11, Buffer.concat([vec8(this.requestContext), vec24(EMPTY)])));

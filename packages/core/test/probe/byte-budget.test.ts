@@ -10,9 +10,11 @@ import { startScriptedServer, type ScriptStep, type ScriptedServer } from '../..
  * plaintext dialog, the TLS handshake and the TLS records after it (raw bytes,
  * never the decrypted ones again). A STARTTLS line service against a scripted
  * server on 127.0.42.2 that sends filler lines before STARTTLS and after the
- * handshake, with the probe's cap at 1 MiB. Also: a banner that never ends.
+ * handshake, with the probe's cap at 1 MiB. Also: a banner that never ends; and an implicit-TLS
+ * service (127.0.95.1), whose dialog connection is made on the TLS stream after the handshake.
  */
 const HOST = '127.0.42.2';
+const IMPLICIT_HOST = '127.0.95.1';
 const CAP = 1 << 20;
 const KiB = 1024;
 
@@ -53,6 +55,38 @@ async function probe(before: number, after: number): Promise<ProbeRecord> {
   server = await startScriptedServer({ script, tls: cert, host: HOST });
   return runDialogAgainst({ host: HOST, port: server.port, spec, maxLineBytes: 2048, maxTotalBytes: CAP, readTimeoutMs: 3000 });
 }
+
+/** Implicit TLS: the handshake on the socket itself, then lines until DONE over the TLS stream. */
+const implicitSpec: ServiceSpec = {
+  name: 'budget-implicit',
+  defaultPort: 1,
+  mode: 'implicit',
+  dialog: async (ctx) => {
+    while ((await ctx.conn.readLine()) !== 'DONE');
+    return 'success';
+  },
+};
+
+async function probeImplicit(after: number): Promise<ProbeRecord> {
+  server = await startScriptedServer({ script: [{ send: filler(after, 'DONE') }], tls: cert, implicitTls: true, host: IMPLICIT_HOST });
+  return runDialogAgainst({ host: IMPLICIT_HOST, port: server.port, spec: implicitSpec, maxLineBytes: 2048, maxTotalBytes: CAP, readTimeoutMs: 3000 });
+}
+
+describe('implicit TLS: the dialog\'s connection over the TLS stream charges nothing a second time', () => {
+  it('600 KiB after the handshake: success, the raw bytes counted once', async () => {
+    const r = await probeImplicit(600 * KiB);
+    expect(r.status, JSON.stringify(r.error)).toBe('success');
+    expect(r.bytesReceived).toBeGreaterThan(600 * KiB);
+    expect(r.bytesReceived).toBeLessThan(CAP);
+  });
+
+  it('1.1 MiB after the handshake: reply-too-large, passed after the handshake', async () => {
+    const r = await probeImplicit(1100 * KiB);
+    expect(r.status).toBe('protocol-error');
+    expect(r.error).toMatchObject({ reason: 'reply-too-large', message: `server sent more than ${CAP} bytes in this probe (the per-probe byte cap), passed after the TLS handshake` });
+    expect(r.tls?.completed).toBe(true);
+  });
+});
 
 describe('the per-probe byte budget spans dialog, handshake and TLS records', () => {
   it('600 KiB before STARTTLS alone: success', async () => {
