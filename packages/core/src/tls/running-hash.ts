@@ -13,7 +13,10 @@ export class RunningHash {
   private done = 0;
 
   constructor(algorithms: string[]) {
-    this.hashes = algorithms.map((a) => createHash(a));
+    // A loop, not map(): map()'s result changes its elements kind once a caller is optimized,
+    // which deoptimized add(), of() and last() (a 'wrong map' each) in a scan.
+    this.hashes = [];
+    for (const a of algorithms) this.hashes.push(createHash(a));
   }
 
   static forVersion(version: number, prf: 'sha256' | 'sha384'): RunningHash {
