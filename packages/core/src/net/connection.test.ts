@@ -51,6 +51,24 @@ describe('Connection', () => {
     conn.close();
   });
 
+  it('holds the process open only while a read waits: between reads its deadline timer is unref()ed', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const { stream, conn } = pair({ readTimeoutMs: 5000 });
+    const read = conn.readLine();
+    expect(timers()).toBe(before + 1);
+    stream.write('220 hello\r\n');
+    expect(await read).toBe('220 hello');
+    // A connection a caller drops without close() must not keep a scan's process alive for 5 s.
+    expect(timers()).toBe(before);
+    const again = conn.readLine();
+    expect(timers()).toBe(before + 1);
+    stream.write('250 ok\r\n');
+    expect(await again).toBe('250 ok');
+    conn.close();
+    expect(timers()).toBe(before);
+  });
+
   it('takeLine returns a buffered line at once and undefined when none is complete', async () => {
     const { stream, conn } = pair();
     expect(conn.takeLine()).toBeUndefined();

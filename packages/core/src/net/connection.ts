@@ -210,6 +210,8 @@ export class Connection {
       }
     } finally {
       this.waiter = undefined;
+      // Between reads the armed timer must not keep the process alive (a connection dropped without close()).
+      if (armed) this.timer?.unref();
     }
   }
 
@@ -223,7 +225,7 @@ export class Connection {
     this.timedOut = false;
     const t = this.timer;
     if (t !== undefined && this.timerMs === ms) {
-      t.refresh();
+      t.ref().refresh();
       return;
     }
     clearTimeout(t);
