@@ -3,13 +3,13 @@
  * `wildtls scan` command (config file, plugins, JSONL sink, progress off) and
  * the Go reference client (bench/go-tls-client -scan, the zgrab2 class) over
  * the same loopback endpoints in one run, alternating, pass after pass.
- * Loopback only (127.0.50.0/24 - 127.0.52.0/24); every run bounded in count
+ * Loopback only (127.0.50.0/24 - 127.0.52.0/24, or the three /24s of --nets); every run bounded in count
  * (the target lists) and time (5 min per run, the probes' own deadlines).
  *
  *   npx tsc -b && node bench/scan-vs-go.mjs [--cli CHECKOUT]... [--passes 3]
  *     [--modes tls-modern,tls-study,smtp,census-study,census-compat]
  *     [--skip startup,throughput,memory,cpu-workers] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
- *     [--steady] [--json FILE]
+ *     [--steady] [--json FILE] [--nets 127.0.50,127.0.51,127.0.52]
  *
  * Endpoints, started here and stopped by pid: nginx (2 workers) on
  * 127.0.50.1-254 x 16 ports (TLS 1.2 and 1.3, leaf + intermediate + root,
@@ -69,9 +69,14 @@ CLIS.forEach((c, i) => CLIS.slice(0, i).some((o) => o.label === c.label) && (c.l
 
 // --steady: 48 ports per address (12,192 targets) for the steady-state marginal; otherwise 16.
 const STEADY = argv.includes('--steady');
-const NGINX = { hosts: addresses('127.0.50'), ports: range(10443, STEADY ? 48 : 16) };
-const SMTP = { hosts: addresses('127.0.51'), ports: range(10025, STEADY ? 48 : 16) };
-const HOLD = { hosts: addresses('127.0.52'), bannerPorts: range(11000, 20), silentPorts: range(11100, 20) };
+// --nets: the three loopback /24s of the nginx, SMTP and hold farms (to run beside another farm on the defaults).
+const NETS = one('--nets', '127.0.50,127.0.51,127.0.52').split(',');
+if (NETS.length !== 3 || !NETS.every((n) => /^127\.\d{1,3}\.\d{1,3}$/.test(n) && n.split('.').every((x) => Number(x) <= 255))) {
+  fail(`--nets wants three loopback /24 prefixes such as 127.0.50,127.0.51,127.0.52 (got ${NETS.join(',')})`);
+}
+const NGINX = { hosts: addresses(NETS[0]), ports: range(10443, STEADY ? 48 : 16) };
+const SMTP = { hosts: addresses(NETS[1]), ports: range(10025, STEADY ? 48 : 16) };
+const HOLD = { hosts: addresses(NETS[2]), bannerPorts: range(11000, 20), silentPorts: range(11100, 20) };
 const CONC = 50;
 
 /** Each mode: the CLI's protocol and flags, its farm, and the Go modes it is compared with. */
