@@ -8,7 +8,7 @@
  *
  *   npx tsc -b && node bench/scan-vs-go.mjs [--cli CHECKOUT]... [--passes 3]
  *     [--modes tls-modern,tls-study,smtp,census-study,census-compat]
- *     [--skip startup,throughput,memory,cpu-workers] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
+ *     [--skip cpu,startup,throughput,memory,cpu-workers] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
  *     [--steady] [--json FILE] [--nets 127.0.50,127.0.51,127.0.52]
  *
  * Endpoints, started here and stopped by pid: nginx (2 workers) on
@@ -131,7 +131,7 @@ async function main() {
     for (const c of CLIS) if (!c.hasWorkers && !SKIP.has('throughput')) notes.push(`SKIPPED: the throughput rows \`--workers 1\` and \`--workers 2\` of CLI ${c.label}: its \`scan --help\` has no --workers flag (only its default row runs).`);
     notes.forEach((n) => log(n));
 
-    await cpuPasses(work, config, lists, goClient, hello, raw);
+    if (!SKIP.has('cpu')) await cpuPasses(work, config, lists, goClient, hello, raw);
     // A later section that fails is reported, and the figures already measured are still printed.
     const section = async (name, run) => {
       try {
@@ -313,7 +313,7 @@ function printReport(raw, notes) {
   out.push(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; started ${raw.started.slice(0, 16)} UTC; load average (1, 5, 15 min) at the start ${load(raw.loadStart)}, at the end ${load(loadavg())}.`);
   out.push(`CLIs: ${CLIS.map((c) => `${c.label} (${c.root}${c.hasWorkers ? ', has --workers' : ', no --workers'})`).join('; ')}. Passes: ${PASSES}.`);
   for (const n of notes) out.push(`Note: ${n}`);
-  out.push('', '### CPU per probe, concurrency 50', '', cpuTable(MODES, raw.cpu, CLIS.flatMap((c) => cliVariants(c).map((v) => v.who)), PASSES));
+  if (Object.keys(raw.cpu).length) out.push('', '### CPU per probe, concurrency 50', '', cpuTable(MODES, raw.cpu, CLIS.flatMap((c) => cliVariants(c).map((v) => v.who)), PASSES));
   if (Object.keys(raw.startup).length) {
     out.push('', '### Start-up', '', '| client | one-target scan: CPU s, median of 7 (min-max) | wall s | peak RSS MiB |', '| --- | --- | --- | --- |');
     for (const [who, rs] of Object.entries(raw.startup)) {
