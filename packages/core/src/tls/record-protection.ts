@@ -155,14 +155,9 @@ export class Tls12AeadProtection implements RecordProtection {
   }
 
   private aad(seq: bigint, type: number, len: number): Buffer {
-    const a = AAD_12;
-    a.writeBigUInt64BE(seq, 0);
-    a[8] = type;
-    a[9] = this.version >> 8;
-    a[10] = this.version & 255;
-    a[11] = len >> 8;
-    a[12] = len & 255;
-    return a;
+    // The sequence number, then the record's header as it would be in clear.
+    AAD_12.writeBigUInt64BE(seq, 0);
+    return writeHeader(AAD_12, 8, type, this.version, len);
   }
 
   /** The GCM nonce: the implicit IV, then the 8 bytes of `from` at `at`. */

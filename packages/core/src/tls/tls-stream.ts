@@ -138,9 +138,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
 
   /** Send close_notify and half-close the TCP stream (the server's reply is still read). */
   end(): this {
-    const alert = this.hs.closeNotify();
-    if (alert && !this.socket.destroyed) this.send(alert);
-    else this.sendFlight();
+    if (!this.socket.destroyed) this.sendCloseNotify();
     this.socket.end();
     return this;
   }
@@ -154,11 +152,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
    */
   close(): this {
     this.socket.off('data', this.onData);
-    if (!this.socket.destroyed) {
-      const alert = this.hs.closeNotify();
-      if (alert) this.send(alert);
-      else this.sendFlight();
-    }
+    if (!this.socket.destroyed) this.sendCloseNotify();
     closeNow(this.socket);
     return this;
   }
@@ -168,6 +162,13 @@ export class TlsStream extends EventEmitter implements ByteStream {
     this.socket.off('data', this.onData);
     this.socket.destroy();
     return this;
+  }
+
+  /** Our close_notify (none before the handshake completed), with the held flight if any. */
+  private sendCloseNotify(): void {
+    const alert = this.hs.closeNotify();
+    if (alert) this.send(alert);
+    else this.sendFlight();
   }
 
   /** Bytes to the socket, after the handshake's last flight if it is still held. */
