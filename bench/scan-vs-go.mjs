@@ -9,7 +9,7 @@
  *   npx tsc -b && node bench/scan-vs-go.mjs [--cli CHECKOUT]... [--passes 3]
  *     [--modes tls-modern,tls-study,smtp,census-study,census-compat]
  *     [--skip cpu,startup,throughput,memory,cpu-workers] [--cpu-prof DIR [--cpu-prof-modes tls-modern,smtp]]
- *     [--steady] [--json FILE] [--nets 127.0.50,127.0.51,127.0.52]
+ *     [--steady] [--json FILE] [--nets 127.0.50,127.0.51,127.0.52] [--no-go]
  *
  * Endpoints, started here and stopped by pid: nginx (2 workers) on
  * 127.0.50.1-254 x 16 ports (TLS 1.2 and 1.3, leaf + intermediate + root,
@@ -44,7 +44,15 @@
  * of --cpu-prof-modes (default tls-modern: TLS 1.3), profiles in DIR/<mode>/,
  * the top self-time entries outside the handshake (bench/cpu-profile-top.mjs).
  * --cli DIR (repeatable): measure that checkout's CLI (built), alternating
- * with the others in every pass; default: this checkout.
+ * with the others in every pass; default: this checkout. With two or more,
+ * the report adds an A/B table: each CLI's marginal against the first's, per
+ * pass and of the medians, and in how many passes it was the cheaper.
+ * --no-go: leave the Go client's runs out (an A/B of CLIs alone, quicker; Go
+ * still builds the SMTP farm's server).
+ *
+ * The A/B of two builds by the issue's marginal, as the sessions run it:
+ *   node bench/scan-vs-go.mjs --cli OLD --cli NEW --passes 7 --no-go \
+ *     --modes tls-modern,tls-study,smtp --skip startup,throughput,memory,cpu-workers
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,7 +62,7 @@ import { fileURLToPath } from 'node:url';
 import { RawTlsEngine, resolveProfile } from '@wildtls/core';
 import { addresses, buildGo, range, startHold, startNginx, startSmtp, writeChain } from './scan-vs-go/farm.mjs';
 import { heldScan, perProbe } from './scan-vs-go/memory.mjs';
-import { cpuTable, fixed, marginalMs, marginalRate, median, okText } from './scan-vs-go/report.mjs';
+import { abTable, cpuTable, fixed, marginalMs, marginalRate, median, okText } from './scan-vs-go/report.mjs';
 import { checkTime, cliAt, runCli, runGo, timed } from './scan-vs-go/runners.mjs';
 
 const argv = process.argv.slice(2);
@@ -78,6 +86,8 @@ const NGINX = { hosts: addresses(NETS[0]), ports: range(10443, STEADY ? 48 : 16)
 const SMTP = { hosts: addresses(NETS[1]), ports: range(10025, STEADY ? 48 : 16) };
 const HOLD = { hosts: addresses(NETS[2]), bannerPorts: range(11000, 20), silentPorts: range(11100, 20) };
 const CONC = 50;
+// --no-go: an A/B of the CLIs alone.
+const NO_GO = argv.includes('--no-go');
 
 /** Each mode: the CLI's protocol and flags, its farm, and the Go modes it is compared with. */
 const ALL_MODES = {
@@ -211,7 +221,7 @@ async function cpuPasses(work, config, lists, goClient, hello, raw) {
     for (const id of pass % 2 ? ids.reverse() : ids) {
       const mode = MODES[id];
       if (mode.farm === SMTP && !goClient) continue;
-      const steps = [...CLIS.flatMap(cliVariants), ...(goClient ? mode.go.filter((g) => g !== 'observe12' || hello).map((g) => ({ who: `go:${g}`, g })) : [])];
+      const steps = [...CLIS.flatMap(cliVariants), ...(goClient && !NO_GO ? mode.go.filter((g) => g !== 'observe12' || hello).map((g) => ({ who: `go:${g}`, g })) : [])];
       if (pass % 2) steps.reverse();
       for (const size of CPU_SIZES) {
         for (const s of steps) {
@@ -239,7 +249,7 @@ async function startup(work, config, goClient, raw) {
       r.expected = 1;
       (raw.startup[`cli:${cli.label}`] ??= []).push(strip(r));
     }
-    if (goClient) {
+    if (goClient && !NO_GO) {
       const r = await runGo(goClient, { work, targetsFile: goHost, mode: 'tls13', concurrency: CONC });
       r.expected = 1;
       (raw.startup['go:tls13'] ??= []).push(strip(r));
@@ -258,7 +268,7 @@ async function startup(work, config, goClient, raw) {
 async function throughput(work, config, lists, goClient, raw) {
   const mode = MODES['tls-modern'] ?? ALL_MODES['tls-modern'];
   const variants = CLIS.flatMap((cli) => [{ who: `cli:${cli.label} (default workers)`, cli, extra: [] }, ...(cli.hasWorkers ? [1, 2].map((w) => ({ who: `cli:${cli.label} --workers ${w}`, cli, extra: ['--workers', String(w)] })) : [])]);
-  if (goClient) variants.push({ who: 'go:tls13' });
+  if (goClient && !NO_GO) variants.push({ who: 'go:tls13' });
   for (let pass = 0; pass < PASSES; pass++) {
     for (const v of pass % 2 ? [...variants].reverse() : variants) {
       for (const size of ['small', 'big']) {
@@ -314,6 +324,10 @@ function printReport(raw, notes) {
   out.push(`CLIs: ${CLIS.map((c) => `${c.label} (${c.root}${c.hasWorkers ? ', has --workers' : ', no --workers'})`).join('; ')}. Passes: ${PASSES}.`);
   for (const n of notes) out.push(`Note: ${n}`);
   if (Object.keys(raw.cpu).length) out.push('', '### CPU per probe, concurrency 50', '', cpuTable(MODES, raw.cpu, CLIS.flatMap((c) => cliVariants(c).map((v) => v.who)), PASSES));
+  if (Object.keys(raw.cpu).length && CLIS.length > 1) {
+    const label = (who) => who.slice(4);
+    out.push('', `### A/B: each CLI against ${CLIS[0].label}, the same variant, concurrency 50`, '', abTable(MODES, raw.cpu, CLIS.map(cliVariants), PASSES, label));
+  }
   if (Object.keys(raw.startup).length) {
     out.push('', '### Start-up', '', '| client | one-target scan: CPU s, median of 7 (min-max) | wall s | peak RSS MiB |', '| --- | --- | --- | --- |');
     for (const [who, rs] of Object.entries(raw.startup)) {

@@ -54,7 +54,7 @@ export function cpuTable(modes, results, cliRows, passes) {
               const pp = m.map((x, p) => x / per(`go:${g}`)[p]);
               return `${f(ofMedians(who) / ofMedians(`go:${g}`), 2)}x ${g} (${f(Math.min(...pp), 2)}-${f(Math.max(...pp), 2)})`;
             })
-            .join(', ')
+            .join(', ') || 'no Go run'
         : '';
       const name = who.startsWith('cli:') ? `wildtls ${who.slice(4)}` : `Go ${who.slice(3)}`;
       const cpu = `${f(median(r[who].small.map((x) => x.cpuS)), 2)} / ${f(median(r[who].big.map((x) => x.cpuS)), 2)}`;
@@ -66,6 +66,41 @@ export function cpuTable(modes, results, cliRows, passes) {
         steadyCells = ` ${f(ms(who))}${x ? `, ${x}` : ''} | ${f(median((r[who].steady ?? []).map((y) => y.cpuS)), 2)} |`;
       }
       rows.push(`| ${mode.label} | ${name} | ${f(ofMedians(who))} (${m.map((x) => f(x)).join(', ')}) | ${ratios} | ${cpu} |${steadyCells} ${okText([...r[who].small, ...r[who].big, ...(r[who].steady ?? [])])} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+/**
+ * The A/B table: per mode and variant (the default, `--workers 1`, ...), each
+ * later CLI's marginal against the first CLI's (`variants[0]`): the ratio of
+ * the marginals of the medians, the median of the per-pass ratios (the runs
+ * of a pass are back to back, so a pass shares its load), and in how many
+ * passes the later CLI was the cheaper. At --steady, the same for 4,064 ->
+ * 12,192 (ratio of the medians' marginals).
+ */
+export function abTable(modes, results, variants, passes, label) {
+  const steady = Object.values(results).some((r) => Object.values(r).some((x) => x.steady?.length));
+  const rows = [
+    `| mode | CLI against the first (same variant) | ms per probe, first -> this (marginals of the medians) | ratio of the marginals | median of the per-pass ratios (range) | passes cheaper |${steady ? ' steady state 4,064 -> 12,192: ms, ratio |' : ''}`,
+    `| --- | --- | --- | --- | --- | --- |${steady ? ' --- |' : ''}`,
+  ];
+  const [first, ...others] = variants;
+  for (const [id, mode] of Object.entries(modes)) {
+    const r = results[id];
+    if (!r) continue;
+    const per = (who) => Array.from({ length: passes }, (_, p) => marginalMs(r[who].small[p], r[who].big[p]));
+    const ofMedians = (who) => marginalMs(medianRun(r[who].small), medianRun(r[who].big));
+    const steadyMs = (who) => (r[who].steady?.length ? marginalMs(medianRun(r[who].big), medianRun(r[who].steady)) : NaN);
+    for (const cli of others) {
+      cli.forEach((v, i) => {
+        const a = first[i]?.who;
+        if (!a || !r[a] || !r[v.who]) return;
+        const pp = per(v.who).map((x, p) => x / per(a)[p]);
+        const cheaper = pp.filter((x) => x < 1).length;
+        const st = steady ? ` ${f(steadyMs(a))} -> ${f(steadyMs(v.who))}, ${f(steadyMs(v.who) / steadyMs(a))} |` : '';
+        rows.push(`| ${mode.label} | ${label(v.who)} | ${f(ofMedians(a))} -> ${f(ofMedians(v.who))} | ${f(ofMedians(v.who) / ofMedians(a))} | ${f(median(pp))} (${f(Math.min(...pp))}-${f(Math.max(...pp))}) | ${cheaper} of ${pp.length} |${st}`);
+      });
     }
   }
   return rows.join('\n');
