@@ -7,7 +7,7 @@ import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { ProbeError, errorToStatus, tlsErrorStatus, type ProbeStatus } from '../record/status.js';
-import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
+import type { HandshakeDeadline, TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import type { DialogContext, DialogRecord, ProbeTarget, StartTlsOutcome } from './dialog-context.js';
 
 export interface ProbeTimeouts {
@@ -92,9 +92,18 @@ function refusalOf(record: ProbeRecord, step: number): NonNullable<TlsInfo['refu
  * V8 compiles small methods with stable feedback instead of one large function (the hot path of a
  * scan, compiled while the scan warms up). Rare paths (errors, a deadline) sit in their own methods.
  */
-class ProbeAttempt {
+class ProbeAttempt implements HandshakeDeadline {
   readonly record: DialogRecord = {};
-  readonly abort = new AbortController();
+  /**
+   * Made when first asked for (a dialog's ctx.signal, or an engine that does not watch `deadline`):
+   * the engines in core watch the attempt itself as their deadline, so most probes make no
+   * AbortSignal (an EventTarget: a few hundred bytes, and a listener added and removed per handshake).
+   */
+  abortController: AbortController | undefined = undefined;
+  /** The probe deadline has passed (HandshakeDeadline). */
+  expired = false;
+  /** The running handshake's end at the deadline, set by an engine that watches it (HandshakeDeadline). */
+  onExpire: (() => void) | undefined = undefined;
   socket: ByteStream | undefined = undefined;
   conn: Connection | undefined = undefined;
   budget: ByteBudget | undefined = undefined;
@@ -119,8 +128,8 @@ class ProbeAttempt {
   async run(): Promise<ProbeRecord> {
     const probeMs = this.settings.timeouts.probeMs;
     const deadline = performance.now() + probeMs;
-    // The probe deadline: one timer, which aborts the signal (engine, dialog) and rejects the probe's
-    // wait directly, so the wait needs no abort listener of its own.
+    // The probe deadline: one timer, which aborts the signal (if one was made) and ends the engine's
+    // handshake (if one runs), then rejects the probe's wait directly (no abort listener of its own).
     const probeTimer = setTimeout(onProbeDeadline, probeMs, this);
     try {
       const socket = await connectWithRetries(this.job.target, this.settings, deadline);
@@ -134,7 +143,7 @@ class ProbeAttempt {
       this.status = await new Promise<ProbeStatus>((resolve, reject) => {
         this.rejectWait = reject;
         this.dialog().then(resolve, reject);
-        if (this.abort.signal.aborted) reject(probeTimeout(probeMs));
+        if (this.expired) reject(probeTimeout(probeMs));
       });
     } catch (err) {
       this.failed(err);
@@ -174,16 +183,14 @@ class ProbeAttempt {
   }
 
   private context(conn: Connection): DialogContext {
-    return {
-      target: this.job.target,
-      options: this.job.options,
-      conn,
-      record: this.record,
-      startTls: () => this.startTls(),
-      implicitTls: this.job.spec.mode === 'implicit',
-      logger: this.logger,
-      signal: this.abort.signal,
-    };
+    return new AttemptContext(this, conn, () => this.startTls());
+  }
+
+  /** The probe's abort signal (aborted at the probe deadline), made on first use. */
+  get signal(): AbortSignal {
+    const c = (this.abortController ??= new AbortController());
+    if (this.expired && !c.signal.aborted) c.abort();
+    return c.signal;
   }
 
   /** The dialog's startTls(): the handshake on the connection's stream, which then carries the TLS stream. */
@@ -207,7 +214,9 @@ class ProbeAttempt {
       readTimeoutMs: settings.timeouts.readMs,
       maxBytes: settings.maxTotalBytes,
       budget: this.budget,
-      signal: this.abort.signal,
+      // Engines in core watch the attempt as their deadline; another gets the signal.
+      signal: this.engine.watchesDeadline ? undefined : this.signal,
+      deadline: this,
       initialData,
       keyShareReuse: settings.keyShareReuse,
     });
@@ -249,8 +258,41 @@ function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, st
   return new ProbeAttempt(job, engine, settings, step, logger).run();
 }
 
+/**
+ * The dialog's context. A class, not an object literal: its `signal` is a getter (the attempt makes
+ * the signal when a dialog first asks), and a getter in a literal makes a new map per object (every
+ * dialog's reads of ctx.* would turn megamorphic); on the prototype it is one map for all.
+ */
+class AttemptContext implements DialogContext {
+  readonly target: ProbeTarget;
+  readonly options: unknown;
+  readonly record: DialogRecord;
+  readonly implicitTls: boolean;
+  readonly logger: Logger;
+
+  constructor(
+    private readonly attempt: ProbeAttempt,
+    public conn: Connection,
+    /** An own function (a dialog may call it unbound). */
+    readonly startTls: () => Promise<StartTlsOutcome>,
+  ) {
+    this.target = attempt.job.target;
+    this.options = attempt.job.options;
+    this.record = attempt.record;
+    this.implicitTls = attempt.job.spec.mode === 'implicit';
+    this.logger = attempt.logger;
+  }
+
+  get signal(): AbortSignal {
+    return this.attempt.signal;
+  }
+}
+
 function onProbeDeadline(p: ProbeAttempt): void {
-  p.abort.abort();
+  p.expired = true;
+  // A dialog's abort listeners first, then the engine's handshake: the order of the signal's listeners before.
+  p.abortController?.abort();
+  p.onExpire?.();
   p.rejectWait?.(probeTimeout(p.settings.timeouts.probeMs));
 }
 
