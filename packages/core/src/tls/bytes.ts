@@ -92,7 +92,7 @@ function after(head: number, b: Buffer): Buffer {
   return out;
 }
 
-function writeU24(out: Buffer, at: number, n: number): Buffer {
+export function writeU24(out: Buffer, at: number, n: number): Buffer {
   out[at] = (n >> 16) & 255;
   out[at + 1] = (n >> 8) & 255;
   out[at + 2] = n & 255;

@@ -2,7 +2,7 @@ import { cipherSuiteId } from './cipher-suites.js';
 import type { KeyShare } from './key-exchange.js';
 import { EXTENSIONS, GROUPS, SIGNATURE_ALGORITHMS, VERSION_CODES } from './names.js';
 import type { TlsProfile } from './profiles.js';
-import { u16, vec16, vec8 } from './bytes.js';
+import { u16, vec16, vec8, writeU24 } from './bytes.js';
 
 /** A profile turned into numbers once (cached per profile object). */
 export interface CompiledProfile {
@@ -196,9 +196,8 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
   const buf = Buffer.allocUnsafe(5 + 4 + bodyLen);
   let at = 5;
   buf[at++] = 1;
-  buf[at++] = bodyLen >>> 16;
-  buf[at++] = (bodyLen >>> 8) & 255;
-  buf[at++] = bodyLen & 255;
+  writeU24(buf, at, bodyLen);
+  at += 3;
   at = buf.writeUInt16BE(c.clientVersion, at);
   at += input.random.copy(buf, at);
   buf[at++] = input.sessionId.length;

@@ -88,10 +88,19 @@ export function handshakeSecrets(h: Hash13, shared: Buffer, helloHash: Buffer): 
   return { handshakeSecret: hs, clientHs: deriveSecret(h, hs, 'c hs traffic', helloHash), serverHs: deriveSecret(h, hs, 's hs traffic', helloHash) };
 }
 
+/** The master secret, from which each side's application traffic secret is derived (applicationSecret). */
+export function masterSecret(h: Hash13, handshakeSecret: Buffer): Buffer {
+  return hkdfExtract(h, deriveSecret(h, handshakeSecret, 'derived', emptyHash(h)), ZEROS[h]);
+}
+
+/** One side's application traffic secret: a probe that only writes (its close_notify) needs the client's alone. */
+export function applicationSecret(h: Hash13, master: Buffer, side: 'client' | 'server', finishedHash: Buffer): Buffer {
+  return deriveSecret(h, master, side === 'client' ? 'c ap traffic' : 's ap traffic', finishedHash);
+}
+
 export function applicationSecrets(h: Hash13, handshakeSecret: Buffer, finishedHash: Buffer): { client: Buffer; server: Buffer } {
-  const derived = deriveSecret(h, handshakeSecret, 'derived', emptyHash(h));
-  const master = hkdfExtract(h, derived, ZEROS[h]);
-  return { client: deriveSecret(h, master, 'c ap traffic', finishedHash), server: deriveSecret(h, master, 's ap traffic', finishedHash) };
+  const master = masterSecret(h, handshakeSecret);
+  return { client: applicationSecret(h, master, 'client', finishedHash), server: applicationSecret(h, master, 'server', finishedHash) };
 }
 
 export function trafficKeys(h: Hash13, secret: Buffer, keyLen: number): { key: Buffer; iv: Buffer } {

@@ -69,7 +69,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     super();
     if (flight) {
       this.flight = flight;
-      setImmediate(sendFlightOf, this);
+      holdFlight(this);
     }
     hs.onAppData = (d) => this.deliver(d);
     hs.onPeerClose = () => this.peerEnded();
@@ -178,7 +178,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     return this.socket.write(flight ? Buffer.concat([flight, data]) : data, cb);
   }
 
-  /** @internal (sendFlightOf) */
+  /** @internal (sendHeldFlights) */
   sendFlight(): void {
     const flight = this.flight;
     this.flight = undefined;
@@ -186,7 +186,20 @@ export class TlsStream extends EventEmitter implements ByteStream {
   }
 }
 
-/** The end of the handshake's turn: its last flight leaves alone if nothing took it along (setImmediate with no closure). */
-function sendFlightOf(stream: TlsStream): void {
-  stream.sendFlight();
+/**
+ * The streams whose flight is held in this turn of the event loop. At the turn's end each flight that
+ * nothing took along leaves alone: one setImmediate per turn for every stream, not one per handshake
+ * (most flights leave with the dialog's first write or the probe's close_notify, in the same turn).
+ */
+let heldFlights: TlsStream[] = [];
+
+function holdFlight(stream: TlsStream): void {
+  if (heldFlights.length === 0) setImmediate(sendHeldFlights);
+  heldFlights.push(stream);
+}
+
+function sendHeldFlights(): void {
+  const streams = heldFlights;
+  heldFlights = [];
+  for (const s of streams) s.sendFlight();
 }
