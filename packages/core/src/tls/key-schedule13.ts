@@ -38,9 +38,11 @@ export function hkdfExpandLabel(h: Hash13, secret: Buffer, label: string, contex
     const s = hmacStart(h, secret);
     let at = hmacBlock(h);
     const start = at;
-    at += prefix.copy(s, at);
+    s.set(prefix, at);
+    at += prefix.length;
     s[at++] = context.length;
-    at += context.copy(s, at);
+    s.set(context, at);
+    at += context.length;
     s[at++] = 1;
     return hmacFinish(h, at - start, length);
   }

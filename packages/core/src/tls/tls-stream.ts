@@ -4,6 +4,7 @@ import type { ByteBudget } from '../net/byte-budget.js';
 import { ProbeError } from '../record/status.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { TlsFailure } from './tls-failure.js';
+import { join2 } from './bytes.js';
 
 type WriteCallback = (err?: Error | null) => void;
 
@@ -175,7 +176,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
   private send(data: Buffer, cb?: WriteCallback): boolean {
     const flight = this.flight;
     this.flight = undefined;
-    return this.socket.write(flight ? Buffer.concat([flight, data]) : data, cb);
+    return this.socket.write(flight ? join2(flight, data) : data, cb);
   }
 
   /** @internal (sendHeldFlights) */
