@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { getSystemErrorName } from 'node:util';
 import type { ByteStream } from './byte-stream.js';
+import { LeanEmitter } from './lean-emitter.js';
 import { libuvTcp, UV_EOF, type LibuvTcp, type TcpHandle, type WriteRequest } from './libuv-tcp.js';
 
 type WriteCallback = (err?: Error | null) => void;
@@ -54,8 +54,9 @@ export function uvError(status: number, syscall: string, where = ''): NodeJS.Err
  * FIN it emits 'end' and closes (no half-open), as net.Socket does by default.
  * Write callbacks may run synchronously. 'error' is only emitted when
  * someone listens: a scanner's late socket error must not crash the process.
+ * Its event methods are LeanEmitter's (on, once, off, emit, listenerCount...), not node's EventEmitter.
  */
-export class TcpClient extends EventEmitter implements ByteStream {
+export class TcpClient extends LeanEmitter implements ByteStream {
   destroyed = false;
   /** The peer sent FIN. */
   peerEnded = false;

@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { closeNow, type ByteStream } from '../net/byte-stream.js';
+import { LeanEmitter } from '../net/lean-emitter.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import { ProbeError } from '../record/status.js';
 import type { ClientHandshake } from './client-handshake.js';
@@ -29,7 +29,7 @@ type WriteCallback = (err?: Error | null) => void;
  * write(2), one segment and one wake-up of the server instead of two; a
  * server that speaks first waits for the Finished, so it is never held longer.
  */
-export class TlsStream extends EventEmitter implements ByteStream {
+export class TlsStream extends LeanEmitter implements ByteStream {
   /** null until someone reads or pauses: as a node stream, a first 'data' listener then starts the flow. */
   private flowing: boolean | null = null;
   private held: Buffer[] = [];
@@ -106,7 +106,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     this.emit('end');
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overrides EventEmitter.on, whose listener takes any[]
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overrides LeanEmitter.on, whose listener takes any[] (as EventEmitter's)
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     super.on(event, listener);
     if (event === 'data' && this.flowing === null) this.resume();
