@@ -7,7 +7,15 @@ import { LeanEmitter } from './lean-emitter.js';
  * removals (during emits too), once() and emits, run on both, must give the same calls in the same
  * order, the same listener counts and the same emit() results.
  */
-type Emitter = Pick<EventEmitter, 'on' | 'once' | 'off' | 'emit' | 'listenerCount' | 'removeAllListeners'>;
+type Listener = (...args: unknown[]) => void;
+interface Emitter {
+  on(event: string, l: Listener): unknown;
+  once(event: string, l: Listener): unknown;
+  off(event: string, l: Listener): unknown;
+  emit(event: string, ...args: unknown[]): boolean;
+  listenerCount(event: string): number;
+  removeAllListeners(event?: string): unknown;
+}
 
 function script(e: Emitter): string[] {
   const log: string[] = [];

@@ -286,7 +286,7 @@ export class TcpClient extends LeanEmitter implements ByteStream {
     this.destroyed = true;
     this.reading = false;
     this.held = [];
-    clearTimeout(this.tinyReadPause);
+    if (this.tinyReadPause) clearTimeout(this.tinyReadPause);
     this.handle.close(() => this.emit('close'));
     return this;
   }

@@ -106,6 +106,8 @@ class ProbeAttempt implements HandshakeDeadline {
   onExpire: (() => void) | undefined = undefined;
   socket: ByteStream | undefined = undefined;
   conn: Connection | undefined = undefined;
+  /** The implicit handshake's TLS stream, until the dialog first asks for ctx.conn (made on it then). */
+  tlsStream: ByteStream | undefined = undefined;
   budget: ByteBudget | undefined = undefined;
   status: ProbeStatus = 'success';
   error: ProbeRecord['error'] = undefined;
@@ -151,6 +153,7 @@ class ProbeAttempt implements HandshakeDeadline {
       clearTimeout(probeTimer);
       // Close at once (TLS: close_notify first), never waiting for the server's end: see Connection.close().
       if (this.conn) this.conn.close();
+      else if (this.tlsStream) closeNow(this.tlsStream);
       else if (this.socket) closeNow(this.socket);
     }
     return this.toRecord();
@@ -158,20 +161,22 @@ class ProbeAttempt implements HandshakeDeadline {
 
   /**
    * The dialog, after the implicit handshake for implicit-TLS services. Implicit TLS runs the
-   * handshake on the socket itself: the dialog's connection is made on the TLS stream once it
-   * completes (no plaintext connection to make and take apart first).
+   * handshake on the socket itself: the dialog's connection is made on the TLS stream when the
+   * dialog first asks for ctx.conn (no plaintext connection to make and take apart first, and none
+   * at all for a dialog that only wanted the handshake, as the tls plugin's).
    */
   private async dialog(): Promise<ProbeStatus> {
     try {
       if (this.job.spec.mode === 'implicit') {
         const tls = await this.handshake(this.socket!, undefined);
         if (!tls) return 'success';
-        // Bytes of a TLS stream are charged to the budget by the stream, from the socket.
-        this.conn = new Connection(tls, this.connectionLimits(), false);
+        // A late error on the closed stream must never crash the scanner (a Connection would listen).
+        tls.on('error', ignoreError);
+        this.tlsStream = tls;
       } else {
         this.conn = new Connection(this.socket!, this.connectionLimits());
       }
-      return (await this.job.spec.dialog(this.context(this.conn))) ?? 'success';
+      return (await this.job.spec.dialog(this.context())) ?? 'success';
     } finally {
       this.dialogRunning = false;
     }
@@ -182,8 +187,14 @@ class ProbeAttempt implements HandshakeDeadline {
     return { readTimeoutMs: settings.timeouts.readMs, maxLineBytes: settings.maxLineBytes, maxTotalBytes: settings.maxTotalBytes, budget: this.budget };
   }
 
-  private context(conn: Connection): DialogContext {
-    return new AttemptContext(this, conn, () => this.startTls());
+  private context(): DialogContext {
+    return new AttemptContext(this, () => this.startTls());
+  }
+
+  /** The dialog's connection: on the implicit handshake's TLS stream, made when first asked for. */
+  connection(): Connection {
+    // Bytes of a TLS stream are charged to the budget by the stream, from the socket.
+    return (this.conn ??= new Connection(this.tlsStream!, this.connectionLimits(), false));
   }
 
   /** The probe's abort signal (aborted at the probe deadline), made on first use. */
@@ -259,9 +270,9 @@ function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, st
 }
 
 /**
- * The dialog's context. A class, not an object literal: its `signal` is a getter (the attempt makes
- * the signal when a dialog first asks), and a getter in a literal makes a new map per object (every
- * dialog's reads of ctx.* would turn megamorphic); on the prototype it is one map for all.
+ * The dialog's context. A class, not an object literal: its `conn` and `signal` are getters (the
+ * attempt makes each when a dialog first asks), and a getter in a literal makes a new map per object
+ * (every dialog's reads of ctx.* would turn megamorphic); on the prototype it is one map for all.
  */
 class AttemptContext implements DialogContext {
   readonly target: ProbeTarget;
@@ -272,7 +283,6 @@ class AttemptContext implements DialogContext {
 
   constructor(
     private readonly attempt: ProbeAttempt,
-    public conn: Connection,
     /** An own function (a dialog may call it unbound). */
     readonly startTls: () => Promise<StartTlsOutcome>,
   ) {
@@ -281,6 +291,10 @@ class AttemptContext implements DialogContext {
     this.record = attempt.record;
     this.implicitTls = attempt.job.spec.mode === 'implicit';
     this.logger = attempt.logger;
+  }
+
+  get conn(): Connection {
+    return this.attempt.connection();
   }
 
   get signal(): AbortSignal {
