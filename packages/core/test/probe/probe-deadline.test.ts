@@ -5,6 +5,7 @@ import type { ServiceSpec } from '../../src/plugin/api.js';
 import { runProbe, type ProbeSettings } from '../../src/probe/run-probe.js';
 import type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from '../../src/tls/engine.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
+import { NodeTlsEngine } from '../../src/tls/node-tls-engine.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
 
 /*
@@ -83,6 +84,17 @@ describe('the probe deadline', () => {
     const done = await ended;
     expect(done.info.error?.kind).toBe('timeout');
     // The engine let go of the deadline when its handshake ended.
+    expect(options[0]!.deadline?.onExpire).toBeUndefined();
+  });
+
+  it('ends a node:tls engine handshake through the deadline too (no signal)', async () => {
+    const node = new NodeTlsEngine();
+    const options: TlsHandshakeOptions[] = [];
+    const engine: TlsEngine = { name: node.name, watchesDeadline: node.watchesDeadline, handshake: (socket, o) => (options.push(o), node.handshake(socket, o)) };
+    const r = await runProbe({ target, protocolId: 'test', spec: implicit, options: {} }, engine, settings(300), silentLogger());
+    expect(r.status).toBe('timeout');
+    expect(options[0]!.signal).toBeUndefined();
+    expect(r.tls?.error).toEqual({ kind: 'timeout', message: 'probe deadline passed during the handshake' });
     expect(options[0]!.deadline?.onExpire).toBeUndefined();
   });
 
