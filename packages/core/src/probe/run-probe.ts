@@ -108,6 +108,8 @@ class ProbeAttempt implements HandshakeDeadline {
   conn: Connection | undefined = undefined;
   /** The implicit handshake's TLS stream, until the dialog first asks for ctx.conn (made on it then). */
   tlsStream: ByteStream | undefined = undefined;
+  /** The probe has ended and closed its connection (a dialog past the deadline may still run). */
+  closed = false;
   budget: ByteBudget | undefined = undefined;
   status: ProbeStatus = 'success';
   error: ProbeRecord['error'] = undefined;
@@ -151,6 +153,7 @@ class ProbeAttempt implements HandshakeDeadline {
       this.failed(err);
     } finally {
       clearTimeout(probeTimer);
+      this.closed = true;
       // Close at once (TLS: close_notify first), never waiting for the server's end: see Connection.close().
       if (this.conn) this.conn.close();
       else if (this.tlsStream) closeNow(this.tlsStream);
@@ -193,8 +196,13 @@ class ProbeAttempt implements HandshakeDeadline {
 
   /** The dialog's connection: on the implicit handshake's TLS stream, made when first asked for. */
   connection(): Connection {
+    if (this.conn) return this.conn;
     // Bytes of a TLS stream are charged to the budget by the stream, from the socket.
-    return (this.conn ??= new Connection(this.tlsStream!, this.connectionLimits(), false));
+    const conn = new Connection(this.tlsStream!, this.connectionLimits(), false);
+    this.conn = conn;
+    // Asked for after the probe ended (a dialog past the deadline): closed, as it would have been, so its reads fail at once.
+    if (this.closed) conn.close();
+    return conn;
   }
 
   /** The probe's abort signal (aborted at the probe deadline), made on first use. */

@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '../../../../test/harness/daemon.js';
+import { makePki, type TestPki } from '../../../../test/tls-engine/pki.js';
 import { silentLogger } from '../../src/log/logger.js';
 import type { ServiceSpec } from '../../src/plugin/api.js';
 import { runProbe, type ProbeSettings } from '../../src/probe/run-probe.js';
@@ -16,9 +20,13 @@ import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
  * for a dialog that asks for ctx.signal, or for an engine that does not watch the deadline.
  */
 const HOST = '127.0.101.1';
+/** A TLS 1.3 server that completes the handshake, then says nothing. */
+const TLS_HOST = '127.0.101.2';
 const PORT = 4433;
 
 let server: Server;
+let tlsServer: TlsServer;
+let pki: TestPki;
 const sockets = new Set<Socket>();
 
 beforeAll(async () => {
@@ -28,11 +36,22 @@ beforeAll(async () => {
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((r) => server.listen(PORT, HOST, () => r()));
+  pki = makePki(tempDir('probe-deadline'));
+  tlsServer = createTlsServer({ key: readFileSync(`${pki.dir}/rsa.key`), cert: readFileSync(`${pki.dir}/rsa-chain.crt`), minVersion: 'TLSv1.3' });
+  tlsServer.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    s.on('close', () => sockets.delete(s));
+  });
+  tlsServer.on('tlsClientError', () => {});
+  await new Promise<void>((r) => tlsServer.listen(PORT, TLS_HOST, () => r()));
 });
 
 afterAll(async () => {
   for (const s of sockets) s.destroy();
   await new Promise((r) => server.close(r));
+  await new Promise((r) => tlsServer.close(r));
+  if (pki) removeDir(pki.dir);
 });
 
 function settings(probeMs: number): ProbeSettings {
@@ -105,6 +124,34 @@ describe('the probe deadline', () => {
     expect(options[0]!.signal?.aborted).toBe(true);
     expect(r.tls?.error).toEqual({ kind: 'timeout', message: 'probe deadline passed during the handshake' });
     expect((await ended).info.error?.kind).toBe('timeout');
+  });
+
+  it('an implicit dialog that first asks for ctx.conn past the deadline gets a closed connection: its read fails at once', async () => {
+    let read: Promise<string> = Promise.resolve('not read');
+    let pastDeadline: () => void = () => {};
+    const asked = new Promise<void>((res) => (pastDeadline = res));
+    const spec: ServiceSpec = {
+      name: 'tls',
+      mode: 'implicit',
+      defaultPort: PORT,
+      dialog: async (ctx) => {
+        // Waits past the deadline without touching ctx.conn (the probe closes the TLS stream meanwhile).
+        await new Promise((res) => setTimeout(res, 500));
+        read = ctx.conn.readLine().then(
+          () => 'read a line',
+          (e: unknown) => (e as { reason?: string }).reason ?? String(e),
+        );
+        pastDeadline();
+        return 'success';
+      },
+    };
+    const { engine } = watchedEngine(true);
+    const r = await runProbe({ target: { ...target, ip: TLS_HOST }, protocolId: 'test', spec, options: {} }, engine, settings(300), silentLogger());
+    expect(r.status).toBe('timeout');
+    expect(r.tls?.completed).toBe(true);
+    await asked;
+    // With a read timeout of ten minutes, only a closed connection ends this read within the test's time.
+    expect(await read).toBe('connection-closed');
   });
 
   it("aborts a dialog's ctx.signal, asked for before the deadline or after it", async () => {
