@@ -87,11 +87,12 @@ export class Connection {
     return this.received;
   }
 
+  /** 'data' last: a TLS stream's first 'data' listener resumes it, and what it holds may fail it at once (an 'error' then). */
   private listen(): void {
-    this.stream.on('data', this.onData);
     this.stream.on('end', this.onEnd);
     this.stream.on('close', this.onEnd);
     this.stream.on('error', this.onError);
+    this.stream.on('data', this.onData);
   }
 
   private unlisten(): void {
@@ -235,6 +236,7 @@ export class Connection {
 
   /** Clear the deadline's timer and forget it (a cleared Timeout cannot be re-armed by refresh()). */
   private stopDeadline(): void {
+    if (this.timer === undefined) return;
     clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
 import { getSystemErrorName } from 'node:util';
 import type { ByteStream } from './byte-stream.js';
+import { LeanEmitter } from './lean-emitter.js';
 import { libuvTcp, UV_EOF, type LibuvTcp, type TcpHandle, type WriteRequest } from './libuv-tcp.js';
 
 type WriteCallback = (err?: Error | null) => void;
@@ -11,6 +11,8 @@ type WriteCallback = (err?: Error | null) => void;
  * 64 KiB allocation per read.
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/** The same bytes as a plain Uint8Array: its subarray() is V8's builtin (a Buffer's makes a FastBuffer in node's JS). */
+const READ_VIEW = new Uint8Array(READ_BUFFER.buffer, READ_BUFFER.byteOffset, READ_BUFFER.length);
 
 /**
  * Tiny reads: past the first TINY_READ_GRACE reads of a connection, while its
@@ -52,8 +54,9 @@ export function uvError(status: number, syscall: string, where = ''): NodeJS.Err
  * FIN it emits 'end' and closes (no half-open), as net.Socket does by default.
  * Write callbacks may run synchronously. 'error' is only emitted when
  * someone listens: a scanner's late socket error must not crash the process.
+ * Its event methods are LeanEmitter's (on, once, off, emit, listenerCount...), not node's EventEmitter.
  */
-export class TcpClient extends EventEmitter implements ByteStream {
+export class TcpClient extends LeanEmitter implements ByteStream {
   destroyed = false;
   /** The peer sent FIN. */
   peerEnded = false;
@@ -129,7 +132,7 @@ export class TcpClient extends EventEmitter implements ByteStream {
     const n = this.uv.readResult();
     if (n > 0) {
       const chunk = Buffer.allocUnsafe(n);
-      READ_BUFFER.copy(chunk, 0, 0, n);
+      chunk.set(READ_VIEW.subarray(0, n), 0);
       this.reads++;
       this.bytesRead += n;
       if (this.flowing && this.listenerCount('data') > 0) this.emit('data', chunk);
@@ -283,7 +286,7 @@ export class TcpClient extends EventEmitter implements ByteStream {
     this.destroyed = true;
     this.reading = false;
     this.held = [];
-    clearTimeout(this.tinyReadPause);
+    if (this.tinyReadPause) clearTimeout(this.tinyReadPause);
     this.handle.close(() => this.emit('close'));
     return this;
   }

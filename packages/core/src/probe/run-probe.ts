@@ -7,7 +7,7 @@ import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { ProbeError, errorToStatus, tlsErrorStatus, type ProbeStatus } from '../record/status.js';
-import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
+import type { HandshakeDeadline, TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import type { DialogContext, DialogRecord, ProbeTarget, StartTlsOutcome } from './dialog-context.js';
 
 export interface ProbeTimeouts {
@@ -92,11 +92,24 @@ function refusalOf(record: ProbeRecord, step: number): NonNullable<TlsInfo['refu
  * V8 compiles small methods with stable feedback instead of one large function (the hot path of a
  * scan, compiled while the scan warms up). Rare paths (errors, a deadline) sit in their own methods.
  */
-class ProbeAttempt {
+class ProbeAttempt implements HandshakeDeadline {
   readonly record: DialogRecord = {};
-  readonly abort = new AbortController();
+  /**
+   * Made when first asked for (a dialog's ctx.signal, or an engine that does not watch `deadline`):
+   * the engines in core watch the attempt itself as their deadline, so most probes make no
+   * AbortSignal (an EventTarget: a few hundred bytes, and a listener added and removed per handshake).
+   */
+  abortController: AbortController | undefined = undefined;
+  /** The probe deadline has passed (HandshakeDeadline). */
+  expired = false;
+  /** The running handshake's end at the deadline, set by an engine that watches it (HandshakeDeadline). */
+  onExpire: (() => void) | undefined = undefined;
   socket: ByteStream | undefined = undefined;
   conn: Connection | undefined = undefined;
+  /** The implicit handshake's TLS stream, until the dialog first asks for ctx.conn (made on it then). */
+  tlsStream: ByteStream | undefined = undefined;
+  /** The probe has ended and closed its connection (a dialog past the deadline may still run). */
+  closed = false;
   budget: ByteBudget | undefined = undefined;
   status: ProbeStatus = 'success';
   error: ProbeRecord['error'] = undefined;
@@ -119,8 +132,8 @@ class ProbeAttempt {
   async run(): Promise<ProbeRecord> {
     const probeMs = this.settings.timeouts.probeMs;
     const deadline = performance.now() + probeMs;
-    // The probe deadline: one timer, which aborts the signal (engine, dialog) and rejects the probe's
-    // wait directly, so the wait needs no abort listener of its own.
+    // The probe deadline: one timer, which aborts the signal (if one was made) and ends the engine's
+    // handshake (if one runs), then rejects the probe's wait directly (no abort listener of its own).
     const probeTimer = setTimeout(onProbeDeadline, probeMs, this);
     try {
       const socket = await connectWithRetries(this.job.target, this.settings, deadline);
@@ -134,14 +147,16 @@ class ProbeAttempt {
       this.status = await new Promise<ProbeStatus>((resolve, reject) => {
         this.rejectWait = reject;
         this.dialog().then(resolve, reject);
-        if (this.abort.signal.aborted) reject(probeTimeout(probeMs));
+        if (this.expired) reject(probeTimeout(probeMs));
       });
     } catch (err) {
       this.failed(err);
     } finally {
       clearTimeout(probeTimer);
+      this.closed = true;
       // Close at once (TLS: close_notify first), never waiting for the server's end: see Connection.close().
       if (this.conn) this.conn.close();
+      else if (this.tlsStream) closeNow(this.tlsStream);
       else if (this.socket) closeNow(this.socket);
     }
     return this.toRecord();
@@ -149,20 +164,22 @@ class ProbeAttempt {
 
   /**
    * The dialog, after the implicit handshake for implicit-TLS services. Implicit TLS runs the
-   * handshake on the socket itself: the dialog's connection is made on the TLS stream once it
-   * completes (no plaintext connection to make and take apart first).
+   * handshake on the socket itself: the dialog's connection is made on the TLS stream when the
+   * dialog first asks for ctx.conn (no plaintext connection to make and take apart first, and none
+   * at all for a dialog that only wanted the handshake, as the tls plugin's).
    */
   private async dialog(): Promise<ProbeStatus> {
     try {
       if (this.job.spec.mode === 'implicit') {
         const tls = await this.handshake(this.socket!, undefined);
         if (!tls) return 'success';
-        // Bytes of a TLS stream are charged to the budget by the stream, from the socket.
-        this.conn = new Connection(tls, this.connectionLimits(), false);
+        // A late error on the closed stream must never crash the scanner (a Connection would listen).
+        tls.on('error', ignoreError);
+        this.tlsStream = tls;
       } else {
         this.conn = new Connection(this.socket!, this.connectionLimits());
       }
-      return (await this.job.spec.dialog(this.context(this.conn))) ?? 'success';
+      return (await this.job.spec.dialog(this.context())) ?? 'success';
     } finally {
       this.dialogRunning = false;
     }
@@ -173,17 +190,26 @@ class ProbeAttempt {
     return { readTimeoutMs: settings.timeouts.readMs, maxLineBytes: settings.maxLineBytes, maxTotalBytes: settings.maxTotalBytes, budget: this.budget };
   }
 
-  private context(conn: Connection): DialogContext {
-    return {
-      target: this.job.target,
-      options: this.job.options,
-      conn,
-      record: this.record,
-      startTls: () => this.startTls(),
-      implicitTls: this.job.spec.mode === 'implicit',
-      logger: this.logger,
-      signal: this.abort.signal,
-    };
+  private context(): DialogContext {
+    return new AttemptContext(this, () => this.startTls());
+  }
+
+  /** The dialog's connection: on the implicit handshake's TLS stream, made when first asked for. */
+  connection(): Connection {
+    if (this.conn) return this.conn;
+    // Bytes of a TLS stream are charged to the budget by the stream, from the socket.
+    const conn = new Connection(this.tlsStream!, this.connectionLimits(), false);
+    this.conn = conn;
+    // Asked for after the probe ended (a dialog past the deadline): closed, as it would have been, so its reads fail at once.
+    if (this.closed) conn.close();
+    return conn;
+  }
+
+  /** The probe's abort signal (aborted at the probe deadline), made on first use. */
+  get signal(): AbortSignal {
+    const c = (this.abortController ??= new AbortController());
+    if (this.expired && !c.signal.aborted) c.abort();
+    return c.signal;
   }
 
   /** The dialog's startTls(): the handshake on the connection's stream, which then carries the TLS stream. */
@@ -207,7 +233,9 @@ class ProbeAttempt {
       readTimeoutMs: settings.timeouts.readMs,
       maxBytes: settings.maxTotalBytes,
       budget: this.budget,
-      signal: this.abort.signal,
+      // Engines in core watch the attempt as their deadline; another gets the signal.
+      signal: this.engine.watchesDeadline ? undefined : this.signal,
+      deadline: this,
       initialData,
       keyShareReuse: settings.keyShareReuse,
     });
@@ -249,8 +277,44 @@ function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, st
   return new ProbeAttempt(job, engine, settings, step, logger).run();
 }
 
+/**
+ * The dialog's context. A class, not an object literal: its `conn` and `signal` are getters (the
+ * attempt makes each when a dialog first asks), and a getter in a literal makes a new map per object
+ * (every dialog's reads of ctx.* would turn megamorphic); on the prototype it is one map for all.
+ */
+class AttemptContext implements DialogContext {
+  readonly target: ProbeTarget;
+  readonly options: unknown;
+  readonly record: DialogRecord;
+  readonly implicitTls: boolean;
+  readonly logger: Logger;
+
+  constructor(
+    private readonly attempt: ProbeAttempt,
+    /** An own function (a dialog may call it unbound). */
+    readonly startTls: () => Promise<StartTlsOutcome>,
+  ) {
+    this.target = attempt.job.target;
+    this.options = attempt.job.options;
+    this.record = attempt.record;
+    this.implicitTls = attempt.job.spec.mode === 'implicit';
+    this.logger = attempt.logger;
+  }
+
+  get conn(): Connection {
+    return this.attempt.connection();
+  }
+
+  get signal(): AbortSignal {
+    return this.attempt.signal;
+  }
+}
+
 function onProbeDeadline(p: ProbeAttempt): void {
-  p.abort.abort();
+  p.expired = true;
+  // A dialog's abort listeners first, then the engine's handshake: the order of the signal's listeners before.
+  p.abortController?.abort();
+  p.onExpire?.();
   p.rejectWait?.(probeTimeout(p.settings.timeouts.probeMs));
 }
 

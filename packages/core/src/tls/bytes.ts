@@ -22,7 +22,8 @@ export class ByteReader {
 
   u16(): number {
     this.need(2);
-    const v = this.buf.readUInt16BE(this.pos);
+    const b = this.buf;
+    const v = (b[this.pos]! << 8) | b[this.pos + 1]!;
     this.pos += 2;
     return v;
   }
@@ -36,7 +37,9 @@ export class ByteReader {
 
   u32(): number {
     this.need(4);
-    const v = this.buf.readUInt32BE(this.pos);
+    const b = this.buf;
+    const p = this.pos;
+    const v = b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
     this.pos += 4;
     return v;
   }
@@ -88,11 +91,47 @@ export function u24(n: number): Buffer {
 /** `b` after `head` bytes (a length, or a type and a length, which the caller writes), in one buffer. */
 function after(head: number, b: Buffer): Buffer {
   const out = Buffer.allocUnsafe(head + b.length);
-  b.copy(out, head);
+  out.set(b, head);
   return out;
 }
 
-function writeU24(out: Buffer, at: number, n: number): Buffer {
+/*
+ * The engine's per-probe byte work uses index reads and writes and TypedArray set() (V8 builtins)
+ * rather than Buffer's readUInt16BE/writeUInt16BE/copy/concat: those are node's own JS (argument
+ * checks, _copyActual), each one more function to run interpreted and compile while a scan warms up.
+ */
+
+/** `n` as a big-endian u16 at `at` in `out`; returns the offset after it. Over 0xffff (or negative) it throws writeUInt16BE's RangeError, as before. */
+export function writeU16(out: Uint8Array, at: number, n: number): number {
+  if (n > 0xffff || n < 0) u16(n);
+  out[at] = n >> 8;
+  out[at + 1] = n & 255;
+  return at + 2;
+}
+
+/** The buffers joined in one (Buffer.concat without node's per-part layers). */
+export function joinBytes(parts: readonly Uint8Array[]): Buffer {
+  let n = 0;
+  for (let i = 0; i < parts.length; i++) n += parts[i]!.length;
+  const out = Buffer.allocUnsafe(n);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Two buffers joined in one. */
+export function join2(a: Uint8Array, b: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+export function writeU24<T extends Uint8Array>(out: T, at: number, n: number): T {
   out[at] = (n >> 16) & 255;
   out[at + 1] = (n >> 8) & 255;
   out[at + 2] = n & 255;

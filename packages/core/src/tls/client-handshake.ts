@@ -14,7 +14,7 @@ import { DEFAULT_TLS_LIMITS, SMALL_RECORD_BYTES, type TlsLimits } from './limits
 import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
 import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp } from './observations.js';
 import { TlsFailure } from './tls-failure.js';
-import { ByteReader, handshakeMessage } from './bytes.js';
+import { ByteReader, handshakeMessage, joinBytes } from './bytes.js';
 import { Tls12Flow } from './tls12-flow.js';
 import { Tls13Flow } from './tls13-flow.js';
 
@@ -131,7 +131,7 @@ export class ClientHandshake {
   /** Take the bytes queued for the server. */
   drain(): Buffer | undefined {
     if (this.out.length === 0) return undefined;
-    const b = this.out.length === 1 ? this.out[0]! : Buffer.concat(this.out);
+    const b = this.out.length === 1 ? this.out[0]! : joinBytes(this.out);
     this.out = [];
     return b;
   }
@@ -309,7 +309,7 @@ export class ClientHandshake {
     let version = sh.legacyVersion;
     if (sv) {
       if (sv.length !== 2) throw new TlsFailure('protocol', 'ServerHello: malformed supported_versions', 'ServerHello');
-      version = sv.readUInt16BE(0);
+      version = (sv[0]! << 8) | sv[1]!;
     }
     const offered = this.cp.supportedVersions.length && this.cp.profile.extensions.includes('supported_versions')
       ? this.cp.supportedVersions
@@ -360,7 +360,7 @@ export class ClientHandshake {
     let group: string | undefined;
     if (ks) {
       if (ks.length !== 2) throw new TlsFailure('protocol', 'HelloRetryRequest: malformed key_share', 'ServerHello');
-      group = groupName(ks.readUInt16BE(0));
+      group = groupName((ks[0]! << 8) | ks[1]!);
       if (!this.cp.profile.groups.includes(group) || this.shares.some((s) => s.group === group)) {
         throw new TlsFailure('protocol', `HelloRetryRequest asks for group ${group}, not offered or already shared`, 'ServerHello');
       }
@@ -447,9 +447,11 @@ export class ClientHandshake {
   /** Protect application data for the server (records of at most 16 KiB). */
   sealApplicationData(data: Buffer): Buffer {
     const prot = this.writeProt!;
+    // One record (a dialog's command): sealed as it is, no view and no join.
+    if (data.length > 0 && data.length <= 16384) return prot.seal(23, data);
     const out: Buffer[] = [];
     for (let i = 0; i < data.length; i += 16384) out.push(prot.seal(23, data.subarray(i, i + 16384)));
-    return Buffer.concat(out);
+    return joinBytes(out);
   }
 
   closeNotify(): Buffer | undefined {

@@ -2,7 +2,7 @@ import { cipherSuiteId } from './cipher-suites.js';
 import type { KeyShare } from './key-exchange.js';
 import { EXTENSIONS, GROUPS, SIGNATURE_ALGORITHMS, VERSION_CODES } from './names.js';
 import type { TlsProfile } from './profiles.js';
-import { u16, vec16, vec8 } from './bytes.js';
+import { u16, vec16, vec8, writeU16, writeU24 } from './bytes.js';
 
 /** A profile turned into numbers once (cached per profile object). */
 export interface CompiledProfile {
@@ -86,9 +86,9 @@ function extensionBody(name: string, c: CompiledProfile, input: ClientHelloInput
 /** One extension (type, length, body) in one buffer. */
 function extension(type: number, body: Buffer): Buffer {
   const b = Buffer.allocUnsafe(4 + body.length);
-  b.writeUInt16BE(type, 0);
-  b.writeUInt16BE(body.length, 2);
-  body.copy(b, 4);
+  writeU16(b, 0, type);
+  writeU16(b, 2, body.length);
+  b.set(body, 4);
   return b;
 }
 
@@ -97,11 +97,12 @@ function keyShareBody(shares: KeyShare[]): Buffer {
   let len = 0;
   for (const k of shares) len += 4 + k.publicKey.length;
   const b = Buffer.allocUnsafe(2 + len);
-  let at = b.writeUInt16BE(len, 0);
+  let at = writeU16(b, 0, len);
   for (const k of shares) {
-    at = b.writeUInt16BE(GROUPS[k.group]!, at);
-    at = b.writeUInt16BE(k.publicKey.length, at);
-    at += k.publicKey.copy(b, at);
+    at = writeU16(b, at, GROUPS[k.group]!);
+    at = writeU16(b, at, k.publicKey.length);
+    b.set(k.publicKey, at);
+    at += k.publicKey.length;
   }
   return b;
 }
@@ -154,6 +155,11 @@ export function paddingLength(messageLen: number): number | undefined {
 
 /** The ClientHello handshake message (type, length, body), preceded in its buffer by 5 bytes of headroom. */
 export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
+  return writeClientHello(c, input).subarray(5);
+}
+
+/** The ClientHello handshake message after 5 bytes of headroom (a record header's room), in one buffer. */
+function writeClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
   const plan = helloPlan(c);
   const exts: Buffer[] = [];
   let padAt = -1;
@@ -185,8 +191,8 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
     const pad = paddingLength(4 + fixedLen + 2 + extLen);
     if (pad !== undefined) {
       const ext = Buffer.alloc(4 + pad);
-      ext.writeUInt16BE(EXTENSIONS.padding!, 0);
-      ext.writeUInt16BE(pad, 2);
+      writeU16(ext, 0, EXTENSIONS.padding!);
+      writeU16(ext, 2, pad);
       exts.splice(padAt, 0, ext);
       extLen += ext.length;
     }
@@ -196,19 +202,24 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
   const buf = Buffer.allocUnsafe(5 + 4 + bodyLen);
   let at = 5;
   buf[at++] = 1;
-  buf[at++] = bodyLen >>> 16;
-  buf[at++] = (bodyLen >>> 8) & 255;
-  buf[at++] = bodyLen & 255;
-  at = buf.writeUInt16BE(c.clientVersion, at);
-  at += input.random.copy(buf, at);
+  writeU24(buf, at, bodyLen);
+  at += 3;
+  at = writeU16(buf, at, c.clientVersion);
+  buf.set(input.random, at);
+  at += input.random.length;
   buf[at++] = input.sessionId.length;
-  at += input.sessionId.copy(buf, at);
-  at += plan.head.copy(buf, at);
+  buf.set(input.sessionId, at);
+  at += input.sessionId.length;
+  buf.set(plan.head, at);
+  at += plan.head.length;
   if (exts.length > 0) {
-    at = buf.writeUInt16BE(extLen, at);
-    for (const e of exts) at += e.copy(buf, at);
+    at = writeU16(buf, at, extLen);
+    for (const e of exts) {
+      buf.set(e, at);
+      at += e.length;
+    }
   }
-  return buf.subarray(5);
+  return buf;
 }
 
 /**
@@ -217,12 +228,12 @@ export function buildClientHello(c: CompiledProfile, input: ClientHelloInput): B
  * common case (one record) costs no copy.
  */
 export function clientHelloRecord(c: CompiledProfile, input: ClientHelloInput): { message: Buffer; record: Buffer } {
-  const message = buildClientHello(c, input);
+  const record = writeClientHello(c, input);
+  const message = record.subarray(5);
   if (message.length > 16384) return { message, record: plaintextRecords(22, c.recordVersion, message) };
-  const record = Buffer.from(message.buffer, message.byteOffset - 5, message.length + 5);
   record[0] = 22;
-  record.writeUInt16BE(c.recordVersion, 1);
-  record.writeUInt16BE(message.length, 3);
+  writeU16(record, 1, c.recordVersion);
+  writeU16(record, 3, message.length);
   return { message, record };
 }
 

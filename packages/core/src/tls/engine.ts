@@ -25,11 +25,25 @@ export interface TlsHandshakeOptions {
   maxBytes: number;
   /** The probe's one byte budget: the engine charges every byte it reads from the socket to it. */
   budget?: ByteBudget;
+  /** Aborts the handshake (a `timeout` error). Engines that watch `deadline` need none from a caller that passes one. */
   signal?: AbortSignal;
+  /** The caller's deadline, watched without an AbortSignal by engines whose `watchesDeadline` is true. */
+  deadline?: HandshakeDeadline;
   /** Bytes already read from the socket before the handshake began. */
   initialData?: Buffer;
   /** Reuse our ephemeral key shares within these bounds (engines that make their own may ignore it). */
   keyShareReuse?: { handshakes: number; ms: number };
+}
+
+/**
+ * A deadline an engine can watch without an AbortSignal (an EventTarget, with its listener added and
+ * removed per handshake): while its handshake runs the engine sets `onExpire` to what ends it (a
+ * `timeout` error) and clears it when done; the caller sets `expired` and calls `onExpire` when the
+ * deadline passes. A handshake started after the deadline fails at once.
+ */
+export interface HandshakeDeadline {
+  expired: boolean;
+  onExpire: (() => void) | undefined;
 }
 
 export interface TlsHandshakeResult {
@@ -48,5 +62,7 @@ export interface TlsHandshakeResult {
  */
 export interface TlsEngine {
   readonly name: string;
+  /** True when the engine honours `options.deadline` (then a caller may pass no `signal`). */
+  readonly watchesDeadline?: boolean;
   handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult>;
 }

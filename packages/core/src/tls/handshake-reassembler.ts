@@ -89,7 +89,7 @@ export class HandshakeReassembler {
       const avail = f.length - this.pos;
       if (this.partial) {
         const k = Math.min(avail, this.partial.length - this.filled);
-        f.copy(this.partial, this.filled, this.pos, this.pos + k);
+        this.partial.set(new Uint8Array(f.buffer, f.byteOffset + this.pos, k), this.filled);
         this.filled += k;
         this.pos += k;
         if (this.filled < this.partial.length) return false;
@@ -105,7 +105,7 @@ export class HandshakeReassembler {
         if (this.headLength < 4) return false;
         this.headLength = 0;
         this.partial = Buffer.allocUnsafe(4 + this.announced(head, 0));
-        head.copy(this.partial);
+        this.partial.set(head, 0);
         this.filled = 4;
         continue;
       }

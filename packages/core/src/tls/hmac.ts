@@ -67,7 +67,7 @@ export function hmacFinish(algorithm: string, messageLength: number, outLength?:
 export function hmac(algorithm: string, key: Buffer, data: Buffer): Buffer {
   if (data.length > HMAC_SCRATCH_MESSAGE) return hmacLong(algorithm, key, data);
   const s = hmacStart(algorithm, key);
-  data.copy(s, BLOCK[algorithm]!);
+  s.set(data, BLOCK[algorithm]!);
   return hmacFinish(algorithm, data.length);
 }
 

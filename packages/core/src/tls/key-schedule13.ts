@@ -38,9 +38,11 @@ export function hkdfExpandLabel(h: Hash13, secret: Buffer, label: string, contex
     const s = hmacStart(h, secret);
     let at = hmacBlock(h);
     const start = at;
-    at += prefix.copy(s, at);
+    s.set(prefix, at);
+    at += prefix.length;
     s[at++] = context.length;
-    at += context.copy(s, at);
+    s.set(context, at);
+    at += context.length;
     s[at++] = 1;
     return hmacFinish(h, at - start, length);
   }
@@ -88,10 +90,19 @@ export function handshakeSecrets(h: Hash13, shared: Buffer, helloHash: Buffer): 
   return { handshakeSecret: hs, clientHs: deriveSecret(h, hs, 'c hs traffic', helloHash), serverHs: deriveSecret(h, hs, 's hs traffic', helloHash) };
 }
 
+/** The master secret, from which each side's application traffic secret is derived (applicationSecret). */
+export function masterSecret(h: Hash13, handshakeSecret: Buffer): Buffer {
+  return hkdfExtract(h, deriveSecret(h, handshakeSecret, 'derived', emptyHash(h)), ZEROS[h]);
+}
+
+/** One side's application traffic secret: a probe that only writes (its close_notify) needs the client's alone. */
+export function applicationSecret(h: Hash13, master: Buffer, side: 'client' | 'server', finishedHash: Buffer): Buffer {
+  return deriveSecret(h, master, side === 'client' ? 'c ap traffic' : 's ap traffic', finishedHash);
+}
+
 export function applicationSecrets(h: Hash13, handshakeSecret: Buffer, finishedHash: Buffer): { client: Buffer; server: Buffer } {
-  const derived = deriveSecret(h, handshakeSecret, 'derived', emptyHash(h));
-  const master = hkdfExtract(h, derived, ZEROS[h]);
-  return { client: deriveSecret(h, master, 'c ap traffic', finishedHash), server: deriveSecret(h, master, 's ap traffic', finishedHash) };
+  const master = masterSecret(h, handshakeSecret);
+  return { client: applicationSecret(h, master, 'client', finishedHash), server: applicationSecret(h, master, 'server', finishedHash) };
 }
 
 export function trafficKeys(h: Hash13, secret: Buffer, keyLen: number): { key: Buffer; iv: Buffer } {

@@ -37,6 +37,7 @@ type ErrorKind = NonNullable<TlsInfo['error']>['kind'];
  */
 export class NodeTlsEngine implements TlsEngine {
   readonly name = 'node';
+  readonly watchesDeadline = true;
 
   handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
     const t0 = performance.now();
@@ -53,6 +54,7 @@ export class NodeTlsEngine implements TlsEngine {
         tap.release();
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
+        if (options.deadline) options.deadline.onExpire = undefined;
         info.handshakeMs = Math.round((performance.now() - t0) * 1000) / 1000;
         if (!stream) {
           tls.on('error', () => {});
@@ -94,8 +96,9 @@ export class NodeTlsEngine implements TlsEngine {
         ciphers: 'ALL:@SECLEVEL=0',
       });
       const onAbort = () => finish(failed('timeout', 'probe deadline passed during the handshake'));
-      if (options.signal?.aborted) return onAbort();
+      if (options.signal?.aborted || options.deadline?.expired) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (options.deadline) options.deadline.onExpire = onAbort;
       armTimer();
       tls.on('OCSPResponse', (r: Buffer) => {
         ocsp = r;

@@ -9,12 +9,14 @@ import type { TlsLimits } from './limits.js';
 /**
  * The wildtls TLS engine, written from the bytes up (node:crypto for
  * primitives only). I/O edge around the pure ClientHandshake state machine:
- * per-read deadline, byte cap, abort signal, reset/close classification.
+ * per-read deadline, byte cap, probe deadline (an abort signal, or the lighter `deadline`),
+ * reset/close classification.
  * `limits` overrides the caps of limits.ts (the defaults suit a scan; the
  * hostile-input benchmark lifts them to show the code under them is linear).
  */
 export class RawTlsEngine implements TlsEngine {
   readonly name = 'raw';
+  readonly watchesDeadline = true;
 
   constructor(private readonly options: { limits?: Partial<TlsLimits> } = {}) {}
 
@@ -29,6 +31,7 @@ export class RawTlsEngine implements TlsEngine {
       limits: this.options.limits,
     });
     const budget = options.budget;
+    const deadline = options.deadline;
     return new Promise<TlsHandshakeResult>((resolve) => {
       let settled = false;
       let received = 0;
@@ -45,6 +48,7 @@ export class RawTlsEngine implements TlsEngine {
         socket.off('close', onEnd);
         socket.off('error', onError);
         options.signal?.removeEventListener('abort', onAbort);
+        if (deadline) deadline.onExpire = undefined;
       };
       /** `flight`: our last handshake flight (Finished), not written yet: the TLS stream sends it with what follows. */
       const finish = (flight?: Buffer) => {
@@ -98,8 +102,9 @@ export class RawTlsEngine implements TlsEngine {
         fail(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'closed', `socket error: ${err.code ?? err.message}`);
       const onAbort = () => fail('timeout', 'probe deadline passed during the handshake');
 
-      if (options.signal?.aborted) return onAbort();
+      if (options.signal?.aborted || deadline?.expired) return onAbort();
       options.signal?.addEventListener('abort', onAbort, ONCE);
+      if (deadline) deadline.onExpire = onAbort;
       socket.on('data', onData);
       socket.on('end', onEnd);
       socket.on('close', onEnd);

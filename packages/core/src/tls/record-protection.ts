@@ -69,9 +69,15 @@ const TAG_16 = { authTagLength: 16 };
 function aeadSeal(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, pt: Buffer, out: Buffer, at: number): Buffer {
   const c = createCipheriv(cipher as 'aes-128-gcm', key, nonce, TAG_16);
   c.setAAD(aad);
-  at += c.update(pt).copy(out, at);
-  at += c.final().copy(out, at); // AEAD modes buffer nothing: empty
-  c.getAuthTag().copy(out, at);
+  const ct = c.update(pt);
+  out.set(ct, at);
+  at += ct.length;
+  const rest = c.final(); // AEAD modes buffer nothing: empty
+  if (rest.length) {
+    out.set(rest, at);
+    at += rest.length;
+  }
+  out.set(c.getAuthTag(), at);
   return out;
 }
 
@@ -121,7 +127,7 @@ export class Tls13Protection implements RecordProtection {
 
   seal(type: number, plaintext: Buffer): Buffer {
     const inner = Buffer.allocUnsafe(plaintext.length + 1);
-    plaintext.copy(inner);
+    inner.set(plaintext, 0);
     inner[plaintext.length] = type;
     const out = writeHeader(Buffer.allocUnsafe(5 + inner.length + 16), 0, 23, 0x0303, inner.length + 16);
     return aeadSeal(this.cipher, this.key, this.nextNonce(), out.subarray(0, 5), inner, out, 5);
@@ -162,8 +168,9 @@ export class Tls12AeadProtection implements RecordProtection {
 
   /** The GCM nonce: the implicit IV, then the 8 bytes of `from` at `at`. */
   private gcmNonce(from: Buffer, at: number): Buffer {
-    const n = this.iv.copy(NONCE_12, 0);
-    from.copy(NONCE_12, n, at, at + 8);
+    const iv = this.iv;
+    NONCE_12.set(iv, 0);
+    for (let i = 0; i < 8; i++) NONCE_12[iv.length + i] = from[at + i]!;
     return NONCE_12;
   }
 

@@ -1,9 +1,10 @@
-import { EventEmitter } from 'node:events';
 import { closeNow, type ByteStream } from '../net/byte-stream.js';
+import { LeanEmitter } from '../net/lean-emitter.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import { ProbeError } from '../record/status.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { TlsFailure } from './tls-failure.js';
+import { join2 } from './bytes.js';
 
 type WriteCallback = (err?: Error | null) => void;
 
@@ -28,7 +29,7 @@ type WriteCallback = (err?: Error | null) => void;
  * write(2), one segment and one wake-up of the server instead of two; a
  * server that speaks first waits for the Finished, so it is never held longer.
  */
-export class TlsStream extends EventEmitter implements ByteStream {
+export class TlsStream extends LeanEmitter implements ByteStream {
   /** null until someone reads or pauses: as a node stream, a first 'data' listener then starts the flow. */
   private flowing: boolean | null = null;
   private held: Buffer[] = [];
@@ -69,7 +70,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     super();
     if (flight) {
       this.flight = flight;
-      setImmediate(sendFlightOf, this);
+      holdFlight(this);
     }
     hs.onAppData = (d) => this.deliver(d);
     hs.onPeerClose = () => this.peerEnded();
@@ -105,7 +106,7 @@ export class TlsStream extends EventEmitter implements ByteStream {
     this.emit('end');
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overrides EventEmitter.on, whose listener takes any[]
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overrides LeanEmitter.on, whose listener takes any[] (as EventEmitter's)
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     super.on(event, listener);
     if (event === 'data' && this.flowing === null) this.resume();
@@ -175,10 +176,10 @@ export class TlsStream extends EventEmitter implements ByteStream {
   private send(data: Buffer, cb?: WriteCallback): boolean {
     const flight = this.flight;
     this.flight = undefined;
-    return this.socket.write(flight ? Buffer.concat([flight, data]) : data, cb);
+    return this.socket.write(flight ? join2(flight, data) : data, cb);
   }
 
-  /** @internal (sendFlightOf) */
+  /** @internal (sendHeldFlights) */
   sendFlight(): void {
     const flight = this.flight;
     this.flight = undefined;
@@ -186,7 +187,20 @@ export class TlsStream extends EventEmitter implements ByteStream {
   }
 }
 
-/** The end of the handshake's turn: its last flight leaves alone if nothing took it along (setImmediate with no closure). */
-function sendFlightOf(stream: TlsStream): void {
-  stream.sendFlight();
+/**
+ * The streams whose flight is held in this turn of the event loop. At the turn's end each flight that
+ * nothing took along leaves alone: one setImmediate per turn for every stream, not one per handshake
+ * (most flights leave with the dialog's first write or the probe's close_notify, in the same turn).
+ */
+let heldFlights: TlsStream[] = [];
+
+function holdFlight(stream: TlsStream): void {
+  if (heldFlights.length === 0) setImmediate(sendHeldFlights);
+  heldFlights.push(stream);
+}
+
+function sendHeldFlights(): void {
+  const streams = heldFlights;
+  heldFlights = [];
+  for (const s of streams) s.sendFlight();
 }

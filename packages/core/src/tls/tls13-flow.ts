@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { RunningHash } from './running-hash.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { DeferredProtection, KEY_LEN, Tls13Protection } from './record-protection.js';
-import { applicationSecrets, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, trafficKeys, type Hash13 } from './key-schedule13.js';
+import { applicationSecret, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, masterSecret, trafficKeys, type Hash13 } from './key-schedule13.js';
 import { GROUP_BITS, groupName, handshakeTypeName } from './names.js';
 import { sharedSecret, type KeyShare } from './key-exchange.js';
 import { findExtension, type ServerHello } from './server-messages.js';
@@ -23,7 +23,9 @@ export class Tls13Flow {
   private clientHs: Buffer = EMPTY;
   private serverHs: Buffer = EMPTY;
   private handshakeSecret: Buffer = EMPTY;
+  private master: Buffer = EMPTY;
   private serverApp: Buffer = EMPTY;
+  private clientApp: Buffer = EMPTY;
   private cipher = '';
   private requestContext: Buffer | undefined;
 
@@ -138,31 +140,41 @@ export class Tls13Flow {
 
   private serverFinishedHash: Buffer = EMPTY;
 
-  /** Application keys are derived on first use: a probe that completes and closes never pays for them. */
+  /**
+   * Application keys are derived on first use, each side's on its own: a probe that completes and
+   * closes at once derives the client's alone (for its close_notify), never the server's, which only
+   * data read after the handshake needs.
+   */
   private applicationProtection(side: 'client' | 'server'): DeferredProtection {
     return new DeferredProtection(() => {
-      if (this.serverApp.length === 0) {
-        ({ client: this.clientApp, server: this.serverApp } = applicationSecrets(this.hash, this.handshakeSecret, this.serverFinishedHash));
-      }
-      const k = trafficKeys(this.hash, side === 'server' ? this.serverApp : this.clientApp, KEY_LEN[this.cipher]!);
+      const k = trafficKeys(this.hash, this.applicationSecret(side), KEY_LEN[this.cipher]!);
       return new Tls13Protection(this.cipher, k.key, k.iv);
     });
   }
 
-  private clientApp: Buffer = EMPTY;
+  /** One side's current application traffic secret, derived on first use. */
+  private applicationSecret(side: 'client' | 'server'): Buffer {
+    const current = side === 'server' ? this.serverApp : this.clientApp;
+    if (current.length) return current;
+    if (this.master.length === 0) this.master = masterSecret(this.hash, this.handshakeSecret);
+    const secret = applicationSecret(this.hash, this.master, side, this.serverFinishedHash);
+    if (side === 'server') this.serverApp = secret;
+    else this.clientApp = secret;
+    return secret;
+  }
 
   /** NewSessionTicket is recorded; KeyUpdate rolls the server's key (and ours when asked). */
   onPostHandshake(type: number, body: Buffer): void {
     if (type === 4) return this.hs.parseNewSessionTicket(body);
     if (type !== 24) throw new TlsFailure('protocol', `unexpected ${handshakeTypeName(type)} after the handshake`);
-    // A KeyUpdate arrives in a record opened with the current keys, so the secrets exist by now.
+    // A KeyUpdate arrives in a record opened with the current keys, so the server's secret exists by now.
     const len = hashLen(this.hash);
-    this.serverApp = hkdfExpandLabel(this.hash, this.serverApp, 'traffic upd', EMPTY, len);
+    this.serverApp = hkdfExpandLabel(this.hash, this.applicationSecret('server'), 'traffic upd', EMPTY, len);
     const sk = trafficKeys(this.hash, this.serverApp, KEY_LEN[this.cipher]!);
     this.hs.readProt = new Tls13Protection(this.cipher, sk.key, sk.iv);
     if (body[0] === 1) {
       this.hs.out.push(this.hs.writeProt!.seal(22, handshakeMessage(24, Buffer.from([0]))));
-      this.clientApp = hkdfExpandLabel(this.hash, this.clientApp, 'traffic upd', EMPTY, len);
+      this.clientApp = hkdfExpandLabel(this.hash, this.applicationSecret('client'), 'traffic upd', EMPTY, len);
       const wk = trafficKeys(this.hash, this.clientApp, KEY_LEN[this.cipher]!);
       this.hs.writeProt = new Tls13Protection(this.cipher, wk.key, wk.iv);
     }

@@ -1,0 +1,134 @@
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as EventEmitter types it, so a listener taking (d: Buffer) fits
+type Listener = (...args: any[]) => void;
+type Slot = Listener | readonly Listener[] | undefined;
+type OnceWrapper = Listener & { listener?: Listener };
+
+/**
+ * The event methods a probe's streams need (TcpClient, TlsStream), without node's EventEmitter: a
+ * probe adds and removes a dozen listeners on them and emits a few events, and EventEmitter's
+ * layers (on -> addListener -> _addListener, removeListener and spliceOne, emit's clone of a list)
+ * are each one more node function to run interpreted and compile while a scan warms up. The
+ * stream events ('data', 'end', 'close', 'error') have a slot each: one listener is held as it is,
+ * two or more as an array replaced on every change (never changed in place), so emit() walks the
+ * list it read without a copy, as EventEmitter's does. Other events live in a Map.
+ *
+ * Semantics as EventEmitter's for what it has: listeners run in the order added, synchronously, with
+ * `this` the emitter; one removed during an emit still runs in that emit; off() removes the last
+ * added match (a once() listener matches by the function given to once()); emit('error') with no
+ * listener throws the error. No newListener/removeListener events, no max-listeners warning.
+ */
+export class LeanEmitter {
+  private lsData: Slot = undefined;
+  private lsEnd: Slot = undefined;
+  private lsClose: Slot = undefined;
+  private lsError: Slot = undefined;
+  private lsOther: Map<string | symbol, Slot> | undefined = undefined;
+
+  private slot(event: string | symbol): Slot {
+    switch (event) {
+      case 'data':
+        return this.lsData;
+      case 'end':
+        return this.lsEnd;
+      case 'close':
+        return this.lsClose;
+      case 'error':
+        return this.lsError;
+      default:
+        return this.lsOther?.get(event);
+    }
+  }
+
+  private setSlot(event: string | symbol, s: Slot): void {
+    switch (event) {
+      case 'data':
+        this.lsData = s;
+        return;
+      case 'end':
+        this.lsEnd = s;
+        return;
+      case 'close':
+        this.lsClose = s;
+        return;
+      case 'error':
+        this.lsError = s;
+        return;
+      default:
+        if (s === undefined) this.lsOther?.delete(event);
+        else (this.lsOther ??= new Map()).set(event, s);
+    }
+  }
+
+  on(event: string | symbol, listener: Listener): this {
+    const s = this.slot(event);
+    this.setSlot(event, s === undefined ? listener : typeof s === 'function' ? [s, listener] : [...s, listener]);
+    return this;
+  }
+
+  addListener(event: string | symbol, listener: Listener): this {
+    return this.on(event, listener);
+  }
+
+  once(event: string | symbol, listener: Listener): this {
+    const wrapper: OnceWrapper = function (this: LeanEmitter, ...args: unknown[]) {
+      this.off(event, wrapper);
+      listener.apply(this, args);
+    };
+    wrapper.listener = listener;
+    return this.on(event, wrapper);
+  }
+
+  off(event: string | symbol, listener: Listener): this {
+    const s = this.slot(event);
+    if (s === undefined) return this;
+    if (typeof s === 'function') {
+      if (s === listener || (s as OnceWrapper).listener === listener) this.setSlot(event, undefined);
+      return this;
+    }
+    for (let i = s.length - 1; i >= 0; i--) {
+      const l = s[i]!;
+      if (l !== listener && (l as OnceWrapper).listener !== listener) continue;
+      if (s.length === 2) this.setSlot(event, s[1 - i]);
+      else this.setSlot(event, s.filter((_, j) => j !== i));
+      break;
+    }
+    return this;
+  }
+
+  removeListener(event: string | symbol, listener: Listener): this {
+    return this.off(event, listener);
+  }
+
+  removeAllListeners(event?: string | symbol): this {
+    if (event !== undefined) {
+      this.setSlot(event, undefined);
+      return this;
+    }
+    this.lsData = this.lsEnd = this.lsClose = this.lsError = undefined;
+    this.lsOther = undefined;
+    return this;
+  }
+
+  emit(event: string | symbol, ...args: unknown[]): boolean {
+    const s = this.slot(event);
+    if (s === undefined) {
+      if (event === 'error') throw args[0] instanceof Error ? args[0] : new Error(`unhandled 'error' event (${String(args[0])})`);
+      return false;
+    }
+    if (typeof s === 'function') s.apply(this, args);
+    else for (let i = 0; i < s.length; i++) s[i]!.apply(this, args);
+    return true;
+  }
+
+  listenerCount(event: string | symbol): number {
+    const s = this.slot(event);
+    return s === undefined ? 0 : typeof s === 'function' ? 1 : s.length;
+  }
+
+  /** The listeners of `event`, in order (once() listeners as given to once()). */
+  listeners(event: string | symbol): Listener[] {
+    const s = this.slot(event);
+    const all = s === undefined ? [] : typeof s === 'function' ? [s] : [...s];
+    return all.map((l) => (l as OnceWrapper).listener ?? l);
+  }
+}
