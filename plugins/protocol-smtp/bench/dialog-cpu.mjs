@@ -60,10 +60,11 @@ class ServerStream extends EventEmitter {
     });
   }
   write(d, cb) {
-    const s = typeof d === 'string' ? d : d.toString('latin1');
-    if (s.startsWith('EHLO')) this.send(this.tls ? EHLO_TLS : EHLO_PLAIN);
-    else if (s === 'STARTTLS\r\n') this.send('220 ready to start TLS\r\n');
-    else if (s === 'QUIT\r\n') this.send('221 bye\r\n');
+    // The command by its first byte, the same work whether the dialog writes strings or Buffers.
+    const c = typeof d === 'string' ? d.charCodeAt(0) : d[0];
+    if (c === 0x45) this.send(this.tls ? EHLO_TLS : EHLO_PLAIN); // EHLO
+    else if (c === 0x53) this.send('220 ready to start TLS\r\n'); // STARTTLS
+    else if (c === 0x51) this.send('221 bye\r\n'); // QUIT
     cb?.();
     return true;
   }

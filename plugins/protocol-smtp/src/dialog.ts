@@ -18,16 +18,18 @@ type Phase = 'beforeTls' | 'afterTls';
 
 /** What every probe of one scan shares: its options turned into the commands' bytes and the reads' limits, once. */
 interface DialogSettings {
-  ehlo: string;
-  helo: string;
+  ehlo: Buffer;
+  helo: Buffer;
   replyLimits: ReplyLimits;
   /** undefined: QUIT is sent and no reply awaited (quitTimeoutMs 0). */
   quitLimits: ReplyLimits | undefined;
 }
 
-// Strings, not shared Buffers: whatever a stream does with the bytes it is given, the next probe's command is intact.
-const STARTTLS = 'STARTTLS\r\n';
-const QUIT = 'QUIT\r\n';
+// The commands' bytes, made once and shared by every probe: a stream given a string makes a Buffer of
+// it per write (Buffer.from), where the plain socket and the TLS stream only read the bytes they are
+// given (the socket holds them until the kernel has them; the TLS stream seals them into a record).
+const STARTTLS = Buffer.from('STARTTLS\r\n', 'latin1');
+const QUIT = Buffer.from('QUIT\r\n', 'latin1');
 
 /** Settings per options object (a scan passes the same one to every probe); no options at all share one. */
 const settingsFor = new WeakMap<object, DialogSettings>();
@@ -45,8 +47,8 @@ function makeSettings(raw: unknown): DialogSettings {
   const opts = resolveOptions(raw);
   return {
     // resolveOptions checked the name: no space or line break can reach the wire.
-    ehlo: `EHLO ${opts.ehloName}\r\n`,
-    helo: `HELO ${opts.ehloName}\r\n`,
+    ehlo: Buffer.from(`EHLO ${opts.ehloName}\r\n`, 'latin1'),
+    helo: Buffer.from(`HELO ${opts.ehloName}\r\n`, 'latin1'),
     replyLimits: { maxLines: opts.maxReplyLines },
     quitLimits: opts.quitTimeoutMs > 0 ? { maxLines: opts.maxReplyLines, timeoutMs: opts.quitTimeoutMs } : undefined,
   };

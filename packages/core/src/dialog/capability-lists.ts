@@ -107,7 +107,10 @@ export function recordCapabilities(record: DialogRecord, phase: Phase, view: Pic
 function put(lists: PhaseLists | undefined, phase: Phase, entries: string[], cap: number, length: number, listed: number | undefined): PhaseLists {
   // A view that did not cap its own lists (a third-party parser) is cut here.
   const cut = entries.length > cap ? Math.max(listed ?? 0, entries.length) : listed;
-  const kept = (entries.length > cap ? entries.slice(0, cap) : entries).map((e) => sanitize(e, length));
+  // A loop, not slice().map() with a closure: one array, and no map() array of another elements kind.
+  const n = Math.min(entries.length, cap);
+  const kept: string[] = [];
+  for (let i = 0; i < n; i++) kept.push(sanitize(entries[i]!, length));
   // The phases in the order they were written, then truncated (always last): a new object, keys
   // copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
   const out: PhaseLists = {};

@@ -77,6 +77,28 @@ describe('runLineStartTls', () => {
     expect(r.starttls).toEqual({ offered: true, upgraded: false, reply: '-NO TLS not available now' });
   });
 
+  it('ignores a goodbye that fails, by a rejected promise or by a throw: the status stays what the dialog found', async () => {
+    const host = '127.0.100.1';
+    const failing: Array<LineStartTlsSpec['quit']> = [
+      () => Promise.reject(new Error('the goodbye failed')),
+      () => {
+        throw new Error('the goodbye threw');
+      },
+    ];
+    for (const quit of failing) {
+      const s = await startScriptedServer({ host, script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'AUTH PLAIN\r\n.\r\n' }] });
+      try {
+        const dialog: ServiceSpec['dialog'] = (ctx) => runLineStartTls(ctx, { ...spec, quit });
+        const r = await runDialogAgainst({ host, port: s.port, spec: { ...service, dialog } });
+        expect(r.status).toBe('no-starttls');
+        expect(r.error).toBeUndefined();
+        expect(r.sasl).toEqual({ beforeTls: ['PLAIN'] });
+      } finally {
+        await s.close();
+      }
+    }
+  });
+
   it('classifies plaintext garbage after the go-ahead as a TLS failure and keeps what it learnt', async () => {
     server = await startScriptedServer({
       script: [{ send: '+HELLO\r\n' }, { expect: 'CAPS' }, { send: 'STARTTLS\r\n.\r\n' }, { expect: 'STARTTLS' }, { send: '+GO\r\n' }, { expect: /.*/ }, { send: 'this is not TLS at all\r\n'.repeat(4) }],

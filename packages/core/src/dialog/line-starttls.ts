@@ -35,39 +35,37 @@ export async function runLineStartTls(ctx: DialogContext, spec: LineStartTlsSpec
   const phase = ctx.implicitTls ? 'afterTls' : 'beforeTls';
   const first = spec.parseCapabilities(await spec.requestCapabilities(conn, phase));
   recordCapabilities(record, phase, first);
+  let status: ProbeStatus = 'success';
   if (ctx.implicitTls) {
-    await quietly(spec.quit(conn));
-    return 'success';
-  }
-  if (!first.startTls) {
+    // The capabilities are the after-TLS ones: nothing left but the goodbye.
+  } else if (!first.startTls) {
     record.starttls = { offered: false, upgraded: false };
-    await quietly(spec.quit(conn));
-    return 'no-starttls';
+    status = 'no-starttls';
+  } else {
+    const reply = await spec.requestStartTls(conn);
+    const replyText = sanitize(reply.join('\n'));
+    if (!spec.startTlsAccepted(reply)) {
+      record.starttls = { offered: true, upgraded: false, reply: replyText };
+      status = 'starttls-refused';
+    } else {
+      // `upgraded` says the server accepted STARTTLS, whatever the handshake then does (that is tls.completed).
+      record.starttls = { offered: true, upgraded: true, reply: replyText };
+      if (conn.hasBuffered()) {
+        // Bytes after the go-ahead and before our ClientHello: a STARTTLS injection hazard.
+        throw new ProbeError('protocol-error', 'unexpected-reply', 'server sent data after accepting STARTTLS, before the TLS handshake');
+      }
+      const outcome = await ctx.startTls();
+      if (!outcome.completed) return 'success';
+      const after = spec.parseCapabilities(await spec.requestCapabilities(conn, 'afterTls'));
+      recordCapabilities(record, 'afterTls', after);
+    }
   }
-  const reply = await spec.requestStartTls(conn);
-  const replyText = sanitize(reply.join('\n'));
-  if (!spec.startTlsAccepted(reply)) {
-    record.starttls = { offered: true, upgraded: false, reply: replyText };
-    await quietly(spec.quit(conn));
-    return 'starttls-refused';
+  // The goodbye, its failure ignored (a server that hangs up on QUIT is fine): one place for every
+  // outcome, awaited in place (no promise chained per probe to swallow its error).
+  try {
+    await spec.quit(conn);
+  } catch {
+    /* ignored */
   }
-  // `upgraded` says the server accepted STARTTLS, whatever the handshake then does (that is tls.completed).
-  record.starttls = { offered: true, upgraded: true, reply: replyText };
-  if (conn.hasBuffered()) {
-    // Bytes after the go-ahead and before our ClientHello: a STARTTLS injection hazard.
-    throw new ProbeError('protocol-error', 'unexpected-reply', 'server sent data after accepting STARTTLS, before the TLS handshake');
-  }
-  const outcome = await ctx.startTls();
-  if (!outcome.completed) return 'success';
-  const after = spec.parseCapabilities(await spec.requestCapabilities(conn, 'afterTls'));
-  recordCapabilities(record, 'afterTls', after);
-  await quietly(spec.quit(conn));
-  return 'success';
+  return status;
 }
-
-/** The goodbye's outcome, its failure ignored: a server that hangs up on QUIT is fine. */
-function quietly(p: Promise<void>): Promise<void> {
-  return p.then(undefined, ignore);
-}
-
-function ignore(): void {}
