@@ -16,11 +16,40 @@ export function* expandTarget(input: TargetInput, services: readonly ScanService
     if (input.service && input.service !== s.service.spec.name) continue;
     const ports = input.port ? [input.port] : s.ports;
     for (const port of ports) {
-      // Filled in key order without spreads: one target object per probe, of one shape per kind of input.
-      const target: ProbeTarget = { ip: input.ip, port, service: s.service.spec.name };
-      if (input.domain) target.domain = input.domain;
-      if (input.mailDomain) target.mailDomain = input.mailDomain;
-      yield { target, scan: s };
+      yield { target: targetOf(input, port, s.service.spec.name), scan: s };
     }
   }
+}
+
+/**
+ * The scan loop's form of `expandTarget`: the same probes in the same order, written into `targets`
+ * and `scans` (the loop's own arrays, overwritten per input); returns how many. No generator, iterator
+ * result or pair object per probe.
+ */
+export function probesOf(input: TargetInput, services: readonly ScanService[], targets: ProbeTarget[], scans: ScanService[]): number {
+  let n = 0;
+  for (let i = 0; i < services.length; i++) {
+    const s = services[i]!;
+    const name = s.service.spec.name;
+    if (input.service && input.service !== name) continue;
+    if (input.port) {
+      targets[n] = targetOf(input, input.port, name);
+      scans[n++] = s;
+      continue;
+    }
+    const ports = s.ports;
+    for (let p = 0; p < ports.length; p++) {
+      targets[n] = targetOf(input, ports[p]!, name);
+      scans[n++] = s;
+    }
+  }
+  return n;
+}
+
+/** One probe's target, filled in key order without spreads: one object per probe, of one shape per kind of input. */
+function targetOf(input: TargetInput, port: number, service: string): ProbeTarget {
+  const target: ProbeTarget = { ip: input.ip, port, service };
+  if (input.domain) target.domain = input.domain;
+  if (input.mailDomain) target.mailDomain = input.mailDomain;
+  return target;
 }
