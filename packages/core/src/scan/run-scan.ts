@@ -185,14 +185,16 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
             continue;
           }
         }
-        await slots.acquire();
+        // A slot free now is taken without a promise; otherwise wait for one.
+        if (!slots.tryAcquire()) await slots.acquire();
         if (aborted || failure) {
           slots.release();
           break outer;
         }
-        let release: void | (() => void);
+        let release: void | (() => void) = undefined;
         try {
-          release = await opts.admit?.(target.ip);
+          const admitted = opts.admit?.(target.ip);
+          if (admitted) release = await admitted;
         } catch (err) {
           slots.release();
           throw err;

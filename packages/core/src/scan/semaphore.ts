@@ -10,6 +10,15 @@ export class Semaphore {
     return this.held;
   }
 
+  /** Take a slot if one is free now (nobody waits then: a released slot passes straight to a waiter). */
+  tryAcquire(): boolean {
+    if (this.held < this.limit) {
+      this.held++;
+      return true;
+    }
+    return false;
+  }
+
   async acquire(): Promise<void> {
     if (this.held < this.limit) {
       this.held++;
