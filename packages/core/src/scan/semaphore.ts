@@ -19,12 +19,10 @@ export class Semaphore {
     return false;
   }
 
-  async acquire(): Promise<void> {
-    if (this.held < this.limit) {
-      this.held++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /** Resolves once a slot is taken (FIFO). One promise: not an async function around the wait's own promise. */
+  acquire(): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   release(): void {
