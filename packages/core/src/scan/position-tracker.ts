@@ -86,6 +86,7 @@ export class PositionTracker {
     this.units.get(position)!.pending++;
   }
 
+  /** The record of a probe started at `position`; held until `written` is called for it. */
   tag(record: object, position: number): void {
     this.tagged[this.tail] = record;
     this.taggedAt[this.tail++] = position;

@@ -117,7 +117,8 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
       return;
     }
     byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
-    tracker.tag(record, at);
+    // Tagged for the caller's tracker only: the tracker holds a tagged record until told it was written.
+    if (opts.tracker) tracker.tag(record, at);
     // The bus sees records one at a time, in this order: at once when it has room and nothing waits before it.
     if (publishing === undefined) {
       try {
