@@ -102,6 +102,48 @@ describe('ResultBus', () => {
     await expect(failing.close()).rejects.toThrow(/disk full/);
   });
 
+  it('offer() delivers at once when every queue has room, and declines (doing nothing) while a queue is full or a publisher waits', async () => {
+    const bus = new ResultBus<number>(2);
+    const fast: number[] = [];
+    const slow: number[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    bus.subscribe('fast', (n) => void fast.push(n));
+    bus.subscribe('slow', async (n) => {
+      await gate;
+      slow.push(n);
+    });
+    expect(bus.offer(1)).toBe(true);
+    expect(fast).toEqual([1]); // handled before offer() returned
+    expect(bus.offer(2)).toBe(true); // slow: 1 in its handler, 2 queued
+    expect(bus.offer(3)).toBe(true); // slow's queue: 2, 3 (full)
+    expect(bus.offer(4)).toBe(false);
+    expect(fast).toEqual([1, 2, 3]); // 4 went nowhere
+    const waiting = bus.publish(4); // waits for room in slow's queue
+    expect(bus.offer(5)).toBe(false);
+    expect(fast).toEqual([1, 2, 3, 4]);
+    open();
+    await waiting;
+    await tick(0); // slow's queue drains
+    expect(bus.stats().subscribers[1]!.queued).toBe(0);
+    expect(bus.offer(5)).toBe(true);
+    await bus.close();
+    expect(fast).toEqual([1, 2, 3, 4, 5]);
+    expect(slow).toEqual([1, 2, 3, 4, 5]);
+    expect(bus.stats().published).toBe(5);
+    expect(() => bus.offer(6)).toThrow(/after close/);
+  });
+
+  it('offer() refuses once a subscriber has failed', async () => {
+    const bus = new ResultBus<number>(4);
+    bus.subscribe('bad', (n) => {
+      if (n === 2) throw new Error('boom');
+    });
+    expect(bus.offer(1)).toBe(true);
+    expect(bus.offer(2)).toBe(true);
+    expect(() => bus.offer(3)).toThrow('subscriber "bad" failed: boom');
+  });
+
   it('refuses to publish after close', async () => {
     const bus = new ResultBus<number>();
     await bus.close();

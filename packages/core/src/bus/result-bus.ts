@@ -62,9 +62,32 @@ export class ResultBus<T> {
         this.throwIfFailed();
       }
       s.queue.push(item);
-      if (!s.running) void this.drain(s);
+      if (!s.running) this.drain(s);
     }
     this.published++;
+  }
+
+  /**
+   * Deliver at once when every queue has room and no publisher is waiting for any: true, and the item
+   * is queued (handled, for a subscriber that returns no promise) before this returns. False: nothing
+   * was done; `publish()` it. No promise either way. A publisher that offers its next item only after
+   * its previous one was accepted keeps its order, as with `publish()`.
+   */
+  offer(item: T): boolean {
+    if (this.closed) throw new Error('result bus: publish after close');
+    this.throwIfFailed();
+    const subs = this.subs;
+    for (let i = 0; i < subs.length; i++) {
+      const s = subs[i]!;
+      if (s.queue.length >= s.highWaterMark || s.roomHead < s.roomWaiters.length) return false;
+    }
+    for (let i = 0; i < subs.length; i++) {
+      const s = subs[i]!;
+      s.queue.push(item);
+      if (!s.running) this.drain(s);
+    }
+    this.published++;
+    return true;
   }
 
   /** Wait until every subscriber has handled every item, then refuse new ones. */
@@ -90,18 +113,24 @@ export class ResultBus<T> {
     }
   }
 
-  private async drain(s: Subscriber<T>): Promise<void> {
+  /**
+   * Hand the subscriber its queued items in order. A handler that returns no promise has handled its
+   * item: the next one is handled at once, in this call (no promise, no microtask); one that returns a
+   * promise is waited for, and the rest continue after it (`resume`).
+   */
+  private drain(s: Subscriber<T>): void {
     s.running = true;
     while (s.queue.length > 0) {
       const item = s.queue.shift() as T;
+      let handled: Promise<void> | undefined;
       try {
-        if (!this.failure) {
-          // A handler that returns no promise has handled the item: the next one is handled at once, not a microtask later.
-          const handled = s.handler(item) as Promise<void> | undefined;
-          if (handled) await handled;
-        }
+        if (!this.failure) handled = s.handler(item) as Promise<void> | undefined;
       } catch (error) {
         this.failure ??= { name: s.name, error };
+      }
+      if (handled) {
+        void this.resume(s, handled);
+        return;
       }
       s.delivered++;
       nextWaiter(s)?.();
@@ -110,6 +139,18 @@ export class ResultBus<T> {
     // Wake any publisher still waiting (after a failure the queue drains without handling).
     for (let w = nextWaiter(s); w !== undefined; w = nextWaiter(s)) w();
     for (const w of s.idleWaiters.splice(0)) w();
+  }
+
+  /** A handler's promise settled: its item is delivered, and the queue drains on. */
+  private async resume(s: Subscriber<T>, handled: Promise<void>): Promise<void> {
+    try {
+      await handled;
+    } catch (error) {
+      this.failure ??= { name: s.name, error };
+    }
+    s.delivered++;
+    nextWaiter(s)?.();
+    this.drain(s);
   }
 }
 

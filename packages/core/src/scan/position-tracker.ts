@@ -40,7 +40,16 @@ export class PositionTracker {
   private open: number | undefined;
   private last: number;
   private ended = false;
-  private readonly positions = new WeakMap<object, number>();
+  /**
+   * Records tagged and not yet written, with their positions, oldest at `head`, up to `tail` (a record
+   * written out of turn leaves a hole; the slots are reused once all are written). The scan's sinks
+   * write records in the order they were tagged, so the record looked for is at the head: no WeakMap
+   * entry per record (an ephemeron the garbage collector must process), no search.
+   */
+  private readonly tagged: Array<object | undefined> = [];
+  private readonly taggedAt: number[] = [];
+  private head = 0;
+  private tail = 0;
   private yielded: number;
   private base: StreamCounters;
   /**
@@ -77,18 +86,51 @@ export class PositionTracker {
     this.units.get(position)!.pending++;
   }
 
+  /** The record of a probe started at `position`; held until `written` is called for it. */
   tag(record: object, position: number): void {
-    this.positions.set(record, position);
+    this.tagged[this.tail] = record;
+    this.taggedAt[this.tail++] = position;
   }
 
-  /** The sinks have written this record. */
-  written(record: object, key: string): void {
-    const position = this.positions.get(record);
+  /**
+   * The sinks have written this record. `key` is kept for the checkpoints' `written` list; without
+   * it (a scan that takes no checkpoints) only the count is.
+   */
+  written(record: object, key?: string): void {
+    const position = this.untag(record);
     if (position === undefined) return;
     const unit = this.units.get(position);
     if (!unit) return;
     unit.pending--;
-    unit.keys.push(key);
+    if (key !== undefined) unit.keys.push(key);
+  }
+
+  /** The position `record` was tagged with, forgotten; undefined when it was not tagged. */
+  private untag(record: object): number | undefined {
+    const list = this.tagged;
+    const tail = this.tail;
+    let i = this.head;
+    while (i < tail && list[i] !== record) i++;
+    if (i === tail) return undefined;
+    const position = this.taggedAt[i];
+    list[i] = undefined;
+    if (i === this.head) {
+      let h = i + 1;
+      while (h < tail && list[h] === undefined) h++;
+      if (h === tail) {
+        h = 0;
+        this.tail = 0;
+      } else if (h >= 1024 && h * 2 >= tail) {
+        // Records are always in flight (a slow sink): the written front is cut off, the rest moved down.
+        list.copyWithin(0, h, tail);
+        this.taggedAt.copyWithin(0, h, tail);
+        list.fill(undefined, tail - h, tail);
+        this.tail = tail - h;
+        h = 0;
+      }
+      this.head = h;
+    }
+    return position;
   }
 
   /**

@@ -170,7 +170,8 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
       logger,
       signal: env.signal,
       graceMs: scan.shutdownGrace,
-      admit,
+      // An admission that can never hold a probe back (rate 0, the per-network cap at least the concurrency) is not asked.
+      admit: admit.binds(scan.concurrency) ? admit : undefined,
       excludes: (ip) => exclusions.excludes(ip),
       from: resumeFrom?.position,
       skip: resumeFrom ? countKeys(resumeFrom.written) : undefined,

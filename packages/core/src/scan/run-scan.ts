@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { ResultBus } from '../bus/result-bus.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { ProbeStatus } from '../record/status.js';
+import type { ProbeTarget } from '../probe/dialog-context.js';
 import type { TlsEngine } from '../tls/engine.js';
 import type { TargetSource } from '../targets/target-source.js';
 import { runProbe, type ProbeJob, type ProbeSettings } from '../probe/run-probe.js';
-import { expandTarget, type ScanService } from './expand-target.js';
+import { probesOf, type ScanService } from './expand-target.js';
 import { PositionTracker, probeKey } from './position-tracker.js';
 import { Semaphore } from './semaphore.js';
 
@@ -74,13 +75,27 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
   let lateExcluded = 0;
   let skipped = 0;
   let closed = false;
-  let publishing: Promise<void> = Promise.resolve();
   // Boxed, so that a falsy thrown value (`throw undefined`) still stops the scan.
   let failure: { error: unknown } | undefined;
   let position = opts.from ?? 0;
   let unnumbered = 0;
   const log = opts.logger.child({ component: 'scan' });
+  // The abort signal read once, not per probe: its getter is node's (a brand check per read), three reads a probe.
+  let aborted = opts.signal?.aborted ?? false;
+  const onAbort = () => {
+    aborted = true;
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const skip = opts.skip;
+  // A target input's probes, written here for each input (no generator, iterator result or pair object per probe).
+  const targetsOf: ProbeTarget[] = [];
+  const scansOf: ScanService[] = [];
   const run = opts.run ?? ((job: ProbeJob) => runProbe(job, opts.engine, opts.probe, log));
+
+  // Records the bus had no room for yet, in the order their probes ended (a backlog only under backpressure).
+  const backlog: Array<ProbeRecord | undefined> = [];
+  let backlogHead = 0;
+  let publishing: Promise<void> | undefined;
 
   /**
    * One probe, from its run to its record on the bus; the slot is released only once the bus has
@@ -88,28 +103,60 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
    * probe, and the scan loop stays small for the compiler.
    */
   const finish = async (job: ProbeJob, release: void | (() => void), at: number): Promise<void> => {
+    let record: ProbeRecord;
     try {
-      const record = await run(job);
-      release?.();
-      if (closed) return; // abandoned at shutdown: its target stays unfinished and is scanned again on resume
-      byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
-      tracker.tag(record, at);
-      // Publishing is chained so the bus sees records one at a time.
-      publishing = publishing.then(() => opts.bus.publish(record)).catch((err: unknown) => {
-        failure ??= { error: err };
-      });
-      await publishing;
+      record = await run(job);
     } catch (err) {
       failure ??= { error: err };
-    } finally {
+      slots.release();
+      return;
+    }
+    release?.();
+    if (closed) {
+      slots.release(); // abandoned at shutdown: its target stays unfinished and is scanned again on resume
+      return;
+    }
+    byStatus[record.status] = (byStatus[record.status] ?? 0) + 1;
+    // Tagged for the caller's tracker only: the tracker holds a tagged record until told it was written.
+    if (opts.tracker) tracker.tag(record, at);
+    // The bus sees records one at a time, in this order: at once when it has room and nothing waits before it.
+    if (publishing === undefined) {
+      try {
+        if (opts.bus.offer(record)) {
+          slots.release();
+          return;
+        }
+      } catch (err) {
+        failure ??= { error: err };
+        slots.release();
+        return;
+      }
+    }
+    backlog.push(record);
+    publishing ??= publishBacklog();
+  };
+
+  /** Publish the backlog in order, each record's slot released once the bus has accepted it. */
+  const publishBacklog = async (): Promise<void> => {
+    while (backlogHead < backlog.length) {
+      const record = backlog[backlogHead]!;
+      backlog[backlogHead++] = undefined;
+      try {
+        await opts.bus.publish(record);
+      } catch (err) {
+        failure ??= { error: err };
+      }
       slots.release();
     }
+    backlog.length = 0;
+    backlogHead = 0;
+    publishing = undefined;
   };
 
   const iterator = opts.source.targets({ from: opts.from })[Symbol.asyncIterator]();
   try {
     outer: for (;;) {
-      if (opts.signal?.aborted || failure) break;
+      if (aborted || failure) break;
       const next = await iterator.next();
       if (next.done) {
         tracker.end();
@@ -125,28 +172,35 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
       }
       tracker.input(position, opts.source.stats());
       targets++;
-      for (const { target, scan } of expandTarget(input, opts.services)) {
-        const key = probeKey(target);
-        const already = opts.skip?.get(key);
-        if (already) {
-          opts.skip!.set(key, already - 1);
-          tracker.alreadyWritten(position, key);
-          skipped++;
-          continue;
+      const count = probesOf(input, opts.services, targetsOf, scansOf);
+      for (let i = 0; i < count; i++) {
+        const target = targetsOf[i]!;
+        const scan = scansOf[i]!;
+        if (skip) {
+          const key = probeKey(target);
+          const already = skip.get(key);
+          if (already) {
+            skip.set(key, already - 1);
+            tracker.alreadyWritten(position, key);
+            skipped++;
+            continue;
+          }
         }
-        await slots.acquire();
-        if (opts.signal?.aborted || failure) {
+        // A slot free now is taken without a promise; otherwise wait for one.
+        if (!slots.tryAcquire()) await slots.acquire();
+        if (aborted || failure) {
           slots.release();
           break outer;
         }
-        let release: void | (() => void);
+        let release: void | (() => void) = undefined;
         try {
-          release = await opts.admit?.(target.ip);
+          const admitted = opts.admit?.(target.ip);
+          if (admitted) release = await admitted;
         } catch (err) {
           slots.release();
           throw err;
         }
-        if (opts.signal?.aborted) {
+        if (aborted) {
           release?.();
           slots.release();
           break outer;
@@ -164,6 +218,9 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
       }
     }
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    targetsOf.length = 0;
+    scansOf.length = 0;
     if (opts.signal?.aborted || failure) await iterator.return?.();
   }
 

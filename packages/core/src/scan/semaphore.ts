@@ -10,12 +10,19 @@ export class Semaphore {
     return this.held;
   }
 
-  async acquire(): Promise<void> {
+  /** Take a slot if one is free now (nobody waits then: a released slot passes straight to a waiter). */
+  tryAcquire(): boolean {
     if (this.held < this.limit) {
       this.held++;
-      return;
+      return true;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return false;
+  }
+
+  /** Resolves once a slot is taken (FIFO). One promise: not an async function around the wait's own promise. */
+  acquire(): Promise<void> {
+    if (this.tryAcquire()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   release(): void {

@@ -27,6 +27,26 @@ describe('token bucket', () => {
     for (let i = 0; i < 10_000; i++) expect(b.tryTake()).toBe(true);
   });
 
+  it('admission binds only when it can hold a probe back: a rate, or a per-network cap below the concurrency', async () => {
+    const at = (rate: number, perNetwork: number) => createAdmission({ rate, perNetwork, prefixV4: 24, prefixV6: 48 });
+    expect(at(0, 100_000).binds(50)).toBe(false);
+    expect(at(0, 50).binds(50)).toBe(false);
+    expect(at(0, 49).binds(50)).toBe(true);
+    expect(at(100, 100_000).binds(50)).toBe(true);
+    // Unbound, it still counts per network and hands back a release (the hook works when asked).
+    const admit = at(0, 2);
+    const a = await admit('10.0.0.1');
+    await admit('10.0.0.2');
+    expect(admit.networks.networks).toBe(1);
+    let third = false;
+    const waiting = admit('10.0.0.3').then((r) => ((third = true), r));
+    await Promise.resolve();
+    expect(third).toBe(false);
+    a();
+    (await waiting)();
+    expect(third).toBe(true);
+  });
+
   it('computes tokens from elapsed time (fake clock)', () => {
     let now = 0;
     const b = new TokenBucket(100, 5, () => now);

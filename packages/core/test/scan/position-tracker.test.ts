@@ -59,6 +59,44 @@ describe('position tracker', () => {
     }
   });
 
+  it('follows records written in the order they were tagged with some always in flight (a slow sink), and counts records written without a key', () => {
+    const tracker = new PositionTracker(0);
+    const inFlight: Array<{ rec: object; position: number }> = [];
+    const pendingAt = new Map<number, number>();
+    let keys = 0;
+    for (let position = 0; position < 3000; position++) {
+      tracker.input(position, { excluded: 0, invalid: 0 });
+      for (let k = 0; k < 2; k++) {
+        tracker.started(position);
+        const rec = {};
+        tracker.tag(rec, position);
+        inFlight.push({ rec, position });
+        pendingAt.set(position, (pendingAt.get(position) ?? 0) + 1);
+      }
+      // Three records stay in flight, the oldest written first; every third without a key (no checkpoint).
+      while (inFlight.length > 3) {
+        const done = inFlight.shift()!;
+        const key = done.position % 3 ? `${done.position}` : undefined;
+        if (key) keys++;
+        tracker.written(done.rec, key);
+        pendingAt.set(done.position, pendingAt.get(done.position)! - 1);
+      }
+      if (position % 97 === 0) {
+        const snap = tracker.snapshot({ excluded: 0, invalid: 0 });
+        let first = 0;
+        while (first < position && pendingAt.get(first) === 0) first++;
+        expect(snap.position).toBe(first);
+      }
+    }
+    for (const done of inFlight.splice(0)) tracker.written(done.rec, 'last');
+    tracker.end();
+    expect(tracker.complete).toBe(true);
+    expect(keys).toBeGreaterThan(0);
+    // A record never tagged (another publisher's) changes nothing.
+    tracker.written({}, 'stranger');
+    expect(tracker.snapshot({ excluded: 0, invalid: 0 })).toMatchObject({ position: 3000, written: [] });
+  });
+
   it('carries counters from a resumed checkpoint', () => {
     const t = new PositionTracker(10, { targets: 7, excluded: 3, invalid: 1 });
     t.input(12, { excluded: 2, invalid: 0 });
