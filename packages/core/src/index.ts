@@ -69,7 +69,7 @@ export { BUILTIN_TARGET_SOURCES, rangeSource, ipv4AllSource, zmapSource, domainS
 
 export { TokenBucket } from './rate/token-bucket.js';
 export { NetworkLimiter } from './rate/network-limiter.js';
-export { createAdmission, type Admit, type AdmissionSettings } from './rate/admission.js';
+export { createAdmission, type Admit, type AdmissionSettings, type KeyedAdmit } from './rate/admission.js';
 
 export type { Sink } from './sinks/sink.js';
 export { JsonlSink, type JsonlSinkSettings } from './sinks/jsonl-sink.js';

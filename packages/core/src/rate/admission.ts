@@ -15,13 +15,36 @@ export interface AdmissionSettings {
 export type Admit = (ip: string) => Promise<() => void>;
 
 /**
+ * Admission without a promise or a closure per probe when there is room: a probe admitted by
+ * `tryAdmit(ip)` (true) or, when that says no, once `wait(ip)` resolves, gives its place back with
+ * `release(ip)`, exactly once. `tryAdmit` false holds nothing.
+ */
+export interface KeyedAdmit {
+  tryAdmit(ip: string): boolean;
+  wait(ip: string): Promise<void>;
+  release(ip: string): void;
+}
+
+/**
  * The scan's `admit` hook: first a slot in the target's network (so a busy
  * network does not eat tokens), then a token from the global bucket. The
- * returned function frees the network slot when the probe ends.
+ * returned function frees the network slot when the probe ends. The same admission keyed by
+ * address (`tryAdmit`, `wait`, `release`) is what the scan loop uses.
  */
-export function createAdmission(settings: AdmissionSettings): Admit & { bucket: TokenBucket; networks: NetworkLimiter; binds(concurrency: number): boolean } {
+export function createAdmission(settings: AdmissionSettings): Admit & KeyedAdmit & { bucket: TokenBucket; networks: NetworkLimiter; binds(concurrency: number): boolean } {
   const bucket = new TokenBucket(settings.rate, settings.burst);
   const networks = new NetworkLimiter(settings.perNetwork, settings.prefixV4, settings.prefixV6);
+  // The network's room is checked before a token is taken: a busy network does not eat tokens.
+  const tryAdmit = bucket.unlimited
+    ? (ip: string) => networks.tryAcquire(ip)
+    : (ip: string) => networks.hasRoom(ip) && bucket.tryTake() && networks.tryAcquire(ip);
+  const wait = bucket.unlimited
+    ? (ip: string) => networks.wait(ip)
+    : async (ip: string) => {
+        await networks.wait(ip);
+        await bucket.take();
+      };
+  const release = (ip: string) => networks.release(ip);
   // Unlimited: no token to wait for, so no promise of the bucket's per probe.
   const admit = bucket.unlimited
     ? (ip: string) => networks.acquire(ip)
@@ -36,5 +59,5 @@ export function createAdmission(settings: AdmissionSettings): Admit & { bucket: 
    * network slot is taken after its concurrency slot and given back before it).
    */
   const binds = (concurrency: number) => !bucket.unlimited || settings.perNetwork < concurrency;
-  return Object.assign(admit, { bucket, networks, binds });
+  return Object.assign(admit, { bucket, networks, binds, tryAdmit, wait, release });
 }

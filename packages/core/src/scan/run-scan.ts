@@ -5,6 +5,7 @@ import type { ProbeStatus } from '../record/status.js';
 import type { ProbeTarget } from '../probe/dialog-context.js';
 import type { TlsEngine } from '../tls/engine.js';
 import type { TargetSource } from '../targets/target-source.js';
+import type { KeyedAdmit } from '../rate/admission.js';
 import { runProbe, type ProbeJob, type ProbeSettings } from '../probe/run-probe.js';
 import { probesOf, type ScanService } from './expand-target.js';
 import { PositionTracker, probeKey } from './position-tracker.js';
@@ -46,8 +47,12 @@ export interface RunScanOptions {
   signal?: AbortSignal;
   /** How long in-flight probes may run after the signal (default: unbounded, i.e. the probe deadline). */
   graceMs?: number;
-  /** Called when a probe starts; resolves when the rate limiter admits it, to a function called when it ends. */
-  admit?: (ip: string) => Promise<void | (() => void)>;
+  /**
+   * Called when a probe starts; resolves when the rate limiter admits it, to a function called when it ends.
+   * A keyed admission (createAdmission's) is asked synchronously first and released by address: no promise
+   * or closure per probe while there is room.
+   */
+  admit?: ((ip: string) => Promise<void | (() => void)>) | KeyedAdmit;
   /** A last check right before connecting (the blocklist may have been reloaded since the source yielded). */
   excludes?: (ip: string) => boolean;
   /** Resume: start the source here. */
@@ -91,6 +96,11 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
   const targetsOf: ProbeTarget[] = [];
   const scansOf: ScanService[] = [];
   const run = opts.run ?? ((job: ProbeJob) => runProbe(job, opts.engine, opts.probe, log));
+  // A probe's admission is given back by address (one function for the scan, not a closure per probe).
+  const admit = opts.admit;
+  const keyed = admit !== undefined && 'tryAdmit' in admit ? admit : undefined;
+  const plain = admit !== undefined && !('tryAdmit' in admit) ? admit : undefined;
+  const keyedRelease = keyed && ((ip: string) => keyed.release(ip));
 
   // Records the bus had no room for yet, in the order their probes ended (a backlog only under backpressure).
   const backlog: Array<ProbeRecord | undefined> = [];
@@ -102,7 +112,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
    * accepted the record. Its own function (not promise callbacks made in the loop): one promise per
    * probe, and the scan loop stays small for the compiler.
    */
-  const finish = async (job: ProbeJob, release: void | (() => void), at: number): Promise<void> => {
+  const finish = async (job: ProbeJob, release: ((ip: string) => void) | undefined, at: number): Promise<void> => {
     let record: ProbeRecord;
     try {
       record = await run(job);
@@ -111,7 +121,7 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
       slots.release();
       return;
     }
-    release?.();
+    release?.(job.target.ip);
     if (closed) {
       slots.release(); // abandoned at shutdown: its target stays unfinished and is scanned again on resume
       return;
@@ -192,22 +202,29 @@ export async function runScan(opts: RunScanOptions): Promise<ScanSummary> {
           slots.release();
           break outer;
         }
-        let release: void | (() => void) = undefined;
-        try {
-          const admitted = opts.admit?.(target.ip);
-          if (admitted) release = await admitted;
-        } catch (err) {
-          slots.release();
-          throw err;
+        // Admission: taken at once when there is room (keyed), else waited for; released by address.
+        let release: ((ip: string) => void) | undefined = undefined;
+        if (admit !== undefined) {
+          try {
+            if (keyed !== undefined) {
+              if (!keyed.tryAdmit(target.ip)) await keyed.wait(target.ip);
+              release = keyedRelease;
+            } else if (plain !== undefined) {
+              release = (await plain(target.ip)) || undefined;
+            }
+          } catch (err) {
+            slots.release();
+            throw err;
+          }
         }
         if (aborted) {
-          release?.();
+          release?.(target.ip);
           slots.release();
           break outer;
         }
         // Checked last, right before connecting: a SIGHUP reload may have blocked it while it waited.
         if (opts.excludes?.(target.ip)) {
-          release?.();
+          release?.(target.ip);
           slots.release();
           lateExcluded++;
           continue;
