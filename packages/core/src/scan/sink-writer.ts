@@ -53,13 +53,7 @@ export class SinkWriter {
       const pending = sinks[i]!.write(record) as Promise<void> | undefined;
       if (pending) return this.writeRest(pending, record, i + 1);
     }
-    // What written() does, in line: the one function per record (a call more is a compile job more).
-    const cp = this.opts.checkpoint;
-    this.opts.tracker.written(record, cp ? probeKey(record) : undefined);
-    this.probes++;
-    this.byStatus[record.status] = (this.byStatus[record.status] ?? 0) + 1;
-    if (cp && performance.now() - this.lastCheckpoint >= cp.intervalMs) return this.checkpoint().then(ignore);
-    return undefined;
+    return this.written(record);
   };
 
   /** A sink asked to be waited for: the others get the record after it, in turn, as before. */
@@ -70,7 +64,7 @@ export class SinkWriter {
     await this.written(record);
   }
 
-  /** Every sink has the record: count it, and take a checkpoint when one is due (handle() does the same in line). */
+  /** Every sink has the record: count it, and take a checkpoint when one is due. */
   private written(record: ProbeRecord): Promise<void> | undefined {
     const cp = this.opts.checkpoint;
     // The key is only read by checkpoints: a scan without one makes no key string per record.
