@@ -119,13 +119,17 @@ const PER_CONNECTION = new Set(['server_name', 'alpn', 'key_share']);
 interface HelloPlan {
   head: Buffer;
   extensions: Array<Buffer | string>;
+  /** ClientHello records already written for this profile, by their other inputs (see clientHelloRecord). */
+  templates: HelloTemplate[];
+  /** The slot the next new template takes once `templates` is full (oldest first). */
+  nextSlot: number;
 }
 const planCache = new WeakMap<CompiledProfile, HelloPlan>();
 
 function helloPlan(c: CompiledProfile): HelloPlan {
   let plan = planCache.get(c);
   if (!plan) {
-    plan = { head: Buffer.concat([vec16(Buffer.concat(c.suites.map(u16))), vec8(Buffer.from(c.profile.compressionMethods))]), extensions: [] };
+    plan = { head: Buffer.concat([vec16(Buffer.concat(c.suites.map(u16))), vec8(Buffer.from(c.profile.compressionMethods))]), extensions: [], templates: [], nextSlot: 0 };
     for (const name of c.profile.extensions) {
       if (name === 'padding' || PER_CONNECTION.has(name)) {
         plan.extensions.push(name);
@@ -226,8 +230,85 @@ function writeClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
  * The ClientHello message and the plaintext record(s) carrying it. The
  * message is written with room for one record header in front, so the
  * common case (one record) costs no copy.
+ *
+ * A scan sends the same hello over and over: the profile is fixed, IP targets have no SNI, and key
+ * shares are reused for many handshakes (key-exchange.ts nextKeyShare). So a record written once is
+ * kept as a template, keyed on every input that changes its bytes other than the random and the
+ * session id (SNI, ALPN, the key shares, the session id's length), and a probe whose inputs match
+ * copies it and writes its own random and session id into the copy. Each probe gets its own buffer:
+ * the transcript and the socket keep theirs. A hello with a HelloRetryRequest cookie (the second
+ * hello of a retry) or one longer than one record is written afresh and never kept.
  */
 export function clientHelloRecord(c: CompiledProfile, input: ClientHelloInput): { message: Buffer; record: Buffer } {
+  if (input.cookie !== undefined || input.random.length !== 32) return writeClientHelloRecord(c, input);
+  const plan = helloPlan(c);
+  const template = findTemplate(plan.templates, input);
+  if (template !== undefined) {
+    const record = Buffer.allocUnsafe(template.length);
+    record.set(template, 0);
+    record.set(input.random, RANDOM_AT);
+    record.set(input.sessionId, RANDOM_AT + 33);
+    return { message: record.subarray(5), record };
+  }
+  const out = writeClientHelloRecord(c, input);
+  if (out.record.length === out.message.length + 5) keepTemplate(plan, input, out.record);
+  return out;
+}
+
+/** Where the random starts in a ClientHello record: record header (5), handshake header (4), client_version (2); the session id's length byte follows it, then the session id. */
+const RANDOM_AT = 11;
+
+/**
+ * At most this many templates per profile, replaced oldest first: a scan of IP targets needs one (two
+ * while a key share rotates), a scan by name with one SNI per host needs one per host being probed on
+ * its ports and fallback steps; a new SNI per probe misses and costs one copy of the hello more.
+ */
+const MAX_TEMPLATES = 4;
+
+/** One ClientHello record and the inputs it was written for (its random and session id are stale). */
+interface HelloTemplate {
+  serverName: string | undefined;
+  alpn: string[];
+  /** Each share's group and public key as they were: a reused share hands the same key buffer to each of its handshakes and it is never written after it is made; a rotated share has a new one. */
+  shares: Array<{ group: string; publicKey: Buffer }>;
+  sessionIdLength: number;
+  record: Buffer;
+}
+
+function findTemplate(templates: HelloTemplate[], input: ClientHelloInput): Buffer | undefined {
+  for (let i = 0; i < templates.length; i++) {
+    const t = templates[i]!;
+    if (t.serverName === input.serverName && t.sessionIdLength === input.sessionId.length && sameStrings(t.alpn, input.alpn) && sameShares(t.shares, input.keyShares)) return t.record;
+  }
+  return undefined;
+}
+
+function keepTemplate(plan: HelloPlan, input: ClientHelloInput, record: Buffer): void {
+  // Its own memory (not a slice of node's shared pool), as it may live for the whole scan.
+  const copy = Buffer.allocUnsafeSlow(record.length);
+  copy.set(record, 0);
+  const t: HelloTemplate = { serverName: input.serverName, alpn: input.alpn.slice(), shares: input.keyShares.map((k) => ({ group: k.group, publicKey: k.publicKey })), sessionIdLength: input.sessionId.length, record: copy };
+  if (plan.templates.length < MAX_TEMPLATES) plan.templates.push(t);
+  else {
+    plan.templates[plan.nextSlot] = t;
+    plan.nextSlot = (plan.nextSlot + 1) % MAX_TEMPLATES;
+  }
+}
+
+function sameStrings(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameShares(a: HelloTemplate['shares'], b: KeyShare[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.publicKey !== b[i]!.publicKey || a[i]!.group !== b[i]!.group) return false;
+  return true;
+}
+
+/** The ClientHello written from the profile and the inputs (no template). */
+function writeClientHelloRecord(c: CompiledProfile, input: ClientHelloInput): { message: Buffer; record: Buffer } {
   const record = writeClientHello(c, input);
   const message = record.subarray(5);
   if (message.length > 16384) return { message, record: plaintextRecords(22, c.recordVersion, message) };
