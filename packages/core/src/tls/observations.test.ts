@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededInts } from '../../test/tls/differential.js';
-import { parseAlpn, parseAlpnChecked } from './observations.js';
+import { certificateBase64, parseAlpn, parseAlpnChecked } from './observations.js';
 
 // The reference is the engine's bounds-checked reader (parseAlpnChecked): the in-place reading must
 // give the same protocol for every extension it reads, and the same error for every one it does not.
@@ -36,5 +36,36 @@ describe('parseAlpn', () => {
     }
     expect(ok).toBeGreaterThan(1000);
     expect(failed).toBeGreaterThan(300);
+  });
+});
+
+// Each text is checked by decoding it back: the bytes it stands for must be the DER given, whatever
+// the cache holds.
+describe('certificateBase64', () => {
+  const decoded = (der: Buffer) => Buffer.from(certificateBase64(der), 'base64');
+
+  it('gives each certificate its own bytes, the same again on a hit', () => {
+    const a = Buffer.alloc(900, 0x30);
+    const b = Buffer.from(a);
+    b[899] = 0x31; // same length, same prefix: only the last byte differs
+    expect(decoded(a)).toEqual(a);
+    expect(decoded(b)).toEqual(b);
+    expect(decoded(a)).toEqual(a);
+    expect(certificateBase64(Buffer.from(a))).toBe(certificateBase64(a));
+  });
+
+  it('keeps its own copy: a buffer written after it was seen is read as it is now', () => {
+    const c = Buffer.alloc(700, 0x41);
+    expect(decoded(c)).toEqual(Buffer.alloc(700, 0x41));
+    c[0] = 0x42;
+    expect(decoded(c)).toEqual(c);
+    expect(decoded(Buffer.alloc(700, 0x41))).toEqual(Buffer.alloc(700, 0x41));
+  });
+
+  it('stays right past its bound (many certificates, large ones)', () => {
+    const certs = Array.from({ length: 40 }, (_, i) => Buffer.alloc(500 + (i % 3), i));
+    for (let round = 0; round < 2; round++) for (const c of certs) expect(decoded(c)).toEqual(c);
+    const big = Buffer.alloc(20_000, 7);
+    expect(decoded(big)).toEqual(big);
   });
 });

@@ -7,9 +7,45 @@ import { bitLength, findExtension, parseExtensions, type ServerKeyExchange } fro
 
 export function recordChain(info: TlsInfo, chain: Buffer[], ocsp?: Buffer): void {
   const der: string[] = [];
-  for (const c of chain) der.push(c.toString('base64'));
+  for (let i = 0; i < chain.length; i++) der.push(certificateBase64(chain[i]!));
   info.chain = der;
   if (ocsp) recordOcsp(info, ocsp);
+}
+
+/**
+ * The base64 of certificates this engine saw lately, by their DER (as Go's crypto/tls client keeps
+ * parsed certificates by their DER): a scan meets the same certificates over and over (a server's
+ * chain on each of its ports and fallback steps, the few intermediates most servers send), and their
+ * records then share one string instead of encoding and holding a copy each. A hit is a full compare
+ * of the DER against a copy kept here (never a prefix or a hash), so one server's bytes never give
+ * another's record. Bounded: CERT_SLOTS certificates of at most CERT_MAX_BYTES each, replaced oldest first.
+ */
+const CERT_SLOTS = 16;
+const CERT_MAX_BYTES = 8192;
+const certDer: Buffer[] = [];
+const certText: string[] = [];
+let certNext = 0;
+
+export function certificateBase64(der: Buffer): string {
+  for (let i = 0; i < certDer.length; i++) {
+    const d = certDer[i]!;
+    if (d.length === der.length && d.equals(der)) return certText[i]!;
+  }
+  const text = der.toString('base64');
+  if (der.length <= CERT_MAX_BYTES) {
+    // A copy of its own: the DER given is a view into a record the reader may reuse.
+    const copy = Buffer.allocUnsafeSlow(der.length);
+    copy.set(der, 0);
+    if (certDer.length < CERT_SLOTS) {
+      certDer.push(copy);
+      certText.push(text);
+    } else {
+      certDer[certNext] = copy;
+      certText[certNext] = text;
+      certNext = (certNext + 1) % CERT_SLOTS;
+    }
+  }
+  return text;
 }
 
 export function recordOcsp(info: TlsInfo, ocsp: Buffer): void {
