@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import { randomFromPool } from './random-pool.js';
 import type { TlsInfo } from '../record/tls-schema.js';
-import { cipherSuiteById, cipherSuiteName, whyNotCompletable, type CipherSuite } from './cipher-suites.js';
+import { cipherSuiteById, whyNotCompletable, type CipherSuite } from './cipher-suites.js';
 import { clientHelloRecord, compileProfile, plaintextRecords, type CompiledProfile } from './client-hello.js';
 import { canShare, nextKeyShare, type KeyShare, type KeyShareReuse } from './key-exchange.js';
 import type { Hash13 } from './key-schedule13.js';
-import { alertName, extensionName, groupName, handshakeTypeName, versionName } from './names.js';
+import { alertName, groupName, handshakeTypeName, versionName } from './names.js';
 import type { TlsProfile } from './profiles.js';
 import type { RecordProtection } from './record-protection.js';
 import { RecordReader } from './record-reader.js';
 import { HandshakeReassembler } from './handshake-reassembler.js';
 import { DEFAULT_TLS_LIMITS, SMALL_RECORD_BYTES, type TlsLimits } from './limits.js';
-import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
-import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp } from './observations.js';
+import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type Extension, type ServerKeyExchange } from './server-messages.js';
+import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp, serverExtensionList, sharedSuite } from './observations.js';
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader, handshakeMessage, joinBytes } from './bytes.js';
 import { Tls12Flow } from './tls12-flow.js';
@@ -63,7 +63,8 @@ export class ClientHandshake {
   /** Record version our records carry after the ServerHello. */
   recordVersion: number;
   shares: KeyShare[] = [];
-  serverExts: number[] = [];
+  /** The ServerHello's extensions. */
+  serverExts: Extension[] = [];
   chainDer: Buffer[] = [];
   ske: ServerKeyExchange | undefined;
   certRequest: Buffer | undefined;
@@ -317,18 +318,9 @@ export class ClientHandshake {
     const vname = versionName(version);
     if (vname) this.info.version = vname;
     this.suite = cipherSuiteById(sh.cipherSuite);
-    this.info.cipherSuite = { id: sh.cipherSuite, name: cipherSuiteName(sh.cipherSuite) };
-    // Loops, not map(): map() makes its array of another elements kind once the caller is optimized,
-    // and code that had seen the other kind (completionBlocker's includes(), the EncryptedExtensions'
-    // append) was deoptimized by it while the scan warmed up.
-    const serverExtensions: NonNullable<TlsInfo['serverExtensions']> = [];
-    const serverExts: number[] = [];
-    for (const e of sh.extensions) {
-      serverExtensions.push({ id: e.id, name: extensionName(e.id) });
-      serverExts.push(e.id);
-    }
-    this.info.serverExtensions = serverExtensions;
-    this.serverExts = serverExts;
+    this.info.cipherSuite = sharedSuite(sh.cipherSuite);
+    this.info.serverExtensions = serverExtensionList(sh.extensions);
+    this.serverExts = sh.extensions;
     if (!offered.includes(version)) throw new TlsFailure('protocol', `server chose version 0x${version.toString(16)} that was not offered`, 'ServerHello');
     if (!this.cp.suites.includes(sh.cipherSuite)) throw new TlsFailure('protocol', `server chose cipher suite ${this.info.cipherSuite.name} that was not offered`, 'ServerHello');
     if (sh.compression !== 0) throw new TlsFailure('unsupported', `server chose compression method ${sh.compression}`, 'ServerHello');
@@ -409,7 +401,7 @@ export class ClientHandshake {
   }
 
   parseEncryptedExtensions(body: Buffer): void {
-    recordEncryptedExtensions(this.info, body);
+    recordEncryptedExtensions(this.info, this.serverExts, body);
   }
 
   /** Stop after the server's first flight: observe-only, or a suite the engine cannot complete. */
@@ -423,7 +415,7 @@ export class ClientHandshake {
   /** Why this handshake cannot be completed, or undefined. */
   completionBlocker(): string | undefined {
     if (this.version === 0x0300) return 'SSL 3.0 completion is not implemented';
-    if (this.serverExts.includes(22) && this.suite?.mac !== 'aead') return 'encrypt_then_mac is not implemented';
+    if (findExtension(this.serverExts, 22) && this.suite?.mac !== 'aead') return 'encrypt_then_mac is not implemented';
     return whyNotCompletable(this.suite);
   }
 

@@ -1,15 +1,108 @@
 import type { TlsInfo } from '../record/tls-schema.js';
 import { ByteReader } from './bytes.js';
+import { cipherSuiteName } from './cipher-suites.js';
 import { GROUP_BITS, extensionName, groupName } from './names.js';
-import { bitLength, findExtension, parseExtensions, type ServerKeyExchange } from './server-messages.js';
+import { bitLength, findExtension, parseExtensions, type Extension, type ServerKeyExchange } from './server-messages.js';
 
 /** Turning parsed server messages into `tls.*` record fields. */
 
+/*
+ * The parts of a record that repeat from probe to probe (the cipher suite, the server's extension
+ * list, the certificate chain) are shared, frozen objects: a scan's records hold the same few, so a
+ * probe allocates none of them once they are known. Objects allocated per probe and held until the
+ * record is written survive the young generation, and when V8 then decided to tenure their allocation
+ * sites it threw away the optimized code of every function that allocated them (onServerHello,
+ * onMessage, parseCertificate, recordChain...), which was compiled again during the scan's warm-up.
+ * Frozen, so no record can change another's; each cache is bounded and forgets oldest first or all at once.
+ */
+type Suite = NonNullable<TlsInfo['cipherSuite']>;
+type ServerExtension = NonNullable<TlsInfo['serverExtensions']>[number];
+
+/** Cipher suites and extensions by id: at most 65,536 each, but a server picks any id, so past SHARED_IDS they are forgotten. */
+const SHARED_IDS = 1024;
+const suites = new Map<number, Suite>();
+const extensionEntries = new Map<number, ServerExtension>();
+
+/** `{id, name}` of the cipher suite the server chose, one frozen object per id. */
+export function sharedSuite(id: number): Suite {
+  let s = suites.get(id);
+  if (s === undefined) {
+    if (suites.size >= SHARED_IDS) suites.clear();
+    suites.set(id, (s = Object.freeze({ id, name: cipherSuiteName(id) })));
+  }
+  return s;
+}
+
+function extensionEntry(id: number): ServerExtension {
+  let e = extensionEntries.get(id);
+  if (e === undefined) {
+    if (extensionEntries.size >= SHARED_IDS) extensionEntries.clear();
+    extensionEntries.set(id, (e = Object.freeze({ id, name: extensionName(id) })));
+  }
+  return e;
+}
+
+/** Lists and chains kept for reuse: a few, replaced oldest first. */
+const LIST_SLOTS = 8;
+const extensionLists: ServerExtension[][] = [];
+let extensionListNext = 0;
+
+function sameIds(list: ServerExtension[], a: Extension[], b: Extension[]): boolean {
+  if (list.length !== a.length + b.length) return false;
+  for (let i = 0; i < a.length; i++) if (list[i]!.id !== a[i]!.id) return false;
+  for (let i = 0; i < b.length; i++) if (list[a.length + i]!.id !== b[i]!.id) return false;
+  return true;
+}
+
+const NO_EXTENSIONS: Extension[] = [];
+
+/** `serverExtensions`: the ServerHello's extensions then (TLS 1.3) the EncryptedExtensions', in their order, as one shared frozen list. */
+export function serverExtensionList(a: Extension[], b: Extension[] = NO_EXTENSIONS): ServerExtension[] {
+  for (let i = 0; i < extensionLists.length; i++) if (sameIds(extensionLists[i]!, a, b)) return extensionLists[i]!;
+  const list: ServerExtension[] = [];
+  for (let i = 0; i < a.length; i++) list.push(extensionEntry(a[i]!.id));
+  for (let i = 0; i < b.length; i++) list.push(extensionEntry(b[i]!.id));
+  Object.freeze(list);
+  if (extensionLists.length < LIST_SLOTS) extensionLists.push(list);
+  else {
+    extensionLists[extensionListNext] = list;
+    extensionListNext = (extensionListNext + 1) % LIST_SLOTS;
+  }
+  return list;
+}
+
+const chains: string[][] = [];
+let chainNext = 0;
+/** The texts of the chain being recorded (reused: read before the next call). */
+const texts: string[] = [];
+
+/**
+ * `chain`: the certificates' base64, one shared frozen array when the same chain was recorded lately.
+ * A chain is the same when each certificate's text is the same string: certificateBase64 hands out
+ * one string per DER it keeps (after a full compare), so the same string means the same bytes.
+ */
 export function recordChain(info: TlsInfo, chain: Buffer[], ocsp?: Buffer): void {
-  const der: string[] = [];
-  for (let i = 0; i < chain.length; i++) der.push(certificateBase64(chain[i]!));
-  info.chain = der;
+  texts.length = 0;
+  for (let i = 0; i < chain.length; i++) texts.push(certificateBase64(chain[i]!));
+  info.chain = sharedChain();
   if (ocsp) recordOcsp(info, ocsp);
+}
+
+function sharedChain(): string[] {
+  for (let c = 0; c < chains.length; c++) {
+    const kept = chains[c]!;
+    if (kept.length !== texts.length) continue;
+    let i = 0;
+    while (i < kept.length && kept[i] === texts[i]) i++;
+    if (i === kept.length) return kept;
+  }
+  const chain = Object.freeze(texts.slice()) as string[];
+  if (chains.length < LIST_SLOTS) chains.push(chain);
+  else {
+    chains[chainNext] = chain;
+    chainNext = (chainNext + 1) % LIST_SLOTS;
+  }
+  return chain;
 }
 
 /**
@@ -82,15 +175,11 @@ export function parseAlpnChecked(data: Buffer): string {
 }
 
 /** TLS 1.3 EncryptedExtensions: appended to the ServerHello's in `serverExtensions`; ALPN from here. */
-export function recordEncryptedExtensions(info: TlsInfo, body: Buffer): void {
+export function recordEncryptedExtensions(info: TlsInfo, serverHelloExtensions: Extension[], body: Buffer): void {
   const r = new ByteReader(body, 'EncryptedExtensions');
   const exts = parseExtensions(r);
   r.end();
-  // A loop, not spreads of a map(): `exts` is most often empty, and its array kind then differs
-  // from a non-empty list's, which deoptimized the spread's code as the scan warmed up.
-  const list = info.serverExtensions ? info.serverExtensions.slice() : [];
-  for (let i = 0; i < exts.length; i++) list.push({ id: exts[i]!.id, name: extensionName(exts[i]!.id) });
-  info.serverExtensions = list;
+  if (exts.length > 0) info.serverExtensions = serverExtensionList(serverHelloExtensions, exts);
   const alpn = findExtension(exts, 16);
   if (alpn) info.alpn = parseAlpn(alpn);
 }

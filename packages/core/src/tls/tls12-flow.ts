@@ -8,7 +8,7 @@ import { RunningHash } from './running-hash.js';
 import { BLOCK_LEN, CbcProtection, KEY_LEN, MAC_LEN, Tls12AeadProtection, type RecordProtection } from './record-protection.js';
 import { StreamProtection } from './stream-protection.js';
 import { TlsFailure } from './tls-failure.js';
-import { bitLength } from './server-messages.js';
+import { bitLength, findExtension } from './server-messages.js';
 import { dheLongGeneratorExchange } from './dhe-long-generator.js';
 import { handshakeMessage, u16, vec16, vec24, vec8 } from './bytes.js';
 
@@ -110,7 +110,7 @@ export class Tls12Flow {
     }
     hs.sendHandshake(handshakeMessage(16, cke));
 
-    const ems = hs.serverExts.includes(23) && hs.cp.profile.extensions.includes('extended_master_secret');
+    const ems = findExtension(hs.serverExts, 23) !== undefined && hs.cp.profile.extensions.includes('extended_master_secret');
     this.master = ems
       ? prf(hs.version, suite.prf, premaster, 'extended master secret', this.transcriptHash(), 48)
       : prf(hs.version, suite.prf, premaster, 'master secret', Buffer.concat([hs.clientRandom, hs.serverRandom]), 48);
