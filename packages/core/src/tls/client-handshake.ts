@@ -11,7 +11,7 @@ import type { RecordProtection } from './record-protection.js';
 import { RecordReader } from './record-reader.js';
 import { HandshakeReassembler } from './handshake-reassembler.js';
 import { DEFAULT_TLS_LIMITS, SMALL_RECORD_BYTES, type TlsLimits } from './limits.js';
-import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type Extension, type ServerKeyExchange } from './server-messages.js';
+import { checkDhParameters, findExtension, parseCertificate, parseCertificateStatus, parseNewSessionTicket, parseServerHello, parseServerKeyExchange, type ServerKeyExchange } from './server-messages.js';
 import { keyExchangeInfo, parseAlpn, recordChain, recordEncryptedExtensions, recordOcsp, serverExtensionList, sharedSuite } from './observations.js';
 import { TlsFailure } from './tls-failure.js';
 import { ByteReader, handshakeMessage, joinBytes } from './bytes.js';
@@ -41,7 +41,7 @@ export type HandshakeState = 'running' | 'done' | 'failed';
  * the same object protects application data (see tls-stream.ts).
  */
 export class ClientHandshake {
-  readonly info: TlsInfo = { chain: [], ocspStapled: false, completed: false };
+  readonly info: TlsInfo = { chain: NO_CHAIN, ocspStapled: false, completed: false };
   state: HandshakeState = 'running';
   out: Buffer[] = [];
   /** Decrypted application data not yet taken by a stream. */
@@ -63,9 +63,11 @@ export class ClientHandshake {
   /** Record version our records carry after the ServerHello. */
   recordVersion: number;
   shares: KeyShare[] = [];
-  /** The ServerHello's extensions. */
-  serverExts: Extension[] = [];
-  chainDer: Buffer[] = [];
+  /** The ServerHello carried encrypt_then_mac (22) and extended_master_secret (23): flags, not its list, so nothing of it outlives the message. */
+  serverEtm = false;
+  serverEms = false;
+  /** The leaf certificate's DER (TLS 1.2 RSA key exchange encrypts to it). */
+  leafDer: Buffer | undefined;
   ske: ServerKeyExchange | undefined;
   certRequest: Buffer | undefined;
   /** True once 1.3 application keys are in use (a CCS then is a protocol error). */
@@ -320,7 +322,8 @@ export class ClientHandshake {
     this.suite = cipherSuiteById(sh.cipherSuite);
     this.info.cipherSuite = sharedSuite(sh.cipherSuite);
     this.info.serverExtensions = serverExtensionList(sh.extensions);
-    this.serverExts = sh.extensions;
+    this.serverEtm = findExtension(sh.extensions, 22) !== undefined;
+    this.serverEms = findExtension(sh.extensions, 23) !== undefined;
     if (!offered.includes(version)) throw new TlsFailure('protocol', `server chose version 0x${version.toString(16)} that was not offered`, 'ServerHello');
     if (!this.cp.suites.includes(sh.cipherSuite)) throw new TlsFailure('protocol', `server chose cipher suite ${this.info.cipherSuite.name} that was not offered`, 'ServerHello');
     if (sh.compression !== 0) throw new TlsFailure('unsupported', `server chose compression method ${sh.compression}`, 'ServerHello');
@@ -374,7 +377,7 @@ export class ClientHandshake {
   /** Observations common to both flows. */
   parseCertificate(body: Buffer, tls13: boolean): void {
     const { chain, ocsp } = parseCertificate(body, tls13, this.limits.maxCertificates);
-    this.chainDer = chain;
+    this.leafDer = chain[0];
     recordChain(this.info, chain, ocsp);
   }
 
@@ -401,7 +404,7 @@ export class ClientHandshake {
   }
 
   parseEncryptedExtensions(body: Buffer): void {
-    recordEncryptedExtensions(this.info, this.serverExts, body);
+    recordEncryptedExtensions(this.info, body);
   }
 
   /** Stop after the server's first flight: observe-only, or a suite the engine cannot complete. */
@@ -415,7 +418,7 @@ export class ClientHandshake {
   /** Why this handshake cannot be completed, or undefined. */
   completionBlocker(): string | undefined {
     if (this.version === 0x0300) return 'SSL 3.0 completion is not implemented';
-    if (findExtension(this.serverExts, 22) && this.suite?.mac !== 'aead') return 'encrypt_then_mac is not implemented';
+    if (this.serverEtm && this.suite?.mac !== 'aead') return 'encrypt_then_mac is not implemented';
     return whyNotCompletable(this.suite);
   }
 
@@ -429,7 +432,7 @@ export class ClientHandshake {
     this.writeProt = write;
     // The stream may live long (a STARTTLS dialog): drop what only the handshake needed.
     this.transcript.length = 0;
-    this.chainDer = [];
+    this.leafDer = undefined;
     this.ske = undefined;
     this.shares = [];
     this.info.completed = true;
@@ -450,6 +453,9 @@ export class ClientHandshake {
     return this.writeProt?.seal(21, CLOSE_NOTIFY);
   }
 }
+
+/** `chain` until a Certificate is recorded: one frozen empty list, not an array per probe. */
+const NO_CHAIN = Object.freeze([]) as unknown as string[];
 
 /** The close_notify alert's body (warning, close_notify): seal() copies it, never changes it. */
 const CLOSE_NOTIFY = Buffer.from([1, 0]);

@@ -47,17 +47,19 @@ const LIST_SLOTS = 8;
 const extensionLists: ServerExtension[][] = [];
 let extensionListNext = 0;
 
-function sameIds(list: ServerExtension[], a: Extension[], b: Extension[]): boolean {
+function sameIds(list: ServerExtension[], a: readonly Ided[], b: readonly Ided[]): boolean {
   if (list.length !== a.length + b.length) return false;
   for (let i = 0; i < a.length; i++) if (list[i]!.id !== a[i]!.id) return false;
   for (let i = 0; i < b.length; i++) if (list[a.length + i]!.id !== b[i]!.id) return false;
   return true;
 }
 
-const NO_EXTENSIONS: Extension[] = [];
+/** An extension as parsed, or as listed in a record already. */
+type Ided = Pick<Extension, 'id'>;
+const NO_EXTENSIONS: Ided[] = [];
 
 /** `serverExtensions`: the ServerHello's extensions then (TLS 1.3) the EncryptedExtensions', in their order, as one shared frozen list. */
-export function serverExtensionList(a: Extension[], b: Extension[] = NO_EXTENSIONS): ServerExtension[] {
+export function serverExtensionList(a: readonly Ided[], b: readonly Ided[] = NO_EXTENSIONS): ServerExtension[] {
   for (let i = 0; i < extensionLists.length; i++) if (sameIds(extensionLists[i]!, a, b)) return extensionLists[i]!;
   const list: ServerExtension[] = [];
   for (let i = 0; i < a.length; i++) list.push(extensionEntry(a[i]!.id));
@@ -146,11 +148,28 @@ export function recordOcsp(info: TlsInfo, ocsp: Buffer): void {
   if (ocsp.length) info.ocspResponse = ocsp.toString('base64');
 }
 
-export function keyExchangeInfo(ske: ServerKeyExchange): NonNullable<TlsInfo['keyExchange']> {
-  if (ske.kind === 'DHE') return { kind: 'DHE', bits: bitLength(ske.p) };
-  if (ske.curveType !== 3) return { kind: 'ECDHE', group: `curve_type_${ske.curveType}` };
+export function keyExchangeInfo(ske: ServerKeyExchange): KeyExchange {
+  if (ske.kind === 'DHE') return sharedKeyExchange('DHE', undefined, bitLength(ske.p));
+  if (ske.curveType !== 3) return sharedKeyExchange('ECDHE', `curve_type_${ske.curveType}`, undefined);
   const g = groupName(ske.group);
-  return { kind: 'ECDHE', group: g, ...(GROUP_BITS[g] ? { bits: GROUP_BITS[g] } : {}) };
+  return sharedKeyExchange('ECDHE', g, GROUP_BITS[g] || undefined);
+}
+
+type KeyExchange = NonNullable<TlsInfo['keyExchange']>;
+const keyExchanges = new Map<string, KeyExchange>();
+
+/** `keyExchange`, one frozen object per value: `{kind, group?, bits?}`, the keys in that order when present. */
+export function sharedKeyExchange(kind: KeyExchange['kind'], group: string | undefined, bits: number | undefined): KeyExchange {
+  const key = `${kind}/${group ?? ''}/${bits ?? ''}`;
+  let k = keyExchanges.get(key);
+  if (k === undefined) {
+    k = { kind };
+    if (group !== undefined) k.group = group;
+    if (bits !== undefined) k.bits = bits;
+    if (keyExchanges.size >= SHARED_IDS) keyExchanges.clear();
+    keyExchanges.set(key, Object.freeze(k));
+  }
+  return k;
 }
 
 /**
@@ -175,11 +194,11 @@ export function parseAlpnChecked(data: Buffer): string {
 }
 
 /** TLS 1.3 EncryptedExtensions: appended to the ServerHello's in `serverExtensions`; ALPN from here. */
-export function recordEncryptedExtensions(info: TlsInfo, serverHelloExtensions: Extension[], body: Buffer): void {
+export function recordEncryptedExtensions(info: TlsInfo, body: Buffer): void {
   const r = new ByteReader(body, 'EncryptedExtensions');
   const exts = parseExtensions(r);
   r.end();
-  if (exts.length > 0) info.serverExtensions = serverExtensionList(serverHelloExtensions, exts);
+  if (exts.length > 0) info.serverExtensions = serverExtensionList(info.serverExtensions ?? NO_EXTENSIONS, exts);
   const alpn = findExtension(exts, 16);
   if (alpn) info.alpn = parseAlpn(alpn);
 }

@@ -3,12 +3,13 @@ import { randomFromPool } from './random-pool.js';
 import type { ClientHandshake } from './client-handshake.js';
 import { canShare, dheExchange, rsaEncryptPremaster, sharedSecret } from './key-exchange.js';
 import { groupName, handshakeTypeName } from './names.js';
+import { sharedKeyExchange } from './observations.js';
 import { prf } from './prf.js';
 import { RunningHash } from './running-hash.js';
 import { BLOCK_LEN, CbcProtection, KEY_LEN, MAC_LEN, Tls12AeadProtection, type RecordProtection } from './record-protection.js';
 import { StreamProtection } from './stream-protection.js';
 import { TlsFailure } from './tls-failure.js';
-import { bitLength, findExtension } from './server-messages.js';
+import { bitLength } from './server-messages.js';
 import { dheLongGeneratorExchange } from './dhe-long-generator.js';
 import { handshakeMessage, u16, vec16, vec24, vec8 } from './bytes.js';
 
@@ -25,8 +26,8 @@ export class Tls12Flow {
 
   constructor(private readonly hs: ClientHandshake) {
     const kex = hs.suite?.kex;
-    if (kex === 'RSA') hs.info.keyExchange = { kind: 'RSA' };
-    else if (kex === 'other' || kex === undefined) hs.info.keyExchange = { kind: 'other' };
+    if (kex === 'RSA') hs.info.keyExchange = sharedKeyExchange('RSA', undefined, undefined);
+    else if (kex === 'other' || kex === undefined) hs.info.keyExchange = sharedKeyExchange('other', undefined, undefined);
   }
 
   onMessage(type: number, body: Buffer, raw: Buffer): void {
@@ -89,7 +90,7 @@ export class Tls12Flow {
     let cke: Buffer;
     const ske = hs.ske;
     if (suite.kex === 'RSA') {
-      const leaf = hs.chainDer[0];
+      const leaf = hs.leafDer;
       if (!leaf) throw new TlsFailure('protocol', 'RSA key exchange without a server certificate', 'Certificate');
       premaster = Buffer.concat([u16(hs.cp.clientVersion), randomFromPool(46)]);
       cke = vec16(rsaEncryptPremaster(leaf, premaster));
@@ -110,7 +111,7 @@ export class Tls12Flow {
     }
     hs.sendHandshake(handshakeMessage(16, cke));
 
-    const ems = findExtension(hs.serverExts, 23) !== undefined && hs.cp.profile.extensions.includes('extended_master_secret');
+    const ems = hs.serverEms && hs.cp.profile.extensions.includes('extended_master_secret');
     this.master = ems
       ? prf(hs.version, suite.prf, premaster, 'extended master secret', this.transcriptHash(), 48)
       : prf(hs.version, suite.prf, premaster, 'master secret', Buffer.concat([hs.clientRandom, hs.serverRandom]), 48);

@@ -4,6 +4,7 @@ import type { ClientHandshake } from './client-handshake.js';
 import { DeferredProtection, KEY_LEN, Tls13Protection } from './record-protection.js';
 import { applicationSecret, finishedVerifyData, handshakeSecrets, hkdfExpandLabel, hashLen, masterSecret, trafficKeys, type Hash13 } from './key-schedule13.js';
 import { GROUP_BITS, groupName, handshakeTypeName } from './names.js';
+import { sharedKeyExchange } from './observations.js';
 import { sharedSecret, type KeyShare } from './key-exchange.js';
 import { findExtension, type ServerHello } from './server-messages.js';
 import { TlsFailure } from './tls-failure.js';
@@ -50,10 +51,7 @@ export class Tls13Flow {
     const group = groupName(r.u16());
     const peer = r.vec16();
     r.end();
-    const keyExchange: NonNullable<typeof hs.info.keyExchange> = { kind: 'TLS13', group };
-    const bits = GROUP_BITS[group];
-    if (bits) keyExchange.bits = bits;
-    hs.info.keyExchange = keyExchange;
+    hs.info.keyExchange = sharedKeyExchange('TLS13', group, GROUP_BITS[group] || undefined);
     let share: KeyShare | undefined;
     for (const s of hs.shares) {
       if (s.group === group) {
