@@ -62,7 +62,7 @@ export class ClientHandshake {
   writeProt: RecordProtection | undefined;
   /** Record version our records carry after the ServerHello. */
   recordVersion: number;
-  shares: KeyShare[] = [];
+  shares: KeyShare[] = NO_SHARES;
   /** The ServerHello carried encrypt_then_mac (22) and extended_master_secret (23): flags, not its list, so nothing of it outlives the message. */
   serverEtm = false;
   serverEms = false;
@@ -111,9 +111,7 @@ export class ClientHandshake {
   start(): void {
     const p = this.cp.profile;
     if (p.extensions.includes('key_share')) {
-      const shares: KeyShare[] = [];
-      for (const g of p.keyShares) if (canShare(g)) shares.push(this.newShare(g));
-      this.shares = shares;
+      this.shares = this.offerShares();
     }
     this.sendClientHello();
   }
@@ -135,7 +133,7 @@ export class ClientHandshake {
   drain(): Buffer | undefined {
     if (this.out.length === 0) return undefined;
     const b = this.out.length === 1 ? this.out[0]! : joinBytes(this.out);
-    this.out = [];
+    this.out.length = 0;
     return b;
   }
 
@@ -370,6 +368,27 @@ export class ClientHandshake {
     this.sendClientHello(cookie ? new ByteReader(cookie, 'cookie').vec16() : undefined);
   }
 
+  /**
+   * Our shares for the first hello, one per group of the profile's that the engine can share. While
+   * the shares are reused (key-exchange.ts nextKeyShare) the list is the same as the last probe's, and
+   * that list (frozen) is taken again: a probe then makes no list that lives as long as it does.
+   */
+  private offerShares(): KeyShare[] {
+    const last = this.cp.lastShares;
+    let same = true;
+    OFFER.length = 0;
+    for (const g of this.cp.profile.keyShares) {
+      if (!canShare(g)) continue;
+      const share = this.newShare(g);
+      if (last[OFFER.length] !== share) same = false;
+      OFFER.push(share);
+    }
+    if (same && OFFER.length === last.length) return last;
+    const shares = Object.freeze(OFFER.slice()) as KeyShare[];
+    this.cp.lastShares = shares;
+    return shares;
+  }
+
   newShare(group: string): KeyShare {
     return this.options.replay ? this.options.replay.share(group) : nextKeyShare(group, this.options.keyShareReuse);
   }
@@ -434,7 +453,7 @@ export class ClientHandshake {
     this.transcript.length = 0;
     this.leafDer = undefined;
     this.ske = undefined;
-    this.shares = [];
+    this.shares = NO_SHARES;
     this.info.completed = true;
     this.state = 'done';
   }
@@ -453,6 +472,12 @@ export class ClientHandshake {
     return this.writeProt?.seal(21, CLOSE_NOTIFY);
   }
 }
+
+/** No shares (before start(), after completion, or a profile without key_share). */
+const NO_SHARES = Object.freeze([]) as unknown as KeyShare[];
+
+/** The shares being gathered by offerShares() (used again by every call; its result is a copy). */
+const OFFER: KeyShare[] = [];
 
 /** `chain` until a Certificate is recorded: one frozen empty list, not an array per probe. */
 const NO_CHAIN = Object.freeze([]) as unknown as string[];

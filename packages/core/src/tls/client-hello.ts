@@ -13,6 +13,8 @@ export interface CompiledProfile {
   suites: number[];
   groups: number[];
   sigalgs: number[];
+  /** The key shares the last ClientHello of this profile offered (client-handshake.ts offerShares). */
+  lastShares: KeyShare[];
 }
 
 const cache = new WeakMap<TlsProfile, CompiledProfile>();
@@ -28,6 +30,7 @@ export function compileProfile(p: TlsProfile): CompiledProfile {
     suites: p.cipherSuites.map((s) => cipherSuiteId(s)).filter((n): n is number => n !== undefined),
     groups: p.groups.map((g) => GROUPS[g]).filter((n): n is number => n !== undefined),
     sigalgs: p.signatureAlgorithms.map((s) => SIGNATURE_ALGORITHMS[s] ?? parseInt(s, 16)),
+    lastShares: [],
   };
   cache.set(p, c);
   return c;
