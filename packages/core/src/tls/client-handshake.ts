@@ -312,9 +312,6 @@ export class ClientHandshake {
       if (sv.length !== 2) throw new TlsFailure('protocol', 'ServerHello: malformed supported_versions', 'ServerHello');
       version = (sv[0]! << 8) | sv[1]!;
     }
-    const offered = this.cp.supportedVersions.length && this.cp.profile.extensions.includes('supported_versions')
-      ? this.cp.supportedVersions
-      : [0x0300, 0x0301, 0x0302, 0x0303].filter((v) => v <= this.cp.clientVersion);
     const vname = versionName(version);
     if (vname) this.info.version = vname;
     this.suite = cipherSuiteById(sh.cipherSuite);
@@ -322,7 +319,7 @@ export class ClientHandshake {
     this.info.serverExtensions = serverExtensionList(sh.extensions);
     this.serverEtm = findExtension(sh.extensions, 22) !== undefined;
     this.serverEms = findExtension(sh.extensions, 23) !== undefined;
-    if (!offered.includes(version)) throw new TlsFailure('protocol', `server chose version 0x${version.toString(16)} that was not offered`, 'ServerHello');
+    if (!this.cp.offeredVersions.includes(version)) throw new TlsFailure('protocol', `server chose version 0x${version.toString(16)} that was not offered`, 'ServerHello');
     if (!this.cp.suites.includes(sh.cipherSuite)) throw new TlsFailure('protocol', `server chose cipher suite ${this.info.cipherSuite.name} that was not offered`, 'ServerHello');
     if (sh.compression !== 0) throw new TlsFailure('unsupported', `server chose compression method ${sh.compression}`, 'ServerHello');
     this.version = version;

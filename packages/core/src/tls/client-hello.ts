@@ -13,6 +13,8 @@ export interface CompiledProfile {
   suites: number[];
   groups: number[];
   sigalgs: number[];
+  /** The versions a ServerHello may choose: supported_versions when the profile sends it, else every version up to clientVersion. */
+  offeredVersions: number[];
   /** The key shares the last ClientHello of this profile offered (client-handshake.ts offerShares). */
   lastShares: KeyShare[];
 }
@@ -22,14 +24,17 @@ const cache = new WeakMap<TlsProfile, CompiledProfile>();
 export function compileProfile(p: TlsProfile): CompiledProfile {
   let c = cache.get(p);
   if (c) return c;
+  const clientVersion = VERSION_CODES[p.clientVersion];
+  const supportedVersions = p.supportedVersions.map((v) => VERSION_CODES[v]);
   c = {
     profile: p,
     recordVersion: VERSION_CODES[p.recordVersion],
-    clientVersion: VERSION_CODES[p.clientVersion],
-    supportedVersions: p.supportedVersions.map((v) => VERSION_CODES[v]),
+    clientVersion,
+    supportedVersions,
     suites: p.cipherSuites.map((s) => cipherSuiteId(s)).filter((n): n is number => n !== undefined),
     groups: p.groups.map((g) => GROUPS[g]).filter((n): n is number => n !== undefined),
     sigalgs: p.signatureAlgorithms.map((s) => SIGNATURE_ALGORITHMS[s] ?? parseInt(s, 16)),
+    offeredVersions: supportedVersions.length && p.extensions.includes('supported_versions') ? supportedVersions : [0x0300, 0x0301, 0x0302, 0x0303].filter((v) => v <= clientVersion),
     lastShares: [],
   };
   cache.set(p, c);

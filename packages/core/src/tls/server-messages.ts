@@ -54,7 +54,13 @@ export function parseServerHello(body: Buffer): ServerHello {
   const compression = r.u8();
   const extensions = parseExtensions(r);
   r.end();
-  return { legacyVersion, random, sessionId, cipherSuite, compression, extensions, isHelloRetry: random.equals(HRR_RANDOM) };
+  return { legacyVersion, random, sessionId, cipherSuite, compression, extensions, isHelloRetry: isHelloRetryRandom(random) };
+}
+
+/** The HelloRetryRequest's fixed random (RFC 8446 4.1.3), compared in place: a ServerHello's first byte nearly always differs. */
+function isHelloRetryRandom(random: Buffer): boolean {
+  for (let i = 0; i < 32; i++) if (random[i] !== HRR_RANDOM[i]) return false;
+  return true;
 }
 
 export function findExtension(exts: Extension[], id: number): Buffer | undefined {
