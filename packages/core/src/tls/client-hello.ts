@@ -240,15 +240,18 @@ function writeClientHello(c: CompiledProfile, input: ClientHelloInput): Buffer {
  * common case (one record) costs no copy.
  *
  * A scan sends the same hello over and over: the profile is fixed, IP targets have no SNI, and key
- * shares are reused for many handshakes (key-exchange.ts nextKeyShare). So a record written once is
- * kept as a template, keyed on every input that changes its bytes other than the random and the
- * session id (SNI, ALPN, the key shares, the session id's length), and a probe whose inputs match
- * copies it and writes its own random and session id into the copy. Each probe gets its own buffer:
- * the transcript and the socket keep theirs. A hello with a HelloRetryRequest cookie (the second
- * hello of a retry) or one longer than one record is written afresh and never kept.
+ * shares are reused for many handshakes (key-exchange.ts nextKeyShare). So a hello without SNI,
+ * written once, is kept as a template, keyed on every input that changes its bytes other than the
+ * random and the session id (ALPN, the key shares, the session id's length; SNI too, absent), and a
+ * probe whose inputs match copies it and writes its own random and session id into the copy. Each
+ * probe gets its own buffer: the transcript and the socket keep theirs. A hello with SNI is written
+ * afresh: a scan's targets come in a shuffled order, so one host's ports are far apart and a small
+ * cache of names would miss nearly always (each miss a copy more than writing the hello;
+ * bench/client-hello-template.mjs). So is a hello with a HelloRetryRequest cookie (the second hello
+ * of a retry) or one longer than one record.
  */
 export function clientHelloRecord(c: CompiledProfile, input: ClientHelloInput): { message: Buffer; record: Buffer } {
-  if (input.cookie !== undefined || input.random.length !== 32) return writeClientHelloRecord(c, input);
+  if (input.serverName || input.cookie !== undefined || input.random.length !== 32) return writeClientHelloRecord(c, input);
   const plan = helloPlan(c);
   const template = findTemplate(plan.templates, input);
   if (template !== undefined) {
@@ -266,11 +269,7 @@ export function clientHelloRecord(c: CompiledProfile, input: ClientHelloInput): 
 /** Where the random starts in a ClientHello record: record header (5), handshake header (4), client_version (2); the session id's length byte follows it, then the session id. */
 const RANDOM_AT = 11;
 
-/**
- * At most this many templates per profile, replaced oldest first: a scan of IP targets needs one (two
- * while a key share rotates), a scan by name with one SNI per host needs one per host being probed on
- * its ports and fallback steps; a new SNI per probe misses and costs one copy of the hello more.
- */
+/** At most this many templates per profile, replaced oldest first: a scan needs one (two while a key share rotates; more with per-probe ALPN lists). */
 const MAX_TEMPLATES = 4;
 
 /** One ClientHello record and the inputs it was written for (its random and session id are stale). */
