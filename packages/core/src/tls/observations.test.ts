@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededInts } from '../../test/tls/differential.js';
-import { certificateBase64, parseAlpn, parseAlpnChecked } from './observations.js';
+import type { TlsInfo } from '../record/tls-schema.js';
+import { certificateBase64, parseAlpn, parseAlpnChecked, recordChain, recordEncryptedExtensions, serverExtensionList, sharedKeyExchange, sharedSuite } from './observations.js';
 
 // The reference is the engine's bounds-checked reader (parseAlpnChecked): the in-place reading must
 // give the same protocol for every extension it reads, and the same error for every one it does not.
@@ -67,5 +68,56 @@ describe('certificateBase64', () => {
     for (let round = 0; round < 2; round++) for (const c of certs) expect(decoded(c)).toEqual(c);
     const big = Buffer.alloc(20_000, 7);
     expect(decoded(big)).toEqual(big);
+  });
+});
+
+// The record's shared pieces: the same value is the same frozen object, a different value never is,
+// and what a record shows is checked against the JSON a record had before the pieces were shared.
+describe('shared record pieces', () => {
+  const ext = (...ids: number[]) => ids.map((id) => ({ id, data: Buffer.alloc(0) }));
+
+  it('one frozen extension list per sequence of ids, in order', () => {
+    const a = serverExtensionList(ext(65281, 11, 35));
+    expect(JSON.stringify(a)).toBe('[{"id":65281,"name":"renegotiation_info"},{"id":11,"name":"ec_point_formats"},{"id":35,"name":"session_ticket"}]');
+    expect(serverExtensionList(ext(65281, 11, 35))).toBe(a);
+    expect(serverExtensionList(ext(11, 65281, 35))).not.toBe(a);
+    expect(serverExtensionList(ext(65281, 11))).toEqual(a.slice(0, 2));
+    expect(Object.isFrozen(a) && Object.isFrozen(a[0])).toBe(true);
+    expect(() => (a as Array<{ id: number }>).push({ id: 1 })).toThrow();
+  });
+
+  it('EncryptedExtensions append to the ServerHello\'s list, which stays as it was', () => {
+    const info: TlsInfo = { chain: [], ocspStapled: false, completed: false };
+    const sh = serverExtensionList(ext(43, 51));
+    info.serverExtensions = sh;
+    // EncryptedExtensions with ALPN "h2" and server_name (empty).
+    recordEncryptedExtensions(info, Buffer.from('000d0010000500030268320000000000', 'hex').subarray(0, 2 + 13));
+    expect(JSON.stringify(info.serverExtensions)).toBe('[{"id":43,"name":"supported_versions"},{"id":51,"name":"key_share"},{"id":16,"name":"alpn"},{"id":0,"name":"server_name"}]');
+    expect(info.alpn).toBe('h2');
+    expect(JSON.stringify(sh)).toBe('[{"id":43,"name":"supported_versions"},{"id":51,"name":"key_share"}]');
+  });
+
+  it('suites and key exchanges: keys in the record\'s order, one object per value', () => {
+    expect(JSON.stringify(sharedSuite(0x1301))).toBe('{"id":4865,"name":"TLS_AES_128_GCM_SHA256"}');
+    expect(sharedSuite(0x1301)).toBe(sharedSuite(0x1301));
+    expect(JSON.stringify(sharedKeyExchange('TLS13', 'x25519', 253))).toBe('{"kind":"TLS13","group":"x25519","bits":253}');
+    expect(JSON.stringify(sharedKeyExchange('DHE', undefined, 0))).toBe('{"kind":"DHE","bits":0}');
+    expect(JSON.stringify(sharedKeyExchange('ECDHE', 'curve_type_1', undefined))).toBe('{"kind":"ECDHE","group":"curve_type_1"}');
+    expect(sharedKeyExchange('ECDHE', 'x25519', 253)).not.toBe(sharedKeyExchange('TLS13', 'x25519', 253));
+  });
+
+  it('a chain is shared only with a chain of the same certificates', () => {
+    const leaf = Buffer.alloc(600, 1), inter = Buffer.alloc(800, 2), other = Buffer.from(inter);
+    other[799] = 3;
+    const a: TlsInfo = { chain: [], ocspStapled: false, completed: false };
+    const b: TlsInfo = { chain: [], ocspStapled: false, completed: false };
+    const c: TlsInfo = { chain: [], ocspStapled: false, completed: false };
+    recordChain(a, [leaf, inter]);
+    recordChain(b, [Buffer.from(leaf), Buffer.from(inter)]);
+    recordChain(c, [leaf, other]);
+    expect(b.chain).toBe(a.chain);
+    expect(c.chain).not.toBe(a.chain);
+    expect(c.chain.map((t) => Buffer.from(t, 'base64'))).toEqual([leaf, other]);
+    expect(Object.isFrozen(a.chain)).toBe(true);
   });
 });
