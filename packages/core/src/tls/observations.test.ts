@@ -104,6 +104,8 @@ describe('shared record pieces', () => {
     expect(JSON.stringify(sharedKeyExchange('DHE', undefined, 0))).toBe('{"kind":"DHE","bits":0}');
     expect(JSON.stringify(sharedKeyExchange('ECDHE', 'curve_type_1', undefined))).toBe('{"kind":"ECDHE","group":"curve_type_1"}');
     expect(sharedKeyExchange('ECDHE', 'x25519', 253)).not.toBe(sharedKeyExchange('TLS13', 'x25519', 253));
+    expect(JSON.stringify(sharedKeyExchange('ECDHE', 'x25519', 253))).toBe('{"kind":"ECDHE","group":"x25519","bits":253}');
+    expect(JSON.stringify(sharedKeyExchange('DHE', undefined, 2048))).toBe('{"kind":"DHE","bits":2048}');
   });
 
   it('a chain is shared only with a chain of the same certificates', () => {
