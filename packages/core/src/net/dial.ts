@@ -37,21 +37,9 @@ function dialLean(host: string, port: number, options: DialOptions): Promise<Byt
     const client = newTcpClient();
     return withDeadline(client, client.connect(host, port), options);
   }
-  // Without a signal (a probe's connect: its deadline is the timeout), one promise and one timer,
-  // settled by the connect's callback: what withDeadline() does, without a promise around the connect.
-  return new Promise<ByteStream>((resolve, reject) => {
-    const client = newTcpClient();
-    const { timeoutMs } = options;
-    const timer = setTimeout(() => {
-      client.destroy();
-      reject(connectTimeout(timeoutMs));
-    }, timeoutMs);
-    client.connectThen(host, port, true, (err) => {
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(client);
-    });
-  });
+  // Without a signal (a probe's connect: its deadline is the timeout): the client's own dial(), one
+  // promise and one timer, settled by the connect's completion (what withDeadline() does, without closures).
+  return newTcpClient().dial(host, port, options.timeoutMs, connectTimeout);
 }
 
 function connectTimeout(timeoutMs: number): ProbeError {
