@@ -137,6 +137,21 @@ export class LeanEmitter {
     return this;
   }
 
+  /** emit('data', chunk) for the core's streams, without emit()'s argument list and event switch (a read's hot path). */
+  protected emitData(chunk: Buffer): void {
+    const k = this.sink;
+    if (k !== undefined) k.onStreamData(chunk);
+    const s = this.lsData;
+    if (s === undefined) return;
+    if (typeof s === 'function') s.call(this, chunk);
+    else for (let i = 0; i < s.length; i++) s[i]!.call(this, chunk);
+  }
+
+  /** listenerCount('data') > 0, the sink included. */
+  protected hasDataReader(): boolean {
+    return this.sink !== undefined || this.lsData !== undefined;
+  }
+
   emit(event: string | symbol, ...args: unknown[]): boolean {
     const s = this.slot(event);
     const k = this.sink;

@@ -192,7 +192,7 @@ export class TcpClient extends LeanEmitter implements ByteStream {
       chunk.set(READ_VIEW.subarray(0, n), 0);
       this.reads++;
       this.bytesRead += n;
-      if (this.flowing && this.listenerCount('data') > 0) this.emit('data', chunk);
+      if (this.flowing && this.hasDataReader()) this.emitData(chunk);
       else this.hold(chunk);
       if (this.reading && this.reads > TINY_READ_GRACE && this.bytesRead < this.reads * TINY_READ_BYTES) this.pauseTinyReads();
       return;
@@ -245,7 +245,7 @@ export class TcpClient extends LeanEmitter implements ByteStream {
 
   resume(): this {
     this.flowing = true;
-    while (this.held.length && this.flowing && !this.destroyed && this.listenerCount('data') > 0) this.emit('data', this.held.shift());
+    while (this.held.length && this.flowing && !this.destroyed && this.hasDataReader()) this.emitData(this.held.shift()!);
     if (this.pendingEnd !== undefined) {
       if (this.flowing && !this.held.length && !this.destroyed) {
         const n = this.pendingEnd;

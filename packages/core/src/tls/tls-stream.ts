@@ -98,7 +98,7 @@ export class TlsStream extends LeanEmitter implements ByteStream, StreamSink {
   }
 
   private deliver(d: Buffer): void {
-    if (this.flowing && this.held.length === 0) this.emit('data', d);
+    if (this.flowing && this.held.length === 0) this.emitData(d);
     else {
       this.held.push(d);
       this.socket.pause();
@@ -131,7 +131,7 @@ export class TlsStream extends LeanEmitter implements ByteStream, StreamSink {
 
   resume(): this {
     this.flowing = true;
-    while (this.flowing && this.held.length > 0) this.emit('data', this.held.shift());
+    while (this.flowing && this.held.length > 0) this.emitData(this.held.shift()!);
     if (this.flowing) {
       this.maybeEmitEnd();
       if (!this.ended) this.socket.resume();
