@@ -127,6 +127,7 @@ export class LeanEmitter {
     return this.off(event, listener);
   }
 
+  /** Removes listeners only: a StreamSink stays until its owner releases it. */
   removeAllListeners(event?: string | symbol): this {
     if (event !== undefined) {
       this.setSlot(event, undefined);
