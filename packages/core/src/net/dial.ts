@@ -21,6 +21,8 @@ export interface DialOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   kind?: SocketKind;
+  /** The error at the deadline (default: a connect-timeout ProbeError); a probe whose deadline is nearer than the connect timeout passes its own. */
+  timeoutError?: (timeoutMs: number) => Error;
 }
 
 /**
@@ -37,21 +39,9 @@ function dialLean(host: string, port: number, options: DialOptions): Promise<Byt
     const client = newTcpClient();
     return withDeadline(client, client.connect(host, port), options);
   }
-  // Without a signal (a probe's connect: its deadline is the timeout), one promise and one timer,
-  // settled by the connect's callback: what withDeadline() does, without a promise around the connect.
-  return new Promise<ByteStream>((resolve, reject) => {
-    const client = newTcpClient();
-    const { timeoutMs } = options;
-    const timer = setTimeout(() => {
-      client.destroy();
-      reject(connectTimeout(timeoutMs));
-    }, timeoutMs);
-    client.connectThen(host, port, true, (err) => {
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(client);
-    });
-  });
+  // Without a signal (a probe's connect: its deadline is the timeout): the client's own dial(), one
+  // promise and one timer, settled by the connect's completion (what withDeadline() does, without closures).
+  return newTcpClient().dial(host, port, options.timeoutMs, options.timeoutError ?? connectTimeout);
 }
 
 function connectTimeout(timeoutMs: number): ProbeError {
@@ -71,7 +61,7 @@ function dialNode(host: string, port: number, options: DialOptions): Promise<Byt
 }
 
 /** Settle once: the stream when `connected` resolves, else destroy it and reject (connect error, deadline or abort). */
-function withDeadline(stream: ByteStream, connected: Promise<void>, { timeoutMs, signal }: DialOptions): Promise<ByteStream> {
+function withDeadline(stream: ByteStream, connected: Promise<void>, { timeoutMs, signal, timeoutError = connectTimeout }: DialOptions): Promise<ByteStream> {
   return new Promise<ByteStream>((resolve, reject) => {
     let done = false;
     /** True for the first call only: the one that settles. */
@@ -87,7 +77,7 @@ function withDeadline(stream: ByteStream, connected: Promise<void>, { timeoutMs,
       stream.destroy();
       reject(err);
     };
-    const timer = setTimeout(() => settle(connectTimeout(timeoutMs)), timeoutMs);
+    const timer = setTimeout(() => settle(timeoutError(timeoutMs)), timeoutMs);
     const onAbort = () => settle(new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting'));
     // Handled before anything can settle: a connect cancelled by destroy() rejects later, and must not go unhandled.
     connected.then(() => {

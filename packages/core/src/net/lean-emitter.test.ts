@@ -115,4 +115,36 @@ describe('LeanEmitter', () => {
     expect(e.listeners('close')).toEqual([a, b]);
     expect(e.listeners('other')).toEqual([]);
   });
+
+  it('hands the four stream events to its sink before the listeners, one sink at a time', () => {
+    const e = new LeanEmitter();
+    const log: string[] = [];
+    const sink = {
+      onStreamData: (c: Buffer) => void log.push(`sink data ${c.toString()}`),
+      onStreamEnd: () => void log.push('sink end'),
+      onStreamClose: () => void log.push('sink close'),
+      onStreamError: (err: Error) => void log.push(`sink error ${err.message}`),
+    };
+    const other = { ...sink };
+    expect(e.takeSink(sink)).toBe(true);
+    expect(e.takeSink(other)).toBe(false);
+    e.on('data', (c: Buffer) => void log.push(`listener data ${c.toString()}`));
+    // The sink counts as a listener of each stream event (a TcpClient reads only when someone does), not of others.
+    expect([e.listenerCount('data'), e.listenerCount('end'), e.listenerCount('error'), e.listenerCount('drain')]).toEqual([2, 1, 1, 0]);
+    expect(e.emit('data', Buffer.from('x'))).toBe(true);
+    expect(e.emit('end')).toBe(true);
+    expect(e.emit('close')).toBe(true);
+    // With a sink an 'error' has a taker: no throw.
+    expect(e.emit('error', new Error('boom'))).toBe(true);
+    expect(e.emit('drain')).toBe(false);
+    e.releaseSink(other);
+    e.emit('end');
+    e.releaseSink(sink);
+    e.emit('data', Buffer.from('y'));
+    e.emit('end');
+    expect(e.listenerCount('end')).toBe(0);
+    expect(() => e.emit('error', new Error('unheard'))).toThrow('unheard');
+    expect(e.takeSink(other)).toBe(true);
+    expect(log).toEqual(['sink data x', 'listener data x', 'sink end', 'sink close', 'sink error boom', 'sink end', 'listener data y']);
+  });
 });

@@ -4,6 +4,20 @@ type Slot = Listener | readonly Listener[] | undefined;
 type OnceWrapper = Listener & { listener?: Listener };
 
 /**
+ * A core consumer of a stream's four events as methods of one object (the TLS engine's handshake, a
+ * TlsStream over its socket): set as the emitter's `sink`, it is called before the listeners of
+ * each event, and counts as one listener of each (listenerCount, and an 'error' with a sink does not
+ * throw). One object per consumer instead of a listener closure per event, each added and removed
+ * per probe. One sink at a time: a consumer takes the slot only while it is free (takeSink).
+ */
+export interface StreamSink {
+  onStreamData(chunk: Buffer): void;
+  onStreamEnd(): void;
+  onStreamClose(): void;
+  onStreamError(err: Error): void;
+}
+
+/**
  * The event methods a probe's streams need (TcpClient, TlsStream), without node's EventEmitter: a
  * probe adds and removes a dozen listeners on them and emits a few events, and EventEmitter's
  * layers (on -> addListener -> _addListener, removeListener and spliceOne, emit's clone of a list)
@@ -23,6 +37,20 @@ export class LeanEmitter {
   private lsClose: Slot = undefined;
   private lsError: Slot = undefined;
   private lsOther: Map<string | symbol, Slot> | undefined = undefined;
+  /** The core consumer of the stream events, if one is attached (StreamSink). */
+  private sink: StreamSink | undefined = undefined;
+
+  /** Attach `sink` if the slot is free; false when another sink holds it (then listen with on()). */
+  takeSink(sink: StreamSink): boolean {
+    if (this.sink !== undefined) return this.sink === sink;
+    this.sink = sink;
+    return true;
+  }
+
+  /** Detach `sink` (nothing if another holds the slot). */
+  releaseSink(sink: StreamSink): void {
+    if (this.sink === sink) this.sink = undefined;
+  }
 
   private slot(event: string | symbol): Slot {
     switch (event) {
@@ -99,6 +127,7 @@ export class LeanEmitter {
     return this.off(event, listener);
   }
 
+  /** Removes listeners only: a StreamSink stays until its owner releases it. */
   removeAllListeners(event?: string | symbol): this {
     if (event !== undefined) {
       this.setSlot(event, undefined);
@@ -109,9 +138,27 @@ export class LeanEmitter {
     return this;
   }
 
+  /** emit('data', chunk) for the core's streams, without emit()'s argument list and event switch (a read's hot path). */
+  protected emitData(chunk: Buffer): void {
+    const k = this.sink;
+    if (k !== undefined) k.onStreamData(chunk);
+    const s = this.lsData;
+    if (s === undefined) return;
+    if (typeof s === 'function') s.call(this, chunk);
+    else for (let i = 0; i < s.length; i++) s[i]!.call(this, chunk);
+  }
+
+  /** listenerCount('data') > 0, the sink included. */
+  protected hasDataReader(): boolean {
+    return this.sink !== undefined || this.lsData !== undefined;
+  }
+
   emit(event: string | symbol, ...args: unknown[]): boolean {
     const s = this.slot(event);
-    if (s === undefined) {
+    const k = this.sink;
+    if (k !== undefined && toSink(k, event, args[0])) {
+      if (s === undefined) return true;
+    } else if (s === undefined) {
       if (event === 'error') throw args[0] instanceof Error ? args[0] : new Error(`unhandled 'error' event (${String(args[0])})`);
       return false;
     }
@@ -122,7 +169,8 @@ export class LeanEmitter {
 
   listenerCount(event: string | symbol): number {
     const s = this.slot(event);
-    return s === undefined ? 0 : typeof s === 'function' ? 1 : s.length;
+    const n = s === undefined ? 0 : typeof s === 'function' ? 1 : s.length;
+    return this.sink !== undefined && isStreamEvent(event) ? n + 1 : n;
   }
 
   /** The listeners of `event`, in order (once() listeners as given to once()). */
@@ -130,5 +178,29 @@ export class LeanEmitter {
     const s = this.slot(event);
     const all = s === undefined ? [] : typeof s === 'function' ? [s] : [...s];
     return all.map((l) => (l as OnceWrapper).listener ?? l);
+  }
+}
+
+function isStreamEvent(event: string | symbol): boolean {
+  return event === 'data' || event === 'end' || event === 'close' || event === 'error';
+}
+
+/** Deliver a stream event to the sink; false for other events. */
+function toSink(k: StreamSink, event: string | symbol, arg: unknown): boolean {
+  switch (event) {
+    case 'data':
+      k.onStreamData(arg as Buffer);
+      return true;
+    case 'end':
+      k.onStreamEnd();
+      return true;
+    case 'close':
+      k.onStreamClose();
+      return true;
+    case 'error':
+      k.onStreamError(arg as Error);
+      return true;
+    default:
+      return false;
   }
 }

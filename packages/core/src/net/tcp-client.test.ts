@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection } from './connection.js';
 import { dialTcp, type SocketKind } from './dial.js';
 import { newTcpClient, tcpClientAvailable, type TcpClient } from './tcp-client.js';
@@ -268,5 +268,36 @@ describe('dialTcp', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(dialTcp(HOST, port, { timeoutMs: 1000, kind, signal: ac.signal })).rejects.toMatchObject({ status: 'timeout', reason: 'probe-timeout' });
+  });
+
+  // The lean dial's own deadline (TcpClient.dial()), driven by fake timers: the connect's completion
+  // needs an event-loop turn, so one still pending when the clock passes the deadline is a silent connect.
+  it('lean: a connect still pending at its deadline rejects with connect-timeout at that time, the client destroyed; a completed one leaves no timer', async () => {
+    const host = '127.0.105.1';
+    const port = await serve(() => {}, host);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let settled = false;
+      const outcome = dialTcp(host, port, { timeoutMs: 5000, kind: 'lean' }).then(
+        () => ((settled = true), 'connected'),
+        (e: unknown) => ((settled = true), e),
+      );
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(4999);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      expect(settled).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(await outcome).toMatchObject({ status: 'connect-failed', reason: 'connect-timeout', message: 'connect timed out after 5000 ms' });
+      expect(vi.getTimerCount()).toBe(0);
+      // Connected before the deadline: the deadline is gone (nothing fires later, nothing keeps the process alive).
+      const stream = await dialTcp(host, port, { timeoutMs: 5000, kind: 'lean' });
+      expect(stream.destroyed).toBe(false);
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(10_000);
+      expect(stream.destroyed).toBe(false);
+      stream.destroy();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { getSystemErrorName } from 'node:util';
 import type { ByteStream } from './byte-stream.js';
 import { LeanEmitter } from './lean-emitter.js';
-import { libuvTcp, UV_EOF, type LibuvTcp, type TcpHandle, type WriteRequest } from './libuv-tcp.js';
+import { libuvTcp, UV_EOF, type ConnectRequest, type LibuvTcp, type TcpHandle, type WriteRequest } from './libuv-tcp.js';
 
 type WriteCallback = (err?: Error | null) => void;
 
@@ -74,11 +74,20 @@ export class TcpClient extends LeanEmitter implements ByteStream {
   private needDrain = false;
   private readonly handle: TcpHandle;
 
+  /** A pending connect's outcome: connectThen()'s callback, or dial()'s promise and deadline. */
+  private connectDone: ((err?: Error) => void) | undefined = undefined;
+  private dialResolve: ((client: TcpClient) => void) | undefined = undefined;
+  private dialReject: ((err: unknown) => void) | undefined = undefined;
+  private connectTimer: NodeJS.Timeout | undefined = undefined;
+
   constructor(private readonly uv: LibuvTcp) {
     super();
-    this.handle = uv.newHandle();
-    this.handle.useUserBuffer(READ_BUFFER);
-    this.handle.onread = () => this.onRead();
+    const handle = uv.newHandle();
+    this.handle = handle;
+    handle.useUserBuffer(READ_BUFFER);
+    // libuv calls onread and the close callback on the handle: module functions that find the client on it (no closures per client).
+    (handle as OwnedHandle).client = this;
+    handle.onread = onHandleRead;
   }
 
   /** Connect; rejects with a node:net-style error (ECONNREFUSED, ECANCELED when destroyed first). */
@@ -88,29 +97,76 @@ export class TcpClient extends LeanEmitter implements ByteStream {
 
   /**
    * connect() with a callback, called once: with no argument when connected, else with the
-   * error (after the client is destroyed). For a caller that makes its own promise (dial.ts).
+   * error (after the client is destroyed). For a caller that makes its own promise.
    */
   connectThen(host: string, port: number, noDelay: boolean, done: (err?: Error) => void): void {
-    const req = this.uv.newConnectRequest();
+    this.connectDone = done;
+    this.startConnect(host, port, noDelay);
+  }
+
+  /**
+   * Connect within `timeoutMs` (no delay on): resolves to this client; rejects with a node:net-style error,
+   * or at the deadline with `timeoutError(timeoutMs)` (the client destroyed). One promise and one timer,
+   * and the client's own fields for the rest: a probe's connect (dial.ts).
+   */
+  dial(host: string, port: number, timeoutMs: number, timeoutError: (ms: number) => Error): Promise<TcpClient> {
+    return new Promise<TcpClient>((resolve, reject) => {
+      this.dialResolve = resolve;
+      this.dialReject = reject;
+      this.connectTimer = setTimeout(onConnectTimeout, timeoutMs, this, timeoutMs, timeoutError);
+      this.startConnect(host, port, true);
+    });
+  }
+
+  /** @internal every connect (connectThen(), dial()) issues the request here. */
+  startConnect(host: string, port: number, noDelay: boolean): void {
+    const req = this.uv.newConnectRequest() as OwnedConnectRequest;
     req.address = host;
     req.port = port;
-    req.oncomplete = (status) => {
-      if (status < 0 || this.destroyed) {
-        this.destroy();
-        return done(uvError(status < 0 ? status : -125, 'connect', `${host}:${port}`));
-      }
-      if (noDelay) this.handle.setNoDelay(true);
-      done();
-    };
+    req.client = this;
+    req.noDelay = noDelay;
+    req.oncomplete = onConnectComplete;
     const err = host.includes(':') ? this.handle.connect6(req, host, port) : this.handle.connect(req, host, port);
     if (err) {
       this.destroy();
-      return done(uvError(err, 'connect', `${host}:${port}`));
+      return this.settleConnect(uvError(err, 'connect', `${host}:${port}`));
     }
     // Read from the start: libuv allows it on a connecting handle, and the socket then enters epoll
     // once for IN|OUT (then IN), instead of OUT for the connect, then after it an ADD for IN that
     // fails with EEXIST and a MOD. Bytes that come before resume() are held, as always.
     this.startReading();
+  }
+
+  /** @internal the connect request's completion (libuv status). */
+  connectCompleted(req: OwnedConnectRequest, status: number): void {
+    if (status < 0 || this.destroyed) {
+      this.destroy();
+      return this.settleConnect(uvError(status < 0 ? status : -125, 'connect', `${req.address}:${req.port}`));
+    }
+    if (req.noDelay) this.handle.setNoDelay(true);
+    this.settleConnect(undefined);
+  }
+
+  /** @internal the connect deadline passed (dial()): destroy, then reject with the caller's error. */
+  connectTimedOut(err: Error): void {
+    this.connectTimer = undefined;
+    this.destroy();
+    this.settleConnect(err);
+  }
+
+  /** The pending connect's outcome, once (later calls do nothing). */
+  private settleConnect(err: Error | undefined): void {
+    if (this.connectTimer) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = undefined;
+    }
+    const done = this.connectDone;
+    const resolve = this.dialResolve;
+    const reject = this.dialReject;
+    this.connectDone = this.dialResolve = this.dialReject = undefined;
+    if (done) done(err);
+    else if (err) reject?.(err);
+    else resolve?.(this);
   }
 
   /** The local address and port (as node:net's socket.localAddress/localPort). */
@@ -128,14 +184,15 @@ export class TcpClient extends LeanEmitter implements ByteStream {
     return out;
   }
 
-  private onRead(): void {
+  /** @internal libuv's read callback (onHandleRead). */
+  onRead(): void {
     const n = this.uv.readResult();
     if (n > 0) {
       const chunk = Buffer.allocUnsafe(n);
       chunk.set(READ_VIEW.subarray(0, n), 0);
       this.reads++;
       this.bytesRead += n;
-      if (this.flowing && this.listenerCount('data') > 0) this.emit('data', chunk);
+      if (this.flowing && this.hasDataReader()) this.emitData(chunk);
       else this.hold(chunk);
       if (this.reading && this.reads > TINY_READ_GRACE && this.bytesRead < this.reads * TINY_READ_BYTES) this.pauseTinyReads();
       return;
@@ -188,7 +245,7 @@ export class TcpClient extends LeanEmitter implements ByteStream {
 
   resume(): this {
     this.flowing = true;
-    while (this.held.length && this.flowing && !this.destroyed && this.listenerCount('data') > 0) this.emit('data', this.held.shift());
+    while (this.held.length && this.flowing && !this.destroyed && this.hasDataReader()) this.emitData(this.held.shift()!);
     if (this.pendingEnd !== undefined) {
       if (this.flowing && !this.held.length && !this.destroyed) {
         const n = this.pendingEnd;
@@ -287,13 +344,33 @@ export class TcpClient extends LeanEmitter implements ByteStream {
     this.reading = false;
     this.held = [];
     if (this.tinyReadPause) clearTimeout(this.tinyReadPause);
-    this.handle.close(() => this.emit('close'));
+    this.handle.close(onHandleClose);
     return this;
   }
 
   private emitError(err: Error): void {
     if (this.listenerCount('error') > 0) this.emit('error', err);
   }
+}
+
+/** The handle and connect request carry their client: libuv's callbacks find it there (`this` is the handle or request). */
+type OwnedHandle = TcpHandle & { client?: TcpClient };
+type OwnedConnectRequest = ConnectRequest & { client?: TcpClient; noDelay?: boolean };
+
+function onHandleRead(this: OwnedHandle): void {
+  this.client!.onRead();
+}
+
+function onHandleClose(this: OwnedHandle): void {
+  this.client!.emit('close');
+}
+
+function onConnectComplete(this: OwnedConnectRequest, status: number): void {
+  this.client!.connectCompleted(this, status);
+}
+
+function onConnectTimeout(client: TcpClient, ms: number, timeoutError: (ms: number) => Error): void {
+  client.connectTimedOut(timeoutError(ms));
 }
 
 function onWriteComplete(this: WriteRequest, status: number): void {

@@ -136,7 +136,16 @@ class ProbeAttempt implements HandshakeDeadline {
     // handshake (if one runs), then rejects the probe's wait directly (no abort listener of its own).
     const probeTimer = setTimeout(onProbeDeadline, probeMs, this);
     try {
-      const socket = await connectWithRetries(this.job.target, this.settings, deadline);
+      // Connect, retrying connect failures (not the probe deadline's): the loop here, not an async function of its own.
+      let socket: ByteStream;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          socket = await dialWithin(this.job.target, this.settings, deadline);
+          break;
+        } catch (err) {
+          if (attempt >= this.settings.connectRetries || (err instanceof ProbeError && err.reason === 'probe-timeout')) throw err;
+        }
+      }
       this.socket = socket;
       // A late error on a closed socket must never crash the scanner.
       socket.on('error', ignoreError);
@@ -330,27 +339,19 @@ function probeTimeout(ms: number): ProbeError {
 }
 
 /**
- * Connect, retrying connect failures. Each attempt's deadline is the connect timeout, cut to what
- * is left of the probe deadline (then its expiry is the probe's timeout): one timer per attempt
- * and no abort listener.
+ * One connect attempt. Its deadline is the connect timeout, cut to what is left of the probe
+ * deadline (then its expiry is the probe's timeout, never retried): one timer and no abort listener.
  */
-async function connectWithRetries(target: ProbeTarget, settings: ProbeSettings, deadline: number): Promise<ByteStream> {
+function dialWithin(target: ProbeTarget, settings: ProbeSettings, deadline: number): Promise<ByteStream> {
   const { connectMs } = settings.timeouts;
-  let lastErr: unknown;
-  for (let attempt = 0; attempt <= settings.connectRetries; attempt++) {
-    const left = Math.ceil(deadline - performance.now());
-    if (left <= 0) throw new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting');
-    const probeBound = left < connectMs;
-    try {
-      return await dialTcp(target.ip, target.port, { timeoutMs: probeBound ? left : connectMs, kind: settings.sockets });
-    } catch (err) {
-      if (probeBound && err instanceof ProbeError && err.reason === 'connect-timeout') {
-        throw new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting');
-      }
-      lastErr = err;
-    }
-  }
-  throw lastErr;
+  const left = Math.ceil(deadline - performance.now());
+  if (left <= 0) return Promise.reject(probeConnectTimeout());
+  const probeBound = left < connectMs;
+  return dialTcp(target.ip, target.port, { timeoutMs: probeBound ? left : connectMs, kind: settings.sockets, timeoutError: probeBound ? probeConnectTimeout : undefined });
+}
+
+function probeConnectTimeout(): ProbeError {
+  return new ProbeError('timeout', 'probe-timeout', 'probe deadline passed while connecting');
 }
 
 /** What a record says of the probe itself (target, service, plugin, mode), in the record's key order: shared by every place that makes a record of a job. */

@@ -1,5 +1,7 @@
 import type { ByteStream } from '../net/byte-stream.js';
-import type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
+import { LeanEmitter, type StreamSink } from '../net/lean-emitter.js';
+import type { ByteBudget } from '../net/byte-budget.js';
+import type { HandshakeDeadline, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
 import { ClientHandshake } from './client-handshake.js';
 import { profileOf } from './profiles.js';
 import { TlsStream } from './tls-stream.js';
@@ -30,97 +32,184 @@ export class RawTlsEngine implements TlsEngine {
       keyShareReuse: options.keyShareReuse,
       limits: this.options.limits,
     });
-    const budget = options.budget;
-    const deadline = options.deadline;
-    return new Promise<TlsHandshakeResult>((resolve) => {
-      let settled = false;
-      let received = 0;
-      let timer: NodeJS.Timeout | undefined;
-      // One timer per handshake, re-armed by refresh() on each read (cheaper than a new timer per chunk).
-      const armTimer = () => {
-        if (timer) timer.refresh();
-        else timer = setTimeout(() => fail('timeout', `no reply within ${options.readTimeoutMs} ms`), options.readTimeoutMs);
-      };
-      const cleanup = () => {
-        if (timer) clearTimeout(timer);
-        socket.off('data', onData);
-        socket.off('end', onEnd);
-        socket.off('close', onEnd);
-        socket.off('error', onError);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (deadline) deadline.onExpire = undefined;
-      };
-      /** `flight`: our last handshake flight (Finished), not written yet: the TLS stream sends it with what follows. */
-      const finish = (flight?: Buffer) => {
-        if (settled) return;
-        settled = true;
-        cleanup();
-        hs.info.handshakeMs = Math.round((performance.now() - t0) * 1000) / 1000;
-        if (hs.info.completed && hs.state === 'done') {
-          socket.pause();
-          const stream = new TlsStream(socket, hs, budget, flight);
-          resolve({ info: hs.info, stream });
-          return;
-        }
-        // A late error on the dead socket must not become an uncaught exception.
-        socket.on('error', () => {});
-        socket.destroy();
-        resolve({ info: hs.info, ...(hs.failure?.kind === 'internal' ? { internalError: hs.failure.cause } : {}) });
-      };
-      const fail = (kind: 'timeout' | 'reset' | 'closed' | 'protocol', message: string) => {
-        if (settled) return;
-        hs.failWith(new TlsFailure(kind, message));
-        finish();
-      };
-      const step = () => {
-        const out = hs.drain();
-        // The flight that completes the handshake waits for the caller's first write (see TlsStream).
-        if (hs.state === 'done' && hs.info.completed) return finish(out);
-        if (out && !socket.destroyed) socket.write(out);
-        if (hs.state !== 'running') finish();
-      };
-      // With a budget, bytes read from the socket are charged to it (initialData was charged by whoever read it);
-      // without one, everything the handshake sees counts against maxBytes.
-      const overCap = (chunk: Buffer, fromSocket: boolean): string | undefined => {
-        if (budget) {
-          if (!fromSocket || budget.charge(chunk.length)) return undefined;
-          return `server sent more than ${budget.limit} bytes in this probe (the per-probe byte cap), passed during the handshake`;
-        }
-        received += chunk.length;
-        return received > options.maxBytes ? `server sent more than ${options.maxBytes} bytes during the handshake` : undefined;
-      };
-      const onBytes = (chunk: Buffer, fromSocket: boolean) => {
-        const over = overCap(chunk, fromSocket);
-        if (over) return fail('protocol', over);
-        armTimer();
-        hs.feed(chunk);
-        step();
-      };
-      const onData = (chunk: Buffer) => onBytes(chunk, true);
-      const onEnd = () => fail('closed', 'server closed the connection during the handshake');
-      const onError = (err: NodeJS.ErrnoException) =>
-        fail(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'closed', `socket error: ${err.code ?? err.message}`);
-      const onAbort = () => fail('timeout', 'probe deadline passed during the handshake');
-
-      if (options.signal?.aborted || deadline?.expired) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, ONCE);
-      if (deadline) deadline.onExpire = onAbort;
-      socket.on('data', onData);
-      socket.on('end', onEnd);
-      socket.on('close', onEnd);
-      socket.on('error', onError);
-      try {
-        hs.start();
-      } catch (e) {
-        hs.failWith(e);
-      }
-      step();
-      if (settled) return;
-      armTimer();
-      if (options.initialData?.length) onBytes(options.initialData, false);
-      if (!settled) socket.resume();
-    });
+    return new Promise<TlsHandshakeResult>((resolve) => new HandshakeIo(socket, options, hs, t0, resolve).begin());
   }
+}
+
+/**
+ * One handshake's I/O: its state and handlers as one object with prototype methods, not a cluster
+ * of closures per handshake. It is the socket's StreamSink where the socket is a core LeanEmitter
+ * whose sink slot is free (the lean TcpClient: no listener added or removed), its listener
+ * closures otherwise (node:net, any ByteStream); the probe's HandshakeDeadline calls its onExpire.
+ */
+class HandshakeIo implements StreamSink {
+  private settled = false;
+  private received = 0;
+  private timer: NodeJS.Timeout | undefined = undefined;
+  /** The listeners, on a socket that takes no sink. */
+  private listeners: SocketListeners | undefined = undefined;
+  private readonly budget: ByteBudget | undefined;
+  private readonly deadline: HandshakeDeadline | undefined;
+  /** The probe deadline's end of this handshake, as `deadline.onExpire` (one per handshake, made only with a deadline). */
+  private readonly expire: (() => void) | undefined;
+
+  constructor(
+    private readonly socket: ByteStream,
+    private readonly options: TlsHandshakeOptions,
+    private readonly hs: ClientHandshake,
+    private readonly t0: number,
+    private readonly resolve: (r: TlsHandshakeResult) => void,
+  ) {
+    this.budget = options.budget;
+    this.deadline = options.deadline;
+    this.expire = options.deadline || options.signal ? () => this.onAbort() : undefined;
+  }
+
+  begin(): void {
+    const { options, deadline, socket } = this;
+    if (options.signal?.aborted || deadline?.expired) return this.onAbort();
+    options.signal?.addEventListener('abort', this.expire!, ONCE);
+    if (deadline) deadline.onExpire = this.expire;
+    if (!(socket instanceof LeanEmitter && socket.takeSink(this))) this.listeners = listen(socket, this);
+    try {
+      this.hs.start();
+    } catch (e) {
+      this.hs.failWith(e);
+    }
+    this.step();
+    if (this.settled) return;
+    this.armTimer();
+    if (options.initialData?.length) this.onBytes(options.initialData, false);
+    if (!this.settled) socket.resume();
+  }
+
+  /** One timer per handshake, re-armed by refresh() on each read (cheaper than a new timer per chunk). */
+  private armTimer(): void {
+    if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(onReadTimeout, this.options.readTimeoutMs, this);
+  }
+
+  private cleanup(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const { socket, listeners } = this;
+    if (listeners) unlisten(socket, listeners);
+    else if (socket instanceof LeanEmitter) socket.releaseSink(this);
+    if (this.options.signal) this.options.signal.removeEventListener('abort', this.expire!);
+    if (this.deadline) this.deadline.onExpire = undefined;
+  }
+
+  /** `flight`: our last handshake flight (Finished), not written yet: the TLS stream sends it with what follows. */
+  private finish(flight?: Buffer): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.cleanup();
+    const { hs, socket } = this;
+    hs.info.handshakeMs = Math.round((performance.now() - this.t0) * 1000) / 1000;
+    if (hs.info.completed && hs.state === 'done') {
+      socket.pause();
+      const stream = new TlsStream(socket, hs, this.budget, flight);
+      this.resolve({ info: hs.info, stream });
+      return;
+    }
+    // A late error on the dead socket must not become an uncaught exception.
+    socket.on('error', ignoreError);
+    socket.destroy();
+    this.resolve({ info: hs.info, ...(hs.failure?.kind === 'internal' ? { internalError: hs.failure.cause } : {}) });
+  }
+
+  fail(kind: 'timeout' | 'reset' | 'closed' | 'protocol', message: string): void {
+    if (this.settled) return;
+    this.hs.failWith(new TlsFailure(kind, message));
+    this.finish();
+  }
+
+  private step(): void {
+    const { hs, socket } = this;
+    const out = hs.drain();
+    // The flight that completes the handshake waits for the caller's first write (see TlsStream).
+    if (hs.state === 'done' && hs.info.completed) return this.finish(out);
+    if (out && !socket.destroyed) socket.write(out);
+    if (hs.state !== 'running') this.finish();
+  }
+
+  /**
+   * With a budget, bytes read from the socket are charged to it (initialData was charged by whoever read it);
+   * without one, everything the handshake sees counts against maxBytes.
+   */
+  private overCap(chunk: Buffer, fromSocket: boolean): string | undefined {
+    const { budget } = this;
+    if (budget) {
+      if (!fromSocket || budget.charge(chunk.length)) return undefined;
+      return `server sent more than ${budget.limit} bytes in this probe (the per-probe byte cap), passed during the handshake`;
+    }
+    this.received += chunk.length;
+    return this.received > this.options.maxBytes ? `server sent more than ${this.options.maxBytes} bytes during the handshake` : undefined;
+  }
+
+  private onBytes(chunk: Buffer, fromSocket: boolean): void {
+    const over = this.overCap(chunk, fromSocket);
+    if (over) return this.fail('protocol', over);
+    this.armTimer();
+    this.hs.feed(chunk);
+    this.step();
+  }
+
+  onStreamData(chunk: Buffer): void {
+    this.onBytes(chunk, true);
+  }
+
+  onStreamEnd(): void {
+    this.fail('closed', 'server closed the connection during the handshake');
+  }
+
+  onStreamClose(): void {
+    this.onStreamEnd();
+  }
+
+  onStreamError(err: NodeJS.ErrnoException): void {
+    this.fail(err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'reset' : 'closed', `socket error: ${err.code ?? err.message}`);
+  }
+
+  readTimedOut(): void {
+    this.fail('timeout', `no reply within ${this.options.readTimeoutMs} ms`);
+  }
+
+  onAbort(): void {
+    this.fail('timeout', 'probe deadline passed during the handshake');
+  }
+}
+
+function onReadTimeout(io: HandshakeIo): void {
+  io.readTimedOut();
+}
+
+function ignoreError(): void {}
+
+/** A sink's handlers as listeners, for a socket that takes no sink (node:net, another ByteStream). */
+interface SocketListeners {
+  data: (chunk: Buffer) => void;
+  end: () => void;
+  error: (err: Error) => void;
+}
+
+function listen(socket: ByteStream, sink: StreamSink): SocketListeners {
+  const l: SocketListeners = {
+    data: (chunk) => sink.onStreamData(chunk),
+    end: () => sink.onStreamEnd(),
+    error: (err) => sink.onStreamError(err),
+  };
+  socket.on('data', l.data);
+  socket.on('end', l.end);
+  socket.on('close', l.end);
+  socket.on('error', l.error);
+  return l;
+}
+
+function unlisten(socket: ByteStream, l: SocketListeners): void {
+  socket.off('data', l.data);
+  socket.off('end', l.end);
+  socket.off('close', l.end);
+  socket.off('error', l.error);
 }
 
 /** addEventListener's options, one object for every handshake. */

@@ -1,5 +1,5 @@
 import { closeNow, type ByteStream } from '../net/byte-stream.js';
-import { LeanEmitter } from '../net/lean-emitter.js';
+import { LeanEmitter, type StreamSink } from '../net/lean-emitter.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import { ProbeError } from '../record/status.js';
 import type { ClientHandshake } from './client-handshake.js';
@@ -29,7 +29,7 @@ type WriteCallback = (err?: Error | null) => void;
  * write(2), one segment and one wake-up of the server instead of two; a
  * server that speaks first waits for the Finished, so it is never held longer.
  */
-export class TlsStream extends LeanEmitter implements ByteStream {
+export class TlsStream extends LeanEmitter implements ByteStream, StreamSink {
   /** null until someone reads or pauses: as a node stream, a first 'data' listener then starts the flow. */
   private flowing: boolean | null = null;
   private held: Buffer[] = [];
@@ -39,7 +39,26 @@ export class TlsStream extends LeanEmitter implements ByteStream {
   /** The handshake's last flight, until it is written (with the next write, or alone at the end of this turn). */
   private flight: Buffer | undefined;
 
-  private readonly onData = (chunk: Buffer) => {
+  /** Set by close() and destroy(): nothing more the socket sends is read. */
+  private readingOff = false;
+
+  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake, private readonly budget?: ByteBudget, flight?: Buffer) {
+    super();
+    if (flight) {
+      this.flight = flight;
+      holdFlight(this);
+    }
+    hs.onAppData = (d) => this.deliver(d);
+    hs.onPeerClose = () => this.peerEnded();
+    if (hs.appData.length) for (const d of hs.appData.splice(0)) this.deliver(d);
+    if (hs.peerClosed) this.peerEnded();
+    // The socket's events: as its sink where it is a core LeanEmitter (the lean TcpClient), by listeners otherwise.
+    if (!(socket instanceof LeanEmitter && socket.takeSink(this))) listen(socket, this);
+  }
+
+  /** @internal StreamSink: the socket's bytes (TLS records). */
+  onStreamData(chunk: Buffer): void {
+    if (this.readingOff) return;
     if (this.budget && !this.budget.charge(chunk.length)) {
       const err = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.budget.limit} bytes in this probe (the per-probe byte cap), passed after the TLS handshake`);
       if (this.listenerCount('error') > 0) this.emit('error', err);
@@ -54,32 +73,24 @@ export class TlsStream extends LeanEmitter implements ByteStream {
       if (this.listenerCount('error') > 0) this.emit('error', this.hs.failure ?? new TlsFailure('protocol', 'TLS error'));
       this.destroy();
     }
-  };
-  private readonly onEnd = () => this.peerEnded();
-  private readonly onClose = () => {
+  }
+
+  /** @internal StreamSink */
+  onStreamEnd(): void {
+    this.peerEnded();
+  }
+
+  /** @internal StreamSink */
+  onStreamClose(): void {
     this.peerEnded();
     if (this.closed) return;
     this.closed = true;
     this.emit('close');
-  };
-  private readonly onError = (err: Error) => {
-    if (this.listenerCount('error') > 0) this.emit('error', err);
-  };
+  }
 
-  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake, private readonly budget?: ByteBudget, flight?: Buffer) {
-    super();
-    if (flight) {
-      this.flight = flight;
-      holdFlight(this);
-    }
-    hs.onAppData = (d) => this.deliver(d);
-    hs.onPeerClose = () => this.peerEnded();
-    if (hs.appData.length) for (const d of hs.appData.splice(0)) this.deliver(d);
-    if (hs.peerClosed) this.peerEnded();
-    socket.on('data', this.onData);
-    socket.on('end', this.onEnd);
-    socket.on('close', this.onClose);
-    socket.on('error', this.onError);
+  /** @internal StreamSink */
+  onStreamError(err: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
   get destroyed(): boolean {
@@ -87,7 +98,7 @@ export class TlsStream extends LeanEmitter implements ByteStream {
   }
 
   private deliver(d: Buffer): void {
-    if (this.flowing && this.held.length === 0) this.emit('data', d);
+    if (this.flowing && this.held.length === 0) this.emitData(d);
     else {
       this.held.push(d);
       this.socket.pause();
@@ -120,7 +131,7 @@ export class TlsStream extends LeanEmitter implements ByteStream {
 
   resume(): this {
     this.flowing = true;
-    while (this.flowing && this.held.length > 0) this.emit('data', this.held.shift());
+    while (this.flowing && this.held.length > 0) this.emitData(this.held.shift()!);
     if (this.flowing) {
       this.maybeEmitEnd();
       if (!this.ended) this.socket.resume();
@@ -152,7 +163,7 @@ export class TlsStream extends LeanEmitter implements ByteStream {
    * reset instead of a FIN, which is the server's concern, never the record's.
    */
   close(): this {
-    this.socket.off('data', this.onData);
+    this.readingOff = true;
     if (!this.socket.destroyed) this.sendCloseNotify();
     closeNow(this.socket);
     return this;
@@ -160,7 +171,7 @@ export class TlsStream extends LeanEmitter implements ByteStream {
 
   destroy(): this {
     this.sendFlight();
-    this.socket.off('data', this.onData);
+    this.readingOff = true;
     this.socket.destroy();
     return this;
   }
@@ -203,4 +214,12 @@ function sendHeldFlights(): void {
   const streams = heldFlights;
   heldFlights = [];
   for (const s of streams) s.sendFlight();
+}
+
+/** A sink's handlers as listeners, for a socket that takes no sink (node:net, another ByteStream): for the life of the socket. */
+function listen(socket: ByteStream, sink: StreamSink): void {
+  socket.on('data', (chunk: Buffer) => sink.onStreamData(chunk));
+  socket.on('end', () => sink.onStreamEnd());
+  socket.on('close', () => sink.onStreamClose());
+  socket.on('error', (err: Error) => sink.onStreamError(err));
 }

@@ -86,12 +86,12 @@ function settings(probeMs = 10_000): ProbeSettings {
 /** Every lean client the probe dials, each with a promise of its 'close'. */
 function captureClients(): Array<{ client: TcpClient; closed: Promise<void> }> {
   const out: Array<{ client: TcpClient; closed: Promise<void> }> = [];
-  // Every connect, the probe's (dial.ts) and connect()'s, goes through connectThen().
+  // Every connect, the probe's (dial.ts: dial()) and connect()'s (connectThen()), goes through startConnect().
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the client as `this`
-  const connectThen = TcpClient.prototype.connectThen;
-  vi.spyOn(TcpClient.prototype, 'connectThen').mockImplementation(function (this: TcpClient, host: string, port: number, noDelay: boolean, done: (err?: Error) => void) {
+  const startConnect = TcpClient.prototype.startConnect;
+  vi.spyOn(TcpClient.prototype, 'startConnect').mockImplementation(function (this: TcpClient, host: string, port: number, noDelay: boolean) {
     out.push({ client: this, closed: new Promise<void>((res) => this.once('close', () => res())) });
-    return connectThen.call(this, host, port, noDelay, done);
+    return startConnect.call(this, host, port, noDelay);
   });
   return out;
 }
