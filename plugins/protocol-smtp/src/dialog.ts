@@ -11,7 +11,7 @@ import {
   type ReplyLimits,
 } from '@wildtls/core';
 import { resolveOptions } from './options.js';
-import { ehloCapabilities, replyCode, smtpReplyEnd } from './reply.js';
+import { ehloCapabilities, isLastSmtpLine, replyCode } from './reply.js';
 import type { SmtpRecord } from './smtp-record.js';
 
 type Phase = 'beforeTls' | 'afterTls';
@@ -74,19 +74,16 @@ class SmtpDialog implements LineStartTlsSpec {
   private declare readonly s: DialogSettings;
   /** parseCapabilities runs right after requestCapabilities: whether that was HELO. */
   private declare helo: boolean;
-  /** The reply-end check of every read: it starts over at each reply's first line, and the dialog reads one reply at a time. */
-  private declare readonly end: (line: string, index: number) => boolean;
 
   constructor(ctx: DialogContext<unknown>, s: DialogSettings) {
     this.ctx = ctx;
     this.s = s;
     this.helo = false;
-    this.end = smtpReplyEnd();
   }
 
-  /** One reply, each line checked by smtpReplyEnd: well-formed, one code throughout. */
+  /** One reply, each line checked by isLastSmtpLine: well-formed, one code throughout. */
   private read(conn: Connection): Promise<string[]> {
-    return readReply(conn, this.end, this.s.replyLimits);
+    return readReply(conn, isLastSmtpLine, this.s.replyLimits);
   }
 
   private smtp(): SmtpRecord {
@@ -150,7 +147,7 @@ class SmtpDialog implements LineStartTlsSpec {
   async quit(conn: Connection): Promise<void> {
     await conn.write(QUIT);
     const limits = this.s.quitLimits;
-    if (limits) await readReply(conn, this.end, limits);
+    if (limits) await readReply(conn, isLastSmtpLine, limits);
   }
 }
 

@@ -10,14 +10,20 @@ export interface ReplyLimits extends ReadLimits {
  * Read lines until `isLast(line)` says the reply is complete. Each line has its
  * own deadline and byte cap; the reply has a line cap. Lines already buffered
  * are taken without a wait: a reply that arrives in one read costs one.
+ * `isLast` is also given the reply's lines so far (`line` last): a check that
+ * needs the first line reads it there, and one function serves every reply.
  */
-export async function readReply(conn: Connection, isLast: (line: string, index: number) => boolean, limits: ReplyLimits = {}): Promise<string[]> {
+export async function readReply(
+  conn: Connection,
+  isLast: (line: string, index: number, lines: readonly string[]) => boolean,
+  limits: ReplyLimits = {},
+): Promise<string[]> {
   const maxLines = limits.maxLines ?? 256;
   const lines: string[] = [];
   for (;;) {
     const line = conn.takeLine(limits.maxBytes) ?? (await conn.readLine(limits));
     lines.push(line);
-    if (isLast(line, lines.length - 1)) return lines;
+    if (isLast(line, lines.length - 1, lines)) return lines;
     if (lines.length >= maxLines) {
       throw new ProbeError('protocol-error', 'reply-too-large', `reply longer than ${maxLines} lines`);
     }
