@@ -160,12 +160,12 @@ export class Connection {
     });
   }
 
-  /** Read one line (LF-terminated; CR stripped). Fails on a line over the cap. */
-  async readLine(limits: ReadLimits = {}): Promise<string> {
-    const max = limits.maxBytes ?? this.limits.maxLineBytes;
-    // A line already buffered (the usual case in a multi-line reply) skips the wait machinery.
-    const idx = this.lineEnd(max) ?? (await this.waitFor(() => this.lineEnd(max), limits));
-    return this.takeLineAt(idx);
+  /**
+   * Read one line (LF-terminated; CR stripped). Fails on a line over the cap. Not an async function:
+   * the read's one async frame is waitFor's, which takes a line already buffered at once.
+   */
+  readLine(limits: ReadLimits = {}): Promise<string> {
+    return this.waitFor(Connection.lineOf, limits.maxBytes ?? this.limits.maxLineBytes, limits);
   }
 
   /**
@@ -197,12 +197,21 @@ export class Connection {
   }
 
   /** Read whatever is available (at least one byte, at most maxBytes). */
-  async readChunk(limits: ReadLimits = {}): Promise<Buffer> {
-    const max = limits.maxBytes ?? 16384;
-    await this.waitFor(() => (this.buf.length > 0 ? true : undefined), limits);
-    const n = Math.min(max, this.buf.length);
-    const out = this.buf.take(n);
-    this.scanned = Math.max(0, this.scanned - n);
+  readChunk(limits: ReadLimits = {}): Promise<Buffer> {
+    return this.waitFor(Connection.chunkOf, limits.maxBytes ?? 16384, limits);
+  }
+
+  /** waitFor's take for readLine: `c`'s next buffered line (capped at `max`), or undefined. */
+  private static lineOf(this: void, c: Connection, max: number): string | undefined {
+    return c.takeLine(max);
+  }
+
+  /** waitFor's take for readChunk: up to `max` of `c`'s buffered bytes, or undefined while there are none. */
+  private static chunkOf(this: void, c: Connection, max: number): Buffer | undefined {
+    if (c.buf.length === 0) return undefined;
+    const n = Math.min(max, c.buf.length);
+    const out = c.buf.take(n);
+    c.scanned = Math.max(0, c.scanned - n);
     return out;
   }
 
@@ -211,13 +220,17 @@ export class Connection {
     return this.buf.length > 0;
   }
 
-  private async waitFor<T>(ready: () => T | undefined, limits: ReadLimits): Promise<T> {
+  /**
+   * `take(this, max)` (a static function: no closure made per read) until it returns a value, waiting
+   * for bytes between tries, under the read's deadline. Its throws (line-too-long) reject the read.
+   */
+  private async waitFor<T>(take: (c: Connection, max: number) => T | undefined, max: number, limits: ReadLimits): Promise<T> {
     const timeoutMs = limits.timeoutMs ?? this.limits.readTimeoutMs;
     // One deadline per read, not one per chunk: a server that sends its reply in many small pieces wakes us often.
     let armed = false;
     try {
       for (;;) {
-        const v = ready();
+        const v = take(this, max);
         if (v !== undefined) return v;
         if (this.failure) throw this.classify(this.failure);
         if (this.closed) throw new ProbeError('protocol-error', 'connection-closed', 'the probe closed the connection');
