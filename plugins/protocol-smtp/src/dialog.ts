@@ -102,8 +102,10 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async requestCapabilities(conn: Connection, phase: Phase): Promise<string[]> {
-    // Each command's write and reply awaited right here (no helper's async frame per command).
-    await conn.write(this.s.ehlo);
+    // Each command's write and reply awaited right here (no helper's async frame per command); a
+    // write the stream took at once is not awaited at all (Connection.send()).
+    const sent = conn.send(this.s.ehlo);
+    if (sent) await sent;
     const ehlo = await this.read(conn);
     const ehloCode = replyCode(ehlo);
     this.helo = ehloCode !== 250;
@@ -113,7 +115,8 @@ class SmtpDialog implements LineStartTlsSpec {
     }
     (this.smtp().heloFallback ??= {})[phase] = text(ehlo);
     if (ehloCode === 421) throw new ProbeError('protocol-error', 'unexpected-reply', 'server answered EHLO with 421 (closing)');
-    await conn.write(this.s.helo);
+    const heloSent = conn.send(this.s.helo);
+    if (heloSent) await heloSent;
     const heloLines = await this.read(conn);
     const heloCode = replyCode(heloLines);
     if (heloCode !== 250) {
@@ -129,7 +132,8 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async requestStartTls(conn: Connection): Promise<string[]> {
-    await conn.write(STARTTLS);
+    const sent = conn.send(STARTTLS);
+    if (sent) await sent;
     const lines = await this.read(conn);
     const code = replyCode(lines);
     // 220 goes ahead, 4xx/5xx refuses; anything else is not an answer RFC 3207 allows.
@@ -145,7 +149,8 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async quit(conn: Connection): Promise<void> {
-    await conn.write(QUIT);
+    const sent = conn.send(QUIT);
+    if (sent) await sent;
     const limits = this.s.quitLimits;
     if (limits) await readReply(conn, isLastSmtpLine, limits);
   }

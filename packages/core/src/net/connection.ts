@@ -25,6 +25,12 @@ export interface ConnectionLimits {
   budget?: ByteBudget;
 }
 
+/** Connection.send()'s states. */
+const SEND_IDLE = 0;
+const SEND_PENDING = 1;
+const SEND_DONE = 2;
+const SEND_FAILED = 3;
+
 /**
  * A byte stream with the reads a dialog needs, each with a deadline and a byte
  * cap. Every failure is a ProbeError with a classified status. Received bytes
@@ -59,6 +65,13 @@ export class Connection {
   private declare timerMs: number;
   private declare timedOut: boolean;
   private declare readonly onTimeout: () => void;
+  /** send(): whether a write is under way (SEND_PENDING), done (SEND_DONE, SEND_FAILED and its error) or none. */
+  private declare sending: number;
+  private declare sendError: Error | undefined;
+  /** send()'s promise's settle function, while a write's callback is pending past its write(). */
+  private declare sendSettle: ((err: Error | null | undefined) => void) | undefined;
+  /** The stream's write callback for every send(). */
+  private declare readonly onSent: (err?: Error | null) => void;
 
   /**
    * `chargeStream` false: `stream` is a TLS stream over a socket whose raw bytes its reader charges
@@ -99,6 +112,22 @@ export class Connection {
     this.onTimeout = () => {
       this.timedOut = true;
       this.wake();
+    };
+    this.sending = SEND_IDLE;
+    this.sendError = undefined;
+    this.sendSettle = undefined;
+    this.onSent = (err) => {
+      const settle = this.sendSettle;
+      if (settle) {
+        this.sendSettle = undefined;
+        this.sending = SEND_IDLE;
+        settle(err);
+      } else if (err) {
+        this.sending = SEND_FAILED;
+        this.sendError = err;
+      } else {
+        this.sending = SEND_DONE;
+      }
     };
     this.listen();
     stream.resume();
@@ -158,6 +187,41 @@ export class Connection {
     return new Promise<void>((resolve, reject) => {
       this.stream.write(data, (err) => (err ? reject(this.classify(err)) : resolve()));
     });
+  }
+
+  /**
+   * write() for a dialog that awaits each write before its next step: undefined when the stream
+   * took the bytes at once (its callback ran, without an error, before its write() returned: the
+   * lean socket's and the TLS stream's usual case), else the write's promise, to await as write()'s
+   * (rejected as write()'s would be). No promise, no closure and no await per command in the usual
+   * case, where write() made a promise and two closures and its caller's await a turn. Its one
+   * callback is the connection's; while a send's promise is pending, the next send is a write().
+   */
+  send(data: Buffer): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.classify(this.failure));
+    if (this.sending !== SEND_IDLE) return this.write(data);
+    this.sending = SEND_PENDING;
+    try {
+      this.stream.write(data, this.onSent);
+    } catch (err) {
+      // As write()'s executor: the throw rejects, unclassified.
+      this.sending = SEND_IDLE;
+      return Promise.reject(err as Error);
+    }
+    const state = this.sending;
+    if (state === SEND_PENDING) {
+      // The callback comes later (the kernel's buffer was full, or a node:net socket): it settles this promise.
+      return new Promise<void>((resolve, reject) => {
+        this.sendSettle = (err) => (err ? reject(this.classify(err)) : resolve());
+      });
+    }
+    this.sending = SEND_IDLE;
+    if (state === SEND_FAILED) {
+      const err = this.sendError!;
+      this.sendError = undefined;
+      return Promise.reject(this.classify(err));
+    }
+    return undefined;
   }
 
   /**
