@@ -1,5 +1,4 @@
 import type { Connection, ReadLimits } from '../net/connection.js';
-import { ProbeError } from '../record/status.js';
 
 export interface ReplyLimits extends ReadLimits {
   /** Cap on the number of lines of one reply (a never-ending multi-line reply is an error). */
@@ -13,21 +12,13 @@ export interface ReplyLimits extends ReadLimits {
  * `isLast` is also given the reply's lines so far (`line` last): a check that
  * needs the first line reads it there, and one function serves every reply.
  */
-export async function readReply(
+export function readReply(
   conn: Connection,
   isLast: (line: string, index: number, lines: readonly string[]) => boolean,
   limits: ReplyLimits = {},
 ): Promise<string[]> {
-  const maxLines = limits.maxLines ?? 256;
-  const lines: string[] = [];
-  for (;;) {
-    const line = conn.takeLine(limits.maxBytes) ?? (await conn.readLine(limits));
-    lines.push(line);
-    if (isLast(line, lines.length - 1, lines)) return lines;
-    if (lines.length >= maxLines) {
-      throw new ProbeError('protocol-error', 'reply-too-large', `reply longer than ${maxLines} lines`);
-    }
-  }
+  // One read on the connection (Connection.readLines): one async frame per reply, however many lines.
+  return conn.readLines(isLast, limits.maxLines ?? 256, limits);
 }
 
 /** Printable form of untrusted text for a record: control bytes escaped, bounded. */

@@ -25,6 +25,16 @@ export interface ConnectionLimits {
   budget?: ByteBudget;
 }
 
+/**
+ * waitFor's promise executor, one function for every wait (no closure made per wait): it hands the
+ * promise's resolve to the connection in `waiting`, set right before (an executor runs at once).
+ */
+let waiting: Connection | undefined;
+function setWaiter(resolve: () => void): void {
+  waiting!.setWaiter(resolve);
+  waiting = undefined;
+}
+
 /** Connection.send()'s states. */
 const SEND_IDLE = 0;
 const SEND_PENDING = 1;
@@ -72,6 +82,12 @@ export class Connection {
   private declare sendSettle: ((err: Error | null | undefined) => void) | undefined;
   /** The stream's write callback for every send(). */
   private declare readonly onSent: (err?: Error | null) => void;
+  /** readLines(): the reply's lines so far, its end check and its line cap. */
+  private declare replyLines: string[] | undefined;
+  private declare replyIsLast: ((line: string, index: number, lines: readonly string[]) => boolean) | undefined;
+  private declare replyMaxLines: number;
+  /** readLines() took a line in this wait's loop: the next wait re-arms the deadline. */
+  private declare lineTaken: boolean;
 
   /**
    * `chargeStream` false: `stream` is a TLS stream over a socket whose raw bytes its reader charges
@@ -113,6 +129,10 @@ export class Connection {
       this.timedOut = true;
       this.wake();
     };
+    this.replyLines = undefined;
+    this.replyIsLast = undefined;
+    this.replyMaxLines = 0;
+    this.lineTaken = false;
     this.sending = SEND_IDLE;
     this.sendError = undefined;
     this.sendSettle = undefined;
@@ -151,6 +171,11 @@ export class Connection {
     this.stream.off('end', this.onEnd);
     this.stream.off('close', this.onEnd);
     this.stream.off('error', this.onError);
+  }
+
+  /** @internal waitFor's executor (setWaiter) hands over its promise's resolve. */
+  setWaiter(resolve: () => void): void {
+    this.waiter = resolve;
   }
 
   private wake(): void {
@@ -265,6 +290,39 @@ export class Connection {
     return this.waitFor(Connection.chunkOf, limits.maxBytes ?? 16384, limits);
   }
 
+  /**
+   * Read lines until `isLast(line, index, lines)` says the reply is complete (core's readReply):
+   * each line with its own byte cap and, when it waits, its own deadline, as readLine's; the reply
+   * capped at `maxLines` (reply-too-large). The lines already buffered are taken without a wait, and
+   * the whole reply is one read: one async frame, where a readLine per waiting line made two more.
+   */
+  readLines(isLast: (line: string, index: number, lines: readonly string[]) => boolean, maxLines: number, limits: ReadLimits = {}): Promise<string[]> {
+    this.replyLines = [];
+    this.replyIsLast = isLast;
+    this.replyMaxLines = maxLines;
+    return this.waitFor(Connection.linesOf, limits.maxBytes ?? this.limits.maxLineBytes, limits);
+  }
+
+  /** waitFor's take for readLines: the reply's lines once its last one is in, else undefined (the lines so far kept). */
+  private static linesOf(this: void, c: Connection, max: number): string[] | undefined {
+    const lines = c.replyLines!;
+    for (;;) {
+      const line = c.takeLine(max);
+      if (line === undefined) return undefined;
+      lines.push(line);
+      // A line came: the next one that waits gets a whole deadline of its own (waitFor re-arms).
+      c.lineTaken = true;
+      if (c.replyIsLast!(line, lines.length - 1, lines)) {
+        c.replyLines = undefined;
+        c.replyIsLast = undefined;
+        return lines;
+      }
+      if (lines.length >= c.replyMaxLines) {
+        throw new ProbeError('protocol-error', 'reply-too-large', `reply longer than ${c.replyMaxLines} lines`);
+      }
+    }
+  }
+
   /** waitFor's take for readLine: `c`'s next buffered line (capped at `max`), or undefined. */
   private static lineOf(this: void, c: Connection, max: number): string | undefined {
     return c.takeLine(max);
@@ -292,10 +350,16 @@ export class Connection {
     const timeoutMs = limits.timeoutMs ?? this.limits.readTimeoutMs;
     // One deadline per read, not one per chunk: a server that sends its reply in many small pieces wakes us often.
     let armed = false;
+    this.lineTaken = false;
     try {
       for (;;) {
         const v = take(this, max);
         if (v !== undefined) return v;
+        if (this.lineTaken) {
+          // readLines took a line and waits for the next: a whole deadline of its own, as a readLine per line had.
+          this.lineTaken = false;
+          if (armed) this.armDeadline(timeoutMs);
+        }
         if (this.failure) throw this.classify(this.failure);
         if (this.closed) throw new ProbeError('protocol-error', 'connection-closed', 'the probe closed the connection');
         if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
@@ -304,9 +368,9 @@ export class Connection {
           this.armDeadline(timeoutMs);
           armed = true;
         }
-        await new Promise<void>((resolve) => {
-          this.waiter = resolve;
-        });
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- handed to the shared executor, which runs at once and forgets it
+        waiting = this;
+        await new Promise<void>(setWaiter);
       }
     } finally {
       this.waiter = undefined;
