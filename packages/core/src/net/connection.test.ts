@@ -104,11 +104,13 @@ describe('Connection', () => {
     stream.write('220 go\r\nEXTRA');
     expect(await conn.readLine()).toBe('220 go');
     const { leftover } = conn.detach();
-    expect(leftover.toString()).toBe('EXTRA');
+    expect(leftover?.toString()).toBe('EXTRA');
     const next = new PassThrough();
     conn.attach(next);
     next.write('after\n');
     expect(await conn.readLine()).toBe('after');
+    // Nothing buffered: no leftover at all.
+    expect(conn.detach().leftover).toBeUndefined();
   });
 });
 

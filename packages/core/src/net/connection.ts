@@ -186,12 +186,13 @@ export class Connection {
 
   /**
    * Stop reading from the current stream and hand it over (for a TLS upgrade).
-   * Returns any bytes already buffered but not consumed.
+   * Returns any bytes already buffered but not consumed: undefined when there are none (the usual
+   * case: a STARTTLS dialog refuses bytes after the go-ahead), not an empty Buffer made per upgrade.
    */
-  detach(): { stream: ByteStream; leftover: Buffer } {
+  detach(): { stream: ByteStream; leftover: Buffer | undefined } {
     this.unlisten();
     this.stream.pause();
-    const leftover = this.buf.takeAll();
+    const leftover = this.buf.length > 0 ? this.buf.takeAll() : undefined;
     this.scanned = 0;
     return { stream: this.stream, leftover };
   }
