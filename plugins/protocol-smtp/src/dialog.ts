@@ -1,6 +1,5 @@
 import {
   ProbeError,
-  readReply,
   runLineStartTls,
   sanitize,
   type CapabilityView,
@@ -20,6 +19,8 @@ type Phase = 'beforeTls' | 'afterTls';
 interface DialogSettings {
   ehlo: Buffer;
   helo: Buffer;
+  /** Cap on the lines of one reply. */
+  maxLines: number;
   replyLimits: ReplyLimits;
   /** undefined: QUIT is sent and no reply awaited (quitTimeoutMs 0). */
   quitLimits: ReplyLimits | undefined;
@@ -49,6 +50,7 @@ function makeSettings(raw: unknown): DialogSettings {
     // resolveOptions checked the name: no space or line break can reach the wire.
     ehlo: Buffer.from(`EHLO ${opts.ehloName}\r\n`, 'latin1'),
     helo: Buffer.from(`HELO ${opts.ehloName}\r\n`, 'latin1'),
+    maxLines: opts.maxReplyLines,
     replyLimits: { maxLines: opts.maxReplyLines },
     quitLimits: opts.quitTimeoutMs > 0 ? { maxLines: opts.maxReplyLines, timeoutMs: opts.quitTimeoutMs } : undefined,
   };
@@ -83,7 +85,8 @@ class SmtpDialog implements LineStartTlsSpec {
 
   /** One reply, each line checked by isLastSmtpLine: well-formed, one code throughout. */
   private read(conn: Connection): Promise<string[]> {
-    return readReply(conn, isLastSmtpLine, this.s.replyLimits);
+    // core's readReply(conn, isLastSmtpLine, limits), without its frame: the connection's one read per reply.
+    return conn.readLines(isLastSmtpLine, this.s.maxLines, this.s.replyLimits);
   }
 
   private smtp(): SmtpRecord {
@@ -152,7 +155,7 @@ class SmtpDialog implements LineStartTlsSpec {
     const sent = conn.send(QUIT);
     if (sent) await sent;
     const limits = this.s.quitLimits;
-    if (limits) await readReply(conn, isLastSmtpLine, limits);
+    if (limits) await conn.readLines(isLastSmtpLine, this.s.maxLines, limits);
   }
 }
 
