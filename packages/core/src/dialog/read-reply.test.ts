@@ -28,10 +28,14 @@ describe('readReply', () => {
   });
 
   it('gives each line that waits a whole deadline of its own (a reply slower than one deadline, line by line, is read)', async () => {
-    const { stream, conn } = pair(300);
-    // Four lines 180 ms apart: 720 ms for the reply, each line within its own 300 ms.
+    const { stream, conn } = pair(400);
+    // Four lines, each written 150 ms after the one before: 600 ms for the reply, each line well within its own 400 ms.
     const lines = ['250-a\r\n', '250-b\r\n', '250-c\r\n', '250 d\r\n'];
-    lines.forEach((l, i) => setTimeout(() => stream.write(l), 180 * (i + 1)));
+    const next = (i: number) => {
+      stream.write(lines[i]!);
+      if (i + 1 < lines.length) setTimeout(() => next(i + 1), 150);
+    };
+    setTimeout(() => next(0), 150);
     expect(await readReply(conn, dash)).toEqual(['250-a', '250-b', '250-c', '250 d']);
     // A line that never ends its reply: the wait for the next fails on its deadline.
     setTimeout(() => stream.write('250-e\r\n'), 50);
