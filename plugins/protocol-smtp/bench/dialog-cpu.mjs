@@ -13,7 +13,8 @@
 // ROOT is a built checkout (packages/core/bundle, plugins/protocol-smtp/bundle).
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 
@@ -37,7 +38,9 @@ if (args[0] === '--ab') {
   process.exit(0);
 }
 
-const [root, nArg, cArg] = args;
+const [rootArg, nArg, cArg] = args;
+// A relative ROOT (`.`) is the caller's directory, not this file's: import() resolves a relative path from here.
+const root = pathToFileURL(resolve(rootArg)).href;
 const core = await import(`${root}/packages/core/bundle/index.js`);
 const smtp = (await import(`${root}/plugins/protocol-smtp/bundle/index.js`)).default;
 const N = Math.min(Number(nArg ?? 4000), 4000);

@@ -1,6 +1,5 @@
 import {
   ProbeError,
-  readReply,
   runLineStartTls,
   sanitize,
   type CapabilityView,
@@ -11,7 +10,7 @@ import {
   type ReplyLimits,
 } from '@wildtls/core';
 import { resolveOptions } from './options.js';
-import { ehloCapabilities, replyCode, smtpReplyEnd } from './reply.js';
+import { ehloCapabilities, isLastSmtpLine, replyCode } from './reply.js';
 import type { SmtpRecord } from './smtp-record.js';
 
 type Phase = 'beforeTls' | 'afterTls';
@@ -20,6 +19,8 @@ type Phase = 'beforeTls' | 'afterTls';
 interface DialogSettings {
   ehlo: Buffer;
   helo: Buffer;
+  /** Cap on the lines of one reply. */
+  maxLines: number;
   replyLimits: ReplyLimits;
   /** undefined: QUIT is sent and no reply awaited (quitTimeoutMs 0). */
   quitLimits: ReplyLimits | undefined;
@@ -49,6 +50,7 @@ function makeSettings(raw: unknown): DialogSettings {
     // resolveOptions checked the name: no space or line break can reach the wire.
     ehlo: Buffer.from(`EHLO ${opts.ehloName}\r\n`, 'latin1'),
     helo: Buffer.from(`HELO ${opts.ehloName}\r\n`, 'latin1'),
+    maxLines: opts.maxReplyLines,
     replyLimits: { maxLines: opts.maxReplyLines },
     quitLimits: opts.quitTimeoutMs > 0 ? { maxLines: opts.maxReplyLines, timeoutMs: opts.quitTimeoutMs } : undefined,
   };
@@ -66,19 +68,25 @@ export function smtpDialog(ctx: DialogContext<unknown>): Promise<ProbeStatus> {
 
 /** One probe's dialog: one object with its methods on the prototype, rather than a closure per step per probe. */
 class SmtpDialog implements LineStartTlsSpec {
+  // Fields declared and set in the constructor, not initialized in the class body nor made by
+  // parameter properties: a class body with field initializers gets its own
+  // `<instance_members_initializer>` function, which one dialog per probe makes hot and TurboFan
+  // compiles on its own.
+  private declare readonly ctx: DialogContext<unknown>;
+  private declare readonly s: DialogSettings;
   /** parseCapabilities runs right after requestCapabilities: whether that was HELO. */
-  private helo = false;
-  /** The reply-end check of every read: it starts over at each reply's first line, and the dialog reads one reply at a time. */
-  private readonly end = smtpReplyEnd();
+  private declare helo: boolean;
 
-  constructor(
-    private readonly ctx: DialogContext<unknown>,
-    private readonly s: DialogSettings,
-  ) {}
+  constructor(ctx: DialogContext<unknown>, s: DialogSettings) {
+    this.ctx = ctx;
+    this.s = s;
+    this.helo = false;
+  }
 
-  /** One reply, each line checked by smtpReplyEnd: well-formed, one code throughout. */
+  /** One reply, each line checked by isLastSmtpLine: well-formed, one code throughout. */
   private read(conn: Connection): Promise<string[]> {
-    return readReply(conn, this.end, this.s.replyLimits);
+    // core's readReply(conn, isLastSmtpLine, limits), without its frame: the connection's one read per reply.
+    return conn.readLines(isLastSmtpLine, this.s.maxLines, this.s.replyLimits);
   }
 
   private smtp(): SmtpRecord {
@@ -97,8 +105,10 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async requestCapabilities(conn: Connection, phase: Phase): Promise<string[]> {
-    // Each command's write and reply awaited right here (no helper's async frame per command).
-    await conn.write(this.s.ehlo);
+    // Each command's write and reply awaited right here (no helper's async frame per command); a
+    // write the stream took at once is not awaited at all (Connection.send()).
+    const sent = conn.send(this.s.ehlo);
+    if (sent) await sent;
     const ehlo = await this.read(conn);
     const ehloCode = replyCode(ehlo);
     this.helo = ehloCode !== 250;
@@ -108,7 +118,8 @@ class SmtpDialog implements LineStartTlsSpec {
     }
     (this.smtp().heloFallback ??= {})[phase] = text(ehlo);
     if (ehloCode === 421) throw new ProbeError('protocol-error', 'unexpected-reply', 'server answered EHLO with 421 (closing)');
-    await conn.write(this.s.helo);
+    const heloSent = conn.send(this.s.helo);
+    if (heloSent) await heloSent;
     const heloLines = await this.read(conn);
     const heloCode = replyCode(heloLines);
     if (heloCode !== 250) {
@@ -124,7 +135,8 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async requestStartTls(conn: Connection): Promise<string[]> {
-    await conn.write(STARTTLS);
+    const sent = conn.send(STARTTLS);
+    if (sent) await sent;
     const lines = await this.read(conn);
     const code = replyCode(lines);
     // 220 goes ahead, 4xx/5xx refuses; anything else is not an answer RFC 3207 allows.
@@ -140,9 +152,10 @@ class SmtpDialog implements LineStartTlsSpec {
   }
 
   async quit(conn: Connection): Promise<void> {
-    await conn.write(QUIT);
+    const sent = conn.send(QUIT);
+    if (sent) await sent;
     const limits = this.s.quitLimits;
-    if (limits) await readReply(conn, this.end, limits);
+    if (limits) await conn.readLines(isLastSmtpLine, this.s.maxLines, limits);
   }
 }
 

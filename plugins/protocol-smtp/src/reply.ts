@@ -69,6 +69,22 @@ export function smtpReplyEnd(): (line: string, index: number) => boolean {
   };
 }
 
+/**
+ * smtpReplyEnd's check with no state of its own, for readReply (which passes the reply's lines so far,
+ * the first line's code being the reply's): one function shared by every probe, where a dialog made
+ * a smtpReplyEnd() closure per probe. The same lines pass and fail, with the same messages.
+ */
+export function isLastSmtpLine(line: string, index: number, lines: readonly string[]): boolean {
+  const code = lineCode(line);
+  if (code < 0) throw malformed(`not an SMTP reply line: "${sanitize(line, 80)}"`);
+  if (index !== 0) {
+    // lines[0] passed this check as index 0: a valid code.
+    const first = lineCode(lines[0]!);
+    if (code !== first) throw malformed(`reply code changed from ${first} to ${code} inside one multi-line reply`);
+  }
+  return endsReply(line);
+}
+
 /** Throw as parseReply does unless `lines` are one complete reply. */
 function checkReply(lines: readonly string[]): void {
   if (lines.length === 0) throw malformed('empty reply');

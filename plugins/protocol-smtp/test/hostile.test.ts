@@ -76,6 +76,7 @@ describe('garbage', () => {
     const { record } = await probeScript([BANNER, { expect: EHLO }, { send: '250-mx\r\n354 go on\r\n' }]);
     expect(record.status).toBe('protocol-error');
     expect(record.error?.reason).toBe('malformed-reply');
+    expect(record.error?.message).toBe('reply code changed from 250 to 354 inside one multi-line reply');
   });
 
   it('a TLS ServerHello-looking blob on a plaintext port: protocol-error', async () => {

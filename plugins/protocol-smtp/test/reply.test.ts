@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isProbeError } from '@wildtls/core';
 import { parseEhlo, parseKeyword, parseReply, smtpReplyEnd } from '@wildtls/protocol-smtp';
+import { isLastSmtpLine } from '../src/reply.js';
 
 const ehlo = (...ext: string[]) => ['250-mx.example', ...ext.map((e, i) => `250${i === ext.length - 1 ? ' ' : '-'}${e}`)];
 
@@ -21,6 +22,19 @@ describe('SMTP reply parsing', () => {
     expect(() => end('251 b', 1)).toThrow(/reply code changed/);
     expect(() => parseReply(['250 a', '250 b'])).toThrow(/ends before its last line/);
     expect(() => parseReply([])).toThrow(/empty/);
+  });
+
+  it("the dialog's stateless check (isLastSmtpLine) ends and refuses the same lines, given the reply so far", () => {
+    const reply = ['250-a', '250-b', '250 c'];
+    expect(reply.map((l, i) => isLastSmtpLine(l, i, reply.slice(0, i + 1)))).toEqual([false, false, true]);
+    expect(isLastSmtpLine('220', 0, ['220'])).toBe(true);
+    for (const bad of ['hello', '25', '2500 x', '650 x', '\x00\x01\x02', '']) {
+      expect(() => isLastSmtpLine(bad, 0, [bad]), bad).toThrow(/not an SMTP reply line/);
+      expect(() => isLastSmtpLine(bad, 1, ['250-a', bad]), bad).toThrow(/not an SMTP reply line/);
+    }
+    expect(() => isLastSmtpLine('251 b', 1, ['250-a', '251 b'])).toThrow('reply code changed from 250 to 251 inside one multi-line reply');
+    // Each reply starts over: a 220 after a whole 250 reply is a reply of its own.
+    expect(isLastSmtpLine('220 go', 0, ['220 go'])).toBe(true);
   });
 
   it('reads EHLO keywords, STARTTLS and AUTH in both spellings', () => {

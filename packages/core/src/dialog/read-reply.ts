@@ -1,5 +1,4 @@
 import type { Connection, ReadLimits } from '../net/connection.js';
-import { ProbeError } from '../record/status.js';
 
 export interface ReplyLimits extends ReadLimits {
   /** Cap on the number of lines of one reply (a never-ending multi-line reply is an error). */
@@ -10,18 +9,16 @@ export interface ReplyLimits extends ReadLimits {
  * Read lines until `isLast(line)` says the reply is complete. Each line has its
  * own deadline and byte cap; the reply has a line cap. Lines already buffered
  * are taken without a wait: a reply that arrives in one read costs one.
+ * `isLast` is also given the reply's lines so far (`line` last): a check that
+ * needs the first line reads it there, and one function serves every reply.
  */
-export async function readReply(conn: Connection, isLast: (line: string, index: number) => boolean, limits: ReplyLimits = {}): Promise<string[]> {
-  const maxLines = limits.maxLines ?? 256;
-  const lines: string[] = [];
-  for (;;) {
-    const line = conn.takeLine(limits.maxBytes) ?? (await conn.readLine(limits));
-    lines.push(line);
-    if (isLast(line, lines.length - 1)) return lines;
-    if (lines.length >= maxLines) {
-      throw new ProbeError('protocol-error', 'reply-too-large', `reply longer than ${maxLines} lines`);
-    }
-  }
+export function readReply(
+  conn: Connection,
+  isLast: (line: string, index: number, lines: readonly string[]) => boolean,
+  limits: ReplyLimits = {},
+): Promise<string[]> {
+  // One read on the connection (Connection.readLines): one async frame per reply, however many lines.
+  return conn.readLines(isLast, limits.maxLines ?? 256, limits);
 }
 
 /** Printable form of untrusted text for a record: control bytes escaped, bounded. */

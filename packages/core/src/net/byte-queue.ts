@@ -6,19 +6,33 @@
  * the buffer on every chunk cost O(n^2).
  */
 export class ByteQueue {
-  private chunks: Buffer[] = [];
+  // Fields declared and set in the constructor, not initialized in the class body: a class body with
+  // field initializers gets its own `<instance_members_initializer>` function, which a queue made per
+  // probe (two of them) makes hot and TurboFan compiles on its own; the constructor is compiled anyway.
+  private declare chunks: Buffer[];
   /** Index of the first live chunk (consumed chunks before it are dropped in batches). */
-  private head = 0;
+  private declare head: number;
   /** Bytes of chunks[head] already taken. */
-  private pos = 0;
-  private size = 0;
+  private declare pos: number;
+  private declare size: number;
   /** Stream position of the queue's first byte (bytes taken since the start). */
-  private taken = 0;
+  private declare taken: number;
   /** Where the last indexOf() stopped: a chunk index and its stream position, so a search resumes there. */
-  private scanChunk = -1;
-  private scanChunkStart = 0;
+  private declare scanChunk: number;
+  private declare scanChunkStart: number;
   /** chunks[0, ownedTo) are the queue's own copies (own()). */
-  private ownedTo = 0;
+  private declare ownedTo: number;
+
+  constructor() {
+    this.chunks = [];
+    this.head = 0;
+    this.pos = 0;
+    this.size = 0;
+    this.taken = 0;
+    this.scanChunk = -1;
+    this.scanChunkStart = 0;
+    this.ownedTo = 0;
+  }
 
   get length(): number {
     return this.size;

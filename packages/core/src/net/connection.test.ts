@@ -1,6 +1,8 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
+import { dialTcp, type SocketKind } from './dial.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 
 function pair(limits: Partial<ConstructorParameters<typeof Connection>[1]> = {}) {
@@ -102,11 +104,13 @@ describe('Connection', () => {
     stream.write('220 go\r\nEXTRA');
     expect(await conn.readLine()).toBe('220 go');
     const { leftover } = conn.detach();
-    expect(leftover.toString()).toBe('EXTRA');
+    expect(leftover?.toString()).toBe('EXTRA');
     const next = new PassThrough();
     conn.attach(next);
     next.write('after\n');
     expect(await conn.readLine()).toBe('after');
+    // Nothing buffered: no leftover at all.
+    expect(conn.detach().leftover).toBeUndefined();
   });
 });
 
@@ -141,5 +145,108 @@ describe('Connection: whose fault a stream error is', () => {
     stream.end();
     stream.destroy();
     await expect(conn.write('QUIT\r\n')).rejects.toMatchObject({ status: 'protocol-error', reason: 'connection-closed' });
+  });
+});
+
+/** A loopback server (127.0.106.1) that hands each accepted socket to `onSocket`. */
+async function listen(onSocket: (s: Socket) => void): Promise<{ server: Server; port: number }> {
+  const server = createServer(onSocket);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.106.1', resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+describe('Connection.send', () => {
+  for (const kind of ['lean', 'node'] as SocketKind[]) {
+    it(`${kind} socket: the commands arrive in order, each send settled before the next (a promise only when the write's callback came later)`, async () => {
+      let got = '';
+      const { server, port } = await listen((s) => {
+        s.setEncoding('latin1');
+        s.on('data', (d: string) => {
+          got += d;
+          if (got.endsWith('QUIT\r\n')) s.end('221 bye\r\n');
+          else s.write('250 ok\r\n');
+        });
+      });
+      try {
+        const conn = new Connection(await dialTcp('127.0.106.1', port, { timeoutMs: 2000, kind }), { readTimeoutMs: 2000, maxLineBytes: 64, maxTotalBytes: 1024 });
+        const results: (Promise<void> | undefined)[] = [];
+        const replies: string[] = [];
+        for (const cmd of ['EHLO a\r\n', 'STARTTLS\r\n', 'QUIT\r\n']) {
+          const sent = conn.send(Buffer.from(cmd, 'latin1'));
+          results.push(sent);
+          if (sent) await sent;
+          replies.push(await conn.readLine());
+        }
+        expect(replies).toEqual(['250 ok', '250 ok', '221 bye']);
+        expect(got).toBe('EHLO a\r\nSTARTTLS\r\nQUIT\r\n');
+        // The lean socket's write to an idle connection completes at once: no promise; node:net calls back later.
+        expect(results.map((r) => r === undefined)).toEqual(kind === 'lean' ? [true, true, true] : [false, false, false]);
+        conn.close();
+      } finally {
+        server.close();
+      }
+    });
+
+    it(`${kind} socket: a send to a peer that reset the connection fails as write() does, classified`, async () => {
+      const { server, port } = await listen((s) => s.once('data', () => s.resetAndDestroy()));
+      try {
+        const conn = new Connection(await dialTcp('127.0.106.1', port, { timeoutMs: 2000, kind }), { readTimeoutMs: 2000, maxLineBytes: 64, maxTotalBytes: 1024 });
+        const ehlo = conn.send(Buffer.from('EHLO a\r\n'));
+        if (ehlo) await ehlo;
+        await expect(conn.readLine()).rejects.toMatchObject({ reason: 'connection-reset' });
+        // The failure is known: send and write reject alike, at once.
+        const sent = conn.send(Buffer.from('QUIT\r\n'));
+        expect(sent).toBeInstanceOf(Promise);
+        const a = await sent!.catch((e: unknown) => e);
+        const b = await conn.write(Buffer.from('QUIT\r\n')).catch((e: unknown) => e);
+        expect(a).toMatchObject({ status: 'protocol-error', reason: 'connection-reset' });
+        expect(a).toMatchObject(b as object);
+        conn.close();
+      } finally {
+        server.close();
+      }
+    });
+  }
+
+  it("a stream that calls back later, or with an error: send's promise settles as write()'s, and a send while one is pending is a write()", async () => {
+    const calls: ((err?: Error | null) => void)[] = [];
+    const written: string[] = [];
+    const stream = new PassThrough();
+    (stream as unknown as { write: unknown }).write = (data: Buffer, cb: (err?: Error | null) => void) => {
+      written.push(data.toString());
+      calls.push(cb);
+      return true;
+    };
+    const conn = new Connection(stream, { readTimeoutMs: 200, maxLineBytes: 64, maxTotalBytes: 1024 });
+    const first = conn.send(Buffer.from('A'));
+    const second = conn.send(Buffer.from('B'));
+    expect(first).toBeInstanceOf(Promise);
+    expect(second).toBeInstanceOf(Promise);
+    let settled = false;
+    void first!.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    calls[0]!();
+    calls[1]!();
+    await first;
+    await second;
+    expect(settled).toBe(true);
+    // Idle again: the next send is its own; its callback fails with a reset.
+    const third = conn.send(Buffer.from('C'));
+    calls[2]!(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    await expect(third).rejects.toMatchObject({ status: 'protocol-error', reason: 'connection-reset' });
+    // A stream that calls back at once with an error: rejected at once, classified.
+    (stream as unknown as { write: unknown }).write = (_: Buffer, cb: (err?: Error | null) => void) => {
+      cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      return false;
+    };
+    await expect(conn.send(Buffer.from('E'))).rejects.toMatchObject({ status: 'protocol-error', reason: 'connection-reset' });
+    // And a stream that throws in write(): rejected with that error, unclassified, as write()'s executor did.
+    (stream as unknown as { write: unknown }).write = () => {
+      throw new TypeError('boom');
+    };
+    await expect(conn.send(Buffer.from('D'))).rejects.toThrow(TypeError);
+    await expect(conn.write(Buffer.from('D'))).rejects.toThrow(TypeError);
+    expect(written).toEqual(['A', 'B', 'C']);
   });
 });

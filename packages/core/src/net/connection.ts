@@ -26,6 +26,22 @@ export interface ConnectionLimits {
 }
 
 /**
+ * waitFor's promise executor, one function for every wait (no closure made per wait): it hands the
+ * promise's resolve to the connection in `waiting`, set right before (an executor runs at once).
+ */
+let waiting: Connection | undefined;
+function setWaiter(resolve: () => void): void {
+  waiting!.setWaiter(resolve);
+  waiting = undefined;
+}
+
+/** Connection.send()'s states. */
+const SEND_IDLE = 0;
+const SEND_PENDING = 1;
+const SEND_DONE = 2;
+const SEND_FAILED = 3;
+
+/**
  * A byte stream with the reads a dialog needs, each with a deadline and a byte
  * cap. Every failure is a ProbeError with a classified status. Received bytes
  * wait in a ByteQueue (never joined per chunk), and a line search resumes
@@ -33,51 +49,106 @@ export interface ConnectionLimits {
  * received however the server splits them.
  */
 export class Connection {
-  private readonly buf = new ByteQueue();
+  // Every field is declared here and set in the constructor, none initialized in the class body (nor
+  // made by a constructor parameter property): a class body with field initializers gets its own
+  // `<instance_members_initializer>` function, which one connection per probe makes hot and TurboFan
+  // compiles on its own; the constructor is compiled anyway.
+  private declare stream: ByteStream;
+  declare readonly limits: ConnectionLimits;
+  private declare readonly buf: ByteQueue;
   /** Bytes at the front of `buf` already searched for a line feed. */
-  private scanned = 0;
-  private ended = false;
+  private declare scanned: number;
+  private declare ended: boolean;
   /** close() was called: reads fail at once. */
-  private closed = false;
-  private failure: Error | undefined;
-  private waiter: (() => void) | undefined;
-  private received = 0;
-  private readonly budget: ByteBudget;
+  private declare closed: boolean;
+  private declare failure: Error | undefined;
+  private declare waiter: (() => void) | undefined;
+  private declare received: number;
+  private declare readonly budget: ByteBudget;
   /** Whether bytes from the current stream are charged here (see ConnectionLimits.budget). */
-  private charging = true;
-  private readonly onData = (chunk: Buffer) => {
-    this.received += chunk.length;
-    this.buf.push(chunk);
-    if (this.charging && !this.budget.charge(chunk.length)) {
-      this.failure = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.budget.limit} bytes`);
-      this.stream.pause();
-    }
-    this.wake();
-  };
-  private readonly onEnd = () => {
-    this.ended = true;
-    this.wake();
-  };
-  private readonly onError = (err: Error) => {
-    this.failure ??= err;
-    this.wake();
-  };
+  private declare charging: boolean;
+  private declare readonly onData: (chunk: Buffer) => void;
+  private declare readonly onEnd: () => void;
+  private declare readonly onError: (err: Error) => void;
   /** The read deadline (armDeadline()): one timer per connection, its length, and whether it fired since it was armed. */
-  private timer: NodeJS.Timeout | undefined;
-  private timerMs = 0;
-  private timedOut = false;
-  private readonly onTimeout = () => {
-    this.timedOut = true;
-    this.wake();
-  };
+  private declare timer: NodeJS.Timeout | undefined;
+  private declare timerMs: number;
+  private declare timedOut: boolean;
+  private declare readonly onTimeout: () => void;
+  /** send(): whether a write is under way (SEND_PENDING), done (SEND_DONE, SEND_FAILED and its error) or none. */
+  private declare sending: number;
+  private declare sendError: Error | undefined;
+  /** send()'s promise's settle function, while a write's callback is pending past its write(). */
+  private declare sendSettle: ((err: Error | null | undefined) => void) | undefined;
+  /** The stream's write callback for every send(). */
+  private declare readonly onSent: (err?: Error | null) => void;
+  /** readLines(): the reply's lines so far, its end check and its line cap. */
+  private declare replyLines: string[] | undefined;
+  private declare replyIsLast: ((line: string, index: number, lines: readonly string[]) => boolean) | undefined;
+  private declare replyMaxLines: number;
+  /** readLines() took a line in this wait's loop: the next wait re-arms the deadline. */
+  private declare lineTaken: boolean;
 
   /**
    * `chargeStream` false: `stream` is a TLS stream over a socket whose raw bytes its reader charges
    * to `limits.budget` already (a connection made after an implicit handshake), as after attach().
    */
-  constructor(private stream: ByteStream, readonly limits: ConnectionLimits, chargeStream = true) {
+  constructor(stream: ByteStream, limits: ConnectionLimits, chargeStream = true) {
+    this.stream = stream;
+    this.limits = limits;
+    this.buf = new ByteQueue();
+    this.scanned = 0;
+    this.ended = false;
+    this.closed = false;
+    this.failure = undefined;
+    this.waiter = undefined;
+    this.received = 0;
     this.budget = limits.budget ?? new ByteBudget(limits.maxTotalBytes);
     this.charging = chargeStream || !limits.budget;
+    this.onData = (chunk: Buffer) => {
+      this.received += chunk.length;
+      this.buf.push(chunk);
+      if (this.charging && !this.budget.charge(chunk.length)) {
+        this.failure = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.budget.limit} bytes`);
+        this.stream.pause();
+      }
+      this.wake();
+    };
+    this.onEnd = () => {
+      this.ended = true;
+      this.wake();
+    };
+    this.onError = (err: Error) => {
+      this.failure ??= err;
+      this.wake();
+    };
+    this.timer = undefined;
+    this.timerMs = 0;
+    this.timedOut = false;
+    this.onTimeout = () => {
+      this.timedOut = true;
+      this.wake();
+    };
+    this.replyLines = undefined;
+    this.replyIsLast = undefined;
+    this.replyMaxLines = 0;
+    this.lineTaken = false;
+    this.sending = SEND_IDLE;
+    this.sendError = undefined;
+    this.sendSettle = undefined;
+    this.onSent = (err) => {
+      const settle = this.sendSettle;
+      if (settle) {
+        this.sendSettle = undefined;
+        this.sending = SEND_IDLE;
+        settle(err);
+      } else if (err) {
+        this.sending = SEND_FAILED;
+        this.sendError = err;
+      } else {
+        this.sending = SEND_DONE;
+      }
+    };
     this.listen();
     stream.resume();
   }
@@ -102,6 +173,11 @@ export class Connection {
     this.stream.off('error', this.onError);
   }
 
+  /** @internal waitFor's executor (setWaiter) hands over its promise's resolve. */
+  setWaiter(resolve: () => void): void {
+    this.waiter = resolve;
+  }
+
   private wake(): void {
     const w = this.waiter;
     this.waiter = undefined;
@@ -110,12 +186,13 @@ export class Connection {
 
   /**
    * Stop reading from the current stream and hand it over (for a TLS upgrade).
-   * Returns any bytes already buffered but not consumed.
+   * Returns any bytes already buffered but not consumed: undefined when there are none (the usual
+   * case: a STARTTLS dialog refuses bytes after the go-ahead), not an empty Buffer made per upgrade.
    */
-  detach(): { stream: ByteStream; leftover: Buffer } {
+  detach(): { stream: ByteStream; leftover: Buffer | undefined } {
     this.unlisten();
     this.stream.pause();
-    const leftover = this.buf.takeAll();
+    const leftover = this.buf.length > 0 ? this.buf.takeAll() : undefined;
     this.scanned = 0;
     return { stream: this.stream, leftover };
   }
@@ -138,12 +215,47 @@ export class Connection {
     });
   }
 
-  /** Read one line (LF-terminated; CR stripped). Fails on a line over the cap. */
-  async readLine(limits: ReadLimits = {}): Promise<string> {
-    const max = limits.maxBytes ?? this.limits.maxLineBytes;
-    // A line already buffered (the usual case in a multi-line reply) skips the wait machinery.
-    const idx = this.lineEnd(max) ?? (await this.waitFor(() => this.lineEnd(max), limits));
-    return this.takeLineAt(idx);
+  /**
+   * write() for a dialog that awaits each write before its next step: undefined when the stream
+   * took the bytes at once (its callback ran, without an error, before its write() returned: the
+   * lean socket's and the TLS stream's usual case), else the write's promise, to await as write()'s
+   * (rejected as write()'s would be). No promise, no closure and no await per command in the usual
+   * case, where write() made a promise and two closures and its caller's await a turn. Its one
+   * callback is the connection's; while a send's promise is pending, the next send is a write().
+   */
+  send(data: Buffer): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.classify(this.failure));
+    if (this.sending !== SEND_IDLE) return this.write(data);
+    this.sending = SEND_PENDING;
+    try {
+      this.stream.write(data, this.onSent);
+    } catch (err) {
+      // As write()'s executor: the throw rejects, unclassified.
+      this.sending = SEND_IDLE;
+      return Promise.reject(err as Error);
+    }
+    const state = this.sending;
+    if (state === SEND_PENDING) {
+      // The callback comes later (the kernel's buffer was full, or a node:net socket): it settles this promise.
+      return new Promise<void>((resolve, reject) => {
+        this.sendSettle = (err) => (err ? reject(this.classify(err)) : resolve());
+      });
+    }
+    this.sending = SEND_IDLE;
+    if (state === SEND_FAILED) {
+      const err = this.sendError!;
+      this.sendError = undefined;
+      return Promise.reject(this.classify(err));
+    }
+    return undefined;
+  }
+
+  /**
+   * Read one line (LF-terminated; CR stripped). Fails on a line over the cap. Not an async function:
+   * the read's one async frame is waitFor's, which takes a line already buffered at once.
+   */
+  readLine(limits: ReadLimits = {}): Promise<string> {
+    return this.waitFor(Connection.lineOf, limits.maxBytes ?? this.limits.maxLineBytes, limits);
   }
 
   /**
@@ -175,12 +287,54 @@ export class Connection {
   }
 
   /** Read whatever is available (at least one byte, at most maxBytes). */
-  async readChunk(limits: ReadLimits = {}): Promise<Buffer> {
-    const max = limits.maxBytes ?? 16384;
-    await this.waitFor(() => (this.buf.length > 0 ? true : undefined), limits);
-    const n = Math.min(max, this.buf.length);
-    const out = this.buf.take(n);
-    this.scanned = Math.max(0, this.scanned - n);
+  readChunk(limits: ReadLimits = {}): Promise<Buffer> {
+    return this.waitFor(Connection.chunkOf, limits.maxBytes ?? 16384, limits);
+  }
+
+  /**
+   * Read lines until `isLast(line, index, lines)` says the reply is complete (core's readReply):
+   * each line with its own byte cap and, when it waits, its own deadline, as readLine's; the reply
+   * capped at `maxLines` (reply-too-large). The lines already buffered are taken without a wait, and
+   * the whole reply is one read: one async frame, where a readLine per waiting line made two more.
+   */
+  readLines(isLast: (line: string, index: number, lines: readonly string[]) => boolean, maxLines: number, limits: ReadLimits = {}): Promise<string[]> {
+    this.replyLines = [];
+    this.replyIsLast = isLast;
+    this.replyMaxLines = maxLines;
+    return this.waitFor(Connection.linesOf, limits.maxBytes ?? this.limits.maxLineBytes, limits);
+  }
+
+  /** waitFor's take for readLines: the reply's lines once its last one is in, else undefined (the lines so far kept). */
+  private static linesOf(this: void, c: Connection, max: number): string[] | undefined {
+    const lines = c.replyLines!;
+    for (;;) {
+      const line = c.takeLine(max);
+      if (line === undefined) return undefined;
+      lines.push(line);
+      // A line came: the next one that waits gets a whole deadline of its own (waitFor re-arms).
+      c.lineTaken = true;
+      if (c.replyIsLast!(line, lines.length - 1, lines)) {
+        c.replyLines = undefined;
+        c.replyIsLast = undefined;
+        return lines;
+      }
+      if (lines.length >= c.replyMaxLines) {
+        throw new ProbeError('protocol-error', 'reply-too-large', `reply longer than ${c.replyMaxLines} lines`);
+      }
+    }
+  }
+
+  /** waitFor's take for readLine: `c`'s next buffered line (capped at `max`), or undefined. */
+  private static lineOf(this: void, c: Connection, max: number): string | undefined {
+    return c.takeLine(max);
+  }
+
+  /** waitFor's take for readChunk: up to `max` of `c`'s buffered bytes, or undefined while there are none. */
+  private static chunkOf(this: void, c: Connection, max: number): Buffer | undefined {
+    if (c.buf.length === 0) return undefined;
+    const n = Math.min(max, c.buf.length);
+    const out = c.buf.take(n);
+    c.scanned = Math.max(0, c.scanned - n);
     return out;
   }
 
@@ -189,14 +343,24 @@ export class Connection {
     return this.buf.length > 0;
   }
 
-  private async waitFor<T>(ready: () => T | undefined, limits: ReadLimits): Promise<T> {
+  /**
+   * `take(this, max)` (a static function: no closure made per read) until it returns a value, waiting
+   * for bytes between tries, under the read's deadline. Its throws (line-too-long) reject the read.
+   */
+  private async waitFor<T>(take: (c: Connection, max: number) => T | undefined, max: number, limits: ReadLimits): Promise<T> {
     const timeoutMs = limits.timeoutMs ?? this.limits.readTimeoutMs;
     // One deadline per read, not one per chunk: a server that sends its reply in many small pieces wakes us often.
     let armed = false;
+    this.lineTaken = false;
     try {
       for (;;) {
-        const v = ready();
+        const v = take(this, max);
         if (v !== undefined) return v;
+        if (this.lineTaken) {
+          // readLines took a line and waits for the next: a whole deadline of its own, as a readLine per line had.
+          this.lineTaken = false;
+          if (armed) this.armDeadline(timeoutMs);
+        }
         if (this.failure) throw this.classify(this.failure);
         if (this.closed) throw new ProbeError('protocol-error', 'connection-closed', 'the probe closed the connection');
         if (this.ended) throw new ProbeError('protocol-error', 'connection-closed', 'server closed the connection');
@@ -205,9 +369,9 @@ export class Connection {
           this.armDeadline(timeoutMs);
           armed = true;
         }
-        await new Promise<void>((resolve) => {
-          this.waiter = resolve;
-        });
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- handed to the shared executor, which runs at once and forgets it
+        waiting = this;
+        await new Promise<void>(setWaiter);
       }
     } finally {
       this.waiter = undefined;

@@ -225,7 +225,7 @@ class ProbeAttempt implements HandshakeDeadline {
   private async startTls(): Promise<StartTlsOutcome> {
     const c = this.conn!;
     const { stream, leftover } = c.detach();
-    const tls = await this.handshake(stream, leftover.length ? leftover : undefined);
+    const tls = await this.handshake(stream, leftover);
     const info = this.record.tls!;
     if (!tls) return { completed: false, info };
     c.attach(tls);
