@@ -57,33 +57,52 @@ export function uvError(status: number, syscall: string, where = ''): NodeJS.Err
  * Its event methods are LeanEmitter's (on, once, off, emit, listenerCount...), not node's EventEmitter.
  */
 export class TcpClient extends LeanEmitter implements ByteStream {
-  destroyed = false;
+  // Fields declared and set in the constructor in this order (no <instance_members_initializer>; see LeanEmitter).
+  private declare readonly uv: LibuvTcp;
+  declare destroyed: boolean;
   /** The peer sent FIN. */
-  peerEnded = false;
-  private ending = false;
-  private flowing = false;
-  private reading = false;
-  private held: Buffer[] = [];
+  declare peerEnded: boolean;
+  private declare ending: boolean;
+  private declare flowing: boolean;
+  private declare reading: boolean;
+  private declare held: Buffer[];
   /** The FIN (UV_EOF) or read error read while paused, delivered on resume(). */
-  private pendingEnd: number | undefined;
-  private reads = 0;
-  private bytesRead = 0;
+  private declare pendingEnd: number | undefined;
+  private declare reads: number;
+  private declare bytesRead: number;
   /** Set while reading pauses after tiny reads. */
-  private tinyReadPause: NodeJS.Timeout | undefined;
-  private pendingWrites = 0;
-  private needDrain = false;
-  private readonly handle: TcpHandle;
+  private declare tinyReadPause: NodeJS.Timeout | undefined;
+  private declare pendingWrites: number;
+  private declare needDrain: boolean;
+  private declare readonly handle: TcpHandle;
 
   /** A pending connect's outcome: connectThen()'s callback, or dial()'s promise and deadline. */
-  private connectDone: ((err?: Error) => void) | undefined = undefined;
-  private dialResolve: ((client: TcpClient) => void) | undefined = undefined;
-  private dialReject: ((err: unknown) => void) | undefined = undefined;
-  private connectTimer: NodeJS.Timeout | undefined = undefined;
+  private declare connectDone: ((err?: Error) => void) | undefined;
+  private declare dialResolve: ((client: TcpClient) => void) | undefined;
+  private declare dialReject: ((err: unknown) => void) | undefined;
+  private declare connectTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly uv: LibuvTcp) {
+  constructor(uv: LibuvTcp) {
     super();
+    this.uv = uv;
+    this.destroyed = false;
+    this.peerEnded = false;
+    this.ending = false;
+    this.flowing = false;
+    this.reading = false;
+    this.held = [];
+    this.pendingEnd = undefined;
+    this.reads = 0;
+    this.bytesRead = 0;
+    this.tinyReadPause = undefined;
+    this.pendingWrites = 0;
+    this.needDrain = false;
     const handle = uv.newHandle();
     this.handle = handle;
+    this.connectDone = undefined;
+    this.dialResolve = undefined;
+    this.dialReject = undefined;
+    this.connectTimer = undefined;
     handle.useUserBuffer(READ_BUFFER);
     // libuv calls onread and the close callback on the handle: module functions that find the client on it (no closures per client).
     (handle as OwnedHandle).client = this;

@@ -292,17 +292,19 @@ function probeOnce(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, st
  * (every dialog's reads of ctx.* would turn megamorphic); on the prototype it is one map for all.
  */
 class AttemptContext implements DialogContext {
-  readonly target: ProbeTarget;
-  readonly options: unknown;
-  readonly record: DialogRecord;
-  readonly implicitTls: boolean;
-  readonly logger: Logger;
+  // Fields declared and set in the constructor in this order (no <instance_members_initializer> of their own).
+  private declare readonly attempt: ProbeAttempt;
+  /** An own function (a dialog may call it unbound). */
+  declare readonly startTls: () => Promise<StartTlsOutcome>;
+  declare readonly target: ProbeTarget;
+  declare readonly options: unknown;
+  declare readonly record: DialogRecord;
+  declare readonly implicitTls: boolean;
+  declare readonly logger: Logger;
 
-  constructor(
-    private readonly attempt: ProbeAttempt,
-    /** An own function (a dialog may call it unbound). */
-    readonly startTls: () => Promise<StartTlsOutcome>,
-  ) {
+  constructor(attempt: ProbeAttempt, startTls: () => Promise<StartTlsOutcome>) {
+    this.attempt = attempt;
+    this.startTls = startTls;
     this.target = attempt.job.target;
     this.options = attempt.job.options;
     this.record = attempt.record;

@@ -40,68 +40,114 @@ export type HandshakeState = 'running' | 'done' | 'failed';
  * bytes to send. It never throws: failures end in `info.error`. After `done`
  * the same object protects application data (see tls-stream.ts).
  */
+/** Who takes a completed handshake's application data (TlsStream). */
+export interface AppDataSink {
+  /** Decrypted application data, in order. */
+  deliver(data: Buffer): void;
+  /** The server closed the TLS session (close_notify). */
+  peerEnded(): void;
+}
+
 export class ClientHandshake {
-  readonly info: TlsInfo = { chain: NO_CHAIN, ocspStapled: false, completed: false };
-  state: HandshakeState = 'running';
-  out: Buffer[] = [];
+  // Fields declared and set in the constructor in this order: a class body with field initializers
+  // gets its own <instance_members_initializer>, which TurboFan compiles as a job of its own.
+  declare readonly options: ClientHandshakeOptions;
+  declare readonly info: TlsInfo;
+  declare state: HandshakeState;
+  declare out: Buffer[];
   /** Decrypted application data not yet taken by a stream. */
-  appData: Buffer[] = [];
+  declare appData: Buffer[];
   /** Set when the server closed the TLS session after completion (close_notify). */
-  peerClosed = false;
-  onAppData?: (data: Buffer) => void;
-  onPeerClose?: () => void;
+  declare peerClosed: boolean;
+  /** The stream that takes application data and the server's close_notify once the handshake is done (TlsStream): methods, not closures per probe. */
+  declare appSink: AppDataSink | undefined;
 
-  readonly cp: CompiledProfile;
-  readonly reader = new RecordReader();
-  readonly transcript: Buffer[] = [];
-  readonly clientRandom: Buffer;
-  serverRandom: Buffer = Buffer.alloc(0);
-  suite: CipherSuite | undefined;
-  version = 0;
-  readProt: RecordProtection | undefined;
-  writeProt: RecordProtection | undefined;
+  declare readonly cp: CompiledProfile;
+  declare readonly reader: RecordReader;
+  declare readonly transcript: Buffer[];
+  declare readonly clientRandom: Buffer;
+  declare serverRandom: Buffer;
+  declare suite: CipherSuite | undefined;
+  declare version: number;
+  declare readProt: RecordProtection | undefined;
+  declare writeProt: RecordProtection | undefined;
   /** Record version our records carry after the ServerHello. */
-  recordVersion: number;
-  shares: KeyShare[] = NO_SHARES;
+  declare recordVersion: number;
+  declare shares: KeyShare[];
   /** The ServerHello carried encrypt_then_mac (22) and extended_master_secret (23): flags, not its list, so nothing of it outlives the message. */
-  serverEtm = false;
-  serverEms = false;
+  declare serverEtm: boolean;
+  declare serverEms: boolean;
   /** The leaf certificate's DER (TLS 1.2 RSA key exchange encrypts to it). */
-  leafDer: Buffer | undefined;
-  ske: ServerKeyExchange | undefined;
-  certRequest: Buffer | undefined;
+  declare leafDer: Buffer | undefined;
+  declare ske: ServerKeyExchange | undefined;
+  declare certRequest: Buffer | undefined;
   /** True once 1.3 application keys are in use (a CCS then is a protocol error). */
-  readProtIsApp = false;
+  declare readProtIsApp: boolean;
   /** Stopped after the first flight (observe-only): later bytes are ignored. */
-  observedOnly = false;
-  readonly limits: TlsLimits;
-  private readonly hsMessages: HandshakeReassembler;
+  declare observedOnly: boolean;
+  declare readonly limits: TlsLimits;
+  private declare readonly hsMessages: HandshakeReassembler;
   /** Records before the handshake ended; after it, records without application data and handshake messages. */
-  private handshakeRecords = 0;
-  private idleRecords = 0;
-  private postHandshakeMessages = 0;
-  private smallRecords = 0;
-  private emptyBeforeData = false;
-  private sessionId: Buffer;
-  private helloRetried = false;
-  private flow: Tls12Flow | Tls13Flow | undefined;
+  private declare handshakeRecords: number;
+  private declare idleRecords: number;
+  private declare postHandshakeMessages: number;
+  private declare smallRecords: number;
+  private declare emptyBeforeData: boolean;
+  private declare sessionId: Buffer;
+  private declare helloRetried: boolean;
+  private declare flow: Tls12Flow | Tls13Flow | undefined;
 
-  constructor(profile: TlsProfile, readonly options: ClientHandshakeOptions) {
-    this.cp = compileProfile(profile);
-    this.recordVersion = this.cp.recordVersion;
+  constructor(profile: TlsProfile, options: ClientHandshakeOptions) {
+    const cp = compileProfile(profile);
+    let clientRandom: Buffer;
+    let sessionId: Buffer;
     if (options.replay) {
-      this.clientRandom = options.replay.clientRandom;
-      this.sessionId = options.replay.sessionId;
+      clientRandom = options.replay.clientRandom;
+      sessionId = options.replay.sessionId;
     } else {
       const rnd = randomFromPool(32 + profile.sessionIdLength);
-      this.clientRandom = rnd.subarray(0, 32);
-      this.sessionId = rnd.subarray(32);
+      clientRandom = rnd.subarray(0, 32);
+      sessionId = rnd.subarray(32);
     }
     // The (frozen) defaults themselves unless something is overridden: no copy per handshake.
-    this.limits = options.maxMessageBytes || options.limits
+    const limits = options.maxMessageBytes || options.limits
       ? { ...DEFAULT_TLS_LIMITS, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}), ...options.limits }
       : DEFAULT_TLS_LIMITS;
-    this.hsMessages = new HandshakeReassembler(this.limits.maxMessageBytes);
+    this.options = options;
+    this.info = { chain: NO_CHAIN, ocspStapled: false, completed: false };
+    this.state = 'running';
+    this.out = [];
+    this.appData = [];
+    this.peerClosed = false;
+    this.appSink = undefined;
+    this.cp = cp;
+    this.reader = new RecordReader();
+    this.transcript = [];
+    this.clientRandom = clientRandom;
+    this.serverRandom = Buffer.alloc(0);
+    this.suite = undefined;
+    this.version = 0;
+    this.readProt = undefined;
+    this.writeProt = undefined;
+    this.recordVersion = cp.recordVersion;
+    this.shares = NO_SHARES;
+    this.serverEtm = false;
+    this.serverEms = false;
+    this.leafDer = undefined;
+    this.ske = undefined;
+    this.certRequest = undefined;
+    this.readProtIsApp = false;
+    this.observedOnly = false;
+    this.limits = limits;
+    this.hsMessages = new HandshakeReassembler(limits.maxMessageBytes);
+    this.handshakeRecords = 0;
+    this.idleRecords = 0;
+    this.postHandshakeMessages = 0;
+    this.smallRecords = 0;
+    this.emptyBeforeData = false;
+    this.sessionId = sessionId;
+    this.helloRetried = false;
+    this.flow = undefined;
   }
 
   get alpnOffer(): string[] {
@@ -218,7 +264,10 @@ export class ClientHandshake {
         return this.onHandshakeBytes(data, offset);
       case 23:
         if (this.state !== 'done') throw new TlsFailure('protocol', 'application data before the handshake completed', 'ApplicationData', offset);
-        if (data.length) (this.onAppData ?? ((d: Buffer) => this.appData.push(d)))(data);
+        if (data.length) {
+          if (this.appSink) this.appSink.deliver(data);
+          else this.appData.push(data);
+        }
         return;
       default:
         throw new TlsFailure('protocol', `unexpected record type ${type}`, 'record', offset);
@@ -254,7 +303,7 @@ export class ClientHandshake {
     if (this.state === 'done') {
       if (code === 0 || level === 'fatal' || this.version === 0x0304) {
         this.peerClosed = true;
-        this.onPeerClose?.();
+        this.appSink?.peerEnded();
       }
       return;
     }

@@ -20,24 +20,41 @@ const EMPTY = Buffer.alloc(0);
  * per record, however the server cuts its messages (one byte per record too).
  */
 export class HandshakeReassembler {
-  private frag: Buffer = EMPTY;
-  private pos = 0;
+  // Fields declared and set in the constructor in this order: a class body with field initializers
+  // gets its own <instance_members_initializer>, which TurboFan compiles as a job of its own.
+  private declare readonly maxMessage: number;
+  private declare frag: Buffer;
+  private declare pos: number;
   /** Stream offset of frag[0]. */
-  private fragAt = 0;
+  private declare fragAt: number;
   /** The first bytes (< 4) of a message whose header spans fragments (made when first needed: rare). */
-  private head: Buffer | undefined;
-  private headLength = 0;
+  private declare head: Buffer | undefined;
+  private declare headLength: number;
   /** A message that spans fragments, `filled` bytes of it so far. */
-  private partial: Buffer | undefined;
-  private filled = 0;
-  private messageAt = 0;
+  private declare partial: Buffer | undefined;
+  private declare filled: number;
+  private declare messageAt: number;
   /** The message (type and length included) last found: message[messageStart, messageEnd), the whole of `message` when it was copied together (spanned fragments). */
-  private message: Buffer = EMPTY;
-  private messageStart = 0;
-  private messageEnd = 0;
-  private messageCopied = false;
+  private declare message: Buffer;
+  private declare messageStart: number;
+  private declare messageEnd: number;
+  private declare messageCopied: boolean;
 
-  constructor(private readonly maxMessage: number) {}
+  constructor(maxMessage: number) {
+    this.maxMessage = maxMessage;
+    this.frag = EMPTY;
+    this.pos = 0;
+    this.fragAt = 0;
+    this.head = undefined;
+    this.headLength = 0;
+    this.partial = undefined;
+    this.filled = 0;
+    this.messageAt = 0;
+    this.message = EMPTY;
+    this.messageStart = 0;
+    this.messageEnd = 0;
+    this.messageCopied = false;
+  }
 
   /** Bytes of an incomplete message waiting for more records. */
   get pending(): number {

@@ -2,7 +2,7 @@ import { closeNow, type ByteStream } from '../net/byte-stream.js';
 import { LeanEmitter, type StreamSink } from '../net/lean-emitter.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import { ProbeError } from '../record/status.js';
-import type { ClientHandshake } from './client-handshake.js';
+import type { AppDataSink, ClientHandshake } from './client-handshake.js';
 import { TlsFailure } from './tls-failure.js';
 import { join2 } from './bytes.js';
 
@@ -29,27 +29,40 @@ type WriteCallback = (err?: Error | null) => void;
  * write(2), one segment and one wake-up of the server instead of two; a
  * server that speaks first waits for the Finished, so it is never held longer.
  */
-export class TlsStream extends LeanEmitter implements ByteStream, StreamSink {
+export class TlsStream extends LeanEmitter implements ByteStream, StreamSink, AppDataSink {
+  // Fields declared and set in the constructor in this order (no <instance_members_initializer>; see LeanEmitter).
+  private declare readonly socket: ByteStream;
+  private declare readonly hs: ClientHandshake;
+  private declare readonly budget: ByteBudget | undefined;
   /** null until someone reads or pauses: as a node stream, a first 'data' listener then starts the flow. */
-  private flowing: boolean | null = null;
-  private held: Buffer[] = [];
-  private ended = false;
-  private endEmitted = false;
-  private closed = false;
+  private declare flowing: boolean | null;
+  private declare held: Buffer[];
+  private declare ended: boolean;
+  private declare endEmitted: boolean;
+  private declare closed: boolean;
   /** The handshake's last flight, until it is written (with the next write, or alone at the end of this turn). */
-  private flight: Buffer | undefined;
+  private declare flight: Buffer | undefined;
 
   /** Set by close() and destroy(): nothing more the socket sends is read. */
-  private readingOff = false;
+  private declare readingOff: boolean;
 
-  constructor(private readonly socket: ByteStream, private readonly hs: ClientHandshake, private readonly budget?: ByteBudget, flight?: Buffer) {
+  constructor(socket: ByteStream, hs: ClientHandshake, budget?: ByteBudget, flight?: Buffer) {
     super();
+    this.socket = socket;
+    this.hs = hs;
+    this.budget = budget;
+    this.flowing = null;
+    this.held = [];
+    this.ended = false;
+    this.endEmitted = false;
+    this.closed = false;
+    this.flight = undefined;
+    this.readingOff = false;
     if (flight) {
       this.flight = flight;
       holdFlight(this);
     }
-    hs.onAppData = (d) => this.deliver(d);
-    hs.onPeerClose = () => this.peerEnded();
+    hs.appSink = this;
     if (hs.appData.length) for (const d of hs.appData.splice(0)) this.deliver(d);
     if (hs.peerClosed) this.peerEnded();
     // The socket's events: as its sink where it is a core LeanEmitter (the lean TcpClient), by listeners otherwise.
@@ -97,7 +110,8 @@ export class TlsStream extends LeanEmitter implements ByteStream, StreamSink {
     return this.socket.destroyed;
   }
 
-  private deliver(d: Buffer): void {
+  /** @internal AppDataSink: the handshake's decrypted application data. */
+  deliver(d: Buffer): void {
     if (this.flowing && this.held.length === 0) this.emitData(d);
     else {
       this.held.push(d);
@@ -105,8 +119,8 @@ export class TlsStream extends LeanEmitter implements ByteStream, StreamSink {
     }
   }
 
-  /** The server ended the TLS session (close_notify) or the TCP stream: 'end' once, after held data. */
-  private peerEnded(): void {
+  /** @internal AppDataSink too. The server ended the TLS session (close_notify) or the TCP stream: 'end' once, after held data. */
+  peerEnded(): void {
     this.ended = true;
     this.maybeEmitEnd();
   }
