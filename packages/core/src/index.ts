@@ -40,7 +40,7 @@ export { CappedList, addMechanismWords, cappedView, mechanismName, recordCapabil
 export { hasPrefixAt, isSpace, isWord, skipSpace, wordEnd } from './dialog/words.js';
 export { CAPABILITY_ENTRY_LENGTH, MAX_CAPABILITIES, MAX_SASL_MECHANISMS, SASL_NAME_LENGTH } from './record/list-caps.js';
 
-export type { HandshakeDeadline, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult, TlsProfileRef } from './tls/engine.js';
+export type { HandshakeDeadline, HandshakeExpiry, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult, TlsProfileRef } from './tls/engine.js';
 export { NodeTlsEngine } from './tls/node-tls-engine.js';
 // TLS engine
 export { RawTlsEngine } from './tls/raw-tls-engine.js';

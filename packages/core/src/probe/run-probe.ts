@@ -7,7 +7,7 @@ import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { ProbeError, errorToStatus, tlsErrorStatus, type ProbeStatus } from '../record/status.js';
-import type { HandshakeDeadline, TlsEngine, TlsProfileRef } from '../tls/engine.js';
+import type { HandshakeDeadline, HandshakeExpiry, TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import type { DialogContext, DialogRecord, ProbeTarget, StartTlsOutcome } from './dialog-context.js';
 
 export interface ProbeTimeouts {
@@ -93,39 +93,61 @@ function refusalOf(record: ProbeRecord, step: number): NonNullable<TlsInfo['refu
  * scan, compiled while the scan warms up). Rare paths (errors, a deadline) sit in their own methods.
  */
 class ProbeAttempt implements HandshakeDeadline {
-  readonly record: DialogRecord = {};
+  // Fields declared and set in the constructor in this order: a class body with field initializers
+  // (or parameter properties) gets its own <instance_members_initializer>, compiled as a job of its own.
+  declare readonly job: ProbeJob;
+  declare readonly engine: TlsEngine;
+  declare readonly settings: ProbeSettings;
+  declare readonly step: number;
+  declare readonly logger: Logger;
+  declare readonly record: DialogRecord;
   /**
    * Made when first asked for (a dialog's ctx.signal, or an engine that does not watch `deadline`):
    * the engines in core watch the attempt itself as their deadline, so most probes make no
    * AbortSignal (an EventTarget: a few hundred bytes, and a listener added and removed per handshake).
    */
-  abortController: AbortController | undefined = undefined;
+  declare abortController: AbortController | undefined;
   /** The probe deadline has passed (HandshakeDeadline). */
-  expired = false;
+  declare expired: boolean;
   /** The running handshake's end at the deadline, set by an engine that watches it (HandshakeDeadline). */
-  onExpire: (() => void) | undefined = undefined;
-  socket: ByteStream | undefined = undefined;
-  conn: Connection | undefined = undefined;
+  declare onExpire: (() => void) | undefined;
+  /** The same as an object's method (HandshakeDeadline.expiring: the raw engine's handshake, no function per probe). */
+  declare expiring: HandshakeExpiry | undefined;
+  declare socket: ByteStream | undefined;
+  declare conn: Connection | undefined;
   /** The implicit handshake's TLS stream, until the dialog first asks for ctx.conn (made on it then). */
-  tlsStream: ByteStream | undefined = undefined;
+  declare tlsStream: ByteStream | undefined;
   /** The probe has ended and closed its connection (a dialog past the deadline may still run). */
-  closed = false;
-  budget: ByteBudget | undefined = undefined;
-  status: ProbeStatus = 'success';
-  error: ProbeRecord['error'] = undefined;
+  declare closed: boolean;
+  declare budget: ByteBudget | undefined;
+  declare status: ProbeStatus;
+  declare error: ProbeRecord['error'];
   /** True from the dialog's start (the implicit handshake included) until it settles. */
-  dialogRunning = false;
+  declare dialogRunning: boolean;
   /** Rejects the probe's wait for its dialog: set while it waits. */
-  rejectWait: ((err: unknown) => void) | undefined = undefined;
-  readonly profile: TlsProfileRef;
+  declare rejectWait: ((err: unknown) => void) | undefined;
+  declare readonly profile: TlsProfileRef;
 
-  constructor(
-    readonly job: ProbeJob,
-    readonly engine: TlsEngine,
-    readonly settings: ProbeSettings,
-    readonly step: number,
-    readonly logger: Logger,
-  ) {
+  constructor(job: ProbeJob, engine: TlsEngine, settings: ProbeSettings, step: number, logger: Logger) {
+    this.job = job;
+    this.engine = engine;
+    this.settings = settings;
+    this.step = step;
+    this.logger = logger;
+    this.record = {};
+    this.abortController = undefined;
+    this.expired = false;
+    this.onExpire = undefined;
+    this.expiring = undefined;
+    this.socket = undefined;
+    this.conn = undefined;
+    this.tlsStream = undefined;
+    this.closed = false;
+    this.budget = undefined;
+    this.status = 'success';
+    this.error = undefined;
+    this.dialogRunning = false;
+    this.rejectWait = undefined;
     this.profile = settings.ladder[step] ?? { name: 'default' };
   }
 
@@ -326,6 +348,7 @@ function onProbeDeadline(p: ProbeAttempt): void {
   // A dialog's abort listeners first, then the engine's handshake: the order of the signal's listeners before.
   p.abortController?.abort();
   p.onExpire?.();
+  p.expiring?.onDeadline();
   p.rejectWait?.(probeTimeout(p.settings.timeouts.probeMs));
 }
 

@@ -44,6 +44,19 @@ export interface TlsHandshakeOptions {
 export interface HandshakeDeadline {
   expired: boolean;
   onExpire: (() => void) | undefined;
+  /**
+   * Optional: `onExpire` as a method call on an object the engine already has (no function made per
+   * handshake). A deadline that has this property (`'expiring' in deadline`, its value undefined
+   * while no handshake runs) calls `expiring.onDeadline()` as well as `onExpire` when it passes; an
+   * engine may then set this instead of `onExpire`, and clears it when done. A deadline without the
+   * property is given `onExpire` only.
+   */
+  expiring?: HandshakeExpiry | undefined;
+}
+
+/** What ends a running handshake at the deadline (HandshakeDeadline.expiring). */
+export interface HandshakeExpiry {
+  onDeadline(): void;
 }
 
 export interface TlsHandshakeResult {

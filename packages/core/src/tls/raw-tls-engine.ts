@@ -1,7 +1,7 @@
 import type { ByteStream } from '../net/byte-stream.js';
 import { LeanEmitter, type StreamSink } from '../net/lean-emitter.js';
 import type { ByteBudget } from '../net/byte-budget.js';
-import type { HandshakeDeadline, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
+import type { HandshakeDeadline, HandshakeExpiry, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
 import { ClientHandshake } from './client-handshake.js';
 import { profileOf } from './profiles.js';
 import { TlsStream } from './tls-stream.js';
@@ -42,34 +42,49 @@ export class RawTlsEngine implements TlsEngine {
  * whose sink slot is free (the lean TcpClient: no listener added or removed), its listener
  * closures otherwise (node:net, any ByteStream); the probe's HandshakeDeadline calls its onExpire.
  */
-class HandshakeIo implements StreamSink {
-  private settled = false;
-  private received = 0;
-  private timer: NodeJS.Timeout | undefined = undefined;
+class HandshakeIo implements StreamSink, HandshakeExpiry {
+  // Fields declared and set in the constructor in this order (no <instance_members_initializer> of their own).
+  private declare readonly socket: ByteStream;
+  private declare readonly options: TlsHandshakeOptions;
+  private declare readonly hs: ClientHandshake;
+  private declare readonly t0: number;
+  private declare readonly resolve: (r: TlsHandshakeResult) => void;
+  private declare settled: boolean;
+  private declare received: number;
+  private declare timer: NodeJS.Timeout | undefined;
   /** The listeners, on a socket that takes no sink. */
-  private listeners: SocketListeners | undefined = undefined;
-  private readonly budget: ByteBudget | undefined;
-  private readonly deadline: HandshakeDeadline | undefined;
-  /** The probe deadline's end of this handshake, as `deadline.onExpire` (one per handshake, made only with a deadline). */
-  private readonly expire: (() => void) | undefined;
+  private declare listeners: SocketListeners | undefined;
+  private declare readonly budget: ByteBudget | undefined;
+  private declare readonly deadline: HandshakeDeadline | undefined;
+  /**
+   * The deadline's end of this handshake as a function: the signal's listener, or `deadline.onExpire`
+   * for a deadline without `expiring` (made only then; a probe's deadline calls this object's onDeadline()).
+   */
+  private declare readonly expire: (() => void) | undefined;
 
-  constructor(
-    private readonly socket: ByteStream,
-    private readonly options: TlsHandshakeOptions,
-    private readonly hs: ClientHandshake,
-    private readonly t0: number,
-    private readonly resolve: (r: TlsHandshakeResult) => void,
-  ) {
+  constructor(socket: ByteStream, options: TlsHandshakeOptions, hs: ClientHandshake, t0: number, resolve: (r: TlsHandshakeResult) => void) {
+    this.socket = socket;
+    this.options = options;
+    this.hs = hs;
+    this.t0 = t0;
+    this.resolve = resolve;
+    this.settled = false;
+    this.received = 0;
+    this.timer = undefined;
+    this.listeners = undefined;
     this.budget = options.budget;
     this.deadline = options.deadline;
-    this.expire = options.deadline || options.signal ? () => this.onAbort() : undefined;
+    this.expire = options.signal || (options.deadline && !('expiring' in options.deadline)) ? () => this.onAbort() : undefined;
   }
 
   begin(): void {
     const { options, deadline, socket } = this;
     if (options.signal?.aborted || deadline?.expired) return this.onAbort();
     options.signal?.addEventListener('abort', this.expire!, ONCE);
-    if (deadline) deadline.onExpire = this.expire;
+    if (deadline) {
+      if ('expiring' in deadline) deadline.expiring = this;
+      else deadline.onExpire = this.expire;
+    }
     if (!(socket instanceof LeanEmitter && socket.takeSink(this))) this.listeners = listen(socket, this);
     try {
       this.hs.start();
@@ -95,7 +110,11 @@ class HandshakeIo implements StreamSink {
     if (listeners) unlisten(socket, listeners);
     else if (socket instanceof LeanEmitter) socket.releaseSink(this);
     if (this.options.signal) this.options.signal.removeEventListener('abort', this.expire!);
-    if (this.deadline) this.deadline.onExpire = undefined;
+    const deadline = this.deadline;
+    if (deadline) {
+      if ('expiring' in deadline) deadline.expiring = undefined;
+      else deadline.onExpire = undefined;
+    }
   }
 
   /** `flight`: our last handshake flight (Finished), not written yet: the TLS stream sends it with what follows. */
@@ -176,6 +195,11 @@ class HandshakeIo implements StreamSink {
 
   onAbort(): void {
     this.fail('timeout', 'probe deadline passed during the handshake');
+  }
+
+  /** HandshakeExpiry: the probe deadline passed. */
+  onDeadline(): void {
+    this.onAbort();
   }
 }
 

@@ -7,7 +7,8 @@ import { makePki, type TestPki } from '../../../../test/tls-engine/pki.js';
 import { silentLogger } from '../../src/log/logger.js';
 import type { ServiceSpec } from '../../src/plugin/api.js';
 import { runProbe, type ProbeSettings } from '../../src/probe/run-probe.js';
-import type { TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from '../../src/tls/engine.js';
+import type { HandshakeDeadline, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from '../../src/tls/engine.js';
+import { dialTcp } from '../../src/net/dial.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { NodeTlsEngine } from '../../src/tls/node-tls-engine.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
@@ -104,6 +105,35 @@ describe('the probe deadline', () => {
     expect(done.info.error?.kind).toBe('timeout');
     // The engine let go of the deadline when its handshake ended.
     expect(options[0]!.deadline?.onExpire).toBeUndefined();
+    // The probe's deadline has `expiring`: the raw engine ended its handshake through it (no function per handshake).
+    expect(options[0]!.deadline).toHaveProperty('expiring', undefined);
+  });
+
+  it("gives a deadline without `expiring` (a third party's) the raw engine's onExpire, as before, and takes it back", async () => {
+    // A silent server of this test's own (127.0.107.1): only the deadline can end the handshake.
+    const accepted: Socket[] = [];
+    const silent = createServer((s) => {
+      accepted.push(s);
+      s.on('error', () => {});
+    });
+    await new Promise<void>((r) => silent.listen(PORT, '127.0.107.1', () => r()));
+    try {
+      const socket = await dialTcp('127.0.107.1', PORT, { timeoutMs: 2000, kind: 'lean' });
+      const deadline: HandshakeDeadline = { expired: false, onExpire: undefined };
+      const result = new RawTlsEngine().handshake(socket, { profile: resolveProfile('modern', {}), observeOnly: false, readTimeoutMs: 600_000, maxBytes: 1 << 20, deadline });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(typeof deadline.onExpire).toBe('function');
+      expect('expiring' in deadline).toBe(false);
+      deadline.expired = true;
+      deadline.onExpire!();
+      const r = await result;
+      expect(r.info.error).toEqual({ kind: 'timeout', message: 'probe deadline passed during the handshake' });
+      expect(deadline.onExpire).toBeUndefined();
+      socket.destroy();
+    } finally {
+      for (const s of accepted) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it('ends a node:tls engine handshake through the deadline too (no signal)', async () => {
