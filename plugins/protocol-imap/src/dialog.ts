@@ -40,7 +40,9 @@ function imapSpec(ctx: DialogContext<ImapOptions>): LineStartTlsSpec {
   const command = async (conn: Connection, name: string, timeoutMs?: number): Promise<{ tag: string; lines: string[] }> => {
     const tag = `W${String(++counter).padStart(3, '0')}`;
     lastTag = tag;
-    await conn.write(`${tag} ${name}\r\n`);
+    // A write the stream took at once is not awaited (Connection.send(), as the SMTP dialog).
+    const sent = conn.send(Buffer.from(`${tag} ${name}\r\n`));
+    if (sent) await sent;
     return { tag, lines: await readTagged(conn, tag, opts.maxReplyLines, timeoutMs) };
   };
 

@@ -18,6 +18,11 @@ export interface Pop3Options {
 /** Longest wait for the reply to QUIT. */
 const GOODBYE_WAIT_MS = 2000;
 
+/** The commands, made once: Connection.send() takes a Buffer (never changed by the stream). */
+const CAPA = Buffer.from('CAPA\r\n');
+const STLS = Buffer.from('STLS\r\n');
+const QUIT = Buffer.from('QUIT\r\n');
+
 export const POP3_DEFAULTS: Required<Pop3Options> = { maxReplyLines: 256 };
 
 /**
@@ -40,7 +45,9 @@ function pop3Spec(ctx: DialogContext<Pop3Options>): LineStartTlsSpec {
     },
 
     async requestCapabilities(conn) {
-      await conn.write('CAPA\r\n');
+      // A write the stream took at once is not awaited (Connection.send(), as the SMTP dialog).
+      const sent = conn.send(CAPA);
+      if (sent) await sent;
       const first = await conn.readLine();
       if (checkStatusLine('CAPA', first) === 'err') return [];
       return readMultiLine(conn, opts.maxReplyLines);
@@ -51,7 +58,8 @@ function pop3Spec(ctx: DialogContext<Pop3Options>): LineStartTlsSpec {
     },
 
     async requestStartTls(conn) {
-      await conn.write('STLS\r\n');
+      const sent = conn.send(STLS);
+      if (sent) await sent;
       const line = await conn.readLine();
       checkStatusLine('STLS', line);
       return [line];
@@ -62,7 +70,8 @@ function pop3Spec(ctx: DialogContext<Pop3Options>): LineStartTlsSpec {
     },
 
     async quit(conn) {
-      await conn.write('QUIT\r\n');
+      const sent = conn.send(QUIT);
+      if (sent) await sent;
       // Wait briefly for +OK so the server closes first; a silent server costs at most this.
       await conn.readLine({ timeoutMs: Math.min(conn.limits.readTimeoutMs, GOODBYE_WAIT_MS) });
     },
