@@ -129,12 +129,21 @@ export class TcpClient extends LeanEmitter implements ByteStream {
    * and the client's own fields for the rest: a probe's connect (dial.ts).
    */
   dial(host: string, port: number, timeoutMs: number, timeoutError: (ms: number) => Error): Promise<TcpClient> {
-    return new Promise<TcpClient>((resolve, reject) => {
-      this.dialResolve = resolve;
-      this.dialReject = reject;
-      this.connectTimer = setTimeout(onConnectTimeout, timeoutMs, this, timeoutMs, timeoutError);
-      this.startConnect(host, port, true);
-    });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- handed to the module executor below (no closure per connect), cleared there
+    dialClient = this;
+    dialHost = host;
+    dialPort = port;
+    dialMs = timeoutMs;
+    dialError = timeoutError;
+    return new Promise<TcpClient>(beginDial);
+  }
+
+  /** @internal dial()'s promise executor's work. */
+  beginDial(resolve: (client: TcpClient) => void, reject: (err: unknown) => void, host: string, port: number, timeoutMs: number, timeoutError: (ms: number) => Error): void {
+    this.dialResolve = resolve;
+    this.dialReject = reject;
+    this.connectTimer = setTimeout(onConnectTimeout, timeoutMs, this, timeoutMs, timeoutError);
+    this.startConnect(host, port, true);
   }
 
   /** @internal every connect (connectThen(), dial()) issues the request here. */
@@ -386,6 +395,24 @@ function onHandleClose(this: OwnedHandle): void {
 
 function onConnectComplete(this: OwnedConnectRequest, status: number): void {
   this.client!.connectCompleted(this, status);
+}
+
+/*
+ * dial()'s promise executor is a module function, not a closure per connect: an executor runs at
+ * once, inside `new Promise`, so dial() hands it its arguments through these (cleared before use).
+ */
+let dialClient: TcpClient | undefined;
+let dialHost = '';
+let dialPort = 0;
+let dialMs = 0;
+let dialError: ((ms: number) => Error) | undefined;
+
+function beginDial(resolve: (client: TcpClient) => void, reject: (err: unknown) => void): void {
+  const client = dialClient!;
+  const timeoutError = dialError!;
+  dialClient = undefined;
+  dialError = undefined;
+  client.beginDial(resolve, reject, dialHost, dialPort, dialMs, timeoutError);
 }
 
 function onConnectTimeout(client: TcpClient, ms: number, timeoutError: (ms: number) => Error): void {

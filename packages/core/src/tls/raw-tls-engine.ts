@@ -32,8 +32,30 @@ export class RawTlsEngine implements TlsEngine {
       keyShareReuse: options.keyShareReuse,
       limits: this.options.limits,
     });
-    return new Promise<TlsHandshakeResult>((resolve) => new HandshakeIo(socket, options, hs, t0, resolve).begin());
+    startSocket = socket;
+    startOptions = options;
+    startHs = hs;
+    startT0 = t0;
+    return new Promise<TlsHandshakeResult>(beginHandshake);
   }
+}
+
+/*
+ * handshake()'s promise executor is a module function, not a closure per handshake: an executor runs
+ * at once, inside `new Promise`, so handshake() hands it its arguments through these (cleared before
+ * the handshake begins, so nothing is kept).
+ */
+let startSocket: ByteStream | undefined;
+let startOptions: TlsHandshakeOptions | undefined;
+let startHs: ClientHandshake | undefined;
+let startT0 = 0;
+
+function beginHandshake(resolve: (r: TlsHandshakeResult) => void): void {
+  const io = new HandshakeIo(startSocket!, startOptions!, startHs!, startT0, resolve);
+  startSocket = undefined;
+  startOptions = undefined;
+  startHs = undefined;
+  io.begin();
 }
 
 /**
