@@ -24,7 +24,10 @@ export class ByteQueue {
   private declare ownedTo: number;
 
   constructor() {
-    this.chunks = [];
+    // Not a `[]` literal: a literal's allocation site turns to "tenure" mid-scan (every queue lives as
+    // long as its probe) and V8 then throws away the optimized code that inlined this constructor
+    // (`--trace-deopt`: "marking dependent code ... ByteQueue", twice per SMTP scan); `new Array()` was not seen to.
+    this.chunks = new Array<Buffer>();
     this.head = 0;
     this.pos = 0;
     this.size = 0;
