@@ -61,11 +61,9 @@ function endsReply(line: string): boolean {
 export function smtpReplyEnd(): (line: string, index: number) => boolean {
   let first = -1;
   return (line, index) => {
-    const code = lineCode(line);
-    if (code < 0) throw malformed(`not an SMTP reply line: "${sanitize(line, 80)}"`);
+    const code = replyLineCode(line);
     if (index === 0) first = code;
-    else if (code !== first) throw malformed(`reply code changed from ${first} to ${code} inside one multi-line reply`);
-    return endsReply(line);
+    return endsReplyOf(line, code, first);
   };
 }
 
@@ -75,22 +73,29 @@ export function smtpReplyEnd(): (line: string, index: number) => boolean {
  * a smtpReplyEnd() closure per probe. The same lines pass and fail, with the same messages.
  */
 export function isLastSmtpLine(line: string, index: number, lines: readonly string[]): boolean {
+  const code = replyLineCode(line);
+  // lines[0] passed this check as index 0: a valid code.
+  return endsReplyOf(line, code, index === 0 ? code : lineCode(lines[0]!));
+}
+
+/** A reply line's code; throws on a line that is not an SMTP reply line. */
+function replyLineCode(line: string): number {
   const code = lineCode(line);
   if (code < 0) throw malformed(`not an SMTP reply line: "${sanitize(line, 80)}"`);
-  if (index !== 0) {
-    // lines[0] passed this check as index 0: a valid code.
-    const first = lineCode(lines[0]!);
-    if (code !== first) throw malformed(`reply code changed from ${first} to ${code} inside one multi-line reply`);
-  }
+  return code;
+}
+
+/** Whether `line` (of code `code`) ends a reply whose first line's code is `first`; throws if the codes differ. */
+function endsReplyOf(line: string, code: number, first: number): boolean {
+  if (code !== first) throw malformed(`reply code changed from ${first} to ${code} inside one multi-line reply`);
   return endsReply(line);
 }
 
 /** Throw as parseReply does unless `lines` are one complete reply. */
 function checkReply(lines: readonly string[]): void {
   if (lines.length === 0) throw malformed('empty reply');
-  const end = smtpReplyEnd();
   for (let i = 0; i < lines.length; i++) {
-    if (end(lines[i]!, i) !== (i === lines.length - 1)) throw malformed('reply ends before its last line');
+    if (isLastSmtpLine(lines[i]!, i, lines) !== (i === lines.length - 1)) throw malformed('reply ends before its last line');
   }
 }
 
