@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli } from './run-cli.js';
+import { listenOn } from '../harness/listen.js';
 
 // What a user sees on stderr (issue 20, item 4): human lines by default, progress
 // at any log level unless --quiet, one summary, JSON lines only with --log-format json.
@@ -22,7 +23,7 @@ beforeAll(async () => {
     s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
   });
-  await new Promise<void>((r) => server.listen(0, HOST, r));
+  await listenOn(server, 0, HOST);
   port = (server.address() as { port: number }).port;
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ResultBus, NodeTlsEngine, runScan, silentLogger, type ProbeRecord, type TargetSource } from '@wildtls/core';
+import { probeSettings } from '../harness/probe-settings.js';
 
 // Targets whose port is closed: every probe ends quickly in connect-failed,
 // so the test measures the pipeline, not the network.
@@ -40,15 +41,7 @@ describe('scan pipeline backpressure', () => {
       bus,
       concurrency,
       logger: silentLogger(),
-      probe: {
-        timeouts: { connectMs: 1000, readMs: 1000, probeMs: 2000 },
-        maxLineBytes: 1024,
-        maxTotalBytes: 65536,
-        ladder: [{ name: 'modern' }],
-        observeOnly: false,
-        sni: false,
-        connectRetries: 0,
-      },
+      probe: probeSettings({ timeouts: { connectMs: 1000, readMs: 1000, probeMs: 2000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'modern' }] }),
     });
     await bus.close();
     expect(summary.probes).toBe(n);

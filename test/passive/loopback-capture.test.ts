@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureFlows, type CaptureStats, type FlowDirection, type FlowEndReason, type FlowStart } from '@wildtls/core';
 import { requireBinaries } from '../harness/require-binary.js';
 import { EDITCAP, run, settled, startTcpdump, TCPDUMP } from './tcpdump.js';
+import { listenOn } from '../harness/listen.js';
 
 const SERVER = '127.0.62.10';
 const CLIENTS = ['127.0.62.11', '127.0.62.12', '127.0.62.13'];
@@ -83,7 +84,7 @@ describe.runIf(ready)('passive reading of real tcpdump captures on loopback', ()
       s.on('end', () => void paced(s, answers.get(`${s.remoteAddress}:${s.remotePort}`) ?? Buffer.alloc(0)));
       s.on('error', () => s.destroy());
     });
-    await new Promise<void>((r) => server.listen(0, SERVER, r));
+    await listenOn(server, 0, SERVER);
     port = (server.address() as AddressInfo).port;
     const filter = ['tcp', 'and', 'host', SERVER, 'and', 'port', String(port)];
     const caps = [

@@ -13,6 +13,7 @@ import { certificateChain } from '@wildtls/core/testing';
 import { JsonlSink, PluginRegistry, createPassiveFlowFactory, passivePortMap, readCaptureFlows, recordLine, watchedPorts, type ProbeRecord, type WildtlsPlugin } from '@wildtls/core';
 import { requireBinaries } from '../harness/require-binary.js';
 import { startCapture, TCPDUMP } from './capture-harness.js';
+import { listenOn } from '../harness/listen.js';
 
 const SERVER = '127.0.88.10';
 const CLIENT = '127.0.88.11';
@@ -59,7 +60,7 @@ describe.runIf(ready)('passive records\' JSON lines, from a real capture', () =>
       s.on('data', () => s.end('HTTP/1.0 204 No Content\r\n\r\n'));
       s.on('error', () => {});
     });
-    await new Promise<void>((r) => server.listen(0, SERVER, r));
+    await listenOn(server, 0, SERVER);
     const port = (server.address() as AddressInfo).port;
     const pcap = join(dir, 'line.pcap');
     const capture = await startCapture(pcap, `tcp and host ${SERVER} and port ${port}`);

@@ -9,6 +9,7 @@ import { runCli } from '../cli/run-cli.js';
 import { linkDevDependencies, ok, run } from '../authoring/plugin-workspace.js';
 import { HOST, freePortOn, npmEnv, startRegistry, type LocalRegistry } from './local-registry.js';
 import { copyWorkspace } from './workspace-copy.js';
+import { listenOn } from '../harness/listen.js';
 
 /*
  * The packages install from a registry, as a user gets them: every workspace
@@ -52,7 +53,7 @@ beforeAll(async () => {
   tlsPort = await freePortOn(HOST);
   // A bare TLS server: the scan's target (protocol-tls completes a handshake and records it).
   tlsServer = createServer({ cert: cert.certPem, key: cert.keyPem }, (s) => s.end());
-  await new Promise<void>((r) => tlsServer!.listen(tlsPort, HOST, r));
+  await listenOn(tlsServer!, tlsPort, HOST);
 });
 
 afterAll(async () => {

@@ -21,6 +21,7 @@ import { startExim } from '../real-servers/smtp/exim.js';
 import { startPostfix } from '../real-servers/smtp/postfix.js';
 import { writeTlsFiles } from '../real-servers/smtp/tls-files.js';
 import { EXIM_NO_CERT, FARM_AT, NGINX_RSA, GNUTLS, GNUTLS_IP, LISTENERS, OBSERVE, PLAIN_DOVECOT, POSTFIX_CELLS, REFUSED, SSL_PORT, S_SERVER, S_SERVER_WEAK, WEAK_PROFILE } from './fixture-cells.js';
+import { listenOn } from '../harness/listen.js';
 
 export const OPENSSL = '/usr/bin/openssl';
 export const GNUTLS_SERV = '/usr/bin/gnutls-serv';
@@ -144,7 +145,7 @@ export async function scanFixtureServers(): Promise<Scanned> {
         else if (l.behaviour === 'banner') s.write('220 mx.example ESMTP\r\n');
       });
       servers.push(srv);
-      await new Promise<void>((r) => srv.listen(l.port, l.ip, r));
+      await listenOn(srv, l.port, l.ip);
     }
     for (const service of ['smtp', 'tls']) {
       const mine = LISTENERS.filter((l) => l.service === service);

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawTlsEngine, resolveProfile, runProbe, silentLogger, type ProbeRecord, type ServiceSpec, type TlsProfileRef } from '@wildtls/core';
 import { haveBinary, removeDir, stopPid, tempDir, waitForPort } from '../harness/daemon.js';
+import { probeSettings } from '../harness/probe-settings.js';
 import { makePki, type TestPki } from './pki.js';
+import { listenOn } from '../harness/listen.js';
 
 /**
  * After the handshake, records that carry no application data are capped
@@ -74,7 +76,7 @@ function probe(ip: string, port: number, spec: ServiceSpec, profile: TlsProfileR
   return runProbe(
     { target: { ip, port, service: spec.name }, protocolId: 'lines', spec, options: {} },
     new RawTlsEngine(),
-    { timeouts: { connectMs: 2000, readMs: 3000, probeMs: 15_000 }, maxLineBytes: 1024, maxTotalBytes: 1 << 20, ladder: [profile], observeOnly: false, sni: false, connectRetries: 0 },
+    probeSettings({ timeouts: { readMs: 3000, probeMs: 15_000 }, maxLineBytes: 1024, ladder: [profile] }),
     silentLogger(),
   );
 }
@@ -193,7 +195,7 @@ describe('hostile servers after the handshake (openssl s_server)', () => {
         c.on('close', () => up.destroy());
         up.on('close', () => c.destroy());
       });
-      await new Promise<void>((r) => relay.listen(4434, host(6), () => r()));
+      await listenOn(relay, 4434, host(6));
     });
     afterAll(async () => {
       for (const x of sockets) x.destroy();

@@ -8,21 +8,21 @@ import { nginxConf } from '../harness/nginx-conf.js';
 import { makePki, type TestPki } from './pki.js';
 import { handshakeAndTalk } from './peer.js';
 import { RawTlsEngine, dialTcp, resolveProfile } from '@wildtls/core';
+import { listenOn } from '../harness/listen.js';
 
 /** Interop with Node's tls.Server (an echo server) on 127.0.20.50-52 and nginx on 127.0.20.60-61. */
 describe('interop: node tls.Server', () => {
   let pki: TestPki;
   const servers: Server[] = [];
-  const start = (host: string, opts: Record<string, unknown>) =>
-    new Promise<void>((res) => {
-      const s = createServer({ ...opts }, (sock) => {
-        sock.on('error', () => {});
-        sock.pipe(sock);
-      });
-      s.on('tlsClientError', () => {});
-      servers.push(s);
-      s.listen(4433, host, () => res());
+  const start = async (host: string, opts: Record<string, unknown>) => {
+    const s = createServer({ ...opts }, (sock) => {
+      sock.on('error', () => {});
+      sock.pipe(sock);
     });
+    s.on('tlsClientError', () => {});
+    servers.push(s);
+    await listenOn(s, 4433, host);
+  };
   beforeAll(async () => {
     pki = makePki(tempDir('tls-node'));
     const f = (n: string) => readFileSync(join(pki.dir, n));

@@ -3,9 +3,11 @@ import { createServer as createTcpServer, connect, type Server as TcpServer, typ
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ByteBudget, Connection, NodeTlsEngine, dialTcp, resolveProfile, runProbe, silentLogger, type ProbeSettings, type ServiceSpec, type TlsHandshakeOptions } from '@wildtls/core';
+import { ByteBudget, Connection, NodeTlsEngine, dialTcp, resolveProfile, runProbe, silentLogger, type ServiceSpec, type TlsHandshakeOptions } from '@wildtls/core';
 import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../harness/daemon.js';
+import { probeSettings } from '../harness/probe-settings.js';
 import { makePki, type TestPki } from './pki.js';
+import { listenOn } from '../harness/listen.js';
 
 /*
  * `--engine node` records only what node:tls did, against real servers on
@@ -30,14 +32,14 @@ let sslServer: Daemon | undefined;
 /** Bytes the relay passed from the server to the client, per connection (by client port). */
 const relayed = new Map<number, number>();
 
-function listen(s: Server | TcpServer, host: string): Promise<void> {
+async function listen(s: Server | TcpServer, host: string): Promise<void> {
   servers.push(s);
   s.on('connection', (c: Socket) => {
     sockets.add(c);
     c.on('close', () => sockets.delete(c));
     c.on('error', () => {});
   });
-  return new Promise((res) => s.listen(PORT, host, () => res()));
+  await listenOn(s, PORT, host);
 }
 
 beforeAll(async () => {
@@ -97,15 +99,7 @@ async function until(cond: () => boolean, ms = 3000): Promise<void> {
 describe('NodeTlsEngine records what node:tls did', () => {
   it('tls.profile says node:tls, whatever profile the ladder asked for, and runProbe keeps it', async () => {
     const spec: ServiceSpec = { name: 'tls', mode: 'implicit', defaultPort: PORT, dialog: async () => 'success' };
-    const settings: ProbeSettings = {
-      timeouts: { connectMs: 2000, readMs: 2000, probeMs: 10_000 },
-      maxLineBytes: 8192,
-      maxTotalBytes: 1 << 20,
-      ladder: [resolveProfile('modern', {})],
-      observeOnly: false,
-      sni: false,
-      connectRetries: 0,
-    };
+    const settings = probeSettings({ ladder: [resolveProfile('modern', {})] });
     const r = await runProbe({ target: { ip: HOST.ecdhe, port: PORT, service: 'tls' }, protocolId: 'tls', spec, options: {} }, new NodeTlsEngine(), settings, silentLogger());
     expect(r.status).toBe('success');
     expect(r.tls).toMatchObject({ profile: 'node:tls', fallbackStep: 0, completed: true });

@@ -3,6 +3,8 @@ import { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawTlsEngine, resolveProfile, runProbe, silentLogger, type ServiceSpec } from '@wildtls/core';
 import { selfSignedCertificate } from '@wildtls/core/testing';
+import { probeSettings } from '../harness/probe-settings.js';
+import { listenOn } from '../harness/listen.js';
 
 /**
  * The raw engine under a STARTTLS dialog, through the kernel's probe path: a
@@ -40,7 +42,7 @@ describe('STARTTLS on the same connection with the raw engine', () => {
         });
       });
     });
-    await new Promise<void>((r) => server.listen(0, HOST, () => r()));
+    await listenOn(server, 0, HOST);
     port = (server.address() as { port: number }).port;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
@@ -70,7 +72,7 @@ describe('STARTTLS on the same connection with the raw engine', () => {
       const r = await runProbe(
         { target: { ip: HOST, port, service: 'line-test' }, protocolId: 'line-test', spec, options: {} },
         new RawTlsEngine(),
-        { timeouts: { connectMs: 2000, readMs: 2000, probeMs: 10000 }, maxLineBytes: 8192, maxTotalBytes: 1 << 20, ladder: [resolveProfile(profile)], observeOnly: false, sni: true, connectRetries: 0 },
+        probeSettings({ ladder: [resolveProfile(profile)], sni: true }),
         silentLogger(),
       );
       expect(r.status).toBe('success');

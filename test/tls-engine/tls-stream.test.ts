@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection, NodeTlsEngine, RawTlsEngine, asDuplex, dialTcp, resolveProfile, type ByteStream, type SocketKind } from '@wildtls/core';
 import { removeDir, tempDir } from '../harness/daemon.js';
 import { makePki, type TestPki } from './pki.js';
+import { listenOn } from '../harness/listen.js';
 
 /**
  * The decrypted stream a completed handshake hands back (a lean ByteStream,
@@ -32,7 +33,7 @@ describe('TlsStream over a completed handshake', () => {
       onPeer(s);
     });
     server.on('tlsClientError', () => {});
-    await new Promise<void>((res) => server.listen(4433, '127.0.20.53', () => res()));
+    await listenOn(server, 4433, '127.0.20.53');
     relay = createNetServer((c) => {
       relayed = c;
       const up = netConnect(4433, '127.0.20.53');
@@ -42,7 +43,7 @@ describe('TlsStream over a completed handshake', () => {
       }
       c.pipe(up).pipe(c);
     });
-    await new Promise<void>((res) => relay.listen(4434, '127.0.20.54', () => res()));
+    await listenOn(relay, 4434, '127.0.20.54');
   });
   afterAll(async () => {
     for (const x of relaySockets) x.destroy();

@@ -4,6 +4,7 @@ import dnsPacket from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { query } from '../src/dns/dns-transport.js';
 import { SecureResolver } from '../src/dns/secure-resolver.js';
+import { listenOn } from '../../../test/harness/listen.js';
 
 // A scripted resolver on this suite's loopback range: each test says what it answers, byte for byte.
 const HOST = '127.0.67.80';
@@ -22,7 +23,7 @@ async function serve(onUdp: Reply, onTcp?: Reply): Promise<number> {
       len.writeUInt16BE(b.length);
       s.end(Buffer.concat([len, b]));
     })));
-    await new Promise<void>((r) => tcp!.listen(port, HOST, r));
+    await listenOn(tcp!, port, HOST);
   }
   return port;
 }

@@ -2,21 +2,15 @@ import { createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawTlsEngine, resolveProfile, runProbe, silentLogger, type ProbeSettings } from '@wildtls/core';
 import { selfSignedCertificate } from '@wildtls/core/testing';
+import { probeSettings } from '../../../test/harness/probe-settings.js';
 import plugin from '../src/index.js';
+import { listenOn } from '../../../test/harness/listen.js';
 
 const spec = plugin.services[0]!;
 const HOST = '127.0.20.70';
 
 function settings(ladder: string[], user: Record<string, unknown> = {}, observeOnly = false): ProbeSettings {
-  return {
-    timeouts: { connectMs: 2000, readMs: 2000, probeMs: 10000 },
-    maxLineBytes: 8192,
-    maxTotalBytes: 1 << 20,
-    ladder: ladder.map((n) => resolveProfile(n, user)),
-    observeOnly,
-    sni: true,
-    connectRetries: 0,
-  };
+  return probeSettings({ ladder: ladder.map((n) => resolveProfile(n, user)), observeOnly, sni: true });
 }
 
 const probe = (port: number, s: ProbeSettings) =>
@@ -32,7 +26,7 @@ describe('tls protocol plugin', () => {
     // A TLS 1.2-only server: a TLS 1.3-only offer is refused with a protocol_version alert.
     server = createServer({ key: cert.keyPem, cert: cert.certPem, maxVersion: 'TLSv1.2' }, (s) => s.on('error', () => {}));
     server.on('tlsClientError', () => {});
-    await new Promise<void>((r) => server.listen(0, HOST, () => r()));
+    await listenOn(server, 0, HOST);
     port = (server.address() as { port: number }).port;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));

@@ -6,6 +6,7 @@ import type { FlowDirection, FlowStart } from '../passive/flow.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import { FlowFollower, type FollowResult } from './flow-follower.js';
 import { passiveRecord } from './passive-record.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 /**
  * The TLS follower on byte streams recorded by a Node proxy between node:tls
@@ -30,7 +31,7 @@ async function transcript(opts: { maxVersion: 'TLSv1.2' | 'TLSv1.3'; ciphers?: s
     c.on('error', () => up.destroy());
     up.on('error', () => c.destroy());
   });
-  await new Promise<void>((r) => proxy.listen(0, HOST, r));
+  await listenOn(proxy, 0, HOST);
   const socket: TLSSocket = tlsConnect({ host: HOST, port: (proxy.address() as AddressInfo).port, servername: 'follow.wildtls.test', rejectUnauthorized: false, maxVersion: opts.maxVersion, ...(opts.ciphers ? { ciphers: opts.ciphers } : {}) });
   await new Promise<void>((r, j) => { socket.once('secureConnect', r); socket.once('error', j); });
   const cipher = socket.getCipher().standardName;
@@ -60,7 +61,7 @@ beforeAll(async () => {
     s.on('data', (d) => s.write(d));
     s.on('error', () => {});
   }) as unknown as Server;
-  await new Promise<void>((r) => server.listen(0, HOST, r));
+  await listenOn(server, 0, HOST);
 });
 
 afterAll(async () => {

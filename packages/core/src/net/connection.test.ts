@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
 import { dialTcp, type SocketKind } from './dial.js';
 import { TlsFailure } from '../tls/tls-failure.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 function pair(limits: Partial<ConstructorParameters<typeof Connection>[1]> = {}) {
   const stream = new PassThrough();
@@ -151,8 +152,7 @@ describe('Connection: whose fault a stream error is', () => {
 /** A loopback server (127.0.106.1) that hands each accepted socket to `onSocket`. */
 async function listen(onSocket: (s: Socket) => void): Promise<{ server: Server; port: number }> {
   const server = createServer(onSocket);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.106.1', resolve));
-  return { server, port: (server.address() as { port: number }).port };
+  return { server, port: await listenOn(server, 0, '127.0.106.1') };
 }
 
 describe('Connection.send', () => {

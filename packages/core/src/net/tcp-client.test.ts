@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection } from './connection.js';
 import { dialTcp, type SocketKind } from './dial.js';
 import { newTcpClient, tcpClientAvailable, type TcpClient } from './tcp-client.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 const HOST = '127.0.21.1';
 const servers: Server[] = [];
@@ -17,8 +18,7 @@ async function serve(onConnection: (s: Socket) => void, host = HOST): Promise<nu
     onConnection(s);
   });
   servers.push(server);
-  await new Promise<void>((res) => server.listen(0, host, res));
-  return (server.address() as { port: number }).port;
+  return listenOn(server, 0, host);
 }
 
 async function client(port: number, host = HOST): Promise<TcpClient> {

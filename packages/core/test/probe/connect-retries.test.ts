@@ -1,11 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { probeSettings } from '../../../../test/harness/probe-settings.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { TcpClient } from '../../src/net/tcp-client.js';
 import type { ServiceSpec } from '../../src/plugin/api.js';
 import { runProbe, type ProbeSettings } from '../../src/probe/run-probe.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 /*
  * A probe's connect attempts, counted at the lean client's one door for connects (startConnect):
@@ -27,7 +29,7 @@ beforeAll(async () => {
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(PORT, OPEN, () => r()));
+  await listenOn(server, PORT, OPEN);
 });
 
 afterAll(async () => {
@@ -41,16 +43,7 @@ afterEach(() => {
 });
 
 function settings(connectRetries: number, connectMs: number, probeMs: number): ProbeSettings {
-  return {
-    timeouts: { connectMs, readMs: 600_000, probeMs },
-    maxLineBytes: 8192,
-    maxTotalBytes: 1 << 20,
-    ladder: [resolveProfile('modern', {})],
-    observeOnly: false,
-    sni: false,
-    connectRetries,
-    sockets: 'lean',
-  };
+  return probeSettings({ timeouts: { connectMs, readMs: 600_000, probeMs }, ladder: [resolveProfile('modern', {})], connectRetries, sockets: 'lean' });
 }
 
 const spec: ServiceSpec = { name: 'line', mode: 'starttls', defaultPort: PORT, dialog: async () => 'success' };

@@ -3,6 +3,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { removeDir, tempDir } from '../../../../test/harness/daemon.js';
+import { probeSettings } from '../../../../test/harness/probe-settings.js';
 import { makePki, type TestPki } from '../../../../test/tls-engine/pki.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { libuvTcp } from '../../src/net/libuv-tcp.js';
@@ -13,6 +14,7 @@ import { runProbe, type ProbeSettings } from '../../src/probe/run-probe.js';
 import { ClientHandshake } from '../../src/tls/client-handshake.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 /*
  * How a probe's connection ends, against real servers on 127.0.93.1-2: a node
@@ -55,8 +57,8 @@ beforeAll(async () => {
     });
   });
   servers.push(tls, plain);
-  await new Promise<void>((r) => tls.listen(PORT, HOST.tls, () => r()));
-  await new Promise<void>((r) => plain.listen(PORT, HOST.plain, () => r()));
+  await listenOn(tls, PORT, HOST.tls);
+  await listenOn(plain, PORT, HOST.plain);
 });
 
 afterAll(async () => {
@@ -71,16 +73,7 @@ afterEach(() => {
 });
 
 function settings(probeMs = 10_000): ProbeSettings {
-  return {
-    timeouts: { connectMs: 2000, readMs: 2000, probeMs },
-    maxLineBytes: 8192,
-    maxTotalBytes: 1 << 20,
-    ladder: [resolveProfile('modern', {})],
-    observeOnly: false,
-    sni: false,
-    connectRetries: 0,
-    sockets: 'lean',
-  };
+  return probeSettings({ timeouts: { probeMs }, ladder: [resolveProfile('modern', {})], sockets: 'lean' });
 }
 
 /** Every lean client the probe dials, each with a promise of its 'close'. */

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../../../../test/harness/daemon.js';
+import { probeSettings } from '../../../../test/harness/probe-settings.js';
 import { makePki, type TestPki } from '../../../../test/tls-engine/pki.js';
 import { silentLogger } from '../../src/log/logger.js';
 import type { ServiceSpec } from '../../src/plugin/api.js';
@@ -12,6 +13,7 @@ import { dialTcp } from '../../src/net/dial.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { NodeTlsEngine } from '../../src/tls/node-tls-engine.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 /*
  * The probe deadline against a real server on 127.0.101.1 that accepts and never says a word (a
@@ -36,7 +38,7 @@ beforeAll(async () => {
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(PORT, HOST, () => r()));
+  await listenOn(server, PORT, HOST);
   pki = makePki(tempDir('probe-deadline'));
   tlsServer = createTlsServer({ key: readFileSync(`${pki.dir}/rsa.key`), cert: readFileSync(`${pki.dir}/rsa-chain.crt`), minVersion: 'TLSv1.3' });
   tlsServer.on('connection', (s: Socket) => {
@@ -45,7 +47,7 @@ beforeAll(async () => {
     s.on('close', () => sockets.delete(s));
   });
   tlsServer.on('tlsClientError', () => {});
-  await new Promise<void>((r) => tlsServer.listen(PORT, TLS_HOST, () => r()));
+  await listenOn(tlsServer, PORT, TLS_HOST);
 });
 
 afterAll(async () => {
@@ -56,16 +58,7 @@ afterAll(async () => {
 });
 
 function settings(probeMs: number): ProbeSettings {
-  return {
-    timeouts: { connectMs: 2000, readMs: 600_000, probeMs },
-    maxLineBytes: 8192,
-    maxTotalBytes: 1 << 20,
-    ladder: [resolveProfile('modern', {})],
-    observeOnly: false,
-    sni: false,
-    connectRetries: 0,
-    sockets: 'lean',
-  };
+  return probeSettings({ timeouts: { readMs: 600_000, probeMs }, ladder: [resolveProfile('modern', {})], sockets: 'lean' });
 }
 
 /** The raw engine, watching its handshakes: the options each got and each result. */
@@ -116,7 +109,7 @@ describe('the probe deadline', () => {
       accepted.push(s);
       s.on('error', () => {});
     });
-    await new Promise<void>((r) => silent.listen(PORT, '127.0.107.1', () => r()));
+    await listenOn(silent, PORT, '127.0.107.1');
     try {
       const socket = await dialTcp('127.0.107.1', PORT, { timeoutMs: 2000, kind: 'lean' });
       const deadline: HandshakeDeadline = { expired: false, onExpire: undefined };

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:tls';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { removeDir, startForeground, tempDir, waitForPort, type Daemon } from '../../../../test/harness/daemon.js';
+import { probeSettings } from '../../../../test/harness/probe-settings.js';
 import { makePki, type TestPki } from '../../../../test/tls-engine/pki.js';
 import { silentLogger } from '../../src/log/logger.js';
 import type { ServiceSpec } from '../../src/plugin/api.js';
@@ -13,6 +14,7 @@ import { ClientHandshake } from '../../src/tls/client-handshake.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
 import { flightBytes, loadFlights } from '../tls/replay.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 /*
  * How runProbe maps a failed handshake onto the status contract, and when the
@@ -63,7 +65,7 @@ beforeAll(async () => {
   const tls = createServer({ key: readFileSync(`${pki.dir}/rsa.key`), cert: readFileSync(`${pki.dir}/rsa-chain.crt`), maxVersion: 'TLSv1.2' }, (s) => s.on('error', () => {}));
   tls.on('tlsClientError', () => {});
   servers.push(tls);
-  await new Promise<void>((r) => tls.listen(PORT, HOST.node, () => r()));
+  await listenOn(tls, PORT, HOST.node);
   for (const [host, answer] of Object.entries(scripted)) {
     const s = createTcpServer((sock) => {
       sockets.add(sock);
@@ -73,7 +75,7 @@ beforeAll(async () => {
       sock.once('data', () => answer(sock));
     });
     servers.push(s);
-    await new Promise<void>((r) => s.listen(PORT, host, () => r()));
+    await listenOn(s, PORT, host);
   }
   // SEED: OpenSSL serves it from its legacy provider; this test process has no legacy provider, so the engine cannot complete it.
   daemon = startForeground(OPENSSL, ['s_server', '-provider', 'legacy', '-provider', 'default', '-accept', `${HOST.camellia}:${PORT}`, '-cert', 'rsa.crt', '-key', 'rsa.key', '-cert_chain', 'ca.crt', '-no_tls1_3', '-cipher', 'SEED-SHA:@SECLEVEL=0', '-www', '-quiet'], { cwd: pki.dir });
@@ -94,15 +96,7 @@ afterEach(() => {
 const spec: ServiceSpec = { name: 'tls', mode: 'implicit', defaultPort: PORT, dialog: async () => 'success' };
 
 function settings(ladder: string[], readMs = 2000): ProbeSettings {
-  return {
-    timeouts: { connectMs: 2000, readMs, probeMs: 10_000 },
-    maxLineBytes: 8192,
-    maxTotalBytes: 1 << 20,
-    ladder: ladder.map((n) => resolveProfile(n, {})),
-    observeOnly: false,
-    sni: false,
-    connectRetries: 0,
-  };
+  return probeSettings({ timeouts: { readMs }, ladder: ladder.map((n) => resolveProfile(n, {})) });
 }
 
 const probe = (ip: string, s: ProbeSettings, logger = silentLogger()) =>

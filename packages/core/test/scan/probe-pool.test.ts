@@ -4,22 +4,15 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { ProbePool, RawTlsEngine, runProbe, type ProbeJob, type ProbeRecord, type ProbeSettings, type ProtocolPlugin, type WorkerSetup } from '@wildtls/core';
+import { ProbePool, RawTlsEngine, runProbe, type ProbeJob, type ProbeRecord, type ProtocolPlugin, type WorkerSetup } from '@wildtls/core';
+import { probeSettings } from '../../../../test/harness/probe-settings.js';
 
 const logger = pino({ level: 'silent' });
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
 const BANNER = resolve(ROOT, 'test/fixtures/targets/banner-plugin.mjs');
 const ADDRESSES = Array.from({ length: 12 }, (_, i) => `127.0.55.${10 + i}`);
 
-const settings: ProbeSettings = {
-  timeouts: { connectMs: 2000, readMs: 2000, probeMs: 5000 },
-  maxLineBytes: 1024,
-  maxTotalBytes: 65536,
-  ladder: [{ name: 'study' }],
-  observeOnly: false,
-  sni: false,
-  connectRetries: 0,
-};
+const settings = probeSettings({ timeouts: { probeMs: 5000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'study' }] });
 const setup = (plugins: string[]): WorkerSetup => ({ plugins, engine: 'raw', settings, options: {}, log: { level: 'silent' } });
 /** A record without the fields that depend on when it ran. */
 const timeless = ({ startedAt: _s, durationMs: _d, ...rest }: ProbeRecord) => rest;

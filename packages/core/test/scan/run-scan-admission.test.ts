@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import pino from 'pino';
 import { createAdmission, NodeTlsEngine, ResultBus, runScan, type ProbeRecord, type ProtocolPlugin, type TargetInput, type TargetSource } from '@wildtls/core';
+import { probeSettings } from '../../../../test/harness/probe-settings.js';
 
 const logger = pino({ level: 'silent' });
 const HOSTS = ['127.0.103.1', '127.0.103.2'];
@@ -79,7 +80,7 @@ describe('runScan with a per-network cap', () => {
       logger,
       admit,
       excludes: (ip) => ip === EXCLUDED,
-      probe: { timeouts: { connectMs: 2000, readMs: 2000, probeMs: 5000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'default' }], observeOnly: false, sni: false, connectRetries: 0 },
+      probe: probeSettings({ timeouts: { probeMs: 5000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'default' }] }),
     });
     await bus.close();
     expect(got).toHaveLength(16);

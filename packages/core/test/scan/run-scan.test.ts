@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import pino from 'pino';
 import { NodeTlsEngine, ResultBus, runScan, type ProbeRecord, type ProtocolPlugin, type ScanService, type TargetInput, type TargetSource } from '@wildtls/core';
+import { probeSettings } from '../../../../test/harness/probe-settings.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -70,7 +71,7 @@ describe('runScan', () => {
         return () => inFlight--;
       },
       excludes: (ip) => ip === '127.0.30.2',
-      probe: { timeouts: { connectMs: 1000, readMs: 1000, probeMs: 3000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'default' }], observeOnly: false, sni: false, connectRetries: 0 },
+      probe: probeSettings({ timeouts: { connectMs: 1000, readMs: 1000, probeMs: 3000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'default' }] }),
     });
     await bus.close();
     // 127.0.30.1: 2 services x 2 ports; 127.0.30.2: excluded (4 probes never sent); then one fixed (port, service).
@@ -106,7 +107,7 @@ describe('runScan', () => {
       admit: async () => {
         if (n >= 10) ac.abort();
       },
-      probe: { timeouts: { connectMs: 1000, readMs: 1000, probeMs: 3000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'default' }], observeOnly: false, sni: false, connectRetries: 0 },
+      probe: probeSettings({ timeouts: { connectMs: 1000, readMs: 1000, probeMs: 3000 }, maxLineBytes: 1024, maxTotalBytes: 65536, ladder: [{ name: 'default' }] }),
     });
     await bus.close();
     expect(summary.stopped).toBe(true);

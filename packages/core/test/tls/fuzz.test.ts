@@ -6,6 +6,7 @@ import { ClientHandshake } from '../../src/tls/client-handshake.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { flightBytes, loadFlights, replayMachine } from './replay.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 // Everything the server can cause. Never 'internal': that kind is our own bug, and no server bytes may produce it.
 const KINDS = ['alert', 'protocol', 'timeout', 'reset', 'closed', 'unsupported'];
@@ -186,7 +187,7 @@ describe('fuzz: mutated, truncated and oversized server flights', () => {
         s.on('close', () => open.delete(s));
         s.once('data', () => handlers.get(s.remotePort!)?.(s));
       });
-      await new Promise<void>((res) => server.listen(0, '127.0.20.240', res));
+      await listenOn(server, 0, '127.0.20.240');
       addr = { host: '127.0.20.240', port: (server.address() as { port: number }).port };
     });
     const open = new Set<Socket>();

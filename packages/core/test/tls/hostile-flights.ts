@@ -1,5 +1,6 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { handshakeMessage } from '../../src/tls/bytes.js';
+import { listenOn } from '../../../../test/harness/listen.js';
 
 /**
  * Server flights written out from the RFC 5246 message layouts, for servers
@@ -76,10 +77,10 @@ export async function startFlightServer(host: string, send: (socket: Socket) => 
     s.on('error', () => {});
     s.once('data', () => void Promise.resolve(send(s)).catch(() => s.destroy()));
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const port = await listenOn(server, 0, host);
   return {
     host,
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
