@@ -15,10 +15,10 @@ writeFileSync(records, Array.from({ length: 60_000 }, (_, i) => JSON.stringify({
 
 /**
  * Runs analyzeInput over the records with an analyzer that keeps `keep` bytes and drops `churn` bytes of garbage per record,
- * and whose finish() keeps `finishKeep` bytes more, 4 KB at a time, letting the event loop turn every 64 (as an analysis's
- * finish() does when it waits for its validator).
+ * and whose finish() keeps `finishKeep` bytes more, then drops `finishChurn` bytes of garbage, 4 KB at a time, letting the
+ * event loop turn every 64 (as an analysis's finish() does when it waits for its validator).
  */
-function run(heapMiB: number, keep: number, churn: number, finishKeep = 0) {
+function run(heapMiB: number, keep: number, churn: number, finishKeep = 0, finishChurn = 0) {
   const script = `
     const { analyzeInput } = await import(${JSON.stringify(ANALYZE_INPUT)});
     const kept = [];
@@ -33,6 +33,10 @@ function run(heapMiB: number, keep: number, churn: number, finishKeep = 0) {
       async finish() {
         for (let i = 0; i < ${finishKeep} / 4096; i++) {
           kept.push(new Array(512).fill(i));
+          if (i % 64 === 0) await new Promise((r) => setImmediate(r));
+        }
+        for (let i = 0; i < ${finishChurn} / 4096; i++) {
+          sink += new Array(512).fill(i).length;
           if (i % 64 === 0) await new Promise((r) => setImmediate(r));
         }
         return { analysis: { id: 'hoard', version: '1' }, totals: { records: kept.length, servers: 0 }, tables: [] };
@@ -63,6 +67,19 @@ describe('HeapGuard in analyzeInput', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('finished');
     expect(r.stderr).toMatch(/JavaScript heap is nearly full \(\d+ MiB live after a full garbage collection, of Node's \d+ MiB limit\) while counting 60000 records/);
+    expect(r.stderr).toContain('WILDTLS_ERR_MEMORY');
+  });
+
+  it('stops a finish() whose live heap stays between 80% and 90% of the limit while it makes garbage: V8 gives up there, not only at 100%', () => {
+    // 60,000 records x 128 bytes, then 116 MiB kept by finish(): some 136 MiB live of 160 (85%), then 512 MiB of garbage.
+    // V8 aborts ("Ineffective mark-compacts near heap limit") after four full collections in a row that leave the old
+    // generation at 80% or more while the program gets under 40% of the time: a guard whose line is above 80% (it was 90%)
+    // never sees this heap past its line, and the run ends in SIGABRT (or, some runs, finishes); the guard must stop it.
+    const r = run(160, 128, 0, 116 * 2 ** 20, 512 * 2 ** 20);
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain('finished');
+    expect(r.stderr).toMatch(/JavaScript heap is nearly full \(\d+ MiB live after a full garbage collection, of Node's 160 MiB limit\) while counting 60000 records/);
     expect(r.stderr).toContain('WILDTLS_ERR_MEMORY');
   });
 
