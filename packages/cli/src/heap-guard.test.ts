@@ -16,9 +16,9 @@ writeFileSync(records, Array.from({ length: 60_000 }, (_, i) => JSON.stringify({
 /**
  * Runs analyzeInput over the records with an analyzer that keeps `keep` bytes and drops `churn` bytes of garbage per record,
  * and whose finish() keeps `finishKeep` bytes more, then drops `finishChurn` bytes of garbage, 4 KB at a time, letting the
- * event loop turn every 64 (as an analysis's finish() does when it waits for its validator).
+ * event loop turn every 64 (as an analysis's finish() does when it waits for its validator); `flags` go to node.
  */
-function run(heapMiB: number, keep: number, churn: number, finishKeep = 0, finishChurn = 0) {
+function run(heapMiB: number, keep: number, churn: number, { finishKeep = 0, finishChurn = 0, flags = [] as string[] } = {}) {
   const script = `
     const { analyzeInput } = await import(${JSON.stringify(ANALYZE_INPUT)});
     const kept = [];
@@ -44,7 +44,7 @@ function run(heapMiB: number, keep: number, churn: number, finishKeep = 0, finis
     };
     await analyzeInput([${JSON.stringify(records)}], [a]);
     console.log('finished');`;
-  return spawnSync(process.execPath, [`--max-old-space-size=${heapMiB}`, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [`--max-old-space-size=${heapMiB}`, ...flags, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
 }
 
 describe('HeapGuard in analyzeInput', () => {
@@ -62,7 +62,7 @@ describe('HeapGuard in analyzeInput', () => {
 
   it('stops the same way when the heap fills in finish(), after every record was read (issue 18: the 2M-distinct run died there, unguarded)', () => {
     // 60,000 records x 128 bytes kept while reading (nothing to trip on), then 240 MB kept by finish() against a 160 MB heap.
-    const r = run(160, 128, 0, 240 * 2 ** 20);
+    const r = run(160, 128, 0, { finishKeep: 240 * 2 ** 20 });
     expect(r.signal).toBeNull();
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('finished');
@@ -75,10 +75,20 @@ describe('HeapGuard in analyzeInput', () => {
     // V8 aborts ("Ineffective mark-compacts near heap limit") after four full collections in a row that leave the old
     // generation at 80% or more while the program gets under 40% of the time: a guard whose line is above 80% (it was 90%)
     // never sees this heap past its line, and the run ends in SIGABRT (or, some runs, finishes); the guard must stop it.
-    const r = run(160, 128, 0, 116 * 2 ** 20, 512 * 2 ** 20);
+    const r = run(160, 128, 0, { finishKeep: 116 * 2 ** 20, finishChurn: 512 * 2 ** 20 });
     expect(r.signal).toBeNull();
     expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('finished');
+    expect(r.stderr).toMatch(/JavaScript heap is nearly full \(\d+ MiB live after a full garbage collection, of Node's 160 MiB limit\) while counting 60000 records/);
+    expect(r.stderr).toContain('WILDTLS_ERR_MEMORY');
+  });
+
+  it('the same with 64 MiB semi-spaces (--max-semi-space-size): the limit it judges by is still the old generation\'s 160 MiB', () => {
+    // heap_size_limit is then 160 + 3 x 64 MiB: a guard that took the young generation for its default 3 x 16 MiB would put
+    // its line at 80% of 304 MiB, past this heap, and the run would end in SIGABRT.
+    const r = run(160, 128, 0, { finishKeep: 116 * 2 ** 20, finishChurn: 512 * 2 ** 20, flags: ['--max-semi-space-size=64'] });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/JavaScript heap is nearly full \(\d+ MiB live after a full garbage collection, of Node's 160 MiB limit\) while counting 60000 records/);
     expect(r.stderr).toContain('WILDTLS_ERR_MEMORY');
   });

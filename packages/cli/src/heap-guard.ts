@@ -18,15 +18,25 @@ import { MEMORY_ERROR_FIXES, WildtlsError } from '@wildtls/core';
 const DEFAULT_SHARE = 0.8;
 
 /**
- * The young generation's reserve in heap_size_limit: three semi-spaces of 16 MiB, V8's default on
- * 64-bit (the limit is --max-old-space-size plus this, whatever the old space's size). Old data can
- * never use it. A larger --max-semi-space-size only makes the guard later, never early.
+ * The young generation's reserve in heap_size_limit, which old data can never use: three semi-spaces
+ * (the limit is --max-old-space-size plus this). A semi-space is 16 MiB, V8's default on 64-bit, or
+ * what --max-semi-space-size asks (on node's command line, else in NODE_OPTIONS), rounded up to a
+ * power of two as V8 does. Read from the flag, because a reserve counted too small would put the
+ * guard's line past V8's; where V8 itself picks smaller semi-spaces (a machine with little memory and
+ * no flag), the guard only stops a little early.
  */
-const YOUNG_RESERVE = 3 * 16 * 2 ** 20;
+function youngReserve(): number {
+  let mib = 16;
+  for (const flag of [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv]) {
+    const asked = Number(/^--max[-_]semi[-_]space[-_]size=(\d+)$/.exec(flag)?.[1] ?? 0);
+    if (asked > 0) mib = 2 ** Math.ceil(Math.log2(asked));
+  }
+  return 3 * mib * 2 ** 20;
+}
 
 /** The old generation's limit (what --max-old-space-size sets, about 4 GiB by default here). */
-function oldGenerationLimit(): number {
-  return getHeapStatistics().heap_size_limit - YOUNG_RESERVE;
+function oldGenerationLimit(reserve: number): number {
+  return getHeapStatistics().heap_size_limit - reserve;
 }
 
 /**
@@ -52,13 +62,14 @@ export class HeapGuard {
   /** Rejects watch()'s promise once tripped (set while one is being watched). */
   private onTrip: (() => void) | undefined;
   private records = 0;
+  private readonly youngReserve = youngReserve();
 
   constructor(private readonly share = DEFAULT_SHARE) {
     this.observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         if ((e as { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
         const used = getHeapStatistics().used_heap_size;
-        const limit = oldGenerationLimit();
+        const limit = oldGenerationLimit(this.youngReserve);
         if (used >= this.share * limit) this.tripped ??= { usedMiB: Math.round(used / 2 ** 20), limitMiB: Math.round(limit / 2 ** 20) };
       }
       if (this.tripped) this.onTrip?.();
