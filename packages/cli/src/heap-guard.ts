@@ -10,7 +10,7 @@ import { MEMORY_ERROR_FIXES, WildtlsError } from '@wildtls/core';
  * A heap that grows in small steps gets exactly that: V8 collects more and more often as it nears
  * the limit (each collection sets the next one at most halfway to it), so with a line at 90%, four
  * collections could land between 80% and 90% and V8 aborted before the guard ever saw one past its
- * line (the flaky "finish()" test, 3 runs in 20). At 80%, the first collection V8 counts trips the
+ * line (heap-guard.test.ts's "finish()" case: SIGABRT in 18 of 165 runs, idle or under CPU load). At 80%, the first collection V8 counts trips the
  * guard, and V8 needs three more before it gives up: the error comes first, unless the analysis
  * allocates all of that without letting the event loop turn. used_heap_size (every space, young
  * included) is never below V8's old-generation size, so the guard judges no later than V8.
