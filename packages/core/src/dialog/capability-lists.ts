@@ -23,15 +23,26 @@ export interface CapabilityView {
  * checks `full` and calls `skip()` instead of building the entry's string.
  */
 export class CappedList {
+  // Fields declared and set in the constructor (no <instance_members_initializer> per class, which
+  // lists made per reply make hot: see Connection).
   /** The entries kept, in the server's order. */
-  readonly entries: string[] = [];
+  declare readonly entries: string[];
   /** Every entry the server listed, repeats included. */
-  listed = 0;
-  private dropped = false;
+  declare listed: number;
+  private declare dropped: boolean;
   /** Entries kept so far, when de-duplicating: made at the first entry (most lists of SASL mechanisms stay empty). */
-  private seen: Set<string> | undefined;
+  private declare seen: Set<string> | undefined;
+  declare readonly cap: number;
+  private declare readonly dedupe: boolean;
 
-  constructor(readonly cap: number, private readonly dedupe = false) {}
+  constructor(cap: number, dedupe = false) {
+    this.entries = [];
+    this.listed = 0;
+    this.dropped = false;
+    this.seen = undefined;
+    this.cap = cap;
+    this.dedupe = dedupe;
+  }
 
   /** The list holds `cap` entries: whatever comes next is counted, not kept. */
   get full(): boolean {
