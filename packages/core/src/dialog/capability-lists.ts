@@ -122,12 +122,19 @@ function put(lists: PhaseLists | undefined, phase: Phase, entries: string[], cap
   const n = Math.min(entries.length, cap);
   const kept: string[] = [];
   for (let i = 0; i < n; i++) kept.push(sanitize(entries[i]!, length));
+  const truncated = lists?.truncated;
+  // A later phase, nothing cut in any phase (the usual case): written in place, where it goes last as
+  // in a copy, no object copied per phase. A record's lists are the dialog's own until the probe
+  // settles (one emitted while a dialog still runs is a copy), unless frozen: then the copy below.
+  if (lists && cut === undefined && truncated === undefined && Object.isExtensible(lists)) {
+    lists[phase] = kept;
+    return lists;
+  }
   // The phases in the order they were written, then truncated (always last): a new object, keys
   // copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
   const out: PhaseLists = {};
   if (lists) for (const k in lists) if (k !== 'truncated') out[k as Phase] = lists[k as Phase];
   out[phase] = kept;
-  const truncated = lists?.truncated;
   const counts = cut === undefined ? truncated : { ...truncated, [phase]: cut };
   if (counts) out.truncated = counts;
   return out;
