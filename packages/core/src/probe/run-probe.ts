@@ -217,8 +217,7 @@ class ProbeAttempt implements HandshakeDeadline {
   }
 
   private connectionLimits(): ConnectionLimits {
-    const { settings } = this;
-    return { readTimeoutMs: settings.timeouts.readMs, maxLineBytes: settings.maxLineBytes, maxTotalBytes: settings.maxTotalBytes, budget: this.budget };
+    return new ProbeConnectionLimits(this.settings, this.budget);
   }
 
   private context(): DialogContext {
@@ -301,6 +300,26 @@ class ProbeAttempt implements HandshakeDeadline {
     // copy. A settled one changes nothing any more, and nothing is decrypted after close() (no
     // post-handshake message reaches `tls`): no copy.
     return Object.assign(r, this.dialogRunning ? structuredClone(this.record) : this.record);
+  }
+}
+
+/**
+ * A probe connection's limits. A class, not an object literal: the object lives as long as its probe,
+ * so a literal's allocation site turns to "tenure" mid-scan and V8 throws away the optimized code that
+ * inlined it (`--trace-deopt`: "marking dependent code ... dialog", a second compile of
+ * ProbeAttempt.dialog in every SMTP scan); `new` of a class has no allocation site. Same fields, same order.
+ */
+class ProbeConnectionLimits implements ConnectionLimits {
+  declare readonly readTimeoutMs: number;
+  declare readonly maxLineBytes: number;
+  declare readonly maxTotalBytes: number;
+  declare readonly budget: ByteBudget | undefined;
+
+  constructor(settings: ProbeSettings, budget: ByteBudget | undefined) {
+    this.readTimeoutMs = settings.timeouts.readMs;
+    this.maxLineBytes = settings.maxLineBytes;
+    this.maxTotalBytes = settings.maxTotalBytes;
+    this.budget = budget;
   }
 }
 
