@@ -123,15 +123,22 @@ function put(lists: PhaseLists | undefined, phase: Phase, entries: string[], cap
   const kept: string[] = [];
   for (let i = 0; i < n; i++) kept.push(sanitize(entries[i]!, length));
   const truncated = lists?.truncated;
-  // A later phase, nothing cut in any phase (the usual case): written in place, where it goes last as
-  // in a copy, no object copied per phase. A record's lists are the dialog's own until the probe
-  // settles (one emitted while a dialog still runs is a copy), unless frozen: then the copy below.
-  if (lists && cut === undefined && truncated === undefined && Object.isExtensible(lists)) {
+  if (cut !== undefined || truncated !== undefined) return withCounts(lists, phase, kept, cut, truncated);
+  // Nothing cut in any phase (the usual case): a later phase is written in place, where it goes last
+  // as in a copy (a record's lists are the dialog's own until the probe settles; one emitted while a
+  // dialog still runs is a copy), unless they are frozen.
+  if (lists && Object.isExtensible(lists)) {
     lists[phase] = kept;
     return lists;
   }
-  // The phases in the order they were written, then truncated (always last): a new object, keys
-  // copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
+  return withCounts(lists, phase, kept, undefined, undefined);
+}
+
+/**
+ * The phases in the order they were written, then truncated (always last): a new object, keys
+ * copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
+ */
+function withCounts(lists: PhaseLists | undefined, phase: Phase, kept: string[], cut: number | undefined, truncated: PhaseLists['truncated']): PhaseLists {
   const out: PhaseLists = {};
   if (lists) for (const k in lists) if (k !== 'truncated') out[k as Phase] = lists[k as Phase];
   out[phase] = kept;
