@@ -66,6 +66,20 @@ describe('recordCapabilities', () => {
     expect(Object.keys(r.capabilities!)).toEqual(['beforeTls', 'afterTls']);
   });
 
+  it('a later phase after a cut one keeps truncated last; frozen lists (a third party\'s) are copied, never written', () => {
+    const r: DialogRecord = {};
+    recordCapabilities(r, 'beforeTls', { capabilities: ['A'], sasl: [], truncated: { capabilities: 300 } });
+    recordCapabilities(r, 'afterTls', { capabilities: ['B'], sasl: [] });
+    expect(Object.keys(r.capabilities!)).toEqual(['beforeTls', 'afterTls', 'truncated']);
+    expect(r.capabilities).toEqual({ beforeTls: ['A'], afterTls: ['B'], truncated: { beforeTls: 300 } });
+    const frozen = Object.freeze({ beforeTls: ['X'] });
+    const f: DialogRecord = { capabilities: frozen, sasl: Object.freeze({ beforeTls: [] }) };
+    recordCapabilities(f, 'afterTls', { capabilities: ['Y'], sasl: ['PLAIN'] });
+    expect(f.capabilities).toEqual({ beforeTls: ['X'], afterTls: ['Y'] });
+    expect(f.sasl).toEqual({ beforeTls: [], afterTls: ['PLAIN'] });
+    expect(frozen).toEqual({ beforeTls: ['X'] });
+  });
+
   it('keeps the counts of a capped view per phase', () => {
     const r: DialogRecord = {};
     recordCapabilities(r, 'beforeTls', { capabilities: names(MAX_CAPABILITIES, 'C'), sasl: names(3), truncated: { capabilities: 9000 } });

@@ -23,15 +23,26 @@ export interface CapabilityView {
  * checks `full` and calls `skip()` instead of building the entry's string.
  */
 export class CappedList {
+  // Fields declared and set in the constructor (no <instance_members_initializer> per class, which
+  // lists made per reply make hot: see Connection).
   /** The entries kept, in the server's order. */
-  readonly entries: string[] = [];
+  declare readonly entries: string[];
   /** Every entry the server listed, repeats included. */
-  listed = 0;
-  private dropped = false;
+  declare listed: number;
+  private declare dropped: boolean;
   /** Entries kept so far, when de-duplicating: made at the first entry (most lists of SASL mechanisms stay empty). */
-  private seen: Set<string> | undefined;
+  private declare seen: Set<string> | undefined;
+  declare readonly cap: number;
+  private declare readonly dedupe: boolean;
 
-  constructor(readonly cap: number, private readonly dedupe = false) {}
+  constructor(cap: number, dedupe = false) {
+    this.entries = [];
+    this.listed = 0;
+    this.dropped = false;
+    this.seen = undefined;
+    this.cap = cap;
+    this.dedupe = dedupe;
+  }
 
   /** The list holds `cap` entries: whatever comes next is counted, not kept. */
   get full(): boolean {
@@ -111,12 +122,26 @@ function put(lists: PhaseLists | undefined, phase: Phase, entries: string[], cap
   const n = Math.min(entries.length, cap);
   const kept: string[] = [];
   for (let i = 0; i < n; i++) kept.push(sanitize(entries[i]!, length));
-  // The phases in the order they were written, then truncated (always last): a new object, keys
-  // copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
+  const truncated = lists?.truncated;
+  if (cut !== undefined || truncated !== undefined) return withCounts(lists, phase, kept, cut, truncated);
+  // Nothing cut in any phase (the usual case): a later phase is written in place, where it goes last
+  // as in a copy (a record's lists are the dialog's own until the probe settles; one emitted while a
+  // dialog still runs is a copy), unless they are frozen.
+  if (lists && Object.isExtensible(lists)) {
+    lists[phase] = kept;
+    return lists;
+  }
+  return withCounts(lists, phase, kept, undefined, undefined);
+}
+
+/**
+ * The phases in the order they were written, then truncated (always last): a new object, keys
+ * copied one by one (an object spread with a rest pattern goes through V8's slow runtime path).
+ */
+function withCounts(lists: PhaseLists | undefined, phase: Phase, kept: string[], cut: number | undefined, truncated: PhaseLists['truncated']): PhaseLists {
   const out: PhaseLists = {};
   if (lists) for (const k in lists) if (k !== 'truncated') out[k as Phase] = lists[k as Phase];
   out[phase] = kept;
-  const truncated = lists?.truncated;
   const counts = cut === undefined ? truncated : { ...truncated, [phase]: cut };
   if (counts) out.truncated = counts;
   return out;

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
 import { dialTcp, type SocketKind } from './dial.js';
+import { LeanEmitter, type StreamSink } from './lean-emitter.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 import { listenOn } from '../../../../test/harness/listen.js';
 
@@ -112,6 +113,108 @@ describe('Connection', () => {
     expect(await conn.readLine()).toBe('after');
     // Nothing buffered: no leftover at all.
     expect(conn.detach().leftover).toBeUndefined();
+  });
+});
+
+/** A core LeanEmitter stream (as the lean socket and the TLS stream are): its events emitted by hand. */
+class LeanStream extends LeanEmitter {
+  destroyed = false;
+  flowing = false;
+  written: Buffer[] = [];
+  write(data: Buffer | string, cb?: (err?: Error | null) => void): boolean {
+    this.written.push(Buffer.from(data));
+    cb?.();
+    return true;
+  }
+  end(): this {
+    return this;
+  }
+  destroy(): this {
+    this.destroyed = true;
+    return this;
+  }
+  pause(): this {
+    this.flowing = false;
+    return this;
+  }
+  resume(): this {
+    this.flowing = true;
+    return this;
+  }
+}
+
+const streamEvents = ['data', 'end', 'close', 'error'] as const;
+const counts = (s: LeanEmitter) => streamEvents.map((e) => s.listenerCount(e));
+const listenerLists = (s: LeanEmitter) => streamEvents.map((e) => s.listeners(e).length);
+
+describe('Connection over a core LeanEmitter stream: its sink, not four listeners', () => {
+  const limits = { readTimeoutMs: 300, maxLineBytes: 64, maxTotalBytes: 1024 };
+
+  it('hears the stream as its sink, a third party\'s listeners beside it; detach frees the slot for the next owner', async () => {
+    const socket = new LeanStream();
+    const conn = new Connection(socket, limits);
+    expect(socket.flowing).toBe(true);
+    // One consumer of each event, and no listener added: the sink slot.
+    expect(counts(socket)).toEqual([1, 1, 1, 1]);
+    expect(listenerLists(socket)).toEqual([0, 0, 0, 0]);
+    const seen: string[] = [];
+    socket.on('data', (d: Buffer) => seen.push(d.toString()));
+    socket.emit('data', Buffer.from('220 hi\r\n'));
+    expect(await conn.readLine()).toBe('220 hi');
+    expect(seen).toEqual(['220 hi\r\n']);
+    socket.off('data', socket.listeners('data')[0]!);
+
+    // The upgrade: detach releases the slot (the handshake and then the TLS stream take it)...
+    const { stream } = conn.detach();
+    expect(stream).toBe(socket);
+    expect(counts(socket)).toEqual([0, 0, 0, 0]);
+    const handshake: StreamSink = { onStreamData() {}, onStreamEnd() {}, onStreamClose() {}, onStreamError() {} };
+    expect(socket.takeSink(handshake)).toBe(true);
+    // ...and the connection continues on the new stream as its sink.
+    const tls = new LeanStream();
+    conn.attach(tls);
+    expect(tls.flowing).toBe(true);
+    expect(listenerLists(tls)).toEqual([0, 0, 0, 0]);
+    expect(counts(tls)).toEqual([1, 1, 1, 1]);
+    tls.emit('data', Buffer.from('250 after\n'));
+    expect(await conn.readLine()).toBe('250 after');
+    // Bytes on the old stream no longer reach the connection.
+    expect(conn.takeLine()).toBeUndefined();
+    tls.emit('end');
+    await expect(conn.readLine()).rejects.toMatchObject({ reason: 'connection-closed', message: 'server closed the connection' });
+  });
+
+  it('after close() it stays the sink for a late error (no throw) and reads nothing more', async () => {
+    const socket = new LeanStream();
+    const conn = new Connection(socket, limits);
+    socket.emit('data', Buffer.from('22'));
+    conn.close();
+    expect(socket.destroyed).toBe(true);
+    // emit('error') with no consumer at all would throw: the sink still takes it.
+    expect(() => socket.emit('error', new Error('late reset'))).not.toThrow();
+    socket.emit('data', Buffer.from('0 more\r\n'));
+    expect(conn.bytesReceived).toBe(2);
+    await expect(conn.readLine()).rejects.toMatchObject({ reason: 'connection-closed' });
+  });
+
+  it('a stream whose slot another sink holds is heard by listeners, as any other stream', async () => {
+    const socket = new LeanStream();
+    const other: StreamSink = { onStreamData() {}, onStreamEnd() {}, onStreamClose() {}, onStreamError() {} };
+    socket.takeSink(other);
+    const conn = new Connection(socket, limits);
+    expect(listenerLists(socket)).toEqual([1, 1, 1, 1]);
+    socket.emit('data', Buffer.from('220 by listener\n'));
+    expect(await conn.readLine()).toBe('220 by listener');
+    conn.detach();
+    expect(listenerLists(socket)).toEqual([0, 0, 0, 0]);
+    const next = new PassThrough();
+    conn.attach(next);
+    next.write('250 node stream\n');
+    expect(await conn.readLine()).toBe('250 node stream');
+    conn.close();
+    // Its 'error' listener stays after close(), as before.
+    expect(next.listenerCount('error')).toBeGreaterThan(0);
+    expect(next.listenerCount('data')).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { closeNow, type ByteStream } from './byte-stream.js';
 import { ByteBudget } from './byte-budget.js';
 import { ByteQueue } from './byte-queue.js';
+import { LeanEmitter, type StreamSink } from './lean-emitter.js';
 import { ProbeError, errorToStatus } from '../record/status.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 
@@ -48,7 +49,7 @@ const SEND_FAILED = 3;
  * where the last one stopped, so reading costs linear time in the bytes
  * received however the server splits them.
  */
-export class Connection {
+export class Connection implements StreamSink {
   // Every field is declared here and set in the constructor, none initialized in the class body (nor
   // made by a constructor parameter property): a class body with field initializers gets its own
   // `<instance_members_initializer>` function, which one connection per probe makes hot and TurboFan
@@ -67,9 +68,13 @@ export class Connection {
   private declare readonly budget: ByteBudget;
   /** Whether bytes from the current stream are charged here (see ConnectionLimits.budget). */
   private declare charging: boolean;
-  private declare readonly onData: (chunk: Buffer) => void;
-  private declare readonly onEnd: () => void;
-  private declare readonly onError: (err: Error) => void;
+  /**
+   * How the connection hears its stream: as the stream's sink (a core LeanEmitter: the lean socket,
+   * a TlsStream; no closure made, nothing added or removed per event) when its slot is free, else by
+   * listeners made at the first such stream (node:net, node:tls, any other ByteStream).
+   */
+  private declare sunk: boolean;
+  private declare listeners: StreamListeners | undefined;
   /** The read deadline (armDeadline()): one timer per connection, its length, and whether it fired since it was armed. */
   private declare timer: NodeJS.Timeout | undefined;
   private declare timerMs: number;
@@ -105,23 +110,8 @@ export class Connection {
     this.received = 0;
     this.budget = limits.budget ?? new ByteBudget(limits.maxTotalBytes);
     this.charging = chargeStream || !limits.budget;
-    this.onData = (chunk: Buffer) => {
-      this.received += chunk.length;
-      this.buf.push(chunk);
-      if (this.charging && !this.budget.charge(chunk.length)) {
-        this.failure = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.budget.limit} bytes`);
-        this.stream.pause();
-      }
-      this.wake();
-    };
-    this.onEnd = () => {
-      this.ended = true;
-      this.wake();
-    };
-    this.onError = (err: Error) => {
-      this.failure ??= err;
-      this.wake();
-    };
+    this.sunk = false;
+    this.listeners = undefined;
     this.timer = undefined;
     this.timerMs = 0;
     this.timedOut = false;
@@ -158,19 +148,64 @@ export class Connection {
     return this.received;
   }
 
-  /** 'data' last: a TLS stream's first 'data' listener resumes it, and what it holds may fail it at once (an 'error' then). */
+  /** @internal StreamSink (or the 'data' listener): the stream's bytes. */
+  onStreamData(chunk: Buffer): void {
+    // After close() (kept as the sink, for its 'error'): nothing more is read.
+    if (this.closed) return;
+    this.received += chunk.length;
+    this.buf.push(chunk);
+    if (this.charging && !this.budget.charge(chunk.length)) {
+      this.failure = new ProbeError('protocol-error', 'reply-too-large', `server sent more than ${this.budget.limit} bytes`);
+      this.stream.pause();
+    }
+    this.wake();
+  }
+
+  /** @internal StreamSink ('end' and 'close' alike). */
+  onStreamEnd(): void {
+    if (this.closed) return;
+    this.ended = true;
+    this.wake();
+  }
+
+  /** @internal StreamSink */
+  onStreamClose(): void {
+    this.onStreamEnd();
+  }
+
+  /** @internal StreamSink: kept after close(), so a late error on the stream never throws. */
+  onStreamError(err: Error): void {
+    this.failure ??= err;
+    this.wake();
+  }
+
+  /**
+   * Hear the current stream: as its sink when it is a core LeanEmitter whose slot is free, else by
+   * listeners, 'data' last (a TLS stream's first 'data' listener resumes it, and what it holds may
+   * fail it at once: an 'error' then).
+   */
   private listen(): void {
-    this.stream.on('end', this.onEnd);
-    this.stream.on('close', this.onEnd);
-    this.stream.on('error', this.onError);
-    this.stream.on('data', this.onData);
+    const stream = this.stream;
+    this.sunk = stream instanceof LeanEmitter && stream.takeSink(this);
+    if (this.sunk) return;
+    const l = (this.listeners ??= streamListeners(this));
+    stream.on('end', l.end);
+    stream.on('close', l.end);
+    stream.on('error', l.error);
+    stream.on('data', l.data);
   }
 
   private unlisten(): void {
-    this.stream.off('data', this.onData);
-    this.stream.off('end', this.onEnd);
-    this.stream.off('close', this.onEnd);
-    this.stream.off('error', this.onError);
+    if (this.sunk) {
+      (this.stream as unknown as LeanEmitter).releaseSink(this);
+      this.sunk = false;
+      return;
+    }
+    const l = this.listeners!;
+    this.stream.off('data', l.data);
+    this.stream.off('end', l.end);
+    this.stream.off('close', l.end);
+    this.stream.off('error', l.error);
   }
 
   /** @internal waitFor's executor (setWaiter) hands over its promise's resolve. */
@@ -443,11 +478,14 @@ export class Connection {
    * waiting (a dialog past the probe deadline) fails at once with connection-closed.
    */
   close(): void {
-    // Its 'error' listener stays: a node:net or node:tls stream closing in the background may still
-    // emit one (a reset), which with no listener would crash the scanner.
-    this.stream.off('data', this.onData);
-    this.stream.off('end', this.onEnd);
-    this.stream.off('close', this.onEnd);
+    // Its 'error' listener (or its sink) stays: a stream closing in the background may still emit
+    // one (a reset), which with no listener would crash the scanner. As a sink it ignores the rest.
+    const l = this.listeners;
+    if (!this.sunk && l) {
+      this.stream.off('data', l.data);
+      this.stream.off('end', l.end);
+      this.stream.off('close', l.end);
+    }
     // A flag, not an Error made per probe (its stack trace costs more than the close): waitFor() throws.
     this.closed = true;
     this.stopDeadline();
@@ -459,4 +497,19 @@ export class Connection {
     this.stopDeadline();
     this.stream.destroy();
   }
+}
+
+/** A connection's handlers as listeners, for a stream that takes no sink: made once per such connection. */
+interface StreamListeners {
+  data: (chunk: Buffer) => void;
+  end: () => void;
+  error: (err: Error) => void;
+}
+
+function streamListeners(c: Connection): StreamListeners {
+  return {
+    data: (chunk: Buffer) => c.onStreamData(chunk),
+    end: () => c.onStreamEnd(),
+    error: (err: Error) => c.onStreamError(err),
+  };
 }

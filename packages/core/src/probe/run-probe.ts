@@ -7,7 +7,7 @@ import { dialTcp, type SocketKind } from '../net/dial.js';
 import type { ProbeRecord } from '../record/record-schema.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { ProbeError, errorToStatus, tlsErrorStatus, type ProbeStatus } from '../record/status.js';
-import type { HandshakeDeadline, HandshakeExpiry, TlsEngine, TlsProfileRef } from '../tls/engine.js';
+import type { HandshakeDeadline, HandshakeExpiry, TlsEngine, TlsHandshakeOptions, TlsProfileRef } from '../tls/engine.js';
 import type { DialogContext, DialogRecord, ProbeTarget, StartTlsOutcome } from './dialog-context.js';
 
 export interface ProbeTimeouts {
@@ -217,8 +217,7 @@ class ProbeAttempt implements HandshakeDeadline {
   }
 
   private connectionLimits(): ConnectionLimits {
-    const { settings } = this;
-    return { readTimeoutMs: settings.timeouts.readMs, maxLineBytes: settings.maxLineBytes, maxTotalBytes: settings.maxTotalBytes, budget: this.budget };
+    return new ProbeConnectionLimits(this.settings, this.budget);
   }
 
   private context(): DialogContext {
@@ -256,20 +255,8 @@ class ProbeAttempt implements HandshakeDeadline {
 
   /** Run the engine on `stream`; records `tls`, throws on a failed handshake, returns the TLS stream (none in observe-only mode). */
   private async handshake(stream: ByteStream, initialData: Buffer | undefined): Promise<ByteStream | undefined> {
-    const { settings, profile } = this;
-    const { info, stream: tlsStream, internalError } = await this.engine.handshake(stream, {
-      serverName: settings.sni ? this.job.target.domain : undefined,
-      profile,
-      observeOnly: settings.observeOnly,
-      readTimeoutMs: settings.timeouts.readMs,
-      maxBytes: settings.maxTotalBytes,
-      budget: this.budget,
-      // Engines in core watch the attempt as their deadline; another gets the signal.
-      signal: this.engine.watchesDeadline ? undefined : this.signal,
-      deadline: this,
-      initialData,
-      keyShareReuse: settings.keyShareReuse,
-    });
+    const { profile } = this;
+    const { info, stream: tlsStream, internalError } = await this.engine.handshake(stream, new ProbeHandshakeOptions(this, initialData));
     info.profile ??= profile.name;
     info.fallbackStep = this.step;
     this.record.tls = info;
@@ -301,6 +288,59 @@ class ProbeAttempt implements HandshakeDeadline {
     // copy. A settled one changes nothing any more, and nothing is decrypted after close() (no
     // post-handshake message reaches `tls`): no copy.
     return Object.assign(r, this.dialogRunning ? structuredClone(this.record) : this.record);
+  }
+}
+
+/**
+ * A probe connection's limits. A class, not an object literal: the object lives as long as its probe,
+ * so a literal's allocation site turns to "tenure" mid-scan and V8 throws away the optimized code that
+ * inlined it (`--trace-deopt`: "marking dependent code ... dialog", a second compile of
+ * ProbeAttempt.dialog in every SMTP scan); `new` of a class has no allocation site. Same fields, same order.
+ */
+class ProbeConnectionLimits implements ConnectionLimits {
+  declare readonly readTimeoutMs: number;
+  declare readonly maxLineBytes: number;
+  declare readonly maxTotalBytes: number;
+  declare readonly budget: ByteBudget | undefined;
+
+  constructor(settings: ProbeSettings, budget: ByteBudget | undefined) {
+    this.readTimeoutMs = settings.timeouts.readMs;
+    this.maxLineBytes = settings.maxLineBytes;
+    this.maxTotalBytes = settings.maxTotalBytes;
+    this.budget = budget;
+  }
+}
+
+/**
+ * The engine's options for one handshake: a class for the reason ProbeConnectionLimits is one (the
+ * object lives as long as the handshake, and a literal's site turned to tenure mid-scan, throwing away
+ * the optimized `handshake`). Every key as the literal had them, in its order.
+ */
+class ProbeHandshakeOptions implements TlsHandshakeOptions {
+  declare readonly serverName: string | undefined;
+  declare readonly profile: TlsProfileRef;
+  declare readonly observeOnly: boolean;
+  declare readonly readTimeoutMs: number;
+  declare readonly maxBytes: number;
+  declare readonly budget: ByteBudget | undefined;
+  declare readonly signal: AbortSignal | undefined;
+  declare readonly deadline: HandshakeDeadline;
+  declare readonly initialData: Buffer | undefined;
+  declare readonly keyShareReuse: ProbeSettings['keyShareReuse'];
+
+  constructor(a: ProbeAttempt, initialData: Buffer | undefined) {
+    const settings = a.settings;
+    this.serverName = settings.sni ? a.job.target.domain : undefined;
+    this.profile = a.profile;
+    this.observeOnly = settings.observeOnly;
+    this.readTimeoutMs = settings.timeouts.readMs;
+    this.maxBytes = settings.maxTotalBytes;
+    this.budget = a.budget;
+    // Engines in core watch the attempt as their deadline; another gets the signal.
+    this.signal = a.engine.watchesDeadline ? undefined : a.signal;
+    this.deadline = a;
+    this.initialData = initialData;
+    this.keyShareReuse = settings.keyShareReuse;
   }
 }
 
