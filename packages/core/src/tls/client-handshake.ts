@@ -113,6 +113,8 @@ export class ClientHandshake {
     const limits = options.maxMessageBytes || options.limits
       ? { ...DEFAULT_TLS_LIMITS, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}), ...options.limits }
       : DEFAULT_TLS_LIMITS;
+    // `failure` first: a class-body field, it was defined before the constructor ran (the same shape).
+    this.failure = undefined;
     this.options = options;
     this.info = newInfo();
     this.state = 'running';
@@ -209,7 +211,7 @@ export class ClientHandshake {
   }
 
   /** The failure behind `info.error`, for streams that report it as an error event. */
-  failure: TlsFailure | undefined;
+  declare failure: TlsFailure | undefined;
 
   /**
    * Record a failure as `info.error`. A TlsFailure is classified already; anything

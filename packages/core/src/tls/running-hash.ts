@@ -9,14 +9,17 @@ import { createHash, type Hash } from 'node:crypto';
  * Buffer of its own would carry a backing store the GC has to track and free.
  */
 export class RunningHash {
-  private readonly hashes: Hash[];
-  private done = 0;
+  // Fields declared and set in the constructor in this order: no <instance_members_initializer> per object.
+  private declare readonly hashes: Hash[];
+  private declare done: number;
 
   constructor(algorithms: string[]) {
     // A loop, not map(): map()'s result changes its elements kind once a caller is optimized,
     // which deoptimized add(), of() and last() (a 'wrong map' each) in a scan.
-    this.hashes = [];
-    for (const a of algorithms) this.hashes.push(createHash(a));
+    const hashes: Hash[] = [];
+    for (const a of algorithms) hashes.push(createHash(a));
+    this.hashes = hashes;
+    this.done = 0;
   }
 
   static forVersion(version: number, prf: 'sha256' | 'sha384'): RunningHash {
