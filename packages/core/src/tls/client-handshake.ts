@@ -532,7 +532,10 @@ const OFFER: KeyShare[] = [];
  * `new Array()`: both have an allocation site, which V8 turns to "tenure" mid-scan (the arrays live as
  * long as the probe), and that throws away handshake's and ClientHandshake's optimized code; a copy has none.
  */
-const NO_BUFFERS: Buffer[] = [];
+const NO_BUFFERS: Buffer[] = [Buffer.alloc(0)];
+// Emptied, it keeps the elements kind of an array of objects, and so do its copies: an array copied
+// from `[]` holds small integers until its first push, which then deoptimized sendClientHello ("not a Smi").
+NO_BUFFERS.pop();
 
 /** `chain` until a Certificate is recorded: one frozen empty list, not an array per probe. */
 const NO_CHAIN = Object.freeze([]) as unknown as string[];
