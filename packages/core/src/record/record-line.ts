@@ -67,7 +67,7 @@ function lineWithChain(record: ProbeRecord): string {
   const tlsRest = JSON.stringify({ ...tls, chain: 0 });
   const at = rest.indexOf(TLS_MARK);
   const chainAt = tlsRest.indexOf(CHAIN_MARK);
-  if (at < 0 || chainAt < 0 || rest.lastIndexOf(TLS_MARK) !== at || tlsRest.lastIndexOf(CHAIN_MARK) !== chainAt) return JSON.stringify(record);
+  if (at < 0 || chainAt < 0 || rest.indexOf(TLS_MARK, at + 1) >= 0 || tlsRest.indexOf(CHAIN_MARK, chainAt + 1) >= 0) return JSON.stringify(record);
   return (
     rest.slice(0, at + TLS_MARK.length - 1) +
     tlsRest.slice(0, chainAt + CHAIN_MARK.length - 1) +
