@@ -86,6 +86,10 @@ describe.runIf(ready)('recordLine on real records: byte for byte JSON.stringify'
     const odd = Object.freeze([...certs, 'x"\\\u2028']);
     expectSameLine({ ...rest, tls: { ...tls, chain: odd } } as ProbeRecord);
     expectSameLine({ ...rest, tls: { ...tls, chain: odd } } as ProbeRecord);
+    // A chain too long to be remembered: serialized whole each time.
+    const long = Object.freeze([...certs, 'A'.repeat(70000)]);
+    expectSameLine({ ...rest, tls: { ...tls, chain: long } } as ProbeRecord);
+    expectSameLine({ ...rest, tls: { ...tls, chain: long } } as ProbeRecord);
     // A key named like the marks deeper down, with a value beginning with 0: not spliced, the same line.
     expectSameLine({ extra: { tls: 0.5 }, ...rest, tls } as unknown as ProbeRecord);
     expectSameLine({ extra: { 'a"tls': 0 }, ...rest, tls } as unknown as ProbeRecord);

@@ -42,14 +42,16 @@ export function recordLine(record: ProbeRecord): string {
  * `tls` and `chain` are 0 (a spread copy keeps the keys' order). The result is JSON.stringify(record)
  * byte for byte, or the splice is not used:
  * - only a frozen array of strings is remembered (its JSON cannot change), by identity, in CHAIN_SLOTS
- *   slots (oldest replaced first): its JSON is made the second time the array is met, so a chain met
- *   once costs no more than JSON.stringify;
+ *   slots (oldest replaced first), and only up to CHAIN_MAX_CHARS: its JSON is made the second time the
+ *   array is met, so a chain met once costs no more than JSON.stringify;
  * - `"tls":0` must occur once in the copy's JSON (and `"chain":0` once in the copy of `tls`'s): then it
  *   is the key the copy set. Inside a string a quote is escaped (`\"`), so no string gives it, and a
  *   key of the same name deeper down (with a value that begins with 0) makes two: no splice then;
  * - no toJSON on the record, its `tls` or the chain (the copies would not carry one).
  */
 const CHAIN_SLOTS = 16;
+/** A chain longer than this (its certificates' text) is not remembered: what is kept stays small (16 x 64 KiB at most). */
+const CHAIN_MAX_CHARS = 65536;
 const chainSeen: Array<readonly unknown[]> = [];
 const chainJson: Array<string | undefined> = [];
 let chainNext = 0;
@@ -84,7 +86,13 @@ function sharedChainJson(chain: readonly unknown[]): string | undefined {
     return (chainJson[i] ??= JSON.stringify(chain));
   }
   if (!Object.isFrozen(chain)) return undefined;
-  for (let i = 0; i < chain.length; i++) if (typeof chain[i] !== 'string') return undefined;
+  let chars = 0;
+  for (let i = 0; i < chain.length; i++) {
+    const text = chain[i];
+    if (typeof text !== 'string') return undefined;
+    chars += text.length;
+  }
+  if (chars > CHAIN_MAX_CHARS) return undefined;
   if (chainSeen.length < CHAIN_SLOTS) {
     chainSeen.push(chain);
     chainJson.push(undefined);
