@@ -2,8 +2,15 @@ import { TlsFailure } from './tls-failure.js';
 
 /** Bounds-checked reader over one message; any overrun is a protocol failure, never a RangeError. */
 export class ByteReader {
-  pos = 0;
-  constructor(readonly buf: Buffer, readonly what: string) {}
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per reader.
+  declare readonly buf: Buffer;
+  declare readonly what: string;
+  declare pos: number;
+  constructor(buf: Buffer, what: string) {
+    this.buf = buf;
+    this.what = what;
+    this.pos = 0;
+  }
 
   get left(): number {
     return this.buf.length - this.pos;

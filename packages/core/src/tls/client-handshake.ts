@@ -113,16 +113,18 @@ export class ClientHandshake {
     const limits = options.maxMessageBytes || options.limits
       ? { ...DEFAULT_TLS_LIMITS, ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : {}), ...options.limits }
       : DEFAULT_TLS_LIMITS;
+    // `failure` first: a class-body field, it was defined before the constructor ran (the same shape).
+    this.failure = undefined;
     this.options = options;
-    this.info = { chain: NO_CHAIN, ocspStapled: false, completed: false };
+    this.info = newInfo();
     this.state = 'running';
-    this.out = [];
-    this.appData = [];
+    this.out = NO_BUFFERS.slice();
+    this.appData = NO_BUFFERS.slice();
     this.peerClosed = false;
     this.appSink = undefined;
     this.cp = cp;
     this.reader = new RecordReader();
-    this.transcript = [];
+    this.transcript = NO_BUFFERS.slice();
     this.clientRandom = clientRandom;
     this.serverRandom = Buffer.alloc(0);
     this.suite = undefined;
@@ -209,7 +211,7 @@ export class ClientHandshake {
   }
 
   /** The failure behind `info.error`, for streams that report it as an error event. */
-  failure: TlsFailure | undefined;
+  declare failure: TlsFailure | undefined;
 
   /**
    * Record a failure as `info.error`. A TlsFailure is classified already; anything
@@ -525,8 +527,33 @@ const NO_SHARES = Object.freeze([]) as unknown as KeyShare[];
 /** The shares being gathered by offerShares() (used again by every call; its result is a copy). */
 const OFFER: KeyShare[] = [];
 
+/**
+ * What `out`, `appData` and `transcript` are copied from (never changed itself). Neither `[]` nor
+ * `new Array()`: both have an allocation site, which V8 turns to "tenure" mid-scan (the arrays live as
+ * long as the probe), and that throws away handshake's and ClientHandshake's optimized code; a copy has none.
+ */
+const NO_BUFFERS: Buffer[] = [Buffer.alloc(0)];
+// Emptied, it keeps the elements kind of an array of objects, and so do its copies: an array copied
+// from `[]` holds small integers until its first push, which then deoptimized sendClientHello ("not a Smi").
+NO_BUFFERS.pop();
+
 /** `chain` until a Certificate is recorded: one frozen empty list, not an array per probe. */
 const NO_CHAIN = Object.freeze([]) as unknown as string[];
+
+/**
+ * A handshake's `info` (the record's `tls`): `{}` and then its first keys, in the order the literal
+ * `{ chain, ocspStapled, completed }` had them (the same JSON), not that literal. A literal with keys
+ * has an allocation site, and `info` lives as long as its record: mid-scan V8 turns the site to
+ * "tenure" and throws away every optimized function that inlined it (handshake, ClientHandshake: a
+ * second and third compile each). An empty literal has no site.
+ */
+function newInfo(): TlsInfo {
+  const info = {} as TlsInfo;
+  info.chain = NO_CHAIN;
+  info.ocspStapled = false;
+  info.completed = false;
+  return info;
+}
 
 /** The close_notify alert's body (warning, close_notify): seal() copies it, never changes it. */
 const CLOSE_NOTIFY = Buffer.from([1, 0]);

@@ -2,7 +2,7 @@ import type { ByteStream } from '../net/byte-stream.js';
 import { LeanEmitter, type StreamSink } from '../net/lean-emitter.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import type { HandshakeDeadline, HandshakeExpiry, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
-import { ClientHandshake } from './client-handshake.js';
+import { ClientHandshake, type ClientHandshakeOptions } from './client-handshake.js';
 import { profileOf } from './profiles.js';
 import { TlsStream } from './tls-stream.js';
 import { TlsFailure } from './tls-failure.js';
@@ -24,14 +24,16 @@ export class RawTlsEngine implements TlsEngine {
 
   handshake(socket: ByteStream, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
     const t0 = performance.now();
-    // One shape for every handshake (absent options are undefined, as ClientHandshake reads them).
-    const hs = new ClientHandshake(profileOf(options.profile), {
-      serverName: options.serverName,
-      alpn: options.alpn,
-      observeOnly: options.observeOnly,
-      keyShareReuse: options.keyShareReuse,
-      limits: this.options.limits,
-    });
+    // One shape for every handshake (absent options are undefined, as ClientHandshake reads them),
+    // built from `{}`: the handshake keeps it for the probe's life, and a literal with keys has an
+    // allocation site V8 turns to "tenure" mid-scan, throwing away the code that inlined it.
+    const hsOptions = {} as ClientHandshakeOptions;
+    hsOptions.serverName = options.serverName;
+    hsOptions.alpn = options.alpn;
+    hsOptions.observeOnly = options.observeOnly;
+    hsOptions.keyShareReuse = options.keyShareReuse;
+    hsOptions.limits = this.options.limits;
+    const hs = new ClientHandshake(profileOf(options.profile), hsOptions);
     startSocket = socket;
     startOptions = options;
     startHs = hs;

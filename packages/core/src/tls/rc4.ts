@@ -6,13 +6,17 @@
  * rc4.test.ts; bench/rc4.mjs measures both.
  */
 export class Rc4 {
-  private readonly s = new Uint8Array(256);
-  private i = 0;
-  private j = 0;
+  // Fields declared and set in the constructor in this order: no <instance_members_initializer> per cipher.
+  private declare readonly s: Uint8Array;
+  private declare i: number;
+  private declare j: number;
 
   constructor(key: Uint8Array) {
     if (key.length < 1 || key.length > 256) throw new RangeError('RC4 key must be 1 to 256 bytes');
-    const s = this.s;
+    const s = new Uint8Array(256);
+    this.s = s;
+    this.i = 0;
+    this.j = 0;
     for (let k = 0; k < 256; k++) s[k] = k;
     for (let k = 0, j = 0; k < 256; k++) {
       const t = s[k]!;

@@ -98,8 +98,13 @@ function aeadOpen(cipher: string, key: Buffer, nonce: Buffer, aad: Buffer, ct: B
 /** TLS 1.3 AEAD protection with the inner content type (RFC 8446 section 5.2). */
 /** Protection built on first use (TLS 1.3 application keys, see tls13-flow.ts). */
 export class DeferredProtection implements RecordProtection {
-  private inner: RecordProtection | undefined;
-  constructor(private readonly make: () => RecordProtection) {}
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per object.
+  private declare readonly make: () => RecordProtection;
+  private declare inner: RecordProtection | undefined;
+  constructor(make: () => RecordProtection) {
+    this.make = make;
+    this.inner = undefined;
+  }
 
   seal(type: number, plaintext: Buffer): Buffer {
     return (this.inner ??= this.make()).seal(type, plaintext);
@@ -117,9 +122,18 @@ export class DeferredProtection implements RecordProtection {
 const NONCE_13 = Buffer.alloc(12);
 
 export class Tls13Protection implements RecordProtection {
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per object.
+  private declare readonly cipher: string;
+  private declare readonly key: Buffer;
+  private declare readonly iv: Buffer;
   /** Records protected so far. */
-  private seq = 0;
-  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer) {}
+  private declare seq: number;
+  constructor(cipher: string, key: Buffer, iv: Buffer) {
+    this.cipher = cipher;
+    this.key = key;
+    this.iv = iv;
+    this.seq = 0;
+  }
 
   private nextNonce(): Buffer {
     return writeNonce(NONCE_13, this.iv, this.seq++);
@@ -153,10 +167,20 @@ const NONCE_12 = Buffer.alloc(12);
 
 /** TLS 1.2 AEAD: AES-GCM with an 8-byte explicit nonce, ChaCha20-Poly1305 with an implicit one. */
 export class Tls12AeadProtection implements RecordProtection {
-  private seq = 0n;
-  private readonly explicit: boolean;
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per object.
+  private declare readonly cipher: string;
+  private declare readonly key: Buffer;
   // GCM: the nonce is the 4-byte implicit IV, then the record's explicit 8 bytes; ChaCha20: the 12-byte IV, XORed per record.
-  constructor(private readonly cipher: string, private readonly key: Buffer, private readonly iv: Buffer, private readonly version: number) {
+  private declare readonly iv: Buffer;
+  private declare readonly version: number;
+  private declare seq: bigint;
+  private declare readonly explicit: boolean;
+  constructor(cipher: string, key: Buffer, iv: Buffer, version: number) {
+    this.cipher = cipher;
+    this.key = key;
+    this.iv = iv;
+    this.version = version;
+    this.seq = 0n;
     this.explicit = cipher !== 'chacha20-poly1305';
   }
 
@@ -203,17 +227,24 @@ export class Tls12AeadProtection implements RecordProtection {
 
 /** MAC-then-encrypt CBC (TLS 1.0 chains the IV across records; 1.1+ sends an explicit IV). */
 export class CbcProtection implements RecordProtection {
-  private seq = 0n;
-  private readonly block: number;
-  private readonly macLen: number;
-  constructor(
-    private readonly cipher: string,
-    private readonly key: Buffer,
-    private readonly macKey: Buffer,
-    private readonly macHash: string,
-    private iv: Buffer,
-    private readonly version: number,
-  ) {
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per object.
+  private declare readonly cipher: string;
+  private declare readonly key: Buffer;
+  private declare readonly macKey: Buffer;
+  private declare readonly macHash: string;
+  private declare iv: Buffer;
+  private declare readonly version: number;
+  private declare seq: bigint;
+  private declare readonly block: number;
+  private declare readonly macLen: number;
+  constructor(cipher: string, key: Buffer, macKey: Buffer, macHash: string, iv: Buffer, version: number) {
+    this.cipher = cipher;
+    this.key = key;
+    this.macKey = macKey;
+    this.macHash = macHash;
+    this.iv = iv;
+    this.version = version;
+    this.seq = 0n;
     this.block = BLOCK_LEN[cipher]!;
     this.macLen = MAC_LEN[macHash]!;
   }

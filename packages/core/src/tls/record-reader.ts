@@ -2,13 +2,18 @@ import { ByteQueue } from '../net/byte-queue.js';
 import { TlsFailure } from './tls-failure.js';
 
 export class RawRecord {
-  constructor(
-    readonly type: number,
-    readonly version: number,
-    readonly fragment: Buffer,
-    /** Offset of the record header in the server's byte stream. */
-    readonly offset: number,
-  ) {}
+  // Fields declared and set in the constructor (the parameter properties' order): no <instance_members_initializer> per record.
+  declare readonly type: number;
+  declare readonly version: number;
+  declare readonly fragment: Buffer;
+  /** Offset of the record header in the server's byte stream. */
+  declare readonly offset: number;
+  constructor(type: number, version: number, fragment: Buffer, offset: number) {
+    this.type = type;
+    this.version = version;
+    this.fragment = fragment;
+    this.offset = offset;
+  }
 
   /** The 5-byte header (the AEAD's additional data), made only for the protected records that need it. */
   get header(): Buffer {
@@ -28,9 +33,17 @@ const MAX_FRAGMENT = 16384 + 2048;
  * and each record is cut out once, so the cost is linear in the bytes received.
  */
 export class RecordReader {
-  private readonly queue = new ByteQueue();
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per reader.
+  private declare readonly queue: ByteQueue;
   /** Stream offset of the first buffered byte. */
-  offset = 0;
+  declare offset: number;
+
+  constructor() {
+    this.queue = new ByteQueue();
+    this.offset = 0;
+    this.recordVersion = 0;
+    this.recordLength = 0;
+  }
 
   push(chunk: Buffer): void {
     this.queue.push(chunk);
@@ -61,8 +74,8 @@ export class RecordReader {
   }
 
   /** The version and fragment length of the record peekRecord() found (valid until it is taken or skipped). */
-  recordVersion = 0;
-  recordLength = 0;
+  declare recordVersion: number;
+  declare recordLength: number;
 
   /**
    * The next record's type when it is whole (its version and length in recordVersion and

@@ -8,15 +8,24 @@ import { createHash, type Hash } from 'node:crypto';
  * Digests come out as latin1 strings copied into a pool Buffer: a digest
  * Buffer of its own would carry a backing store the GC has to track and free.
  */
+/** What each RunningHash's list is copied from: emptied, it keeps the elements kind of an array of objects. */
+const NO_HASHES: Hash[] = [createHash('sha256')];
+NO_HASHES.pop();
+
 export class RunningHash {
-  private readonly hashes: Hash[];
-  private done = 0;
+  // Fields declared and set in the constructor in this order: no <instance_members_initializer> per object.
+  private declare readonly hashes: Hash[];
+  private declare done: number;
 
   constructor(algorithms: string[]) {
     // A loop, not map(): map()'s result changes its elements kind once a caller is optimized,
     // which deoptimized add(), of() and last() (a 'wrong map' each) in a scan.
-    this.hashes = [];
-    for (const a of algorithms) this.hashes.push(createHash(a));
+    // A copy of an emptied array of objects, not `[]`: a literal has an allocation site, which V8 turns
+    // to "tenure" mid-scan (the hash lives as long as the handshake), throwing away the code that inlined it.
+    const hashes = NO_HASHES.slice();
+    for (const a of algorithms) hashes.push(createHash(a));
+    this.hashes = hashes;
+    this.done = 0;
   }
 
   static forVersion(version: number, prf: 'sha256' | 'sha384'): RunningHash {

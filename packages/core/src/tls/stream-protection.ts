@@ -9,10 +9,18 @@ import { TlsFailure } from './tls-failure.js';
  * on across the records of one direction.
  */
 export class StreamProtection implements RecordProtection {
-  private seq = 0n;
-  private readonly rc4: Rc4;
-  private readonly macLen: number;
-  constructor(key: Buffer, private readonly macKey: Buffer, private readonly macHash: string, private readonly version: number) {
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per object.
+  private declare readonly macKey: Buffer;
+  private declare readonly macHash: string;
+  private declare readonly version: number;
+  private declare seq: bigint;
+  private declare readonly rc4: Rc4;
+  private declare readonly macLen: number;
+  constructor(key: Buffer, macKey: Buffer, macHash: string, version: number) {
+    this.macKey = macKey;
+    this.macHash = macHash;
+    this.version = version;
+    this.seq = 0n;
     this.rc4 = new Rc4(key);
     this.macLen = MAC_LEN[macHash]!;
   }

@@ -7,14 +7,15 @@ export type TlsErrorKind = NonNullable<TlsInfo['error']>['kind'];
  * Kind `internal` is wildtls's own bug; its `cause` is the exception behind it.
  */
 export class TlsFailure extends Error {
-  constructor(
-    readonly kind: TlsErrorKind,
-    message: string,
-    readonly messageType?: string,
-    public offset?: number,
-    cause?: unknown,
-  ) {
+  // Fields declared and set in the constructor (the parameter properties' order): no <instance_members_initializer> per failure.
+  declare readonly kind: TlsErrorKind;
+  declare readonly messageType?: string;
+  declare offset?: number;
+  constructor(kind: TlsErrorKind, message: string, messageType?: string, offset?: number, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
+    this.kind = kind;
+    this.messageType = messageType;
+    this.offset = offset;
     this.name = 'TlsFailure';
   }
 }

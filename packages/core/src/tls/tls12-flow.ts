@@ -13,18 +13,30 @@ import { bitLength } from './server-messages.js';
 import { dheLongGeneratorExchange } from './dhe-long-generator.js';
 import { handshakeMessage, u16, vec16, vec24, vec8 } from './bytes.js';
 
+/** `master` before the key exchange (empty: nothing to change in it). */
+const NO_MASTER = Buffer.alloc(0);
+
 // Order of the server's first-flight messages; each may appear once, in this order.
 const FIRST_FLIGHT: Record<number, number> = { 11: 1, 22: 2, 12: 3, 13: 4, 14: 5 };
 
 /** SSL 3.0 to TLS 1.2 after the ServerHello: the first flight, key exchange, ChangeCipherSpec and Finished. */
 export class Tls12Flow {
-  private lastOrder = 0;
-  private phase: 'first-flight' | 'await-ccs' | 'await-finished' = 'first-flight';
-  private master: Buffer = Buffer.alloc(0);
-  private pendingRead: RecordProtection | undefined;
-  private pendingWrite: RecordProtection | undefined;
+  // Fields declared and set in the constructor in the order the class body defined them: no <instance_members_initializer> per flow.
+  private declare readonly hs: ClientHandshake;
+  private declare lastOrder: number;
+  private declare phase: 'first-flight' | 'await-ccs' | 'await-finished';
+  private declare master: Buffer;
+  private declare pendingRead: RecordProtection | undefined;
+  private declare pendingWrite: RecordProtection | undefined;
 
-  constructor(private readonly hs: ClientHandshake) {
+  constructor(hs: ClientHandshake) {
+    this.hs = hs;
+    this.lastOrder = 0;
+    this.phase = 'first-flight';
+    this.master = NO_MASTER;
+    this.pendingRead = undefined;
+    this.pendingWrite = undefined;
+    this.running = undefined;
     const kex = hs.suite?.kex;
     if (kex === 'RSA') hs.info.keyExchange = sharedKeyExchange('RSA', undefined, undefined);
     else if (kex === 'other' || kex === undefined) hs.info.keyExchange = sharedKeyExchange('other', undefined, undefined);
@@ -124,7 +136,7 @@ export class Tls12Flow {
     this.phase = 'await-ccs';
   }
 
-  private running: RunningHash | undefined;
+  private declare running: RunningHash | undefined;
 
   private transcriptHash(): Buffer {
     this.running ??= RunningHash.forVersion(this.hs.version, this.hs.suite!.prf);

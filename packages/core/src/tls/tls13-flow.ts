@@ -19,20 +19,37 @@ type Expect = 'EncryptedExtensions' | 'CertificateOrRequest' | 'Certificate' | '
 
 /** TLS 1.3 after the ServerHello: handshake keys, the encrypted flight, Finished both ways. */
 export class Tls13Flow {
-  private expect: Expect = 'EncryptedExtensions';
-  private hash: Hash13 = 'sha256';
-  private clientHs: Buffer = EMPTY;
-  private serverHs: Buffer = EMPTY;
-  private handshakeSecret: Buffer = EMPTY;
-  private master: Buffer = EMPTY;
-  private serverApp: Buffer = EMPTY;
-  private clientApp: Buffer = EMPTY;
-  private cipher = '';
-  private requestContext: Buffer | undefined;
+  // Fields declared and set in the constructor in the order the class body defined them (`running`
+  // and `serverFinishedHash` too): no <instance_members_initializer> per flow.
+  private declare readonly hs: ClientHandshake;
+  private declare expect: Expect;
+  private declare hash: Hash13;
+  private declare clientHs: Buffer;
+  private declare serverHs: Buffer;
+  private declare handshakeSecret: Buffer;
+  private declare master: Buffer;
+  private declare serverApp: Buffer;
+  private declare clientApp: Buffer;
+  private declare cipher: string;
+  private declare requestContext: Buffer | undefined;
 
-  constructor(private readonly hs: ClientHandshake) {}
+  constructor(hs: ClientHandshake) {
+    this.hs = hs;
+    this.expect = 'EncryptedExtensions';
+    this.hash = 'sha256';
+    this.clientHs = EMPTY;
+    this.serverHs = EMPTY;
+    this.handshakeSecret = EMPTY;
+    this.master = EMPTY;
+    this.serverApp = EMPTY;
+    this.clientApp = EMPTY;
+    this.cipher = '';
+    this.requestContext = undefined;
+    this.running = undefined;
+    this.serverFinishedHash = EMPTY;
+  }
 
-  private running: RunningHash | undefined;
+  private declare running: RunningHash | undefined;
 
   /** The transcript's hash so far; `last`: no later point needs it (no copy of the running hash is made). */
   private transcriptHash(last = false): Buffer {
@@ -136,7 +153,7 @@ export class Tls13Flow {
     hs.complete(this.applicationProtection('server'), this.applicationProtection('client'));
   }
 
-  private serverFinishedHash: Buffer = EMPTY;
+  private declare serverFinishedHash: Buffer;
 
   /**
    * Application keys are derived on first use, each side's on its own: a probe that completes and
