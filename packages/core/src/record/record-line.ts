@@ -1,4 +1,5 @@
 import type { ProbeRecord } from './record-schema.js';
+import { RecentSlots } from './recent-slots.js';
 
 /**
  * A record's JSON line when one was made already: a probe worker's record is
@@ -52,9 +53,9 @@ export function recordLine(record: ProbeRecord): string {
 const CHAIN_SLOTS = 16;
 /** A chain longer than this (its certificates' text) is not remembered: what is kept stays small (16 x 64 KiB at most). */
 const CHAIN_MAX_CHARS = 65536;
-const chainSeen: Array<readonly unknown[]> = [];
+const chainSeen = new RecentSlots<readonly unknown[]>(CHAIN_SLOTS);
+/** Each remembered chain's JSON once made, at its slot in chainSeen. */
 const chainJson: Array<string | undefined> = [];
-let chainNext = 0;
 const TLS_MARK = '"tls":0';
 const CHAIN_MARK = '"chain":0';
 
@@ -81,8 +82,9 @@ function lineWithChain(record: ProbeRecord): string {
 
 /** The JSON of a shared chain met before; undefined the first time (it is remembered then) or for a chain that may change. */
 function sharedChainJson(chain: readonly unknown[]): string | undefined {
-  for (let i = 0; i < chainSeen.length; i++) {
-    if (chainSeen[i] !== chain) continue;
+  const seen = chainSeen.items;
+  for (let i = 0; i < seen.length; i++) {
+    if (seen[i] !== chain) continue;
     return (chainJson[i] ??= JSON.stringify(chain));
   }
   if (!Object.isFrozen(chain)) return undefined;
@@ -93,13 +95,6 @@ function sharedChainJson(chain: readonly unknown[]): string | undefined {
     chars += text.length;
   }
   if (chars > CHAIN_MAX_CHARS) return undefined;
-  if (chainSeen.length < CHAIN_SLOTS) {
-    chainSeen.push(chain);
-    chainJson.push(undefined);
-  } else {
-    chainSeen[chainNext] = chain;
-    chainJson[chainNext] = undefined;
-    chainNext = (chainNext + 1) % CHAIN_SLOTS;
-  }
+  chainJson[chainSeen.add(chain)] = undefined;
   return undefined;
 }

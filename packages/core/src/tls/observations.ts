@@ -1,3 +1,4 @@
+import { RecentSlots } from '../record/recent-slots.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { ByteReader } from './bytes.js';
 import { cipherSuiteName } from './cipher-suites.js';
@@ -44,8 +45,7 @@ function extensionEntry(id: number): ServerExtension {
 
 /** Lists and chains kept for reuse: a few, replaced oldest first. */
 const LIST_SLOTS = 8;
-const extensionLists: ServerExtension[][] = [];
-let extensionListNext = 0;
+const extensionLists = new RecentSlots<ServerExtension[]>(LIST_SLOTS);
 
 function sameIds(list: ServerExtension[], a: readonly Ided[], b: readonly Ided[]): boolean {
   if (list.length !== a.length + b.length) return false;
@@ -60,21 +60,17 @@ const NO_EXTENSIONS: Ided[] = [];
 
 /** `serverExtensions`: the ServerHello's extensions then (TLS 1.3) the EncryptedExtensions', in their order, as one shared frozen list. */
 export function serverExtensionList(a: readonly Ided[], b: readonly Ided[] = NO_EXTENSIONS): ServerExtension[] {
-  for (let i = 0; i < extensionLists.length; i++) if (sameIds(extensionLists[i]!, a, b)) return extensionLists[i]!;
+  const kept = extensionLists.items;
+  for (let i = 0; i < kept.length; i++) if (sameIds(kept[i]!, a, b)) return kept[i]!;
   const list: ServerExtension[] = [];
   for (let i = 0; i < a.length; i++) list.push(extensionEntry(a[i]!.id));
   for (let i = 0; i < b.length; i++) list.push(extensionEntry(b[i]!.id));
   Object.freeze(list);
-  if (extensionLists.length < LIST_SLOTS) extensionLists.push(list);
-  else {
-    extensionLists[extensionListNext] = list;
-    extensionListNext = (extensionListNext + 1) % LIST_SLOTS;
-  }
+  extensionLists.add(list);
   return list;
 }
 
-const chains: string[][] = [];
-let chainNext = 0;
+const chains = new RecentSlots<string[]>(LIST_SLOTS);
 /** The texts of the chain being recorded (reused: read before the next call). */
 const texts: string[] = [];
 
@@ -91,19 +87,16 @@ export function recordChain(info: TlsInfo, chain: Buffer[], ocsp?: Buffer): void
 }
 
 function sharedChain(): string[] {
-  for (let c = 0; c < chains.length; c++) {
-    const kept = chains[c]!;
+  const all = chains.items;
+  for (let c = 0; c < all.length; c++) {
+    const kept = all[c]!;
     if (kept.length !== texts.length) continue;
     let i = 0;
     while (i < kept.length && kept[i] === texts[i]) i++;
     if (i === kept.length) return kept;
   }
   const chain = Object.freeze(texts.slice()) as string[];
-  if (chains.length < LIST_SLOTS) chains.push(chain);
-  else {
-    chains[chainNext] = chain;
-    chainNext = (chainNext + 1) % LIST_SLOTS;
-  }
+  chains.add(chain);
   return chain;
 }
 
@@ -117,13 +110,14 @@ function sharedChain(): string[] {
  */
 const CERT_SLOTS = 16;
 const CERT_MAX_BYTES = 8192;
-const certDer: Buffer[] = [];
+const certDer = new RecentSlots<Buffer>(CERT_SLOTS);
+/** Each kept DER's base64, at its slot in certDer. */
 const certText: string[] = [];
-let certNext = 0;
 
 export function certificateBase64(der: Buffer): string {
-  for (let i = 0; i < certDer.length; i++) {
-    const d = certDer[i]!;
+  const kept = certDer.items;
+  for (let i = 0; i < kept.length; i++) {
+    const d = kept[i]!;
     if (d.length === der.length && d.equals(der)) return certText[i]!;
   }
   const text = der.toString('base64');
@@ -131,14 +125,7 @@ export function certificateBase64(der: Buffer): string {
     // A copy of its own: the DER given is a view into a record the reader may reuse.
     const copy = Buffer.allocUnsafeSlow(der.length);
     copy.set(der, 0);
-    if (certDer.length < CERT_SLOTS) {
-      certDer.push(copy);
-      certText.push(text);
-    } else {
-      certDer[certNext] = copy;
-      certText[certNext] = text;
-      certNext = (certNext + 1) % CERT_SLOTS;
-    }
+    certText[certDer.add(copy)] = text;
   }
   return text;
 }
