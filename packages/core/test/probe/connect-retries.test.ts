@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { probeSettings } from '../../../../test/harness/probe-settings.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -8,6 +8,7 @@ import { runProbe, type ProbeSettings } from '../../src/probe/run-probe.js';
 import { resolveProfile } from '../../src/tls/profiles.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
 import { listenOn } from '../../../../test/harness/listen.js';
+import { HeldSockets } from '../../../../test/harness/held-sockets.js';
 
 /*
  * A probe's connect attempts, counted at the lean client's one door for connects (startConnect):
@@ -21,19 +22,15 @@ const OPEN = '127.0.105.2';
 const CLOSED = '127.0.105.3';
 const PORT = 4433;
 let server: Server;
-const sockets = new Set<Socket>();
+const sockets = new HeldSockets();
 
 beforeAll(async () => {
-  server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  });
+  server = createServer((s) => sockets.track(s));
   await listenOn(server, PORT, OPEN);
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
+  sockets.destroyAll();
   await new Promise((r) => server.close(r));
 });
 

@@ -14,6 +14,7 @@ import { resolveProfile } from '../../src/tls/profiles.js';
 import { NodeTlsEngine } from '../../src/tls/node-tls-engine.js';
 import { RawTlsEngine } from '../../src/tls/raw-tls-engine.js';
 import { listenOn } from '../../../../test/harness/listen.js';
+import { HeldSockets } from '../../../../test/harness/held-sockets.js';
 
 /*
  * The probe deadline against a real server on 127.0.101.1 that accepts and never says a word (a
@@ -30,28 +31,20 @@ const PORT = 4433;
 let server: Server;
 let tlsServer: TlsServer;
 let pki: TestPki;
-const sockets = new Set<Socket>();
+const sockets = new HeldSockets();
 
 beforeAll(async () => {
-  server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  });
+  server = createServer((s) => sockets.track(s));
   await listenOn(server, PORT, HOST);
   pki = makePki(tempDir('probe-deadline'));
   tlsServer = createTlsServer({ key: readFileSync(`${pki.dir}/rsa.key`), cert: readFileSync(`${pki.dir}/rsa-chain.crt`), minVersion: 'TLSv1.3' });
-  tlsServer.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  });
+  tlsServer.on('connection', (s: Socket) => sockets.track(s));
   tlsServer.on('tlsClientError', () => {});
   await listenOn(tlsServer, PORT, TLS_HOST);
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
+  sockets.destroyAll();
   await new Promise((r) => server.close(r));
   await new Promise((r) => tlsServer.close(r));
   if (pki) removeDir(pki.dir);
