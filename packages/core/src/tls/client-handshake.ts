@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { objectList } from './object-list.js';
 import { randomFromPool } from './random-pool.js';
 import type { TlsInfo } from '../record/tls-schema.js';
 import { cipherSuiteById, whyNotCompletable, type CipherSuite } from './cipher-suites.js';
@@ -118,13 +119,13 @@ export class ClientHandshake {
     this.options = options;
     this.info = newInfo();
     this.state = 'running';
-    this.out = NO_BUFFERS.slice();
-    this.appData = NO_BUFFERS.slice();
+    this.out = objectList<Buffer>();
+    this.appData = objectList<Buffer>();
     this.peerClosed = false;
     this.appSink = undefined;
     this.cp = cp;
     this.reader = new RecordReader();
-    this.transcript = NO_BUFFERS.slice();
+    this.transcript = objectList<Buffer>();
     this.clientRandom = clientRandom;
     this.serverRandom = Buffer.alloc(0);
     this.suite = undefined;
@@ -526,16 +527,6 @@ const NO_SHARES = Object.freeze([]) as unknown as KeyShare[];
 
 /** The shares being gathered by offerShares() (used again by every call; its result is a copy). */
 const OFFER: KeyShare[] = [];
-
-/**
- * What `out`, `appData` and `transcript` are copied from (never changed itself). Neither `[]` nor
- * `new Array()`: both have an allocation site, which V8 turns to "tenure" mid-scan (the arrays live as
- * long as the probe), and that throws away handshake's and ClientHandshake's optimized code; a copy has none.
- */
-const NO_BUFFERS: Buffer[] = [Buffer.alloc(0)];
-// Emptied, it keeps the elements kind of an array of objects, and so do its copies: an array copied
-// from `[]` holds small integers until its first push, which then deoptimized sendClientHello ("not a Smi").
-NO_BUFFERS.pop();
 
 /** `chain` until a Certificate is recorded: one frozen empty list, not an array per probe. */
 const NO_CHAIN = Object.freeze([]) as unknown as string[];

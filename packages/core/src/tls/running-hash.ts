@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { objectList } from './object-list.js';
 
 /**
  * The handshake transcript hash, kept running: each call hashes only the
@@ -8,10 +9,6 @@ import { createHash, type Hash } from 'node:crypto';
  * Digests come out as latin1 strings copied into a pool Buffer: a digest
  * Buffer of its own would carry a backing store the GC has to track and free.
  */
-/** What each RunningHash's list is copied from: emptied, it keeps the elements kind of an array of objects. */
-const NO_HASHES: Hash[] = [createHash('sha256')];
-NO_HASHES.pop();
-
 export class RunningHash {
   // Fields declared and set in the constructor in this order: no <instance_members_initializer> per object.
   private declare readonly hashes: Hash[];
@@ -20,9 +17,8 @@ export class RunningHash {
   constructor(algorithms: string[]) {
     // A loop, not map(): map()'s result changes its elements kind once a caller is optimized,
     // which deoptimized add(), of() and last() (a 'wrong map' each) in a scan.
-    // A copy of an emptied array of objects, not `[]`: a literal has an allocation site, which V8 turns
-    // to "tenure" mid-scan (the hash lives as long as the handshake), throwing away the code that inlined it.
-    const hashes = NO_HASHES.slice();
+    // objectList(), not `[]`: the hash lives as long as the handshake (see object-list.ts).
+    const hashes = objectList<Hash>();
     for (const a of algorithms) hashes.push(createHash(a));
     this.hashes = hashes;
     this.done = 0;
