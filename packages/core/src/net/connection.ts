@@ -1,7 +1,8 @@
 import { closeNow, type ByteStream } from './byte-stream.js';
 import { ByteBudget } from './byte-budget.js';
 import { ByteQueue } from './byte-queue.js';
-import { LeanEmitter, type StreamSink } from './lean-emitter.js';
+import { hearStream, stopHearing, type SinkListeners } from './hear-stream.js';
+import type { StreamSink } from './lean-emitter.js';
 import { ProbeError, errorToStatus } from '../record/status.js';
 import { TlsFailure } from '../tls/tls-failure.js';
 
@@ -74,7 +75,7 @@ export class Connection implements StreamSink {
    * listeners made at the first such stream (node:net, node:tls, any other ByteStream).
    */
   private declare sunk: boolean;
-  private declare listeners: StreamListeners | undefined;
+  private declare listeners: SinkListeners | undefined;
   /** The read deadline (armDeadline()): one timer per connection, its length, and whether it fired since it was armed. */
   private declare timer: NodeJS.Timeout | undefined;
   private declare timerMs: number;
@@ -179,33 +180,16 @@ export class Connection implements StreamSink {
     this.wake();
   }
 
-  /**
-   * Hear the current stream: as its sink when it is a core LeanEmitter whose slot is free, else by
-   * listeners, 'data' last (a TLS stream's first 'data' listener resumes it, and what it holds may
-   * fail it at once: an 'error' then).
-   */
+  /** Hear the current stream (hearStream: its sink slot, else listeners made once per connection). */
   private listen(): void {
-    const stream = this.stream;
-    this.sunk = stream instanceof LeanEmitter && stream.takeSink(this);
-    if (this.sunk) return;
-    const l = (this.listeners ??= streamListeners(this));
-    stream.on('end', l.end);
-    stream.on('close', l.end);
-    stream.on('error', l.error);
-    stream.on('data', l.data);
+    const l = hearStream(this.stream, this, this.listeners);
+    this.sunk = l === undefined;
+    if (l) this.listeners = l;
   }
 
   private unlisten(): void {
-    if (this.sunk) {
-      (this.stream as unknown as LeanEmitter).releaseSink(this);
-      this.sunk = false;
-      return;
-    }
-    const l = this.listeners!;
-    this.stream.off('data', l.data);
-    this.stream.off('end', l.end);
-    this.stream.off('close', l.end);
-    this.stream.off('error', l.error);
+    stopHearing(this.stream, this, this.sunk ? undefined : this.listeners);
+    this.sunk = false;
   }
 
   /** @internal waitFor's executor (setWaiter) hands over its promise's resolve. */
@@ -480,12 +464,7 @@ export class Connection implements StreamSink {
   close(): void {
     // Its 'error' listener (or its sink) stays: a stream closing in the background may still emit
     // one (a reset), which with no listener would crash the scanner. As a sink it ignores the rest.
-    const l = this.listeners;
-    if (!this.sunk && l) {
-      this.stream.off('data', l.data);
-      this.stream.off('end', l.end);
-      this.stream.off('close', l.end);
-    }
+    if (!this.sunk && this.listeners) stopHearing(this.stream, this, this.listeners, KEEP_ERROR);
     // A flag, not an Error made per probe (its stack trace costs more than the close): waitFor() throws.
     this.closed = true;
     this.stopDeadline();
@@ -499,17 +478,5 @@ export class Connection implements StreamSink {
   }
 }
 
-/** A connection's handlers as listeners, for a stream that takes no sink: made once per such connection. */
-interface StreamListeners {
-  data: (chunk: Buffer) => void;
-  end: () => void;
-  error: (err: Error) => void;
-}
-
-function streamListeners(c: Connection): StreamListeners {
-  return {
-    data: (chunk: Buffer) => c.onStreamData(chunk),
-    end: () => c.onStreamEnd(),
-    error: (err: Error) => c.onStreamError(err),
-  };
-}
+/** close() leaves the 'error' listener on the stream (see there). */
+const KEEP_ERROR = true;

@@ -1,5 +1,6 @@
 import type { ByteStream } from '../net/byte-stream.js';
-import { LeanEmitter, type StreamSink } from '../net/lean-emitter.js';
+import type { StreamSink } from '../net/lean-emitter.js';
+import { hearStream, stopHearing, type SinkListeners } from '../net/hear-stream.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import type { HandshakeDeadline, HandshakeExpiry, TlsEngine, TlsHandshakeOptions, TlsHandshakeResult } from './engine.js';
 import { ClientHandshake, type ClientHandshakeOptions } from './client-handshake.js';
@@ -77,7 +78,7 @@ class HandshakeIo implements StreamSink, HandshakeExpiry {
   private declare received: number;
   private declare timer: NodeJS.Timeout | undefined;
   /** The listeners, on a socket that takes no sink. */
-  private declare listeners: SocketListeners | undefined;
+  private declare listeners: SinkListeners | undefined;
   private declare readonly budget: ByteBudget | undefined;
   private declare readonly deadline: HandshakeDeadline | undefined;
   /**
@@ -109,7 +110,7 @@ class HandshakeIo implements StreamSink, HandshakeExpiry {
       if ('expiring' in deadline) deadline.expiring = this;
       else deadline.onExpire = this.expire;
     }
-    if (!(socket instanceof LeanEmitter && socket.takeSink(this))) this.listeners = listen(socket, this);
+    this.listeners = hearStream(socket, this);
     try {
       this.hs.start();
     } catch (e) {
@@ -131,8 +132,7 @@ class HandshakeIo implements StreamSink, HandshakeExpiry {
   private cleanup(): void {
     if (this.timer) clearTimeout(this.timer);
     const { socket, listeners } = this;
-    if (listeners) unlisten(socket, listeners);
-    else if (socket instanceof LeanEmitter) socket.releaseSink(this);
+    stopHearing(socket, this, listeners);
     if (this.options.signal) this.options.signal.removeEventListener('abort', this.expire!);
     const deadline = this.deadline;
     if (deadline) {
@@ -232,33 +232,6 @@ function onReadTimeout(io: HandshakeIo): void {
 }
 
 function ignoreError(): void {}
-
-/** A sink's handlers as listeners, for a socket that takes no sink (node:net, another ByteStream). */
-interface SocketListeners {
-  data: (chunk: Buffer) => void;
-  end: () => void;
-  error: (err: Error) => void;
-}
-
-function listen(socket: ByteStream, sink: StreamSink): SocketListeners {
-  const l: SocketListeners = {
-    data: (chunk) => sink.onStreamData(chunk),
-    end: () => sink.onStreamEnd(),
-    error: (err) => sink.onStreamError(err),
-  };
-  socket.on('data', l.data);
-  socket.on('end', l.end);
-  socket.on('close', l.end);
-  socket.on('error', l.error);
-  return l;
-}
-
-function unlisten(socket: ByteStream, l: SocketListeners): void {
-  socket.off('data', l.data);
-  socket.off('end', l.end);
-  socket.off('close', l.end);
-  socket.off('error', l.error);
-}
 
 /** addEventListener's options, one object for every handshake. */
 const ONCE = Object.freeze({ once: true });

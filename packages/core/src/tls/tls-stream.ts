@@ -1,5 +1,6 @@
 import { closeNow, type ByteStream } from '../net/byte-stream.js';
 import { LeanEmitter, type StreamSink } from '../net/lean-emitter.js';
+import { hearStream } from '../net/hear-stream.js';
 import type { ByteBudget } from '../net/byte-budget.js';
 import { ProbeError } from '../record/status.js';
 import type { AppDataSink, ClientHandshake } from './client-handshake.js';
@@ -66,7 +67,7 @@ export class TlsStream extends LeanEmitter implements ByteStream, StreamSink, Ap
     if (hs.appData.length) for (const d of hs.appData.splice(0)) this.deliver(d);
     if (hs.peerClosed) this.peerEnded();
     // The socket's events: as its sink where it is a core LeanEmitter (the lean TcpClient), by listeners otherwise.
-    if (!(socket instanceof LeanEmitter && socket.takeSink(this))) listen(socket, this);
+    hearStream(socket, this);
   }
 
   /** @internal StreamSink: the socket's bytes (TLS records). */
@@ -230,10 +231,3 @@ function sendHeldFlights(): void {
   for (const s of streams) s.sendFlight();
 }
 
-/** A sink's handlers as listeners, for a socket that takes no sink (node:net, another ByteStream): for the life of the socket. */
-function listen(socket: ByteStream, sink: StreamSink): void {
-  socket.on('data', (chunk: Buffer) => sink.onStreamData(chunk));
-  socket.on('end', () => sink.onStreamEnd());
-  socket.on('close', () => sink.onStreamClose());
-  socket.on('error', (err: Error) => sink.onStreamError(err));
-}
