@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { certificateChain } from '@wildtls/core/testing';
@@ -10,6 +10,7 @@ import { BANNER_PLUGIN, ROOT, runCli } from './cli-run.js';
 import { startFarm, type Farm } from './loopback-farm.js';
 
 const CRASH_PLUGIN = join(ROOT, 'test/fixtures/workers/crash-plugin.mjs');
+const BUSY_PLUGIN = join(ROOT, 'test/fixtures/workers/busy-plugin.mjs');
 
 type Rec = Record<string, unknown> & { ip: string; port: number; service: string; status: string };
 
@@ -58,7 +59,7 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
     writeFileSync(
       join(dir, 'wildtls.config.yaml'),
       [
-        `plugins: ['@wildtls/protocol-tls', ${BANNER_PLUGIN}, ${CRASH_PLUGIN}]`,
+        `plugins: ['@wildtls/protocol-tls', ${BANNER_PLUGIN}, ${CRASH_PLUGIN}, ${BUSY_PLUGIN}]`,
         'log: { level: warn }',
         `scan: { checkpointInterval: 150, progress: off, connectRetries: 0, perNetworkConcurrency: 1000 }`,
         '',
@@ -85,12 +86,51 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
     const statuses = new Set(records(one).map((r) => `${r.service}:${r.status}`));
     expect(statuses).toEqual(new Set(['banner:no-starttls', 'banner:connect-failed', 'tls:success', 'tls:connect-failed']));
     expect(timeless(two)).toEqual(expected);
-    // Without --workers: one worker per core but at most one per 8,192 probes: 512 stay in the main thread, same records.
+    // Without --workers: the main thread probes, and workers join only while it is saturated and 8,192 probes
+    // remain per worker: 512 stay in the main thread, same records.
     const auto = join(dir, 'auto.jsonl');
-    const r3 = await runCli([...base(), '--rate', '0', '--concurrency', '64', '--seed', '3', '-o', auto, '--log-level', 'info', '--log-format', 'json'], { cwd: dir });
+    const r3 = await runCli([...base(), '--rate', '0', '--concurrency', '64', '--seed', '3', '-o', auto, '--log-level', 'debug', '--log-format', 'json'], { cwd: dir });
     expect(r3.code, r3.stderr).toBe(0);
-    expect(r3.stderr).toContain('"workers":1,');
+    expect(r3.stderr).toContain('"workers":"auto",');
+    expect(r3.stderr).not.toContain('starting probe workers');
+    expect(r3.stderr).not.toContain('probe pool closing');
     expect(timeless(auto)).toEqual(expected);
+  }, 60_000);
+
+  const busy = () => ['scan', '127.0.55.0/24', '-p', 'busy', '--port', String(farm.port), '--allow', '127.0.0.0/8', '--seed', '7'];
+
+  it('without --workers, a scan that saturates the main thread gets a worker mid-scan, and writes the records one thread writes', async () => {
+    // Each busy probe costs 20 ms of CPU: 200 answering addresses keep one thread busy for 4 s.
+    expect(availableParallelism(), 'this test needs a second core for the worker').toBeGreaterThanOrEqual(2);
+    const one = join(dir, 'busy-one.jsonl');
+    const r1 = await runCli([...busy(), '--workers', '1', '--rate', '0', '--concurrency', '32', '-o', one], { cwd: dir });
+    expect(r1.code, r1.stderr).toBe(0);
+    const expected = timeless(one);
+    expect(expected).toHaveLength(256);
+    const auto = join(dir, 'busy-auto.jsonl');
+    const r2 = await runCli([...busy(), '--rate', '0', '--concurrency', '32', '--set', 'scan.workerMinProbes=20', '-o', auto, '--log-level', 'debug', '--log-format', 'json'], { cwd: dir });
+    expect(r2.code, r2.stderr).toBe(0);
+    const added = r2.stderr.split('\n').find((l) => l.includes('starting probe workers'));
+    expect(added, r2.stderr).toBeDefined();
+    const why = JSON.parse(added!) as { add: number; utilization: number[]; remaining: number };
+    expect(why.add).toBe(1);
+    expect(why.utilization[0]).toBeGreaterThanOrEqual(0.9);
+    expect(why.remaining).toBeGreaterThanOrEqual(20);
+    // The worker ran some of the probes, the main thread the others.
+    const closing = JSON.parse(r2.stderr.split('\n').find((l) => l.includes('probe pool closing'))!) as { jobs: number };
+    expect(closing.jobs).toBeGreaterThan(0);
+    expect(closing.jobs).toBeLessThan(256);
+    expect(timeless(auto)).toEqual(expected);
+  }, 60_000);
+
+  it('without --workers, a scan held back by its rate limit stays in the main thread however many probes remain', async () => {
+    const out = join(dir, 'paced-auto.jsonl');
+    // 256 probes at 80 per second: over 3 s, in which the main thread mostly waits.
+    const r = await runCli([...banner(), '--rate', '80', '--concurrency', '64', '--set', 'scan.workerMinProbes=1', '-o', out, '--log-level', 'debug', '--log-format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(records(out)).toHaveLength(256);
+    expect(r.stderr).not.toContain('starting probe workers');
+    expect(r.stderr).not.toContain('probe pool closing');
   }, 60_000);
 
   const banner = () => ['scan', '127.0.55.0/24', '-p', 'banner', '--port', String(farm.port), '--allow', '127.0.0.0/8'];

@@ -11,7 +11,7 @@ import type { ProbeRecord } from '../record/record-schema.js';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Report } from '../analysis/report.js';
 import type { Sink } from '../sinks/sink.js';
-import type { ProbeSettings } from '../probe/run-probe.js';
+import { runProbe, type ProbeSettings } from '../probe/run-probe.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import { createAdmission } from '../rate/admission.js';
 import { readCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -24,7 +24,7 @@ import { SinkWriter } from './sink-writer.js';
 import { createOutputSinks } from './output-sinks.js';
 import type { StoreSink } from '../store/store-sink.js';
 import { buildServices, createTargetSource, registerTargetServices, settleSeed } from './target-plan.js';
-import { probePoolFor } from './workers/start-pool.js';
+import { probeRunnerFor } from './workers/start-pool.js';
 
 export interface RunEnvironment {
   logger: Logger;
@@ -144,10 +144,13 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
     }
   };
   if (env.reloadOnSighup) process.on('SIGHUP', onHangup);
-  // The number of probes, where the source can tell before it streams (prepared above), sizes the worker pool.
-  const pool = probePoolFor(config, registry, services, probeSettings, logger, source.total?.());
+  // The number of probes, where the source can tell before it streams (prepared above): workers are added only while enough remain.
+  const total = source.total?.();
+  const perTarget = services.reduce((n, s) => n + s.ports.length, 0);
+  const probeLog = logger.child({ component: 'scan' });
+  const runner = probeRunnerFor(config, registry, services, probeSettings, logger, (job) => runProbe(job, engine, probeSettings, probeLog), total === undefined ? undefined : total * perTarget);
   const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
-  logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: pool?.size ?? 1 }, 'scan starting');
+  logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: runner.workers }, 'scan starting');
   const progress = new ScanProgress({
     mode: scan.progress,
     intervalMs: scan.progressInterval,
@@ -160,7 +163,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   try {
     // A checkpoint exists from the start, so a scan killed at once can be resumed too.
     await writer.checkpoint();
-    await pool?.start();
+    await runner.start();
     summary = await runScan({
       source,
       services,
@@ -177,12 +180,12 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
       skip: resumeFrom ? countKeys(resumeFrom.written) : undefined,
       tracker,
       probe: probeSettings,
-      run: pool && ((job) => pool.run(job)),
+      run: runner.run,
     });
-    if (pool?.crashes) summary = { ...summary, workerCrashes: pool.crashes };
+    if (runner.crashes) summary = { ...summary, workerCrashes: runner.crashes };
   } finally {
     progress.stop();
-    await pool?.close();
+    await runner.close();
     if (env.reloadOnSighup) process.off('SIGHUP', onHangup);
     try {
       await bus.close();

@@ -67,4 +67,49 @@ describe('ProbePool (worker threads, 127.0.55.10-21)', () => {
       await pool.close();
     }
   });
+
+  it('grows by workers that take jobs once ready, and reports how busy each ready one was', async () => {
+    // A pool of none, grown during a scan (scan.workers unset: auto-workers.ts).
+    const pool = new ProbePool({ size: 0, setup: setup([BANNER]), logger });
+    try {
+      await pool.start();
+      expect(pool.workers).toBe(0);
+      expect(pool.readyLoad()).toBe(Infinity);
+      pool.grow(1);
+      expect(pool.workers).toBe(1);
+      expect(pool.starting).toBe(1);
+      expect(pool.readyLoad()).toBe(Infinity);
+      expect(pool.utilization()).toEqual([]);
+      const until = Date.now() + 20_000;
+      while (pool.starting > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect(pool.starting).toBe(0);
+      expect(pool.readyLoad()).toBe(0);
+      // The first reading sets the baseline; the next one says how busy the worker was since.
+      expect(pool.utilization()).toEqual([]);
+      const running = pool.run(job(ADDRESSES[0]!));
+      expect(pool.readyLoad()).toBe(1);
+      expect((await running).status).toBe('no-starttls');
+      expect(pool.readyLoad()).toBe(0);
+      const busy = pool.utilization();
+      expect(busy).toHaveLength(1);
+      expect(busy[0]).toBeGreaterThan(0);
+      expect(busy[0]).toBeLessThanOrEqual(1);
+      expect(pool.failure).toBeUndefined();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('says why it failed when a grown worker cannot load its plugins', async () => {
+    const pool = new ProbePool({ size: 0, setup: setup([resolve(ROOT, 'test/fixtures/workers/no-such-plugin.mjs')]), logger });
+    try {
+      pool.grow(1);
+      const until = Date.now() + 20_000;
+      while (pool.failure === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect(pool.failure?.message).toMatch(/probe worker failed to start/);
+      expect(pool.readyLoad()).toBe(Infinity);
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { WildtlsError } from '../../errors.js';
@@ -25,10 +26,12 @@ interface Member {
   exited: boolean;
   /** Jobs dispatched in this turn of the event loop, sent together at its end (one message, one wake-up of the worker). */
   outbox: ProbeRequest[];
+  /** The worker's event-loop utilization when utilization() last read it. */
+  elu: EventLoopUtilization | undefined;
 }
 
 export interface ProbePoolOptions {
-  /** Worker threads. */
+  /** Worker threads start() starts (0: none until grow()). */
   size: number;
   setup: WorkerSetup;
   logger: Logger;
@@ -57,7 +60,7 @@ export class ProbePool {
   private sent = { jobs: 0, messages: 0 };
 
   constructor(private readonly opts: ProbePoolOptions) {
-    if (opts.size < 1) throw new WildtlsError('WILDTLS_ERR_USAGE', 'the probe pool needs at least one worker');
+    if (!(opts.size >= 0)) throw new WildtlsError('WILDTLS_ERR_USAGE', 'the probe pool needs a worker count of 0 or more');
   }
 
   get size(): number {
@@ -73,6 +76,45 @@ export class ProbePool {
     while (this.members.length < this.opts.size) this.spawn();
     await Promise.all(this.members.map((m) => m.started));
     if (this.broken) throw this.broken;
+  }
+
+  /**
+   * Start `n` more workers without waiting for them (a scan already under way: auto-workers.ts). A
+   * worker gets jobs once it has loaded its plugins; until then `readyLoad()` leaves it out.
+   */
+  grow(n: number): void {
+    for (let i = 0; i < n; i++) this.spawn();
+  }
+
+  /** Workers started but not yet ready. */
+  get starting(): number {
+    let n = 0;
+    for (const m of this.members) if (!m.ready) n++;
+    return n;
+  }
+
+  /** The error that stopped the pool (a worker that could not load its plugins), if any: run() rejects with it. */
+  get failure(): Error | undefined {
+    return this.broken;
+  }
+
+  /** Jobs in flight in the least-loaded ready worker (Infinity while none is ready): where run() would send the next job. */
+  readyLoad(): number {
+    let least = Infinity;
+    for (const m of this.members) if (m.ready && m.jobs.size < least) least = m.jobs.size;
+    return least;
+  }
+
+  /** Each ready worker's event-loop utilization (0-1) since the last call (or since it became ready). */
+  utilization(): number[] {
+    const out: number[] = [];
+    for (const m of this.members) {
+      if (!m.ready) continue;
+      const now = m.worker.performance.eventLoopUtilization();
+      if (m.elu) out.push(m.worker.performance.eventLoopUtilization(now, m.elu).utilization);
+      m.elu = now;
+    }
+    return out;
   }
 
   /** Run one probe in a worker; resolves to its record (parsed from the line the worker serialized; the JSONL sink writes that line as it is). */
@@ -125,7 +167,7 @@ export class ProbePool {
     const worker = new Worker(WORKER_URL, { workerData: this.opts.setup });
     let settle!: () => void;
     const started = new Promise<void>((resolve) => (settle = resolve));
-    const m: Member = { worker, jobs: new Map(), ready: false, started, exited: false, outbox: [] };
+    const m: Member = { worker, jobs: new Map(), ready: false, started, exited: false, outbox: [], elu: undefined };
     let error: unknown;
     worker.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'ready') {

@@ -7,6 +7,7 @@ import { createLogger } from '../../log/logger.js';
 import { checkPlugin } from '../../plugin/load-plugins.js';
 import type { ResolvedService } from '../../plugin/registry.js';
 import { runProbe } from '../../probe/run-probe.js';
+import { recordLine } from '../../record/record-line.js';
 import { probeKey } from '../position-tracker.js';
 import { workerEngine } from './worker-engines.js';
 import type { ProbeAnswer, ProbeAnswers, ProbeFailure, ProbeRequest, ProbeRequests, WorkerSetup } from './messages.js';
@@ -45,7 +46,7 @@ function start(req: ProbeRequest): void {
   runProbe(job, engine, setup.settings, logger).then(
     (record) => {
       if (batch.length === 0) setImmediate(flush);
-      batch.push({ id: req.id, line: JSON.stringify(record), status: record.status, key: probeKey(record) });
+      batch.push({ id: req.id, line: recordLine(record), status: record.status, key: probeKey(record) });
     },
     (err: unknown) => {
       const e = err instanceof Error ? err : new Error(String(err));

@@ -5,7 +5,7 @@ import { workerCount } from './start-pool.js';
 
 const config = (workers?: number) => ({ scan: workers === undefined ? {} : { workers } }) as WildtlsConfig;
 
-describe('the default number of probe workers (docs/cli.md, "Scanning on every core")', () => {
+describe('the number of workers a pool starts with (wildtls worker; scan.workers)', () => {
   const cores = availableParallelism();
 
   it('keeps a scan of up to 8,192 probes in the main thread', () => {
