@@ -19,7 +19,7 @@ export const selectionFlags = {
 export const pacingFlags = {
   rate: Flags.integer({ min: 0, description: 'New connections per second (0 = unlimited; default 100).' }),
   concurrency: Flags.integer({ min: 1, description: 'Connections in flight at once (default 100).' }),
-  workers: Flags.integer({ min: 1, max: 256, description: 'Probe worker threads, each with its own event loop and TLS engine (default: the number of cores, at most one per 8,192 probes; 1 = probes run in the main thread).' }),
+  workers: Flags.integer({ min: 1, max: 256, description: 'Probe worker threads, each with its own event loop and TLS engine (1 = probes run in the main thread). Default: the main thread probes, and up to one worker per other core joins it while the probing threads are saturated and scan.workerMinProbes probes remain per worker.' }),
   'per-network': Flags.integer({ min: 1, description: 'Connections in flight per /24 (IPv4) or /48 (IPv6) (default 16).' }),
   timeout: Flags.integer({ min: 1, description: 'Deadline of a whole probe in ms (default 30000).' }),
   'connect-timeout': Flags.integer({ min: 1, description: 'Connect deadline in ms (default 5000).' }),
