@@ -106,25 +106,27 @@ describe('AutoProbeRunner', () => {
   it('starts a worker after two saturated windows, then sends a probe to whichever thread has fewer in flight', async () => {
     const { pool, local, pending, runner } = setup({ mainBusy: () => 0.97 });
     runner.start();
+    // Before any worker: runScan's own probe, uncounted.
     for (let i = 0; i < 3; i++) void runner.run(job(`10.0.0.${i}`));
     vi.advanceTimersByTime(1000);
     expect(pool.workers).toBe(0);
     vi.advanceTimersByTime(1000);
     expect(pool.workers).toBe(1);
     expect(runner.workersAdded).toBe(1);
-    // Still loading its plugins: probes stay here.
+    // Still loading its plugins: probes stay here (counted from now on: the three before end on their own).
     void runner.run(job('10.0.0.3'));
     expect(local).toHaveLength(4);
     pool.ready();
-    // 4 in flight here, 0 there: the next four go to the worker; at 4 and 4 this thread takes one, then the worker.
+    // 1 in flight here (counted), 0 there: the worker, then whichever has fewer, this thread on a tie.
     for (let i = 4; i < 10; i++) void runner.run(job(`10.0.0.${i}`));
-    expect(pool.ran).toEqual(['10.0.0.4', '10.0.0.5', '10.0.0.6', '10.0.0.7', '10.0.0.9']);
-    expect(local).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.8']);
+    expect(pool.ran).toEqual(['10.0.0.4', '10.0.0.6', '10.0.0.8']);
+    expect(local).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.5', '10.0.0.7', '10.0.0.9']);
     // Local probes that end make room here again.
     for (const end of pending.splice(0)) end();
     await vi.advanceTimersByTimeAsync(0);
     void runner.run(job('10.0.0.10'));
-    expect(local).toHaveLength(6);
+    expect(local).toHaveLength(8);
+    expect(pool.ran).toHaveLength(3);
     // At the cap (one worker): no more, however busy.
     pool.busy = [1];
     vi.advanceTimersByTime(5000);

@@ -106,7 +106,11 @@ export class AutoProbeRunner {
     this.run = (job) => {
       this.started++;
       const pool = this.pool;
-      if (pool !== undefined && pool.failure === undefined && this.localInFlight > pool.readyLoad()) return pool.run(job);
+      // No worker yet (most scans, all along): the probe as runScan's own, nothing counted.
+      if (pool === undefined) return opts.local(job);
+      if (pool.failure === undefined && this.localInFlight > pool.readyLoad()) return pool.run(job);
+      // Counted from the pool's making on: the probes this thread started before end on their own
+      // within a probe's time, while the new workers load their plugins.
       this.localInFlight++;
       return opts.local(job).then(this.localDone, this.localFailed);
     };
