@@ -11,6 +11,7 @@ export function formatSummary(s: ScanSummary): string {
     `  by status (per probe): ${statuses || 'none'}`,
     `  excluded by blocklist: ${s.excluded}${s.invalid ? `, invalid inputs: ${s.invalid}` : ''}`,
     ...(s.skipped ? [`  skipped (already in the output, resume): ${s.skipped}`] : []),
+    ...(s.workersAdded ? [`  probe workers added (the probing threads were saturated): ${s.workersAdded}`] : []),
     ...(s.workerCrashes ? [`  probe workers that died: ${s.workerCrashes} (their probes were retried once on another worker; a probe whose second worker died too is recorded as internal-error)`] : []),
     ...(s.abandoned ? [`  abandoned at shutdown (scanned again on --resume): ${s.abandoned}`] : []),
   ].join('\n');

@@ -183,6 +183,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
       run: runner.run,
     });
     if (runner.crashes) summary = { ...summary, workerCrashes: runner.crashes };
+    if (runner.workersAdded) summary = { ...summary, workersAdded: runner.workersAdded };
   } finally {
     progress.stop();
     await runner.close();

@@ -33,6 +33,8 @@ export interface ScanSummary {
   skipped?: number;
   /** Probe worker threads that died during the scan (--workers > 1); their probes were retried once. */
   workerCrashes?: number;
+  /** Probe worker threads that joined the scan because its threads were saturated (scan.workers unset). */
+  workersAdded?: number;
 }
 
 export interface RunScanOptions {

@@ -67,6 +67,8 @@ export interface ProbeRunner {
   close(): Promise<void>;
   /** Workers that died during the scan. */
   readonly crashes: number;
+  /** Workers started during the scan (scan.workers unset). */
+  readonly workersAdded: number;
 }
 
 /**
@@ -86,7 +88,7 @@ export function probeRunnerFor(
 ): ProbeRunner {
   const fixed = config.scan.workers;
   if (fixed !== undefined) {
-    if (fixed <= 1) return { workers: 1, run: undefined, start: async () => {}, close: async () => {}, crashes: 0 };
+    if (fixed <= 1) return { workers: 1, run: undefined, start: async () => {}, close: async () => {}, crashes: 0, workersAdded: 0 };
     const pool = makePool(fixed, config, registry, services, settings, logger);
     return {
       workers: fixed,
@@ -96,6 +98,7 @@ export function probeRunnerFor(
       get crashes() {
         return pool.crashes;
       },
+      workersAdded: 0,
     };
   }
   // An engine workers cannot build (a plugin's) keeps the scan in this thread, where it runs as before.
@@ -115,6 +118,9 @@ export function probeRunnerFor(
     close: () => auto.close(),
     get crashes() {
       return auto.crashes;
+    },
+    get workersAdded() {
+      return auto.workersAdded;
     },
   };
 }
