@@ -31,14 +31,17 @@
  *    per-probe cost once the JIT has warmed up (between 254 and 4,064 each
  *    isolate still compiles its hot code, and the default's workers start).
  *    A CLI with --workers also runs with `--workers 1` and `--workers 2`
- *    at every size. Its default runs 254 and 4,064 targets in one thread
- *    (one worker per 8,192 probes, at most one per core) and 12,192 in two
- *    workers on two cores, so the default's steady-state marginal carries
- *    the workers' start-up and JIT warm-up.
+ *    at every size. Its default (no --workers) probes in the main thread and
+ *    adds a worker only while its threads are saturated and 8,192 probes
+ *    remain per worker (a scan of 12,192 on this farm has fewer left by the
+ *    time it could: it stays in one thread); a CLI before s36 ran 12,192 in
+ *    two workers from the start, so its default's steady-state marginal
+ *    carries the workers' start-up and JIT warm-up.
  * 2. Start-up: CPU of a one-target scan, median of 7.
  * 3. Throughput at concurrency 500 (`--profile modern`): targets/s over the
- *    whole command's wall time at 4,064 targets, and marginal between 254
- *    and 4,064; `--workers 1` and `--workers 2` when the CLI has the flag.
+ *    whole command's wall time at 4,064 targets (and with --steady at
+ *    12,192, with its CPU), and marginal between 254 and 4,064; `--workers 1`
+ *    and `--workers 2` when the CLI has the flag.
  * 4. Memory per in-flight probe at 5,000 concurrent (memory.mjs).
  * --cpu-prof DIR: one more 4,064-target scan under `node --cpu-prof` per mode
  * of --cpu-prof-modes (default tls-modern: TLS 1.3), profiles in DIR/<mode>/,
@@ -288,11 +291,11 @@ async function throughput(work, config, lists, goClient, raw) {
   if (goClient && !NO_GO) variants.push({ who: 'go:tls13' });
   for (let pass = 0; pass < PASSES; pass++) {
     for (const v of pass % 2 ? [...variants].reverse() : variants) {
-      for (const size of ['small', 'big']) {
+      for (const size of CPU_SIZES) {
         const r = v.cli ? await cliRun(v.cli, work, config, lists, mode, size, 500, v.extra) : await goRun(goClient, work, lists, mode, 'tls13', size, 500);
         r.expected = expected(size);
         log(`throughput pass ${pass + 1} ${v.who} ${r.expected}: ${(r.n / r.wallS).toFixed(0)} targets/s, ok ${r.ok}`);
-        ((raw.throughput[v.who] ??= { small: [], big: [] })[size]).push(strip(r));
+        ((raw.throughput[v.who] ??= { small: [], big: [], steady: [] })[size]).push(strip(r));
       }
     }
   }
@@ -355,11 +358,20 @@ function printReport(raw, notes) {
     }
   }
   if (Object.keys(raw.throughput).length) {
-    out.push('', '### Throughput, concurrency 500, `--profile modern` (Go: TLS 1.3)', '', '| client | targets/s at 4,064 (whole command, median) | marginal targets/s 254 -> 4,064 (median) | ms CPU per probe, marginal | records ok |', '| --- | --- | --- | --- | --- |');
+    // --steady: the whole command at 12,192 targets too (start-up, the JIT's warm-up and any workers included).
+    const big3 = Object.values(raw.throughput).some((r) => r.steady?.length);
+    out.push(
+      '',
+      '### Throughput, concurrency 500, `--profile modern` (Go: TLS 1.3)',
+      '',
+      `| client | targets/s at 4,064 (whole command, median) | marginal targets/s 254 -> 4,064 (median) | ms CPU per probe, marginal |${big3 ? ' targets/s at 12,192 (whole command, median) | CPU s at 12,192 (median) |' : ''} records ok |`,
+      `| --- | --- | --- | --- |${big3 ? ' --- | --- |' : ''} --- |`,
+    );
     for (const [who, r] of Object.entries(raw.throughput)) {
       const name = who.startsWith('cli:') ? `wildtls ${who.slice(4)}` : `Go ${who.slice(3)}`;
       const pairs = r.big.map((b, p) => [r.small[p], b]);
-      out.push(`| ${name} | ${fixed(median(r.big.map((b) => b.n / b.wallS)), 0)} | ${fixed(median(pairs.map(([s, b]) => marginalRate(s, b))), 0)} | ${fixed(median(pairs.map(([s, b]) => marginalMs(s, b))))} | ${okText([...r.small, ...r.big])} |`);
+      const at12k = big3 ? ` ${fixed(median((r.steady ?? []).map((b) => b.n / b.wallS)), 0)} | ${fixed(median((r.steady ?? []).map((b) => b.cpuS)), 2)} |` : '';
+      out.push(`| ${name} | ${fixed(median(r.big.map((b) => b.n / b.wallS)), 0)} | ${fixed(median(pairs.map(([s, b]) => marginalRate(s, b))), 0)} | ${fixed(median(pairs.map(([s, b]) => marginalMs(s, b))))} |${at12k} ${okText([...r.small, ...r.big, ...(r.steady ?? [])])} |`);
     }
     for (const c of CLIS.filter((x) => !x.hasWorkers)) for (const w of [1, 2]) out.push(`| wildtls ${c.label} --workers ${w} | skipped: no --workers flag in this CLI | | | |`);
   }
