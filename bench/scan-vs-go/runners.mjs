@@ -58,12 +58,13 @@ export function timed(argv, { cwd, env, timeFile, onSpawn } = {}) {
 
 /**
  * `wildtls scan` as a user runs it: the config file, targets from a file,
- * the services' ports, a JSONL output file, no progress display.
+ * the services' ports, a JSONL output file, no progress display; rate
+ * unlimited unless `rate` says otherwise.
  */
-export async function runCli(cli, { work, config, targetsFile, proto, ports, concurrency, args = [], nodeArgs = [], env, onSpawn }) {
+export async function runCli(cli, { work, config, targetsFile, proto, ports, concurrency, rate = 0, args = [], nodeArgs = [], env, onSpawn }) {
   const output = join(work, 'out.jsonl');
   rmSync(output, { force: true });
-  const argv = [process.execPath, ...nodeArgs, cli.bin, 'scan', '--config', config, '--input', targetsFile, '--protocol', proto, ...ports.flatMap((p) => ['--port', String(p)]), '--output', output, '--progress', 'off', '--rate', '0', '--concurrency', String(concurrency), '--allow', '127.0.0.0/8', ...args];
+  const argv = [process.execPath, ...nodeArgs, cli.bin, 'scan', '--config', config, '--input', targetsFile, '--protocol', proto, ...ports.flatMap((p) => ['--port', String(p)]), '--output', output, '--progress', 'off', '--rate', String(rate), '--concurrency', String(concurrency), '--allow', '127.0.0.0/8', ...args];
   const r = await timed(argv, { cwd: work, env, timeFile: join(work, 'time.txt'), onSpawn });
   const counts = existsSync(output) ? await countRecords(output) : { n: 0, ok: 0, versions: {}, statuses: {} };
   rmSync(output, { force: true });
