@@ -21,7 +21,7 @@ export default class Worker extends WildtlsCommand {
     ...tlsFlags,
     ...setFlag,
     queue: Flags.string({ description: 'The Redis of the queued scan: redis://[user:password@]HOST:PORT/DB (rediss:// for TLS).', required: true }),
-    workers: Flags.integer({ min: 1, max: 256, description: 'Probe worker threads in this process (default 1: probes run in the main thread).' }),
+    workers: Flags.integer({ min: 1, max: 256, description: 'Probe worker threads in this process (1: probes run in the main thread). Default: the main thread probes, and worker threads join it while the probing threads are saturated, up to one per other core (as wildtls scan).' }),
     concurrency: Flags.integer({ min: 1, description: 'Connections in flight at once in this process (default 100).' }),
     'chunks-in-flight': Flags.integer({ min: 1, max: 16, default: 2, description: 'Chunks this process works on at once (the tail of one overlaps the next); --concurrency is shared among them.' }),
     wait: Flags.integer({ min: 0, default: 300, description: 'Seconds to wait for a job to be published before giving up.' }),

@@ -1,4 +1,4 @@
-import { ResultBus, recordLine, runScan, type Admit, type PluginRegistry, type ProbeRecord, type ProbeSettings, type ProbePool, type ScanService, type TargetSource, type TlsEngine } from '@wildtls/core';
+import { ResultBus, recordLine, runScan, type Admit, type PluginRegistry, type ProbeJob, type ProbeRecord, type ProbeSettings, type ScanService, type TargetSource, type TlsEngine } from '@wildtls/core';
 import type { Logger } from 'pino';
 import type { ChunkRange } from './job-keys.js';
 
@@ -10,7 +10,8 @@ export interface ChunkEnvironment {
   concurrency: number;
   admit: Admit;
   excludes: (ip: string) => boolean;
-  pool?: ProbePool;
+  /** Runs one probe (undefined: runScan's own, in this thread): the worker's probe runner (probeRunnerFor). */
+  run?: (job: ProbeJob) => Promise<ProbeRecord>;
   registry: PluginRegistry;
   logger: Logger;
 }
@@ -50,7 +51,7 @@ export async function runChunk(range: ChunkRange, env: ChunkEnvironment): Promis
     logger: env.logger,
     admit: env.admit,
     excludes: env.excludes,
-    ...(env.pool ? { run: (job) => env.pool!.run(job) } : {}),
+    ...(env.run ? { run: env.run } : {}),
   });
   await bus.close();
   const after = env.source.stats();

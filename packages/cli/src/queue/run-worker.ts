@@ -5,8 +5,9 @@ import {
   WildtlsError,
   createRunContainer,
   planTargets,
-  probePoolFor,
+  probeRunnerFor,
   probeSettingsFromConfig,
+  runProbe,
   type PluginRegistry,
   type WildtlsConfig,
 } from '@wildtls/core';
@@ -60,8 +61,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
       const diff = partDifferences(job.fingerprintParts, mine);
       throw new WildtlsError('WILDTLS_ERR_CONFIG_INVALID', `this worker refuses job ${job.id}: its plugins or probe settings differ from the coordinator's (${diff.join('; ') || 'fingerprint differs'}); start the worker with the coordinator's config and plugins`);
     }
-    // The job's config, with this machine's own threads and concurrency.
-    const config: WildtlsConfig = { ...job.config, scan: { ...job.config.scan, workers: opts.config.scan.workers ?? 1, concurrency: opts.config.scan.concurrency, resume: false, checkpoint: undefined } };
+    // The job's config, with this machine's own threads (unset: added as they pay, as in `wildtls scan`) and concurrency.
+    const config: WildtlsConfig = { ...job.config, scan: { ...job.config.scan, workers: opts.config.scan.workers, concurrency: opts.config.scan.concurrency, resume: false, checkpoint: undefined } };
     const container = await createRunContainer(config, opts.registry, logger);
     const plan = await planTargets(config, opts.registry, container, { logger });
     await plan.source.prepare?.();
@@ -77,7 +78,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     const engine = availableEngines()[config.tls.engine];
     if (!engine) throw new WildtlsError('WILDTLS_ERR_USAGE', `unknown TLS engine "${config.tls.engine}"`);
     const probe = probeSettingsFromConfig(config, profileResolver());
-    const pool = probePoolFor(config, opts.registry, plan.services, probe, logger);
+    // The number of probes a worker will run is not known (it takes chunks as they come): workers join while saturated.
+    const scanLog = logger.child({ component: 'scan' });
+    const runner = probeRunnerFor(config, opts.registry, plan.services, probe, logger, (j) => runProbe(j, engine, probe, scanLog), undefined);
     const bucket = new GlobalBucket(redis, keys.bucket, job.rate);
     const networks = new NetworkLimiter(config.scan.perNetworkConcurrency, config.scan.networkPrefix.v4, config.scan.networkPrefix.v6);
     const admit = async (ip: string) => {
@@ -92,7 +95,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     };
     const summary: WorkerSummary = { job: job.id, chunks: 0, reclaimed: 0, probes: 0, bucketCalls: 0 };
     logger.info({ job: job.id, consumer, queue: redactUrl(opts.url), jobChunks: job.chunks, rate: job.rate }, 'worker joined the job');
-    await pool?.start();
+    await runner.start();
     // Several chunks in flight (lanes), so the slow tail of one chunk overlaps the start of the next.
     const perLane = Math.max(1, Math.ceil(config.scan.concurrency / opts.lanes));
     const lane = async () => {
@@ -113,7 +116,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
         }, Math.max(100, Math.floor(job.leaseMs / 3)));
         let out: Awaited<ReturnType<typeof runChunk>>;
         try {
-          out = await runChunk(leased.range, { source: plan.source, services: plan.services, engine, probe, concurrency: perLane, admit, excludes: (ip) => plan.exclusions.excludes(ip), pool, registry: opts.registry, logger });
+          out = await runChunk(leased.range, { source: plan.source, services: plan.services, engine, probe, concurrency: perLane, admit, excludes: (ip) => plan.exclusions.excludes(ip), run: runner.run, registry: opts.registry, logger });
         } finally {
           clearInterval(beat);
         }
@@ -128,7 +131,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     try {
       await Promise.all(Array.from({ length: opts.lanes }, lane));
     } finally {
-      await pool?.close();
+      await runner.close();
     }
     summary.bucketCalls = bucket.calls;
     return summary;
