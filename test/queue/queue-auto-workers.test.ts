@@ -12,13 +12,13 @@ import { REDIS_SERVER, finished, startCli, startRedis, type CliProcess } from '.
 /*
  * `wildtls worker` without --workers (redis-server on loopback): its main thread probes, and a worker
  * thread joins it once the probing threads are saturated, as in `wildtls scan`. The busy test plugin
- * (20 ms of CPU per probe) against banner listeners on 127.0.111.0/25 keeps one thread busy for about
- * 2.5 s, past the two saturated seconds that start a worker.
+ * (20 ms of CPU per probe) against banner listeners on 127.0.111.0/24 keeps one thread busy for about
+ * 5 s: the worker starts after two saturated seconds, with about 150 probes still to run.
  */
 
 const ready = requireBinaries([{ path: REDIS_SERVER, pkg: 'redis-server' }]);
 const BUSY_PLUGIN = join(ROOT, 'test/fixtures/workers/busy-plugin.mjs');
-const ADDRESSES = Array.from({ length: 128 }, (_, i) => `127.0.111.${i}`);
+const ADDRESSES = Array.from({ length: 256 }, (_, i) => `127.0.111.${i}`);
 
 let dir = '';
 let farm: Farm | undefined;
@@ -43,7 +43,7 @@ describe.runIf(ready)('wildtls worker without --workers (redis-server on loopbac
     const redis = await startRedis(dir);
     try {
       const out = join(dir, 'out.jsonl');
-      const coord = startCli(['scan', '127.0.111.0/25', '-p', 'busy', '--port', String(farm!.port), '--allow', '127.0.0.0/8', '--rate', '0', '-o', out, '--queue', redis.url, '--log-format', 'json'], dir);
+      const coord = startCli(['scan', '127.0.111.0/24', '-p', 'busy', '--port', String(farm!.port), '--allow', '127.0.0.0/8', '--rate', '0', '-o', out, '--queue', redis.url, '--log-format', 'json'], dir);
       const worker = startCli(['worker', '--queue', redis.url, '--concurrency', '32', '--log-level', 'debug', '--log-format', 'json'], dir);
       started.push(coord, worker);
       expect(await finished(coord, 60_000, 'the coordinator'), coord.output()).toBe(0);
