@@ -95,7 +95,7 @@ describe('AutoProbeRunner', () => {
   it('runs every probe in this thread while it is not saturated', async () => {
     const { pool, local, runner } = setup({ mainBusy: () => 0.5 });
     runner.start();
-    for (let i = 0; i < 5; i++) void runner.run(job(`10.0.0.${i}`));
+    for (let i = 0; i < 5; i++) void runner.run(job(`127.0.0.${i}`));
     vi.advanceTimersByTime(10_000);
     expect(local).toHaveLength(5);
     expect(pool.workers).toBe(0);
@@ -107,24 +107,24 @@ describe('AutoProbeRunner', () => {
     const { pool, local, pending, runner } = setup({ mainBusy: () => 0.97 });
     runner.start();
     // Before any worker: runScan's own probe, uncounted.
-    for (let i = 0; i < 3; i++) void runner.run(job(`10.0.0.${i}`));
+    for (let i = 0; i < 3; i++) void runner.run(job(`127.0.0.${i}`));
     vi.advanceTimersByTime(1000);
     expect(pool.workers).toBe(0);
     vi.advanceTimersByTime(1000);
     expect(pool.workers).toBe(1);
     expect(runner.workersAdded).toBe(1);
     // Still loading its plugins: probes stay here (counted from now on: the three before end on their own).
-    void runner.run(job('10.0.0.3'));
+    void runner.run(job('127.0.0.3'));
     expect(local).toHaveLength(4);
     pool.ready();
     // 1 in flight here (counted), 0 there: the worker, then whichever has fewer, this thread on a tie.
-    for (let i = 4; i < 10; i++) void runner.run(job(`10.0.0.${i}`));
-    expect(pool.ran).toEqual(['10.0.0.4', '10.0.0.6', '10.0.0.8']);
-    expect(local).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.5', '10.0.0.7', '10.0.0.9']);
+    for (let i = 4; i < 10; i++) void runner.run(job(`127.0.0.${i}`));
+    expect(pool.ran).toEqual(['127.0.0.4', '127.0.0.6', '127.0.0.8']);
+    expect(local).toEqual(['127.0.0.0', '127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.5', '127.0.0.7', '127.0.0.9']);
     // Local probes that end make room here again.
     for (const end of pending.splice(0)) end();
     await vi.advanceTimersByTimeAsync(0);
-    void runner.run(job('10.0.0.10'));
+    void runner.run(job('127.0.0.10'));
     expect(local).toHaveLength(8);
     expect(pool.ran).toHaveLength(3);
     // At the cap (one worker): no more, however busy.
@@ -138,7 +138,7 @@ describe('AutoProbeRunner', () => {
   it('starts no worker when too few probes remain, counted from the probes it has started', async () => {
     const { pool, runner } = setup({ total: 15, mainBusy: () => 1 });
     runner.start();
-    for (let i = 0; i < 6; i++) void runner.run(job(`10.0.0.${i}`));
+    for (let i = 0; i < 6; i++) void runner.run(job(`127.0.0.${i}`));
     vi.advanceTimersByTime(5000);
     // 9 remain, fewer than the 10 a worker needs.
     expect(pool.workers).toBe(0);
@@ -152,8 +152,8 @@ describe('AutoProbeRunner', () => {
     expect(pool.workers).toBe(1);
     pool.ready();
     pool.failure = new Error('a probe worker failed to start');
-    void runner.run(job('10.0.0.1'));
-    expect(local).toEqual(['10.0.0.1']);
+    void runner.run(job('127.0.0.1'));
+    expect(local).toEqual(['127.0.0.1']);
     expect(pool.ran).toEqual([]);
     await runner.close();
   });
