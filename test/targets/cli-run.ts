@@ -14,9 +14,9 @@ export interface CliResult {
 }
 
 /** Run the wildtls CLI as a child process; `onStart` may kill it. Bounded by `timeoutMs`. */
-export function runCli(args: string[], opts: { cwd: string; timeoutMs?: number; onStart?: (child: ChildProcess) => void }): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd: string; timeoutMs?: number; env?: Record<string, string>; onStart?: (child: ChildProcess) => void }): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

@@ -152,6 +152,48 @@ describe('scan --workers: probes in worker threads (127.0.55.0/24)', () => {
     expect(ck.counters.probes).toBe(256);
   }, 120_000);
 
+  it('SIGTERM during a scan a worker joined mid-scan stops admission, lets in-flight probes finish, flushes and checkpoints; resume completes', async () => {
+    expect(availableParallelism(), 'this test needs a second core for the worker').toBeGreaterThanOrEqual(2);
+    const out = join(dir, 'busy-term.jsonl');
+    const ckpt = join(dir, 'busy-term.ckpt');
+    const args = [...busy(), '--rate', '0', '--concurrency', '32', '--set', 'scan.workerMinProbes=20', '-o', out, '--checkpoint', ckpt, '--log-level', 'info', '--log-format', 'json'];
+    // The worker joins at about 130 connections (two seconds of 20 ms probes); the signal comes after.
+    farm.connections.clear();
+    const r = await runCli(args, { cwd: dir, onStart: (c) => void whenConnected(farm, 170).then(() => c.kill('SIGTERM')) });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('starting probe workers');
+    const ck = JSON.parse(readFileSync(ckpt, 'utf8')) as { complete: boolean; counters: { probes: number }; output: { bytes: number } };
+    expect(ck.complete).toBe(false);
+    // Every record the checkpoint counts is in the file, and the file ends there (a clean stop).
+    expect(records(out)).toHaveLength(ck.counters.probes);
+    expect(readFileSync(out).length).toBe(ck.output.bytes);
+    const r2 = await runCli([...args, '--resume'], { cwd: dir });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(records(out).map((x) => x.ip).sort()).toEqual(addresses(0, 255).sort());
+  }, 60_000);
+
+  it('--resume counts the probes left from the checkpoint: a resumed scan with fewer left than a worker needs gets none', async () => {
+    const out = join(dir, 'busy-left.jsonl');
+    const ckpt = join(dir, 'busy-left.ckpt');
+    const args = [...busy(), '--rate', '0', '--concurrency', '32', '-o', out, '--checkpoint', ckpt, '--log-level', 'info', '--log-format', 'json'];
+    // 40 ms of CPU a probe: about 25 a second in one thread.
+    const slow = { WILDTLS_BUSY_MS: '40' };
+    farm.connections.clear();
+    const r = await runCli([...args, '--set', 'scan.workerMinProbes=100000'], { cwd: dir, env: slow, onStart: (c) => void whenConnected(farm, 90).then(() => c.kill('SIGTERM')) });
+    expect(r.code, r.stderr).toBe(130);
+    const ck = JSON.parse(readFileSync(ckpt, 'utf8')) as { position: number };
+    const left = 256 - ck.position;
+    // Resumed with a worker needing all that is left: two saturated seconds later fewer remain, so none
+    // joins. Counted from the plan's start (256 less the probes this run started) they would look like
+    // enough, and one would.
+    const r2 = await runCli([...args, '--set', `scan.workerMinProbes=${left}`, '--resume'], { cwd: dir, env: slow });
+    expect(r2.code, r2.stderr).toBe(0);
+    // The check means something only if the resumed scan stayed saturated past the two windows.
+    expect(Number(/"elapsedMs":([\d.]+)/.exec(r2.stderr)?.[1])).toBeGreaterThan(2500);
+    expect(r2.stderr).not.toContain('starting probe workers');
+    expect(records(out).map((x) => x.ip).sort()).toEqual(addresses(0, 255).sort());
+  }, 60_000);
+
   it('without --workers, a scan held back by its rate limit stays in the main thread however many probes remain', async () => {
     const out = join(dir, 'paced-auto.jsonl');
     // 256 probes at 80 per second: over 3 s, in which the main thread mostly waits.

@@ -145,10 +145,12 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   };
   if (env.reloadOnSighup) process.on('SIGHUP', onHangup);
   // The number of probes, where the source can tell before it streams (prepared above): workers are added only while enough remain.
+  // A resumed scan starts at its checkpoint's position: the positions before it are not run again.
   const total = source.total?.();
+  const positions = total === undefined ? undefined : Math.max(0, total - (resumeFrom?.position ?? 0));
   const perTarget = services.reduce((n, s) => n + s.ports.length, 0);
   const probeLog = logger.child({ component: 'scan' });
-  const runner = probeRunnerFor(config, registry, services, probeSettings, logger, (job) => runProbe(job, engine, probeSettings, probeLog), total === undefined ? undefined : total * perTarget);
+  const runner = probeRunnerFor(config, registry, services, probeSettings, logger, (job) => runProbe(job, engine, probeSettings, probeLog), positions === undefined ? undefined : positions * perTarget);
   const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
   logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: runner.workers }, 'scan starting');
   const progress = new ScanProgress({
