@@ -136,4 +136,4 @@ export { PassiveInfoSchema, type PassiveInfo } from './record/passive-schema.js'
 export { parseClientHello, type ClientHello } from './tls/client-hello-parse.js';
 export { ja3, ja4, isGrease } from './tls/fingerprints.js';
 export { scanPlan, planDifferences, type ScanPlan, type PlanSummary } from './scan/scan-plan.js';
-export { probePoolFor, probeRunnerFor, type ProbeRunner } from './scan/workers/start-pool.js';
+export { probeRunnerFor, type ProbeRunner } from './scan/workers/start-pool.js';

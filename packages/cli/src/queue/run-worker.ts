@@ -7,7 +7,6 @@ import {
   planTargets,
   probeRunnerFor,
   probeSettingsFromConfig,
-  runProbe,
   type PluginRegistry,
   type WildtlsConfig,
 } from '@wildtls/core';
@@ -79,8 +78,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerSummary> {
     if (!engine) throw new WildtlsError('WILDTLS_ERR_USAGE', `unknown TLS engine "${config.tls.engine}"`);
     const probe = probeSettingsFromConfig(config, profileResolver());
     // The number of probes a worker will run is not known (it takes chunks as they come): workers join while saturated.
-    const scanLog = logger.child({ component: 'scan' });
-    const runner = probeRunnerFor(config, opts.registry, plan.services, probe, logger, (j) => runProbe(j, engine, probe, scanLog), undefined);
+    const runner = probeRunnerFor(config, opts.registry, plan.services, probe, engine, logger, undefined);
     const bucket = new GlobalBucket(redis, keys.bucket, job.rate);
     const networks = new NetworkLimiter(config.scan.perNetworkConcurrency, config.scan.networkPrefix.v4, config.scan.networkPrefix.v6);
     const admit = async (ip: string) => {

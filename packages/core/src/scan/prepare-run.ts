@@ -11,7 +11,7 @@ import type { ProbeRecord } from '../record/record-schema.js';
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { Report } from '../analysis/report.js';
 import type { Sink } from '../sinks/sink.js';
-import { runProbe, type ProbeSettings } from '../probe/run-probe.js';
+import type { ProbeSettings } from '../probe/run-probe.js';
 import type { TlsEngine, TlsProfileRef } from '../tls/engine.js';
 import { createAdmission } from '../rate/admission.js';
 import { readCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -149,8 +149,7 @@ export async function scanFromConfig(config: WildtlsConfig, registry: PluginRegi
   const total = source.total?.();
   const positions = total === undefined ? undefined : Math.max(0, total - (resumeFrom?.position ?? 0));
   const perTarget = services.reduce((n, s) => n + s.ports.length, 0);
-  const probeLog = logger.child({ component: 'scan' });
-  const runner = probeRunnerFor(config, registry, services, probeSettings, logger, (job) => runProbe(job, engine, probeSettings, probeLog), positions === undefined ? undefined : positions * perTarget);
+  const runner = probeRunnerFor(config, registry, services, probeSettings, engine, logger, positions === undefined ? undefined : positions * perTarget);
   const admit = createAdmission({ rate: scan.rate, burst: scan.burst, perNetwork: scan.perNetworkConcurrency, prefixV4: scan.networkPrefix.v4, prefixV6: scan.networkPrefix.v6 });
   logger.info({ source: scan.source, seed, shards: scan.shards, shard: scan.shard, resumeAt: resumeFrom?.position, rate: scan.rate, concurrency: scan.concurrency, workers: runner.workers }, 'scan starting');
   const progress = new ScanProgress({

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ProbeJob } from '../../probe/run-probe.js';
 import type { ProbeRecord } from '../../record/record-schema.js';
 import type { ProbePool } from './probe-pool.js';
+import type { ProbeRunner } from './start-pool.js';
 
 /*
  * `scan.workers` unset: the main thread probes, and worker threads join it only
@@ -83,7 +84,8 @@ export interface AutoRunnerOptions {
  * thread that is slower to finish its probes (this one also writes the
  * records) gets fewer new ones.
  */
-export class AutoProbeRunner {
+export class AutoProbeRunner implements ProbeRunner {
+  readonly workers = 'auto';
   readonly run: (job: ProbeJob) => Promise<ProbeRecord>;
   private pool: ProbePool | undefined;
   private started = 0;
